@@ -1,0 +1,16 @@
+{
+  "targets": [
+    {
+      "target_name": "hebb_native",
+      "sources": ["native/addon.cc", "native/kernels.cc", "native/rng.cc"],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=off", "-Wall", "-Wno-unused-parameter"],
+      "ldflags": ["-fopenmp"],
+      "libraries": ["<!@(pkg-config --libs openblas)"]
+    }
+  ]
+}

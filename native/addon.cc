@@ -1,0 +1,188 @@
+// N-API surface of the native backend. Every argument has been validated in TypeScript
+// (src/backend/checked.ts); this layer only unpacks typed arrays and calls the kernels.
+#include <cblas.h>
+#include <napi.h>
+#include <omp.h>
+
+#include "kernels.h"
+#include "rng.h"
+
+extern "C" {
+char* openblas_get_config(void);
+int openblas_get_num_threads(void);
+void openblas_set_num_threads(int);
+}
+
+namespace {
+
+float* F32(const Napi::Value& v) { return v.As<Napi::Float32Array>().Data(); }
+size_t Len(const Napi::Value& v) { return v.As<Napi::TypedArray>().ElementLength(); }
+long I(const Napi::Value& v) { return static_cast<long>(v.As<Napi::Number>().Int64Value()); }
+double D(const Napi::Value& v) { return v.As<Napi::Number>().DoubleValue(); }
+
+Napi::Value Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("blas", Napi::String::New(env, openblas_get_config()));
+  o.Set("threads", Napi::Number::New(env, openblas_get_num_threads()));
+  o.Set("ompThreads", Napi::Number::New(env, omp_get_max_threads()));
+  return o;
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  const int n = static_cast<int>(I(info[0]));
+  openblas_set_num_threads(n);
+  omp_set_num_threads(n);
+  return info.Env().Undefined();
+}
+
+// gemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
+Napi::Value Gemm(const Napi::CallbackInfo& a) {
+  const bool ta = a[0].As<Napi::Boolean>().Value(), tb = a[1].As<Napi::Boolean>().Value();
+  const long m = I(a[2]), n = I(a[3]), k = I(a[4]);
+  const float alpha = static_cast<float>(D(a[5])), beta = static_cast<float>(D(a[10]));
+  float* C = F32(a[11]);
+  const long ldc = I(a[12]);
+  if (m == 0 || n == 0) return a.Env().Undefined();
+  if (k == 0) {
+    // BLAS leaves C alone for k = 0 only when beta = 1; make beta's meaning hold.
+    for (long i = 0; i < m * n; i++) C[i] = beta == 0 ? 0.0f : beta * C[i];
+    return a.Env().Undefined();
+  }
+  cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha,
+              F32(a[6]), I(a[7]), F32(a[8]), I(a[9]), beta, C, ldc);
+  return a.Env().Undefined();
+}
+
+Napi::Value Unary(const Napi::CallbackInfo& a) {
+  hebb::unary(static_cast<int>(I(a[0])), F32(a[1]), F32(a[2]), Len(a[1]), D(a[3]), D(a[4]));
+  return a.Env().Undefined();
+}
+
+Napi::Value Binary(const Napi::CallbackInfo& a) {
+  hebb::binary(static_cast<int>(I(a[0])), F32(a[1]), F32(a[2]), F32(a[3]), Len(a[1]));
+  return a.Env().Undefined();
+}
+
+Napi::Value Axpy(const Napi::CallbackInfo& a) {
+  hebb::axpy(D(a[0]), F32(a[1]), F32(a[2]), Len(a[1]));
+  return a.Env().Undefined();
+}
+
+Napi::Value Scale(const Napi::CallbackInfo& a) {
+  hebb::scale(D(a[0]), F32(a[1]), Len(a[1]));
+  return a.Env().Undefined();
+}
+
+// (a, rows, cols, v, alpha)
+Napi::Value AddRowVector(const Napi::CallbackInfo& a) {
+  hebb::add_row_vector(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]), D(a[4]));
+  return a.Env().Undefined();
+}
+
+Napi::Value ScaleRows(const Napi::CallbackInfo& a) {
+  hebb::scale_rows(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]));
+  return a.Env().Undefined();
+}
+
+// (a, rows, cols, t, out)
+Napi::Value SoftmaxRows(const Napi::CallbackInfo& a) {
+  hebb::softmax_rows(F32(a[0]), I(a[1]), I(a[2]), D(a[3]), F32(a[4]));
+  return a.Env().Undefined();
+}
+
+Napi::Value RowNorms(const Napi::CallbackInfo& a) {
+  hebb::row_norms(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]));
+  return a.Env().Undefined();
+}
+
+Napi::Value NormalizeRows(const Napi::CallbackInfo& a) {
+  hebb::normalize_rows(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]), D(a[4]));
+  return a.Env().Undefined();
+}
+
+Napi::Value ArgmaxRows(const Napi::CallbackInfo& a) {
+  hebb::argmax_rows(F32(a[0]), I(a[1]), I(a[2]), a[3].As<Napi::Int32Array>().Data());
+  return a.Env().Undefined();
+}
+
+// (a, rows, cols, axis, out)
+Napi::Value Sum(const Napi::CallbackInfo& a) {
+  hebb::sum_axis(F32(a[0]), I(a[1]), I(a[2]), static_cast<int>(I(a[3])), F32(a[4]));
+  return a.Env().Undefined();
+}
+
+Napi::Value Dot(const Napi::CallbackInfo& a) {
+  return Napi::Number::New(a.Env(), hebb::dot(F32(a[0]), F32(a[1]), Len(a[0])));
+}
+
+Napi::Value CountNonFinite(const Napi::CallbackInfo& a) {
+  return Napi::Number::New(a.Env(), static_cast<double>(hebb::count_non_finite(F32(a[0]), Len(a[0]))));
+}
+
+hebb::Conv ConvArgs(const Napi::CallbackInfo& a) {
+  // (src, batch, inH, inW, C, kH, kW, stride, pad, outH, outW, dst)
+  return hebb::Conv{I(a[1]), I(a[2]), I(a[3]), I(a[4]), I(a[5]), I(a[6]), I(a[7]), I(a[8]), I(a[9]), I(a[10])};
+}
+
+Napi::Value Im2col(const Napi::CallbackInfo& a) {
+  hebb::im2col(F32(a[0]), ConvArgs(a), F32(a[11]));
+  return a.Env().Undefined();
+}
+
+Napi::Value Col2im(const Napi::CallbackInfo& a) {
+  hebb::col2im(F32(a[0]), ConvArgs(a), F32(a[11]));
+  return a.Env().Undefined();
+}
+
+// (w, K, n, x, B, y, u, eta, etaVec|null)
+Napi::Value SoftHebbUpdate(const Napi::CallbackInfo& a) {
+  const float* eta_vec = a[8].IsNull() ? nullptr : F32(a[8]);
+  hebb::softhebb_update(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]), I(a[4]), F32(a[5]), F32(a[6]), D(a[7]),
+                        eta_vec);
+  return a.Env().Undefined();
+}
+
+uint64_t Counter(const Napi::Value& v) { return static_cast<uint64_t>(D(v)); }
+
+// (out, k0, k1, counter[, p, q])
+Napi::Value RandomU32(const Napi::CallbackInfo& a) {
+  auto out = a[0].As<Napi::Uint32Array>();
+  hebb::random_u32(out.Data(), out.ElementLength(), static_cast<uint32_t>(D(a[1])),
+                   static_cast<uint32_t>(D(a[2])), Counter(a[3]));
+  return a.Env().Undefined();
+}
+
+Napi::Value FillUniform(const Napi::CallbackInfo& a) {
+  hebb::fill_uniform(F32(a[0]), Len(a[0]), static_cast<uint32_t>(D(a[1])), static_cast<uint32_t>(D(a[2])),
+                     Counter(a[3]), D(a[4]), D(a[5]));
+  return a.Env().Undefined();
+}
+
+Napi::Value FillNormal(const Napi::CallbackInfo& a) {
+  hebb::fill_normal(F32(a[0]), Len(a[0]), static_cast<uint32_t>(D(a[1])), static_cast<uint32_t>(D(a[2])),
+                    Counter(a[3]), D(a[4]), D(a[5]));
+  return a.Env().Undefined();
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  const struct {
+    const char* name;
+    Napi::Value (*fn)(const Napi::CallbackInfo&);
+  } fns[] = {
+      {"info", Info},         {"setThreads", SetThreads},       {"gemm", Gemm},
+      {"unary", Unary},       {"binary", Binary},               {"axpy", Axpy},
+      {"scale", Scale},       {"addRowVector", AddRowVector},   {"scaleRows", ScaleRows},
+      {"softmaxRows", SoftmaxRows}, {"rowNorms", RowNorms},     {"normalizeRows", NormalizeRows},
+      {"argmaxRows", ArgmaxRows},   {"sum", Sum},               {"dot", Dot},
+      {"countNonFinite", CountNonFinite}, {"im2col", Im2col},   {"col2im", Col2im},
+      {"softHebbUpdate", SoftHebbUpdate}, {"randomU32", RandomU32}, {"fillUniform", FillUniform},
+      {"fillNormal", FillNormal},
+  };
+  for (const auto& f : fns) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(hebb_native, Init)

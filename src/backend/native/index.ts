@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Matrix } from '../matrix.ts';
+import {
+  BINARY_OPS,
+  convOutputSize,
+  UNARY_OPS,
+  type Backend,
+  type ConvGeometry,
+  type RngKey,
+} from '../types.ts';
+
+/** The functions exported by build/Release/hebb_native.node (native/addon.cc). */
+interface Addon {
+  info(): { blas: string; threads: number; ompThreads: number };
+  setThreads(n: number): void;
+  gemm(...args: unknown[]): void;
+  unary(op: number, x: Float32Array, y: Float32Array, p: number, q: number): void;
+  binary(op: number, a: Float32Array, b: Float32Array, y: Float32Array): void;
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+  scale(alpha: number, x: Float32Array): void;
+  addRowVector(a: Float32Array, rows: number, cols: number, v: Float32Array, alpha: number): void;
+  scaleRows(a: Float32Array, rows: number, cols: number, s: Float32Array): void;
+  softmaxRows(a: Float32Array, rows: number, cols: number, t: number, out: Float32Array): void;
+  rowNorms(a: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  normalizeRows(a: Float32Array, rows: number, cols: number, out: Float32Array, eps: number): void;
+  argmaxRows(a: Float32Array, rows: number, cols: number, out: Int32Array): void;
+  sum(a: Float32Array, rows: number, cols: number, axis: number, out: Float32Array): void;
+  dot(a: Float32Array, b: Float32Array): number;
+  countNonFinite(a: Float32Array): number;
+  im2col(...args: unknown[]): void;
+  col2im(...args: unknown[]): void;
+  softHebbUpdate(...args: unknown[]): void;
+  randomU32(out: Uint32Array, k0: number, k1: number, counter: number): void;
+  fillUniform(out: Float32Array, k0: number, k1: number, c: number, lo: number, hi: number): void;
+  fillNormal(out: Float32Array, k0: number, k1: number, c: number, mean: number, std: number): void;
+}
+
+export const ADDON_PATH = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  '..',
+  'build',
+  'Release',
+  'hebb_native.node',
+);
+
+/** Loads the addon, or returns why it cannot be used. */
+export function loadAddon(): { addon: Addon } | { reason: string } {
+  if (!existsSync(ADDON_PATH)) {
+    return { reason: `the native addon is not built (${ADDON_PATH} is missing)` };
+  }
+  try {
+    return { addon: createRequire(import.meta.url)(ADDON_PATH) as Addon };
+  } catch (e) {
+    return { reason: `the native addon failed to load: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+function convArgs(batch: number, g: ConvGeometry): number[] {
+  const { outH, outW } = convOutputSize(g);
+  return [batch, g.inH, g.inW, g.channels, g.kernelH, g.kernelW, g.stride, g.pad, outH, outW];
+}
+
+/** The native backend's kernels (unchecked: wrap with withChecks). */
+export function createNativeKernels(n: Addon): Backend {
+  const k = (key: RngKey): [number, number] => [key[0], key[1]];
+  return {
+    name: 'native',
+    info: () => ({ name: 'native', ...n.info() }),
+    gemm(ta, tb, alpha, a: Matrix, b: Matrix, beta, c: Matrix) {
+      const kk = ta ? a.rows : a.cols;
+      n.gemm(ta, tb, c.rows, c.cols, kk, alpha, a.data, a.cols, b.data, b.cols, beta, c.data, c.cols);
+    },
+    unary: (op, a, out, p = 0, q = 0) => n.unary(UNARY_OPS.indexOf(op), a.data, out.data, p, q),
+    binary: (op, a, b, out) => n.binary(BINARY_OPS.indexOf(op), a.data, b.data, out.data),
+    axpy: (alpha, x, y) => n.axpy(alpha, x.data, y.data),
+    scale: (alpha, x) => n.scale(alpha, x.data),
+    addRowVector: (a, v, alpha = 1) => n.addRowVector(a.data, a.rows, a.cols, v, alpha),
+    scaleRows: (a, s) => n.scaleRows(a.data, a.rows, a.cols, s),
+    softmaxRows: (a, t, out) => n.softmaxRows(a.data, a.rows, a.cols, t, out.data),
+    rowNorms: (a, out) => n.rowNorms(a.data, a.rows, a.cols, out),
+    normalizeRows: (a, out, eps = 1e-12) => n.normalizeRows(a.data, a.rows, a.cols, out.data, eps),
+    argmaxRows: (a, out) => n.argmaxRows(a.data, a.rows, a.cols, out),
+    sum: (a, axis, out) => n.sum(a.data, a.rows, a.cols, axis, out),
+    dot: (a, b) => n.dot(a.data, b.data),
+    countNonFinite: (a) => n.countNonFinite(a),
+    im2col: (images, g, out) => n.im2col(images.data, ...convArgs(images.rows, g), out.data),
+    col2im: (cols, g, out) => n.col2im(cols.data, ...convArgs(out.rows, g), out.data),
+    softHebbUpdate(w, x, y, u, eta) {
+      const scalar = typeof eta === 'number';
+      n.softHebbUpdate(w.data, w.rows, w.cols, x.data, x.rows, y.data, u.data, scalar ? eta : 0, scalar ? null : eta);
+    },
+    randomU32: (out, key, counter) => n.randomU32(out, ...k(key), counter),
+    fillUniform: (out, key, counter, low = 0, high = 1) => n.fillUniform(out, ...k(key), counter, low, high),
+    fillNormal: (out, key, counter, mean = 0, std = 1) => n.fillNormal(out, ...k(key), counter, mean, std),
+  };
+}
+
+export type { Addon };

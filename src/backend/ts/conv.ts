@@ -1,0 +1,48 @@
+import type { Matrix } from '../matrix.ts';
+import { convOutputSize, type ConvGeometry } from '../types.ts';
+
+/** Visits every (patch row, patch column, image offset) pair; offset −1 marks padding. */
+function forEachPatchEntry(
+  batch: number,
+  g: ConvGeometry,
+  visit: (row: number, col: number, imageOffset: number) => void,
+): void {
+  const { outH, outW } = convOutputSize(g);
+  const C = g.channels;
+  const patchLen = g.kernelH * g.kernelW * C;
+  const imageLen = g.inH * g.inW * C;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const row = (b * outH + oy) * outW + ox;
+        for (let ky = 0; ky < g.kernelH; ky++) {
+          const iy = oy * g.stride - g.pad + ky;
+          for (let kx = 0; kx < g.kernelW; kx++) {
+            const ix = ox * g.stride - g.pad + kx;
+            const inside = iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW;
+            const col = (ky * g.kernelW + kx) * C;
+            const src = b * imageLen + (iy * g.inW + ix) * C;
+            for (let ch = 0; ch < C; ch++) visit(row * patchLen, col + ch, inside ? src + ch : -1);
+          }
+        }
+      }
+    }
+  }
+}
+
+export function im2colTs(images: Matrix, g: ConvGeometry, out: Matrix): void {
+  const src = images.data;
+  const dst = out.data;
+  forEachPatchEntry(images.rows, g, (rowBase, col, off) => {
+    dst[rowBase + col] = off < 0 ? 0 : src[off];
+  });
+}
+
+export function col2imTs(cols: Matrix, g: ConvGeometry, out: Matrix): void {
+  const src = cols.data;
+  const dst = out.data;
+  dst.fill(0);
+  forEachPatchEntry(out.rows, g, (rowBase, col, off) => {
+    if (off >= 0) dst[off] += src[rowBase + col];
+  });
+}

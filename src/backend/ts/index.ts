@@ -1,0 +1,43 @@
+import type { Backend } from '../types.ts';
+import { col2imTs, im2colTs } from './conv.ts';
+import { addRowVectorTs, axpyTs, binaryTs, scaleRowsTs, scaleTs, unaryTs } from './elementwise.ts';
+import { gemmTs } from './gemm.ts';
+import { fillNormalTs, fillUniformTs, randomU32Ts } from './random.ts';
+import {
+  argmaxRowsTs,
+  countNonFiniteTs,
+  dotTs,
+  normalizeRowsTs,
+  rowNormsTs,
+  softHebbUpdateTs,
+  softmaxRowsTs,
+  sumTs,
+} from './reduce.ts';
+
+/** The portable backend: plain typed arrays, no dependencies, runs in a browser. Unchecked. */
+export function createTsKernels(): Backend {
+  return {
+    name: 'ts',
+    info: () => ({ name: 'ts', blas: 'portable TypeScript (cache-blocked)', threads: 1, ompThreads: 1 }),
+    gemm: gemmTs,
+    unary: unaryTs,
+    binary: binaryTs,
+    axpy: axpyTs,
+    scale: scaleTs,
+    addRowVector: addRowVectorTs,
+    scaleRows: scaleRowsTs,
+    softmaxRows: softmaxRowsTs,
+    rowNorms: rowNormsTs,
+    normalizeRows: normalizeRowsTs,
+    argmaxRows: argmaxRowsTs,
+    sum: sumTs,
+    dot: dotTs,
+    countNonFinite: countNonFiniteTs,
+    im2col: im2colTs,
+    col2im: col2imTs,
+    softHebbUpdate: softHebbUpdateTs,
+    randomU32: randomU32Ts,
+    fillUniform: fillUniformTs,
+    fillNormal: fillNormalTs,
+  };
+}
