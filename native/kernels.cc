@@ -2,6 +2,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -265,13 +266,20 @@ void softhebb_update(float* w, size_t K, size_t n, const float* x, size_t B, con
     }
     return;
   }
-  // c_k = Σ_b y_bk u_bk, then W ← diag(1 − η c) W, then W += η Yᵀ X in one sgemm.
+  // c_k = Σ_b y_bk u_bk over column blocks (rows read contiguously), then W ← diag(1 − η c) W,
+  // then W += η Yᵀ X in one sgemm.
   std::vector<float> rowscale(K);
+  constexpr long CB = 256;
 #pragma omp parallel for schedule(static) if (Kl * static_cast<long>(B) > PAR)
-  for (long k = 0; k < Kl; k++) {
-    double c = 0;
-    for (size_t b = 0; b < B; b++) c += static_cast<double>(y[b * K + k]) * u[b * K + k];
-    rowscale[k] = static_cast<float>(1 - (eta_vec ? eta_vec[k] : eta) * c);
+  for (long k0 = 0; k0 < Kl; k0 += CB) {
+    const long k1 = std::min(Kl, k0 + CB);
+    double acc[CB] = {0};
+    for (size_t b = 0; b < B; b++) {
+      const float* yb = y + b * K;
+      const float* ub = u + b * K;
+      for (long k = k0; k < k1; k++) acc[k - k0] += static_cast<double>(yb[k]) * ub[k];
+    }
+    for (long k = k0; k < k1; k++) rowscale[k] = static_cast<float>(1 - (eta_vec ? eta_vec[k] : eta) * acc[k - k0]);
   }
   scale_rows(w, K, n, rowscale.data());
   if (eta_vec == nullptr) {

@@ -1,6 +1,13 @@
 import { ShapeError, ValueError } from '../errors.ts';
 import { describeType, type Matrix } from './matrix.ts';
-import { BINARY_OPS, convOutputSize, UNARY_OPS, type Backend, type ConvGeometry, type RngKey } from './types.ts';
+import {
+  BINARY_OPS,
+  convOutputSize,
+  UNARY_OPS,
+  type Backend,
+  type ConvGeometry,
+  type RngKey,
+} from './types.ts';
 
 const dims = (m: Matrix) => `${m.rows}×${m.cols}`;
 
@@ -12,8 +19,15 @@ const dims = (m: Matrix) => `${m.rows}×${m.cols}`;
 export function withChecks(raw: Backend): Backend {
   function matrix(k: string, name: string, m: unknown): asserts m is Matrix {
     const x = m as Matrix;
-    if (x === null || typeof x !== 'object' || typeof x.rows !== 'number' || typeof x.cols !== 'number') {
-      throw new ValueError(`${k}: ${name} must be a Matrix, got ${describeType(m)}; wrap data with new Matrix(rows, cols, data)`);
+    if (
+      x === null ||
+      typeof x !== 'object' ||
+      typeof x.rows !== 'number' ||
+      typeof x.cols !== 'number'
+    ) {
+      throw new ValueError(
+        `${k}: ${name} must be a Matrix, got ${describeType(m)}; wrap data with new Matrix(rows, cols, data)`,
+      );
     }
     if (!(x.data instanceof Float32Array)) {
       throw new ValueError(
@@ -26,7 +40,9 @@ export function withChecks(raw: Backend): Backend {
   }
   function sameShape(k: string, an: string, a: Matrix, bn: string, b: Matrix): void {
     if (a.rows !== b.rows || a.cols !== b.cols) {
-      throw new ShapeError(`${k}: ${an} is ${dims(a)} but ${bn} is ${dims(b)}; they must have the same shape`);
+      throw new ShapeError(
+        `${k}: ${an} is ${dims(a)} but ${bn} is ${dims(b)}; they must have the same shape`,
+      );
     }
   }
   function vector<T extends Float32Array | Int32Array | Uint32Array>(
@@ -66,24 +82,38 @@ export function withChecks(raw: Backend): Backend {
   }
   function distinct(k: string, outName: string, out: Matrix, inName: string, input: Matrix): void {
     if (out.size > 0 && input.size > 0 && overlaps(out.data, input.data)) {
-      throw new ValueError(`${k}: ${outName} shares memory with ${inName}; pass a separate output matrix`);
+      throw new ValueError(
+        `${k}: ${outName} shares memory with ${inName}; pass a separate output matrix`,
+      );
     }
   }
   function key(k: string, kk: unknown, counter: unknown): void {
-    const ok = Array.isArray(kk) && kk.length === 2 && kk.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32);
-    if (!ok) throw new ValueError(`${k}: key must be two unsigned 32-bit integers, got ${JSON.stringify(kk)}`);
+    const ok =
+      Array.isArray(kk) &&
+      kk.length === 2 &&
+      kk.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32);
+    if (!ok)
+      throw new ValueError(
+        `${k}: key must be two unsigned 32-bit integers, got ${JSON.stringify(kk)}`,
+      );
     if (!Number.isSafeInteger(counter) || (counter as number) < 0) {
-      throw new ValueError(`${k}: counter must be a non-negative safe integer, got ${String(counter)}`);
+      throw new ValueError(
+        `${k}: counter must be a non-negative safe integer, got ${String(counter)}`,
+      );
     }
   }
   function geometry(k: string, g: ConvGeometry): void {
     for (const f of ['inH', 'inW', 'channels', 'kernelH', 'kernelW', 'stride'] as const) {
       if (!Number.isInteger(g?.[f]) || g[f] < 1) {
-        throw new ValueError(`${k}: geometry.${f} must be a positive integer, got ${String(g?.[f])}`);
+        throw new ValueError(
+          `${k}: geometry.${f} must be a positive integer, got ${String(g?.[f])}`,
+        );
       }
     }
     if (!Number.isInteger(g.pad) || g.pad < 0) {
-      throw new ValueError(`${k}: geometry.pad must be a non-negative integer, got ${String(g.pad)}`);
+      throw new ValueError(
+        `${k}: geometry.pad must be a non-negative integer, got ${String(g.pad)}`,
+      );
     }
     const { outH, outW } = convOutputSize(g);
     if (outH < 1 || outW < 1) {
@@ -92,7 +122,14 @@ export function withChecks(raw: Backend): Backend {
       );
     }
   }
-  function convShapes(k: string, g: ConvGeometry, images: Matrix, cols: Matrix, imgName: string, colName: string): void {
+  function convShapes(
+    k: string,
+    g: ConvGeometry,
+    images: Matrix,
+    cols: Matrix,
+    imgName: string,
+    colName: string,
+  ): void {
     geometry(k, g);
     const { outH, outW } = convOutputSize(g);
     const imageLen = g.inH * g.inW * g.channels;
@@ -128,7 +165,9 @@ export function withChecks(raw: Backend): Backend {
         );
       }
       if (c.rows !== am || c.cols !== bn) {
-        throw new ShapeError(`gemm: C is ${dims(c)} but op(A)·op(B) is ${am}×${bn}; allocate C as Matrix.zeros(${am}, ${bn})`);
+        throw new ShapeError(
+          `gemm: C is ${dims(c)} but op(A)·op(B) is ${am}×${bn}; allocate C as Matrix.zeros(${am}, ${bn})`,
+        );
       }
       distinct(k, 'C', c, 'A', a);
       distinct(k, 'C', c, 'B', b);
@@ -137,19 +176,29 @@ export function withChecks(raw: Backend): Backend {
     unary(op, a, out, p = 0, q = 0) {
       const k = `unary(${op})`;
       if (!UNARY_OPS.includes(op)) {
-        throw new ValueError(`unary: unknown op '${String(op)}'; choose one of ${UNARY_OPS.join(', ')}`);
+        throw new ValueError(
+          `unary: unknown op '${String(op)}'; choose one of ${UNARY_OPS.join(', ')}`,
+        );
       }
       matrix(k, 'a', a);
       matrix(k, 'out', out);
       sameShape(k, 'a', a, 'out', out);
       scalar(k, 'p', p);
       scalar(k, 'q', q);
+      if (op === 'clip' && p > q)
+        throw new ValueError(`${k}: lower bound p = ${p} exceeds upper bound q = ${q}`);
+      if ((op === 'shrink' || op === 'cappedRelu') && p < 0) {
+        throw new ValueError(`${k}: threshold p must be ≥ 0, got ${p}`);
+      }
+      if (op === 'cappedRelu' && q < 0) throw new ValueError(`${k}: cap q must be ≥ 0, got ${q}`);
       raw.unary(op, a, out, p, q);
     },
     binary(op, a, b, out) {
       const k = `binary(${op})`;
       if (!BINARY_OPS.includes(op)) {
-        throw new ValueError(`binary: unknown op '${String(op)}'; choose one of ${BINARY_OPS.join(', ')}`);
+        throw new ValueError(
+          `binary: unknown op '${String(op)}'; choose one of ${BINARY_OPS.join(', ')}`,
+        );
       }
       matrix(k, 'a', a);
       matrix(k, 'b', b);
@@ -172,13 +221,27 @@ export function withChecks(raw: Backend): Backend {
     },
     addRowVector(a, v, alpha = 1) {
       matrix('addRowVector', 'a', a);
-      vector('addRowVector', 'v', v, Float32Array, a.cols, `one value per column of the ${dims(a)} matrix`);
+      vector(
+        'addRowVector',
+        'v',
+        v,
+        Float32Array,
+        a.cols,
+        `one value per column of the ${dims(a)} matrix`,
+      );
       scalar('addRowVector', 'alpha', alpha);
       raw.addRowVector(a, v, alpha);
     },
     scaleRows(a, s) {
       matrix('scaleRows', 'a', a);
-      vector('scaleRows', 's', s, Float32Array, a.rows, `one value per row of the ${dims(a)} matrix`);
+      vector(
+        'scaleRows',
+        's',
+        s,
+        Float32Array,
+        a.rows,
+        `one value per row of the ${dims(a)} matrix`,
+      );
       raw.scaleRows(a, s);
     },
     softmaxRows(a, t, out) {
@@ -188,7 +251,8 @@ export function withChecks(raw: Backend): Backend {
       sameShape(k, 'a', a, 'out', out);
       scalar(k, 'inverseTemperature', t);
       finite(k, 'a', a);
-      if (a.rows > 0 && a.cols === 0) throw new ShapeError(`${k}: a is ${dims(a)}; a softmax needs at least one column`);
+      if (a.rows > 0 && a.cols === 0)
+        throw new ShapeError(`${k}: a is ${dims(a)}; a softmax needs at least one column`);
       raw.softmaxRows(a, t, out);
     },
     rowNorms(a, out) {
@@ -210,15 +274,26 @@ export function withChecks(raw: Backend): Backend {
       const k = 'argmaxRows';
       matrix(k, 'a', a);
       vector(k, 'out', out, Int32Array, a.rows, 'one index per row');
-      if (a.rows > 0 && a.cols === 0) throw new ShapeError(`${k}: a is ${dims(a)}; argmax needs at least one column`);
+      if (a.rows > 0 && a.cols === 0)
+        throw new ShapeError(`${k}: a is ${dims(a)}; argmax needs at least one column`);
       finite(k, 'a', a);
       raw.argmaxRows(a, out);
     },
     sum(a, axis, out) {
       matrix('sum', 'a', a);
-      if (axis !== 0 && axis !== 1) throw new ValueError(`sum: axis must be 0 (over rows) or 1 (over columns), got ${String(axis)}`);
+      if (axis !== 0 && axis !== 1)
+        throw new ValueError(
+          `sum: axis must be 0 (over rows) or 1 (over columns), got ${String(axis)}`,
+        );
       const len = axis === 0 ? a.cols : a.rows;
-      vector('sum', 'out', out, Float32Array, len, axis === 0 ? 'one sum per column' : 'one sum per row');
+      vector(
+        'sum',
+        'out',
+        out,
+        Float32Array,
+        len,
+        axis === 0 ? 'one sum per column' : 'one sum per row',
+      );
       raw.sum(a, axis, out);
     },
     dot(a, b) {
@@ -250,10 +325,14 @@ export function withChecks(raw: Backend): Backend {
       matrix(k, 'Y', y);
       matrix(k, 'U', u);
       if (x.cols !== w.cols) {
-        throw new ShapeError(`${k}: X is ${dims(x)} but W is ${dims(w)}; X needs one row per sample with ${w.cols} inputs`);
+        throw new ShapeError(
+          `${k}: X is ${dims(x)} but W is ${dims(w)}; X needs one row per sample with ${w.cols} inputs`,
+        );
       }
       if (y.rows !== x.rows || y.cols !== w.rows) {
-        throw new ShapeError(`${k}: Y is ${dims(y)} but must be ${x.rows}×${w.rows} (batch × units)`);
+        throw new ShapeError(
+          `${k}: Y is ${dims(y)} but must be ${x.rows}×${w.rows} (batch × units)`,
+        );
       }
       sameShape(k, 'Y', y, 'U', u);
       if (typeof eta === 'number') scalar(k, 'eta', eta);

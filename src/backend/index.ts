@@ -8,7 +8,8 @@ const instances = new Map<BackendName, Backend>();
 let nativeReason: string | null | undefined;
 let noticeShown = false;
 
-const FIX = 'install OpenBLAS (apt-get install libopenblas-dev pkg-config) and run npm run build:native';
+const FIX =
+  'install OpenBLAS (apt-get install libopenblas-dev pkg-config) and run npm run build:native';
 
 /** Why the native backend cannot be used here, or null when it can. */
 export function nativeUnavailableReason(): string | null {
@@ -42,19 +43,24 @@ export function getBackend(name?: BackendName | 'auto'): Backend {
   const requireNative = process.env.HEBB_REQUIRE_NATIVE === '1';
   if (requested === 'ts') {
     if (requireNative && name === undefined) {
-      throw new HebbError('HEBB_REQUIRE_NATIVE=1 conflicts with HEBB_BACKEND=ts; unset one of them');
+      throw new HebbError(
+        'HEBB_REQUIRE_NATIVE=1 conflicts with HEBB_BACKEND=ts; unset one of them',
+      );
     }
     return tsBackend();
   }
   const reason = nativeUnavailableReason();
   if (reason === null) return instances.get('native')!;
   if (requested === 'native' || requireNative) {
-    const why = requested === 'native' ? 'the native backend was requested' : 'HEBB_REQUIRE_NATIVE=1';
+    const why =
+      requested === 'native' ? 'the native backend was requested' : 'HEBB_REQUIRE_NATIVE=1';
     throw new HebbError(`${why} but ${reason}; ${FIX}`);
   }
   if (!noticeShown) {
     noticeShown = true;
-    process.stderr.write(`hebb: using the portable TypeScript backend because ${reason}; for speed, ${FIX}\n`);
+    process.stderr.write(
+      `hebb: using the portable TypeScript backend because ${reason}; for speed, ${FIX}\n`,
+    );
   }
   return tsBackend();
 }

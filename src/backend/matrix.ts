@@ -87,13 +87,19 @@ export class Matrix {
     if (start < 0 || end > this.rows || start > end) {
       throw new RangeError(`Matrix.sliceRows: [${start}, ${end}) is outside 0..${this.rows}`);
     }
-    return new Matrix(end - start, this.cols, this.data.subarray(start * this.cols, end * this.cols));
+    return new Matrix(
+      end - start,
+      this.cols,
+      this.data.subarray(start * this.cols, end * this.cols),
+    );
   }
 
   /** The same storage seen with another shape of equal size. */
   reshape(rows: number, cols: number): Matrix {
     if (rows * cols !== this.size) {
-      throw new RangeError(`Matrix.reshape: ${this.rows}×${this.cols} cannot become ${rows}×${cols}`);
+      throw new RangeError(
+        `Matrix.reshape: ${this.rows}×${this.cols} cannot become ${rows}×${cols}`,
+      );
     }
     return new Matrix(rows, cols, this.data);
   }
@@ -118,7 +124,8 @@ export class Matrix {
   transpose(): Matrix {
     const out = new Matrix(this.cols, this.rows);
     for (let i = 0; i < this.rows; i++) {
-      for (let j = 0; j < this.cols; j++) out.data[j * this.rows + i] = this.data[i * this.cols + j];
+      for (let j = 0; j < this.cols; j++)
+        out.data[j * this.rows + i] = this.data[i * this.cols + j];
     }
     return out;
   }

@@ -89,7 +89,8 @@ export function logUniformWord(w: number): number {
 function sinSmall(x: number): number {
   const x2 = x * x;
   let p = INV_FACT[21];
-  for (let j = 9; j >= 0; j--) p = (j % 2 === 0 ? INV_FACT[2 * j + 1] : -INV_FACT[2 * j + 1]) + x2 * p;
+  for (let j = 9; j >= 0; j--)
+    p = (j % 2 === 0 ? INV_FACT[2 * j + 1] : -INV_FACT[2 * j + 1]) + x2 * p;
   return x * p;
 }
 

@@ -37,7 +37,10 @@ export class Rng {
   /** An independent stream derived from this one's key (e.g. one per layer or per worker). */
   fork(stream: number): Rng {
     const child = new Rng(0, this.backend);
-    (child as { key: RngKey }).key = [fmix32(this.key[0] ^ fmix32(stream + 1)), fmix32(this.key[1] + stream + 0x6a09e667)];
+    (child as { key: RngKey }).key = [
+      fmix32(this.key[0] ^ fmix32(stream + 1)),
+      fmix32(this.key[1] + stream + 0x6a09e667),
+    ];
     return child;
   }
 
@@ -70,7 +73,8 @@ export class Rng {
 
   /** A uniformly random permutation of 0..n−1 (Fisher–Yates on 53-bit draws). */
   permutation(n: number): Int32Array {
-    if (!Number.isInteger(n) || n < 0) throw new ValueError(`Rng.permutation: n must be a non-negative integer, got ${n}`);
+    if (!Number.isInteger(n) || n < 0)
+      throw new ValueError(`Rng.permutation: n must be a non-negative integer, got ${n}`);
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;
     if (n < 2) return p;

@@ -75,7 +75,15 @@ export interface Backend {
   info(): BackendInfo;
 
   /** C ← alpha·op(A)·op(B) + beta·C, op(X) = Xᵀ when trans is true. beta = 0 ignores C's contents. */
-  gemm(transA: boolean, transB: boolean, alpha: number, a: Matrix, b: Matrix, beta: number, c: Matrix): void;
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    alpha: number,
+    a: Matrix,
+    b: Matrix,
+    beta: number,
+    c: Matrix,
+  ): void;
 
   /** out ← op(a) element-wise; out may be a. */
   unary(op: UnaryOp, a: Matrix, out: Matrix, p?: number, q?: number): void;

@@ -4,7 +4,9 @@ import { availableBackends, getBackend, nativeUnavailableReason } from '../backe
 export function registerBackendCommand(program: Command): void {
   program
     .command('backend')
-    .description('print the active compute backend and, for native, the BLAS library and thread counts')
+    .description(
+      'print the active compute backend and, for native, the BLAS library and thread counts',
+    )
     .addHelpText('after', '\nExample:\n  $ hebb backend\n  $ HEBB_BACKEND=ts hebb backend')
     .action(() => {
       const b = getBackend();

@@ -18,6 +18,8 @@ export function registerDemoCommand(program: Command): void {
       b.gemm(false, false, 1, a, w, 0, c);
       const s = (performance.now() - t0) / 1000;
       console.log(`backend: ${b.info().name} (${b.info().blas})`);
-      console.log(`gemm 1000×784·784×2000: ${(s * 1000).toFixed(1)} ms, ${((2 * 1000 * 784 * 2000) / s / 1e9).toFixed(1)} GFLOPS`);
+      console.log(
+        `gemm 1000×784·784×2000: ${(s * 1000).toFixed(1)} ms, ${((2 * 1000 * 784 * 2000) / s / 1e9).toFixed(1)} GFLOPS`,
+      );
     });
 }

@@ -8,7 +8,9 @@ import { registerDemoCommand } from './demo-command.ts';
 const program = new Command();
 program
   .name('hebb')
-  .description('Hebbian and other local learning rules: SoftHebb, similarity matching, emergent Hebbian dynamics')
+  .description(
+    'Hebbian and other local learning rules: SoftHebb, similarity matching, emergent Hebbian dynamics',
+  )
   .version(VERSION, '-V, --version')
   .showHelpAfterError();
 

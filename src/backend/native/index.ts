@@ -73,7 +73,21 @@ export function createNativeKernels(n: Addon): Backend {
     info: () => ({ name: 'native', ...n.info() }),
     gemm(ta, tb, alpha, a: Matrix, b: Matrix, beta, c: Matrix) {
       const kk = ta ? a.rows : a.cols;
-      n.gemm(ta, tb, c.rows, c.cols, kk, alpha, a.data, a.cols, b.data, b.cols, beta, c.data, c.cols);
+      n.gemm(
+        ta,
+        tb,
+        c.rows,
+        c.cols,
+        kk,
+        alpha,
+        a.data,
+        a.cols,
+        b.data,
+        b.cols,
+        beta,
+        c.data,
+        c.cols,
+      );
     },
     unary: (op, a, out, p = 0, q = 0) => n.unary(UNARY_OPS.indexOf(op), a.data, out.data, p, q),
     binary: (op, a, b, out) => n.binary(BINARY_OPS.indexOf(op), a.data, b.data, out.data),
@@ -92,11 +106,23 @@ export function createNativeKernels(n: Addon): Backend {
     col2im: (cols, g, out) => n.col2im(cols.data, ...convArgs(out.rows, g), out.data),
     softHebbUpdate(w, x, y, u, eta) {
       const scalar = typeof eta === 'number';
-      n.softHebbUpdate(w.data, w.rows, w.cols, x.data, x.rows, y.data, u.data, scalar ? eta : 0, scalar ? null : eta);
+      n.softHebbUpdate(
+        w.data,
+        w.rows,
+        w.cols,
+        x.data,
+        x.rows,
+        y.data,
+        u.data,
+        scalar ? eta : 0,
+        scalar ? null : eta,
+      );
     },
     randomU32: (out, key, counter) => n.randomU32(out, ...k(key), counter),
-    fillUniform: (out, key, counter, low = 0, high = 1) => n.fillUniform(out, ...k(key), counter, low, high),
-    fillNormal: (out, key, counter, mean = 0, std = 1) => n.fillNormal(out, ...k(key), counter, mean, std),
+    fillUniform: (out, key, counter, low = 0, high = 1) =>
+      n.fillUniform(out, ...k(key), counter, low, high),
+    fillNormal: (out, key, counter, mean = 0, std = 1) =>
+      n.fillNormal(out, ...k(key), counter, mean, std),
   };
 }
 

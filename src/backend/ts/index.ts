@@ -18,7 +18,12 @@ import {
 export function createTsKernels(): Backend {
   return {
     name: 'ts',
-    info: () => ({ name: 'ts', blas: 'portable TypeScript (cache-blocked)', threads: 1, ompThreads: 1 }),
+    info: () => ({
+      name: 'ts',
+      blas: 'portable TypeScript (cache-blocked)',
+      threads: 1,
+      ompThreads: 1,
+    }),
     gemm: gemmTs,
     unary: unaryTs,
     binary: binaryTs,

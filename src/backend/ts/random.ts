@@ -30,11 +30,18 @@ export function fillUniformTs(
 ): void {
   const span = high - low;
   blocks(out.length, key, counter, (base, w) => {
-    for (let j = 0; j < 4 && base + j < out.length; j++) out[base + j] = low + span * unitFloatWord(w[j]);
+    for (let j = 0; j < 4 && base + j < out.length; j++)
+      out[base + j] = low + span * unitFloatWord(w[j]);
   });
 }
 
-export function fillNormalTs(out: Float32Array, key: RngKey, counter: number, mean = 0, std = 1): void {
+export function fillNormalTs(
+  out: Float32Array,
+  key: RngKey,
+  counter: number,
+  mean = 0,
+  std = 1,
+): void {
   const cs = new Float64Array(2);
   const z = new Float64Array(4);
   blocks(out.length, key, counter, (base, w) => {

@@ -1,0 +1,164 @@
+// GEMM and fused-update benchmark: ours (native, ts) against NumPy's OpenBLAS, measured in the
+// same run on the same machine. Usage: npm run bench -- gemm [--json] [--quick]
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { availableBackends, getBackend, Matrix, Rng, type Backend } from '../src/backend/index.ts';
+import { fmt, medianSeconds } from './timing.ts';
+
+// [m, k, n]: C (m×n) = A (m×k) · B (k×n). The first is a 1000-sample batch through 784→2000.
+const SHAPES: [number, number, number][] = [
+  [1000, 784, 2000],
+  [100, 784, 2000],
+  [2048, 2048, 2048],
+];
+
+let numpyInfo = 'numpy not found';
+
+function numpyTimes(shapes: [number, number, number][], minSeconds: number): Map<string, number> {
+  const script = join(dirname(fileURLToPath(import.meta.url)), 'numpy_gemm.py');
+  // Debian's python3-numpy (/usr/bin/python3) links the system OpenBLAS, the same library as ours.
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const res = spawnSync(python, [script, JSON.stringify(shapes), String(minSeconds)], {
+    encoding: 'utf8',
+  });
+  const out = new Map<string, number>();
+  if (res.status !== 0) {
+    console.error(
+      `numpy reference unavailable (${(res.stderr || res.error?.message || '').trim().split('\n').pop()}); apt-get install python3-numpy`,
+    );
+    return out;
+  }
+  for (const line of res.stdout.trim().split('\n')) {
+    const r = JSON.parse(line) as {
+      shape?: number[];
+      seconds?: number;
+      numpy?: string;
+      blas_libraries?: string[];
+    };
+    if (r.shape && r.seconds) out.set(r.shape.join('x'), r.seconds);
+    else if (r.numpy)
+      numpyInfo = `numpy ${r.numpy} (${python}) with ${r.blas_libraries?.join(', ') || 'unknown BLAS'}`;
+  }
+  return out;
+}
+
+function gemmSeconds(be: Backend, [m, k, n]: [number, number, number], minSeconds: number): number {
+  const rng = new Rng(0, be);
+  const a = new Matrix(m, k, rng.normal(m * k));
+  const b = new Matrix(k, n, rng.normal(k * n));
+  const c = Matrix.zeros(m, n);
+  const slow = be.name === 'ts' && m * k * n > 4e9;
+  return medianSeconds(() => be.gemm(false, false, 1, a, b, 0, c), {
+    minSeconds,
+    minReps: slow ? 1 : 3,
+  });
+}
+
+/** The SoftHebb update as separate kernel calls, materialising YᵀX and diag(c)W. */
+function unfusedUpdate(
+  be: Backend,
+  w: Matrix,
+  x: Matrix,
+  y: Matrix,
+  u: Matrix,
+  eta: number,
+  tmp: Matrix,
+  tmp2: Matrix,
+  yu: Matrix,
+  c: Float32Array,
+): void {
+  be.gemm(true, false, 1, y, x, 0, tmp);
+  be.binary('mul', y, u, yu);
+  be.sum(yu, 0, c);
+  tmp2.data.set(w.data);
+  be.scaleRows(tmp2, c);
+  be.binary('sub', tmp, tmp2, tmp);
+  be.axpy(eta, tmp, w);
+}
+
+function fusedRows(be: Backend, minSeconds: number) {
+  const K = 2000;
+  const n = 784;
+  const rows = [];
+  for (const B of [1, 100, 1000]) {
+    const rng = new Rng(1, be);
+    const w = new Matrix(K, n, rng.uniform(K * n, 0, 0.05));
+    const x = new Matrix(B, n, rng.uniform(B * n));
+    const u = Matrix.zeros(B, K);
+    be.gemm(false, true, 1, x, w, 0, u);
+    const y = Matrix.zeros(B, K);
+    be.softmaxRows(u, 10, y);
+    const tmp = Matrix.zeros(K, n);
+    const tmp2 = Matrix.zeros(K, n);
+    const yu = Matrix.zeros(B, K);
+    const c = new Float32Array(K);
+    // Tiny rate so W stays bounded over many repetitions.
+    const fused = medianSeconds(() => be.softHebbUpdate(w, x, y, u, 1e-6), { minSeconds });
+    const unfused = medianSeconds(() => unfusedUpdate(be, w, x, y, u, 1e-6, tmp, tmp2, yu, c), {
+      minSeconds,
+    });
+    rows.push({
+      kernel: 'softHebbUpdate',
+      backend: be.name,
+      batch: B,
+      units: K,
+      inputs: n,
+      fused_ms: fused * 1e3,
+      unfused_ms: unfused * 1e3,
+      ratio_fused_unfused: fused / unfused,
+    });
+  }
+  return rows;
+}
+
+export function benchGemm(args: string[]): void {
+  const json = args.includes('--json');
+  const quick = args.includes('--quick');
+  const minSeconds = quick ? 0.2 : 1;
+  const names = availableBackends();
+  const np = numpyTimes(SHAPES, minSeconds);
+  if (!json) {
+    const nat = names.includes('native') ? getBackend('native').info() : null;
+    console.log(
+      `GEMM, float32, C = A·B, median of repeated runs. native: ${nat ? nat.blas + `, ${nat.threads} threads` : 'not built'}`,
+    );
+    console.log(`reference: ${numpyInfo}`);
+    console.log('shape (m×k·k×n)         native GFLOPS   ts GFLOPS   numpy GFLOPS   native/numpy');
+  }
+  for (const shape of SHAPES) {
+    const flops = 2 * shape[0] * shape[1] * shape[2];
+    const nat = names.includes('native')
+      ? flops / gemmSeconds(getBackend('native'), shape, minSeconds) / 1e9
+      : NaN;
+    const tsg = flops / gemmSeconds(getBackend('ts'), shape, quick ? 0 : minSeconds) / 1e9;
+    const npSec = np.get(shape.join('x'));
+    const npg = npSec ? flops / npSec / 1e9 : NaN;
+    const row = {
+      shape: `${shape[0]}x${shape[1]}x${shape[2]}`,
+      native_gflops: nat,
+      ts_gflops: tsg,
+      numpy_gflops: npg,
+      ratio_native_numpy: nat / npg,
+    };
+    if (json) console.log(JSON.stringify(row));
+    else
+      console.log(
+        `${`${shape[0]}×${shape[1]}·${shape[1]}×${shape[2]}`.padEnd(24)}${fmt(nat, 1).padStart(14)}${fmt(tsg, 2).padStart(12)}${fmt(npg, 1).padStart(15)}${fmt(row.ratio_native_numpy, 3).padStart(15)}`,
+      );
+  }
+  if (!json)
+    console.log(
+      '\nFused SoftHebb update W += η(YᵀX − diag(ΣY∘U)W), 784→2000, vs the same update as separate kernel calls',
+    );
+  for (const name of names) {
+    for (const r of fusedRows(getBackend(name), name === 'ts' ? 0.2 : minSeconds)) {
+      if (json) console.log(JSON.stringify(r));
+      else
+        console.log(
+          `  ${r.backend.padEnd(7)} batch ${String(r.batch).padStart(4)}: fused ${fmt(r.fused_ms, 3)} ms, separate ${fmt(r.unfused_ms, 3)} ms, fused/separate ${fmt(r.ratio_fused_unfused, 3)}`,
+        );
+    }
+  }
+}

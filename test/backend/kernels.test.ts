@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Matrix, UNARY_OPS, type UnaryOp } from '../../src/backend/index.ts';
+import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
+import { randMatrix, refConv, refGemm, refSoftHebb } from '../helpers/reference.ts';
+
+// Independent scalar definitions of each op (p = 1.5, q = 0.8 where read).
+const P = 1.5;
+const Q = 0.8;
+const SCALAR: Record<UnaryOp, (x: number) => number> = {
+  copy: (x) => x,
+  neg: (x) => -x,
+  abs: (x) => Math.abs(x),
+  square: (x) => x * x,
+  sqrt: (x) => Math.sqrt(Math.abs(x)),
+  exp: (x) => Math.exp(x),
+  log: (x) => Math.log(Math.abs(x)),
+  tanh: (x) => Math.tanh(x),
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => Math.max(x, 0),
+  repu: (x) => Math.max(x, 0) ** P,
+  clip: (x) => Math.min(Math.max(x, -Q), Q),
+  shrink: (x) => Math.sign(x) * Math.max(Math.abs(x) - P, 0),
+  cappedRelu: (x) => Math.min(Math.max(x - P, 0), Q),
+  pow: (x) => Math.sign(x) * Math.abs(x) ** P,
+  affine: (x) => P * x + Q,
+  sign: (x) => Math.sign(x),
+  tanhGrad: (y) => 1 - y * y,
+  sigmoidGrad: (y) => y * (1 - y),
+  reluGrad: (y) => (y > 0 ? 1 : 0),
+};
+
+for (const be of backendsUnderTest()) {
+  describe(`element-wise kernels on ${be.name}`, () => {
+    for (const op of UNARY_OPS) {
+      it(`unary ${op}`, () => {
+        let a = randMatrix(7, 13, 11, -3, 3);
+        if (op === 'sqrt' || op === 'log') {
+          a = randMatrix(7, 13, 11, 0.01, 3);
+        }
+        const out = Matrix.zeros(7, 13);
+        be.unary(op, a, out, op === 'clip' ? -Q : P, Q);
+        assertClose(out.data, Array.from(a.data, SCALAR[op]), { rtol: 2e-7, atol: 1e-7, what: op });
+      });
+    }
+
+    it('unary in place (out = a)', () => {
+      const a = Matrix.from([[-1, 2, -3]]);
+      be.unary('relu', a, a);
+      assert.deepEqual(Array.from(a.data), [0, 2, 0]);
+    });
+
+    it('binary ops are exact', () => {
+      const a = Matrix.from([[1, -2, 3.5, 0]]);
+      const b = Matrix.from([[2, 4, -1, 5]]);
+      const out = Matrix.zeros(1, 4);
+      const cases = {
+        add: [3, 2, 2.5, 5],
+        sub: [-1, -6, 4.5, -5],
+        mul: [2, -8, -3.5, 0],
+        div: [0.5, -0.5, -3.5, 0],
+        max: [2, 4, 3.5, 5],
+        min: [1, -2, -1, 0],
+      } as const;
+      for (const [op, want] of Object.entries(cases)) {
+        be.binary(op as keyof typeof cases, a, b, out);
+        assert.deepEqual(Array.from(out.data), want, op);
+      }
+    });
+
+    it('axpy, scale, addRowVector, scaleRows', () => {
+      const y = Matrix.from([
+        [1, 2],
+        [3, 4],
+      ]);
+      be.axpy(
+        2,
+        Matrix.from([
+          [1, 1],
+          [0, -1],
+        ]),
+        y,
+      );
+      assert.deepEqual(Array.from(y.data), [3, 4, 3, 2]);
+      be.scale(0.5, y);
+      assert.deepEqual(Array.from(y.data), [1.5, 2, 1.5, 1]);
+      be.addRowVector(y, new Float32Array([1, -1]), 2);
+      assert.deepEqual(Array.from(y.data), [3.5, 0, 3.5, -1]);
+      be.scaleRows(y, new Float32Array([2, -1]));
+      assert.deepEqual(Array.from(y.data), [7, 0, -3.5, 1]);
+    });
+  });
+
+  describe(`reductions on ${be.name}`, () => {
+    it('softmaxRows matches exp(t·a)/Σ at t = 2', () => {
+      const a = randMatrix(5, 9, 3);
+      const out = Matrix.zeros(5, 9);
+      be.softmaxRows(a, 2, out);
+      const want: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const e = Array.from(a.row(i), (v) => Math.exp(2 * v));
+        const s = e.reduce((p, v) => p + v, 0);
+        want.push(...e.map((v) => v / s));
+      }
+      assertClose(out.data, want, { rtol: 1e-6, atol: 1e-7 });
+    });
+
+    it('softmaxRows is finite and one-hot at inverse temperature 1e6', () => {
+      const a = Matrix.from([
+        [0.3, 0.31, -5],
+        [100, -100, 99.99],
+      ]);
+      const out = Matrix.zeros(2, 3);
+      be.softmaxRows(a, 1e6, out);
+      assert.equal(be.countNonFinite(out.data), 0);
+      assert.deepEqual(Array.from(out.data), [0, 1, 0, 1, 0, 0]);
+    });
+
+    it('softmaxRows at t = 0 is uniform, and works in place', () => {
+      const a = randMatrix(2, 4, 8);
+      be.softmaxRows(a, 0, a);
+      assertClose(a.data, new Array(8).fill(0.25), { atol: 1e-7 });
+    });
+
+    it('rowNorms, normalizeRows (a zero row stays zero)', () => {
+      const a = Matrix.from([
+        [3, 4],
+        [0, 0],
+        [-1, 0],
+      ]);
+      const n = new Float32Array(3);
+      be.rowNorms(a, n);
+      assert.deepEqual(Array.from(n), [5, 0, 1]);
+      const out = Matrix.zeros(3, 2);
+      be.normalizeRows(a, out);
+      assertClose(out.data, [0.6, 0.8, 0, 0, -1, 0], { atol: 1e-7 });
+    });
+
+    it('argmaxRows picks the first maximum', () => {
+      const out = new Int32Array(3);
+      be.argmaxRows(
+        Matrix.from([
+          [1, 3, 3],
+          [-1, -2, -3],
+          [0, 0, 5],
+        ]),
+        out,
+      );
+      assert.deepEqual(Array.from(out), [1, 0, 2]);
+    });
+
+    it('sum over each axis and dot', () => {
+      const a = randMatrix(37, 300, 21);
+      const cols = new Float32Array(300);
+      const rows = new Float32Array(37);
+      be.sum(a, 0, cols);
+      be.sum(a, 1, rows);
+      const wc = new Array(300).fill(0);
+      const wr = new Array(37).fill(0);
+      for (let i = 0; i < 37; i++)
+        for (let j = 0; j < 300; j++) {
+          wc[j] += a.get(i, j);
+          wr[i] += a.get(i, j);
+        }
+      assertClose(cols, wc, { atol: 1e-5 });
+      assertClose(rows, wr, { atol: 1e-5 });
+      let d = 0;
+      for (const v of a.data) d += v * v;
+      assertClose([be.dot(a, a)], [d], { rtol: 1e-12 });
+    });
+
+    it('countNonFinite', () => {
+      assert.equal(be.countNonFinite(new Float32Array([1, NaN, Infinity, -Infinity, 0])), 3);
+      assert.equal(be.countNonFinite(new Float32Array(0)), 0);
+    });
+  });
+
+  describe(`im2col / col2im on ${be.name}`, () => {
+    const geoms = [
+      { inH: 5, inW: 6, channels: 2, kernelH: 3, kernelW: 3, stride: 1, pad: 1 },
+      { inH: 7, inW: 7, channels: 3, kernelH: 5, kernelW: 3, stride: 2, pad: 0 },
+      { inH: 4, inW: 4, channels: 1, kernelH: 2, kernelW: 2, stride: 2, pad: 1 },
+      { inH: 1, inW: 1, channels: 1, kernelH: 1, kernelW: 1, stride: 1, pad: 0 },
+    ];
+    for (const g of geoms) {
+      const label = `${g.inH}×${g.inW}×${g.channels}, k ${g.kernelH}×${g.kernelW}, s ${g.stride}, p ${g.pad}`;
+      const outH = Math.floor((g.inH + 2 * g.pad - g.kernelH) / g.stride) + 1;
+      const outW = Math.floor((g.inW + 2 * g.pad - g.kernelW) / g.stride) + 1;
+      const P = g.kernelH * g.kernelW * g.channels;
+      it(`im2col + GEMM equals direct convolution (${label})`, () => {
+        const images = randMatrix(3, g.inH * g.inW * g.channels, 5);
+        const filters = randMatrix(4, P, 6);
+        const cols = Matrix.filled(3 * outH * outW, P, NaN);
+        be.im2col(images, g, cols);
+        const y = Matrix.zeros(cols.rows, 4);
+        be.gemm(false, true, 1, cols, filters, 0, y);
+        assertClose(y.data, refConv(images, filters, g), { atol: 1e-5 });
+      });
+      it(`col2im is the adjoint of im2col (${label})`, () => {
+        const x = randMatrix(2, g.inH * g.inW * g.channels, 8);
+        const c = randMatrix(2 * outH * outW, P, 9);
+        const ax = Matrix.zeros(c.rows, P);
+        be.im2col(x, g, ax);
+        const atc = Matrix.filled(2, x.cols, NaN);
+        be.col2im(c, g, atc);
+        assertClose([be.dot(ax, c)], [be.dot(x, atc)], { rtol: 1e-6, atol: 1e-6 });
+      });
+    }
+  });
+
+  describe(`fused SoftHebb update on ${be.name}`, () => {
+    for (const [B, K, n] of [
+      [1, 5, 7],
+      [8, 13, 29],
+      [64, 40, 100],
+      [3, 1, 1],
+    ]) {
+      it(`equals the per-sample rule summed over a batch (B=${B}, K=${K}, n=${n})`, () => {
+        const w = randMatrix(K, n, 1);
+        const x = randMatrix(B, n, 2);
+        const u = Matrix.zeros(B, K);
+        be.gemm(false, true, 1, x, w, 0, u);
+        const y = Matrix.zeros(B, K);
+        be.softmaxRows(u, 3, y);
+        const want = refSoftHebb(w, x, y, u, 0.05);
+        be.softHebbUpdate(w, x, y, u, 0.05);
+        assertClose(w.data, want, { atol: 2e-6, rtol: 1e-5 });
+      });
+    }
+
+    it('per-unit rates', () => {
+      const w = randMatrix(6, 10, 3);
+      const x = randMatrix(4, 10, 4);
+      const y = randMatrix(4, 6, 5, 0, 1);
+      const u = randMatrix(4, 6, 6);
+      const eta = Float32Array.from([0, 0.1, 0.2, 0.01, 1, 0.5]);
+      const want = refSoftHebb(w, x, y, u, eta);
+      be.softHebbUpdate(w, x, y, u, eta);
+      assertClose(w.data, want, { atol: 2e-6, rtol: 1e-5 });
+      // A zero rate leaves that unit's weights bit-identical.
+      assert.deepEqual(Array.from(w.row(0)), Array.from(randMatrix(6, 10, 3).row(0)));
+    });
+
+    it('is W + η(YᵀX − diag(Σ Y∘U)W) as a GEMM identity', () => {
+      const w = randMatrix(9, 12, 7);
+      const x = randMatrix(5, 12, 8);
+      const y = randMatrix(5, 9, 9, 0, 1);
+      const u = randMatrix(5, 9, 10);
+      const yx = refGemm(true, false, 1, y, x, 0, Matrix.zeros(9, 12));
+      const want = new Float64Array(w.size);
+      for (let k = 0; k < 9; k++) {
+        let c = 0;
+        for (let b = 0; b < 5; b++) c += y.get(b, k) * u.get(b, k);
+        for (let i = 0; i < 12; i++)
+          want[k * 12 + i] = w.get(k, i) + 0.1 * (yx[k * 12 + i] - c * w.get(k, i));
+      }
+      be.softHebbUpdate(w, x, y, u, 0.1);
+      assertClose(w.data, want, { atol: 2e-6, rtol: 1e-5 });
+    });
+  });
+}
