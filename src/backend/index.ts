@@ -1,10 +1,10 @@
 import { HebbError } from '../errors.ts';
 import { withChecks } from './checked.ts';
 import { createNativeKernels, loadAddon } from './native/index.ts';
-import { createTsKernels } from './ts/index.ts';
+import { portableBackend } from '../portable.ts';
 import type { Backend, BackendName } from './types.ts';
 
-const instances = new Map<BackendName, Backend>();
+let native: Backend | undefined;
 let nativeReason: string | null | undefined;
 let noticeShown = false;
 
@@ -16,7 +16,7 @@ export function nativeUnavailableReason(): string | null {
   if (nativeReason === undefined) {
     const res = loadAddon();
     if ('addon' in res) {
-      instances.set('native', withChecks(createNativeKernels(res.addon)));
+      native = withChecks(createNativeKernels(res.addon));
       nativeReason = null;
     } else {
       nativeReason = res.reason;
@@ -50,7 +50,7 @@ export function getBackend(name?: BackendName | 'auto'): Backend {
     return tsBackend();
   }
   const reason = nativeUnavailableReason();
-  if (reason === null) return instances.get('native')!;
+  if (reason === null && native) return native;
   if (requested === 'native' || requireNative) {
     const why =
       requested === 'native' ? 'the native backend was requested' : 'HEBB_REQUIRE_NATIVE=1';
@@ -66,12 +66,7 @@ export function getBackend(name?: BackendName | 'auto'): Backend {
 }
 
 function tsBackend(): Backend {
-  let b = instances.get('ts');
-  if (!b) {
-    b = withChecks(createTsKernels());
-    instances.set('ts', b);
-  }
-  return b;
+  return portableBackend();
 }
 
 export { Matrix } from './matrix.ts';
