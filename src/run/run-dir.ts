@@ -1,0 +1,287 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { BackendInfo } from '../backend/types.ts';
+import type { Matrix } from '../backend/matrix.ts';
+import { HebbError, ValueError } from '../errors.ts';
+import { writeJsonAtomic } from '../io/atomic.ts';
+import {
+  loadSafetensors,
+  saveSafetensors,
+  type SafetensorsFile,
+  type Tensor,
+} from '../io/safetensors.ts';
+import { VERSION } from '../version.ts';
+
+/**
+ * The run directory every CLI command writes: runs/<name>/ holding config.json (everything
+ * needed to reproduce the run), model.safetensors, metrics.json (a JSON array, one object per
+ * epoch, rewritten atomically so it is valid JSON even after a crash) and figures/.
+ */
+export const RUN_FILES = {
+  config: 'config.json',
+  model: 'model.safetensors',
+  metrics: 'metrics.json',
+  figures: 'figures',
+} as const;
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+export type MetricsRow = Record<string, JsonValue>;
+
+/** What the command knows about the run; createRun adds versions, date and command line. */
+export interface RunSpec {
+  /** The CLI command, e.g. 'train'. */
+  command: string;
+  seed: number;
+  /** Every option the command ran with (undefined values are dropped, as JSON does). */
+  options: Record<string, unknown>;
+  backend: BackendInfo;
+  /** Arguments after the script; defaults to process.argv.slice(2). */
+  argv?: string[];
+}
+
+/** The contents of config.json. */
+export interface RunConfig {
+  command: string;
+  seed: number;
+  options: Record<string, JsonValue>;
+  backend: BackendInfo;
+  hebbVersion: string;
+  nodeVersion: string;
+  platform: string;
+  date: string;
+  argv: string[];
+  commandLine: string;
+}
+
+export interface CreateRunOptions {
+  /** Replace an existing run in dir. */
+  overwrite?: boolean;
+  /** Continue an existing run with the same command, seed and options (fresh if none). */
+  resume?: boolean;
+}
+
+/** runs/<name>, refusing names that would escape the runs root. */
+export function runPath(name: string, root = 'runs'): string {
+  if (
+    name === '' ||
+    name === '.' ||
+    name === '..' ||
+    name !== basename(name) ||
+    name.includes('\\')
+  ) {
+    throw new ValueError(
+      `run name '${name}' must be a plain directory name like 'demo' (no slashes)`,
+    );
+  }
+  return join(root, name);
+}
+
+export class Run {
+  readonly dir: string;
+  readonly config: RunConfig;
+  /** True when createRun continued an existing run. */
+  readonly resumed: boolean;
+  private metrics: MetricsRow[];
+
+  constructor(dir: string, config: RunConfig, metrics: MetricsRow[], resumed: boolean) {
+    this.dir = dir;
+    this.config = config;
+    this.metrics = metrics;
+    this.resumed = resumed;
+  }
+
+  get paths(): { config: string; model: string; metrics: string; figures: string } {
+    return {
+      config: join(this.dir, RUN_FILES.config),
+      model: join(this.dir, RUN_FILES.model),
+      metrics: join(this.dir, RUN_FILES.metrics),
+      figures: join(this.dir, RUN_FILES.figures),
+    };
+  }
+
+  /** Adds one row (e.g. one epoch) and rewrites metrics.json atomically. NaN/±Inf become null. */
+  appendMetrics(row: Record<string, unknown>): void {
+    if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+      throw new ValueError(
+        `appendMetrics: expected an object like {epoch: 1, acc: 0.9}, got ${JSON.stringify(row)}`,
+      );
+    }
+    this.metrics.push(toJson(row) as MetricsRow);
+    writeJsonAtomic(this.paths.metrics, this.metrics);
+  }
+
+  /** The metrics as stored on disk. */
+  readMetrics(): MetricsRow[] {
+    return readMetricsFile(this.paths.metrics);
+  }
+
+  /** Writes model.safetensors atomically, recording the hebb version in its metadata. */
+  saveModel(tensors: Record<string, Tensor | Matrix>, metadata: Record<string, string> = {}): void {
+    saveSafetensors(this.paths.model, tensors, { 'hebb.version': VERSION, ...metadata });
+  }
+
+  hasModel(): boolean {
+    return existsSync(this.paths.model);
+  }
+
+  loadModel(): SafetensorsFile {
+    if (!this.hasModel()) {
+      throw new HebbError(
+        `${this.dir} has no ${RUN_FILES.model} yet; train it first (or --resume it if it was interrupted before its first checkpoint)`,
+      );
+    }
+    return loadSafetensors(this.paths.model);
+  }
+
+  /** figures/<name>, creating figures/ if needed. */
+  figurePath(name: string): string {
+    if (
+      name === '' ||
+      name === '.' ||
+      name === '..' ||
+      name !== basename(name) ||
+      name.includes('\\')
+    ) {
+      throw new ValueError(`figure name '${name}' must be a plain file name like 'weights.png'`);
+    }
+    mkdirSync(this.paths.figures, { recursive: true });
+    return join(this.paths.figures, name);
+  }
+}
+
+/**
+ * Starts a run in dir. An existing run with the same command, seed and options is started
+ * over (the seed makes it reproduce) unless resume; one with a different config is refused
+ * unless overwrite, so a finished experiment is never replaced by accident.
+ */
+export function createRun(dir: string, spec: RunSpec, opts: CreateRunOptions = {}): Run {
+  if (opts.overwrite && opts.resume) {
+    throw new HebbError('--resume and --overwrite contradict each other; pass one of them');
+  }
+  const argv = spec.argv ?? process.argv.slice(2);
+  const config: RunConfig = {
+    command: spec.command,
+    seed: spec.seed,
+    options: toJson(spec.options) as Record<string, JsonValue>,
+    backend: { ...spec.backend },
+    hebbVersion: VERSION,
+    nodeVersion: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    date: new Date().toISOString(),
+    argv,
+    commandLine: ['hebb', ...argv].map(shellQuote).join(' '),
+  };
+
+  const state = inspectDir(dir);
+  if (state === 'run') {
+    const old = opts.overwrite ? undefined : readConfig(dir);
+    const diff = old ? configDiff(old, config) : [];
+    if (opts.resume) {
+      if (diff.length > 0) {
+        throw new HebbError(
+          `cannot resume ${dir}: its config differs (${diff.join(', ')}); rerun with the options saved in ${join(dir, RUN_FILES.config)}, or pass --overwrite to start over`,
+        );
+      }
+      return new Run(dir, old!, readMetricsFile(join(dir, RUN_FILES.metrics)), true);
+    }
+    if (diff.length > 0) {
+      throw new HebbError(
+        `${dir} already holds a run with a different config (${diff.join(', ')}); pass --overwrite to replace it, rerun with its options and --resume to continue it, or choose another run name`,
+      );
+    }
+    for (const f of Object.values(RUN_FILES))
+      rmSync(join(dir, f), { recursive: true, force: true });
+  } else if (state === 'foreign') {
+    throw new HebbError(
+      `${dir} exists and is not a hebb run directory (no ${RUN_FILES.config}); choose another run name or remove it`,
+    );
+  }
+  mkdirSync(join(dir, RUN_FILES.figures), { recursive: true });
+  writeJsonAtomic(join(dir, RUN_FILES.config), config);
+  writeJsonAtomic(join(dir, RUN_FILES.metrics), []);
+  return new Run(dir, config, [], false);
+}
+
+/** Opens an existing run for reading (inspect, figures, evaluation). */
+export function openRun(dir: string): Run {
+  if (inspectDir(dir) !== 'run') {
+    throw new HebbError(
+      `${dir} is not a hebb run directory (no ${RUN_FILES.config}); pass a directory created by a hebb command, e.g. runs/demo`,
+    );
+  }
+  return new Run(dir, readConfig(dir), readMetricsFile(join(dir, RUN_FILES.metrics)), false);
+}
+
+function inspectDir(dir: string): 'missing' | 'empty' | 'run' | 'foreign' {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    return 'missing';
+  }
+  if (!st.isDirectory()) {
+    throw new HebbError(`${dir} is a file, not a run directory; choose another run name`);
+  }
+  if (existsSync(join(dir, RUN_FILES.config))) return 'run';
+  return readdirSync(dir).length === 0 ? 'empty' : 'foreign';
+}
+
+function readConfig(dir: string): RunConfig {
+  const path = join(dir, RUN_FILES.config);
+  const cfg = readJson(path, 'pass --overwrite to start the run over');
+  const c = cfg as Partial<RunConfig> | null;
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    typeof c.command !== 'string' ||
+    typeof c.seed !== 'number' ||
+    typeof c.options !== 'object' ||
+    c.options === null
+  ) {
+    throw new HebbError(
+      `${path} is not a hebb run config (needs command, seed and options); pass --overwrite to start the run over`,
+    );
+  }
+  return c as RunConfig;
+}
+
+function readMetricsFile(path: string): MetricsRow[] {
+  if (!existsSync(path)) return [];
+  const m = readJson(path, 'fix or delete it');
+  if (!Array.isArray(m)) {
+    throw new HebbError(`${path} should be a JSON array of per-epoch objects; fix or delete it`);
+  }
+  return m as MetricsRow[];
+}
+
+function readJson(path: string, fix: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new HebbError(`cannot read ${path}: ${(e as Error).message}; ${fix}`);
+  }
+}
+
+/** What makes two runs the same experiment: command, seed and options (not date, backend). */
+function configDiff(old: RunConfig, now: RunConfig): string[] {
+  const out: string[] = [];
+  const show = (v: unknown) => (v === undefined ? 'unset' : JSON.stringify(v));
+  if (old.command !== now.command) out.push(`command: ${old.command} → ${now.command}`);
+  if (old.seed !== now.seed) out.push(`seed: ${old.seed} → ${now.seed}`);
+  const keys = new Set([...Object.keys(old.options), ...Object.keys(now.options)]);
+  for (const k of [...keys].sort()) {
+    const a = show(old.options[k]);
+    const b = show(now.options[k]);
+    if (a !== b) out.push(`${k}: ${a} → ${b}`);
+  }
+  return out.length > 6 ? [...out.slice(0, 6), `${out.length - 6} more`] : out;
+}
+
+/** A JSON round trip: drops undefined, turns NaN/±Inf into null, as metrics.json will hold. */
+function toJson(v: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(v) ?? 'null') as JsonValue;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`;
+}
