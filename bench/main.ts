@@ -1,8 +1,14 @@
 // Benchmarks (not tests): npm run bench -- <name> [--json] [--quick]
 import { benchGemm } from './gemm.ts';
+import { benchReadout } from './readout.ts';
+import { benchSoftHebb } from './softhebb.ts';
+import { benchLinearSvc } from './linear-svc.ts'; // linear SVM read-out
 
 const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
+  'linear-svc': benchLinearSvc, // linear SVM read-out
   gemm: benchGemm,
+  readout: benchReadout, // SoftHebb read-outs
+  softhebb: benchSoftHebb, // SoftHebb training vs PyTorch
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -4,8 +4,14 @@
 #include <napi.h>
 #include <omp.h>
 
+#include <vector>
+
 #include "kernels.h"
+#include "softhebb.h"
+#include "optim.h"
 #include "rng.h"
+#include "similarity.h"  // similarity matching
+#include "linear_svc.h"  // linear SVM read-out
 
 extern "C" {
 char* openblas_get_config(void);
@@ -143,6 +149,82 @@ Napi::Value SoftHebbUpdate(const Napi::CallbackInfo& a) {
   return a.Env().Undefined();
 }
 
+// --- SoftHebb read-outs / optim: fused Adam step ---
+// (p, g, m, v, b1, b2, eps, l2, decay, stepSize, sqrtBc2, dir|null)
+Napi::Value AdamUpdate(const Napi::CallbackInfo& a) {
+  float* dir = a[11].IsNull() ? nullptr : F32(a[11]);
+  hebb::adam_update(F32(a[0]), F32(a[1]), F32(a[2]), F32(a[3]), Len(a[0]), D(a[4]), D(a[5]), D(a[6]), D(a[7]),
+                    D(a[8]), D(a[9]), D(a[10]), dir);
+  return a.Env().Undefined();
+}
+// --- end SoftHebb read-outs / optim ---
+
+// softHebbOnline(w, K, n, x, B, bias|null, t, hard, eta, etaB|null, biasT)
+Napi::Value SoftHebbOnline(const Napi::CallbackInfo& a) {
+  hebb::softhebb_online(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]), I(a[4]), a[5].IsNull() ? nullptr : F32(a[5]),
+                        D(a[6]), a[7].As<Napi::Boolean>().Value(), F32(a[8]),
+                        a[9].IsNull() ? nullptr : F32(a[9]), D(a[10]));
+  return a.Env().Undefined();
+}
+
+Napi::Value AddColumnVector(const Napi::CallbackInfo& a) {
+  hebb::add_column_vector(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]), D(a[4]));
+  return a.Env().Undefined();
+}
+
+Napi::Value AbsMax(const Napi::CallbackInfo& a) {
+  return Napi::Number::New(a.Env(), hebb::abs_max(F32(a[0]), Len(a[0])));
+}
+
+// --- similarity matching: block-sparse locally connected kernels ---
+// map arguments: (sites, n, inputs, offsets Int32Array, indices Int32Array)
+hebb::LocalMapView MapView(const Napi::CallbackInfo& a) {
+  return {I(a[0]), I(a[1]), I(a[2]), a[3].As<Napi::Int32Array>().Data(), a[4].As<Napi::Int32Array>().Data()};
+}
+// (map…5, blocks, x, B, alpha, beta, out)
+Napi::Value LocalMatmul(const Napi::CallbackInfo& a) {
+  hebb::local_matmul(MapView(a), F32(a[5]), F32(a[6]), I(a[7]), D(a[8]), D(a[9]), F32(a[10]));
+  return a.Env().Undefined();
+}
+Napi::Value LocalMatmulT(const Napi::CallbackInfo& a) {
+  hebb::local_matmul_t(MapView(a), F32(a[5]), F32(a[6]), I(a[7]), D(a[8]), D(a[9]), F32(a[10]));
+  return a.Env().Undefined();
+}
+// (map…5, post, pre, B, alpha, beta, blocks)
+Napi::Value LocalOuter(const Napi::CallbackInfo& a) {
+  hebb::local_outer(MapView(a), F32(a[5]), F32(a[6]), I(a[7]), D(a[8]), D(a[9]), F32(a[10]));
+  return a.Env().Undefined();
+}
+// (u, drive, bias|null, r, rows, cols, dt, op, p, q, du2, u2)
+Napi::Value SmEulerStep(const Napi::CallbackInfo& a) {
+  hebb::sm_euler_step(F32(a[0]), F32(a[1]), a[2].IsNull() ? nullptr : F32(a[2]), F32(a[3]), I(a[4]), I(a[5]),
+                      D(a[6]), static_cast<int>(I(a[7])), D(a[8]), D(a[9]), F32(a[10]), F32(a[11]));
+  return a.Env().Undefined();
+}
+// --- end similarity matching ---
+
+// --- linear SVM read-out ---
+// svcDualEpoch(x, rows, cols, sqNorms, bias, order, problems[{y, alpha, w, active, diagPos, diagNeg, state}])
+Napi::Value SvcDualEpoch(const Napi::CallbackInfo& a) {
+  auto list = a[6].As<Napi::Array>();
+  std::vector<hebb::SvcProblem> problems(list.Length());
+  for (uint32_t t = 0; t < list.Length(); t++) {
+    auto o = list.Get(t).As<Napi::Object>();
+    problems[t] = hebb::SvcProblem{o.Get("y").As<Napi::Int8Array>().Data(),
+                                   o.Get("alpha").As<Napi::Float64Array>().Data(),
+                                   o.Get("w").As<Napi::Float64Array>().Data(),
+                                   o.Get("active").As<Napi::Uint8Array>().Data(),
+                                   D(o.Get("diagPos")),
+                                   D(o.Get("diagNeg")),
+                                   o.Get("state").As<Napi::Float64Array>().Data()};
+  }
+  auto order = a[5].As<Napi::Int32Array>();
+  hebb::svc_dual_epoch(F32(a[0]), I(a[1]), I(a[2]), a[3].As<Napi::Float64Array>().Data(), D(a[4]), order.Data(),
+                       static_cast<long>(order.ElementLength()), problems.data(), static_cast<long>(problems.size()));
+  return a.Env().Undefined();
+}
+// --- end linear SVM read-out ---
+
 uint64_t Counter(const Napi::Value& v) { return static_cast<uint64_t>(D(v)); }
 
 // (out, k0, k1, counter[, p, q])
@@ -178,6 +260,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"countNonFinite", CountNonFinite}, {"im2col", Im2col},   {"col2im", Col2im},
       {"softHebbUpdate", SoftHebbUpdate}, {"randomU32", RandomU32}, {"fillUniform", FillUniform},
       {"fillNormal", FillNormal},
+      // SoftHebb kernels
+      {"softHebbOnline", SoftHebbOnline}, {"addColumnVector", AddColumnVector}, {"absMax", AbsMax},
+      {"adamUpdate", AdamUpdate},  // SoftHebb read-outs / optim
+      {"svcDualEpoch", SvcDualEpoch},  // linear SVM read-out
+      // similarity matching
+      {"localMatmul", LocalMatmul}, {"localMatmulT", LocalMatmulT}, {"localOuter", LocalOuter},
+      {"smEulerStep", SmEulerStep},
   };
   for (const auto& f : fns) exports.Set(f.name, Napi::Function::New(env, f.fn, f.name));
   return exports;

@@ -125,12 +125,147 @@ export interface Backend {
    */
   softHebbUpdate(w: Matrix, x: Matrix, y: Matrix, u: Matrix, eta: number | Float32Array): void;
 
+  // --- SoftHebb read-outs / optim: fused Adam step (src/optim/adam.ts) ---
+  /**
+   * One bias-corrected Adam step (Kingma & Ba 2015) over one parameter tensor, in one pass:
+   * g' = g + λ·p (coupled L2, when !h.decoupled), m ← β₁m + (1−β₁)g', v ← β₂v + (1−β₂)g'²,
+   * d = −lr·(m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε).
+   * Without `direction`: p ← p + d (decoupled: p ← p − lr·λ·p + d). With `direction`:
+   * direction ← d and p is left unchanged (m, v still advance). Arithmetic in float64 per
+   * element, stored as float32; identical on every backend.
+   */
+  adamUpdate(
+    param: Matrix,
+    grad: Matrix,
+    m: Matrix,
+    v: Matrix,
+    h: AdamStepParams,
+    direction?: Matrix,
+  ): void;
+  // --- end SoftHebb read-outs / optim ---
+
+  // --- SoftHebb kernels (src/softhebb/) ---
+  /**
+   * Online SoftHebb (SPEC §1, Eq. 8 and 10): the rows of X are presented one at a time, in
+   * order, each changing W (and the bias) before the next is seen. Per sample s:
+   * u = W x_s; y = softmax(t·(u + b)) (one-hot of the argmax when hard); then
+   * W ← W + eta[s]·(y x_sᵀ − diag(y∘u) W) and, when biasRate is given,
+   * b_k ← b_k + biasRate[s]·(y_k·e^(−biasT·b_k) − 1). X rows should already be normalised.
+   * Native fuses sample s's update with sample s+1's forward pass: one sweep over W per sample.
+   */
+  softHebbOnline(
+    w: Matrix,
+    x: Matrix,
+    bias: Float32Array | null,
+    opts: SoftHebbOnlineOptions,
+  ): void;
+  /** a[i,:] ← a[i,:] + alpha·v[i] for every row (one value per row). */
+  addColumnVector(a: Matrix, v: Float32Array, alpha?: number): void;
+  /** max_ij |a_ij| (0 for an empty matrix). */
+  absMax(a: Matrix): number;
+  // --- similarity matching (src/similarity): block-sparse locally connected kernels ---
+  /**
+   * out ← alpha·M·x + beta·out for a block-sparse map M (see LocalMap): for every sample b and
+   * site s, out[b, s·n + i] = Σ_j blocks_s[i, j] · x[b, indices[offsets[s] + j]].
+   * x is B × map.inputs, out is B × (map.sites·n). beta = 0 ignores out's contents.
+   */
+  localMatmul(
+    map: LocalMap,
+    blocks: Float32Array,
+    x: Matrix,
+    alpha: number,
+    beta: number,
+    out: Matrix,
+  ): void;
+  /** Transpose: out ← alpha·Mᵀ·y + beta·out, y (B × sites·n), out (B × inputs). */
+  localMatmulT(
+    map: LocalMap,
+    blocks: Float32Array,
+    y: Matrix,
+    alpha: number,
+    beta: number,
+    out: Matrix,
+  ): void;
+  /** Per-site outer products summed over the batch: blocks_s ← alpha·post_sᵀ·gather_s(pre) + beta·blocks_s. */
+  localOuter(
+    map: LocalMap,
+    post: Matrix,
+    pre: Matrix,
+    alpha: number,
+    beta: number,
+    blocks: Float32Array,
+  ): void;
+  /**
+   * One Euler step of similarity-matching dynamics (Eq. 17) with activation op(p, q), where
+   * drive holds W r⁽ᵖ⁻¹⁾ − L r (+ feedback) and bias (may be null) a constant input:
+   * u' = u + dt·((bias + drive + r) − u); du2[b] = Σ_i (u' − u)²; u2[b] = Σ_i u'²; u ← u'; r ← op(u').
+   */
+  smEulerStep(
+    u: Matrix,
+    drive: Matrix,
+    bias: Matrix | null,
+    r: Matrix,
+    dt: number,
+    op: UnaryOp,
+    p: number,
+    q: number,
+    du2: Float32Array,
+    u2: Float32Array,
+  ): void;
+  // --- end similarity matching ---
+
+  // --- linear SVM read-out (src/readout/linear-svc.ts) ---
+  /**
+   * One outer iteration of liblinear's dual coordinate descent for the L2-regularised
+   * squared-hinge SVM (Hsieh et al. 2008, Alg. 3 with shrinking; liblinear's
+   * solve_l2r_l1l2_svc) for several binary problems that share the samples X (N × D).
+   * Sample i is the row x_i with a constant feature `bias` appended (0: no intercept), so each
+   * w has D + 1 entries. Visits the samples in `order` (the caller shuffles it); each problem
+   * looks only at its active samples, so it sees a random permutation of its active set. A
+   * sample with α_i = 0 whose gradient exceeds pgMaxOld is shrunk (active[i] ← 0). Each x_i
+   * is read once for all problems. Updates α, w, active and state in place; float64.
+   */
+  svcDualEpoch(
+    x: Matrix,
+    sqNorms: Float64Array,
+    bias: number,
+    order: Int32Array,
+    problems: SvcDualProblem[],
+  ): void;
+  // --- end linear SVM read-out ---
+
   /** Raw 32-bit words of the Philox4x32-10 stream: block `counter + ⌊i/4⌋`, word i mod 4. */
   randomU32(out: Uint32Array, key: RngKey, counter: number): void;
   /** Uniform [0, 1) floats with 24 random bits, word i of the stream → out[i]. */
   fillUniform(out: Float32Array, key: RngKey, counter: number, low?: number, high?: number): void;
   /** Normal(mean, std²) by Box–Muller on word pairs of the stream; identical on every backend. */
   fillNormal(out: Float32Array, key: RngKey, counter: number, mean?: number, std?: number): void;
+}
+
+/** Hyper-parameters of one Adam step (Backend.adamUpdate); step t counts from 1. */
+export interface AdamStepParams {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** AdamW-style decay p ← p − lr·λ·p instead of adding λ·p to the gradient. */
+  decoupled: boolean;
+  step: number;
+}
+
+/** Settings of Backend.softHebbOnline. */
+export interface SoftHebbOnlineOptions {
+  /** Softmax inverse temperature t = ln(base); ignored when hard. */
+  inverseTemperature: number;
+  /** Hard winner-take-all: y = one-hot of argmax(u + b). */
+  hard: boolean;
+  /** Learning rate for each sample (length x.rows). */
+  eta: Float32Array;
+  /** Bias learning rate for each sample (length x.rows); null keeps the bias fixed. */
+  biasRate: Float32Array | null;
+  /** Inverse temperature of the prior e^(t·b) in the bias rule. */
+  biasInverseTemperature: number;
 }
 
 /** Output geometry of a convolution. */
@@ -140,3 +275,47 @@ export function convOutputSize(g: ConvGeometry): { outH: number; outW: number } 
     outW: Math.floor((g.inW + 2 * g.pad - g.kernelW) / g.stride) + 1,
   };
 }
+
+// --- similarity matching (src/similarity): block-sparse map geometry ---
+/**
+ * A block-sparse ("locally connected") linear map from `inputs` values to sites·unitsPerSite
+ * outputs. Site s reads the inputs indices[offsets[s] .. offsets[s+1]) and owns a dense block of
+ * unitsPerSite × (offsets[s+1] − offsets[s]) weights, stored row-major at
+ * unitsPerSite·offsets[s] in one Float32Array of length unitsPerSite·offsets[sites].
+ */
+export interface LocalMap {
+  sites: number;
+  unitsPerSite: number;
+  inputs: number;
+  offsets: Int32Array;
+  indices: Int32Array;
+}
+// --- end similarity matching ---
+
+// --- linear SVM read-out (Backend.svcDualEpoch) ---
+/**
+ * One binary problem of Backend.svcDualEpoch:
+ * min_α ½ αᵀ(Q + D)α − Σα, α ≥ 0, Q_ij = y_i y_j x̃_iᵀx̃_j, D_ii = diagPos (y_i = +1) or diagNeg
+ * (y_i = −1), i.e. 0.5/C of the sample's class; w = Σ α_i y_i x̃_i is kept in step.
+ */
+export interface SvcDualProblem {
+  /** +1 or −1 per sample (length N). */
+  y: Int8Array;
+  /** Dual variables (length N), ≥ 0. */
+  alpha: Float64Array;
+  /** Primal weights (length D + 1; the last one multiplies the bias feature). */
+  w: Float64Array;
+  /** 1 for the samples still in the active set, 0 for those shrunk (length N). */
+  active: Uint8Array;
+  /** 0.5 / C for positive and for negative samples. */
+  diagPos: number;
+  diagNeg: number;
+  /**
+   * In: [active count, pgMaxOld, pgMinOld]. Out: [active count after shrinking, PGmax, PGmin]
+   * of this pass (−Infinity, +Infinity when no active sample was visited). pgMinOld would
+   * shrink samples at an upper bound of α, which the squared hinge does not have; it is
+   * carried for liblinear's bookkeeping but not read.
+   */
+  state: Float64Array;
+}
+// --- end linear SVM read-out ---

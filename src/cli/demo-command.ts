@@ -1,25 +1,56 @@
 import type { Command } from 'commander';
-import { getBackend, Matrix, Rng } from '../backend/index.ts';
+import { getBackend } from '../backend/index.ts';
+import { linearAccuracy, trainRun } from '../softhebb/train-run.ts';
 
-/** Placeholder main job until the MNIST SoftHebb demo lands: backend and one GEMM timing. */
+/**
+ * The README's main job: SoftHebb on MNIST, one epoch, a few hundred units; prints the test
+ * accuracy of both read-outs and writes runs/demo/figures/receptive-fields.png.
+ */
 export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
-    .description('show the backend and time one 1000×784 · 784×2000 GEMM')
-    .addHelpText('after', '\nExample:\n  $ hebb demo')
-    .action(() => {
-      const b = getBackend();
-      const rng = new Rng(0, b);
-      const a = new Matrix(1000, 784, rng.normal(1000 * 784));
-      const w = new Matrix(784, 2000, rng.normal(784 * 2000));
-      const c = Matrix.zeros(1000, 2000);
-      b.gemm(false, false, 1, a, w, 0, c);
-      const t0 = performance.now();
-      b.gemm(false, false, 1, a, w, 0, c);
-      const s = (performance.now() - t0) / 1000;
-      console.log(`backend: ${b.info().name} (${b.info().blas})`);
+    .description(
+      'train 400 SoftHebb units on MNIST for one epoch; print test accuracy; draw receptive fields',
+    )
+    .option('--out <dir>', 'run directory', 'runs/demo')
+    .option('--quiet', 'no progress output')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hebb demo\n  then look at runs/demo/figures/receptive-fields.png',
+    )
+    .action(async (f: { out: string; quiet?: boolean }) => {
+      const be = getBackend();
+      const info = be.info();
       console.log(
-        `gemm 1000×784·784×2000: ${(s * 1000).toFixed(1)} ms, ${((2 * 1000 * 784 * 2000) / s / 1e9).toFixed(1)} GFLOPS`,
+        `backend: ${info.name} (${info.blas.split(' ').slice(0, 2).join(' ')}, ${info.threads} threads)`,
+      );
+      const r = await trainRun(
+        {
+          dataset: 'mnist',
+          units: 400,
+          epochs: 1,
+          batchSize: 100,
+          wta: 'soft',
+          seed: 0,
+          evalEvery: 1,
+          out: f.out,
+          overwrite: true,
+          quiet: f.quiet,
+        },
+        be,
+      );
+      console.log(`SoftHebb 784→400, 1 epoch of MNIST in ${r.seconds.toFixed(1)} s`);
+      console.log(
+        `  1-layer (label read-out) test accuracy: ${(100 * r.testAccuracy).toFixed(2)} %`,
+      );
+      const t0 = performance.now();
+      const lin = linearAccuracy(r.layer, r.data, { epochs: 5 });
+      console.log(
+        `  2-layer (linear read-out, 5 epochs, ${((performance.now() - t0) / 1000).toFixed(1)} s) test accuracy: ${(100 * lin.accuracy).toFixed(2)} %`,
+      );
+      r.run.appendMetrics({ eval: 'linear', epochs: 5, testAccuracy: lin.accuracy });
+      console.log(
+        `  R1 features: ${r.layer.r1Features()}/400; receptive fields: ${r.run.figurePath('receptive-fields.png')}`,
       );
     });
 }

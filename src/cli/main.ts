@@ -5,7 +5,9 @@ import { VERSION } from '../version.ts';
 import { registerBackendCommand } from './backend-command.ts';
 import { registerDataCommands } from './data-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
+import { registerEmergenceCommands, registerEmergenceReproductions } from './emergence-command.ts';
 import { registerInspectCommand } from './inspect-command.ts';
+import { registerSoftHebbCommands } from './softhebb-command.ts';
 
 const program = new Command();
 program
@@ -20,6 +22,15 @@ registerBackendCommand(program);
 registerDemoCommand(program);
 registerDataCommands(program);
 registerInspectCommand(program);
+registerSoftHebbCommands(program); // SoftHebb (SPEC §1)
+registerEmergenceCommands(program); // emergent Hebbian dynamics (SPEC §3)
+
+// Each system adds its paper's experiments here as subcommands: hebb reproduce <experiment>.
+const reproduce = program
+  .command('reproduce')
+  .description("run a paper's experiment and write report.md with figures");
+void reproduce;
+registerEmergenceReproductions(reproduce); // emergent Hebbian dynamics (SPEC §3)
 
 try {
   await program.parseAsync(process.argv);

@@ -3,12 +3,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../matrix.ts';
+import { adamScalars } from '../ts/optim.ts';
 import {
   BINARY_OPS,
   convOutputSize,
   UNARY_OPS,
   type Backend,
   type ConvGeometry,
+  type LocalMap,
   type RngKey,
 } from '../types.ts';
 
@@ -33,9 +35,28 @@ interface Addon {
   im2col(...args: unknown[]): void;
   col2im(...args: unknown[]): void;
   softHebbUpdate(...args: unknown[]): void;
+  // SoftHebb kernels
+  softHebbOnline(...args: unknown[]): void;
+  addColumnVector(
+    a: Float32Array,
+    rows: number,
+    cols: number,
+    v: Float32Array,
+    alpha: number,
+  ): void;
+  absMax(a: Float32Array): number;
   randomU32(out: Uint32Array, k0: number, k1: number, counter: number): void;
   fillUniform(out: Float32Array, k0: number, k1: number, c: number, lo: number, hi: number): void;
   fillNormal(out: Float32Array, k0: number, k1: number, c: number, mean: number, std: number): void;
+  // SoftHebb read-outs / optim: fused Adam step (native/optim.cc)
+  adamUpdate(...args: unknown[]): void;
+  // similarity matching (native/similarity.cc)
+  localMatmul(...args: unknown[]): void;
+  localMatmulT(...args: unknown[]): void;
+  localOuter(...args: unknown[]): void;
+  smEulerStep(...args: unknown[]): void;
+  // linear SVM read-out (native/linear_svc.cc)
+  svcDualEpoch(...args: unknown[]): void;
 }
 
 export const ADDON_PATH = join(
@@ -118,12 +139,80 @@ export function createNativeKernels(n: Addon): Backend {
         scalar ? null : eta,
       );
     },
+    // SoftHebb kernels
+    softHebbOnline: (w, x, bias, o) =>
+      n.softHebbOnline(
+        w.data,
+        w.rows,
+        w.cols,
+        x.data,
+        x.rows,
+        bias,
+        o.hard ? 0 : o.inverseTemperature,
+        o.hard,
+        o.eta,
+        o.biasRate,
+        o.biasRate ? o.biasInverseTemperature : 0,
+      ),
+    addColumnVector: (a, v, alpha = 1) => n.addColumnVector(a.data, a.rows, a.cols, v, alpha),
+    absMax: (a) => n.absMax(a.data),
     randomU32: (out, key, counter) => n.randomU32(out, ...k(key), counter),
     fillUniform: (out, key, counter, low = 0, high = 1) =>
       n.fillUniform(out, ...k(key), counter, low, high),
     fillNormal: (out, key, counter, mean = 0, std = 1) =>
       n.fillNormal(out, ...k(key), counter, mean, std),
+    // --- SoftHebb read-outs / optim ---
+    adamUpdate(param, grad, m, v, h, direction) {
+      const s = adamScalars(h);
+      n.adamUpdate(
+        param.data,
+        grad.data,
+        m.data,
+        v.data,
+        h.beta1,
+        h.beta2,
+        h.eps,
+        s.l2,
+        s.decay,
+        s.stepSize,
+        s.sqrtBc2,
+        direction ? direction.data : null,
+      );
+    },
+    // --- end SoftHebb read-outs / optim ---
+    // --- linear SVM read-out ---
+    svcDualEpoch: (x, sqNorms, bias, order, problems) =>
+      n.svcDualEpoch(x.data, x.rows, x.cols, sqNorms, bias, order, problems),
+    // --- end linear SVM read-out ---
+    // --- similarity matching ---
+    localMatmul: (m, blocks, x, alpha, beta, out) =>
+      n.localMatmul(...mapArgs(m), blocks, x.data, x.rows, alpha, beta, out.data),
+    localMatmulT: (m, blocks, y, alpha, beta, out) =>
+      n.localMatmulT(...mapArgs(m), blocks, y.data, y.rows, alpha, beta, out.data),
+    localOuter: (m, post, pre, alpha, beta, blocks) =>
+      n.localOuter(...mapArgs(m), post.data, pre.data, post.rows, alpha, beta, blocks),
+    smEulerStep: (u, drive, bias, r, dt, op, p, q, du2, u2) =>
+      n.smEulerStep(
+        u.data,
+        drive.data,
+        bias ? bias.data : null,
+        r.data,
+        u.rows,
+        u.cols,
+        dt,
+        UNARY_OPS.indexOf(op),
+        p,
+        q,
+        du2,
+        u2,
+      ),
+    // --- end similarity matching ---
   };
+}
+
+// similarity matching: a LocalMap as the addon's five leading arguments.
+function mapArgs(m: LocalMap): [number, number, number, Int32Array, Int32Array] {
+  return [m.sites, m.unitsPerSite, m.inputs, m.offsets, m.indices];
 }
 
 export type { Addon };

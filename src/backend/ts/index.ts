@@ -2,6 +2,10 @@ import type { Backend } from '../types.ts';
 import { col2imTs, im2colTs } from './conv.ts';
 import { addRowVectorTs, axpyTs, binaryTs, scaleRowsTs, scaleTs, unaryTs } from './elementwise.ts';
 import { gemmTs } from './gemm.ts';
+import { svcDualEpochTs } from './linear-svc.ts'; // linear SVM read-out
+import { adamUpdateTs } from './optim.ts';
+import { absMaxTs, addColumnVectorTs, softHebbOnlineTs } from './softhebb.ts';
+import { localMatmulTs, localMatmulTTs, localOuterTs, smEulerStepTs } from './similarity.ts';
 import { fillNormalTs, fillUniformTs, randomU32Ts } from './random.ts';
 import {
   argmaxRowsTs,
@@ -41,8 +45,18 @@ export function createTsKernels(): Backend {
     im2col: im2colTs,
     col2im: col2imTs,
     softHebbUpdate: softHebbUpdateTs,
+    softHebbOnline: softHebbOnlineTs,
+    addColumnVector: addColumnVectorTs,
+    absMax: absMaxTs,
     randomU32: randomU32Ts,
     fillUniform: fillUniformTs,
     fillNormal: fillNormalTs,
+    svcDualEpoch: svcDualEpochTs, // linear SVM read-out
+    adamUpdate: adamUpdateTs, // SoftHebb read-outs / optim
+    // similarity matching
+    localMatmul: localMatmulTs,
+    localMatmulT: localMatmulTTs,
+    localOuter: localOuterTs,
+    smEulerStep: smEulerStepTs,
   };
 }

@@ -1,0 +1,110 @@
+// Online SoftHebb: per sample one sweep over W. Row k's update for sample s only needs y_k and
+// u_k, and row k's pre-activation for sample s+1 only needs the updated row k, so both happen
+// while the row is in cache; the only serial step per sample is the softmax over K units.
+#include "softhebb.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace hebb {
+
+namespace {
+constexpr long PAR = 1 << 15;
+
+inline float dot_row(const float* a, const float* b, long n) {
+  float acc = 0;
+#pragma omp simd reduction(+ : acc)
+  for (long j = 0; j < n; j++) acc += a[j] * b[j];
+  return acc;
+}
+}  // namespace
+
+void softhebb_online(float* w, long K, long n, const float* x, long B, float* bias, double t, bool hard,
+                     const float* eta, const float* eta_b, double bias_t) {
+  if (B == 0 || K == 0) return;
+  std::vector<float> u(K), y(K);
+  // Two barriers per sample: only worth it when a sweep over W is long (and on a busy machine a
+  // descheduled thread stalls every barrier), so small layers run on one thread.
+  const bool par = K * n >= (1L << 20);
+#pragma omp parallel if (par)
+  {
+#pragma omp for schedule(static)
+    for (long k = 0; k < K; k++) u[k] = dot_row(w + k * n, x, n);
+    for (long s = 0; s < B; s++) {
+#pragma omp single
+      {
+        long arg = 0;
+        double best = -INFINITY;
+        for (long k = 0; k < K; k++) {
+          const double a = static_cast<double>(u[k]) + (bias ? bias[k] : 0.0);
+          if (a > best) best = a, arg = k;
+        }
+        if (hard) {
+          std::fill(y.begin(), y.end(), 0.0f);
+          y[arg] = 1.0f;
+        } else {
+          double z = 0;
+          std::vector<double> e(K);
+          for (long k = 0; k < K; k++) {
+            e[k] = std::exp(t * (static_cast<double>(u[k]) + (bias ? bias[k] : 0.0) - best));
+            z += e[k];
+          }
+          for (long k = 0; k < K; k++) y[k] = static_cast<float>(e[k] / z);
+        }
+        if (bias && eta_b) {
+          const double eb = eta_b[s];
+          for (long k = 0; k < K; k++)
+            bias[k] = static_cast<float>(bias[k] + eb * (y[k] * std::exp(-bias_t * bias[k]) - 1.0));
+        }
+      }  // implicit barrier: y is ready
+      const float* xs = x + s * n;
+      const float* xn = s + 1 < B ? xs + n : nullptr;
+      const double e = eta[s];
+#pragma omp for schedule(static)
+      for (long k = 0; k < K; k++) {
+        float* wk = w + k * n;
+        if (y[k] != 0.0f) {
+          const float sc = static_cast<float>(1.0 - e * static_cast<double>(y[k]) * u[k]);
+          const float a = static_cast<float>(e * y[k]);
+          if (xn) {
+            float acc = 0;
+#pragma omp simd reduction(+ : acc)
+            for (long j = 0; j < n; j++) {
+              const float v = sc * wk[j] + a * xs[j];
+              wk[j] = v;
+              acc += v * xn[j];
+            }
+            u[k] = acc;
+          } else {
+            for (long j = 0; j < n; j++) wk[j] = sc * wk[j] + a * xs[j];
+          }
+        } else if (xn) {
+          u[k] = dot_row(wk, xn, n);
+        }
+      }  // implicit barrier: u holds the next sample's pre-activations
+    }
+  }
+}
+
+void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+#pragma omp parallel for schedule(static) if (R * C > PAR)
+  for (long i = 0; i < R; i++) {
+    const float add = static_cast<float>(alpha * v[i]);
+    float* r = a + i * C;
+    for (long j = 0; j < C; j++) r[j] += add;
+  }
+}
+
+double abs_max(const float* a, size_t n) {
+  float m = 0;
+  const long N = static_cast<long>(n);
+#pragma omp parallel for schedule(static) reduction(max : m) if (N > PAR)
+  for (long i = 0; i < N; i++) m = std::max(m, std::fabs(a[i]));
+  return m;
+}
+
+}  // namespace hebb

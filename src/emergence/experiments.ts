@@ -1,0 +1,124 @@
+import type { Backend } from '../backend/types.ts';
+import { EmergenceLearner, type EmergenceOptions, type EmergenceResult } from './learner.ts';
+import type { RuleName } from './rules.ts';
+import { studentTeacherTask, type StudentTeacherOptions, type Task } from './tasks.ts';
+
+/**
+ * The student–teacher setup of the reproductions (SPEC §3 fixes only 32-d Gaussian inputs and
+ * outputs, 20k/2k samples and batch 256; the rest is chosen here and documented in report.md):
+ * a realisable task — teacher 32 → 32 → 32 tanh, student 32 → 128 → 32 tanh, both bias-free
+ * with N(0, 1/fan-in) weights — trained with η = 0.2 (Adam 1e-3) for 30 epochs (2 340 steps),
+ * long enough that ηγT ≈ 2.3 at γ = 5e-3 (near stationarity) and the validation loss of SGD
+ * falls from 12 to ~1e-3.
+ */
+export const TABLE_SETUP = {
+  task: { dim: 32, train: 20000, val: 2000, teacherWidth: 32, teacherActivation: 'tanh' },
+  hidden: [128],
+  activation: 'tanh',
+  batch: 256,
+  epochs: 30,
+  lr: { sgd: 0.2, dfa: 0.2, random: 0.2, adam: 1e-3 } as Record<RuleName, number>,
+  finalFraction: 0.1,
+} as const;
+
+export const TABLE_DECAYS = [0, 5e-5, 5e-4, 5e-3];
+export const TABLE_RULES: RuleName[] = ['sgd', 'adam', 'dfa', 'random'];
+
+/** SPEC §3, regression, γ = 0 / 5e-5 / 5e-4 / 5e-3 (null: the paper reports a collapse). */
+export const PAPER_TABLE: Record<RuleName, (number | null)[]> = {
+  sgd: [-0.1, -0.06, 0.17, 0.59],
+  adam: [-0.02, 0.1, 0.66, null],
+  dfa: [0.45, 0.45, 0.68, 0.87],
+  random: [0.0, 0.0, 0.05, 0.5],
+};
+
+export interface CellSummary {
+  rule: RuleName;
+  decay: number;
+  noise: number;
+  /** Final layer-mean cos(g, H) of each seed. */
+  values: number[];
+  mean: number;
+  std: number;
+  /** Per layer, mean over seeds: cos(g,H), cos(ΔW,H), cos(g,H⁺), stationarity ratio. */
+  layers: { signal: number; update: number; post: number; ratio: number }[];
+  valLoss: number;
+  collapsedSeeds: number;
+  divergedSeeds: number;
+  seconds: number;
+}
+
+export function meanStd(v: number[]): { mean: number; std: number } {
+  const f = v.filter(Number.isFinite);
+  if (f.length === 0) return { mean: NaN, std: NaN };
+  const mean = f.reduce((a, b) => a + b, 0) / f.length;
+  const std =
+    f.length > 1 ? Math.sqrt(f.reduce((a, b) => a + (b - mean) ** 2, 0) / (f.length - 1)) : 0;
+  return { mean, std };
+}
+
+/** Runs one (rule, γ, σ) cell over seeds 1..seeds on a shared task; buffers are per seed run. */
+export function runCell(
+  task: Task,
+  opts: EmergenceOptions,
+  seeds: number,
+  onSeed?: (r: EmergenceResult) => void,
+): CellSummary {
+  const t0 = performance.now();
+  const results: EmergenceResult[] = [];
+  for (let s = 1; s <= seeds; s++) {
+    const r = new EmergenceLearner({ ...opts, seed: s }).fit(task);
+    results.push(r);
+    onSeed?.(r);
+  }
+  return summarise(results, (performance.now() - t0) / 1000);
+}
+
+export function summarise(results: EmergenceResult[], seconds: number): CellSummary {
+  const first = results[0];
+  const L = first.final.signal.length;
+  const avg = (f: (r: EmergenceResult) => number) => meanStd(results.map(f)).mean;
+  const values = results.map((r) => r.final.meanSignal);
+  return {
+    rule: first.rule,
+    decay: first.decay,
+    noise: first.noise,
+    values,
+    ...meanStd(values),
+    layers: Array.from({ length: L }, (_, l) => ({
+      signal: avg((r) => r.final.signal[l]),
+      update: avg((r) => r.final.update[l]),
+      post: avg((r) => r.final.post[l]),
+      ratio: avg((r) => r.stationarity[l].ratio),
+    })),
+    valLoss: avg((r) => r.validation[r.validation.length - 1].loss),
+    collapsedSeeds: results.filter((r) => r.collapsed).length,
+    divergedSeeds: results.filter((r) => r.diverged).length,
+    seconds,
+  };
+}
+
+export function tableTask(be: Backend, over: StudentTeacherOptions = {}): Task {
+  return studentTeacherTask(be, { ...TABLE_SETUP.task, ...over } as StudentTeacherOptions);
+}
+
+/** Options of one table cell with the TABLE_SETUP defaults, overridable. */
+export function tableOptions(
+  rule: RuleName,
+  decay: number,
+  noise: number,
+  over: Partial<EmergenceOptions> = {},
+): EmergenceOptions {
+  return {
+    rule,
+    decay,
+    noise,
+    hidden: [...TABLE_SETUP.hidden],
+    activation: TABLE_SETUP.activation,
+    batch: TABLE_SETUP.batch,
+    epochs: TABLE_SETUP.epochs,
+    lr: TABLE_SETUP.lr[rule],
+    finalFraction: TABLE_SETUP.finalFraction,
+    ...over,
+  };
+}

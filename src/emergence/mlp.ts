@@ -1,0 +1,172 @@
+import type { Backend } from '../backend/types.ts';
+import { Matrix } from '../backend/matrix.ts';
+import type { Rng } from '../backend/rng.ts';
+import { ValueError } from '../errors.ts';
+
+/** Hidden-layer non-linearities. The output layer is always linear (logits or regression). */
+export const ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export function checkActivation(a: unknown, where: string): Activation {
+  if (!ACTIVATIONS.includes(a as Activation)) {
+    throw new ValueError(
+      `${where}: unknown activation '${String(a)}'; choose one of ${ACTIVATIONS.join(', ')}`,
+    );
+  }
+  return a as Activation;
+}
+
+export function checkSizes(sizes: unknown, where: string): number[] {
+  if (
+    !Array.isArray(sizes) ||
+    sizes.length < 2 ||
+    !sizes.every((s) => Number.isInteger(s) && s >= 1)
+  ) {
+    throw new ValueError(
+      `${where}: sizes must list at least 2 positive integers [input, ...hidden, output], got ${JSON.stringify(sizes)}`,
+    );
+  }
+  return sizes as number[];
+}
+
+/**
+ * A bias-free multi-layer perceptron, forward and backward written out as explicit pairs
+ * (llm.c style) over caller-sized buffers, so a training step allocates nothing.
+ *
+ * Notation (SPEC §3): layer l maps the post-activation `a[l]` (B × K_l, `h_a`) to the
+ * pre-activation `z[l] = a[l] W_lᵀ` (B × N_l, `h_b`); `a[l+1] = f(z[l])` for hidden layers,
+ * and the last layer is linear (`a[L] = z[L−1]`). W_l is N_l × K_l. No biases: the Hebbian term
+ * H = h_b h_aᵀ then describes the whole update of a layer.
+ *
+ * Weights used in the forward pass are `weff[l]`, which is `w[l]` itself unless parameter
+ * noise is on (then the trainer writes `v + ε` there each step); gradients are taken at the
+ * weights the forward pass used.
+ */
+export class Mlp {
+  readonly sizes: number[];
+  readonly activation: Activation;
+  readonly batch: number;
+  readonly backend: Backend;
+  /** Learned weights v, one N_l × K_l matrix per layer. */
+  readonly w: Matrix[];
+  /** Weights the forward pass uses (w itself, or separate buffers for noisy weights). */
+  weff: Matrix[];
+  /** a[0] = input batch (B × sizes[0]), a[l+1] = f(z[l]); a[L] aliases z[L−1]. */
+  readonly a: Matrix[];
+  /** z[l] = a[l] W_lᵀ, B × sizes[l+1]. */
+  readonly z: Matrix[];
+  /** dz[l] = ∂ℓ/∂z[l] (B × N_l); the caller fills dz[L−1] from the loss. */
+  readonly dz: Matrix[];
+  /** dw[l] = ∂ℓ/∂W_l (N_l × K_l). */
+  readonly dw: Matrix[];
+  /** Scratch for ∂ℓ/∂a[l] (B × K_l) and f'(z) of the same shape, l ≥ 1. */
+  private readonly da: Matrix[];
+  private readonly fprime: Matrix[];
+
+  constructor(sizes: number[], activation: Activation, batch: number, backend: Backend) {
+    this.sizes = checkSizes(sizes, 'Mlp');
+    this.activation = checkActivation(activation, 'Mlp');
+    if (!Number.isInteger(batch) || batch < 1) {
+      throw new ValueError(`Mlp: batch must be a positive integer, got ${batch}`);
+    }
+    this.batch = batch;
+    this.backend = backend;
+    const L = sizes.length - 1;
+    this.w = [];
+    this.z = [];
+    this.dz = [];
+    this.dw = [];
+    this.a = [Matrix.zeros(batch, sizes[0])];
+    this.da = [Matrix.zeros(0, 0)];
+    this.fprime = [Matrix.zeros(0, 0)];
+    for (let l = 0; l < L; l++) {
+      this.w.push(Matrix.zeros(sizes[l + 1], sizes[l]));
+      this.dw.push(Matrix.zeros(sizes[l + 1], sizes[l]));
+      const z = Matrix.zeros(batch, sizes[l + 1]);
+      this.z.push(z);
+      this.dz.push(Matrix.zeros(batch, sizes[l + 1]));
+      this.a.push(l === L - 1 ? z : Matrix.zeros(batch, sizes[l + 1]));
+      if (l < L - 1) {
+        this.da.push(Matrix.zeros(batch, sizes[l + 1]));
+        this.fprime.push(Matrix.zeros(batch, sizes[l + 1]));
+      }
+    }
+    this.weff = this.w;
+  }
+
+  get layers(): number {
+    return this.w.length;
+  }
+
+  /** The output batch (B × sizes[L]); valid after forward(). */
+  get output(): Matrix {
+    return this.a[this.layers];
+  }
+
+  /** W_l ~ N(0, gain²/K_l) (LeCun-style), drawn layer by layer from rng. */
+  init(rng: Rng, gain = 1): void {
+    for (const w of this.w) rng.normal(w.data, 0, gain / Math.sqrt(w.cols));
+  }
+
+  /** Forward pass on a[0] (the caller copies the input batch there). */
+  forward(): void {
+    const be = this.backend;
+    const L = this.layers;
+    for (let l = 0; l < L; l++) {
+      // z[l] (B×N) = a[l] (B×K) · W_lᵀ (K×N)
+      be.gemm(false, true, 1, this.a[l], this.weff[l], 0, this.z[l]);
+      // a[l+1] (B×N) = f(z[l]); the output layer stays linear (a[L] aliases z[L−1])
+      if (l < L - 1) activate(be, this.activation, this.z[l], this.a[l + 1]);
+    }
+  }
+
+  /**
+   * Backward pass from dz[L−1] (set by the loss): fills dw[l] for every layer and dz[l] for the
+   * hidden layers. Rules that deliver their own hidden-layer errors (DFA) fill dz[l] themselves
+   * and call weightGrad.
+   */
+  backward(): void {
+    const be = this.backend;
+    for (let l = this.layers - 1; l >= 0; l--) {
+      this.weightGrad(l);
+      if (l === 0) break;
+      // da[l] (B×K) = dz[l] (B×N) · W_l (N×K)
+      be.gemm(false, false, 1, this.dz[l], this.weff[l], 0, this.da[l]);
+      // dz[l−1] (B×K) = da[l] ⊙ f'(z[l−1]), f' from the stored output a[l]
+      this.activationBackward(l - 1, this.da[l]);
+    }
+  }
+
+  /** dw[l] (N×K) = dz[l]ᵀ (N×B) · a[l] (B×K). */
+  weightGrad(l: number): void {
+    this.backend.gemm(true, false, 1, this.dz[l], this.a[l], 0, this.dw[l]);
+  }
+
+  /** dz[l] (B×N_l) = upstream (B×N_l) ⊙ f'(z[l]) for a hidden layer l < L−1. */
+  activationBackward(l: number, upstream: Matrix): void {
+    const be = this.backend;
+    const y = this.a[l + 1];
+    const fp = this.fprime[l + 1];
+    switch (this.activation) {
+      case 'linear':
+        be.unary('copy', upstream, this.dz[l]);
+        return;
+      case 'relu':
+        be.unary('reluGrad', y, fp);
+        break;
+      case 'tanh':
+        be.unary('tanhGrad', y, fp);
+        break;
+      case 'sigmoid':
+        be.unary('sigmoidGrad', y, fp);
+        break;
+    }
+    be.binary('mul', upstream, fp, this.dz[l]);
+  }
+}
+
+/** out = f(z) element-wise. */
+export function activate(be: Backend, f: Activation, z: Matrix, out: Matrix): void {
+  if (f === 'linear') be.unary('copy', z, out);
+  else be.unary(f, z, out);
+}

@@ -1,0 +1,108 @@
+import type { Backend } from '../backend/types.ts';
+import { Matrix } from '../backend/matrix.ts';
+import { Rng } from '../backend/rng.ts';
+import { subset, type Dataset } from '../data/dataset.ts';
+import { ValueError } from '../errors.ts';
+import { checkActivation, Mlp, type Activation } from './mlp.ts';
+
+/** Inputs and targets of one split: regression targets (N × D) or class labels. */
+export interface TaskSplit {
+  x: Matrix;
+  /** Regression targets; absent for classification. */
+  y?: Matrix;
+  /** Class labels; absent for regression. */
+  labels?: Uint8Array;
+}
+
+export interface Task {
+  name: string;
+  kind: 'regression' | 'classification';
+  inputDim: number;
+  outputDim: number;
+  train: TaskSplit;
+  val: TaskSplit;
+}
+
+export interface StudentTeacherOptions {
+  /** Input and output dimension (SPEC §3: 32). */
+  dim?: number;
+  train?: number;
+  val?: number;
+  /** Teacher: dim → teacherWidth → dim, hidden activation teacherActivation. */
+  teacherWidth?: number;
+  teacherActivation?: Activation;
+  /** Std of Gaussian noise added to the teacher's outputs (default 0: realisable). */
+  labelNoise?: number;
+  /** Seed of the data (inputs, teacher, noise); fixed across the student seeds of a table. */
+  seed?: number;
+}
+
+export const STUDENT_TEACHER_DEFAULTS = {
+  dim: 32,
+  train: 20000,
+  val: 2000,
+  teacherWidth: 32,
+  teacherActivation: 'tanh' as Activation,
+  labelNoise: 0,
+  seed: 0,
+};
+
+/**
+ * Student–teacher regression (SPEC §3): x ~ N(0, I_dim), y = T(x) + noise with T a random
+ * bias-free MLP dim → teacherWidth → dim (weights N(0, 1/fan-in), the same init as a student),
+ * so targets have unit-order scale and a student of the same family can fit them exactly.
+ */
+export function studentTeacherTask(be: Backend, opts: StudentTeacherOptions = {}): Task {
+  const o = { ...STUDENT_TEACHER_DEFAULTS, ...opts };
+  for (const k of ['dim', 'train', 'val', 'teacherWidth'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 1) {
+      throw new ValueError(`studentTeacherTask: ${k} must be a positive integer, got ${o[k]}`);
+    }
+  }
+  checkActivation(o.teacherActivation, 'studentTeacherTask');
+  if (!(o.labelNoise >= 0)) {
+    throw new ValueError(`studentTeacherTask: labelNoise must be ≥ 0, got ${o.labelNoise}`);
+  }
+  const rng = new Rng(o.seed, be);
+  const n = o.train + o.val;
+  const teacher = new Mlp([o.dim, o.teacherWidth, o.dim], o.teacherActivation, n, be);
+  teacher.init(rng.fork(0));
+  rng.fork(1).normal(teacher.a[0].data);
+  teacher.forward();
+  const y = teacher.output.clone();
+  if (o.labelNoise > 0) {
+    const eps = rng.fork(2).normal(y.size, 0, o.labelNoise);
+    be.axpy(1, new Matrix(y.rows, y.cols, eps), y);
+  }
+  const x = teacher.a[0];
+  return {
+    name: 'regression',
+    kind: 'regression',
+    inputDim: o.dim,
+    outputDim: o.dim,
+    train: { x: x.sliceRows(0, o.train), y: y.sliceRows(0, o.train) },
+    val: { x: x.sliceRows(o.train, n), y: y.sliceRows(o.train, n) },
+  };
+}
+
+/**
+ * A classification task from an image data set: flattened pixels as inputs, a random subset
+ * of `train` training and `val` test images (all when undefined), chosen by `seed`.
+ */
+export function classificationTask(
+  name: string,
+  split: { train: Dataset; test: Dataset },
+  opts: { train?: number; val?: number; seed?: number } = {},
+): Task {
+  const seed = opts.seed ?? 0;
+  const tr = opts.train === undefined ? split.train : subset(split.train, opts.train, seed);
+  const te = opts.val === undefined ? split.test : subset(split.test, opts.val, seed + 1);
+  return {
+    name,
+    kind: 'classification',
+    inputDim: tr.x.cols,
+    outputDim: tr.classes.length,
+    train: { x: tr.x, labels: tr.y },
+    val: { x: te.x, labels: te.y },
+  };
+}

@@ -1,0 +1,227 @@
+import { getBackend } from '../backend/index.ts';
+import { Matrix } from '../backend/matrix.ts';
+import type { AdamStepParams, Backend } from '../backend/types.ts';
+import { ShapeError, ValueError } from '../errors.ts';
+
+/** A trainable tensor: a Matrix, or a Float32Array (e.g. a bias vector), updated in place. */
+export type Param = Matrix | Float32Array;
+
+export interface AdamOptions {
+  /** Learning rate (default 1e-3); settable later through `adam.lr` for schedules. */
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  /** L2 penalty λ (default 0), added to the gradient like torch.optim.Adam. */
+  weightDecay?: number;
+  /** Decouple the decay from the gradient (AdamW): p ← p − lr·λ·p. Default false. */
+  decoupledWeightDecay?: boolean;
+  backend?: Backend;
+}
+
+/** Moment estimates of one parameter slot. */
+export interface AdamSlotState {
+  m: Float32Array;
+  v: Float32Array;
+  /** Steps taken on this slot (t of the bias correction). */
+  step: number;
+}
+
+function asMatrix(p: Param): Matrix {
+  return p instanceof Matrix ? p : new Matrix(1, p.length, p);
+}
+
+function describe(p: Param): string {
+  return p instanceof Matrix ? `${p.rows}×${p.cols}` : `length ${p.length}`;
+}
+
+/**
+ * Adam (Kingma & Ba 2015) with bias correction, one fused backend pass per tensor
+ * (Backend.adamUpdate). Parameters are addressed by their position in the list given to
+ * `step`, so one optimizer serves one model; each slot keeps its own moments and step count
+ * (like torch), created on first use from the gradient's size.
+ *
+ *   adam.step([W, b], [dW, db])          // apply
+ *   adam.direction(0, dW, out)           // write Δ without applying it (moments advance)
+ */
+export class Adam {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly weightDecay: number;
+  readonly decoupledWeightDecay: boolean;
+  readonly backend: Backend;
+  private lrValue: number;
+  private slots: ({ m: Matrix; v: Matrix; step: number } | undefined)[] = [];
+
+  constructor(opts: AdamOptions = {}) {
+    const o = {
+      lr: 1e-3,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      ...opts,
+    };
+    Adam.checkLr(o.lr);
+    for (const f of ['beta1', 'beta2'] as const) {
+      if (!(Number.isFinite(o[f]) && o[f] >= 0 && o[f] < 1)) {
+        throw new ValueError(`Adam: ${f} must lie in [0, 1), got ${o[f]}`);
+      }
+    }
+    if (!(Number.isFinite(o.eps) && o.eps >= 0)) {
+      throw new ValueError(`Adam: eps must be a finite number ≥ 0, got ${o.eps}`);
+    }
+    if (!(Number.isFinite(o.weightDecay) && o.weightDecay >= 0)) {
+      throw new ValueError(`Adam: weightDecay must be a finite number ≥ 0, got ${o.weightDecay}`);
+    }
+    this.lrValue = o.lr;
+    this.beta1 = o.beta1;
+    this.beta2 = o.beta2;
+    this.eps = o.eps;
+    this.weightDecay = o.weightDecay;
+    this.decoupledWeightDecay = o.decoupledWeightDecay ?? false;
+    this.backend = o.backend ?? getBackend();
+  }
+
+  private static checkLr(lr: number): void {
+    if (!(typeof lr === 'number' && Number.isFinite(lr) && lr >= 0)) {
+      throw new ValueError(`Adam: lr must be a finite number ≥ 0, got ${String(lr)}`);
+    }
+  }
+
+  get lr(): number {
+    return this.lrValue;
+  }
+
+  /** Change the learning rate (schedules); takes effect at the next step. */
+  set lr(value: number) {
+    Adam.checkLr(value);
+    this.lrValue = value;
+  }
+
+  /** Steps taken on slot i (0 before its first). */
+  stepCount(i = 0): number {
+    return this.slots[i]?.step ?? 0;
+  }
+
+  private slot(i: number, grad: Matrix): { m: Matrix; v: Matrix; step: number } {
+    if (!Number.isInteger(i) || i < 0) {
+      throw new ValueError(`Adam: slot index must be a non-negative integer, got ${i}`);
+    }
+    let s = this.slots[i];
+    if (!s) {
+      s = { m: Matrix.zeros(grad.rows, grad.cols), v: Matrix.zeros(grad.rows, grad.cols), step: 0 };
+      this.slots[i] = s;
+    } else if (s.m.size !== grad.size) {
+      throw new ShapeError(
+        `Adam: parameter ${i} had ${s.m.size} values at its first step but its gradient now has ${grad.size}; ` +
+          'pass the parameters in the same order every step, or create a new Adam',
+      );
+    }
+    return s;
+  }
+
+  private hyper(step: number): AdamStepParams {
+    return {
+      lr: this.lrValue,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
+      weightDecay: this.weightDecay,
+      decoupled: this.decoupledWeightDecay,
+      step,
+    };
+  }
+
+  /** One Adam step on every parameter: params[i] ← params[i] + Δ(grads[i]). */
+  step(params: readonly Param[], grads: readonly Param[]): void {
+    if (params.length !== grads.length) {
+      throw new ShapeError(
+        `Adam.step: ${params.length} parameters but ${grads.length} gradients; pass one gradient per parameter`,
+      );
+    }
+    for (let i = 0; i < params.length; i++) {
+      const p = asMatrix(params[i]);
+      const g = asMatrix(grads[i]);
+      if (p.size !== g.size) {
+        throw new ShapeError(
+          `Adam.step: parameter ${i} is ${describe(params[i])} but its gradient is ${describe(grads[i])}`,
+        );
+      }
+      const s = this.slot(i, g);
+      const gv = g.rows === p.rows ? g : g.reshape(p.rows, p.cols);
+      this.backend.adamUpdate(
+        p,
+        gv,
+        s.m.reshape(p.rows, p.cols),
+        s.v.reshape(p.rows, p.cols),
+        this.hyper(s.step + 1),
+      );
+      s.step++;
+    }
+  }
+
+  /**
+   * Adam's step for slot i written to `out` (same size as grad) without changing any
+   * parameter; the slot's moments and step count advance as in `step`. `param` is read only
+   * for weight decay (required when weightDecay > 0).
+   */
+  direction(i: number, grad: Param, out: Param, param?: Param): void {
+    const g = asMatrix(grad);
+    const o = asMatrix(out);
+    if (o.size !== g.size) {
+      throw new ShapeError(
+        `Adam.direction: out is ${describe(out)} but the gradient is ${describe(grad)}; they must have the same size`,
+      );
+    }
+    let p: Matrix;
+    if (param !== undefined) {
+      p = asMatrix(param);
+      if (p.size !== g.size) {
+        throw new ShapeError(
+          `Adam.direction: param is ${describe(param)} but the gradient is ${describe(grad)}`,
+        );
+      }
+    } else if (this.weightDecay > 0) {
+      throw new ValueError('Adam.direction: weightDecay > 0 needs the parameter; pass it as param');
+    } else {
+      p = Matrix.zeros(g.rows, g.cols);
+    }
+    const s = this.slot(i, g);
+    const shape = (x: Matrix): Matrix => (x.rows === g.rows ? x : x.reshape(g.rows, g.cols));
+    this.backend.adamUpdate(shape(p), g, shape(s.m), shape(s.v), this.hyper(s.step + 1), shape(o));
+    s.step++;
+  }
+
+  /** Copies of the moments and step counts, for checkpoints. */
+  state(): AdamSlotState[] {
+    return this.slots.map((s) =>
+      s
+        ? { m: s.m.data.slice(), v: s.v.data.slice(), step: s.step }
+        : { m: new Float32Array(0), v: new Float32Array(0), step: 0 },
+    );
+  }
+
+  /** Restore what `state()` returned (continues bit-for-bit). */
+  loadState(state: readonly AdamSlotState[]): void {
+    this.slots = state.map((s, i) => {
+      if (s.m.length !== s.v.length || !Number.isInteger(s.step) || s.step < 0) {
+        throw new ValueError(
+          `Adam.loadState: slot ${i} is malformed (m, v lengths differ or bad step)`,
+        );
+      }
+      if (s.step === 0 && s.m.length === 0) return undefined;
+      return {
+        m: new Matrix(1, s.m.length, s.m.slice()),
+        v: new Matrix(1, s.v.length, s.v.slice()),
+        step: s.step,
+      };
+    });
+  }
+
+  /** Forget all moments (a fresh start with the same settings). */
+  reset(): void {
+    this.slots = [];
+  }
+}

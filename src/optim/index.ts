@@ -1,0 +1,1 @@
+export { Adam, type AdamOptions, type AdamSlotState, type Param } from './adam.ts';

@@ -1,0 +1,230 @@
+import { getBackend } from '../backend/index.ts';
+import type { Backend } from '../backend/types.ts';
+import { subset, type Dataset, type Split } from '../data/dataset.ts';
+import { loadDataset } from '../data/index.ts';
+import { LabelAssignment } from '../readout/label-assignment.ts';
+import { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
+import { receptiveFieldGrid } from '../report/figures.ts';
+import { createProgress, formatDuration } from '../report/progress.ts';
+import { savePng } from '../report/raster.ts';
+import { createRun, type Run } from '../run/run-dir.ts';
+import { parseActivation } from './activation.ts';
+import { stateFromTensors, stateToTensors } from './checkpoint.ts';
+import { SoftHebb } from './layer.ts';
+import type { SoftHebbOptions } from './options.ts';
+import { formatSchedule, parseSchedule } from './schedule.ts';
+
+/** Everything `hebb softhebb train` needs; config.json stores exactly this. */
+export interface TrainRunOptions {
+  dataset: string;
+  dataDir?: string;
+  units: number;
+  epochs: number;
+  batchSize: number;
+  wta: 'soft' | 'hard';
+  /** Softmax base (overrides the layer's default inverse temperature). */
+  base?: number;
+  inverseTemperature?: number;
+  /** Schedule text: 0.03, linear:0.03, exponential:0.55:0.0055. */
+  lr?: string;
+  rule?: 'paper' | 'normalized';
+  bias?: boolean;
+  initRadius?: number;
+  seed: number;
+  /** Train on the first n samples of a seeded shuffle (quick runs); default all. */
+  trainSamples?: number;
+  /** Evaluate (label read-out on the test set) every this many epochs and at the end. */
+  evalEvery: number;
+  out: string;
+  resume?: boolean;
+  overwrite?: boolean;
+  quiet?: boolean;
+}
+
+export interface TrainRunResult {
+  run: Run;
+  layer: SoftHebb;
+  data: Split;
+  testAccuracy: number;
+  seconds: number;
+}
+
+export function layerOptions(o: TrainRunOptions): SoftHebbOptions {
+  return {
+    units: o.units,
+    wta: o.wta,
+    base: o.base,
+    inverseTemperature: o.inverseTemperature,
+    lr: o.lr ? parseSchedule(o.lr) : undefined,
+    rule: o.rule,
+    bias: o.bias,
+    initRadius: o.initRadius,
+    seed: o.seed,
+  };
+}
+
+export function loadTrainingData(
+  o: Pick<TrainRunOptions, 'dataset' | 'dataDir' | 'trainSamples' | 'seed'>,
+): Split {
+  const data = loadDataset(o.dataset, { dir: o.dataDir });
+  if (o.trainSamples && o.trainSamples < data.train.x.rows) {
+    return { ...data, train: subset(data.train, o.trainSamples, o.seed) };
+  }
+  return data;
+}
+
+/** Label-assignment accuracy (the paper's 1-layer read-out) on the test set. */
+export function labelAccuracy(layer: SoftHebb, data: Split): number {
+  const ro = new LabelAssignment({ classes: data.train.classes.length, backend: layer.backend });
+  ro.fit(layer.preActivation(data.train.x), data.train.y);
+  return ro.score(layer.preActivation(data.test.x), data.test.y);
+}
+
+/**
+ * The 2-layer read-out: a linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15
+ * epochs) on the frozen layer's output with the given activation.
+ */
+export function linearAccuracy(
+  layer: SoftHebb,
+  data: Split,
+  {
+    epochs = 100,
+    activation = 'repu:4.5',
+    seed = 0,
+    onEpoch,
+  }: {
+    epochs?: number;
+    activation?: string;
+    seed?: number;
+    onEpoch?: (e: number, loss: number) => void;
+  } = {},
+): { accuracy: number; trainLoss: number } {
+  const act = parseActivation(activation);
+  const htr = layer.transform(data.train.x, { activation: act });
+  const hte = layer.transform(data.test.x, { activation: act });
+  const clf = new SoftmaxClassifier({
+    epochs,
+    seed,
+    classes: data.train.classes.length,
+    backend: layer.backend,
+  });
+  let trainLoss = NaN;
+  clf.fit(htr, data.train.y, {
+    onEpoch: (i) => {
+      trainLoss = i.loss;
+      onEpoch?.(i.epoch, i.loss);
+    },
+  });
+  return { accuracy: clf.score(hte, data.test.y), trainLoss };
+}
+
+export function saveReceptiveFields(
+  layer: SoftHebb,
+  ds: Dataset,
+  path: string,
+  maxTiles = 100,
+): void {
+  const [h, w, c] = ds.shape;
+  savePng(path, receptiveFieldGrid(layer.weights, { height: h, width: w, channels: c, maxTiles }));
+}
+
+/** Trains (or resumes) a SoftHebb layer into a run directory: checkpoint + metrics per epoch. */
+export async function trainRun(
+  o: TrainRunOptions,
+  backend: Backend = getBackend(),
+): Promise<TrainRunResult> {
+  const t0 = performance.now();
+  const data = loadTrainingData(o);
+  const layer = new SoftHebb(layerOptions(o), { backend });
+  const run = createRun(
+    o.out,
+    {
+      command: 'softhebb train',
+      seed: o.seed,
+      options: {
+        ...o,
+        quiet: undefined,
+        resume: undefined,
+        overwrite: undefined,
+        lrSchedule: formatSchedule(layer.options.lr),
+        inverseTemperatureUsed: layer.options.inverseTemperature,
+      },
+      backend: backend.info(),
+    },
+    { resume: o.resume, overwrite: o.overwrite },
+  );
+  const x = data.train.x;
+  const N = x.rows;
+  if (run.resumed && run.hasModel()) {
+    layer.setState(stateFromTensors(run.loadModel(), run.paths.model));
+  } else {
+    layer.initialize(x.cols);
+    layer.horizon = o.epochs * N;
+  }
+  const startEpoch = Math.floor(layer.samplesSeen / N);
+  if (startEpoch >= o.epochs) {
+    if (!o.quiet) console.error(`${o.out}: already trained for ${o.epochs} epochs`);
+  }
+  let testAccuracy = NaN;
+  let bar = createProgress({
+    total: N,
+    label: `epoch ${startEpoch + 1}/${o.epochs}`,
+    unit: 'img',
+    quiet: o.quiet,
+  });
+  let epochStart = performance.now();
+  await layer.continueFit(x, {
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    onProgress: (done) => {
+      const inEpoch = ((done - 1) % N) + 1;
+      bar.tick(inEpoch - bar.count);
+    },
+    onEpoch: (epoch) => {
+      const seconds = (performance.now() - epochStart) / 1000;
+      const row: Record<string, number> = {
+        epoch,
+        samples: layer.samplesSeen,
+        seconds,
+        r1: layer.r1Features(),
+      };
+      const norms = layer.weightNorms();
+      row.meanNorm = norms.reduce((a, b) => a + b, 0) / norms.length;
+      if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
+        testAccuracy = labelAccuracy(layer, data);
+        row.labelAccuracy = testAccuracy;
+      }
+      bar.done({
+        r1: row.r1,
+        ...(row.labelAccuracy !== undefined ? { acc: `${(100 * testAccuracy).toFixed(2)}%` } : {}),
+      });
+      const { tensors, metadata } = stateToTensors(layer.state());
+      run.saveModel(tensors, metadata);
+      run.appendMetrics(row);
+      if (epoch < o.epochs)
+        bar = createProgress({
+          total: N,
+          label: `epoch ${epoch + 1}/${o.epochs}`,
+          unit: 'img',
+          quiet: o.quiet,
+        });
+      epochStart = performance.now();
+    },
+  });
+  if (Number.isNaN(testAccuracy)) testAccuracy = labelAccuracy(layer, data);
+  saveReceptiveFields(layer, data.train, run.figurePath('receptive-fields.png'));
+  const seconds = (performance.now() - t0) / 1000;
+  if (!o.quiet) console.error(`trained in ${formatDuration(seconds)}`);
+  return { run, layer, data, testAccuracy, seconds };
+}
+
+/** Loads a trained run's layer and data (for eval). */
+export function loadRun(
+  run: Run,
+  backend: Backend = getBackend(),
+): { layer: SoftHebb; data: Split; options: TrainRunOptions } {
+  const options = run.config.options as unknown as TrainRunOptions;
+  const layer = new SoftHebb(layerOptions(options), { backend });
+  layer.setState(stateFromTensors(run.loadModel(), run.paths.model));
+  return { layer, data: loadTrainingData(options), options };
+}

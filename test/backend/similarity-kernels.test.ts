@@ -1,0 +1,139 @@
+// Block-sparse similarity-matching kernels (localMatmul/T, localOuter, smEulerStep) against
+// a dense reference built from the same blocks, on every backend.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Matrix, Rng, getBackend, type LocalMap } from '../../src/backend/index.ts';
+import { ShapeError, ValueError } from '../../src/errors.ts';
+import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
+
+// 3 sites × 2 units over 7 inputs: overlapping, non-contiguous and contiguous patches.
+const MAP: LocalMap = {
+  sites: 3,
+  unitsPerSite: 2,
+  inputs: 7,
+  offsets: Int32Array.from([0, 3, 5, 9]),
+  indices: Int32Array.from([0, 2, 5, 1, 2, 3, 4, 5, 6]),
+};
+const NBLK = 2 * 9;
+
+function dense(blocks: Float32Array): number[][] {
+  const d = Array.from({ length: 6 }, () => new Array<number>(7).fill(0));
+  for (let s = 0; s < 3; s++) {
+    const o0 = MAP.offsets[s];
+    const P = MAP.offsets[s + 1] - o0;
+    for (let i = 0; i < 2; i++)
+      for (let j = 0; j < P; j++) d[s * 2 + i][MAP.indices[o0 + j]] += blocks[2 * o0 + i * P + j];
+  }
+  return d;
+}
+
+const rand = (seed: number, n: number) => new Rng(seed, getBackend('ts')).normal(n);
+
+for (const b of backendsUnderTest()) {
+  describe(`similarity kernels (${b.name})`, () => {
+    const blocks = rand(1, NBLK);
+    const D = dense(blocks);
+    it('localMatmul equals the dense product, with alpha and beta', () => {
+      const x = new Matrix(4, 7, rand(2, 28));
+      const out0 = rand(3, 24);
+      const out = new Matrix(4, 6, out0.slice());
+      b.localMatmul(MAP, blocks, x, 0.5, 2, out);
+      const ref: number[] = [];
+      for (let r = 0; r < 4; r++)
+        for (let i = 0; i < 6; i++) {
+          let s = 0;
+          for (let j = 0; j < 7; j++) s += D[i][j] * x.data[r * 7 + j];
+          ref.push(0.5 * s + 2 * out0[r * 6 + i]);
+        }
+      assertClose(out.data, ref, { rtol: 1e-5, atol: 1e-5, what: 'localMatmul' });
+    });
+    it('localMatmulT equals the dense transpose product (overlaps accumulate)', () => {
+      const y = new Matrix(4, 6, rand(4, 24));
+      const out = new Matrix(4, 7, new Float32Array(28).fill(Number.NaN));
+      b.localMatmulT(MAP, blocks, y, -1.5, 0, out);
+      const ref: number[] = [];
+      for (let r = 0; r < 4; r++)
+        for (let j = 0; j < 7; j++) {
+          let s = 0;
+          for (let i = 0; i < 6; i++) s += D[i][j] * y.data[r * 6 + i];
+          ref.push(-1.5 * s);
+        }
+      assertClose(out.data, ref, { rtol: 1e-5, atol: 1e-5, what: 'localMatmulT' });
+    });
+    it('localOuter sums post ⊗ pre over the batch on the synapses present', () => {
+      const post = new Matrix(5, 6, rand(5, 30));
+      const pre = new Matrix(5, 7, rand(6, 35));
+      const out = blocks.slice();
+      b.localOuter(MAP, post, pre, 0.25, 1, out);
+      for (let s = 0; s < 3; s++) {
+        const o0 = MAP.offsets[s];
+        const P = MAP.offsets[s + 1] - o0;
+        for (let i = 0; i < 2; i++)
+          for (let j = 0; j < P; j++) {
+            let acc = 0;
+            for (let t = 0; t < 5; t++)
+              acc += post.data[t * 6 + s * 2 + i] * pre.data[t * 7 + MAP.indices[o0 + j]];
+            const k = 2 * o0 + i * P + j;
+            assertClose([out[k]], [0.25 * acc + blocks[k]], {
+              rtol: 1e-5,
+              atol: 1e-5,
+              what: `outer[${k}]`,
+            });
+          }
+      }
+    });
+    it('smEulerStep does one Euler step with the activation and per-row norms', () => {
+      const u = new Matrix(3, 4, rand(7, 12));
+      const u0 = u.data.slice();
+      const drive = new Matrix(3, 4, rand(8, 12));
+      const bias = new Matrix(3, 4, rand(9, 12));
+      const r = new Matrix(3, 4, rand(10, 12));
+      const r0 = r.data.slice();
+      const du2 = new Float32Array(3);
+      const u2 = new Float32Array(3);
+      b.smEulerStep(u, drive, bias, r, 0.2, 'tanh', 0, 0, du2, u2);
+      for (let row = 0; row < 3; row++) {
+        let sd = 0;
+        let su = 0;
+        for (let i = row * 4; i < row * 4 + 4; i++) {
+          const v = u0[i] + 0.2 * (bias.data[i] + drive.data[i] + r0[i] - u0[i]);
+          assertClose([u.data[i]], [v], { rtol: 1e-5, atol: 1e-6, what: 'u' });
+          assertClose([r.data[i]], [Math.tanh(v)], { rtol: 1e-5, atol: 1e-6, what: 'r' });
+          sd += (v - u0[i]) ** 2;
+          su += v * v;
+        }
+        assertClose([du2[row], u2[row]], [sd, su], { rtol: 1e-4, atol: 1e-6, what: 'norms' });
+      }
+    });
+    it('rejects a bad map or mismatched shapes with a clear error', () => {
+      const x = new Matrix(2, 6);
+      const out = new Matrix(2, 6);
+      assert.throws(() => b.localMatmul(MAP, blocks, x, 1, 0, out), ShapeError);
+      const bad = { ...MAP, indices: Int32Array.from([0, 2, 9, 1, 2, 3, 4, 5, 6]) };
+      assert.throws(
+        () => b.localMatmul(bad, blocks, new Matrix(2, 7), 1, 0, out),
+        /indices\[2\] = 9/,
+      );
+      assert.throws(
+        () => b.localOuter(MAP, out, new Matrix(2, 7), 1, 0, new Float32Array(5)),
+        ShapeError,
+      );
+      assert.throws(
+        () =>
+          b.smEulerStep(
+            out,
+            out,
+            null,
+            new Matrix(2, 6),
+            0.1,
+            'tanh',
+            0,
+            0,
+            new Float32Array(2),
+            new Float32Array(2),
+          ),
+        ValueError,
+      );
+    });
+  });
+}

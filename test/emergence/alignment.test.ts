@@ -1,0 +1,147 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Matrix, Rng } from '../../src/backend/index.ts';
+import { HebbError } from '../../src/errors.ts';
+import {
+  EmergenceLearner,
+  StationarityMeter,
+  cosine,
+  hebbianAlignment,
+  hebbianTerm,
+  layerAlignment,
+  studentTeacherTask,
+  type EmergenceOptions,
+} from '../../src/emergence/index.ts';
+import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
+
+for (const be of backendsUnderTest()) {
+  describe(`emergence alignment (${be.name})`, () => {
+    const rng = new Rng(11, be);
+    const ha = Matrix.zeros(16, 7);
+    const hb = Matrix.zeros(16, 5);
+    rng.normal(ha.data);
+    rng.normal(hb.data);
+
+    it('a pure Hebbian update scores 1, an anti-Hebbian one −1 (float64 reference H)', () => {
+      const H = hebbianTerm(be, hb, ha);
+      // independent float64 H = Σ_b h_b h_aᵀ
+      const ref = new Float64Array(5 * 7);
+      for (let b = 0; b < 16; b++)
+        for (let n = 0; n < 5; n++)
+          for (let k = 0; k < 7; k++) ref[n * 7 + k] += hb.get(b, n) * ha.get(b, k);
+      assertClose(H.data, ref, { rtol: 1e-5, atol: 1e-5, what: 'H' });
+      const update = H.clone();
+      be.scale(0.01, update); // ΔW = η H
+      assert.ok(Math.abs(hebbianAlignment(be, update, hb, ha) - 1) < 1e-6);
+      be.scale(-1, update);
+      assert.ok(Math.abs(hebbianAlignment(be, update, hb, ha) + 1) < 1e-6);
+    });
+
+    it("calibration: the package's SoftHebb kernel without its decay term is purely Hebbian", () => {
+      // softHebbUpdate with U = 0 applies ΔW = η YᵀX: Hebb's rule with post y = hb, pre x = ha
+      const w = Matrix.zeros(5, 7);
+      rng.normal(w.data);
+      const before = w.clone();
+      be.softHebbUpdate(w, ha, hb, Matrix.zeros(16, 5), 0.05);
+      be.axpy(-1, before, w); // w now holds ΔW
+      assert.ok(Math.abs(hebbianAlignment(be, w, hb, ha) - 1) < 1e-5);
+      // with its decay term (U = Y) the rule is no longer purely Hebbian
+      const w2 = before.clone();
+      be.softHebbUpdate(w2, ha, hb, hb, 0.05);
+      be.axpy(-1, before, w2);
+      assert.ok(hebbianAlignment(be, w2, hb, ha) < 0.999);
+    });
+
+    it('cos(ΔW, H) from inner products equals forming ΔW = η(g − γW)', () => {
+      const [g, w, h] = [Matrix.zeros(5, 7), Matrix.zeros(5, 7), hebbianTerm(be, hb, ha)];
+      rng.normal(g.data);
+      rng.normal(w.data);
+      const decay = 0.3;
+      const dw = g.clone();
+      be.axpy(-decay, w, dw);
+      be.scale(0.1, dw);
+      const r = layerAlignment(be, g, w, decay, h, null);
+      assert.ok(Math.abs(r.update - cosine(be, dw, h)) < 1e-6);
+      assert.ok(Math.abs(r.signal - cosine(be, g, h)) < 1e-6);
+      assert.equal(r.post, r.signal);
+    });
+
+    it('stationarity identity: with g = γW, ⟨g, H⟩ = γ Σ_b‖h_b‖² (ratio 1)', () => {
+      const w = Matrix.zeros(5, 7);
+      rng.normal(w.data);
+      const z = Matrix.zeros(16, 5);
+      be.gemm(false, true, 1, ha, w, 0, z); // h_b = W h_a
+      const decay = 5e-3;
+      const g = w.clone();
+      be.scale(decay, g);
+      const meter = new StationarityMeter(be, 5, 7, decay);
+      for (let i = 0; i < 3; i++) meter.add(g, hebbianTerm(be, z, ha), be.dot(z, z));
+      assert.ok(Math.abs(meter.result().ratio - 1) < 1e-5, String(meter.result().ratio));
+    });
+  });
+}
+
+describe('EmergenceLearner', () => {
+  const [be] = backendsUnderTest();
+  const task = studentTeacherTask(be, { train: 512, val: 128, dim: 8, teacherWidth: 8 });
+  const base: EmergenceOptions = { rule: 'sgd', hidden: [16], batch: 64, epochs: 3, backend: be };
+
+  it('invalid options give a clear error', () => {
+    const bad: [Partial<EmergenceOptions>, RegExp][] = [
+      [{ decay: -1 }, /decay γ must be a finite number ≥ 0/],
+      [{ rule: 'hebb' as never }, /unknown rule 'hebb'; choose one of sgd, adam, dfa, random/],
+      [{ noise: NaN }, /noise σ must be/],
+      [{ activation: 'gelu' as never }, /unknown activation 'gelu'/],
+      [{ batch: 0 }, /batch must be a positive integer/],
+      [{ lr: 0 }, /lr must be a finite number > 0/],
+    ];
+    for (const [o, msg] of bad) {
+      assert.throws(
+        () => new EmergenceLearner({ ...base, ...o }),
+        (e: Error) => {
+          assert.ok(e instanceof HebbError);
+          assert.match(e.message, msg);
+          return true;
+        },
+      );
+    }
+  });
+
+  it('same seed → identical results; another seed differs', () => {
+    for (const rule of ['sgd', 'adam', 'dfa', 'random'] as const) {
+      const o = { ...base, rule, decay: 5e-3, noise: 0.01 };
+      const a = new EmergenceLearner({ ...o, seed: 4 }).fit(task);
+      const b = new EmergenceLearner({ ...o, seed: 4 }).fit(task);
+      const c = new EmergenceLearner({ ...o, seed: 5 }).fit(task);
+      assert.deepEqual(a.loss, b.loss, rule);
+      assert.deepEqual(a.alignment.signal, b.alignment.signal, rule);
+      assert.notDeepEqual(a.loss, c.loss, rule);
+    }
+  });
+
+  it('σ = 0 through the noise path changes nothing, bit for bit; σ > 0 does', () => {
+    for (const rule of ['sgd', 'dfa'] as const) {
+      const plain = new EmergenceLearner({ ...base, rule, decay: 5e-4 });
+      const a = plain.fit(task);
+      const forced = new EmergenceLearner({ ...base, rule, decay: 5e-4, alwaysPerturb: true });
+      const b = forced.fit(task);
+      assert.deepEqual(b.loss, a.loss);
+      assert.deepEqual(forced.net!.w, plain.net!.w);
+      const noisy = new EmergenceLearner({ ...base, rule, decay: 5e-4, noise: 1e-3 }).fit(task);
+      assert.notDeepEqual(noisy.loss, a.loss);
+    }
+  });
+
+  it('SGD learns the teacher and weight decay makes its signal Hebbian', () => {
+    const o = { ...base, hidden: [32], epochs: 40, lr: 0.2 };
+    const free = new EmergenceLearner({ ...o, decay: 0 }).fit(task);
+    const decayed = new EmergenceLearner({ ...o, decay: 2e-2 }).fit(task);
+    const v = free.validation;
+    assert.ok(v[v.length - 1].loss < 0.2 * v[0].loss, 'validation loss falls');
+    assert.ok(decayed.final.meanSignal > free.final.meanSignal + 0.2);
+    assert.ok(decayed.final.meanSignal > 0.3, String(decayed.final.meanSignal));
+    // near stationarity ⟨E g, E H⟩ ≈ γ E‖h_b‖² in the output layer
+    const ratio = decayed.stationarity[1].ratio;
+    assert.ok(ratio > 0.7 && ratio < 1.3, String(ratio));
+  });
+});

@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Matrix } from '../../src/backend/index.ts';
+import { gaussianClusters } from '../../src/data/synthetic.ts';
+import { ValueError } from '../../src/errors.ts';
+import { Mlp, type MlpActivation } from '../../src/readout/index.ts';
+import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
+import { randMatrix } from '../helpers/reference.ts';
+
+interface P {
+  w1: number[];
+  b1: number[];
+  w2: number[];
+  b2: number[];
+}
+const ACT: Record<MlpActivation, (z: number) => number> = {
+  relu: (z) => Math.max(z, 0),
+  tanh: Math.tanh,
+  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
+};
+
+/** Float64 forward of the 2-layer network and its mean cross-entropy, independent of the library. */
+function refLoss(p: P, x: Matrix, y: ArrayLike<number>, K: number, C: number, act: MlpActivation) {
+  const D = x.cols;
+  let total = 0;
+  for (let i = 0; i < x.rows; i++) {
+    const h = Array.from({ length: K }, (_, k) => {
+      let s = p.b1[k];
+      for (let j = 0; j < D; j++) s += p.w1[k * D + j] * x.data[i * D + j];
+      return ACT[act](s);
+    });
+    const z = Array.from({ length: C }, (_, c) => {
+      let s = p.b2[c];
+      for (let k = 0; k < K; k++) s += p.w2[c * K + k] * h[k];
+      return s;
+    });
+    const m = Math.max(...z);
+    total += m + Math.log(z.reduce((a, v) => a + Math.exp(v - m), 0)) - z[y[i]];
+  }
+  return total / x.rows;
+}
+
+for (const be of backendsUnderTest()) {
+  describe(`Mlp on ${be.name}`, () => {
+    for (const act of ['relu', 'tanh', 'sigmoid'] as const) {
+      it(`backward (${act}) matches central finite differences of a float64 forward`, () => {
+        const D = 5;
+        const K = 4;
+        const C = 3;
+        const x = randMatrix(6, D, 21, -1, 1);
+        const y = Uint8Array.from([0, 1, 2, 0, 1, 2]);
+        const mlp = new Mlp({ hidden: K, activation: act, seed: 5, backend: be }).initialize(D, C);
+        const g = mlp.gradient(x, y);
+        const q = mlp.parameters;
+        const p: P = {
+          w1: Array.from(q.w1.data),
+          b1: Array.from(q.b1),
+          w2: Array.from(q.w2.data),
+          b2: Array.from(q.b2),
+        };
+        assert.ok(Math.abs(g.loss - refLoss(p, x, y, K, C, act)) < 1e-5);
+        const h = 1e-6;
+        for (const name of ['w1', 'b1', 'w2', 'b2'] as const) {
+          const fd = p[name].map((_, k) => {
+            const orig = p[name][k];
+            p[name][k] = orig + h;
+            const lp = refLoss(p, x, y, K, C, act);
+            p[name][k] = orig - h;
+            const lm = refLoss(p, x, y, K, C, act);
+            p[name][k] = orig;
+            return (lp - lm) / (2 * h);
+          });
+          const got = g[name] instanceof Matrix ? g[name].data : g[name];
+          assertClose(got, fd, { rtol: 1e-3, atol: 2e-6, what: `dL/d${name}` });
+        }
+        const dx = Matrix.zeros(x.rows, D);
+        mlp.inputGradient(x, y, dx);
+        const xs = x.clone();
+        const fdX = Array.from(x.data, (_, k) => {
+          const orig = xs.data[k];
+          xs.data[k] = orig + 1e-3;
+          const lp = refLoss(p, xs, y, K, C, act);
+          xs.data[k] = orig - 1e-3;
+          const lm = refLoss(p, xs, y, K, C, act);
+          xs.data[k] = orig;
+          return (lp - lm) / 2e-3;
+        });
+        assertClose(dx.data, fdX, { rtol: 1e-2, atol: 1e-4, what: 'dL/dx' });
+      });
+    }
+
+    it('learns separable clusters in mini-batch and online (batch 1) modes', () => {
+      const ds = gaussianClusters({ clusters: 4, perCluster: 100, dim: 10, spread: 0.2, seed: 6 });
+      const batch = new Mlp({ hidden: 16, lr: 0.01, seed: 1, backend: be });
+      batch.fit(ds.x, ds.y, { epochs: 5 });
+      assert.ok(batch.score(ds.x, ds.y) >= 0.97, `batch accuracy ${batch.score(ds.x, ds.y)}`);
+      for (const optimizer of ['adam', 'sgd'] as const) {
+        const online = new Mlp({
+          hidden: 16,
+          lr: optimizer === 'adam' ? 0.003 : 0.1,
+          optimizer,
+          seed: 1,
+          backend: be,
+        });
+        online.fit(ds.x, ds.y, { epochs: 1, batchSize: 1 });
+        assert.ok(
+          online.score(ds.x, ds.y) >= 0.95,
+          `${optimizer} online ${online.score(ds.x, ds.y)}`,
+        );
+      }
+    });
+
+    it('rejects bad options and input', () => {
+      assert.throws(() => new Mlp({ activation: 'gelu' as MlpActivation }), ValueError);
+      assert.throws(() => new Mlp({ hidden: 0 }), /hidden must be a positive integer/);
+      const mlp = new Mlp({ hidden: 3, backend: be });
+      assert.throws(() => mlp.predict(randMatrix(2, 2, 1)), /not fitted yet/);
+      assert.throws(() => mlp.fit(randMatrix(2, 2, 1), [0, 1.5]), /label 1 is 1.5/);
+    });
+  });
+}
+
+describe('Mlp backends agree', () => {
+  it('same initialisation bit for bit and close gradients', () => {
+    const bes = backendsUnderTest();
+    if (bes.length < 2) return;
+    const x = randMatrix(8, 12, 2);
+    const y = Uint8Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
+    const [a, b] = bes.map((be) => new Mlp({ hidden: 7, seed: 9, backend: be }).initialize(12, 3));
+    assert.deepEqual(Array.from(a.parameters.w1.data), Array.from(b.parameters.w1.data));
+    const ga = a.gradient(x, y);
+    const gb = b.gradient(x, y);
+    assertClose(ga.w1.data, gb.w1.data, { rtol: 1e-4, atol: 1e-6, what: 'dW1' });
+    assertClose(ga.w2.data, gb.w2.data, { rtol: 1e-4, atol: 1e-6, what: 'dW2' });
+  });
+});

@@ -1,0 +1,294 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Matrix } from '../../src/backend/matrix.ts';
+import { gaussianClusters } from '../../src/data/synthetic.ts';
+import { decodeSafetensors, encodeSafetensors } from '../../src/io/safetensors.ts';
+import { SoftHebb } from '../../src/softhebb/index.ts';
+import { stateFromTensors, stateToTensors } from '../../src/softhebb/checkpoint.ts';
+import { backendsUnderTest, assertClose } from '../helpers/backends.ts';
+import { randMatrix } from '../helpers/reference.ts';
+
+/** Rows scaled to unit norm, in float64. */
+function unitRows(x: Matrix): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (let i = 0; i < x.rows; i++) {
+    const r = Float64Array.from(x.row(i));
+    const n = Math.hypot(...r);
+    out.push(r.map((v) => v / n));
+  }
+  return out;
+}
+
+/** Naive float64 SoftHebb: the per-sample Eq. 8 terms, computed with W fixed, summed. */
+function naiveBatchUpdate(
+  w: Matrix,
+  x: Matrix,
+  t: number,
+  eta: number,
+  hard: boolean,
+): Float64Array {
+  const K = w.rows;
+  const n = w.cols;
+  const W = Float64Array.from(w.data);
+  const dW = new Float64Array(K * n);
+  for (const xs of unitRows(x)) {
+    const u = Array.from({ length: K }, (_, k) => xs.reduce((a, v, j) => a + v * W[k * n + j], 0));
+    const m = Math.max(...u);
+    let y = u.map((v) => Math.exp(t * (v - m)));
+    const z = y.reduce((a, b) => a + b, 0);
+    y = hard ? u.map((v, k) => (k === u.indexOf(m) ? 1 : 0)) : y.map((v) => v / z);
+    for (let k = 0; k < K; k++)
+      for (let j = 0; j < n; j++) dW[k * n + j] += eta * y[k] * (xs[j] - u[k] * W[k * n + j]);
+  }
+  return W.map((v, i) => v + dW[i]);
+}
+
+/** Naive float64 online SoftHebb with bias: samples one after another. */
+function naiveOnline(w: Matrix, b: Float32Array, x: Matrix, t: number, eta: number, etaB: number) {
+  const K = w.rows;
+  const n = w.cols;
+  const W = Float64Array.from(w.data);
+  const B = Float64Array.from(b);
+  for (const xs of unitRows(x)) {
+    const u = Array.from({ length: K }, (_, k) => xs.reduce((a, v, j) => a + v * W[k * n + j], 0));
+    const a = u.map((v, k) => v + B[k]);
+    const m = Math.max(...a);
+    const e = a.map((v) => Math.exp(t * (v - m)));
+    const z = e.reduce((p, q) => p + q, 0);
+    const y = e.map((v) => v / z);
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < n; j++) W[k * n + j] += eta * y[k] * (xs[j] - u[k] * W[k * n + j]);
+      B[k] += etaB * (y[k] * Math.exp(-t * B[k]) - 1);
+    }
+  }
+  return { W, B };
+}
+
+const posRand = (r: number, c: number, seed: number) => {
+  const m = randMatrix(r, c, seed);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = Math.abs(m.data[i]);
+  return m;
+};
+
+for (const be of backendsUnderTest()) {
+  describe(`SoftHebb layer on ${be.name}`, () => {
+    it('a mini-batch update is the sum of the per-sample Eq. 8 updates (rel. 1e-5)', () => {
+      for (const hard of [false, true]) {
+        const w0 = posRand(7, 13, 1);
+        const x = posRand(9, 13, 2);
+        const layer = new SoftHebb(
+          {
+            units: 7,
+            inverseTemperature: 3,
+            wta: hard ? 'hard' : 'soft',
+            bias: false,
+            lr: 0.05,
+            initialWeights: w0,
+          },
+          { backend: be },
+        );
+        layer.partialFit(x);
+        const want = naiveBatchUpdate(w0, x, 3, 0.05, hard);
+        assertClose(layer.weights.data, Float32Array.from(want), {
+          rtol: 1e-5,
+          atol: 1e-6,
+          what: `hard=${hard}`,
+        });
+      }
+    });
+
+    it('online learning (fused kernel) equals the naive sequential per-sample rule with bias (rel. 1e-4)', () => {
+      const w0 = posRand(6, 11, 3);
+      const x = posRand(40, 11, 4);
+      const K = 6;
+      const b0 = new Float32Array(K).fill(Math.log(1 / K) / 4);
+      const layer = new SoftHebb(
+        {
+          units: K,
+          inverseTemperature: 4,
+          lr: 0.1,
+          biasLr: 0.01,
+          initialWeights: w0,
+          initialBias: b0,
+        },
+        { backend: be },
+      );
+      layer.partialFitOnline(x);
+      const want = naiveOnline(w0, b0, x, 4, 0.1, 0.01);
+      assertClose(layer.weights.data, Float32Array.from(want.W), {
+        rtol: 1e-4,
+        atol: 1e-5,
+        what: 'weights',
+      });
+      assertClose(layer.bias!, Float32Array.from(want.B), { rtol: 1e-4, atol: 1e-5, what: 'bias' });
+    });
+
+    it('online learning with batch 1 through fit equals partialFitOnline on the same order', async () => {
+      const x = posRand(30, 8, 5);
+      const a = new SoftHebb({ units: 5, lr: 0.05, seed: 3 }, { backend: be });
+      await a.fit(x, { epochs: 1, batchSize: 1 });
+      assert.equal(a.samplesSeen, 30);
+      assert.ok(a.weights.data.every(Number.isFinite));
+    });
+
+    it('hard WTA equals the large-inverse-temperature limit, and the softmax stays finite at t = 1e6', () => {
+      const w0 = posRand(5, 9, 6);
+      const x = posRand(20, 9, 7);
+      const hard = new SoftHebb(
+        { units: 5, wta: 'hard', lr: 0.02, initialWeights: w0 },
+        { backend: be },
+      );
+      const soft = new SoftHebb(
+        { units: 5, inverseTemperature: 1e6, bias: false, lr: 0.02, initialWeights: w0 },
+        { backend: be },
+      );
+      for (let i = 0; i < 20; i++) {
+        hard.partialFit(x.sliceRows(i, i + 1));
+        soft.partialFit(x.sliceRows(i, i + 1));
+      }
+      assertClose(soft.weights.data, hard.weights.data, { rtol: 1e-6, what: 'weights' });
+      const y = new SoftHebb({ units: 5, base: 1e6, initialWeights: w0 }, { backend: be });
+      y.initialize(9);
+      const out = y.transform(x);
+      assert.ok(out.data.every(Number.isFinite));
+      for (let i = 0; i < out.rows; i++)
+        assertClose([out.row(i).reduce((p, q) => p + q, 0)], [1], { rtol: 1e-5 });
+    });
+
+    it('weight norms converge to 1 (Theorem A.2) for every unit that wins inputs', async () => {
+      const data = gaussianClusters({
+        clusters: 4,
+        perCluster: 150,
+        dim: 10,
+        seed: 1,
+        spread: 0.3,
+      });
+      for (let i = 0; i < data.x.data.length; i++) data.x.data[i] = Math.abs(data.x.data[i]);
+      const layer = new SoftHebb(
+        { units: 4, inverseTemperature: 20, lr: { kind: 'constant', from: 0.05 }, seed: 2 },
+        { backend: be },
+      );
+      await layer.fit(data.x, { epochs: 20, batchSize: 10 });
+      const norms = layer.weightNorms();
+      const wins = layer.winners(data.x);
+      let active = 0;
+      for (let k = 0; k < 4; k++) {
+        // A unit that never wins only decays slowly through its tiny soft share; the theorem
+        // is about units that learn.
+        if (wins.filter((w) => w === k).length < 30) continue;
+        active++;
+        assert.ok(Math.abs(norms[k] - 1) < 0.01, `unit ${k}: norm ${norms[k]}`);
+      }
+      assert.ok(active >= 3, `only ${active} units win inputs`);
+    });
+
+    it('the prior rule (Eq. 10) drives e^(t·b_k) and E[y_k] to the class priors of a mixture', async () => {
+      // Four well-separated clusters with known priors; W fixed at the centres (lr 0).
+      const priors = [0.4, 0.3, 0.2, 0.1];
+      const data = gaussianClusters({
+        clusters: 4,
+        perCluster: 500,
+        dim: 8,
+        priors,
+        spread: 0.05,
+        seed: 4,
+      });
+      const centres = new Matrix(4, 8);
+      for (let k = 0; k < 4; k++) centres.data[k * 9] = 1; // rows e_0, e_1, … (unit norm)
+      // Put the samples on those axes: cluster c near e_c.
+      const x = new Matrix(2000, 8);
+      for (let i = 0; i < 2000; i++) {
+        for (let j = 0; j < 8; j++) x.data[i * 8 + j] = 0.05 * Math.abs(data.x.data[i * 8 + j]);
+        x.data[i * 8 + data.y[i]] += 1;
+      }
+      const t = 8;
+      const layer = new SoftHebb(
+        {
+          units: 4,
+          inverseTemperature: t,
+          lr: 0,
+          biasLr: { kind: 'linear', from: 0.002 },
+          initialWeights: centres,
+        },
+        { backend: be },
+      );
+      await layer.fit(x, { epochs: 10, batchSize: 1 });
+      const prior = Array.from(layer.bias!, (b) => Math.exp(t * b));
+      const y = layer.transform(x);
+      const meanY = [0, 1, 2, 3].map((k) => {
+        let s = 0;
+        for (let i = 0; i < y.rows; i++) s += y.data[i * 4 + k];
+        return s / y.rows;
+      });
+      const freq = [0, 1, 2, 3].map((k) => data.y.filter((c) => c === k).length / 2000);
+      for (let k = 0; k < 4; k++) {
+        assert.ok(Math.abs(prior[k] - freq[k]) < 0.03, `prior ${k}: ${prior[k]} vs ${freq[k]}`);
+        assert.ok(Math.abs(meanY[k] - freq[k]) < 0.03, `E[y_${k}]: ${meanY[k]} vs ${freq[k]}`);
+      }
+    });
+
+    it('a checkpoint and resume gives the same weights, bit for bit, as an uninterrupted run', async () => {
+      const x = posRand(120, 10, 8);
+      const opts = { units: 6, seed: 5, lr: { kind: 'linear', from: 0.05 } as const };
+      const full = new SoftHebb(opts, { backend: be });
+      await full.fit(x, { epochs: 3, batchSize: 7 });
+      let saved: Uint8Array | null = null;
+      const first = new SoftHebb(opts, { backend: be });
+      await assert.rejects(
+        first.fit(x, {
+          epochs: 3,
+          batchSize: 7,
+          onEpoch: (e, l) => {
+            const { tensors, metadata } = stateToTensors(l.state());
+            saved = encodeSafetensors(tensors, metadata);
+            if (e === 1) throw new Error('interrupted');
+          },
+        }),
+        /interrupted/,
+      );
+      const resumed = new SoftHebb(opts, { backend: be });
+      resumed.setState(stateFromTensors(decodeSafetensors(saved!), 'ckpt'));
+      await resumed.continueFit(x, { epochs: 3, batchSize: 7 });
+      assert.deepEqual(resumed.weights.data, full.weights.data);
+      assert.deepEqual(resumed.bias, full.bias);
+    });
+
+    it('bad input is a clear error naming the shape', async () => {
+      const layer = new SoftHebb({ units: 3 }, { backend: be });
+      const x = posRand(4, 5, 9);
+      x.data[3] = NaN;
+      await assert.rejects(layer.fit(x), /x \(4×5\) contains 1 NaN/);
+      const ok = posRand(4, 5, 9);
+      await layer.fit(ok);
+      assert.throws(
+        () => layer.transform(posRand(2, 6, 1)),
+        /x has 6 columns but the layer was trained on 5 inputs/,
+      );
+      assert.throws(() => new SoftHebb({ units: 0 }), /units must be a positive integer/);
+      assert.throws(() => new SoftHebb({ units: 2, base: 1 }), /base must be > 1/);
+      assert.throws(
+        () => new SoftHebb({ units: 2, wta: 'hard', bias: true }),
+        /bias learning needs a soft WTA/,
+      );
+      assert.throws(
+        () => new SoftHebb({ units: 2, initialWeights: new Matrix(3, 4) }).initialize(4),
+        /initialWeights is 3×4 but must be 2×4/,
+      );
+    });
+  });
+}
+
+describe('SoftHebb across backends', () => {
+  it('native and ts training agree (rel. 1e-3 after 2 epochs)', async () => {
+    const bes = backendsUnderTest();
+    if (bes.length < 2) return;
+    const x = posRand(200, 16, 10);
+    const out = [];
+    for (const be of bes) {
+      const l = new SoftHebb({ units: 8, seed: 1 }, { backend: be });
+      await l.fit(x, { epochs: 2, batchSize: 10 });
+      out.push(l.weights.data);
+    }
+    assertClose(out[0], out[1], { rtol: 1e-3, atol: 1e-5 });
+  });
+});
