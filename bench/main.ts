@@ -3,8 +3,10 @@ import { benchGemm } from './gemm.ts';
 import { benchReadout } from './readout.ts';
 import { benchSoftHebb } from './softhebb.ts';
 import { benchLinearSvc } from './linear-svc.ts'; // linear SVM read-out
+import { benchSimilarity } from './similarity.ts'; // structured similarity matching
 
 const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
+  similarity: benchSimilarity, // structured similarity matching
   'linear-svc': benchLinearSvc, // linear SVM read-out
   gemm: benchGemm,
   readout: benchReadout, // SoftHebb read-outs

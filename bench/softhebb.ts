@@ -11,7 +11,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableBackends, getBackend, Matrix, Rng, type Backend } from '../src/backend/index.ts';
+import {
+  availableBackends,
+  getBackend,
+  Matrix,
+  nativeUnavailableReason,
+  Rng,
+  type Backend,
+} from '../src/backend/index.ts';
 import { SoftHebb } from '../src/softhebb/index.ts';
 import { fmt, medianSeconds } from './timing.ts';
 
@@ -27,6 +34,8 @@ interface Case {
   batch: number;
   samples: number;
   chunk: number;
+  /** PyTorch stops after this many seconds (whole chunks); ours then runs the samples it did. */
+  budget: number;
 }
 
 interface Pass {
@@ -55,6 +64,7 @@ function torchPass(c: Case, threads: number, dir: string): Pass & { version: str
     ...{ w: join(dir, 'w0.bin'), x: join(dir, 'x.bin'), out, units: K, inputs: N_IN },
     ...{ samples: c.samples, batch: c.batch, t: T, lr: LR, threads, chunk: c.chunk },
     warmup: c.chunk,
+    budget: c.budget,
   };
   const res = spawnSync(python, [join(here, 'softhebb_torch.py'), JSON.stringify(cfg)], {
     encoding: 'utf8',
@@ -143,20 +153,22 @@ export function benchSoftHebb(args: string[]): void {
   const json = args.includes('--json');
   const quick = args.includes('--quick');
   if (!availableBackends().includes('native'))
-    throw new Error('softhebb bench: the native backend is not built; run npm run build:native');
+    throw new Error(
+      `softhebb bench: the native backend is unavailable (${nativeUnavailableReason()}); run npm run build:native`,
+    );
   const nat = getBackend('native');
   const ts = getBackend('ts');
   const threads = nat.info().threads;
   const cases: Case[] = quick
     ? [
-        { batch: 1, samples: 500, chunk: 50 },
-        { batch: 100, samples: 5000, chunk: 500 },
-        { batch: 1000, samples: 5000, chunk: 1000 },
+        { batch: 1, samples: 500, chunk: 50, budget: 15 },
+        { batch: 100, samples: 5000, chunk: 500, budget: 10 },
+        { batch: 1000, samples: 5000, chunk: 1000, budget: 10 },
       ]
     : [
-        { batch: 1, samples: 2000, chunk: 100 },
-        { batch: 100, samples: 20000, chunk: 1000 },
-        { batch: 1000, samples: 20000, chunk: 1000 },
+        { batch: 1, samples: 2000, chunk: 100, budget: 40 },
+        { batch: 100, samples: 20000, chunk: 1000, budget: 30 },
+        { batch: 1000, samples: 20000, chunk: 1000, budget: 30 },
       ];
   const loadStart = loadavg();
 
@@ -202,18 +214,19 @@ export function benchSoftHebb(args: string[]): void {
         `native: ${nat.info().blas}, ${threads} threads; PyTorch on ${threads} threads (${python}). Load average at start: ${loadStart.map((v) => v.toFixed(2)).join(' ')}`,
       );
       console.log(
-        `native GEMM peak (1000×784·784×2000): ${fmt(peakGflops, 1)} GFLOPS; copy bandwidth (${(8 * big) >> 20} MB in+out): ${fmt(dramGBs, 1)} GB/s; copy of a W-sized array (${fmt(wBytes / 1e6, 2)} MB in+out, cache-resident): ${fmt(copyWS * 1e3, 3)} ms`,
+        `native GEMM peak (1000×784·784×2000): ${fmt(peakGflops, 1)} GFLOPS; copy bandwidth (${(8 * big) >> 20} MB in+out): ${fmt(dramGBs, 1)} GB/s; copy of a W-sized array (${fmt(wBytes / 1e6, 2)} MB in, same out; cache-resident): ${fmt(copyWS * 1e3, 3)} ms`,
       );
       console.log(`posterior entries exactly 0 at the initial W: ${fmt(100 * zeros0, 1)} %`);
       console.log(
         'Times per sample (median over chunks of one pass); GFLOPS count 4·K·n per sample.',
       );
       console.log(
-        'batch  samples   torch ms   native ms       ts ms   native/torch (target)   native GFLOPS (% peak)   torch GFLOPS   max|W_torch−W_native| (rel)',
+        'batch  samples   torch ms   native ms       ts ms   native/torch (target)   native GFLOPS (% peak)   torch GFLOPS   max|W_torch−W_native| (rel)   load 1m',
       );
     }
-    for (const c of cases) {
-      const tp = torchPass(c, threads, dir);
+    for (const requested of cases) {
+      const tp = torchPass(requested, threads, dir);
+      const c = { ...requested, samples: tp.samples };
       const np = hebbPass(nat, c, w0, x);
       let tsp: Pass | null = null;
       if (c.batch >= 100)
@@ -274,7 +287,7 @@ export function benchSoftHebb(args: string[]): void {
         `${String(c.batch).padStart(5)}${String(c.samples).padStart(9)}${fmt(tp.perSample * 1e3, 4).padStart(11)}${fmt(np.perSample * 1e3, 4).padStart(12)}${tsCell.padStart(12)}` +
           `${`${fmt(ratio, 3)} (≤ ${target}) ${ratio <= target ? 'ok' : 'MISSED'}`.padStart(25)}` +
           `${`${fmt(gflops, 1)} (${fmt((100 * gflops) / peakGflops, 0)} %)`.padStart(25)}${fmt(torchGflops, 1).padStart(15)}` +
-          `${`${diff.abs.toExponential(2)} (${diff.rel.toExponential(2)})`.padStart(30)}`,
+          `${`${diff.abs.toExponential(2)} (${diff.rel.toExponential(2)})`.padStart(30)}${loadavg()[0].toFixed(2).padStart(9)}`,
       );
       if (tsp && tsp.samples < c.samples)
         console.log(

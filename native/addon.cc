@@ -150,11 +150,12 @@ Napi::Value SoftHebbUpdate(const Napi::CallbackInfo& a) {
 }
 
 // --- SoftHebb read-outs / optim: fused Adam step ---
-// (p, g, m, v, b1, b2, eps, l2, decay, stepSize, sqrtBc2, dir|null)
+// (p, g, m, v, beta1, beta2, c1, c2, eps, l2, decay, stepSize, sqrtBc2, dir|null)
 Napi::Value AdamUpdate(const Napi::CallbackInfo& a) {
-  float* dir = a[11].IsNull() ? nullptr : F32(a[11]);
-  hebb::adam_update(F32(a[0]), F32(a[1]), F32(a[2]), F32(a[3]), Len(a[0]), D(a[4]), D(a[5]), D(a[6]), D(a[7]),
-                    D(a[8]), D(a[9]), D(a[10]), dir);
+  auto f = [&](int i) { return static_cast<float>(D(a[i])); };
+  const hebb::AdamScalars s{f(4), f(5), f(6), f(7), f(8), f(9), f(10), f(11), f(12)};
+  float* dir = a[13].IsNull() ? nullptr : F32(a[13]);
+  hebb::adam_update(F32(a[0]), F32(a[1]), F32(a[2]), F32(a[3]), Len(a[0]), s, dir);
   return a.Env().Undefined();
 }
 // --- end SoftHebb read-outs / optim ---

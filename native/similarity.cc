@@ -7,6 +7,7 @@
 #include <cblas.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "kernels.h"
@@ -83,8 +84,24 @@ void local_matmul(const LocalMapView& m, const float* blocks, const float* x, lo
       a = g.data();
       lda = P;
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, n, P, static_cast<float>(alpha), a, lda,
-                blocks + n * o0, P, 1.0f, out + s * n, N);
+    const float* w = blocks + n * o0;
+    if (n * P <= 256) {
+      // Tiny blocks (e.g. within-site laterals of a few neurons): a BLAS call costs more than the work.
+      const float al = static_cast<float>(alpha);
+      for (long b = 0; b < B; b++) {
+        const float* ab = a + b * lda;
+        float* ob = out + b * N + s * n;
+        for (long i = 0; i < n; i++) {
+          const float* wi = w + i * P;
+          float acc = 0;
+          for (long j = 0; j < P; j++) acc += wi[j] * ab[j];
+          ob[i] += al * acc;
+        }
+      }
+      continue;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, n, P, static_cast<float>(alpha), a, lda, w, P,
+                1.0f, out + s * n, N);
   }
 }
 
@@ -167,7 +184,11 @@ void sm_euler_step(float* u, const float* drive, const float* bias, float* r, lo
     }
     du2[b] = static_cast<float>(sd);
     u2[b] = static_cast<float>(su);
-    unary(op, ub, rb, static_cast<size_t>(cols), p, q);
+    if (op == U_TANH) {
+      for (long i = 0; i < cols; i++) rb[i] = std::tanh(ub[i]);  // float tanh: within 1 ulp of the portable backend
+    } else {
+      unary(op, ub, rb, static_cast<size_t>(cols), p, q);
+    }
   }
 }
 

@@ -3,6 +3,8 @@ export * from './backend/index.ts';
 export * from './data/index.ts';
 export * from './softhebb/index.ts';
 export * from './readout/index.ts';
+export * from './optim/index.ts';
+export * from './similarity/index.ts';
 export * from './io/safetensors.ts';
 export { writeFileAtomic } from './io/atomic.ts';
 export * from './run/run-dir.ts';

@@ -7,7 +7,8 @@ import { registerDataCommands } from './data-command.ts';
 import { registerDemoCommand } from './demo-command.ts';
 import { registerEmergenceCommands, registerEmergenceReproductions } from './emergence-command.ts';
 import { registerInspectCommand } from './inspect-command.ts';
-import { registerSoftHebbCommands } from './softhebb-command.ts';
+import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
+import { registerSimilarityCommands, registerSimilarityReproductions } from './similarity-command.ts';
 
 const program = new Command();
 program
@@ -24,13 +25,15 @@ registerDataCommands(program);
 registerInspectCommand(program);
 registerSoftHebbCommands(program); // SoftHebb (SPEC §1)
 registerEmergenceCommands(program); // emergent Hebbian dynamics (SPEC §3)
+registerSimilarityCommands(program); // structured similarity matching (SPEC §2)
 
 // Each system adds its paper's experiments here as subcommands: hebb reproduce <experiment>.
 const reproduce = program
   .command('reproduce')
   .description("run a paper's experiment and write report.md with figures");
-void reproduce;
+registerSoftHebbReproductions(reproduce); // SoftHebb (SPEC §1)
 registerEmergenceReproductions(reproduce); // emergent Hebbian dynamics (SPEC §3)
+registerSimilarityReproductions(reproduce); // structured similarity matching (SPEC §2)
 
 try {
   await program.parseAsync(process.argv);

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import { getBackend } from '../backend/index.ts';
 import { ValueError } from '../errors.ts';
 import { openRun } from '../run/run-dir.ts';
+import { reproduceSoftHebb } from '../softhebb/reproduce.ts';
 import {
   labelAccuracy,
   linearAccuracy,
@@ -125,8 +126,8 @@ export function registerSoftHebbCommands(program: Command): void {
     .option('--epochs <n>', 'epochs of the linear classifier', int('epochs'), 100)
     .option(
       '--activation <act>',
-      'layer output for the classifier: repu:4.5, softmax:200, relu, …',
-      'repu:4.5',
+      'layer output for the classifier: triangle:0.7 (default), repu:4.5, softmax:200, relu, …',
+      'triangle:0.7',
     )
     .addHelpText(
       'after',
@@ -164,4 +165,50 @@ export function registerSoftHebbCommands(program: Command): void {
         console.error(`evaluated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
       },
     );
+}
+
+/** hebb reproduce softhebb-mnist | softhebb-fashion */
+export function registerSoftHebbReproductions(reproduce: Command): void {
+  for (const [name, dataset] of [
+    ['softhebb-mnist', 'mnist'],
+    ['softhebb-fashion', 'fashion-mnist'],
+  ] as const) {
+    reproduce
+      .command(name)
+      .description(
+        `SoftHebb paper, Fig. 1 on ${dataset}: accuracy table, one-epoch comparison, post-hoc loss, R1 features`,
+      )
+      .option('--seeds <n>', 'seeds (the paper used 5)', int('seeds'), 1)
+      .option('--quick', 'small and fast: 200 units, 2 epochs, 10k training samples')
+      .option('--units <n>', 'units (default 2000; 200 with --quick)', int('units'))
+      .option('--epochs <n>', 'Hebbian epochs (default 100; 2 with --quick)', int('epochs'))
+      .option(
+        '--readout-epochs <n>',
+        'linear classifier epochs (default 100)',
+        int('readout-epochs'),
+      )
+      .option('--mlp-epochs <n>', 'backprop MLP epochs (default 20)', int('mlp-epochs'))
+      .option('--activation <act>', 'layer output for the classifier', 'triangle:0.7')
+      .option('--data-dir <dir>', 'folder of the data set')
+      .option('--out <dir>', 'run directory', `runs/reproduce-${name}`)
+      .option('--overwrite', 'replace an existing run')
+      .option('--quiet', 'no progress output')
+      .addHelpText(
+        'after',
+        `\nExamples:\n  $ hebb reproduce ${name} --quick\n  $ hebb reproduce ${name} --seeds 5`,
+      )
+      .action(
+        async (
+          f: Omit<Parameters<typeof reproduceSoftHebb>[0], 'dataset' | 'quick'> & {
+            quick?: boolean;
+          },
+        ) => {
+          const path = await reproduceSoftHebb(
+            { ...f, dataset, quick: f.quick ?? false },
+            getBackend(),
+          );
+          console.log(`report: ${path}`);
+        },
+      );
+  }
 }

@@ -31,6 +31,8 @@ export interface EmergenceOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
+  /** Adam and weight decay: 'coupled' (torch.optim.Adam, default) or 'decoupled' (AdamW). */
+  adamDecay?: 'coupled' | 'decoupled';
   /**
    * Run the w = v + ε path even at σ = 0 (it must then change nothing, bit for bit; the tests
    * check that). By default σ = 0 uses v directly.
@@ -125,6 +127,11 @@ export function resolveEmergenceOptions(opts: EmergenceOptions) {
     );
   }
   checkActivation(o.activation, 'EmergenceLearner');
+  if (o.adamDecay !== undefined && o.adamDecay !== 'coupled' && o.adamDecay !== 'decoupled') {
+    throw new ValueError(
+      `EmergenceLearner: adamDecay must be 'coupled' or 'decoupled', got '${String(o.adamDecay)}'`,
+    );
+  }
   return { ...o, rule, lr };
 }
 

@@ -6,8 +6,8 @@ export const LOSSES = ['mse', 'cross-entropy'] as const;
 export type LossName = (typeof LOSSES)[number];
 
 /**
- * Mean squared error, ℓ = (1/2B) Σ_b ‖ŷ_b − y_b‖² (half the squared error of a sample, averaged
- * over the batch). Writes dOut = ∂ℓ/∂ŷ = (ŷ − y)/B (B × D) and returns ℓ.
+ * Mean squared error over every entry, ℓ = (1/(B·D)) Σ_b Σ_d (ŷ_bd − y_bd)² (the convention of
+ * torch.nn.MSELoss). Writes dOut = ∂ℓ/∂ŷ = 2(ŷ − y)/(B·D) (B × D) and returns ℓ.
  */
 export function mseLoss(be: Backend, out: Matrix, target: Matrix, dOut: Matrix): number {
   if (out.rows !== target.rows || out.cols !== target.cols) {
@@ -15,11 +15,11 @@ export function mseLoss(be: Backend, out: Matrix, target: Matrix, dOut: Matrix):
       `mseLoss: output is ${out.rows}×${out.cols} but target is ${target.rows}×${target.cols}`,
     );
   }
-  const B = out.rows;
+  const n = out.rows * out.cols;
   // dOut (B×D) = ŷ − y
   be.binary('sub', out, target, dOut);
-  const loss = be.dot(dOut, dOut) / (2 * B);
-  be.scale(1 / B, dOut);
+  const loss = be.dot(dOut, dOut) / n;
+  be.scale(2 / n, dOut);
   return loss;
 }
 

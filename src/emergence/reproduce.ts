@@ -50,7 +50,7 @@ function setupLines(): string[] {
     `  bias-free MLP ${s.task.dim} → ${s.task.teacherWidth} → ${s.task.dim} (${s.task.teacherActivation}, weights N(0, 1/fan-in), data seed 0);`,
     `  ${s.task.train} training / ${s.task.val} validation samples. Realisable: the student can fit it.`,
     `- Student: ${s.task.dim} → ${s.hidden.join(' → ')} → ${s.task.dim}, ${s.activation} hidden layer, linear output, no biases,`,
-    '  loss ℓ = (1/2B) Σ_b ‖ŷ_b − y_b‖².',
+    '  loss ℓ = (1/(B·D)) Σ (ŷ − y)² (mean over samples and outputs, as torch.nn.MSELoss).',
     `- Training: batch ${s.batch}, ${s.epochs} epochs (${Math.floor(s.task.train / s.batch) * s.epochs} steps), ΔW = η (g − γW);`,
     `  η = ${s.lr.sgd} for sgd, dfa and random, ${s.lr.adam} for adam (g = Adam's step direction −m̂/(√v̂+ε), decay decoupled).`,
     `- Alignment: cos(g, H), H = Σ_b h_b h_aᵀ (h_b pre-activation), every step; "final" = mean over`,

@@ -39,6 +39,10 @@ export interface RuleOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
+  /** How Adam meets weight decay: 'coupled' (L2 in the gradient, default) or 'decoupled'. */
+  adamDecay?: 'coupled' | 'decoupled';
+  /** γ, needed by coupled Adam. */
+  decay?: number;
 }
 
 /** SGD: g = −∂ℓ/∂W by backpropagation. */
@@ -53,20 +57,36 @@ class SgdRule implements LearningRule {
 }
 
 /**
- * Adam: g is Adam's step direction −m̂/(√v̂ + ε) for the backprop gradient (lr 1, no coupled
- * decay); weight decay enters only through ΔW = η (g − γW), i.e. decoupled as in AdamW.
+ * Adam. With `adamDecay: 'coupled'` (the default; torch.optim.Adam's weight_decay) the decay
+ * is added to the gradient before Adam normalises it: the applied step is
+ * ΔW = η · adam(∂ℓ/∂W + γW), with adam(·) = −m̂/(√v̂ + ε). Written as ΔW = η (g − γW), the
+ * signal is g = adam(∂ℓ/∂W + γW) + γW. With 'decoupled' (AdamW) g = adam(∂ℓ/∂W) and the decay
+ * acts only through −ηγW — negligible at Adam's small η.
  */
 class AdamRule implements LearningRule {
   readonly name = 'adam';
   private readonly adam: Adam;
+  private readonly coupled: number;
   constructor(be: Backend, o: RuleOptions) {
-    this.adam = new Adam({ lr: 1, beta1: o.beta1, beta2: o.beta2, eps: o.eps, backend: be });
+    const coupled = (o.adamDecay ?? 'coupled') === 'coupled' ? (o.decay ?? 0) : 0;
+    this.coupled = coupled;
+    this.adam = new Adam({
+      lr: 1,
+      beta1: o.beta1,
+      beta2: o.beta2,
+      eps: o.eps,
+      weightDecay: coupled,
+      backend: be,
+    });
   }
   signal(net: Mlp, lossGrad: LossGrad, g: Matrix[]): number {
     const loss = lossGrad(net.output, net.dz[net.layers - 1]);
     net.backward();
-    // param is passed only so that Adam does not allocate a zero matrix each call
-    for (let l = 0; l < net.layers; l++) this.adam.direction(l, net.dw[l], g[l], net.w[l]);
+    for (let l = 0; l < net.layers; l++) {
+      // g = adam(∂ℓ/∂W + γW) (+ γW below); param w is the learned v (also avoids an allocation)
+      this.adam.direction(l, net.dw[l], g[l], net.w[l]);
+      if (this.coupled > 0) net.backend.axpy(this.coupled, net.w[l], g[l]);
+    }
     return loss;
   }
 }

@@ -22,3 +22,6 @@ export {
   type SoftmaxClassifierOptions,
 } from './softmax-classifier.ts';
 // --- end SoftHebb read-outs ---
+// --- linear SVM read-out (similarity matching) ---
+export { LinearSVC, solveSvcDual, type LinearSVCOptions, type SvcLabels } from './linear-svc.ts';
+// --- end linear SVM read-out ---

@@ -39,7 +39,12 @@ const W = 'LinearSVC';
  * Linear support vector classifier equal to scikit-learn's LinearSVC with its defaults:
  * L2 penalty, squared hinge loss, C = 1, one-vs-rest, intercept as a regularised constant
  * feature, solved in the dual by liblinear's coordinate descent (Hsieh et al. 2008: a random
- * order each pass, shrinking, projected-gradient stopping rule).
+ * order each pass, shrinking, projected-gradient stopping rule). The one-vs-rest problems run
+ * together (Backend.svcDualEpoch): each pass draws one random order of the samples and every
+ * problem visits its own active samples in it — for each problem a random permutation of its
+ * active set, as in liblinear — so X is streamed once per pass for all classes. The dual
+ * optimum is unique, so results match scikit-learn's up to the stopping tolerance; the
+ * random order, and so the pass count, differs.
  *
  * With two classes, one problem is solved (class 1 positive) as in scikit-learn; `coef` and
  * `decisionFunction` still have one row / column per class: row 1 is scikit-learn's coef_[0]
@@ -133,7 +138,7 @@ export class LinearSVC {
         state: Float64Array.of(n, Infinity, -Infinity),
       });
     }
-    const iters = solveDual(
+    const iters = solveSvcDual(
       this.backend,
       x,
       this.fitIntercept ? this.interceptScaling : 0,
@@ -206,7 +211,8 @@ export class LinearSVC {
   /** Accuracy of predict(x) against y. */
   score(x: Matrix, y: SvcLabels): number {
     const coef = this.fitted('score');
-    checkY(`${W}.score`, y, x instanceof Matrix ? x.rows : -1, coef.rows);
+    checkX(`${W}.score`, this.backend, x, coef.cols);
+    checkY(`${W}.score`, y, x.rows, coef.rows);
     const pred = this.predict(x);
     let hit = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) hit++;
@@ -225,7 +231,7 @@ export class LinearSVC {
  * stopping rule to each problem (PGmax − PGmin ≤ tol on the full set; when met on a shrunk
  * set, un-shrink and go on). Returns the passes each problem took.
  */
-export function solveDual(
+export function solveSvcDual(
   backend: Backend,
   x: Matrix,
   bias: number,

@@ -189,6 +189,12 @@ export function createRun(dir: string, spec: RunSpec, opts: CreateRunOptions = {
         `${dir} already holds a run with a different config (${diff.join(', ')}); pass --overwrite to replace it, rerun with its options and --resume to continue it, or choose another run name`,
       );
     }
+    if (!opts.overwrite) {
+      // Same options but no flag: never discard a finished or interrupted run silently.
+      throw new HebbError(
+        `${dir} already holds a run with these options; pass --resume to continue it, --overwrite to start over, or choose another run name`,
+      );
+    }
     for (const f of Object.values(RUN_FILES))
       rmSync(join(dir, f), { recursive: true, force: true });
   } else if (state === 'foreign') {

@@ -1,10 +1,10 @@
-// Activation functions of similarity-matching networks, each paired with the regulariser F
+// SmActivation functions of similarity-matching networks, each paired with the regulariser F
 // of SPEC §2 Eq. 8 (F'(r) = u − r where r = f(u)) and the output bounds a ≤ r ≤ b.
 import type { UnaryOp } from '../backend/types.ts';
 import { ValueError } from '../errors.ts';
 
-export type ActivationName = 'linear' | 'relu' | 'cappedRelu' | 'clip' | 'tanh' | 'shrink';
-export const ACTIVATION_NAMES: readonly ActivationName[] = [
+export type SmActivationName = 'linear' | 'relu' | 'cappedRelu' | 'clip' | 'tanh' | 'shrink';
+export const SM_ACTIVATION_NAMES: readonly SmActivationName[] = [
   'linear',
   'relu',
   'cappedRelu',
@@ -14,11 +14,11 @@ export const ACTIVATION_NAMES: readonly ActivationName[] = [
 ];
 
 /** An activation by name; `lambda` is the threshold (cappedRelu, shrink), `cap` the ceiling (cappedRelu). */
-export type ActivationSpec =
-  ActivationName | { name: ActivationName; lambda?: number; cap?: number };
+export type SmActivationSpec =
+  SmActivationName | { name: SmActivationName; lambda?: number; cap?: number };
 
-export interface Activation {
-  name: ActivationName;
+export interface SmActivation {
+  name: SmActivationName;
   /** The backend unary op and its parameters computing r = f(u). */
   op: UnaryOp;
   p: number;
@@ -30,11 +30,11 @@ export interface Activation {
 }
 
 /** Resolves and validates an activation spec. */
-export function resolveActivation(spec: ActivationSpec, where = 'activation'): Activation {
+export function resolveSmActivation(spec: SmActivationSpec, where = 'activation'): SmActivation {
   const s = typeof spec === 'string' ? { name: spec } : spec;
-  if (s === null || typeof s !== 'object' || !ACTIVATION_NAMES.includes(s.name)) {
+  if (s === null || typeof s !== 'object' || !SM_ACTIVATION_NAMES.includes(s.name)) {
     throw new ValueError(
-      `${where}: unknown activation ${JSON.stringify(spec)}; use one of ${ACTIVATION_NAMES.join(', ')}`,
+      `${where}: unknown activation ${JSON.stringify(spec)}; use one of ${SM_ACTIVATION_NAMES.join(', ')}`,
     );
   }
   const lambda = s.lambda ?? 0;

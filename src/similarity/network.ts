@@ -5,7 +5,7 @@
 import { getBackend, Matrix, Rng } from '../backend/index.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ShapeError, ValueError } from '../errors.ts';
-import { resolveActivation, type Activation, type ActivationSpec } from './activation.ts';
+import { resolveSmActivation, type SmActivation, type SmActivationSpec } from './activation.ts';
 import { solveDynamics, type SolveOptions, type SolveResult } from './dynamics.ts';
 import { layerUnits, type LayerStructure } from './structure.ts';
 
@@ -37,7 +37,7 @@ export const AUTHORS_SOLVER: SolverOptions = {
 export interface SimilarityNetworkOptions {
   layers: LayerStructure[];
   /** One activation for every layer, or one per layer. */
-  activation: ActivationSpec | ActivationSpec[];
+  activation: SmActivationSpec | SmActivationSpec[];
   /** Feedback strength γ ≥ 0 (0: layers are independent, bottom-up only). Default 0. */
   gamma?: number;
   /** Learning rate: a constant or the authors' schedule (default). */
@@ -69,7 +69,7 @@ interface Synapses {
 export class SimilarityNetwork {
   readonly backend: Backend;
   readonly layers: LayerStructure[];
-  readonly activations: Activation[];
+  readonly activations: SmActivation[];
   readonly gamma: number;
   readonly rate: RateSchedule;
   readonly layerRates: number[];
@@ -99,7 +99,7 @@ export class SimilarityNetwork {
       );
     }
     this.activations = acts.map((a, p) =>
-      resolveActivation(a as ActivationSpec, `${where} layer ${p + 1}`),
+      resolveSmActivation(a as SmActivationSpec, `${where} layer ${p + 1}`),
     );
     this.gamma = o.gamma ?? 0;
     if (!(this.gamma >= 0) || !Number.isFinite(this.gamma)) {
@@ -298,6 +298,13 @@ export class SimilarityNetwork {
         e / 2,
         B / (1 + (p < P - 1 ? this.gamma : 0)),
       );
+      if (this.homeostasis[p] > 0) {
+        // θ ← θ + η(α Σ_b r_b − B θ)
+        const sums = new Float32Array(this.units(p));
+        b.sum(r[p], 0, sums);
+        b.scale(1 - e * B, this.theta[p]);
+        b.axpy(e * this.homeostasis[p], new Matrix(1, sums.length, sums), this.theta[p]);
+      }
     }
     this.samplesSeen += B;
   }

@@ -18,6 +18,8 @@ export interface SiteGrid {
   cols: number;
   /** Shape of the layer's input grid [H, W, C]. */
   input: [number, number, number];
+  stride: number;
+  radius: number;
 }
 
 export interface LayerStructure {
@@ -178,7 +180,7 @@ export function locallyConnected(o: LocalGridOptions): LayerStructure {
   return {
     ff: { map: mapFromSites(H * W * C, o.nps, lists) },
     lat: { map: lat },
-    grid: { rows, cols, input: [H, W, C] },
+    grid: { rows, cols, input: [H, W, C], stride: o.stride, radius: o.radius },
   };
 }
 

@@ -82,14 +82,17 @@ export function labelAccuracy(layer: SoftHebb, data: Split): number {
 
 /**
  * The 2-layer read-out: a linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15
- * epochs) on the frozen layer's output with the given activation.
+ * epochs) on the frozen layer's output with the given activation. Default triangle:0.7
+ * (Journé et al. 2023): measured on the 400-unit demo layer with 5 classifier epochs, triangle
+ * 0.5/0.7/1/2 gave 91.6/91.2/90.3/84.7 %, RePU 4.5 87.1 %, softmax base 200 65.9 % — with unit-norm
+ * weights and inputs u ≤ 1, so high powers and soft posteriors leave the classifier tiny inputs.
  */
 export function linearAccuracy(
   layer: SoftHebb,
   data: Split,
   {
     epochs = 100,
-    activation = 'repu:4.5',
+    activation = 'triangle:0.7',
     seed = 0,
     onEpoch,
   }: {

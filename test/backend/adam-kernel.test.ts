@@ -4,7 +4,8 @@ import { Matrix, type AdamStepParams } from '../../src/backend/index.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 import { randMatrix } from '../helpers/reference.ts';
 
-// Backend.adamUpdate (SoftHebb read-outs / optim) against a float64 scalar loop.
+// Backend.adamUpdate (SoftHebb read-outs / optim; float32 arithmetic) against a float64
+// scalar loop; tolerances allow float32 cancellation in β₁m + (1−β₁)g.
 const H: AdamStepParams = {
   lr: 0.01,
   beta1: 0.9,
@@ -46,10 +47,10 @@ for (const be of backendsUnderTest()) {
         const dir = Matrix.zeros(200, 170);
         be.adamUpdate(p2, g, m2, v2, h, dir);
         assert.deepEqual(p2.data, p.data, 'direction mode leaves param unchanged');
-        assertClose(dir.data, ref.d, { rtol: 1e-5, atol: 1e-9, what: 'direction' });
+        assertClose(dir.data, ref.d, { rtol: 1e-4, atol: 1e-7, what: 'direction' });
         be.adamUpdate(p, g, m, v, h);
-        assertClose(m.data, ref.m, { rtol: 1e-6, atol: 1e-9, what: 'm' });
-        assertClose(v.data, ref.v, { rtol: 1e-6, atol: 1e-12, what: 'v' });
+        assertClose(m.data, ref.m, { rtol: 1e-5, atol: 1e-8, what: 'm' });
+        assertClose(v.data, ref.v, { rtol: 1e-5, atol: 1e-10, what: 'v' });
         assertClose(p.data, ref.p, { rtol: 1e-5, atol: 1e-7, what: 'p' });
       });
     }

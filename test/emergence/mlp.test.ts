@@ -48,7 +48,7 @@ function refLoss(
   let total = 0;
   for (let b = 0; b < B; b++) {
     if (loss === 'mse') {
-      for (let d = 0; d < D; d++) total += 0.5 * (a[b * D + d] - target[b * D + d]) ** 2;
+      for (let d = 0; d < D; d++) total += (a[b * D + d] - target[b * D + d]) ** 2 / D;
     } else {
       const row = Array.from(a.subarray(b * D, (b + 1) * D));
       const m = Math.max(...row);
@@ -109,8 +109,8 @@ for (const be of backendsUnderTest()) {
         [1, 0, 2],
         [-1, 0.25, 0],
       ]);
-      // ½·(0.25 + 1 + 0)/2 + ½·(1 + 0 + 0.25)/2 = 0.625
-      assert.ok(Math.abs(mseLoss(be, out, tgt, Matrix.zeros(2, 3)) - 0.625) < 1e-7);
+      // ((0.25 + 1 + 0) + (1 + 0 + 0.25)) / 6
+      assert.ok(Math.abs(mseLoss(be, out, tgt, Matrix.zeros(2, 3)) - 2.5 / 6) < 1e-7);
       const ce = softmaxCrossEntropy(be, out, [2, 0], Matrix.zeros(2, 3), Matrix.zeros(2, 3));
       const lse = (r: number[]) => Math.log(r.reduce((s, v) => s + Math.exp(v), 0));
       const ref = (lse([0.5, -1, 2]) - 2 + lse([0, 0.25, -0.5]) - 0) / 2;

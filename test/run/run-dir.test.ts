@@ -107,7 +107,7 @@ describe('createRun', () => {
     assert.deepEqual(run.readMetrics(), []);
   });
 
-  it('the same config starts over; --resume keeps metrics and needs the same config', () => {
+  it('the same config without a flag is refused; --resume keeps metrics and needs the same config; --overwrite starts over', () => {
     const dir = fresh();
     const first = createRun(dir, spec());
     first.appendMetrics({ epoch: 1 });
@@ -123,7 +123,9 @@ describe('createRun', () => {
       /cannot resume/,
       /command: train → sweep/,
     );
-    const again = createRun(dir, spec());
+    throwsHebb(() => createRun(dir, spec()), /already holds a run with these options/, /--resume/);
+    assert.equal(createRun(dir, spec({ argv: [] }), { resume: true }).readMetrics().length, 2);
+    const again = createRun(dir, spec(), { overwrite: true });
     assert.deepEqual(again.readMetrics(), []);
     assert.equal(again.hasModel(), false);
   });

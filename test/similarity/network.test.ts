@@ -13,7 +13,7 @@ import {
   linearFixedPoint,
   locallyConnected,
   SimilarityNetwork,
-  type ActivationSpec,
+  type SmActivationSpec,
 } from '../../src/similarity/index.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 
@@ -39,7 +39,7 @@ function isPositiveDefinite(m: Matrix): boolean {
 
 for (const backend of backendsUnderTest()) {
   describe(`similarity network (${backend.name})`, () => {
-    const acts: ActivationSpec[] = [
+    const acts: SmActivationSpec[] = [
       'linear',
       'relu',
       { name: 'cappedRelu', lambda: 0.1, cap: 1 },

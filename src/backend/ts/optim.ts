@@ -3,9 +3,17 @@ import type { AdamStepParams } from '../types.ts';
 
 /**
  * Scalars of one Adam step that every backend derives the same way, in TypeScript (so that
- * Math.pow is evaluated once, identically, and native code only does + − × ÷ √).
+ * Math.pow is evaluated once, identically), each rounded to float32: the per-element
+ * arithmetic is float32 on every backend (native vectorises it; here each operation is
+ * rounded with Math.fround, which gives the same bits for + − × ÷ √).
  */
 export interface AdamScalars {
+  beta1: number;
+  beta2: number;
+  /** 1 − β₁ and 1 − β₂. */
+  c1: number;
+  c2: number;
+  eps: number;
   /** λ added to the gradient (coupled L2), else 0. */
   l2: number;
   /** lr·λ for decoupled decay, else 0. */
@@ -16,16 +24,23 @@ export interface AdamScalars {
   sqrtBc2: number;
 }
 
+const f = Math.fround;
+
 export function adamScalars(h: AdamStepParams): AdamScalars {
   return {
-    l2: h.decoupled ? 0 : h.weightDecay,
-    decay: h.decoupled ? h.lr * h.weightDecay : 0,
-    stepSize: h.lr / (1 - Math.pow(h.beta1, h.step)),
-    sqrtBc2: Math.sqrt(1 - Math.pow(h.beta2, h.step)),
+    beta1: f(h.beta1),
+    beta2: f(h.beta2),
+    c1: f(1 - h.beta1),
+    c2: f(1 - h.beta2),
+    eps: f(h.eps),
+    l2: f(h.decoupled ? 0 : h.weightDecay),
+    decay: f(h.decoupled ? h.lr * h.weightDecay : 0),
+    stepSize: f(h.lr / (1 - Math.pow(h.beta1, h.step))),
+    sqrtBc2: f(Math.sqrt(1 - Math.pow(h.beta2, h.step))),
   };
 }
 
-/** Portable fused Adam step; see Backend.adamUpdate. Float64 per element, float32 storage. */
+/** Portable fused Adam step; see Backend.adamUpdate. Float32 arithmetic, as native. */
 export function adamUpdateTs(
   param: Matrix,
   grad: Matrix,
@@ -34,12 +49,7 @@ export function adamUpdateTs(
   h: AdamStepParams,
   direction?: Matrix,
 ): void {
-  const { l2, decay, stepSize, sqrtBc2 } = adamScalars(h);
-  const b1 = h.beta1;
-  const b2 = h.beta2;
-  const c1 = 1 - b1;
-  const c2 = 1 - b2;
-  const eps = h.eps;
+  const { beta1: b1, beta2: b2, c1, c2, eps, l2, decay, stepSize, sqrtBc2 } = adamScalars(h);
   const p = param.data;
   const g = grad.data;
   const md = m.data;
@@ -47,13 +57,14 @@ export function adamUpdateTs(
   const dir = direction?.data;
   const n = p.length;
   for (let i = 0; i < n; i++) {
-    const gi = g[i] + l2 * p[i];
-    const mi = Math.fround(b1 * md[i] + c1 * gi);
-    const vi = Math.fround(b2 * vd[i] + c2 * gi * gi);
+    const pi = p[i];
+    const gi = f(g[i] + f(l2 * pi));
+    const mi = f(f(b1 * md[i]) + f(c1 * gi));
+    const vi = f(f(b2 * vd[i]) + f(f(c2 * gi) * gi));
     md[i] = mi;
     vd[i] = vi;
-    const d = (-stepSize * mi) / (Math.sqrt(vi) / sqrtBc2 + eps);
+    const d = f(f(-stepSize * mi) / f(f(f(Math.sqrt(vi)) / sqrtBc2) + eps));
     if (dir) dir[i] = d;
-    else p[i] = p[i] - decay * p[i] + d;
+    else p[i] = f(pi - f(decay * pi)) + d;
   }
 }

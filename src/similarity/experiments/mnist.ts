@@ -1,0 +1,190 @@
+// Sec. 6.3 / Table 1: one locally connected similarity-matching layer on MNIST (per-image
+// mean subtraction, stride 2, radius 4, tanh, laterals within a site), then a linear SVM
+// (LinearSVC, C = 1) on the fixed points; test error per neurons-per-site (NPS).
+import { join } from 'node:path';
+import { Matrix } from '../../backend/matrix.ts';
+import type { Backend } from '../../backend/types.ts';
+import type { Dataset } from '../../data/dataset.ts';
+import { LinearSVC } from '../../readout/linear-svc.ts';
+import { receptiveFieldGrid } from '../../report/figures.ts';
+import { savePng } from '../../report/raster.ts';
+import { SimilarityNetwork } from '../network.ts';
+import { locallyConnected, type LayerStructure } from '../structure.ts';
+
+export const PAPER_TABLE1: Record<number, number> = {
+  4: 3.87,
+  8: 2.41,
+  16: 1.73,
+  32: 1.6,
+  64: 1.47,
+  100: 1.4,
+};
+
+export interface MnistOptions {
+  nps: number;
+  epochs: number;
+  batchSize: number;
+  /** Samples per dynamics solve when computing features. */
+  chunk: number;
+  seed: number;
+  svcMaxIter: number;
+  backend: Backend;
+  log: (s: string) => void;
+}
+
+export interface MnistRow {
+  nps: number;
+  neurons: number;
+  synapses: number;
+  errorPct: number;
+  trainAccPct: number;
+  paperPct: number | null;
+  trainSeconds: number;
+  featureSeconds: number;
+  svcSeconds: number;
+  totalSeconds: number;
+  meanSteps: number;
+}
+
+export function mnistStructure(nps: number): LayerStructure {
+  return locallyConnected({ input: [28, 28, 1], stride: 2, radius: 4, nps });
+}
+
+/** Trains one network, extracts features and fits the SVM. train/test are mean-subtracted. */
+export function runMnistNps(
+  o: MnistOptions,
+  train: Dataset,
+  test: Dataset,
+): { row: MnistRow; net: SimilarityNetwork } {
+  const t0 = performance.now();
+  const s = mnistStructure(o.nps);
+  const net = new SimilarityNetwork({
+    layers: [s],
+    activation: 'tanh',
+    batchSize: o.batchSize,
+    seed: o.seed,
+    backend: o.backend,
+  });
+  let steps = 0;
+  let batches = 0;
+  for (let e = 0; e < o.epochs; e++) {
+    let last = performance.now();
+    steps += net.partialFit(train.x, {
+      onBatch: (done) => {
+        batches++;
+        if (performance.now() - last > 30000) {
+          last = performance.now();
+          o.log(
+            `  nps ${o.nps} epoch ${e + 1}: ${done}/${train.x.rows} samples, η = ${net.currentRate().toExponential(2)}`,
+          );
+        }
+      },
+    });
+  }
+  const t1 = performance.now();
+  const ftr = net.transform(train.x, { chunk: o.chunk });
+  const fte = net.transform(test.x, { chunk: o.chunk });
+  const t2 = performance.now();
+  const svc = new LinearSVC({
+    C: 1,
+    maxIter: o.svcMaxIter,
+    seed: o.seed,
+    warn: false,
+    backend: o.backend,
+  });
+  svc.fit(ftr, train.y);
+  const acc = svc.score(fte, test.y);
+  const trainAcc = svc.score(ftr, train.y);
+  const t3 = performance.now();
+  const row: MnistRow = {
+    nps: o.nps,
+    neurons: net.units(0),
+    synapses: net.W[0].w.length + net.L[0].w.length,
+    errorPct: 100 * (1 - acc),
+    trainAccPct: 100 * trainAcc,
+    paperPct: PAPER_TABLE1[o.nps] ?? null,
+    trainSeconds: (t1 - t0) / 1000,
+    featureSeconds: (t2 - t1) / 1000,
+    svcSeconds: (t3 - t2) / 1000,
+    totalSeconds: (t3 - t0) / 1000,
+    meanSteps: steps / Math.max(batches, 1),
+  };
+  return { row, net };
+}
+
+/**
+ * Receptive fields of unit `unit` of every site, each drawn in its own window around the
+ * site centre, tiled in the sites' grid order (so the figure is laid out like the image).
+ */
+export function siteReceptiveFields(net: SimilarityNetwork, unit: number): Matrix {
+  const s = net.layers[0];
+  const g = s.grid!;
+  const { map } = s.ff;
+  const [, W] = g.input;
+  const win = windowOf(g.stride, g.radius);
+  const out = Matrix.zeros(map.sites, win.size * win.size);
+  for (let site = 0; site < map.sites; site++) {
+    const [i, j] = [Math.floor(site / g.cols), site % g.cols];
+    const [y0, x0] = [win.start(i), win.start(j)];
+    const o0 = map.offsets[site];
+    const P = map.offsets[site + 1] - o0;
+    for (let k = 0; k < P; k++) {
+      const pix = map.indices[o0 + k];
+      const [py, px] = [Math.floor(pix / W) - y0, (pix % W) - x0];
+      out.data[site * win.size * win.size + py * win.size + px] =
+        net.W[0].w[map.unitsPerSite * o0 + unit * P + k];
+    }
+  }
+  return out;
+}
+
+/** All units of one site in its window. */
+export function unitsOfSite(net: SimilarityNetwork, site: number): Matrix {
+  const s = net.layers[0];
+  const n = s.ff.map.unitsPerSite;
+  const rows: Matrix[] = [];
+  for (let u = 0; u < n; u++) rows.push(siteReceptiveFields(net, u).sliceRows(site, site + 1));
+  const out = Matrix.zeros(n, rows[0].cols);
+  rows.forEach((r, u) => out.data.set(r.data, u * r.cols));
+  return out;
+}
+
+function windowOf(stride: number, radius: number) {
+  const c = stride / 2; // centre of site 0
+  const lo = Math.ceil(c - radius - 0.5);
+  const hi = Math.floor(c + radius - 0.5);
+  return { size: hi - lo + 1, start: (i: number) => i * stride + lo };
+}
+
+export function saveReceptiveFieldFigures(
+  net: SimilarityNetwork,
+  dir: string,
+  tag: string,
+): string[] {
+  const g = net.layers[0].grid!;
+  const win = windowOf(g.stride, g.radius);
+  const a = `rf-nps${tag}-unit0-per-site.png`;
+  savePng(
+    join(dir, a),
+    receptiveFieldGrid(siteReceptiveFields(net, 0), {
+      height: win.size,
+      width: win.size,
+      columns: g.cols,
+      signed: true,
+      scale: 4,
+      padding: 1,
+    }),
+  );
+  const centre = Math.floor(g.rows / 2) * g.cols + Math.floor(g.cols / 2);
+  const b = `rf-nps${tag}-centre-site-units.png`;
+  savePng(
+    join(dir, b),
+    receptiveFieldGrid(unitsOfSite(net, centre), {
+      height: win.size,
+      width: win.size,
+      signed: true,
+      scale: 8,
+    }),
+  );
+  return [a, b];
+}
