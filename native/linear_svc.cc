@@ -56,12 +56,18 @@ __attribute__((target("avx2"))) double dot_avx2(const float* x, const double* w,
 __attribute__((target("avx2"))) void axpy_avx2(double a, const float* x, double* w, long n) {
   const __m256d va = _mm256_set1_pd(a);
   long j = 0;
-  for (; j + 4 <= n; j += 4)
-    _mm256_storeu_pd(w + j, _mm256_add_pd(_mm256_loadu_pd(w + j), _mm256_mul_pd(va, _mm256_cvtps_pd(_mm_loadu_ps(x + j)))));
+  for (; j + 4 <= n; j += 4) {
+    const __m256d xj = _mm256_cvtps_pd(_mm_loadu_ps(x + j));
+    _mm256_storeu_pd(w + j, _mm256_add_pd(_mm256_loadu_pd(w + j), _mm256_mul_pd(va, xj)));
+  }
   for (; j < n; j++) w[j] += a * x[j];
 }
 
-const bool HAS_AVX2 = __builtin_cpu_supports("avx2");
+// Runs while the addon loads (a static constructor), so initialise the CPU model first.
+const bool HAS_AVX2 = [] {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") != 0;
+}();
 double dot_fd(const float* x, const double* w, long n) {
   return HAS_AVX2 ? dot_avx2(x, w, n) : dot_generic(x, w, n);
 }

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { ValueError } from '../errors.ts';
 import path from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
 import { fetchDataset } from '../data/fetch.ts';
-import { DATASET_NAMES, DATASETS, datasetEntry } from '../data/index.ts';
+import { DATASET_NAMES, DATASETS, datasetEntry, loadDataset } from '../data/index.ts';
+import { receptiveFieldGrid } from '../report/figures.ts';
+import { savePng } from '../report/raster.ts';
 import { dataDir, formatMB } from '../data/paths.ts';
 
 /**
@@ -98,6 +101,30 @@ export function registerDataCommands(program: Command, io: DataCommandIO = {}): 
           `${''.padEnd(14)} ${at ? `present: ${at}` : `missing (looked in ${e.searched({ dir: o.dir }).join(', ')}); ${how}`}`,
         );
       }
+    });
+
+  data
+    .command('show')
+    .description('draw the first samples of a data set as a grid of images (PNG)')
+    .argument('<name>', `one of ${DATASET_NAMES.join(', ')}`)
+    .option('--split <split>', 'train or test', 'train')
+    .option('--count <n>', 'number of samples', '100')
+    .option('--dir <dir>', "the data set's folder or a data root holding it")
+    .requiredOption('--out <file>', 'PNG file to write')
+    .addHelpText('after', '\nExample:\n  $ hebb data show mnist --count 100 --out digits.png')
+    .action((name: string, o: { split: string; count: string; dir?: string; out: string }) => {
+      if (o.split !== 'train' && o.split !== 'test') {
+        throw new ValueError(`--split must be train or test, got '${o.split}'`);
+      }
+      const n = Number(o.count);
+      if (!Number.isInteger(n) || n < 1) {
+        throw new ValueError(`--count must be a positive integer, got '${o.count}'`);
+      }
+      const ds = loadDataset(name, { dir: o.dir })[o.split];
+      const [h, w, c] = ds.shape;
+      const x = ds.x.sliceRows(0, Math.min(n, ds.x.rows));
+      savePng(o.out, receptiveFieldGrid(x, { height: h, width: w, channels: c }));
+      log(`${o.out}: ${x.rows} ${o.split} samples of ${name} (${h}×${w}×${c})`);
     });
 
   data

@@ -8,7 +8,10 @@ import { registerDemoCommand } from './demo-command.ts';
 import { registerEmergenceCommands, registerEmergenceReproductions } from './emergence-command.ts';
 import { registerInspectCommand } from './inspect-command.ts';
 import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
-import { registerSimilarityCommands, registerSimilarityReproductions } from './similarity-command.ts';
+import {
+  registerSimilarityCommands,
+  registerSimilarityReproductions,
+} from './similarity-command.ts';
 
 const program = new Command();
 program

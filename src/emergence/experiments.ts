@@ -119,6 +119,7 @@ export function tableOptions(
     epochs: TABLE_SETUP.epochs,
     lr: TABLE_SETUP.lr[rule],
     finalFraction: TABLE_SETUP.finalFraction,
+    metricsEvery: 20,
     ...over,
   };
 }

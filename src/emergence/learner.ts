@@ -23,7 +23,7 @@ export interface EmergenceOptions {
   batch?: number;
   epochs?: number;
   seed?: number;
-  /** Record the alignments every k steps (default 1). */
+  /** Record the alignments every k steps (default 1), and at every step of the final window. */
   metricsEvery?: number;
   /** The final alignment and the stationarity check average the last fraction of steps. */
   finalFraction?: number;
@@ -186,16 +186,22 @@ export class EmergenceLearner {
 
     const perEpoch = Math.floor(N / B);
     const steps = perEpoch * o.epochs;
-    const nRec = Math.ceil(steps / o.metricsEvery);
+    const windowStart = steps - Math.max(1, Math.round(o.finalFraction * steps));
+    // alignments are recorded every metricsEvery steps and at every step of the final window
+    const recIndex = new Int32Array(steps).fill(-1);
+    const recorded: number[] = [];
+    for (let t = 0; t < steps; t++) {
+      if (t % o.metricsEvery === 0 || t >= windowStart) recIndex[t] = recorded.push(t) - 1;
+    }
+    const nRec = recorded.length;
     const trace: AlignmentTrace = { signal: [], update: [], post: [] };
     for (let l = 0; l < L; l++) {
       trace.signal.push(new Float32Array(nRec).fill(NaN));
       trace.update.push(new Float32Array(nRec).fill(NaN));
       trace.post.push(new Float32Array(nRec).fill(NaN));
     }
-    const recordedSteps = Int32Array.from({ length: nRec }, (_, k) => k * o.metricsEvery);
+    const recordedSteps = Int32Array.from(recorded);
     const loss = new Float32Array(steps).fill(NaN);
-    const windowStart = steps - Math.max(1, Math.round(o.finalFraction * steps));
     const meters = net.w.map((w) => new StationarityMeter(be, w.rows, w.cols, o.decay));
     const initialNorm = net.w.map((w) => Math.sqrt(be.dot(w, w)));
     const validate = makeValidator(be, task, net, o.activation);
@@ -208,12 +214,7 @@ export class EmergenceLearner {
     for (let epoch = 0; epoch < o.epochs && !diverged; epoch++) {
       const perm = shuffleRng.permutation(N);
       for (let s = 0; s < perEpoch; s++, step++) {
-        for (let b = 0; b < B; b++) {
-          const i = perm[s * B + b];
-          net.a[0].data.set(x.data.subarray(i * D, (i + 1) * D), b * D);
-          if (labels) labelBatch[b] = labels[i];
-          else yBatch.data.set(y!.data.subarray(i * C, (i + 1) * C), b * C);
-        }
+        gatherBatch(perm, s * B, x, net.a[0], labels ? null : y!, yBatch, labels, labelBatch);
         if (perturb) {
           for (let l = 0; l < L; l++) {
             noiseRng.normal(net.weff[l].data, 0, o.noise); // ε
@@ -226,7 +227,8 @@ export class EmergenceLearner {
           diverged = true;
           break;
         }
-        const record = step % o.metricsEvery === 0;
+        const k = recIndex[step];
+        const record = k >= 0;
         const inWindow = step >= windowStart;
         if (record || inWindow) {
           for (let l = 0; l < L; l++) {
@@ -238,7 +240,6 @@ export class EmergenceLearner {
             // H⁺ (N×K) = f(z[l])ᵀ a[l]
             if (hp) be.gemm(true, false, 1, net.a[l + 1], net.a[l], 0, hp);
             const r = layerAlignment(be, g[l], net.w[l], o.decay, h[l], hp);
-            const k = step / o.metricsEvery;
             trace.signal[l][k] = r.signal;
             trace.update[l][k] = r.update;
             trace.post[l][k] = r.post;
@@ -280,6 +281,27 @@ export class EmergenceLearner {
       collapsed: finalNorm.some((f, l) => !(f >= 1e-3 * initialNorm[l])),
       diverged,
     };
+  }
+}
+
+/** Copies the batch's rows (perm[from..from+B)) into the input and target buffers, allocation-free. */
+function gatherBatch(
+  perm: Int32Array,
+  from: number,
+  x: Matrix,
+  xb: Matrix,
+  y: Matrix | null,
+  yb: Matrix,
+  labels: Uint8Array | undefined,
+  lb: Int32Array,
+): void {
+  const D = x.cols;
+  const C = yb.cols;
+  for (let b = 0; b < xb.rows; b++) {
+    const i = perm[from + b];
+    for (let j = 0; j < D; j++) xb.data[b * D + j] = x.data[i * D + j];
+    if (labels) lb[b] = labels[i];
+    else if (y) for (let j = 0; j < C; j++) yb.data[b * C + j] = y.data[i * C + j];
   }
 }
 

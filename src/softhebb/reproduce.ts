@@ -44,6 +44,12 @@ export interface ReproduceOptions {
 }
 
 const pct = (v: number) => (100 * v).toFixed(2);
+
+/** n sample counts spaced evenly in log between lo and hi. */
+function logMarks(lo: number, hi: number, n: number): number[] {
+  if (hi <= lo) return [hi];
+  return Array.from({ length: n }, (_, i) => Math.round(lo * (hi / lo) ** (i / (n - 1))));
+}
 function meanStd(v: number[]): string {
   const m = v.reduce((a, b) => a + b, 0) / v.length;
   if (v.length < 2) return pct(m);
@@ -108,10 +114,11 @@ export async function reproduceSoftHebb(
         lr: { kind: 'linear', from: wta === 'hard' ? 0.05 : lr0 },
       };
       const layer = new SoftHebb(opts, { backend: be });
-      // States at 20 points of training, for the post-hoc loss and R1 curves (seed 0, soft).
+      // States at 24 log-spaced points of training, for the post-hoc loss and R1 curves
+      // (seed 0, soft), as in Fig. 1C/D.
       const record = seed === 0 && wta === 'soft';
       const states: SoftHebbState[] = [];
-      const every = Math.max(1, Math.floor((epochs * N) / 20));
+      const marks = logMarks(100, epochs * N, 24);
       let next = 0;
       const bar = createProgress({
         total: epochs * N,
@@ -122,14 +129,13 @@ export async function reproduceSoftHebb(
       const ts = performance.now();
       layer.initialize(data.train.x.cols);
       layer.horizon = epochs * N;
-      if (record) states.push(layer.state());
       await layer.continueFit(data.train.x, {
         epochs,
         batchSize: 100,
         onProgress: (done) => {
           bar.tick(done - bar.count);
-          if (record && done >= next + every) {
-            next += every;
+          if (record && next < marks.length && done >= marks[next]) {
+            while (next < marks.length && done >= marks[next]) next++;
             states.push(layer.state());
           }
         },
@@ -224,7 +230,7 @@ function postHoc(
   const out = { samples: [] as number[], loss: [] as number[], r1: [] as number[] };
   for (const s of states) {
     const l = new SoftHebb(opts, { backend: be }).setState(s);
-    out.samples.push(Math.max(1, s.samplesSeen));
+    out.samples.push(s.samplesSeen);
     out.loss.push(clf.crossEntropy(l.transform(evalSet.x, { activation: act }), evalSet.y));
     out.r1.push(l.r1Features());
   }

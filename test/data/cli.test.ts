@@ -31,6 +31,23 @@ const dir = tempDir();
 after(() => rmTemp(dir));
 
 describe('hebb data', () => {
+  it('show mnist draws the first digits as a grid; each tile is a digit (per-tile contrast)', async () => {
+    const out = path.join(dir, 'digits.png');
+    assert.match(
+      await run('show', 'mnist', '--count', '4', '--out', out),
+      /4 train samples of mnist/,
+    );
+    const { decode } = await import('fast-png');
+    const png = decode(fs.readFileSync(out));
+    // 2×2 tiles of 28 px scaled up, with borders: square, and larger than the raw digits.
+    assert.equal(png.width, png.height);
+    assert.ok(png.width > 56, `width ${png.width}`);
+    await assert.rejects(
+      run('show', 'mnist', '--count', '0', '--out', out),
+      /--count must be a positive integer/,
+    );
+  });
+
   it('info mnist prints split sizes, shape and per-class counts', async () => {
     const out = await run('info', 'mnist');
     assert.match(out, /shape: 28×28×1/);

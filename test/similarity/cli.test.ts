@@ -1,0 +1,41 @@
+// `hebb reproduce sm-toy --quick` end to end, and bad CLI input → one line, exit 2.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const hebb = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+
+describe('similarity CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hebb-sm-cli-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reproduce sm-toy --quick writes report.md and the Fig. 2 PNGs', () => {
+    const out = join(dir, 'toy');
+    const r = hebb('reproduce', 'sm-toy', '--quick', '--out', out);
+    assert.equal(r.status, 0, r.stderr);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    assert.match(report, /\| 0\.8 \| \d+\.\d% of 40 \|/);
+    assert.match(report, /\| 0 \| \d+\.\d% of 40 \|/);
+    for (const f of [
+      'fig2a-similarity-gamma0.8.png',
+      'fig2b-similarity-gamma0.png',
+      'fig2c-cost.png',
+    ]) {
+      assert.ok(existsSync(join(out, 'figures', f)), f);
+    }
+  });
+
+  it('bad input is one line and exit code 2', () => {
+    const r = hebb('reproduce', 'sm-mnist', '--nps', '4,x', '--out', join(dir, 'm'));
+    assert.equal(r.status, 2);
+    assert.match(
+      r.stderr.trim(),
+      /^hebb: --nps must be a comma-separated list of positive integers/,
+    );
+  });
+});
