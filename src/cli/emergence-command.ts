@@ -76,7 +76,7 @@ export function registerEmergenceCommands(program: Command): void {
     )
     .option(
       '--lr <eta>',
-      'learning rate η (default 0.2 regression / 0.01 classification; adam 1e-3)',
+      'learning rate η (default 0.5 regression / 0.01 classification; adam 1e-3)',
       num('lr', 0),
     )
     .option('--hidden <widths>', 'hidden widths, comma-separated', '128')

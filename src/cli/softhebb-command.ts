@@ -34,6 +34,7 @@ interface TrainFlags {
   inverseTemperature?: number;
   lr?: string;
   rule?: 'paper' | 'normalized';
+  integrator?: 'euler' | 'exact';
   bias?: boolean;
   initRadius?: number;
   seed: number;
@@ -79,6 +80,12 @@ export function registerSoftHebbCommands(program: Command): void {
         'paper',
         'normalized',
       ]),
+    )
+    .addOption(
+      new Option(
+        '--integrator <kind>',
+        "mini-batch step: 'euler' (Eq. 8 summed) or 'exact' (never overshoots)",
+      ).choices(['euler', 'exact']),
     )
     .option('--no-bias', 'do not learn the prior bias')
     .option('--init-radius <r>', 'norm of the initial weight rows (default 3)', num('init-radius'))

@@ -342,7 +342,19 @@ export class SoftHebb {
       }
       for (let k = 0; k < K; k++) this.b[k] += scale * db[k];
     }
-    if (o.rule === 'paper') {
+    if (o.rule === 'paper' && o.integrator === 'exact') {
+      // Per-unit rate (1 − e^(−η c_k))/c_k with c_k = Σ_b y_bk u_bk (see options.integrator).
+      const yu = new Matrix(B, K);
+      be.binary('mul', y, u, yu);
+      const c = new Float32Array(K);
+      be.sum(yu, 0, c);
+      const rates = new Float32Array(K);
+      for (let k = 0; k < K; k++) {
+        const z = eta * c[k];
+        rates[k] = Math.abs(z) < 1e-6 ? eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
+      }
+      be.softHebbUpdate(w, x, y, u, rates);
+    } else if (o.rule === 'paper') {
       be.softHebbUpdate(w, x, y, u, eta);
     } else {
       // Authors' variant: ΔW / max|ΔW| with a per-unit rate η₀(|‖w_k‖ − 1| + 1e-10)^q.

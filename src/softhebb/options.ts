@@ -33,6 +33,15 @@ export interface SoftHebbOptions {
    * its largest magnitude and a per-unit rate η₀·(|‖w_k‖ − 1| + 1e-10)^q.
    */
   rule?: 'paper' | 'normalized';
+  /**
+   * How a mini-batch step is taken. 'euler' (default): Eq. 8 summed over the batch, exactly.
+   * 'exact': each unit's step solves the rule's linear ODE dw/dτ = Σ_b y_b x_b − c w
+   * (c = Σ_b y_b u_b) exactly over τ = η, i.e. a per-unit rate (1 − e^(−η c))/c. The two agree
+   * to first order in η; 'exact' never overshoots when a unit wins many samples of a batch
+   * (Euler does once η·c > 2, and that unit's norm then grows without bound). Online
+   * (batch 1) learning is always Euler.
+   */
+  integrator?: 'euler' | 'exact';
   /** Exponent q of the adaptive rate of the 'normalized' rule. Default 0.5. */
   adaptivePower?: number;
   /** Soft-Krotov: flip the sign of y for every unit but the winner (anti-Hebbian losers). */
@@ -59,6 +68,7 @@ export interface ResolvedOptions {
   lr: Schedule;
   biasLr: Schedule;
   rule: 'paper' | 'normalized';
+  integrator: 'euler' | 'exact';
   adaptivePower: number;
   krotov: boolean;
   normalizeInput: boolean;
@@ -118,6 +128,11 @@ export function resolveOptions(o: SoftHebbOptions): ResolvedOptions {
   const rule = o.rule ?? 'paper';
   if (rule !== 'paper' && rule !== 'normalized')
     throw new ValueError(`SoftHebb: rule must be 'paper' or 'normalized', got '${String(rule)}'`);
+  const integrator = o.integrator ?? 'euler';
+  if (integrator !== 'euler' && integrator !== 'exact')
+    throw new ValueError(
+      `SoftHebb: integrator must be 'euler' or 'exact', got '${String(integrator)}'`,
+    );
   const adaptivePower = o.adaptivePower ?? 0.5;
   if (!(Number.isFinite(adaptivePower) && adaptivePower >= 0))
     throw new ValueError(`SoftHebb: adaptivePower must be ≥ 0, got ${adaptivePower}`);
@@ -141,6 +156,7 @@ export function resolveOptions(o: SoftHebbOptions): ResolvedOptions {
     lr,
     biasLr,
     rule,
+    integrator,
     adaptivePower,
     krotov: o.krotov ?? false,
     normalizeInput: o.normalizeInput ?? true,

@@ -80,7 +80,8 @@ export async function reproduceSoftHebb(
   const roEpochs = o.readoutEpochs ?? (o.quick ? 5 : 100);
   const mlpEpochs = o.mlpEpochs ?? (o.quick ? 1 : 20);
   const act = parseActivation(o.activation ?? 'triangle:0.7');
-  const lr0 = o.dataset === 'fashion-mnist' ? 0.065 : 0.045;
+  // Measured (10 epochs, 2000 units): linear from 0.045 → 93.9 %, 0.1 → 94.7 %, 0.3 diverges.
+  const lr0 = 0.1;
   const data = loadTrainingData({
     dataset: o.dataset,
     dataDir: o.dataDir,

@@ -28,6 +28,7 @@ export interface TrainRunOptions {
   /** Schedule text: 0.03, linear:0.03, exponential:0.55:0.0055. */
   lr?: string;
   rule?: 'paper' | 'normalized';
+  integrator?: 'euler' | 'exact';
   bias?: boolean;
   initRadius?: number;
   seed: number;
@@ -57,6 +58,7 @@ export function layerOptions(o: TrainRunOptions): SoftHebbOptions {
     inverseTemperature: o.inverseTemperature,
     lr: o.lr ? parseSchedule(o.lr) : undefined,
     rule: o.rule,
+    integrator: o.integrator,
     bias: o.bias,
     initRadius: o.initRadius,
     seed: o.seed,

@@ -133,7 +133,7 @@ describe('EmergenceLearner', () => {
   });
 
   it('SGD learns the teacher and weight decay makes its signal Hebbian', () => {
-    const o = { ...base, hidden: [32], epochs: 40, lr: 0.2 };
+    const o = { ...base, hidden: [32], epochs: 40, lr: 0.5 };
     const free = new EmergenceLearner({ ...o, decay: 0 }).fit(task);
     const decayed = new EmergenceLearner({ ...o, decay: 2e-2 }).fit(task);
     const v = free.validation;

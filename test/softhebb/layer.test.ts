@@ -97,6 +97,60 @@ for (const be of backendsUnderTest()) {
       }
     });
 
+    it("the 'exact' integrator solves each unit's linear ODE over the batch (rel. 1e-5) and never overshoots", () => {
+      const w0 = posRand(5, 9, 11);
+      const x = posRand(12, 9, 12);
+      for (const eta of [0.01, 50]) {
+        const layer = new SoftHebb(
+          {
+            units: 5,
+            inverseTemperature: 2,
+            bias: false,
+            lr: eta,
+            integrator: 'exact',
+            initialWeights: w0,
+          },
+          { backend: be },
+        );
+        layer.partialFit(x);
+        // Closed form: w ← e^(−ηc) w + (1 − e^(−ηc))/c · Σ_b y_b x_b, c = Σ_b y_b u_b (float64).
+        const W = Float64Array.from(w0.data);
+        const c = new Float64Array(5);
+        const a = new Float64Array(5 * 9);
+        for (const xs of unitRows(x)) {
+          const u = [0, 1, 2, 3, 4].map((k) => xs.reduce((p, v, j) => p + v * W[k * 9 + j], 0));
+          const m = Math.max(...u);
+          const e = u.map((v) => Math.exp(2 * (v - m)));
+          const z = e.reduce((p, q) => p + q, 0);
+          for (let k = 0; k < 5; k++) {
+            c[k] += (e[k] / z) * u[k];
+            for (let j = 0; j < 9; j++) a[k * 9 + j] += (e[k] / z) * xs[j];
+          }
+        }
+        const want = W.map((v, i) => {
+          const k = Math.floor(i / 9);
+          return Math.exp(-eta * c[k]) * v + (-Math.expm1(-eta * c[k]) / c[k]) * a[i];
+        });
+        assertClose(layer.weights.data, Float32Array.from(want), {
+          rtol: 1e-5,
+          atol: 1e-6,
+          what: `eta ${eta}`,
+        });
+      }
+      // With a tiny rate it is Eq. 8 to first order.
+      const euler = new SoftHebb(
+        { units: 5, bias: false, lr: 1e-4, initialWeights: w0 },
+        { backend: be },
+      );
+      const exact = new SoftHebb(
+        { units: 5, bias: false, lr: 1e-4, integrator: 'exact', initialWeights: w0 },
+        { backend: be },
+      );
+      euler.partialFit(x);
+      exact.partialFit(x);
+      assertClose(exact.weights.data, euler.weights.data, { rtol: 1e-5, atol: 1e-6 });
+    });
+
     it('online learning (fused kernel) equals the naive sequential per-sample rule with bias (rel. 1e-4)', () => {
       const w0 = posRand(6, 11, 3);
       const x = posRand(40, 11, 4);
