@@ -210,11 +210,15 @@ export function registerEmergenceReproductions(reproduce: Command): void {
     .description(
       'SPEC §3 phase diagram: alignment over parameter noise σ × weight decay γ (log axes)',
     )
-    .option('--seeds <n>', 'seeds per cell', int('seeds'), 2)
+    .option('--seeds <n>', 'seeds per cell', int('seeds'), 3)
     .option('--epochs <n>', 'epochs per run', int('epochs'), 15)
     .option('--rule <rule>', 'learning rule', 'sgd')
     .option('--sigmas <list>', 'noise levels σ (increasing)', '0.001,0.003,0.01,0.03,0.1')
-    .option('--decays <list>', 'weight decays γ (increasing, > 0)', '0.00001,0.0001,0.001,0.01,0.1')
+    .option(
+      '--decays <list>',
+      'weight decays γ (increasing, > 0)',
+      '0.00001,0.0001,0.001,0.003,0.01,0.03',
+    )
     .option('--out <dir>', 'output folder', join('runs', 'emergence-phase'))
     .option('--threads <n>', 'BLAS threads (native backend)', int('threads'), 1)
     .addHelpText(
@@ -249,8 +253,8 @@ export function registerEmergenceReproductions(reproduce: Command): void {
       'data sets (missing ones are skipped)',
       'mnist,fashion-mnist,cifar10',
     )
-    .option('--decays <list>', 'weight decays γ', '0,0.005,0.05')
-    .option('--epochs <n>', 'epochs', int('epochs'), 10)
+    .option('--decays <list>', 'weight decays γ', '0,0.01,0.1')
+    .option('--epochs <n>', 'epochs', int('epochs'), 20)
     .option('--train <n>', 'training images', int('train'), 20000)
     .option('--val <n>', 'validation images', int('val'), 2000)
     .option('--seed <n>', 'seed', int('seed', 0), 1)

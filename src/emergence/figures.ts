@@ -30,7 +30,7 @@ export function phaseFigure(
   const top = 50;
   const barX = left + nc * cell + 30;
   const width = barX + 120;
-  const height = top + nr * cell + 90;
+  const height = top + nr * cell + 70;
   const out = new Raster(width, height, WHITE);
   out.text(title, 10, 12, INK, { scale: 2, bold: true });
   let m = 0;
@@ -45,7 +45,8 @@ export function phaseFigure(
       const y = top + i * cell;
       out.rect(x, y, cell, cell, colorFor(v, -m, m, diverging));
       const s = Number.isFinite(v) ? v.toFixed(2) : 'n/a';
-      out.text(s, x + cell / 2, y + cell / 2, INK, { ...LABEL, align: 'center', valign: 'middle' });
+      const ink: RGB = Math.abs(v) > 0.55 * m ? [255, 255, 255] : INK; // readable on dark cells
+      out.text(s, x + cell / 2, y + cell / 2, ink, { ...LABEL, align: 'center', valign: 'middle' });
     }
     out.text(shortNumber(sigmas[si]), left - 8, top + i * cell + cell / 2, INK, {
       ...LABEL,
@@ -92,16 +93,10 @@ export function phaseFigure(
     for (const d of [-1, 0, 1])
       out.line(pts[k][0], pts[k][1] + d, pts[k + 1][0], pts[k + 1][1] + d, [0, 0, 0]);
   }
-  if (pts.length > 0) {
-    const [lx, ly] = pts[pts.length - 1];
-    out.text(
-      'γ = σ²',
-      Math.min(lx + 6, left + nc * cell - 60),
-      Math.max(ly - 20, top + 2),
-      [0, 0, 0],
-      LABEL,
-    );
-  }
+  out.text('black line: γ = σ²', left + nc * cell, top + nr * cell + 54, INK, {
+    scale: 1,
+    align: 'right',
+  });
   // colour bar
   const barH = nr * cell;
   for (let y = 0; y < barH; y++)

@@ -161,7 +161,6 @@ export class EmergenceLearner {
     if (B > N) throw new ValueError(`EmergenceLearner: batch ${B} exceeds the ${N} training rows`);
     const sizes = [task.inputDim, ...o.hidden, task.outputDim];
     const L = sizes.length - 1;
-    const D = task.inputDim;
     const C = task.outputDim;
     const rng = new Rng(o.seed, be);
     const net = new Mlp(sizes, o.activation, B, be);

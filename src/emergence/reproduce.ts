@@ -98,7 +98,7 @@ export function reproduceTable(o: TableOptions): { cells: CellSummary[]; seconds
       .map((c, k) => {
         const p = PAPER_TABLE[rule][k];
         const flag = c.collapsedSeeds > 0 ? ` (collapsed ${c.collapsedSeeds}/${o.seeds})` : '';
-        return `${f2(c.mean)} ± ${f2(c.std)}${flag} · paper ${p === null ? 'collapsed' : f2(p)}`;
+        return `${f2(c.mean)} ± ${f3(c.std)}${flag} · paper ${p === null ? 'collapsed' : f2(p)}`;
       })
       .join(' | ')} |`;
   const detail = cells.map(
@@ -117,6 +117,15 @@ export function reproduceTable(o: TableOptions): { cells: CellSummary[]; seconds
     head,
     sep,
     ...o.rules.map(line),
+    '',
+    'Signs (ours / paper; 0 where |value| < 0.02):',
+    '',
+    ...o.rules.map((rule) => {
+      const sg = (v: number | null) =>
+        v === null ? 'c' : Math.abs(v) < 0.02 ? '0' : v > 0 ? '+' : '−';
+      const ours = cells.filter((c) => c.rule === rule).map((c) => sg(c.mean));
+      return `- ${rule}: ${ours.join(' ')} / ${PAPER_TABLE[rule].map(sg).join(' ')}`;
+    }),
     '',
     '![alignment vs weight decay](figures/table.png)',
     '',

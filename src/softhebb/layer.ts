@@ -334,6 +334,17 @@ export class SoftHebb {
       const db = new Float32Array(K);
       for (let k = 0; k < K; k++) db[k] = ys[k] * Math.exp(-t * this.b[k]) - B;
       // The authors' variant scales the bias step like the weights': by its largest entry.
+      if (o.rule === 'paper' && o.integrator === 'exact') {
+        // In the prior p = e^(t·b) the rule is linear, dp/dτ = t (Σ_b y_b − B p): solved over
+        // τ = η_b, p moves towards the batch's win frequency and stays in (0, 1]. Euler on b
+        // instead multiplies by e^(−t·b), which explodes when a long-dead unit wins once.
+        const f = -Math.expm1(-t * B * eb);
+        for (let k = 0; k < K; k++) {
+          const p = Math.exp(t * this.b[k]);
+          this.b[k] = Math.log(Math.max(1e-300, p + f * (ys[k] / B - p))) / t;
+        }
+        db.fill(0);
+      }
       let scale = eb;
       if (o.rule === 'normalized') {
         let m = 0;

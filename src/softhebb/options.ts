@@ -38,8 +38,10 @@ export interface SoftHebbOptions {
    * 'exact': each unit's step solves the rule's linear ODE dw/dτ = Σ_b y_b x_b − c w
    * (c = Σ_b y_b u_b) exactly over τ = η, i.e. a per-unit rate (1 − e^(−η c))/c. The two agree
    * to first order in η; 'exact' never overshoots when a unit wins many samples of a batch
-   * (Euler does once η·c > 2, and that unit's norm then grows without bound). Online
-   * (batch 1) learning is always Euler.
+   * (Euler does once η·c > 2, and that unit's norm then grows without bound). The prior is
+   * integrated exactly too: in p = e^(t·b) Eq. 10 reads dp/dτ = t(Σ_b y_b − B·p), so p moves
+   * towards the batch's win frequency by a factor 1 − e^(−t·B·η_b) and never explodes.
+   * Online (batch 1) learning is always Euler.
    */
   integrator?: 'euler' | 'exact';
   /** Exponent q of the adaptive rate of the 'normalized' rule. Default 0.5. */

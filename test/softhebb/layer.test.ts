@@ -256,28 +256,38 @@ for (const be of backendsUnderTest()) {
         x.data[i * 8 + data.y[i]] += 1;
       }
       const t = 8;
-      const layer = new SoftHebb(
-        {
-          units: 4,
-          inverseTemperature: t,
-          lr: 0,
-          biasLr: { kind: 'linear', from: 0.002 },
-          initialWeights: centres,
-        },
-        { backend: be },
-      );
-      await layer.fit(x, { epochs: 10, batchSize: 1 });
-      const prior = Array.from(layer.bias!, (b) => Math.exp(t * b));
-      const y = layer.transform(x);
-      const meanY = [0, 1, 2, 3].map((k) => {
-        let s = 0;
-        for (let i = 0; i < y.rows; i++) s += y.data[i * 4 + k];
-        return s / y.rows;
-      });
-      const freq = [0, 1, 2, 3].map((k) => data.y.filter((c) => c === k).length / 2000);
-      for (let k = 0; k < 4; k++) {
-        assert.ok(Math.abs(prior[k] - freq[k]) < 0.03, `prior ${k}: ${prior[k]} vs ${freq[k]}`);
-        assert.ok(Math.abs(meanY[k] - freq[k]) < 0.03, `E[y_${k}]: ${meanY[k]} vs ${freq[k]}`);
+      // Online Euler on b, and the exact prior integrator in mini-batches of 20.
+      for (const [integrator, batchSize] of [
+        ['euler', 1],
+        ['exact', 20],
+      ] as const) {
+        const layer = new SoftHebb(
+          {
+            units: 4,
+            inverseTemperature: t,
+            lr: 0,
+            biasLr: { kind: 'linear', from: 0.002 },
+            initialWeights: centres,
+            integrator,
+          },
+          { backend: be },
+        );
+        await layer.fit(x, { epochs: 10, batchSize });
+        const prior = Array.from(layer.bias!, (b) => Math.exp(t * b));
+        const y = layer.transform(x);
+        const meanY = [0, 1, 2, 3].map((k) => {
+          let s = 0;
+          for (let i = 0; i < y.rows; i++) s += y.data[i * 4 + k];
+          return s / y.rows;
+        });
+        const freq = [0, 1, 2, 3].map((k) => data.y.filter((c) => c === k).length / 2000);
+        for (let k = 0; k < 4; k++) {
+          assert.ok(
+            Math.abs(prior[k] - freq[k]) < 0.03,
+            `${integrator} prior ${k}: ${prior[k]} vs ${freq[k]}`,
+          );
+          assert.ok(Math.abs(meanY[k] - freq[k]) < 0.03, `E[y_${k}]: ${meanY[k]} vs ${freq[k]}`);
+        }
       }
     });
 
