@@ -115,6 +115,10 @@ export async function reproduceSoftHebb(
         lr: { kind: 'linear', from: wta === 'hard' ? 0.05 : lr0 },
         // Euler's summed step overshoots once η·Σ y·u > 2 for a unit that wins much of a batch.
         integrator: 'exact',
+        // Measured at 10 epochs, no bias: t = 30 / 50 / 100 → 90.5 / 94.7 / 95.8 %; hard 95.4 %.
+        // The learnt prior left 1138 of 2000 units that never win (t = 50, 100 epochs).
+        ...(wta === 'soft' ? { inverseTemperature: 100 } : {}),
+        bias: false,
       };
       const layer = new SoftHebb(opts, { backend: be });
       // States at 24 log-spaced points of training, for the post-hoc loss and R1 curves
@@ -183,7 +187,7 @@ export async function reproduceSoftHebb(
   const lines = [
     `# SoftHebb on ${o.dataset}: paper vs hebb`,
     '',
-    `${units} units, ${epochs} epochs (batch 100, exact per-unit step, linear rate decay from ${lr0}; hard WTA from 0.05), ${o.seeds} seed(s), ` +
+    `${units} units, ${epochs} epochs (batch 100, exact per-unit step, no prior bias, t = 100, linear rate decay from ${lr0}; hard WTA from 0.05), ${o.seeds} seed(s), ` +
       `${N} training samples${o.quick ? ' (--quick)' : ''}; 2-layer read-out: linear softmax classifier on ${o.activation ?? 'triangle:0.7'} ` +
       `for ${roEpochs} epochs (Adam, batch 64, lr 1e-3 halved every 15 epochs); MLP: ${units} hidden ReLU units, Adam, ${mlpEpochs} epochs. Backend: ${be.info().name}.`,
     '',

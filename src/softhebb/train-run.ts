@@ -1,6 +1,8 @@
 import { getBackend } from '../backend/index.ts';
 import type { Backend } from '../backend/types.ts';
+import type { Matrix } from '../backend/matrix.ts';
 import { subset, type Dataset, type Split } from '../data/dataset.ts';
+import { applyStandardizer, fitStandardizer } from '../data/preprocess.ts';
 import { loadDataset } from '../data/index.ts';
 import { LabelAssignment } from '../readout/label-assignment.ts';
 import { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
@@ -84,10 +86,10 @@ export function labelAccuracy(layer: SoftHebb, data: Split): number {
 
 /**
  * The 2-layer read-out: a linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15
- * epochs) on the frozen layer's output with the given activation. Default triangle:0.7
- * (Journé et al. 2023): measured on the 400-unit demo layer with 5 classifier epochs, triangle
- * 0.5/0.7/1/2 gave 91.6/91.2/90.3/84.7 %, RePU 4.5 87.1 %, softmax base 200 65.9 % — with unit-norm
- * weights and inputs u ≤ 1, so high powers and soft posteriors leave the classifier tiny inputs.
+ * epochs) on the frozen layer's output with the given activation, standardised per feature.
+ * Default triangle:0.7 (Journé et al. 2023). Measured on a 2000-unit, 10-epoch MNIST layer
+ * with 30 classifier epochs: standardised triangle 0.7 / 1 97.0 / 97.1 %, RePU 4.5 96.6 %,
+ * linear 91.1 %; triangle 0.7 without standardising 96.1 %.
  */
 export function linearAccuracy(
   layer: SoftHebb,
@@ -96,17 +98,35 @@ export function linearAccuracy(
     epochs = 100,
     activation = 'triangle:0.7',
     seed = 0,
+    standardize = true,
     onEpoch,
   }: {
     epochs?: number;
     activation?: string;
     seed?: number;
+    /** z-score each feature with the training set's statistics (see below). */
+    standardize?: boolean;
     onEpoch?: (e: number, loss: number) => void;
   } = {},
 ): { accuracy: number; trainLoss: number } {
   const act = parseActivation(activation);
-  const htr = layer.transform(data.train.x, { activation: act });
-  const hte = layer.transform(data.test.x, { activation: act });
+  let htr = layer.transform(data.train.x, { activation: act });
+  let hte = layer.transform(data.test.x, { activation: act });
+  if (standardize) {
+    // The layer's outputs are small (u ≤ 1 with unit-norm weights and inputs) and very
+    // unequal across units; Adam at lr 1e-3 then underfits in 100 epochs. Standardising the
+    // features fixes the scale without changing what a linear classifier can represent.
+    const wrap = (x: Matrix): Dataset => ({
+      x,
+      y: new Uint8Array(x.rows),
+      shape: [1, x.cols, 1],
+      classes: data.train.classes,
+      name: 'features',
+    });
+    const stats = fitStandardizer(wrap(htr));
+    htr = applyStandardizer(wrap(htr), stats, { inPlace: true, backend: layer.backend }).x;
+    hte = applyStandardizer(wrap(hte), stats, { inPlace: true, backend: layer.backend }).x;
+  }
   const clf = new SoftmaxClassifier({
     epochs,
     seed,
