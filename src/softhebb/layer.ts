@@ -298,6 +298,16 @@ export class SoftHebb {
     this.samplesSeen += x.rows;
   }
 
+  private buffers: { u: Matrix; y: Matrix } | null = null;
+
+  /** B × K work matrices, reused across batches of the same size (no allocation per step). */
+  private batchBuffers(B: number, K: number): { u: Matrix; y: Matrix } {
+    if (!this.buffers || this.buffers.u.rows !== B || this.buffers.u.cols !== K) {
+      this.buffers = { u: new Matrix(B, K), y: new Matrix(B, K) };
+    }
+    return this.buffers;
+  }
+
   /** One summed update from the rows of x (already normalised). */
   private learnBatch(x: Matrix): void {
     const be = this.backend;
@@ -305,9 +315,8 @@ export class SoftHebb {
     const w = this.weights;
     const B = x.rows;
     const K = o.units;
-    const u = new Matrix(B, K);
+    const { u, y } = this.batchBuffers(B, K);
     be.gemm(false, true, 1, x, w, 0, u);
-    const y = new Matrix(B, K);
     be.unary('copy', u, y);
     if (this.b) be.addRowVector(y, this.b);
     if (o.hard || o.krotov) {
