@@ -5,7 +5,6 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { DeltaRuleClassifier } from '../readout/delta-rule.ts';
 import { LabelAssignment } from '../readout/label-assignment.ts';
 import { Mlp } from '../readout/mlp.ts';
-import { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
 import { lineChart, type Series } from '../report/figures.ts';
 import { createProgress } from '../report/progress.ts';
 import { savePng } from '../report/raster.ts';
@@ -13,7 +12,12 @@ import { createRun } from '../run/run-dir.ts';
 import { parseActivation } from './activation.ts';
 import { SoftHebb, type SoftHebbState } from './layer.ts';
 import type { SoftHebbOptions } from './options.ts';
-import { loadTrainingData, saveReceptiveFields } from './train-run.ts';
+import {
+  fitLinearReadout,
+  loadTrainingData,
+  saveReceptiveFields,
+  type LinearReadout,
+} from './train-run.ts';
 
 /** Published values (SPEC §1, mean ± std over 5 seeds). */
 const PAPER: Record<string, Record<string, string>> = {
@@ -79,7 +83,7 @@ export async function reproduceSoftHebb(
   const epochs = o.epochs ?? (o.quick ? 2 : 100);
   const roEpochs = o.readoutEpochs ?? (o.quick ? 5 : 100);
   const mlpEpochs = o.mlpEpochs ?? (o.quick ? 1 : 20);
-  const act = parseActivation(o.activation ?? 'triangle:0.7');
+  const activation = o.activation ?? 'triangle:0.7';
   // Measured (10 epochs, 2000 units): linear from 0.045 → 93.9 %, 0.1 → 94.7 %, 0.3 diverges.
   const lr0 = 0.1;
   const data = loadTrainingData({
@@ -150,22 +154,14 @@ export async function reproduceSoftHebb(
       bar.done({ r1: layer.r1Features() });
       timing[`${wta} training (s)`] = (performance.now() - ts) / 1000;
       results[`${wta}1`].push(labelScore(layer, data));
-      const clf = new SoftmaxClassifier({
-        epochs: roEpochs,
-        seed,
-        classes: data.train.classes.length,
-        backend: be,
-      });
-      clf.fit(layer.transform(data.train.x, { activation: act }), data.train.y);
-      results[`${wta}2`].push(
-        clf.score(layer.transform(data.test.x, { activation: act }), data.test.y),
-      );
+      const ro = fitLinearReadout(layer, data, { epochs: roEpochs, activation, seed });
+      results[`${wta}2`].push(ro.classifier.score(ro.features(layer, data.test.x), data.test.y));
       log(
         `${wta} seed ${seed}: 1-layer ${pct(results[`${wta}1`].at(-1)!)} %, 2-layer ${pct(results[`${wta}2`].at(-1)!)} %`,
       );
       if (record) {
         saveReceptiveFields(layer, data.train, run.figurePath('receptive-fields.png'));
-        curves = postHoc(states, opts, clf, data, act, be);
+        curves = postHoc(states, opts, ro, data, be);
       }
     }
     const tm = performance.now();
@@ -228,9 +224,8 @@ export async function reproduceSoftHebb(
 function postHoc(
   states: SoftHebbState[],
   opts: SoftHebbOptions,
-  clf: SoftmaxClassifier,
+  ro: LinearReadout,
   data: Split,
-  act: ReturnType<typeof parseActivation>,
   be: Backend,
 ) {
   const evalSet = take(data.train, Math.min(5000, data.train.x.rows));
@@ -238,7 +233,7 @@ function postHoc(
   for (const s of states) {
     const l = new SoftHebb(opts, { backend: be }).setState(s);
     out.samples.push(s.samplesSeen);
-    out.loss.push(clf.crossEntropy(l.transform(evalSet.x, { activation: act }), evalSet.y));
+    out.loss.push(ro.classifier.crossEntropy(ro.features(l, evalSet.x), evalSet.y));
     out.r1.push(l.r1Features());
   }
   return out;

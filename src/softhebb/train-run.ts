@@ -91,56 +91,75 @@ export function labelAccuracy(layer: SoftHebb, data: Split): number {
  * with 30 classifier epochs: standardised triangle 0.7 / 1 97.0 / 97.1 %, RePU 4.5 96.6 %,
  * linear 91.1 %; triangle 0.7 without standardising 96.1 %.
  */
-export function linearAccuracy(
+export interface ReadoutOptions {
+  epochs?: number;
+  activation?: string;
+  seed?: number;
+  /** z-score each feature with the training set's statistics (default true; see below). */
+  standardize?: boolean;
+  onEpoch?: (e: number, loss: number) => void;
+}
+
+/** A fitted 2-layer read-out: the classifier and the map from inputs to its features. */
+export interface LinearReadout {
+  classifier: SoftmaxClassifier;
+  /** Inputs → the classifier's features for the given layer (the read-out's scaling). */
+  features: (layer: SoftHebb, x: Matrix) => Matrix;
+  trainLoss: number;
+}
+
+export function fitLinearReadout(
   layer: SoftHebb,
   data: Split,
-  {
-    epochs = 100,
-    activation = 'triangle:0.7',
-    seed = 0,
-    standardize = true,
-    onEpoch,
-  }: {
-    epochs?: number;
-    activation?: string;
-    seed?: number;
-    /** z-score each feature with the training set's statistics (see below). */
-    standardize?: boolean;
-    onEpoch?: (e: number, loss: number) => void;
-  } = {},
-): { accuracy: number; trainLoss: number } {
-  const act = parseActivation(activation);
-  let htr = layer.transform(data.train.x, { activation: act });
-  let hte = layer.transform(data.test.x, { activation: act });
-  if (standardize) {
-    // The layer's outputs are small (u ≤ 1 with unit-norm weights and inputs) and very
-    // unequal across units; Adam at lr 1e-3 then underfits in 100 epochs. Standardising the
-    // features fixes the scale without changing what a linear classifier can represent.
-    const wrap = (x: Matrix): Dataset => ({
-      x,
-      y: new Uint8Array(x.rows),
-      shape: [1, x.cols, 1],
-      classes: data.train.classes,
-      name: 'features',
-    });
-    const stats = fitStandardizer(wrap(htr));
-    htr = applyStandardizer(wrap(htr), stats, { inPlace: true, backend: layer.backend }).x;
-    hte = applyStandardizer(wrap(hte), stats, { inPlace: true, backend: layer.backend }).x;
-  }
-  const clf = new SoftmaxClassifier({
-    epochs,
-    seed,
+  o: ReadoutOptions = {},
+): LinearReadout {
+  const act = parseActivation(o.activation ?? 'triangle:0.7');
+  const wrap = (x: Matrix): Dataset => ({
+    x,
+    y: new Uint8Array(x.rows),
+    shape: [1, x.cols, 1],
+    classes: data.train.classes,
+    name: 'features',
+  });
+  const raw = (l: SoftHebb, x: Matrix) => l.transform(x, { activation: act });
+  const htr = raw(layer, data.train.x);
+  // The layer's outputs are small (u ≤ 1 with unit-norm weights and inputs) and very unequal
+  // across units; Adam at lr 1e-3 then underfits in 100 epochs. Standardising the features
+  // fixes the scale without changing what a linear classifier can represent.
+  const stats = o.standardize === false ? null : fitStandardizer(wrap(htr));
+  const features = (l: SoftHebb, x: Matrix) => {
+    const h = raw(l, x);
+    return stats ? applyStandardizer(wrap(h), stats, { inPlace: true, backend: l.backend }).x : h;
+  };
+  const train = stats
+    ? applyStandardizer(wrap(htr), stats, { inPlace: true, backend: layer.backend }).x
+    : htr;
+  const classifier = new SoftmaxClassifier({
+    epochs: o.epochs ?? 100,
+    seed: o.seed ?? 0,
     classes: data.train.classes.length,
     backend: layer.backend,
   });
   let trainLoss = NaN;
-  clf.fit(htr, data.train.y, {
+  classifier.fit(train, data.train.y, {
     onEpoch: (i) => {
       trainLoss = i.loss;
-      onEpoch?.(i.epoch, i.loss);
+      o.onEpoch?.(i.epoch, i.loss);
     },
   });
-  return { accuracy: clf.score(hte, data.test.y), trainLoss };
+  return { classifier, features, trainLoss };
+}
+
+export function linearAccuracy(
+  layer: SoftHebb,
+  data: Split,
+  o: ReadoutOptions = {},
+): { accuracy: number; trainLoss: number } {
+  const r = fitLinearReadout(layer, data, o);
+  return {
+    accuracy: r.classifier.score(r.features(layer, data.test.x), data.test.y),
+    trainLoss: r.trainLoss,
+  };
 }
 
 export function saveReceptiveFields(
