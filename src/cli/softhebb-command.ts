@@ -23,28 +23,8 @@ export const int = (name: string) => (v: string) => {
   return x;
 };
 
-interface TrainFlags {
-  dataset: string;
-  dataDir?: string;
-  units: number;
-  epochs: number;
-  batchSize: number;
-  wta: 'soft' | 'hard';
-  base?: number;
-  inverseTemperature?: number;
-  lr?: string;
-  rule?: 'paper' | 'normalized';
-  integrator?: 'euler' | 'exact';
-  bias?: boolean;
-  initRadius?: number;
-  seed: number;
-  trainSamples?: number;
-  evalEvery: number;
-  out: string;
-  resume?: boolean;
-  overwrite?: boolean;
-  quiet?: boolean;
-}
+/** commander's parsed flags of `softhebb train` are exactly the run's options. */
+type TrainFlags = TrainRunOptions;
 
 export function registerSoftHebbCommands(program: Command): void {
   const sh = program

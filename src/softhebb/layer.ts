@@ -308,6 +308,15 @@ export class SoftHebb {
     return this.buffers;
   }
 
+  /** c_k = Σ_b y_bk u_bk, the decay factor of unit k's update over the batch. */
+  private winShare(y: Matrix, u: Matrix): Float32Array {
+    const yu = new Matrix(y.rows, y.cols);
+    this.backend.binary('mul', y, u, yu);
+    const c = new Float32Array(y.cols);
+    this.backend.sum(yu, 0, c);
+    return c;
+  }
+
   /** One summed update from the rows of x (already normalised). */
   private learnBatch(x: Matrix): void {
     const be = this.backend;
@@ -364,10 +373,7 @@ export class SoftHebb {
     }
     if (o.rule === 'paper' && o.integrator === 'exact') {
       // Per-unit rate (1 − e^(−η c_k))/c_k with c_k = Σ_b y_bk u_bk (see options.integrator).
-      const yu = new Matrix(B, K);
-      be.binary('mul', y, u, yu);
-      const c = new Float32Array(K);
-      be.sum(yu, 0, c);
+      const c = this.winShare(y, u);
       const rates = new Float32Array(K);
       for (let k = 0; k < K; k++) {
         const z = eta * c[k];
@@ -378,10 +384,7 @@ export class SoftHebb {
       be.softHebbUpdate(w, x, y, u, eta);
     } else {
       // Authors' variant: ΔW / max|ΔW| with a per-unit rate η₀(|‖w_k‖ − 1| + 1e-10)^q.
-      const yu = new Matrix(B, K);
-      be.binary('mul', y, u, yu);
-      const c = new Float32Array(K);
-      be.sum(yu, 0, c);
+      const c = this.winShare(y, u);
       const d = w.clone();
       for (let k = 0; k < K; k++) c[k] = -c[k];
       be.scaleRows(d, c);

@@ -3,7 +3,6 @@ import type { Backend } from '../backend/types.ts';
 import { take, type Split } from '../data/dataset.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { DeltaRuleClassifier } from '../readout/delta-rule.ts';
-import { LabelAssignment } from '../readout/label-assignment.ts';
 import { Mlp } from '../readout/mlp.ts';
 import { lineChart, type Series } from '../report/figures.ts';
 import { createProgress } from '../report/progress.ts';
@@ -14,6 +13,7 @@ import { SoftHebb, type SoftHebbState } from './layer.ts';
 import type { SoftHebbOptions } from './options.ts';
 import {
   fitLinearReadout,
+  labelAccuracy,
   loadTrainingData,
   saveReceptiveFields,
   type LinearReadout,
@@ -59,12 +59,6 @@ function meanStd(v: number[]): string {
   if (v.length < 2) return pct(m);
   const s = Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
   return `${pct(m)} ± ${pct(s)}`;
-}
-
-function labelScore(layer: SoftHebb, data: Split): number {
-  const ro = new LabelAssignment({ classes: data.train.classes.length, backend: layer.backend });
-  ro.fit(layer.preActivation(data.train.x), data.train.y);
-  return ro.score(layer.preActivation(data.test.x), data.test.y);
 }
 
 /**
@@ -153,7 +147,7 @@ export async function reproduceSoftHebb(
       });
       bar.done({ r1: layer.r1Features() });
       timing[`${wta} training (s)`] = (performance.now() - ts) / 1000;
-      results[`${wta}1`].push(labelScore(layer, data));
+      results[`${wta}1`].push(labelAccuracy(layer, data));
       const ro = fitLinearReadout(layer, data, { epochs: roEpochs, activation, seed });
       results[`${wta}2`].push(ro.classifier.score(ro.features(layer, data.test.x), data.test.y));
       log(
