@@ -8,7 +8,7 @@
         "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wno-unused-parameter"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fopenmp", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wno-unused-parameter"],
       "ldflags": ["-fopenmp"],
       "libraries": ["<!@(pkg-config --libs openblas)"]
     }
