@@ -29,6 +29,25 @@ inline float exp_f(float z) {
   return p * scale;
 }
 
+// e^z for a double argument, to float accuracy (≤ 2 ulp) whatever |z|: the range reduction
+// z = n·ln2 + r runs in double, so a large |z| loses nothing to float rounding before the exp.
+inline float exp_fd(double z) {
+  z = std::min(std::max(z, -88.0), 88.0);
+  const double n = (z * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
+  const float r = static_cast<float>(z - n * 0.6931471805599453);
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+  float scale;
+  std::memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
 inline float tanh_f(float x) {
   const float a = x < 0 ? -x : x;
   // |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1), sign restored; below: odd polynomial (no cancellation).

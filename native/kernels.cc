@@ -1,5 +1,7 @@
 #include "kernels.h"
 
+#include "fastmath.h"
+
 #include <cblas.h>
 
 #include <algorithm>
@@ -102,25 +104,27 @@ void scale_rows(float* a, size_t rows, size_t cols, const float* s) {
 }
 
 void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out) {
-  const long R = static_cast<long>(rows);
-#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR / 8)
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+#pragma omp parallel for schedule(static) if (R * C > PAR / 8)
   for (long i = 0; i < R; i++) {
-    const float* x = a + i * cols;
-    float* y = out + i * cols;
-    // Max-subtracted in double: finite for inverse temperatures up to ~1e30.
-    double m = -std::numeric_limits<double>::infinity();
-    for (size_t j = 0; j < cols; j++) {
-      const double z = t * x[j];
-      if (z > m) m = z;
-    }
+    const float* x = a + i * C;
+    float* y = out + i * C;
+    float hi = x[0], lo = x[0];
+#pragma omp simd reduction(max : hi) reduction(min : lo)
+    for (long j = 0; j < C; j++) hi = std::max(hi, x[j]), lo = std::min(lo, x[j]);
+    // Max-subtracted in double (finite for inverse temperatures up to ~1e30); exp_fd keeps
+    // float accuracy for any exponent and vectorises, unlike libm's exp.
+    const double m = t >= 0 ? t * hi : t * lo;
     double s = 0;
-    for (size_t j = 0; j < cols; j++) {
-      const double e = std::exp(t * x[j] - m);
-      y[j] = static_cast<float>(e);
+#pragma omp simd reduction(+ : s)
+    for (long j = 0; j < C; j++) {
+      const float e = exp_fd(t * x[j] - m);
+      y[j] = e;
       s += e;
     }
-    const double inv = 1 / s;
-    for (size_t j = 0; j < cols; j++) y[j] = static_cast<float>(y[j] * inv);
+    const float inv = static_cast<float>(1 / s);
+#pragma omp simd
+    for (long j = 0; j < C; j++) y[j] *= inv;
   }
 }
 
@@ -286,9 +290,11 @@ void softhebb_update(float* w, size_t K, size_t n, const float* x, size_t B, con
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, static_cast<float>(eta), y, K, x, n, 1.0f,
                 w, n);
   } else {
-    std::vector<float> ys(y, y + B * K);
-    for (size_t b = 0; b < B; b++)
-      for (size_t k = 0; k < K; k++) ys[b * K + k] *= eta_vec[k];
+    std::vector<float> ys(B * K);
+    const long Bl = static_cast<long>(B);
+#pragma omp parallel for schedule(static) if (Bl * Kl > PAR)
+    for (long b = 0; b < Bl; b++)
+      for (long k = 0; k < Kl; k++) ys[b * Kl + k] = y[b * Kl + k] * eta_vec[k];
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, ys.data(), K, x, n, 1.0f, w, n);
   }
 }
