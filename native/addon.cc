@@ -149,6 +149,14 @@ Napi::Value SoftHebbUpdate(const Napi::CallbackInfo& a) {
   return a.Env().Undefined();
 }
 
+// (w, K, n, x, B, winners, u, eta, etaVec|null)
+Napi::Value SoftHebbHardUpdate(const Napi::CallbackInfo& a) {
+  const float* eta_vec = a[8].IsNull() ? nullptr : F32(a[8]);
+  hebb::softhebb_hard_update(F32(a[0]), I(a[1]), I(a[2]), F32(a[3]), I(a[4]), a[5].As<Napi::Int32Array>().Data(),
+                             F32(a[6]), D(a[7]), eta_vec);
+  return a.Env().Undefined();
+}
+
 // --- SoftHebb read-outs / optim: fused Adam step ---
 // (p, g, m, v, beta1, beta2, c1, c2, eps, l2, decay, stepSize, sqrtBc2, dir|null)
 Napi::Value AdamUpdate(const Napi::CallbackInfo& a) {
@@ -259,7 +267,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
       {"softmaxRows", SoftmaxRows}, {"rowNorms", RowNorms},     {"normalizeRows", NormalizeRows},
       {"argmaxRows", ArgmaxRows},   {"sum", Sum},               {"dot", Dot},
       {"countNonFinite", CountNonFinite}, {"im2col", Im2col},   {"col2im", Col2im},
-      {"softHebbUpdate", SoftHebbUpdate}, {"randomU32", RandomU32}, {"fillUniform", FillUniform},
+      {"softHebbUpdate", SoftHebbUpdate}, {"softHebbHardUpdate", SoftHebbHardUpdate}, {"randomU32", RandomU32}, {"fillUniform", FillUniform},
       {"fillNormal", FillNormal},
       // SoftHebb kernels
       {"softHebbOnline", SoftHebbOnline}, {"addColumnVector", AddColumnVector}, {"absMax", AbsMax},

@@ -103,6 +103,42 @@ void softhebb_online(float* w, long K, long n, const float* x, long B, float* bi
   }
 }
 
+void softhebb_hard_update(float* w, long K, long n, const float* x, long B, const int32_t* win, const float* u,
+                          double eta, const float* eta_vec) {
+  // Counting sort of the rows by winner; each group summed in batch order (as the portable
+  // backend does), so the result does not depend on the thread count.
+  std::vector<long> start(K + 1, 0), order(B);
+  for (long b = 0; b < B; b++) start[win[b] + 1]++;
+  for (long k = 0; k < K; k++) start[k + 1] += start[k];
+  std::vector<long> fill(start.begin(), start.end() - 1);
+  for (long b = 0; b < B; b++) order[fill[win[b]]++] = b;
+  std::vector<long> active;
+  for (long k = 0; k < K; k++)
+    if (start[k + 1] > start[k]) active.push_back(k);
+  const long A = static_cast<long>(active.size());
+#pragma omp parallel if (A * n * 4 > PAR && A > 1)
+  {
+    std::vector<float> sum(n);
+#pragma omp for schedule(static)
+    for (long i = 0; i < A; i++) {
+      const long k = active[i];
+      double c = 0;
+      std::fill(sum.begin(), sum.end(), 0.0f);
+      for (long q = start[k]; q < start[k + 1]; q++) {
+        const long b = order[q];
+        c += u[b * K + k];
+        const float* xb = x + b * n;
+        for (long j = 0; j < n; j++) sum[j] += xb[j];
+      }
+      const double e = eta_vec ? eta_vec[k] : eta;
+      const float s = static_cast<float>(1 - e * c);
+      const float a = static_cast<float>(e);
+      float* wk = w + k * n;
+      for (long j = 0; j < n; j++) wk[j] = s * wk[j] + a * sum[j];
+    }
+  }
+}
+
 void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
   const long R = static_cast<long>(rows), C = static_cast<long>(cols);
 #pragma omp parallel for schedule(static) if (R * C > PAR)

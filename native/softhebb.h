@@ -1,12 +1,16 @@
 // SoftHebb kernels of the native backend (arguments validated in src/backend/checked.ts).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 
 namespace hebb {
 
 // Online SoftHebb over the B rows of x (see Backend.softHebbOnline). bias and eta_b may be null.
 void softhebb_online(float* w, long K, long n, const float* x, long B, float* bias, double t, bool hard,
                      const float* eta, const float* eta_b, double bias_t);
+// Hard-WTA mini-batch update over the rows of x grouped by winner (Backend.softHebbHardUpdate).
+void softhebb_hard_update(float* w, long K, long n, const float* x, long B, const int32_t* win, const float* u,
+                          double eta, const float* eta_vec);
 void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha);
 double abs_max(const float* a, size_t n);
 

@@ -407,6 +407,39 @@ export function withChecks(raw: Backend): Backend {
       raw.softHebbUpdate(w, x, y, u, eta);
     },
     // --- SoftHebb kernels ---
+    softHebbHardUpdate(w, x, winners, u, eta) {
+      const k = 'softHebbHardUpdate';
+      matrix(k, 'W', w);
+      matrix(k, 'X', x);
+      matrix(k, 'U', u);
+      if (x.cols !== w.cols) {
+        throw new ShapeError(
+          `${k}: X is ${dims(x)} but W is ${dims(w)}; X needs one row per sample with ${w.cols} inputs`,
+        );
+      }
+      if (u.rows !== x.rows || u.cols !== w.rows) {
+        throw new ShapeError(
+          `${k}: U is ${dims(u)} but must be ${x.rows}×${w.rows} (batch × units)`,
+        );
+      }
+      vector(k, 'winners', winners, Int32Array, x.rows, 'one winning unit per sample');
+      for (let b = 0; b < winners.length; b++) {
+        if (!(winners[b] >= 0 && winners[b] < w.rows)) {
+          throw new ValueError(
+            `${k}: winners[${b}] = ${winners[b]} is not a unit index; units are 0..${w.rows - 1}`,
+          );
+        }
+      }
+      if (typeof eta === 'number') scalar(k, 'eta', eta);
+      else {
+        vector(k, 'eta', eta, Float32Array, w.rows, 'one rate per unit');
+        finite(k, 'eta', eta);
+      }
+      finite(k, 'X', x);
+      finite(k, 'U', u);
+      distinct(k, 'W', w, 'X', x);
+      raw.softHebbHardUpdate(w, x, winners, u, eta);
+    },
     softHebbOnline(w, x, bias, opts) {
       const k = 'softHebbOnline';
       matrix(k, 'W', w);

@@ -159,6 +159,19 @@ export interface Backend {
     bias: Float32Array | null,
     opts: SoftHebbOnlineOptions,
   ): void;
+  /**
+   * The mini-batch update of hard WTA, where Y is one-hot: for every unit k that wins some rows,
+   * W_k ← (1 − η_k c_k) W_k + η_k Σ_{b: winners[b] = k} x_b with c_k = Σ_{b: winners[b] = k} U[b, k].
+   * The same result as softHebbUpdate with Y = onehot(winners), at O(B·n) instead of O(B·K·n).
+   * eta is a scalar or one rate per unit (length K).
+   */
+  softHebbHardUpdate(
+    w: Matrix,
+    x: Matrix,
+    winners: Int32Array,
+    u: Matrix,
+    eta: number | Float32Array,
+  ): void;
   /** a[i,:] ← a[i,:] + alpha·v[i] for every row (one value per row). */
   addColumnVector(a: Matrix, v: Float32Array, alpha?: number): void;
   /** max_ij |a_ij| (0 for an empty matrix). */

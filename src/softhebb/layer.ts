@@ -328,8 +328,9 @@ export class SoftHebb {
     be.gemm(false, true, 1, x, w, 0, u);
     be.unary('copy', u, y);
     if (this.b) be.addRowVector(y, this.b);
+    let win: Int32Array | null = null;
     if (o.hard || o.krotov) {
-      const win = new Int32Array(B);
+      win = new Int32Array(B);
       be.argmaxRows(y, win);
       if (o.hard) {
         y.data.fill(0);
@@ -371,17 +372,20 @@ export class SoftHebb {
       }
       for (let k = 0; k < K; k++) this.b[k] += scale * db[k];
     }
-    if (o.rule === 'paper' && o.integrator === 'exact') {
-      // Per-unit rate (1 − e^(−η c_k))/c_k with c_k = Σ_b y_bk u_bk (see options.integrator).
-      const c = this.winShare(y, u);
-      const rates = new Float32Array(K);
-      for (let k = 0; k < K; k++) {
-        const z = eta * c[k];
-        rates[k] = Math.abs(z) < 1e-6 ? eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
+    if (o.rule === 'paper') {
+      let rate: number | Float32Array = eta;
+      if (o.integrator === 'exact') {
+        // Per-unit rate (1 − e^(−η c_k))/c_k with c_k = Σ_b y_bk u_bk (see options.integrator).
+        const c = this.winShare(y, u);
+        rate = new Float32Array(K);
+        for (let k = 0; k < K; k++) {
+          const z = eta * c[k];
+          rate[k] = Math.abs(z) < 1e-6 ? eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
+        }
       }
-      be.softHebbUpdate(w, x, y, u, rates);
-    } else if (o.rule === 'paper') {
-      be.softHebbUpdate(w, x, y, u, eta);
+      // Hard WTA: Y is one-hot, so Yᵀ X is a sum of each winner's inputs (O(B·n), no GEMM).
+      if (o.hard) be.softHebbHardUpdate(w, x, win!, u, rate);
+      else be.softHebbUpdate(w, x, y, u, rate);
     } else {
       // Authors' variant: ΔW / max|ΔW| with a per-unit rate η₀(|‖w_k‖ − 1| + 1e-10)^q.
       const c = this.winShare(y, u);

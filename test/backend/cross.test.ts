@@ -25,6 +25,18 @@ for (const be of backendsUnderTest().filter((b) => b.name !== 'ts')) {
       }
     });
 
+    it('hard-WTA update (2000×784, batch 100) gives the same bits on both', () => {
+      const w1 = randMatrix(2000, 784, 21);
+      const w2 = w1.clone();
+      const x = randMatrix(100, 784, 22);
+      const u = randMatrix(100, 2000, 23);
+      const win = Int32Array.from({ length: 100 }, (_, b) => (b * 37) % 60);
+      const eta = Float32Array.from({ length: 2000 }, (_, k) => 1e-3 * (k % 5));
+      be.softHebbHardUpdate(w1, x, win, u, eta);
+      ts.softHebbHardUpdate(w2, x, win, u, eta);
+      assertClose(w1.data, w2.data, { rtol: 0, atol: 0, what: 'W' });
+    });
+
     it('every unary op on 200k values within 1 float32 ulp-ish (rtol 3e-7)', () => {
       const a = randMatrix(400, 500, 4, -4, 4);
       const pos = randMatrix(400, 500, 5, 0.01, 4);

@@ -257,5 +257,39 @@ for (const be of backendsUnderTest()) {
       be.softHebbUpdate(w, x, y, u, 0.1);
       assertClose(w.data, want, { atol: 2e-6, rtol: 1e-5 });
     });
+
+    for (const rates of ['scalar', 'per unit'] as const) {
+      it(`hard-WTA update equals the dense update with one-hot Y (${rates} rate)`, () => {
+        const [B, K, n] = [50, 12, 30];
+        const w = randMatrix(K, n, 11);
+        const x = randMatrix(B, n, 12);
+        const u = randMatrix(B, K, 13);
+        // Winners skewed so that some units win many rows and some none.
+        const win = Int32Array.from({ length: B }, (_, b) => (b * b) % 7);
+        const y = Matrix.zeros(B, K);
+        win.forEach((k, b) => y.set(b, k, 1));
+        const eta =
+          rates === 'scalar' ? 0.05 : Float32Array.from({ length: K }, (_, k) => 0.01 * k);
+        const want = refSoftHebb(w, x, y, u, eta);
+        be.softHebbHardUpdate(w, x, win, u, eta);
+        assertClose(w.data, want, { atol: 2e-6, rtol: 1e-5 });
+        // Units that won nothing keep their weights bit for bit.
+        assert.deepEqual(Array.from(w.row(11)), Array.from(randMatrix(K, n, 11).row(11)));
+      });
+    }
+
+    it('hard-WTA update rejects a winner that is not a unit', () => {
+      const w = randMatrix(4, 3, 1);
+      const x = randMatrix(2, 3, 2);
+      const u = randMatrix(2, 4, 3);
+      assert.throws(
+        () => be.softHebbHardUpdate(w, x, Int32Array.from([0, 4]), u, 0.1),
+        /softHebbHardUpdate: winners\[1\] = 4 is not a unit index; units are 0\.\.3/,
+      );
+      assert.throws(
+        () => be.softHebbHardUpdate(w, x, Int32Array.from([0]), u, 0.1),
+        /softHebbHardUpdate: winners has length 1 but must have 2/,
+      );
+    });
   });
 }

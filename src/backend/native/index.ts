@@ -37,6 +37,7 @@ interface Addon {
   softHebbUpdate(...args: unknown[]): void;
   // SoftHebb kernels
   softHebbOnline(...args: unknown[]): void;
+  softHebbHardUpdate(...args: unknown[]): void;
   addColumnVector(
     a: Float32Array,
     rows: number,
@@ -145,6 +146,20 @@ export function createNativeKernels(n: Addon): Backend {
       );
     },
     // SoftHebb kernels
+    softHebbHardUpdate(w, x, winners, u, eta) {
+      const scalar = typeof eta === 'number';
+      n.softHebbHardUpdate(
+        w.data,
+        w.rows,
+        w.cols,
+        x.data,
+        x.rows,
+        winners,
+        u.data,
+        scalar ? eta : 0,
+        scalar ? null : eta,
+      );
+    },
     softHebbOnline: (w, x, bias, o) =>
       n.softHebbOnline(
         w.data,

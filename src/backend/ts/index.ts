@@ -4,7 +4,7 @@ import { addRowVectorTs, axpyTs, binaryTs, scaleRowsTs, scaleTs, unaryTs } from 
 import { gemmTs } from './gemm.ts';
 import { svcDualEpochTs } from './linear-svc.ts'; // linear SVM read-out
 import { adamUpdateTs } from './optim.ts';
-import { absMaxTs, addColumnVectorTs, softHebbOnlineTs } from './softhebb.ts';
+import { absMaxTs, addColumnVectorTs, softHebbHardUpdateTs, softHebbOnlineTs } from './softhebb.ts';
 import { localMatmulTs, localMatmulTTs, localOuterTs, smEulerStepTs } from './similarity.ts';
 import { fillNormalTs, fillUniformTs, randomU32Ts } from './random.ts';
 import {
@@ -46,6 +46,7 @@ export function createTsKernels(): Backend {
     col2im: col2imTs,
     softHebbUpdate: softHebbUpdateTs,
     softHebbOnline: softHebbOnlineTs,
+    softHebbHardUpdate: softHebbHardUpdateTs,
     addColumnVector: addColumnVectorTs,
     absMax: absMaxTs,
     randomU32: randomU32Ts,

@@ -74,3 +74,43 @@ export function absMaxTs(a: Matrix): number {
   }
   return m;
 }
+
+/**
+ * Hard-WTA mini-batch update (see Backend.softHebbHardUpdate): rows grouped by winner, each
+ * group's inputs summed in batch order in float32, then one pass over the winner's row —
+ * the same operation order as the native kernel, so both give the same bits.
+ */
+export function softHebbHardUpdateTs(
+  w: Matrix,
+  x: Matrix,
+  winners: Int32Array,
+  u: Matrix,
+  eta: number | Float32Array,
+): void {
+  const K = w.rows;
+  const n = w.cols;
+  const B = x.rows;
+  const start = new Int32Array(K + 1);
+  for (let b = 0; b < B; b++) start[winners[b] + 1]++;
+  for (let k = 0; k < K; k++) start[k + 1] += start[k];
+  const order = new Int32Array(B);
+  const fill = start.slice(0, K);
+  for (let b = 0; b < B; b++) order[fill[winners[b]]++] = b;
+  const sum = new Float32Array(n);
+  const wd = w.data;
+  for (let k = 0; k < K; k++) {
+    if (start[k] === start[k + 1]) continue;
+    let c = 0;
+    sum.fill(0);
+    for (let i = start[k]; i < start[k + 1]; i++) {
+      const b = order[i];
+      c += u.data[b * K + k];
+      for (let j = 0; j < n; j++) sum[j] += x.data[b * n + j];
+    }
+    const e = typeof eta === 'number' ? eta : eta[k];
+    const s = Math.fround(1 - e * c);
+    const a = Math.fround(e);
+    const o = k * n;
+    for (let j = 0; j < n; j++) wd[o + j] = Math.fround(s * wd[o + j]) + Math.fround(a * sum[j]);
+  }
+}
