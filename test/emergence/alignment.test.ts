@@ -12,6 +12,7 @@ import {
   studentTeacherTask,
   type EmergenceOptions,
 } from '../../src/emergence/index.ts';
+import { SimilarityNetwork, allToAll } from '../../src/similarity/index.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 
 for (const be of backendsUnderTest()) {
@@ -50,6 +51,26 @@ for (const be of backendsUnderTest()) {
       be.softHebbUpdate(w2, ha, hb, hb, 0.05);
       be.axpy(-1, before, w2);
       assert.ok(hebbianAlignment(be, w2, hb, ha) < 0.999);
+    });
+
+    it("calibration: similarity matching's feedforward rule without its decay is purely Hebbian", () => {
+      // ΔW = η(Σ_b r_b x_bᵀ − B·W): adding back η·B·W leaves Hebb's rule with post r, pre x.
+      const net = new SimilarityNetwork({
+        layers: [allToAll(7, 5)],
+        activation: 'tanh',
+        batchSize: 16,
+        learningRate: 0.01,
+        seed: 3,
+        backend: be,
+      });
+      const before = new Matrix(5, 7, net.W[0].w.slice());
+      const { r } = net.solve(ha);
+      net.applyUpdate(ha, r, 0.01);
+      const dw = new Matrix(5, 7, net.W[0].w.slice());
+      be.axpy(-1, before, dw);
+      assert.ok(hebbianAlignment(be, dw, r[0], ha) < 0.999, 'the decay term makes it less Hebbian');
+      be.axpy(0.01 * 16, before, dw);
+      assert.ok(Math.abs(hebbianAlignment(be, dw, r[0], ha) - 1) < 1e-5);
     });
 
     it('cos(ΔW, H) from inner products equals forming ΔW = η(g − γW)', () => {
