@@ -9,12 +9,9 @@
 
 namespace hebb {
 
-inline float exp_f(float z) {
-  z = std::min(std::max(z, -88.0f), 88.0f);
-  // n = round(z / ln 2) by the 1.5·2^23 trick (exact in round-to-nearest; no SSE4 needed).
-  const float n = (z * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  float r = z - n * 0.693359375f;
-  r = r - n * -2.12194440e-4f;
+// e^r · 2^n for |r| ≤ ln2/2: Cephes' expf polynomial, then the exponent bits of 2^n
+// (n = −127 gives the bit pattern of 0, so arguments ≤ −88 flush to 0).
+inline float exp_reduced(float r, float n) {
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
   p = p * r + 8.3334519073e-3f;
@@ -22,11 +19,19 @@ inline float exp_f(float z) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  // 2^n from the exponent bits; n = -127 (z ≤ -88) gives the bit pattern of 0.
   const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
   float scale;
   std::memcpy(&scale, &bits, sizeof scale);
   return p * scale;
+}
+
+inline float exp_f(float z) {
+  z = std::min(std::max(z, -88.0f), 88.0f);
+  // n = round(z / ln 2) by the 1.5·2^23 trick (exact in round-to-nearest; no SSE4 needed).
+  const float n = (z * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+  // ln 2 split in two so that z − n·ln2 is exact in float.
+  const float r = (z - n * 0.693359375f) - n * -2.12194440e-4f;
+  return exp_reduced(r, n);
 }
 
 // e^z for a double argument, to float accuracy (≤ 2 ulp) whatever |z|: the range reduction
@@ -34,18 +39,7 @@ inline float exp_f(float z) {
 inline float exp_fd(double z) {
   z = std::min(std::max(z, -88.0), 88.0);
   const double n = (z * 1.4426950408889634 + 6755399441055744.0) - 6755399441055744.0;
-  const float r = static_cast<float>(z - n * 0.6931471805599453);
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
+  return exp_reduced(static_cast<float>(z - n * 0.6931471805599453), static_cast<float>(n));
 }
 
 inline float tanh_f(float x) {
