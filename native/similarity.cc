@@ -10,6 +10,7 @@
 #include <cmath>
 #include <vector>
 
+#include "fastmath.h"
 #include "kernels.h"
 
 extern "C" {
@@ -61,6 +62,61 @@ void gather(const float* x, long B, long K, const int32_t* idx, long P, float* g
   }
 }
 
+// ob[i] += al·Σ_j w[i][j]·a[j] for rows of a, with the block transposed (wt: P × n) so the
+// inner loop runs over the n outputs, contiguous, and vectorises; R rows at a time give R
+// independent accumulator chains. Each output still sums over j in order, as the scalar loop
+// (and the portable backend) do, so results are unchanged bit for bit.
+template <long NN, long R>
+inline void tiny_rows(const float* wt, long P, const float* a, long lda, float al, float* o, long ldo) {
+  float acc[R][NN] = {};
+  for (long j = 0; j < P; j++) {
+    const float* wj = wt + j * NN;
+    for (long r = 0; r < R; r++) {
+      const float x = a[r * lda + j];
+#pragma omp simd
+      for (long i = 0; i < NN; i++) acc[r][i] += wj[i] * x;
+    }
+  }
+  for (long r = 0; r < R; r++)
+#pragma omp simd
+    for (long i = 0; i < NN; i++) o[r * ldo + i] += al * acc[r][i];
+}
+
+template <long NN>
+void tiny_fixed(const float* wt, long P, const float* a, long lda, long B, float al, float* o, long ldo) {
+  long b = 0;
+  for (; b + 4 <= B; b += 4) tiny_rows<NN, 4>(wt, P, a + b * lda, lda, al, o + b * ldo, ldo);
+  for (; b < B; b++) tiny_rows<NN, 1>(wt, P, a + b * lda, lda, al, o + b * ldo, ldo);
+}
+
+// o (B × n, leading dimension ldo) += al · a (B × P) · wᵀ for one n × P block, n·P ≤ 256.
+void tiny_block(const float* w, long n, long P, const float* a, long lda, long B, float al, float* o, long ldo,
+                float* wt) {
+  for (long i = 0; i < n; i++)
+    for (long j = 0; j < P; j++) wt[j * n + i] = w[i * P + j];
+  switch (n) {
+    case 1: return tiny_fixed<1>(wt, P, a, lda, B, al, o, ldo);
+    case 2: return tiny_fixed<2>(wt, P, a, lda, B, al, o, ldo);
+    case 4: return tiny_fixed<4>(wt, P, a, lda, B, al, o, ldo);
+    case 8: return tiny_fixed<8>(wt, P, a, lda, B, al, o, ldo);
+    case 16: return tiny_fixed<16>(wt, P, a, lda, B, al, o, ldo);
+    default: break;
+  }
+  float acc[256];
+  for (long b = 0; b < B; b++) {
+    const float* ab = a + b * lda;
+    std::fill(acc, acc + n, 0.0f);
+    for (long j = 0; j < P; j++) {
+      const float x = ab[j];
+      const float* wj = wt + j * n;
+#pragma omp simd
+      for (long i = 0; i < n; i++) acc[i] += wj[i] * x;
+    }
+    float* ob = o + b * ldo;
+    for (long i = 0; i < n; i++) ob[i] += al * acc[i];
+  }
+}
+
 }  // namespace
 
 void local_matmul(const LocalMapView& m, const float* blocks, const float* x, long B, double alpha,
@@ -70,6 +126,7 @@ void local_matmul(const LocalMapView& m, const float* blocks, const float* x, lo
   prepare(out, B * N, beta);
   if (B == 0) return;
   std::vector<float> g(static_cast<size_t>(B * max_patch(m)));
+  std::vector<float> wt(256);
   for (long s = 0; s < m.sites; s++) {
     const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
     if (P == 0) continue;
@@ -87,17 +144,7 @@ void local_matmul(const LocalMapView& m, const float* blocks, const float* x, lo
     const float* w = blocks + n * o0;
     if (n * P <= 256) {
       // Tiny blocks (e.g. within-site laterals of a few neurons): a BLAS call costs more than the work.
-      const float al = static_cast<float>(alpha);
-      for (long b = 0; b < B; b++) {
-        const float* ab = a + b * lda;
-        float* ob = out + b * N + s * n;
-        for (long i = 0; i < n; i++) {
-          const float* wi = w + i * P;
-          float acc = 0;
-          for (long j = 0; j < P; j++) acc += wi[j] * ab[j];
-          ob[i] += al * acc;
-        }
-      }
+      tiny_block(w, n, P, a, lda, B, static_cast<float>(alpha), out + s * n, N, wt.data());
       continue;
     }
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, n, P, static_cast<float>(alpha), a, lda, w, P,
@@ -161,34 +208,52 @@ void local_outer(const LocalMapView& m, const float* post, const float* pre, lon
   }
 }
 
+namespace {
+
+// One row of the Euler step. The arithmetic mirrors the portable backend exactly: float sums
+// (what Math.fround of a double sum of two floats gives), the step dt·(t − u) in double, and
+// the norms accumulated in double. omp simd lets the norms' sums be reordered (they only feed
+// the convergence test) so the row vectorises; tanh is the vectorising tanh_f (≤ 3 ulp)
+// instead of a serial libm call per element, which dominated the step.
+template <bool Bias, bool Tanh>
+void euler_row(float* ub, const float* db, const float* cb, float* rb, long cols, double dt, float* du2,
+               float* u2) {
+  double sd = 0, su = 0;
+#pragma omp simd reduction(+ : sd, su)
+  for (long i = 0; i < cols; i++) {
+    const float t = Bias ? (cb[i] + db[i]) + rb[i] : db[i] + rb[i];
+    const float u0 = ub[i];
+    const float v = u0 + static_cast<float>(dt * (static_cast<double>(t) - u0));
+    const double d = static_cast<double>(v) - u0;
+    sd += d * d;
+    su += static_cast<double>(v) * v;
+    ub[i] = v;
+    if (Tanh) rb[i] = tanh_f(v);
+  }
+  *du2 = static_cast<float>(sd);
+  *u2 = static_cast<float>(su);
+}
+
+}  // namespace
+
 void sm_euler_step(float* u, const float* drive, const float* bias, float* r, long rows, long cols, double dt,
                    int op, double p, double q, float* du2, float* u2) {
   // Serial on purpose: the step is memory-bound and short, and on a shared 2-core machine an
-  // OpenMP barrier per step costs more than it saves. The activation runs row by row.
+  // OpenMP barrier per step costs more than it saves.
+  const bool tanh = op == U_TANH;
   for (long b = 0; b < rows; b++) {
-    double sd = 0, su = 0;
     float* ub = u + b * cols;
     float* rb = r + b * cols;
     const float* db = drive + b * cols;
     const float* cb = bias ? bias + b * cols : nullptr;
-    for (long i = 0; i < cols; i++) {
-      double target = static_cast<double>(db[i]) + rb[i];
-      if (cb) target = static_cast<float>(static_cast<double>(cb[i]) + db[i]) + static_cast<double>(rb[i]);
-      const float t = static_cast<float>(target);
-      const float step = static_cast<float>(dt * (static_cast<double>(t) - ub[i]));
-      const float v = static_cast<float>(static_cast<double>(ub[i]) + step);
-      const double d = static_cast<double>(v) - ub[i];
-      sd += d * d;
-      su += static_cast<double>(v) * v;
-      ub[i] = v;
-    }
-    du2[b] = static_cast<float>(sd);
-    u2[b] = static_cast<float>(su);
-    if (op == U_TANH) {
-      for (long i = 0; i < cols; i++) rb[i] = std::tanh(ub[i]);  // float tanh: within 1 ulp of the portable backend
+    if (cb) {
+      if (tanh) euler_row<true, true>(ub, db, cb, rb, cols, dt, du2 + b, u2 + b);
+      else euler_row<true, false>(ub, db, cb, rb, cols, dt, du2 + b, u2 + b);
     } else {
-      unary(op, ub, rb, static_cast<size_t>(cols), p, q);
+      if (tanh) euler_row<false, true>(ub, db, cb, rb, cols, dt, du2 + b, u2 + b);
+      else euler_row<false, false>(ub, db, cb, rb, cols, dt, du2 + b, u2 + b);
     }
+    if (!tanh) unary(op, ub, rb, static_cast<size_t>(cols), p, q);
   }
 }
 
