@@ -62,58 +62,82 @@ void gather(const float* x, long B, long K, const int32_t* idx, long P, float* g
   }
 }
 
-// ob[i] += al·Σ_j w[i][j]·a[j] for rows of a, with the block transposed (wt: P × n) so the
-// inner loop runs over the n outputs, contiguous, and vectorises; R rows at a time give R
-// independent accumulator chains. Each output still sums over j in order, as the scalar loop
-// (and the portable backend) do, so results are unchanged bit for bit.
+// ob[i] += al·Σ_j w[i][j]·a[j] for R rows of a, with the block transposed (wt: P × n) so the
+// inner loop runs over the n outputs, contiguous, and vectorises; the R rows give R independent
+// accumulator chains. Each output still sums over j in order, as the scalar loop (and the
+// portable backend) do, so results are unchanged bit for bit. NN = 0: n known at run time.
 template <long NN, long R>
-inline void tiny_rows(const float* wt, long P, const float* a, long lda, float al, float* o, long ldo) {
-  float acc[R][NN] = {};
+inline __attribute__((always_inline)) void tiny_rows(const float* wt, long n, long P, const float* a, long lda, float al, float* o, long ldo) {
+  constexpr long CAP = NN ? NN : 256;
+  const long nn = NN ? NN : n;
+  float acc[R][CAP];
+  for (long r = 0; r < R; r++) std::fill(acc[r], acc[r] + nn, 0.0f);
   for (long j = 0; j < P; j++) {
-    const float* wj = wt + j * NN;
+    const float* wj = wt + j * nn;
     for (long r = 0; r < R; r++) {
       const float x = a[r * lda + j];
 #pragma omp simd
-      for (long i = 0; i < NN; i++) acc[r][i] += wj[i] * x;
+      for (long i = 0; i < nn; i++) acc[r][i] += wj[i] * x;
     }
   }
   for (long r = 0; r < R; r++)
 #pragma omp simd
-    for (long i = 0; i < NN; i++) o[r * ldo + i] += al * acc[r][i];
+    for (long i = 0; i < nn; i++) o[r * ldo + i] += al * acc[r][i];
 }
 
+constexpr long TINY = 256;  // n·P at or below which a site's block skips BLAS
+constexpr long ROWS = 4;    // batch rows per pass over the tiny sites
+
+struct TinySites {
+  std::vector<long> site, wt_off;
+  std::vector<char> contiguous;
+  std::vector<float> wt;  // each tiny block transposed (P × n)
+};
+
+// o (B × N) += al · M x on the tiny sites, rows outer: a block of ROWS rows of x and out stays in
+// cache while every site's transposed block (all of them together are small) streams past,
+// instead of striding through the whole batch once per site.
 template <long NN>
-void tiny_fixed(const float* wt, long P, const float* a, long lda, long B, float al, float* o, long ldo) {
-  long b = 0;
-  for (; b + 4 <= B; b += 4) tiny_rows<NN, 4>(wt, P, a + b * lda, lda, al, o + b * ldo, ldo);
-  for (; b < B; b++) tiny_rows<NN, 1>(wt, P, a + b * lda, lda, al, o + b * ldo, ldo);
+inline __attribute__((always_inline)) void tiny_pass(const LocalMapView& m, const TinySites& t, const float* x, long B, float al, float* out) {
+  const long N = m.sites * m.n, K = m.inputs, n = m.n;
+  float g[ROWS * TINY];
+  for (long b = 0; b < B; b += ROWS) {
+    const long rows = std::min(ROWS, B - b);
+    for (size_t k = 0; k < t.site.size(); k++) {
+      const long s = t.site[k], o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
+      const int32_t* idx = m.indices + o0;
+      const float* a;
+      long lda;
+      if (t.contiguous[k]) {
+        a = x + b * K + idx[0];
+        lda = K;
+      } else {
+        gather(x + b * K, rows, K, idx, P, g);
+        a = g;
+        lda = P;
+      }
+      const float* wt = t.wt.data() + t.wt_off[k];
+      float* o = out + b * N + s * n;
+      if (NN && rows == ROWS) {
+        tiny_rows<NN, ROWS>(wt, n, P, a, lda, al, o, N);
+      } else {
+        for (long r = 0; r < rows; r++) tiny_rows<NN, 1>(wt, n, P, a + r * lda, lda, al, o + r * N, N);
+      }
+    }
+  }
 }
 
-// o (B × n, leading dimension ldo) += al · a (B × P) · wᵀ for one n × P block, n·P ≤ 256.
-void tiny_block(const float* w, long n, long P, const float* a, long lda, long B, float al, float* o, long ldo,
-                float* wt) {
-  for (long i = 0; i < n; i++)
-    for (long j = 0; j < P; j++) wt[j * n + i] = w[i * P + j];
-  switch (n) {
-    case 1: return tiny_fixed<1>(wt, P, a, lda, B, al, o, ldo);
-    case 2: return tiny_fixed<2>(wt, P, a, lda, B, al, o, ldo);
-    case 4: return tiny_fixed<4>(wt, P, a, lda, B, al, o, ldo);
-    case 8: return tiny_fixed<8>(wt, P, a, lda, B, al, o, ldo);
-    case 16: return tiny_fixed<16>(wt, P, a, lda, B, al, o, ldo);
-    default: break;
-  }
-  float acc[256];
-  for (long b = 0; b < B; b++) {
-    const float* ab = a + b * lda;
-    std::fill(acc, acc + n, 0.0f);
-    for (long j = 0; j < P; j++) {
-      const float x = ab[j];
-      const float* wj = wt + j * n;
-#pragma omp simd
-      for (long i = 0; i < n; i++) acc[i] += wj[i] * x;
-    }
-    float* ob = o + b * ldo;
-    for (long i = 0; i < n; i++) ob[i] += al * acc[i];
+// Built for AVX2 as well (picked at load time); no FMA either way, so the sums are identical.
+__attribute__((target_clones("avx2", "default"))) void tiny_sites(const LocalMapView& m, const TinySites& t,
+                                                                  const float* x, long B, float al,
+                                                                  float* out) {
+  switch (m.n) {
+    case 1: tiny_pass<1>(m, t, x, B, al, out); break;
+    case 2: tiny_pass<2>(m, t, x, B, al, out); break;
+    case 4: tiny_pass<4>(m, t, x, B, al, out); break;
+    case 8: tiny_pass<8>(m, t, x, B, al, out); break;
+    case 16: tiny_pass<16>(m, t, x, B, al, out); break;
+    default: tiny_pass<0>(m, t, x, B, al, out); break;
   }
 }
 
@@ -125,11 +149,28 @@ void local_matmul(const LocalMapView& m, const float* blocks, const float* x, lo
   const long N = m.sites * m.n, K = m.inputs, n = m.n;
   prepare(out, B * N, beta);
   if (B == 0) return;
-  std::vector<float> g(static_cast<size_t>(B * max_patch(m)));
-  std::vector<float> wt(256);
+  // Tiny blocks (e.g. within-site laterals of a few neurons): a BLAS call costs more than the work.
+  TinySites tiny;
   for (long s = 0; s < m.sites; s++) {
     const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
-    if (P == 0) continue;
+    if (P == 0 || n * P > TINY) continue;
+    tiny.site.push_back(s);
+    tiny.wt_off.push_back(static_cast<long>(tiny.wt.size()));
+    tiny.contiguous.push_back(contiguous(m.indices + o0, P));
+    const float* w = blocks + n * o0;
+    tiny.wt.resize(tiny.wt.size() + n * P);
+    float* wt = tiny.wt.data() + tiny.wt_off.back();
+    for (long i = 0; i < n; i++)
+      for (long j = 0; j < P; j++) wt[j * n + i] = w[i * P + j];
+  }
+  if (!tiny.site.empty()) {
+    tiny_sites(m, tiny, x, B, static_cast<float>(alpha), out);
+    if (static_cast<long>(tiny.site.size()) == m.sites) return;
+  }
+  std::vector<float> g(static_cast<size_t>(B * max_patch(m)));
+  for (long s = 0; s < m.sites; s++) {
+    const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
+    if (P == 0 || n * P <= TINY) continue;
     const int32_t* idx = m.indices + o0;
     const float* a;
     long lda;
@@ -141,14 +182,8 @@ void local_matmul(const LocalMapView& m, const float* blocks, const float* x, lo
       a = g.data();
       lda = P;
     }
-    const float* w = blocks + n * o0;
-    if (n * P <= 256) {
-      // Tiny blocks (e.g. within-site laterals of a few neurons): a BLAS call costs more than the work.
-      tiny_block(w, n, P, a, lda, B, static_cast<float>(alpha), out + s * n, N, wt.data());
-      continue;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, n, P, static_cast<float>(alpha), a, lda, w, P,
-                1.0f, out + s * n, N);
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, n, P, static_cast<float>(alpha), a, lda,
+                blocks + n * o0, P, 1.0f, out + s * n, N);
   }
 }
 
@@ -216,7 +251,7 @@ namespace {
 // the convergence test) so the row vectorises; tanh is the vectorising tanh_f (≤ 3 ulp)
 // instead of a serial libm call per element, which dominated the step.
 template <bool Bias, bool Tanh>
-void euler_row(float* ub, const float* db, const float* cb, float* rb, long cols, double dt, float* du2,
+inline __attribute__((always_inline)) void euler_row(float* ub, const float* db, const float* cb, float* rb, long cols, double dt, float* du2,
                float* u2) {
   double sd = 0, su = 0;
 #pragma omp simd reduction(+ : sd, su)
@@ -234,13 +269,12 @@ void euler_row(float* ub, const float* db, const float* cb, float* rb, long cols
   *u2 = static_cast<float>(su);
 }
 
-}  // namespace
-
-void sm_euler_step(float* u, const float* drive, const float* bias, float* r, long rows, long cols, double dt,
-                   int op, double p, double q, float* du2, float* u2) {
-  // Serial on purpose: the step is memory-bound and short, and on a shared 2-core machine an
-  // OpenMP barrier per step costs more than it saves.
-  const bool tanh = op == U_TANH;
+// Built for AVX2 as well (picked at load time where the CPU has it): the step is compute-bound in
+// tanh_f. No FMA either way (-ffp-contract=off), so u and r are the same on both paths.
+__attribute__((target_clones("avx2", "default"))) void euler_rows(float* u, const float* drive,
+                                                                  const float* bias, float* r, long rows,
+                                                                  long cols, double dt, bool tanh, float* du2,
+                                                                  float* u2) {
   for (long b = 0; b < rows; b++) {
     float* ub = u + b * cols;
     float* rb = r + b * cols;
@@ -253,8 +287,18 @@ void sm_euler_step(float* u, const float* drive, const float* bias, float* r, lo
       if (tanh) euler_row<false, true>(ub, db, cb, rb, cols, dt, du2 + b, u2 + b);
       else euler_row<false, false>(ub, db, cb, rb, cols, dt, du2 + b, u2 + b);
     }
-    if (!tanh) unary(op, ub, rb, static_cast<size_t>(cols), p, q);
   }
+}
+
+}  // namespace
+
+void sm_euler_step(float* u, const float* drive, const float* bias, float* r, long rows, long cols, double dt,
+                   int op, double p, double q, float* du2, float* u2) {
+  // Serial on purpose: the step is memory-bound and short, and on a shared 2-core machine an
+  // OpenMP barrier per step costs more than it saves.
+  const bool tanh = op == U_TANH;
+  euler_rows(u, drive, bias, r, rows, cols, dt, tanh, du2, u2);
+  if (!tanh) unary(op, u, r, static_cast<size_t>(rows * cols), p, q);
 }
 
 }  // namespace hebb
