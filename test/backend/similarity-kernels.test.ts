@@ -105,6 +105,66 @@ for (const b of backendsUnderTest()) {
         assertClose([du2[row], u2[row]], [sd, su], { rtol: 1e-4, atol: 1e-6, what: 'norms' });
       }
     });
+    it('localMatmul matches the dense product on tiny and BLAS blocks, any batch size', () => {
+      // n = 16 and n = 3 (a specialised and a generic small kernel): site 2 and 3 exceed the
+      // small-block size at n = 16 (BLAS), the others stay small; B = 7 is not a multiple of the
+      // row blocking; contiguous and gathered patches.
+      const lists = [
+        [0, 1, 2, 3, 4],
+        [1, 5, 9, 10, 11, 20, 39],
+        Array.from({ length: 20 }, (_, j) => 10 + j),
+        Array.from({ length: 30 }, (_, j) => (j * 7) % 40),
+        [33],
+      ];
+      for (const n of [16, 3]) {
+        const offsets = new Int32Array(lists.length + 1);
+        lists.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.length));
+        const map: LocalMap = {
+          sites: lists.length,
+          unitsPerSite: n,
+          inputs: 40,
+          offsets,
+          indices: Int32Array.from(lists.flat()),
+        };
+        const w = rand(11 + n, n * offsets[lists.length]);
+        const N = lists.length * n;
+        for (const B of [7, 1]) {
+          const x = new Matrix(B, 40, rand(12, B * 40));
+          const out0 = rand(13, B * N);
+          const out = new Matrix(B, N, out0.slice());
+          b.localMatmul(map, w, x, -0.75, 0.5, out);
+          const ref: number[] = [];
+          for (let r = 0; r < B; r++)
+            for (let s = 0; s < lists.length; s++)
+              for (let i = 0; i < n; i++) {
+                let acc = 0;
+                lists[s].forEach(
+                  (k, j) =>
+                    (acc += w[n * offsets[s] + i * lists[s].length + j] * x.data[r * 40 + k]),
+                );
+                ref.push(-0.75 * acc + 0.5 * out0[r * N + s * n + i]);
+              }
+          assertClose(out.data, ref, { rtol: 1e-5, atol: 1e-5, what: `localMatmul n ${n} B ${B}` });
+        }
+      }
+    });
+    it('smEulerStep tanh is within float accuracy of Math.tanh over the whole range', () => {
+      const vals = [
+        0, 1e-8, -1e-4, 0.1, 0.5, 0.6249, 0.625, -0.6251, 1, -2.5, 4, 9, -9.1, 20, 100, -100,
+      ];
+      for (let i = 0; i < 200; i++) vals.push(-12 + 0.12 * i);
+      const n = vals.length;
+      const u = Matrix.zeros(1, n);
+      const drive = new Matrix(1, n, Float32Array.from(vals));
+      const r = Matrix.zeros(1, n);
+      b.smEulerStep(u, drive, null, r, 1, 'tanh', 0, 0, new Float32Array(1), new Float32Array(1));
+      assertClose(u.data, drive.data, { rtol: 0, atol: 0, what: 'u' });
+      assertClose(
+        r.data,
+        Array.from(drive.data, (v) => Math.tanh(v)),
+        { rtol: 1e-6, atol: 1e-7, what: 'tanh' },
+      );
+    });
     it('rejects a bad map or mismatched shapes with a clear error', () => {
       const x = new Matrix(2, 6);
       const out = new Matrix(2, 6);
