@@ -4,6 +4,7 @@ import { ValueError } from '../errors.ts';
 import { openRun } from '../run/run-dir.ts';
 import { reproduceSoftHebb } from '../softhebb/reproduce.ts';
 import {
+  DEFAULT_READOUT_ACTIVATION,
   labelAccuracy,
   linearAccuracy,
   loadRun,
@@ -113,8 +114,8 @@ export function registerSoftHebbCommands(program: Command): void {
     .option('--epochs <n>', 'epochs of the linear classifier', int('epochs'), 100)
     .option(
       '--activation <act>',
-      'layer output for the classifier: triangle:0.7 (default), repu:4.5, softmax:200, relu, …',
-      'triangle:0.7',
+      `layer output for the classifier: ${DEFAULT_READOUT_ACTIVATION} (default), triangle:0.7, repu:4.5, softmax:200, relu, …`,
+      DEFAULT_READOUT_ACTIVATION,
     )
     .addHelpText(
       'after',
@@ -175,7 +176,7 @@ export function registerSoftHebbReproductions(reproduce: Command): void {
         int('readout-epochs'),
       )
       .option('--mlp-epochs <n>', 'backprop MLP epochs (default 20)', int('mlp-epochs'))
-      .option('--activation <act>', 'layer output for the classifier', 'triangle:0.7')
+      .option('--activation <act>', 'layer output for the classifier', DEFAULT_READOUT_ACTIVATION)
       .option('--data-dir <dir>', 'folder of the data set')
       .option('--out <dir>', 'run directory', `runs/reproduce-${name}`)
       .option('--overwrite', 'replace an existing run')

@@ -87,10 +87,15 @@ export function labelAccuracy(layer: SoftHebb, data: Split): number {
 /**
  * The 2-layer read-out: a linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15
  * epochs) on the frozen layer's output with the given activation, standardised per feature.
- * Default triangle:0.7 (Journé et al. 2023). Measured on a 2000-unit, 10-epoch MNIST layer
- * with 30 classifier epochs: standardised triangle 0.7 / 1 97.0 / 97.1 %, RePU 4.5 96.6 %,
- * linear 91.1 %; triangle 0.7 without standardising 96.1 %.
+ * Default triangle:3 (the triangle of Journé et al. 2023, max(u − mean u, 0)^p, with a higher
+ * power). Measured on a 2000-unit, 10-epoch MNIST layer (t = 100, rate 0.1) with 30 classifier
+ * epochs: standardised triangle 0.7 / 1 97.0 / 97.1 %, RePU 4.5 96.6 %, linear 91.1 %; triangle
+ * 0.7 without standardising 96.1 %. On a t = 200, rate 0.2 layer with 20 classifier epochs:
+ * triangle 0.7 / 1 / 1.5 / 2 / 3 / 4 / 6 → 96.97 / 97.26 / 97.55 / 97.76 / 97.86 / 97.78 /
+ * 97.41 %, RePU 2 95.46 %, ReLU 91.54 %.
  */
+export const DEFAULT_READOUT_ACTIVATION = 'triangle:3';
+
 export interface ReadoutOptions {
   epochs?: number;
   activation?: string;
@@ -113,7 +118,7 @@ export function fitLinearReadout(
   data: Split,
   o: ReadoutOptions = {},
 ): LinearReadout {
-  const act = parseActivation(o.activation ?? 'triangle:0.7');
+  const act = parseActivation(o.activation ?? DEFAULT_READOUT_ACTIVATION);
   const wrap = (x: Matrix): Dataset => ({
     x,
     y: new Uint8Array(x.rows),
