@@ -3,7 +3,7 @@
 // Usage: node --import tsx bench/similarity-step.ts [nps,...] [B,...]
 import { getBackend, Matrix } from '../src/backend/index.ts';
 import { mnist, subtractSampleMean, take } from '../src/data/index.ts';
-import { locallyConnected, SimilarityNetwork } from '../src/similarity/index.ts';
+import { mnistNetwork } from '../src/similarity/experiments/mnist.ts';
 
 const npsList = (process.argv[2] ?? '4,16').split(',').map(Number);
 const bList = (process.argv[3] ?? '100,500').split(',').map(Number);
@@ -28,13 +28,7 @@ function best(reps: number, f: () => void): number {
 }
 
 for (const nps of npsList) {
-  const net = new SimilarityNetwork({
-    layers: [locallyConnected({ input: [28, 28, 1], stride: 2, radius: 4, nps })],
-    activation: 'tanh',
-    batchSize: 100,
-    seed: 0,
-    backend,
-  });
+  const net = mnistNetwork({ nps, batchSize: 100, seed: 0, backend });
   net.partialFit(data.sliceRows(0, 500)); // trained laterals
   const s = net.layers[0];
   const N = net.units(0);

@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackend, Matrix } from '../src/backend/index.ts';
 import { mnist, subtractSampleMean, take } from '../src/data/index.ts';
-import { denseWeights, locallyConnected, SimilarityNetwork } from '../src/similarity/index.ts';
+import { mnistNetwork } from '../src/similarity/experiments/mnist.ts';
+import { denseWeights } from '../src/similarity/index.ts';
 
 export function benchSimilarity(args: string[]): void {
   const quick = args.includes('--quick');
@@ -19,13 +20,7 @@ export function benchSimilarity(args: string[]): void {
   const { train, test } = mnist();
   const tr = subtractSampleMean(take(train, quick ? 500 : 2000));
   const x = subtractSampleMean(take(test, nNumpy)).x;
-  const net = new SimilarityNetwork({
-    layers: [locallyConnected({ input: [28, 28, 1], stride: 2, radius: 4, nps })],
-    activation: 'tanh',
-    batchSize: 100,
-    seed: 0,
-    backend,
-  });
+  const net = mnistNetwork({ nps, batchSize: 100, seed: 0, backend });
   net.partialFit(tr.x); // trained weights, so the laterals matter
   const N = net.units(0);
   console.log(

@@ -50,6 +50,22 @@ export function mnistStructure(nps: number): LayerStructure {
   return locallyConnected({ input: [28, 28, 1], stride: 2, radius: 4, nps });
 }
 
+/** The Table 1 network: one locally connected tanh layer on 28×28 images, untrained. */
+export function mnistNetwork(o: {
+  nps: number;
+  batchSize: number;
+  seed: number;
+  backend: Backend;
+}): SimilarityNetwork {
+  return new SimilarityNetwork({
+    layers: [mnistStructure(o.nps)],
+    activation: 'tanh',
+    batchSize: o.batchSize,
+    seed: o.seed,
+    backend: o.backend,
+  });
+}
+
 /** Trains one network, extracts features and fits the SVM. train/test are mean-subtracted. */
 export function runMnistNps(
   o: MnistOptions,
@@ -57,14 +73,7 @@ export function runMnistNps(
   test: Dataset,
 ): { row: MnistRow; net: SimilarityNetwork } {
   const t0 = performance.now();
-  const s = mnistStructure(o.nps);
-  const net = new SimilarityNetwork({
-    layers: [s],
-    activation: 'tanh',
-    batchSize: o.batchSize,
-    seed: o.seed,
-    backend: o.backend,
-  });
+  const net = mnistNetwork(o);
   let steps = 0;
   let batches = 0;
   for (let e = 0; e < o.epochs; e++) {
