@@ -92,6 +92,11 @@ function convArgs(batch: number, g: ConvGeometry): number[] {
   return [batch, g.inH, g.inW, g.channels, g.kernelH, g.kernelW, g.stride, g.pad, outH, outW];
 }
 
+/** The addon's (eta, etaVec | null) pair: a scalar rate, or one rate per unit. */
+function rateArgs(eta: number | Float32Array): [number, Float32Array | null] {
+  return typeof eta === 'number' ? [eta, null] : [0, eta];
+}
+
 /** The native backend's kernels (unchecked: wrap with withChecks). */
 export function createNativeKernels(n: Addon): Backend {
   const k = (key: RngKey): [number, number] => [key[0], key[1]];
@@ -131,23 +136,10 @@ export function createNativeKernels(n: Addon): Backend {
     countNonFinite: (a) => n.countNonFinite(a),
     im2col: (images, g, out) => n.im2col(images.data, ...convArgs(images.rows, g), out.data),
     col2im: (cols, g, out) => n.col2im(cols.data, ...convArgs(out.rows, g), out.data),
-    softHebbUpdate(w, x, y, u, eta) {
-      const scalar = typeof eta === 'number';
-      n.softHebbUpdate(
-        w.data,
-        w.rows,
-        w.cols,
-        x.data,
-        x.rows,
-        y.data,
-        u.data,
-        scalar ? eta : 0,
-        scalar ? null : eta,
-      );
-    },
+    softHebbUpdate: (w, x, y, u, eta) =>
+      n.softHebbUpdate(w.data, w.rows, w.cols, x.data, x.rows, y.data, u.data, ...rateArgs(eta)),
     // SoftHebb kernels
-    softHebbHardUpdate(w, x, winners, u, eta) {
-      const scalar = typeof eta === 'number';
+    softHebbHardUpdate: (w, x, winners, u, eta) =>
       n.softHebbHardUpdate(
         w.data,
         w.rows,
@@ -156,10 +148,8 @@ export function createNativeKernels(n: Addon): Backend {
         x.rows,
         winners,
         u.data,
-        scalar ? eta : 0,
-        scalar ? null : eta,
-      );
-    },
+        ...rateArgs(eta),
+      ),
     softHebbOnline: (w, x, bias, o) =>
       n.softHebbOnline(
         w.data,
