@@ -1,5 +1,5 @@
 // N-API surface of the native backend. Every argument has been validated in TypeScript
-// (src/backend/checked.ts); this layer only unpacks typed arrays and calls the kernels.
+// (src/backend/checks/); this layer only unpacks typed arrays and calls the kernels.
 #include <cblas.h>
 #include <napi.h>
 #include <omp.h>

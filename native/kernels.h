@@ -1,5 +1,5 @@
 // Fused loops of the native backend. Arguments are validated in TypeScript
-// (src/backend/checked.ts) before any of these run.
+// (src/backend/checks/) before any of these run.
 #pragma once
 #include <cstddef>
 #include <cstdint>

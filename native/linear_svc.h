@@ -1,6 +1,6 @@
 // Dual coordinate descent for the linear SVM read-out (src/readout/linear-svc.ts); the
 // portable twin is src/backend/ts/linear-svc.ts. Arguments are validated in TypeScript
-// (src/backend/checked.ts).
+// (src/backend/checks/).
 #pragma once
 #include <cstdint>
 

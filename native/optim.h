@@ -1,5 +1,5 @@
 // Fused optimizer steps of the native backend (SoftHebb read-outs / src/optim). Arguments are
-// validated in TypeScript (src/backend/checked.ts); the scalars come from adamScalars() in
+// validated in TypeScript (src/backend/checks/); the scalars come from adamScalars() in
 // src/backend/ts/optim.ts (already rounded to float32) so both backends give the same bits.
 #pragma once
 #include <cstddef>

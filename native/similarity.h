@@ -1,5 +1,5 @@
 // Kernels of the similarity-matching system (src/similarity): block-sparse locally connected
-// products and the fused Euler step. Arguments are validated in src/backend/checked.ts.
+// products and the fused Euler step. Arguments are validated in src/backend/checks/.
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,4 +1,4 @@
-// SoftHebb kernels of the native backend (arguments validated in src/backend/checked.ts).
+// SoftHebb kernels of the native backend (arguments validated in src/backend/checks/).
 #pragma once
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Browser-safe entry: the portable TypeScript backend and the array types, with no Node
 // built-ins anywhere in its import graph (the native loader lives behind src/backend/index.ts).
-import { withChecks } from './backend/checked.ts';
+import { withChecks } from './backend/checks/index.ts';
 import { createTsKernels } from './backend/ts/index.ts';
 import type { Backend } from './backend/types.ts';
 

@@ -1,5 +1,5 @@
 import { HebbError } from '../errors.ts';
-import { withChecks } from './checked.ts';
+import { withChecks } from './checks/index.ts';
 import { createNativeKernels, loadAddon } from './native/index.ts';
 import { portableBackend } from '../portable.ts';
 import type { Backend, BackendName } from './types.ts';

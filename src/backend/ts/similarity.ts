@@ -1,5 +1,5 @@
 // Portable kernels of the similarity-matching system (src/similarity): block-sparse locally
-// connected products and the fused Euler step. Arguments are validated in checked.ts.
+// connected products and the fused Euler step. Arguments are validated in checks/similarity.ts.
 import type { Matrix } from '../matrix.ts';
 import type { LocalMap, UnaryOp } from '../types.ts';
 import { unaryTs } from './elementwise.ts';

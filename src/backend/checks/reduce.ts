@@ -1,0 +1,57 @@
+// Checks of the row-wise and whole-matrix reductions.
+import { ShapeError, ValueError } from '../../errors.ts';
+import type { CheckGroup } from './types.ts';
+import { dims, finite, matrix, sameShape, scalar, vector } from './validators.ts';
+
+export const reduceChecks = {
+  softmaxRows(c, a, t, out) {
+    matrix(c, 'a', a);
+    matrix(c, 'out', out);
+    sameShape(c, 'a', a, 'out', out);
+    scalar(c, 'inverseTemperature', t);
+    finite(c, 'a', a);
+    if (a.rows > 0 && a.cols === 0)
+      throw new ShapeError(`${c.k}: a is ${dims(a)}; a softmax needs at least one column`);
+  },
+  rowNorms(c, a, out) {
+    matrix(c, 'a', a);
+    vector(c, 'out', out, Float32Array, a.rows, 'one norm per row');
+  },
+  normalizeRows(c, a, out, eps = 1e-12) {
+    matrix(c, 'a', a);
+    matrix(c, 'out', out);
+    sameShape(c, 'a', a, 'out', out);
+    scalar(c, 'eps', eps);
+    if (eps <= 0) throw new ValueError(`${c.k}: eps must be positive, got ${eps}`);
+    finite(c, 'a', a);
+    return [a, out, eps];
+  },
+  argmaxRows(c, a, out) {
+    matrix(c, 'a', a);
+    vector(c, 'out', out, Int32Array, a.rows, 'one index per row');
+    if (a.rows > 0 && a.cols === 0)
+      throw new ShapeError(`${c.k}: a is ${dims(a)}; argmax needs at least one column`);
+    finite(c, 'a', a);
+  },
+  sum(c, a, axis, out) {
+    matrix(c, 'a', a);
+    if (axis !== 0 && axis !== 1)
+      throw new ValueError(
+        `sum: axis must be 0 (over rows) or 1 (over columns), got ${String(axis)}`,
+      );
+    const len = axis === 0 ? a.cols : a.rows;
+    const why = axis === 0 ? 'one sum per column' : 'one sum per row';
+    vector(c, 'out', out, Float32Array, len, why);
+  },
+  dot(c, a, b) {
+    matrix(c, 'a', a);
+    matrix(c, 'b', b);
+    sameShape(c, 'a', a, 'b', b);
+  },
+  countNonFinite(c, a) {
+    vector(c, 'a', a, Float32Array);
+  },
+  absMax(c, a) {
+    matrix(c, 'a', a);
+  },
+} satisfies CheckGroup;

@@ -1,0 +1,103 @@
+// Checks of the SoftHebb plasticity kernels (src/softhebb/).
+import { ShapeError, ValueError } from '../../errors.ts';
+import { describeType, type Matrix } from '../matrix.ts';
+import type { CheckGroup } from './types.ts';
+import {
+  dims,
+  distinct,
+  finite,
+  matrix,
+  sameShape,
+  scalar,
+  vector,
+  type Ctx,
+} from './validators.ts';
+
+/** X (B × n) against W (K × n). */
+function inputsOf(c: Ctx, x: Matrix, w: Matrix): void {
+  if (x.cols !== w.cols) {
+    throw new ShapeError(
+      `${c.k}: X is ${dims(x)} but W is ${dims(w)}; X needs one row per sample with ${w.cols} inputs`,
+    );
+  }
+}
+
+/** A B × K matrix (Y, U) for X (B × n) and W (K × n). */
+function batchByUnits(c: Ctx, name: string, m: Matrix, x: Matrix, w: Matrix): void {
+  if (m.rows !== x.rows || m.cols !== w.rows) {
+    throw new ShapeError(
+      `${c.k}: ${name} is ${dims(m)} but must be ${x.rows}×${w.rows} (batch × units)`,
+    );
+  }
+}
+
+/** A scalar learning rate, or one per unit. */
+function rate(c: Ctx, eta: number | Float32Array, units: number): void {
+  if (typeof eta === 'number') scalar(c, 'eta', eta);
+  else {
+    vector(c, 'eta', eta, Float32Array, units, 'one rate per unit');
+    finite(c, 'eta', eta);
+  }
+}
+
+export const softHebbChecks = {
+  softHebbUpdate(c, w, x, y, u, eta) {
+    matrix(c, 'W', w);
+    matrix(c, 'X', x);
+    matrix(c, 'Y', y);
+    matrix(c, 'U', u);
+    inputsOf(c, x, w);
+    batchByUnits(c, 'Y', y, x, w);
+    sameShape(c, 'Y', y, 'U', u);
+    rate(c, eta, w.rows);
+    finite(c, 'X', x);
+    finite(c, 'Y', y);
+    finite(c, 'U', u);
+    distinct(c, 'W', w, 'X', x);
+  },
+  softHebbHardUpdate(c, w, x, winners, u, eta) {
+    matrix(c, 'W', w);
+    matrix(c, 'X', x);
+    matrix(c, 'U', u);
+    inputsOf(c, x, w);
+    batchByUnits(c, 'U', u, x, w);
+    vector(c, 'winners', winners, Int32Array, x.rows, 'one winning unit per sample');
+    for (let b = 0; b < winners.length; b++) {
+      if (!(winners[b] >= 0 && winners[b] < w.rows)) {
+        throw new ValueError(
+          `${c.k}: winners[${b}] = ${winners[b]} is not a unit index; units are 0..${w.rows - 1}`,
+        );
+      }
+    }
+    rate(c, eta, w.rows);
+    finite(c, 'X', x);
+    finite(c, 'U', u);
+    distinct(c, 'W', w, 'X', x);
+  },
+  softHebbOnline(c, w, x, bias, opts) {
+    matrix(c, 'W', w);
+    matrix(c, 'X', x);
+    inputsOf(c, x, w);
+    if (bias !== null) {
+      vector(c, 'bias', bias, Float32Array, w.rows, 'one per unit');
+      finite(c, 'bias', bias);
+    }
+    if (opts === null || typeof opts !== 'object') {
+      throw new ValueError(`${c.k}: opts must be an object, got ${describeType(opts)}`);
+    }
+    if (!opts.hard) scalar(c, 'inverseTemperature', opts.inverseTemperature);
+    vector(c, 'eta', opts.eta, Float32Array, x.rows, 'one learning rate per sample');
+    finite(c, 'eta', opts.eta);
+    if (opts.biasRate !== null) {
+      if (bias === null) {
+        throw new ValueError(`${c.k}: biasRate is given but bias is null; pass the bias vector`);
+      }
+      vector(c, 'biasRate', opts.biasRate, Float32Array, x.rows, 'one bias rate per sample');
+      finite(c, 'biasRate', opts.biasRate);
+      scalar(c, 'biasInverseTemperature', opts.biasInverseTemperature);
+    }
+    finite(c, 'X', x);
+    finite(c, 'W', w);
+    distinct(c, 'W', w, 'X', x);
+  },
+} satisfies CheckGroup;
