@@ -124,6 +124,32 @@ for (const be of backendsUnderTest()) {
       throwsWith(() => be.fillUniform(new Float32Array(2), [0, -1] as never, 0), ValueError, /key/);
     });
 
+    it('smEulerStep with a bias checks that u and r are matrices before comparing them', () => {
+      const call = (u: unknown, r: unknown) =>
+        be.smEulerStep(
+          u as Matrix,
+          Matrix.zeros(2, 3),
+          Matrix.zeros(2, 3),
+          r as Matrix,
+          0.1,
+          'relu',
+          0,
+          0,
+          new Float32Array(2),
+          new Float32Array(2),
+        );
+      throwsWith(
+        () => call(new Float32Array(6), Matrix.zeros(2, 3)),
+        ValueError,
+        /^smEulerStep: u must be a Matrix, got Float32Array; wrap data with new Matrix/,
+      );
+      throwsWith(
+        () => call(Matrix.zeros(2, 3), null),
+        ValueError,
+        /^smEulerStep: r must be a Matrix, got null/,
+      );
+    });
+
     it('im2col: image rows of the wrong size, a kernel larger than the image, a wrong output', () => {
       const g = { inH: 4, inW: 4, channels: 2, kernelH: 3, kernelW: 3, stride: 1, pad: 0 };
       throwsWith(

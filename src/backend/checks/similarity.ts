@@ -106,15 +106,16 @@ export const similarityChecks = {
     }
   },
   smEulerStep(c, u, drive, bias, r, dt, op, p, q, du2, u2) {
+    // The matrices first: the bias checks below read u and r.
+    matrix(c, 'u', u);
+    matrix(c, 'drive', drive);
+    matrix(c, 'r', r);
     if (bias !== null) {
       matrix(c, 'bias', bias);
       sameShape(c, 'u', u, 'bias', bias);
       distinct(c, 'u', u, 'bias', bias);
       distinct(c, 'r', r, 'bias', bias);
     }
-    matrix(c, 'u', u);
-    matrix(c, 'drive', drive);
-    matrix(c, 'r', r);
     sameShape(c, 'u', u, 'drive', drive);
     sameShape(c, 'u', u, 'r', r);
     if (!UNARY_OPS.includes(op)) {
