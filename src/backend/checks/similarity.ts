@@ -75,24 +75,35 @@ function localShapes(
   }
 }
 
+/** M·x (x: B × inputs → out: B × sites·n) or, transposed, Mᵀ·y (the other way round). */
+function localProduct(
+  c: Ctx,
+  transposed: boolean,
+  map: LocalMap,
+  blocks: Float32Array,
+  inName: string,
+  input: Matrix,
+  alpha: number,
+  beta: number,
+  out: Matrix,
+): void {
+  localMap(c, map, blocks);
+  matrix(c, inName, input);
+  matrix(c, 'out', out);
+  const outputs = map.sites * map.unitsPerSite;
+  const [inCols, outCols] = transposed ? [outputs, map.inputs] : [map.inputs, outputs];
+  localShapes(c, map, inName, input, inCols, 'out', out, outCols);
+  scalar(c, 'alpha', alpha);
+  scalar(c, 'beta', beta);
+  distinct(c, 'out', out, inName, input);
+}
+
 export const similarityChecks = {
   localMatmul(c, map, blocks, x, alpha, beta, out) {
-    localMap(c, map, blocks);
-    matrix(c, 'x', x);
-    matrix(c, 'out', out);
-    localShapes(c, map, 'x', x, map.inputs, 'out', out, map.sites * map.unitsPerSite);
-    scalar(c, 'alpha', alpha);
-    scalar(c, 'beta', beta);
-    distinct(c, 'out', out, 'x', x);
+    localProduct(c, false, map, blocks, 'x', x, alpha, beta, out);
   },
   localMatmulT(c, map, blocks, y, alpha, beta, out) {
-    localMap(c, map, blocks);
-    matrix(c, 'y', y);
-    matrix(c, 'out', out);
-    localShapes(c, map, 'y', y, map.sites * map.unitsPerSite, 'out', out, map.inputs);
-    scalar(c, 'alpha', alpha);
-    scalar(c, 'beta', beta);
-    distinct(c, 'out', out, 'y', y);
+    localProduct(c, true, map, blocks, 'y', y, alpha, beta, out);
   },
   localOuter(c, map, post, pre, alpha, beta, blocks) {
     localMap(c, map, blocks);
