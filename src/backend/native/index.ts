@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Matrix } from '../matrix.ts';
 import { adamScalars } from '../ts/optim.ts';
+import type { Addon, ConvParams, LocalMapParams } from './addon.ts';
 import {
   BINARY_OPS,
   convOutputSize,
@@ -13,52 +14,6 @@ import {
   type LocalMap,
   type RngKey,
 } from '../types.ts';
-
-/** The functions exported by build/Release/hebb_native.node (native/addon.cc). */
-interface Addon {
-  info(): { blas: string; threads: number; ompThreads: number };
-  setThreads(n: number): void;
-  gemm(...args: unknown[]): void;
-  unary(op: number, x: Float32Array, y: Float32Array, p: number, q: number): void;
-  binary(op: number, a: Float32Array, b: Float32Array, y: Float32Array): void;
-  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
-  scale(alpha: number, x: Float32Array): void;
-  addRowVector(a: Float32Array, rows: number, cols: number, v: Float32Array, alpha: number): void;
-  scaleRows(a: Float32Array, rows: number, cols: number, s: Float32Array): void;
-  softmaxRows(a: Float32Array, rows: number, cols: number, t: number, out: Float32Array): void;
-  rowNorms(a: Float32Array, rows: number, cols: number, out: Float32Array): void;
-  normalizeRows(a: Float32Array, rows: number, cols: number, out: Float32Array, eps: number): void;
-  argmaxRows(a: Float32Array, rows: number, cols: number, out: Int32Array): void;
-  sum(a: Float32Array, rows: number, cols: number, axis: number, out: Float32Array): void;
-  dot(a: Float32Array, b: Float32Array): number;
-  countNonFinite(a: Float32Array): number;
-  im2col(...args: unknown[]): void;
-  col2im(...args: unknown[]): void;
-  softHebbUpdate(...args: unknown[]): void;
-  // SoftHebb kernels
-  softHebbOnline(...args: unknown[]): void;
-  softHebbHardUpdate(...args: unknown[]): void;
-  addColumnVector(
-    a: Float32Array,
-    rows: number,
-    cols: number,
-    v: Float32Array,
-    alpha: number,
-  ): void;
-  absMax(a: Float32Array): number;
-  randomU32(out: Uint32Array, k0: number, k1: number, counter: number): void;
-  fillUniform(out: Float32Array, k0: number, k1: number, c: number, lo: number, hi: number): void;
-  fillNormal(out: Float32Array, k0: number, k1: number, c: number, mean: number, std: number): void;
-  // SoftHebb read-outs / optim: fused Adam step (native/optim.cc)
-  adamUpdate(...args: unknown[]): void;
-  // similarity matching (native/similarity.cc)
-  localMatmul(...args: unknown[]): void;
-  localMatmulT(...args: unknown[]): void;
-  localOuter(...args: unknown[]): void;
-  smEulerStep(...args: unknown[]): void;
-  // linear SVM read-out (native/linear_svc.cc)
-  svcDualEpoch(...args: unknown[]): void;
-}
 
 export const ADDON_PATH = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -87,7 +42,7 @@ export function loadAddon(): { addon: Addon } | { reason: string } {
   }
 }
 
-function convArgs(batch: number, g: ConvGeometry): number[] {
+function convArgs(batch: number, g: ConvGeometry): ConvParams {
   const { outH, outW } = convOutputSize(g);
   return [batch, g.inH, g.inW, g.channels, g.kernelH, g.kernelW, g.stride, g.pad, outH, outW];
 }
@@ -223,8 +178,8 @@ export function createNativeKernels(n: Addon): Backend {
 }
 
 // similarity matching: a LocalMap as the addon's five leading arguments.
-function mapArgs(m: LocalMap): [number, number, number, Int32Array, Int32Array] {
+function mapArgs(m: LocalMap): LocalMapParams {
   return [m.sites, m.unitsPerSite, m.inputs, m.offsets, m.indices];
 }
 
-export type { Addon };
+export type { Addon } from './addon.ts';

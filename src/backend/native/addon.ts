@@ -1,0 +1,371 @@
+// The native addon's functions: each parameter's name and JavaScript type, once as data
+// (ADDON_SIGNATURES, which test/backend/addon-signatures.test.ts compares with the addon's own
+// signatures()) and once as the Addon interface with named parameters, which the compiler
+// checks against the table below. native/addon.cc reads its arguments by the same names and
+// types and throws a TypeError on a mismatch.
+import type { SvcDualProblem } from '../types.ts';
+
+/** The JavaScript type of each type name used in ADDON_SIGNATURES. */
+interface ArgTypes {
+  number: number;
+  boolean: boolean;
+  Float32Array: Float32Array;
+  'Float32Array|null': Float32Array | null;
+  Int32Array: Int32Array;
+  Uint32Array: Uint32Array;
+  Float64Array: Float64Array;
+  'SvcProblem[]': readonly SvcDualProblem[];
+}
+type Param = `${string}:${keyof ArgTypes}`;
+
+const MATRIX = ['a:Float32Array', 'rows:number', 'cols:number'] as const;
+const CONV = [
+  'batch:number',
+  'inH:number',
+  'inW:number',
+  'channels:number',
+  'kernelH:number',
+  'kernelW:number',
+  'stride:number',
+  'pad:number',
+  'outH:number',
+  'outW:number',
+] as const;
+/** W (units × inputs) and X (batch × inputs) of the SoftHebb kernels. */
+const WX = [
+  'w:Float32Array',
+  'units:number',
+  'inputs:number',
+  'x:Float32Array',
+  'batch:number',
+] as const;
+const LOCAL_MAP = [
+  'sites:number',
+  'unitsPerSite:number',
+  'inputs:number',
+  'offsets:Int32Array',
+  'indices:Int32Array',
+] as const;
+const STREAM = ['key0:number', 'key1:number', 'counter:number'] as const;
+
+export const ADDON_SIGNATURES = {
+  info: [],
+  signatures: [],
+  setThreads: ['n:number'],
+  gemm: [
+    'transA:boolean',
+    'transB:boolean',
+    'm:number',
+    'n:number',
+    'k:number',
+    'alpha:number',
+    'a:Float32Array',
+    'lda:number',
+    'b:Float32Array',
+    'ldb:number',
+    'beta:number',
+    'c:Float32Array',
+    'ldc:number',
+  ],
+  unary: ['op:number', 'x:Float32Array', 'y:Float32Array', 'p:number', 'q:number'],
+  binary: ['op:number', 'a:Float32Array', 'b:Float32Array', 'y:Float32Array'],
+  axpy: ['alpha:number', 'x:Float32Array', 'y:Float32Array'],
+  scale: ['alpha:number', 'x:Float32Array'],
+  addRowVector: [...MATRIX, 'v:Float32Array', 'alpha:number'],
+  scaleRows: [...MATRIX, 's:Float32Array'],
+  softmaxRows: [...MATRIX, 't:number', 'out:Float32Array'],
+  rowNorms: [...MATRIX, 'out:Float32Array'],
+  normalizeRows: [...MATRIX, 'out:Float32Array', 'eps:number'],
+  argmaxRows: [...MATRIX, 'out:Int32Array'],
+  sum: [...MATRIX, 'axis:number', 'out:Float32Array'],
+  dot: ['a:Float32Array', 'b:Float32Array'],
+  countNonFinite: ['a:Float32Array'],
+  im2col: ['images:Float32Array', ...CONV, 'out:Float32Array'],
+  col2im: ['cols:Float32Array', ...CONV, 'out:Float32Array'],
+  softHebbUpdate: [
+    ...WX,
+    'y:Float32Array',
+    'u:Float32Array',
+    'eta:number',
+    'etaVec:Float32Array|null',
+  ],
+  softHebbOnline: [
+    ...WX,
+    'bias:Float32Array|null',
+    'inverseTemperature:number',
+    'hard:boolean',
+    'eta:Float32Array',
+    'biasRate:Float32Array|null',
+    'biasInverseTemperature:number',
+  ],
+  softHebbHardUpdate: [
+    ...WX,
+    'winners:Int32Array',
+    'u:Float32Array',
+    'eta:number',
+    'etaVec:Float32Array|null',
+  ],
+  addColumnVector: [...MATRIX, 'v:Float32Array', 'alpha:number'],
+  absMax: ['a:Float32Array'],
+  randomU32: ['out:Uint32Array', ...STREAM],
+  fillUniform: ['out:Float32Array', ...STREAM, 'low:number', 'high:number'],
+  fillNormal: ['out:Float32Array', ...STREAM, 'mean:number', 'std:number'],
+  adamUpdate: [
+    'param:Float32Array',
+    'grad:Float32Array',
+    'm:Float32Array',
+    'v:Float32Array',
+    'beta1:number',
+    'beta2:number',
+    'c1:number',
+    'c2:number',
+    'eps:number',
+    'l2:number',
+    'decay:number',
+    'stepSize:number',
+    'sqrtBc2:number',
+    'direction:Float32Array|null',
+  ],
+  svcDualEpoch: [
+    'x:Float32Array',
+    'rows:number',
+    'cols:number',
+    'sqNorms:Float64Array',
+    'bias:number',
+    'order:Int32Array',
+    'problems:SvcProblem[]',
+  ],
+  localMatmul: [
+    ...LOCAL_MAP,
+    'blocks:Float32Array',
+    'x:Float32Array',
+    'batch:number',
+    'alpha:number',
+    'beta:number',
+    'out:Float32Array',
+  ],
+  localMatmulT: [
+    ...LOCAL_MAP,
+    'blocks:Float32Array',
+    'y:Float32Array',
+    'batch:number',
+    'alpha:number',
+    'beta:number',
+    'out:Float32Array',
+  ],
+  localOuter: [
+    ...LOCAL_MAP,
+    'post:Float32Array',
+    'pre:Float32Array',
+    'batch:number',
+    'alpha:number',
+    'beta:number',
+    'blocks:Float32Array',
+  ],
+  smEulerStep: [
+    'u:Float32Array',
+    'drive:Float32Array',
+    'bias:Float32Array|null',
+    'r:Float32Array',
+    'rows:number',
+    'cols:number',
+    'dt:number',
+    'op:number',
+    'p:number',
+    'q:number',
+    'du2:Float32Array',
+    'u2:Float32Array',
+  ],
+} as const satisfies { [K in keyof Addon]: readonly Param[] };
+
+/** The parameter groups of the table, as named tuples for the interface. */
+export type ConvParams = [
+  batch: number,
+  inH: number,
+  inW: number,
+  channels: number,
+  kernelH: number,
+  kernelW: number,
+  stride: number,
+  pad: number,
+  outH: number,
+  outW: number,
+];
+export type WXParams = [
+  w: Float32Array,
+  units: number,
+  inputs: number,
+  x: Float32Array,
+  batch: number,
+];
+export type LocalMapParams = [
+  sites: number,
+  unitsPerSite: number,
+  inputs: number,
+  offsets: Int32Array,
+  indices: Int32Array,
+];
+export type StreamParams = [key0: number, key1: number, counter: number];
+
+/** The functions exported by build/Release/hebb_native.node (native/addon.cc). */
+export interface Addon {
+  info(): { blas: string; threads: number; ompThreads: number };
+  signatures(): Record<string, string[]>;
+  setThreads(n: number): void;
+  gemm(
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    alpha: number,
+    a: Float32Array,
+    lda: number,
+    b: Float32Array,
+    ldb: number,
+    beta: number,
+    c: Float32Array,
+    ldc: number,
+  ): void;
+  unary(op: number, x: Float32Array, y: Float32Array, p: number, q: number): void;
+  binary(op: number, a: Float32Array, b: Float32Array, y: Float32Array): void;
+  axpy(alpha: number, x: Float32Array, y: Float32Array): void;
+  scale(alpha: number, x: Float32Array): void;
+  addRowVector(a: Float32Array, rows: number, cols: number, v: Float32Array, alpha: number): void;
+  scaleRows(a: Float32Array, rows: number, cols: number, s: Float32Array): void;
+  softmaxRows(a: Float32Array, rows: number, cols: number, t: number, out: Float32Array): void;
+  rowNorms(a: Float32Array, rows: number, cols: number, out: Float32Array): void;
+  normalizeRows(a: Float32Array, rows: number, cols: number, out: Float32Array, eps: number): void;
+  argmaxRows(a: Float32Array, rows: number, cols: number, out: Int32Array): void;
+  sum(a: Float32Array, rows: number, cols: number, axis: number, out: Float32Array): void;
+  dot(a: Float32Array, b: Float32Array): number;
+  countNonFinite(a: Float32Array): number;
+  im2col(images: Float32Array, ...geometry: [...ConvParams, out: Float32Array]): void;
+  col2im(cols: Float32Array, ...geometry: [...ConvParams, out: Float32Array]): void;
+  softHebbUpdate(
+    ...wx: [...WXParams, y: Float32Array, u: Float32Array, eta: number, etaVec: Float32Array | null]
+  ): void;
+  // SoftHebb kernels
+  softHebbOnline(
+    ...wx: [
+      ...WXParams,
+      bias: Float32Array | null,
+      inverseTemperature: number,
+      hard: boolean,
+      eta: Float32Array,
+      biasRate: Float32Array | null,
+      biasInverseTemperature: number,
+    ]
+  ): void;
+  softHebbHardUpdate(
+    ...wx: [
+      ...WXParams,
+      winners: Int32Array,
+      u: Float32Array,
+      eta: number,
+      etaVec: Float32Array | null,
+    ]
+  ): void;
+  addColumnVector(
+    a: Float32Array,
+    rows: number,
+    cols: number,
+    v: Float32Array,
+    alpha: number,
+  ): void;
+  absMax(a: Float32Array): number;
+  randomU32(out: Uint32Array, ...stream: StreamParams): void;
+  fillUniform(out: Float32Array, ...stream: [...StreamParams, low: number, high: number]): void;
+  fillNormal(out: Float32Array, ...stream: [...StreamParams, mean: number, std: number]): void;
+  // SoftHebb read-outs / optim: fused Adam step (native/optim.cc)
+  adamUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    beta1: number,
+    beta2: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    l2: number,
+    decay: number,
+    stepSize: number,
+    sqrtBc2: number,
+    direction: Float32Array | null,
+  ): void;
+  // similarity matching (native/similarity.cc)
+  localMatmul(
+    ...map: [
+      ...LocalMapParams,
+      blocks: Float32Array,
+      x: Float32Array,
+      batch: number,
+      alpha: number,
+      beta: number,
+      out: Float32Array,
+    ]
+  ): void;
+  localMatmulT(
+    ...map: [
+      ...LocalMapParams,
+      blocks: Float32Array,
+      y: Float32Array,
+      batch: number,
+      alpha: number,
+      beta: number,
+      out: Float32Array,
+    ]
+  ): void;
+  localOuter(
+    ...map: [
+      ...LocalMapParams,
+      post: Float32Array,
+      pre: Float32Array,
+      batch: number,
+      alpha: number,
+      beta: number,
+      blocks: Float32Array,
+    ]
+  ): void;
+  smEulerStep(
+    u: Float32Array,
+    drive: Float32Array,
+    bias: Float32Array | null,
+    r: Float32Array,
+    rows: number,
+    cols: number,
+    dt: number,
+    op: number,
+    p: number,
+    q: number,
+    du2: Float32Array,
+    u2: Float32Array,
+  ): void;
+  // linear SVM read-out (native/linear_svc.cc)
+  svcDualEpoch(
+    x: Float32Array,
+    rows: number,
+    cols: number,
+    sqNorms: Float64Array,
+    bias: number,
+    order: Int32Array,
+    problems: readonly SvcDualProblem[],
+  ): void;
+}
+
+// --- compile-time check: every Addon method's parameter types are those of its table row ---
+type ArgType<P> = P extends `${string}:${infer T extends keyof ArgTypes}` ? ArgTypes[T] : never;
+type RowTypes<Row> = { -readonly [I in keyof Row]: ArgType<Row[I]> };
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Drifted = {
+  [K in keyof Addon]: Same<
+    Parameters<Addon[K]>,
+    RowTypes<(typeof ADDON_SIGNATURES)[K]>
+  > extends true
+    ? never
+    : K;
+}[keyof Addon];
+// A compile error here names the functions whose Addon parameters differ from their table row.
+type NoneDrifted<T extends never> = T;
+export type _AddonMatchesSignatures = NoneDrifted<Drifted>;
