@@ -3,7 +3,7 @@
 // Args (native/args.h), which turns a caller that drifted from these signatures into a
 // TypeError, and calls the kernels. signatures() reports the parameter lists read here, which
 // test/backend/addon-signatures.test.ts compares with ADDON_SIGNATURES in
-// src/backend/native/addon.ts.
+// src/backend/native/signatures.ts.
 #include <cblas.h>
 #include <napi.h>
 #include <omp.h>

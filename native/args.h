@@ -1,5 +1,5 @@
 // Named, typed reading of an addon function's arguments. The TypeScript side declares every
-// parameter (src/backend/native/addon.ts) and addon.cc reads each one through Args, which
+// parameter (src/backend/native/signatures.ts) and addon.cc reads each one through Args, which
 // checks its JavaScript type as it is read (O(1) per argument) and the count at the end, so a
 // caller that drifted is a TypeError naming the function and the argument, not a crash.
 // Read the arguments into locals, in order, before any kernel runs: C++ does not fix the order
