@@ -17,4 +17,47 @@ export default tseslint.config(
       'no-constant-condition': ['error', { checkLoops: false }],
     },
   },
+  {
+    // The browser-safe core: models, read-outs, optimisers, kernels, data transforms. Files,
+    // downloads, native loading and run directories live behind the Node entry (docs/api.md).
+    files: [
+      'src/browser.ts',
+      'src/model/**',
+      'src/backend/**',
+      'src/softhebb/*.ts',
+      'src/similarity/*.ts',
+      'src/emergence/*.ts',
+      'src/readout/**',
+      'src/optim/**',
+      'src/data/dataset.ts',
+      'src/data/preprocess.ts',
+      'src/data/synthetic.ts',
+      'src/data/transforms.ts',
+      'src/io/safetensors.ts',
+      'src/errors.ts',
+      'src/version.ts',
+    ],
+    ignores: ['src/backend/native/**'],
+    languageOptions: { globals: { process: 'off', Buffer: 'off' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^node:', message: 'the browser-safe core imports no Node built-in' },
+            {
+              regex: '/(cli|run|report|experiments)/',
+              message: 'Node-only code; keep it out of the core',
+            },
+            {
+              regex: '(safetensors-file|model-file|atomic)\\.ts$',
+              message: 'file I/O is Node-only',
+            },
+            { regex: '/native/', message: 'the native loader is registered by the Node entry' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'setImmediate', 'require'],
+    },
+  },
 );

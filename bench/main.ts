@@ -1,4 +1,5 @@
 // Benchmarks (not tests): npm run bench -- <name> [--json] [--quick]
+import '../src/backend/native/register.ts';
 import { benchGemm } from './gemm.ts';
 import { benchReadout } from './readout.ts';
 import { benchSoftHebb } from './softhebb.ts';

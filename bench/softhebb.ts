@@ -15,7 +15,7 @@ import {
   availableBackends,
   getBackend,
   Matrix,
-  nativeUnavailableReason,
+  backendUnavailableReason,
   Rng,
   type Backend,
 } from '../src/backend/index.ts';
@@ -93,24 +93,20 @@ function hebbPass(
   x: Matrix,
   { warmup = c.chunk, fullLimitS = Infinity, budgetS = Infinity } = {},
 ): Pass {
+  // Eq. 8 summed over the batch (Euler), as the PyTorch side computes it.
   const make = () =>
-    new SoftHebb(
-      {
-        units: K,
-        inverseTemperature: T,
-        bias: false,
-        lr: LR,
-        normalizeInput: true,
-        initialWeights: w0,
-      },
-      { backend: be },
-    );
-  const train = (layer: SoftHebb, s: number, m: number) => {
-    if (c.batch === 1) layer.partialFitOnline(x.sliceRows(s, s + m));
-    else
-      for (let i = s; i < s + m; i += c.batch)
-        layer.partialFit(x.sliceRows(i, Math.min(i + c.batch, s + m)));
-  };
+    new SoftHebb({
+      units: K,
+      inverseTemperature: T,
+      bias: false,
+      lr: LR,
+      integrator: 'euler',
+      normalizeInput: true,
+      initialWeights: w0,
+      batchSize: c.batch,
+      backend: be,
+    });
+  const train = (layer: SoftHebb, s: number, m: number) => layer.partialFit(x.sliceRows(s, s + m));
   train(make(), 0, Math.min(warmup, c.samples)); // warm-up on a throw-away layer
   const layer = make().initialize(N_IN);
   const chunks: [number, number][] = [];
@@ -154,7 +150,7 @@ export function benchSoftHebb(args: string[]): void {
   const quick = args.includes('--quick');
   if (!availableBackends().includes('native'))
     throw new Error(
-      `softhebb bench: the native backend is unavailable (${nativeUnavailableReason()}); run npm run build:native`,
+      `softhebb bench: the native backend is unavailable (${backendUnavailableReason('native')}); run npm run build:native`,
     );
   const nat = getBackend('native');
   const ts = getBackend('ts');

@@ -1,18 +1,8 @@
-// hebb: the package root. Each system exports from its own folder.
-export * from './backend/index.ts';
-export * from './data/index.ts';
-export * from './softhebb/index.ts';
-export * from './readout/index.ts';
-export * from './optim/index.ts';
-export * from './similarity/index.ts';
-export * from './io/safetensors.ts';
-export { writeFileAtomic } from './io/atomic.ts';
-export * from './run/run-dir.ts';
-export * from './report/progress.ts';
-export * from './report/figures.ts';
-export { savePng, toPng, Raster } from './report/raster.ts';
-export { colormaps, type Colormap, type ColormapName } from './report/colormap.ts';
-export { HebbError, ShapeError, ValueError } from './errors.ts';
-export { VERSION } from './version.ts';
-// Namespaced: its MLP and activations are the emergence experiments' own, not the read-outs'.
-export * as emergence from './emergence/index.ts';
+// hebb's Node entry: everything of the browser entry, the native backend, files and data sets.
+// Further pieces live on subpaths: hebb/data, hebb/io, hebb/report, hebb/run, hebb/model,
+// hebb/backend, hebb/softhebb, hebb/similarity, hebb/emergence, hebb/readout (docs/api.md).
+import './backend/native/register.ts';
+
+export * from './browser.ts';
+export { loadModel, saveModel } from './io/model-file.ts';
+export { cifar10, fashionMnist, loadDataset, mnist } from './data/index.ts';

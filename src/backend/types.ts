@@ -119,7 +119,7 @@ export interface Backend {
   col2im(cols: Matrix, geom: ConvGeometry, out: Matrix): void;
 
   /**
-   * Fused SoftHebb plasticity (SPEC §1, Eq. 8 summed over the batch):
+   * Fused SoftHebb plasticity (docs/math/softhebb.md, Eq. 8 summed over the batch):
    * W ← W + η ⊙ (Yᵀ X − diag(Σ_b Y∘U) W), with W (K×n), X (B×n), Y and U (B×K).
    * eta is a scalar or one rate per unit (length K). No B×K×n tensor is formed.
    */
@@ -146,7 +146,7 @@ export interface Backend {
 
   // --- SoftHebb kernels (src/softhebb/) ---
   /**
-   * Online SoftHebb (SPEC §1, Eq. 8 and 10): the rows of X are presented one at a time, in
+   * Online SoftHebb (docs/math/softhebb.md, Eq. 8 and 10): the rows of X are presented one at a time, in
    * order, each changing W (and the bias) before the next is seen. Per sample s:
    * u = W x_s; y = softmax(t·(u + b)) (one-hot of the argmax when hard); then
    * W ← W + eta[s]·(y x_sᵀ − diag(y∘u) W) and, when biasRate is given,

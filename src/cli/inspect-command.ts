@@ -1,7 +1,9 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { halfToFloat, loadSafetensors, type Tensor } from '../io/safetensors.ts';
+import { halfToFloat, type Tensor } from '../io/safetensors.ts';
+import { loadSafetensors } from '../io/safetensors-file.ts';
+import type { CliIO } from './io.ts';
 import { RUN_FILES } from '../run/run-dir.ts';
 
 export interface TensorSummary {
@@ -121,7 +123,7 @@ function num(v: number | null): string {
   return String(Number(v.toPrecision(5)));
 }
 
-export function registerInspectCommand(program: Command): void {
+export function registerInspectCommand(program: Command, io: CliIO): void {
   program
     .command('inspect')
     .description(
@@ -135,6 +137,6 @@ export function registerInspectCommand(program: Command): void {
     )
     .action((file: string, opts: { json?: boolean }) => {
       const summary = summarizeCheckpoint(file);
-      console.log(opts.json ? JSON.stringify(summary) : formatSummary(summary));
+      io.out(opts.json ? JSON.stringify(summary) : formatSummary(summary));
     });
 }

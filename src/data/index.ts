@@ -22,8 +22,8 @@ export * from './idx.ts';
 export * from './mnist.ts';
 export * from './cifar10.ts';
 export * from './fetch.ts';
-export { downloadFile, md5File, type DownloadOptions, type ProgressFn } from './download.ts';
-export { ArchiveError, TarExtractor, createTar, extractTarGz } from './tar.ts';
+export { downloadFile, type DownloadOptions, type ProgressFn } from './download.ts';
+export { ArchiveError } from './tar.ts';
 export { dataDir } from './paths.ts';
 
 export interface LoadOptions {

@@ -15,7 +15,7 @@ export function cosine(be: Backend, a: Matrix, b: Matrix): number {
 
 /**
  * The Hebbian term of a layer, H = Σ_b h_b h_aᵀ = hbᵀ · ha (N × K), summed over the batch.
- * hb: the layer's postsynaptic activity (B × N) — its pre-activation in SPEC §3, or its
+ * hb: the layer's postsynaptic activity (B × N) — its pre-activation in docs/math/emergence.md, or its
  * post-activation for the post-activation variant; ha: the presynaptic activity (B × K).
  */
 export function hebbianTerm(be: Backend, hb: Matrix, ha: Matrix, out?: Matrix): Matrix {
@@ -36,7 +36,7 @@ export function hebbianTerm(be: Backend, hb: Matrix, ha: Matrix, out?: Matrix): 
 }
 
 /**
- * How Hebbian an update is: cos(update, H) with H = hbᵀ·ha (SPEC §3). +1 is purely Hebbian,
+ * How Hebbian an update is: cos(update, H) with H = hbᵀ·ha (docs/math/emergence.md). +1 is purely Hebbian,
  * −1 purely anti-Hebbian, ≈ 0 unrelated. Any learner can call it with its weight change for a
  * layer (N × K), that layer's postsynaptic activity hb (B × N) and presynaptic activity ha
  * (B × K) on the same batch. `scratch` (N × K) avoids an allocation.
@@ -99,7 +99,7 @@ export function layerAlignment(
 }
 
 /**
- * The stationarity check of SPEC §3: where E[g] = γW, ⟨E g, E H⟩ = γ⟨W, E H⟩ = γ E Σ_b ‖h_b‖².
+ * The stationarity check of docs/math/emergence.md: where E[g] = γW, ⟨E g, E H⟩ = γ⟨W, E H⟩ = γ E Σ_b ‖h_b‖².
  * Feed it g, H and Σ_b‖h_b‖² each step of a window near the end of training; `ratio()` is
  * ⟨ḡ, H̄⟩ / (γ · mean Σ_b‖h_b‖²), ≈ 1 at stationarity (undefined for γ = 0).
  */

@@ -1,6 +1,7 @@
-// Emergent Hebbian dynamics (SPEC §3): an MLP trained by SGD, Adam, DFA or a random rule with
-// weight decay and parameter noise, and the alignment of its learning signal with H = h_b h_aᵀ.
-export * from './mlp.ts';
+// Emergent Hebbian dynamics (docs/math/emergence.md): an MLP trained by SGD, Adam, DFA or a
+// random rule with weight decay and weight noise, and the alignment of its learning signal
+// with H = h_b h_aᵀ. `hebb/emergence` exports these pieces; the root exports EmergenceLearner.
+export { BiasFreeMlp, HIDDEN_ACTIVATIONS, type HiddenActivation } from './network.ts';
 export * from './losses.ts';
 export * from './alignment.ts';
 export * from './rules.ts';

@@ -1,26 +1,51 @@
-import { getBackend } from '../backend/index.ts';
-import type { Backend } from '../backend/types.ts';
 import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
+import type { Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import { activation, type Activation } from '../model/activation.ts';
+import {
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { checkSamples } from '../model/inputs.ts';
+import { backendOption, Model, registerModel } from '../model/model.ts';
+import {
+  boolean,
+  integer,
+  listOf,
+  number,
+  oneOf,
+  required,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
+import { f32, readCount, readMatrix, scalar, type ModelState } from '../model/state.ts';
+import { checkLabels, accuracy, type Labels } from '../readout/classifier-inputs.ts';
 import { layerAlignment, StationarityMeter } from './alignment.ts';
 import { mseLoss, softmaxCrossEntropy } from './losses.ts';
-import { checkActivation, Mlp, type Activation } from './mlp.ts';
-import { checkRule, createRule, type LearningRule, type LossGrad, type RuleName } from './rules.ts';
-import type { Task, TaskSplit } from './tasks.ts';
+import { BiasFreeMlp, HIDDEN_ACTIVATIONS, type HiddenActivation } from './network.ts';
+import { createRule, RULES, type LearningRule, type LossGrad, type RuleName } from './rules.ts';
 
 export interface EmergenceOptions {
+  /** The learning rule: 'sgd', 'adam', 'dfa' or 'random'. */
   rule: RuleName;
-  /** Weight decay γ ≥ 0 in ΔW = η (g − γW). */
-  decay?: number;
-  /** Std σ ≥ 0 of the parameter noise: the forward pass uses w = v + ε, ε ~ N(0, σ²). */
-  noise?: number;
+  /** Weight decay γ ≥ 0 in ΔW = η (g − γW). Default 0. */
+  weightDecay?: number;
+  /** Std σ ≥ 0 of the weight noise: the forward pass uses w = v + ε, ε ~ N(0, σ²). Default 0. */
+  weightNoise?: number;
   /** η. Default 0.05, or 1e-3 for adam (whose signal has unit-scale entries). */
   lr?: number;
   /** Hidden layer widths. Default [128]. */
   hidden?: number[];
-  activation?: Activation;
-  batch?: number;
+  /** Hidden activation: linear, relu, tanh (default) or sigmoid; the output layer is linear. */
+  activation?: string | Activation;
+  /** Mini-batch size. Default 256. */
+  batchSize?: number;
+  /** Passes over the data. Default 10. */
   epochs?: number;
   seed?: number;
   /** Record the alignments every k steps (default 1), and at every step of the final window. */
@@ -40,8 +65,31 @@ export interface EmergenceOptions {
   alwaysPerturb?: boolean;
   /** Validation loss every k steps (default: once an epoch). */
   valEvery?: number;
-  backend?: Backend;
+  backend?: string | Backend;
 }
+
+const SPEC = {
+  rule: required(oneOf(RULES)),
+  weightDecay: number({ min: 0, default: 0 }),
+  weightNoise: number({ min: 0, default: 0 }),
+  lr: number({ gt: 0 }),
+  hidden: listOf(integer({ min: 1 }), { default: [128] }),
+  activation: activation(HIDDEN_ACTIVATIONS, { default: { name: 'tanh' } }),
+  batchSize: integer({ min: 1, default: 256 }),
+  epochs: integer({ min: 1, default: 10 }),
+  seed: seed(),
+  metricsEvery: integer({ min: 1, default: 1 }),
+  finalFraction: number({ gt: 0, max: 1, default: 0.1 }),
+  beta1: number({ min: 0, lt: 1, default: 0.9 }),
+  beta2: number({ min: 0, lt: 1, default: 0.999 }),
+  eps: number({ min: 0, default: 1e-8 }),
+  adamDecay: oneOf(['coupled', 'decoupled'] as const, { default: 'coupled' }),
+  alwaysPerturb: boolean({ default: false }),
+  valEvery: integer({ min: 1 }),
+  backend: backendOption(),
+} satisfies Record<keyof EmergenceOptions, unknown>;
+
+type Resolved_ = Resolved<typeof SPEC> & { readonly lr: number };
 
 /** Per layer, per recorded step: cos(g, H), cos(ΔW, H), cos(g, H⁺). */
 export interface AlignmentTrace {
@@ -52,8 +100,8 @@ export interface AlignmentTrace {
 
 export interface EmergenceResult {
   rule: RuleName;
-  decay: number;
-  noise: number;
+  weightDecay: number;
+  weightNoise: number;
   lr: number;
   seed: number;
   sizes: number[];
@@ -75,113 +123,106 @@ export interface EmergenceResult {
   diverged: boolean;
 }
 
-const DEFAULTS = {
-  decay: 0,
-  noise: 0,
-  hidden: [128],
-  activation: 'tanh' as Activation,
-  batch: 256,
-  epochs: 10,
-  seed: 0,
-  metricsEvery: 1,
-  finalFraction: 0.1,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-};
+/** Targets: a Matrix (regression, MSE) or class labels (classification, cross-entropy). */
+export type Targets = Matrix | Labels;
 
-/** Validated options with defaults filled in (the constructor's work, exported for the CLI). */
-export function resolveEmergenceOptions(opts: EmergenceOptions) {
-  const o = { ...DEFAULTS, ...opts };
-  const rule = checkRule(o.rule, 'EmergenceLearner');
-  const lr = o.lr ?? (rule === 'adam' ? 1e-3 : 0.05);
-  const nonNeg = (v: number, what: string, fix: string) => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new ValueError(
-        `EmergenceLearner: ${what} must be a finite number ≥ 0, got ${v}; ${fix}`,
-      );
-    }
-  };
-  nonNeg(o.decay, 'decay γ', 'weight decay pulls weights towards 0, use 0 to switch it off');
-  nonNeg(o.noise, 'noise σ', 'it is the standard deviation of the parameter noise');
-  if (!(lr > 0 && Number.isFinite(lr))) {
-    throw new ValueError(`EmergenceLearner: lr must be a finite number > 0, got ${lr}`);
-  }
-  const posInt = (v: number, what: string) => {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new ValueError(`EmergenceLearner: ${what} must be a positive integer, got ${v}`);
-    }
-  };
-  posInt(o.batch, 'batch');
-  posInt(o.epochs, 'epochs');
-  posInt(o.metricsEvery, 'metricsEvery');
-  if (o.valEvery !== undefined) posInt(o.valEvery, 'valEvery');
-  if (!Array.isArray(o.hidden)) throw new ValueError('EmergenceLearner: hidden must be an array');
-  o.hidden.forEach((h) => posInt(h, 'every hidden width'));
-  if (!Number.isSafeInteger(o.seed) || o.seed < 0) {
-    throw new ValueError(`EmergenceLearner: seed must be a non-negative integer, got ${o.seed}`);
-  }
-  if (!(o.finalFraction > 0 && o.finalFraction <= 1)) {
-    throw new ValueError(
-      `EmergenceLearner: finalFraction must lie in (0, 1], got ${o.finalFraction}`,
-    );
-  }
-  checkActivation(o.activation, 'EmergenceLearner');
-  if (o.adamDecay !== undefined && o.adamDecay !== 'coupled' && o.adamDecay !== 'decoupled') {
-    throw new ValueError(
-      `EmergenceLearner: adamDecay must be 'coupled' or 'decoupled', got '${String(o.adamDecay)}'`,
-    );
-  }
-  return { ...o, rule, lr };
+export interface EmergenceFitOptions extends FitOptions {
+  /** Held-out data for the validation loss (and accuracy), evaluated every valEvery steps. */
+  validation?: { x: Matrix; y: Targets };
 }
 
 /**
- * Trains an MLP with one learning rule under weight decay and parameter noise and measures,
- * per layer and step, how Hebbian the learning signal is (SPEC §3). Options are validated in
- * the constructor; `fit(task)` returns the traces and the summary. Bit-for-bit reproducible
- * for a seed on one backend.
+ * Trains a bias-free MLP with one learning rule under weight decay and weight noise and
+ * measures, per layer and step, how Hebbian the learning signal is (docs/math/emergence.md).
+ * After fit, `result` holds the traces and the summary; while fitAsync runs, `trace` fills
+ * in step by step. Bit-for-bit reproducible for a seed on one backend.
+ *
+ *   const l = new EmergenceLearner({ rule: 'dfa', weightDecay: 5e-4 }).fit(x, y);
+ *   l.result.final.signal   // cos(g, H) per layer at the end of training
  */
-export class EmergenceLearner {
-  readonly options: ReturnType<typeof resolveEmergenceOptions>;
-  readonly backend: Backend;
-  /** The trained network after fit (its `w` are the learned weights v). */
-  net: Mlp | null = null;
+export class EmergenceLearner extends Model<Resolved_> {
+  static readonly modelName = 'EmergenceLearner';
+  /** The network (its `w` are the learnt weights v); null before fit. */
+  net: BiasFreeMlp | null = null;
+  /** The summary of the last fit. */
+  result: EmergenceResult | null = null;
+  /** The alignment traces of the fit in progress (or the last one). */
+  trace: AlignmentTrace | null = null;
+  /** Training steps taken. */
+  steps = 0;
+  private rule: LearningRule | null = null;
 
-  constructor(opts: EmergenceOptions) {
-    this.options = resolveEmergenceOptions(opts);
-    this.backend = opts.backend ?? getBackend();
+  constructor(options: EmergenceOptions) {
+    const o = validateOptions('EmergenceLearner', SPEC, options);
+    super({ ...o, lr: o.lr ?? (o.rule === 'adam' ? 1e-3 : 0.05) });
   }
 
-  fit(task: Task): EmergenceResult {
+  get isFitted(): boolean {
+    return this.net !== null;
+  }
+
+  private get act(): HiddenActivation {
+    return this.options.activation.name as HiddenActivation;
+  }
+
+  /** Trains from a fresh seeded initialisation; returns this (the summary is in `result`). */
+  fit(x: Matrix, y: Targets, opts: EmergenceFitOptions = {}): this {
+    runFit(this.run(x, y, opts), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between steps (docs/api.md). */
+  async fitAsync(
+    x: Matrix,
+    y: Targets,
+    opts: EmergenceFitOptions & AsyncFitOptions = {},
+  ): Promise<this> {
+    await runFitAsync(this.run(x, y, opts), opts);
+    return this;
+  }
+
+  /** Builds the network, its rule and their random streams for `inputs` → `outputs`. */
+  private build(inputs: number, outputs: number): void {
     const o = this.options;
-    const be = this.backend;
-    const { x, y, labels } = checkSplit(task, task.train, 'train');
-    const N = x.rows;
-    const B = o.batch;
-    if (B > N) throw new ValueError(`EmergenceLearner: batch ${B} exceeds the ${N} training rows`);
-    const sizes = [task.inputDim, ...o.hidden, task.outputDim];
-    const L = sizes.length - 1;
-    const C = task.outputDim;
-    const rng = new Rng(o.seed, be);
-    const net = new Mlp(sizes, o.activation, B, be);
+    const rng = new Rng(o.seed, this.backend);
+    const net = new BiasFreeMlp(
+      [inputs, ...o.hidden, outputs],
+      this.act,
+      o.batchSize,
+      this.backend,
+    );
     net.init(rng.fork(0));
     this.net = net;
-    const rule: LearningRule = createRule(o.rule, net, rng.fork(3), o);
+    this.rule = createRule(o.rule, net, rng.fork(3), { ...o, decay: o.weightDecay });
+    this.steps = 0;
+  }
+
+  private *run(x: Matrix, y: Targets, opts: EmergenceFitOptions): Generator<FitEvent> {
+    const o = this.options;
+    const be = this.backend;
+    const where = 'EmergenceLearner.fit';
+    if (opts.resume)
+      throw new ValueError(`${where}: resume is not supported; fit again from the start`);
+    const task = checkTargets(where, be, x, y);
+    const N = x.rows;
+    const B = o.batchSize;
+    if (B > N)
+      throw new ValueError(
+        `${where}: batchSize ${B} exceeds the ${N} training rows; lower batchSize`,
+      );
+    this.build(x.cols, task.outputs);
+    const net = this.net!;
+    const rule = this.rule!;
+    const L = net.layers;
+    const rng = new Rng(o.seed, be);
     const shuffleRng = rng.fork(1);
     const noiseRng = rng.fork(2);
-    const perturb = o.noise > 0 || o.alwaysPerturb === true;
+    const perturb = o.weightNoise > 0 || o.alwaysPerturb;
     if (perturb) net.weff = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
-
-    // every buffer of the step loop, allocated once
     const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
     const h = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
     const hPost = net.w.map((w, l) => (l < L - 1 ? Matrix.zeros(w.rows, w.cols) : null));
-    const yBatch = Matrix.zeros(B, C);
-    const labelBatch = new Int32Array(B);
-    const probs = Matrix.zeros(B, C);
-    const lossGrad: LossGrad = labels
-      ? (out, dOut) => softmaxCrossEntropy(be, out, labelBatch, probs, dOut)
-      : (out, dOut) => mseLoss(be, out, yBatch, dOut);
+    const batch = new TargetBatch(task, B);
 
     const perEpoch = Math.floor(N / B);
     const steps = perEpoch * o.epochs;
@@ -192,66 +233,77 @@ export class EmergenceLearner {
     for (let t = 0; t < steps; t++) {
       if (t % o.metricsEvery === 0 || t >= windowStart) recIndex[t] = recorded.push(t) - 1;
     }
-    const nRec = recorded.length;
     const trace: AlignmentTrace = { signal: [], update: [], post: [] };
     for (let l = 0; l < L; l++) {
-      trace.signal.push(new Float32Array(nRec).fill(NaN));
-      trace.update.push(new Float32Array(nRec).fill(NaN));
-      trace.post.push(new Float32Array(nRec).fill(NaN));
+      trace.signal.push(new Float32Array(recorded.length).fill(NaN));
+      trace.update.push(new Float32Array(recorded.length).fill(NaN));
+      trace.post.push(new Float32Array(recorded.length).fill(NaN));
     }
+    this.trace = trace;
     const recordedSteps = Int32Array.from(recorded);
     const loss = new Float32Array(steps).fill(NaN);
-    const meters = net.w.map((w) => new StationarityMeter(be, w.rows, w.cols, o.decay));
+    const meters = net.w.map((w) => new StationarityMeter(be, w.rows, w.cols, o.weightDecay));
     const initialNorm = net.w.map((w) => Math.sqrt(be.dot(w, w)));
-    const validate = makeValidator(be, task, net, o.activation);
+    const validate = opts.validation
+      ? makeValidator(be, net, this.act, opts.validation, task)
+      : null;
     const validation: EmergenceResult['validation'] = [];
     const valEvery = o.valEvery ?? perEpoch;
-    validation.push({ step: 0, ...validate() });
+    if (validate) validation.push({ step: 0, ...validate() });
 
     let diverged = false;
     let step = 0;
     for (let epoch = 0; epoch < o.epochs && !diverged; epoch++) {
       const perm = shuffleRng.permutation(N);
       for (let s = 0; s < perEpoch; s++, step++) {
-        gatherBatch(perm, s * B, x, net.a[0], labels ? null : y!, yBatch, labels, labelBatch);
+        batch.gather(perm, s * B, x, net.a[0]);
         if (perturb) {
           for (let l = 0; l < L; l++) {
-            noiseRng.normal(net.weff[l].data, 0, o.noise); // ε
+            noiseRng.normal(net.weff[l].data, 0, o.weightNoise); // ε
             be.axpy(1, net.w[l], net.weff[l]); // w = v + ε
           }
         }
         net.forward();
-        loss[step] = rule.signal(net, lossGrad, g);
+        loss[step] = rule.signal(net, batch.lossGrad(be), g);
         if (!Number.isFinite(loss[step])) {
           diverged = true;
           break;
         }
         const k = recIndex[step];
-        const record = k >= 0;
         const inWindow = step >= windowStart;
-        if (record || inWindow) {
+        if (k >= 0 || inWindow) {
           for (let l = 0; l < L; l++) {
             // H (N×K) = z[l]ᵀ a[l]: pre-activation h_b times presynaptic post-activation h_a
             be.gemm(true, false, 1, net.z[l], net.a[l], 0, h[l]);
             if (inWindow) meters[l].add(g[l], h[l], be.dot(net.z[l], net.z[l]));
-            if (!record) continue;
+            if (k < 0) continue;
             const hp = hPost[l];
             // H⁺ (N×K) = f(z[l])ᵀ a[l]
             if (hp) be.gemm(true, false, 1, net.a[l + 1], net.a[l], 0, hp);
-            const r = layerAlignment(be, g[l], net.w[l], o.decay, h[l], hp);
+            const r = layerAlignment(be, g[l], net.w[l], o.weightDecay, h[l], hp);
             trace.signal[l][k] = r.signal;
             trace.update[l][k] = r.update;
             trace.post[l][k] = r.post;
           }
         }
-        // ΔW = η (g − γ W), applied to the learned weights v
+        // ΔW = η (g − γ W), applied to the learnt weights v
         for (let l = 0; l < L; l++) {
-          if (o.decay > 0) be.scale(1 - o.lr * o.decay, net.w[l]);
+          if (o.weightDecay > 0) be.scale(1 - o.lr * o.weightDecay, net.w[l]);
           be.axpy(o.lr, g[l], net.w[l]);
         }
-        if ((step + 1) % valEvery === 0) validation.push({ step: step + 1, ...validate() });
+        this.steps = step + 1;
+        if (validate && (step + 1) % valEvery === 0)
+          validation.push({ step: step + 1, ...validate() });
+        yield {
+          done: (step + 1) * B,
+          total: steps * B,
+          epoch: epoch + 1,
+          epochs: o.epochs,
+          epochEnd: s === perEpoch - 1,
+        };
       }
     }
+    if (perturb) net.weff = net.w;
 
     const finalNorm = net.w.map((w) => Math.sqrt(be.dot(w, w)));
     const mean = (a: Float32Array) => windowMean(a, recordedSteps, windowStart);
@@ -262,13 +314,13 @@ export class EmergenceLearner {
       meanSignal: 0,
     };
     final.meanSignal = final.signal.reduce((p, q) => p + q, 0) / L;
-    return {
+    this.result = {
       rule: o.rule,
-      decay: o.decay,
-      noise: o.noise,
+      weightDecay: o.weightDecay,
+      weightNoise: o.weightNoise,
       lr: o.lr,
       seed: o.seed,
-      sizes,
+      sizes: net.sizes,
       steps,
       recordedSteps,
       alignment: trace,
@@ -281,26 +333,190 @@ export class EmergenceLearner {
       diverged,
     };
   }
+
+  /**
+   * Training steps on the rows of (x, y) in order, batchSize at a time, continuing from the
+   * current state (building the network on first use). Rows that do not fill a last batch are
+   * left out, as in each epoch of fit (the network's buffers have a fixed batch size). No
+   * alignment is recorded; use fit for the traces.
+   */
+  partialFit(x: Matrix, y: Targets): this {
+    const where = 'EmergenceLearner.partialFit';
+    const o = this.options;
+    const task = checkTargets(where, this.backend, x, y, this.net ?? undefined);
+    if (!this.net) this.build(x.cols, task.outputs);
+    const net = this.net!;
+    const batch = new TargetBatch(task, o.batchSize);
+    const order = Int32Array.from({ length: x.rows }, (_, i) => i);
+    const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
+    const noise = new Rng(o.seed, this.backend).fork(2 + 1000 + this.steps);
+    const perturb = o.weightNoise > 0 || o.alwaysPerturb;
+    for (let s = 0; s + o.batchSize <= x.rows; s += o.batchSize) {
+      batch.gather(order, s, x, net.a[0]);
+      if (perturb) {
+        net.weff = net.w.map((w) => {
+          const e = new Matrix(w.rows, w.cols, noise.normal(w.size, 0, o.weightNoise));
+          this.backend.axpy(1, w, e);
+          return e;
+        });
+      }
+      net.forward();
+      this.rule!.signal(net, batch.lossGrad(this.backend), g);
+      for (let l = 0; l < net.layers; l++) {
+        if (o.weightDecay > 0) this.backend.scale(1 - o.lr * o.weightDecay, net.w[l]);
+        this.backend.axpy(o.lr, g[l], net.w[l]);
+      }
+      net.weff = net.w;
+      this.steps++;
+    }
+    return this;
+  }
+
+  /** The network's outputs (samples × outputs) with the learnt weights, no noise. */
+  output(x: Matrix): Matrix {
+    const net = this.net;
+    if (!net) throw this.notFitted('output');
+    checkSamples('EmergenceLearner.output', this.backend, x, net.sizes[0]);
+    const ev = new BiasFreeMlp(net.sizes, this.act, x.rows, this.backend);
+    ev.weff = net.w;
+    this.backend.unary('copy', x, ev.a[0]);
+    ev.forward();
+    return ev.output.clone();
+  }
+
+  /** Class indices (argmax of the outputs): for classification. */
+  predict(x: Matrix): Int32Array {
+    const out = this.output(x);
+    const pred = new Int32Array(x.rows);
+    this.backend.argmaxRows(out, pred);
+    return pred;
+  }
+
+  /** Accuracy for labels; for regression targets the coefficient of determination R². */
+  score(x: Matrix, y: Targets): number {
+    const out = this.output(x);
+    if (!(y instanceof Matrix)) {
+      checkLabels('EmergenceLearner.score', y, x.rows, out.cols);
+      const pred = new Int32Array(x.rows);
+      this.backend.argmaxRows(out, pred);
+      return accuracy(pred, y);
+    }
+    if (y.rows !== out.rows || y.cols !== out.cols)
+      throw new ShapeError(
+        `EmergenceLearner.score: y is ${y.rows}×${y.cols} but the outputs are ${out.rows}×${out.cols}`,
+      );
+    let ssRes = 0;
+    let ssTot = 0;
+    for (let j = 0; j < y.cols; j++) {
+      let mean = 0;
+      for (let i = 0; i < y.rows; i++) mean += y.data[i * y.cols + j];
+      mean /= y.rows;
+      for (let i = 0; i < y.rows; i++) {
+        const t = y.data[i * y.cols + j];
+        ssRes += (t - out.data[i * y.cols + j]) ** 2;
+        ssTot += (t - mean) ** 2;
+      }
+    }
+    return ssTot > 0 ? 1 - ssRes / ssTot : NaN;
+  }
+
+  /** The learnt weights (w.0, w.1, … F32) and steps (F64). */
+  getState(): ModelState {
+    const net = this.net;
+    if (!net) throw this.notFitted('getState');
+    const s: ModelState = { steps: scalar(this.steps) };
+    net.w.forEach((w, l) => (s[`w.${l}`] = f32(w)));
+    return s;
+  }
+
+  /**
+   * Restores the weights. The rule's own state (feedback matrices, Adam's moments) is rebuilt
+   * from the seed, not saved: a restored learner predicts exactly, and further training starts
+   * its rule afresh.
+   */
+  setState(s: ModelState): this {
+    const where = 'EmergenceLearner.setState';
+    const w0 = readMatrix(s, 'w.0', where, undefined);
+    const sizes = [w0.cols];
+    const ws: Matrix[] = [];
+    for (let l = 0; l <= this.options.hidden.length; l++) {
+      const w = readMatrix(
+        s,
+        `w.${l}`,
+        where,
+        l < this.options.hidden.length ? this.options.hidden[l] : undefined,
+        sizes[l],
+      );
+      ws.push(w);
+      sizes.push(w.rows);
+    }
+    this.build(sizes[0], sizes[sizes.length - 1]);
+    ws.forEach((w, l) => this.net!.w[l].data.set(w.data));
+    this.steps = readCount(s, 'steps', where);
+    return this;
+  }
 }
 
-/** Copies the batch's rows (perm[from..from+B)) into the input and target buffers, allocation-free. */
-function gatherBatch(
-  perm: Int32Array,
-  from: number,
+registerModel(EmergenceLearner);
+
+interface CheckedTask {
+  labels: Labels | null;
+  targets: Matrix | null;
+  outputs: number;
+}
+
+function checkTargets(
+  where: string,
+  be: Backend,
   x: Matrix,
-  xb: Matrix,
-  y: Matrix | null,
-  yb: Matrix,
-  labels: Uint8Array | undefined,
-  lb: Int32Array,
-): void {
-  const D = x.cols;
-  const C = yb.cols;
-  for (let b = 0; b < xb.rows; b++) {
-    const i = perm[from + b];
-    for (let j = 0; j < D; j++) xb.data[b * D + j] = x.data[i * D + j];
-    if (labels) lb[b] = labels[i];
-    else if (y) for (let j = 0; j < C; j++) yb.data[b * C + j] = y.data[i * C + j];
+  y: Targets,
+  net?: BiasFreeMlp,
+): CheckedTask {
+  checkSamples(where, be, x, net?.sizes[0]);
+  const outputs = net?.sizes[net.sizes.length - 1];
+  if (y instanceof Matrix) {
+    checkSamples(where, be, y, outputs, 'y');
+    if (y.rows !== x.rows)
+      throw new ShapeError(
+        `${where}: x has ${x.rows} rows but y has ${y.rows}; give one target row per sample`,
+      );
+    return { labels: null, targets: y, outputs: y.cols };
+  }
+  const classes = checkLabels(where, y, x.rows, outputs);
+  return { labels: y, targets: null, outputs: outputs ?? Math.max(2, classes) };
+}
+
+/** The current batch's targets, gathered without allocation, and its loss. */
+class TargetBatch {
+  private readonly yb: Matrix;
+  private readonly lb: Int32Array;
+  private readonly probs: Matrix;
+  constructor(
+    private readonly task: CheckedTask,
+    B: number,
+  ) {
+    this.yb = Matrix.zeros(B, task.outputs);
+    this.lb = new Int32Array(B);
+    this.probs = Matrix.zeros(B, task.outputs);
+  }
+
+  /** Copies rows perm[from..from+B) of x into xb and of the targets into the batch buffers. */
+  gather(perm: Int32Array, from: number, x: Matrix, xb: Matrix): void {
+    const D = x.cols;
+    const C = this.yb.cols;
+    const { labels, targets } = this.task;
+    for (let b = 0; b < xb.rows; b++) {
+      const i = perm[from + b];
+      for (let j = 0; j < D; j++) xb.data[b * D + j] = x.data[i * D + j];
+      if (labels) this.lb[b] = labels[i];
+      else for (let j = 0; j < C; j++) this.yb.data[b * C + j] = targets!.data[i * C + j];
+    }
+  }
+
+  lossGrad(be: Backend): LossGrad {
+    return this.task.labels
+      ? (out, dOut) => softmaxCrossEntropy(be, out, this.lb, this.probs, dOut)
+      : (out, dOut) => mseLoss(be, out, this.yb, dOut);
   }
 }
 
@@ -316,40 +532,32 @@ function windowMean(a: Float32Array, at: Int32Array, from: number): number {
   return n > 0 ? s / n : NaN;
 }
 
-function checkSplit(task: Task, s: TaskSplit, which: string) {
-  if (s.x.cols !== task.inputDim) {
-    throw new ShapeError(
-      `EmergenceLearner: ${which} inputs have ${s.x.cols} columns but the task says ${task.inputDim}`,
+/** Loss (and accuracy) of the learnt weights v, without noise, on the validation split. */
+function makeValidator(
+  be: Backend,
+  net: BiasFreeMlp,
+  act: HiddenActivation,
+  val: { x: Matrix; y: Targets },
+  task: CheckedTask,
+) {
+  const v = checkTargets('EmergenceLearner.fit validation', be, val.x, val.y, net);
+  if ((v.labels === null) !== (task.labels === null))
+    throw new ValueError(
+      'EmergenceLearner.fit: validation targets must be of the same kind as y (labels or a Matrix)',
     );
-  }
-  if (task.kind === 'regression') {
-    if (!s.y || s.y.rows !== s.x.rows || s.y.cols !== task.outputDim) {
-      throw new ShapeError(
-        `EmergenceLearner: ${which} regression targets must be ${s.x.rows}×${task.outputDim}`,
-      );
-    }
-  } else if (!s.labels || s.labels.length !== s.x.rows) {
-    throw new ShapeError(`EmergenceLearner: ${which} needs one label per input row`);
-  }
-  return { x: s.x, y: s.y, labels: task.kind === 'classification' ? s.labels : undefined };
-}
-
-/** Loss (and accuracy) of the learned weights v, without noise, on the validation split. */
-function makeValidator(be: Backend, task: Task, net: Mlp, activation: Activation) {
-  const { x, y, labels } = checkSplit(task, task.val, 'val');
-  const ev = new Mlp(net.sizes, activation, x.rows, be);
+  const x = val.x;
+  const ev = new BiasFreeMlp(net.sizes, act, x.rows, be);
   ev.weff = net.w;
   be.unary('copy', x, ev.a[0]);
-  const dOut = Matrix.zeros(x.rows, task.outputDim);
-  const probs = Matrix.zeros(x.rows, task.outputDim);
+  const dOut = Matrix.zeros(x.rows, task.outputs);
+  const probs = Matrix.zeros(x.rows, task.outputs);
   const pred = new Int32Array(x.rows);
+  const labels = v.labels ? Int32Array.from(v.labels) : null;
   return (): { loss: number; accuracy?: number } => {
     ev.forward();
-    if (!labels) return { loss: mseLoss(be, ev.output, y!, dOut) };
+    if (!labels) return { loss: mseLoss(be, ev.output, v.targets!, dOut) };
     const loss = softmaxCrossEntropy(be, ev.output, labels, probs, dOut);
     be.argmaxRows(ev.output, pred);
-    let hits = 0;
-    for (let i = 0; i < pred.length; i++) hits += pred[i] === labels[i] ? 1 : 0;
-    return { loss, accuracy: hits / pred.length };
+    return { loss, accuracy: accuracy(pred, labels) };
   };
 }

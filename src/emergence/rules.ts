@@ -4,7 +4,7 @@ import type { Rng } from '../backend/rng.ts';
 import { ValueError } from '../errors.ts';
 import { Adam } from '../optim/adam.ts';
 import { mseLoss } from './losses.ts';
-import { Mlp } from './mlp.ts';
+import { BiasFreeMlp } from './network.ts';
 
 export const RULES = ['sgd', 'adam', 'dfa', 'random'] as const;
 export type RuleName = (typeof RULES)[number];
@@ -31,7 +31,7 @@ export type LossGrad = (out: Matrix, dOut: Matrix) => number;
 export interface LearningRule {
   readonly name: RuleName;
   /** Returns the trained network's loss on the batch. */
-  signal(net: Mlp, lossGrad: LossGrad, g: Matrix[]): number;
+  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number;
 }
 
 export interface RuleOptions {
@@ -48,7 +48,7 @@ export interface RuleOptions {
 /** SGD: g = −∂ℓ/∂W by backpropagation. */
 class SgdRule implements LearningRule {
   readonly name = 'sgd';
-  signal(net: Mlp, lossGrad: LossGrad, g: Matrix[]): number {
+  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number {
     const loss = lossGrad(net.output, net.dz[net.layers - 1]);
     net.backward();
     for (let l = 0; l < net.layers; l++) net.backend.unary('neg', net.dw[l], g[l]);
@@ -79,7 +79,7 @@ class AdamRule implements LearningRule {
       backend: be,
     });
   }
-  signal(net: Mlp, lossGrad: LossGrad, g: Matrix[]): number {
+  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number {
     const loss = lossGrad(net.output, net.dz[net.layers - 1]);
     net.backward();
     for (let l = 0; l < net.layers; l++) {
@@ -103,7 +103,7 @@ export class DfaRule implements LearningRule {
   /** Feedback matrices, one per hidden layer (N_l × D). Replace entries to test or study. */
   readonly feedback: Matrix[];
   private readonly upstream: Matrix[];
-  constructor(net: Mlp, rng: Rng) {
+  constructor(net: BiasFreeMlp, rng: Rng) {
     const D = net.sizes[net.sizes.length - 1];
     this.feedback = [];
     this.upstream = [];
@@ -115,7 +115,7 @@ export class DfaRule implements LearningRule {
       this.upstream.push(Matrix.zeros(net.batch, n));
     }
   }
-  signal(net: Mlp, lossGrad: LossGrad, g: Matrix[]): number {
+  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number {
     const be = net.backend;
     const L = net.layers;
     const e = net.dz[L - 1];
@@ -151,12 +151,17 @@ export class DfaRule implements LearningRule {
 export class RandomNetworkRule implements LearningRule {
   readonly name = 'random';
   /** The fixed random target network R. */
-  readonly target: Mlp;
+  readonly target: BiasFreeMlp;
   private readonly dfa: DfaRule;
   private readonly be: Backend;
-  constructor(trained: Mlp, rng: Rng) {
+  constructor(trained: BiasFreeMlp, rng: Rng) {
     this.be = trained.backend;
-    this.target = new Mlp(trained.sizes, trained.activation, trained.batch, trained.backend);
+    this.target = new BiasFreeMlp(
+      trained.sizes,
+      trained.activation,
+      trained.batch,
+      trained.backend,
+    );
     this.target.init(rng.fork(0));
     this.dfa = new DfaRule(trained, rng.fork(1));
   }
@@ -164,7 +169,7 @@ export class RandomNetworkRule implements LearningRule {
   get feedback(): Matrix[] {
     return this.dfa.feedback;
   }
-  signal(net: Mlp, lossGrad: LossGrad, g: Matrix[]): number {
+  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number {
     const r = this.target;
     const be = this.be;
     be.unary('copy', net.a[0], r.a[0]);
@@ -180,7 +185,7 @@ export class RandomNetworkRule implements LearningRule {
 
 export function createRule(
   name: RuleName,
-  net: Mlp,
+  net: BiasFreeMlp,
   rng: Rng,
   opts: RuleOptions = {},
 ): LearningRule {

@@ -3,15 +3,12 @@ import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
 import { subset, type Dataset } from '../data/dataset.ts';
 import { ValueError } from '../errors.ts';
-import { checkActivation, Mlp, type Activation } from './mlp.ts';
+import { checkActivation, BiasFreeMlp, type HiddenActivation } from './network.ts';
 
 /** Inputs and targets of one split: regression targets (N × D) or class labels. */
 export interface TaskSplit {
   x: Matrix;
-  /** Regression targets; absent for classification. */
-  y?: Matrix;
-  /** Class labels; absent for regression. */
-  labels?: Uint8Array;
+  y: Matrix | Uint8Array;
 }
 
 export interface Task {
@@ -24,13 +21,13 @@ export interface Task {
 }
 
 export interface StudentTeacherOptions {
-  /** Input and output dimension (SPEC §3: 32). */
+  /** Input and output dimension (the paper: 32). */
   dim?: number;
   train?: number;
   val?: number;
   /** Teacher: dim → teacherWidth → dim, hidden activation teacherActivation. */
   teacherWidth?: number;
-  teacherActivation?: Activation;
+  teacherActivation?: HiddenActivation;
   /** Std of Gaussian noise added to the teacher's outputs (default 0: realisable). */
   labelNoise?: number;
   /** Seed of the data (inputs, teacher, noise); fixed across the student seeds of a table. */
@@ -42,13 +39,13 @@ export const STUDENT_TEACHER_DEFAULTS = {
   train: 20000,
   val: 2000,
   teacherWidth: 32,
-  teacherActivation: 'tanh' as Activation,
+  teacherActivation: 'tanh' as HiddenActivation,
   labelNoise: 0,
   seed: 0,
 };
 
 /**
- * Student–teacher regression (SPEC §3): x ~ N(0, I_dim), y = T(x) + noise with T a random
+ * Student–teacher regression (docs/math/emergence.md): x ~ N(0, I_dim), y = T(x) + noise with T a random
  * bias-free MLP dim → teacherWidth → dim (weights N(0, 1/fan-in), the same init as a student),
  * so targets have unit-order scale and a student of the same family can fit them exactly.
  */
@@ -65,7 +62,7 @@ export function studentTeacherTask(be: Backend, opts: StudentTeacherOptions = {}
   }
   const rng = new Rng(o.seed, be);
   const n = o.train + o.val;
-  const teacher = new Mlp([o.dim, o.teacherWidth, o.dim], o.teacherActivation, n, be);
+  const teacher = new BiasFreeMlp([o.dim, o.teacherWidth, o.dim], o.teacherActivation, n, be);
   teacher.init(rng.fork(0));
   rng.fork(1).normal(teacher.a[0].data);
   teacher.forward();
@@ -102,7 +99,7 @@ export function classificationTask(
     kind: 'classification',
     inputDim: tr.x.cols,
     outputDim: tr.classes.length,
-    train: { x: tr.x, labels: tr.y },
-    val: { x: te.x, labels: te.y },
+    train: { x: tr.x, y: tr.y },
+    val: { x: te.x, y: te.y },
   };
 }

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Matrix, describeType } from '../backend/matrix.ts';
-import { HebbError, ShapeError, ValueError } from '../errors.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { ShapeError, ValueError } from '../errors.ts';
 
 /**
  * The safetensors checkpoint format: an 8-byte little-endian u64 header length N, N bytes of
  * JSON header `{name: {dtype, shape, data_offsets: [begin, end]}, __metadata__?: {k: v}}`, then
  * the tensor bytes (offsets relative to the start of that byte buffer), all little-endian.
  * F16 tensors are carried as raw half-precision bits (Uint16Array); see halfToFloat.
+ * Pure bytes in and out (browser-safe); files are read and written by safetensors-file.ts.
  */
 export const DTYPES = {
   F64: { size: 8, array: Float64Array },
@@ -94,7 +93,7 @@ export function encodeSafetensors(
     header[name] = { dtype: t.dtype, shape: t.shape, data_offsets: [offset, end] };
     offset = end;
   }
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLen = Math.ceil(json.length / 8) * 8;
   const out = new Uint8Array(8 + headerLen + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(headerLen), true);
@@ -108,15 +107,6 @@ export function encodeSafetensors(
     pos += t.data.byteLength;
   }
   return out;
-}
-
-/** Writes a checkpoint atomically (a crash leaves the old file or the new one, never half). */
-export function saveSafetensors(
-  path: string,
-  tensors: Record<string, Tensor | Matrix>,
-  metadata: Record<string, string> = {},
-): void {
-  writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 
 function checkTensor(name: string, t: Tensor): void {
@@ -150,24 +140,6 @@ function checkTensor(name: string, t: Tensor): void {
 
 // ---------------------------------------------------------------------------------------------
 // Reading
-
-/** Reads and validates a checkpoint file. */
-export function loadSafetensors(path: string): SafetensorsFile {
-  let buf: Uint8Array;
-  try {
-    buf = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file; check the path'
-        : code === 'EISDIR'
-          ? 'it is a directory; pass the .safetensors file inside it'
-          : `${(e as Error).message}; check the path and its permissions`;
-    throw new HebbError(`cannot read checkpoint ${path}: ${why}`);
-  }
-  return decodeSafetensors(buf, path);
-}
 
 /**
  * Parses safetensors bytes, validating everything against the file's actual size before

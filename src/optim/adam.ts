@@ -1,7 +1,10 @@
-import { getBackend } from '../backend/index.ts';
+import { resolveBackend } from '../backend/registry.ts';
 import { Matrix } from '../backend/matrix.ts';
 import type { AdamStepParams, Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import { backendOption } from '../model/model.ts';
+import { boolean, number, validateOptions } from '../model/params.ts';
+import { f32, readCount, readVector, scalar, type ModelState } from '../model/state.ts';
 
 /** A trainable tensor: a Matrix, or a Float32Array (e.g. a bias vector), updated in place. */
 export type Param = Matrix | Float32Array;
@@ -9,23 +12,27 @@ export type Param = Matrix | Float32Array;
 export interface AdamOptions {
   /** Learning rate (default 1e-3); settable later through `adam.lr` for schedules. */
   lr?: number;
+  /** Moment decays, in [0, 1) (defaults 0.9 and 0.999). */
   beta1?: number;
   beta2?: number;
+  /** Added to √v̂ (default 1e-8). */
   eps?: number;
   /** L2 penalty λ (default 0), added to the gradient like torch.optim.Adam. */
   weightDecay?: number;
   /** Decouple the decay from the gradient (AdamW): p ← p − lr·λ·p. Default false. */
   decoupledWeightDecay?: boolean;
-  backend?: Backend;
+  backend?: string | Backend;
 }
 
-/** Moment estimates of one parameter slot. */
-export interface AdamSlotState {
-  m: Float32Array;
-  v: Float32Array;
-  /** Steps taken on this slot (t of the bias correction). */
-  step: number;
-}
+const SPEC = {
+  lr: number({ min: 0, default: 1e-3 }),
+  beta1: number({ min: 0, lt: 1, default: 0.9 }),
+  beta2: number({ min: 0, lt: 1, default: 0.999 }),
+  eps: number({ min: 0, default: 1e-8 }),
+  weightDecay: number({ min: 0, default: 0 }),
+  decoupledWeightDecay: boolean({ default: false }),
+  backend: backendOption(),
+} satisfies Record<keyof AdamOptions, unknown>;
 
 function asMatrix(p: Param): Matrix {
   return p instanceof Matrix ? p : new Matrix(1, p.length, p);
@@ -55,33 +62,14 @@ export class Adam {
   private slots: ({ m: Matrix; v: Matrix; step: number } | undefined)[] = [];
 
   constructor(opts: AdamOptions = {}) {
-    const o = {
-      lr: 1e-3,
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 1e-8,
-      weightDecay: 0,
-      ...opts,
-    };
-    Adam.checkLr(o.lr);
-    for (const f of ['beta1', 'beta2'] as const) {
-      if (!(Number.isFinite(o[f]) && o[f] >= 0 && o[f] < 1)) {
-        throw new ValueError(`Adam: ${f} must lie in [0, 1), got ${o[f]}`);
-      }
-    }
-    if (!(Number.isFinite(o.eps) && o.eps >= 0)) {
-      throw new ValueError(`Adam: eps must be a finite number ≥ 0, got ${o.eps}`);
-    }
-    if (!(Number.isFinite(o.weightDecay) && o.weightDecay >= 0)) {
-      throw new ValueError(`Adam: weightDecay must be a finite number ≥ 0, got ${o.weightDecay}`);
-    }
+    const o = validateOptions('Adam', SPEC, opts);
     this.lrValue = o.lr;
     this.beta1 = o.beta1;
     this.beta2 = o.beta2;
     this.eps = o.eps;
     this.weightDecay = o.weightDecay;
-    this.decoupledWeightDecay = o.decoupledWeightDecay ?? false;
-    this.backend = o.backend ?? getBackend();
+    this.decoupledWeightDecay = o.decoupledWeightDecay;
+    this.backend = resolveBackend(o.backend, 'Adam');
   }
 
   private static checkLr(lr: number): void {
@@ -194,30 +182,39 @@ export class Adam {
     s.step++;
   }
 
-  /** Copies of the moments and step counts, for checkpoints. */
-  state(): AdamSlotState[] {
-    return this.slots.map((s) =>
-      s
-        ? { m: s.m.data.slice(), v: s.v.data.slice(), step: s.step }
-        : { m: new Float32Array(0), v: new Float32Array(0), step: 0 },
-    );
+  /**
+   * The moments and step counts as named tensors — m.i, v.i (F32) and step.i (F64) for each
+   * slot i used so far — for checkpoints; setState continues bit for bit.
+   */
+  getState(): ModelState {
+    const out: ModelState = {};
+    this.slots.forEach((s, i) => {
+      if (!s) return;
+      out[`m.${i}`] = f32(s.m.data);
+      out[`v.${i}`] = f32(s.v.data);
+      out[`step.${i}`] = scalar(s.step);
+    });
+    return out;
   }
 
-  /** Restore what `state()` returned (continues bit-for-bit). */
-  loadState(state: readonly AdamSlotState[]): void {
-    this.slots = state.map((s, i) => {
-      if (s.m.length !== s.v.length || !Number.isInteger(s.step) || s.step < 0) {
-        throw new ValueError(
-          `Adam.loadState: slot ${i} is malformed (m, v lengths differ or bad step)`,
-        );
-      }
-      if (s.step === 0 && s.m.length === 0) return undefined;
-      return {
-        m: new Matrix(1, s.m.length, s.m.slice()),
-        v: new Matrix(1, s.v.length, s.v.slice()),
-        step: s.step,
+  /** Restores what getState returned (an empty state: a fresh start). */
+  setState(state: ModelState): this {
+    const where = 'Adam.setState';
+    const slots: typeof this.slots = [];
+    for (const key of Object.keys(state)) {
+      const m = /^step\.(\d+)$/.exec(key);
+      if (!m) continue;
+      const i = Number(m[1]);
+      const mi = readVector(state, `m.${i}`, where);
+      const vi = readVector(state, `v.${i}`, where, mi.length);
+      slots[i] = {
+        m: new Matrix(1, mi.length, mi),
+        v: new Matrix(1, vi.length, vi),
+        step: readCount(state, key, where),
       };
-    });
+    }
+    this.slots = slots;
+    return this;
   }
 
   /** Forget all moments (a fresh start with the same settings). */

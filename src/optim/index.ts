@@ -1,1 +1,1 @@
-export { Adam, type AdamOptions, type AdamSlotState, type Param } from './adam.ts';
+export { Adam, type AdamOptions, type Param } from './adam.ts';

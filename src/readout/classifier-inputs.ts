@@ -1,38 +1,19 @@
-import { Matrix } from '../backend/matrix.ts';
-import type { Backend } from '../backend/types.ts';
+import type { Matrix } from '../backend/matrix.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 
 /** Class indices, one per sample (a Dataset's `y` is a Uint8Array). */
 export type Labels = ArrayLike<number>;
 
-/**
- * Checks a feature matrix: a Matrix of finite values with `cols` columns when given.
- * `where` names the caller (e.g. 'SoftmaxClassifier.fit').
- */
-export function checkFeatures(
-  where: string,
-  backend: Backend,
-  x: unknown,
-  cols?: number,
-  name = 'features',
-): asserts x is Matrix {
-  if (!(x instanceof Matrix)) {
-    throw new ValueError(
-      `${where}: ${name} must be a Matrix (samples × features), got ${x === null ? 'null' : typeof x}`,
-    );
-  }
-  if (x.rows === 0) throw new ShapeError(`${where}: ${name} has no rows; pass at least one sample`);
-  if (cols !== undefined && x.cols !== cols) {
-    throw new ShapeError(
-      `${where}: ${name} is ${x.rows}×${x.cols} but the model was fitted on ${cols} features per sample; pass ${x.rows}×${cols}`,
-    );
-  }
-  const bad = backend.countNonFinite(x.data);
-  if (bad > 0) {
-    throw new ValueError(
-      `${where}: ${name} (${x.rows}×${x.cols}) contains ${bad} NaN or ±Inf value${bad > 1 ? 's' : ''}; clean the input (or lower the learning rate upstream if training diverged)`,
-    );
-  }
+/** What a classifier records after each epoch of fit (its `history`). */
+export interface EpochRecord {
+  /** 1-based. */
+  epoch: number;
+  /** Mean training cross-entropy over the epoch's mini-batches (before each step). */
+  loss: number;
+  /** Training accuracy over the epoch's mini-batches (before each step). */
+  accuracy: number;
+  lr: number;
+  seconds: number;
 }
 
 /**
@@ -60,22 +41,6 @@ export function checkLabels(where: string, y: unknown, n: number, classes?: numb
     if (c > max) max = c;
   }
   return classes ?? max + 1;
-}
-
-/** Checks a positive integer option. */
-export function positiveInt(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new ValueError(`${where}: ${name} must be a positive integer, got ${String(v)}`);
-  }
-  return v;
-}
-
-/** Checks a finite non-negative number option. */
-export function nonNegative(where: string, name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-    throw new ValueError(`${where}: ${name} must be a finite number ≥ 0, got ${String(v)}`);
-  }
-  return v;
 }
 
 /** out (B×C) ← one-hot rows of labels[idx[i]] (or labels[start + i] when idx is null). */
@@ -115,9 +80,4 @@ export function meanCrossEntropy(
     s -= Math.log(Math.max(p.data[i * p.cols + y], 1e-30));
   }
   return s / p.rows;
-}
-
-/** Step schedule: lr0 · 2^(−⌊epoch / every⌋) (epoch counted from 0); every = 0 keeps lr0. */
-export function halvingLr(lr0: number, epoch: number, every: number): number {
-  return every > 0 ? lr0 * Math.pow(0.5, Math.floor(epoch / every)) : lr0;
 }

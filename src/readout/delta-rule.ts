@@ -1,31 +1,63 @@
-import { getBackend } from '../backend/index.ts';
 import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ShapeError } from '../errors.ts';
+import { epochBatches } from '../model/batches.ts';
+import {
+  epochPlan,
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { checkSamples } from '../model/inputs.ts';
+import { backendOption, Model, registerModel } from '../model/model.ts';
+import {
+  boolean,
+  integer,
+  required,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
+import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
+import { f32, readCount, readMatrix, readVector, scalar, type ModelState } from '../model/state.ts';
 import {
   accuracy,
-  checkFeatures,
   checkLabels,
   meanCrossEntropy,
-  nonNegative,
   oneHotInto,
-  positiveInt,
   type Labels,
 } from './classifier-inputs.ts';
 
 export interface DeltaRuleOptions {
   /** Number of classes (required: an online learner must know its outputs up front). */
   classes: number;
-  /** Learning rate η (default 0.01); change it later with `lr` for schedules. */
-  lr?: number;
+  /** Rate η: a number (default 0.01) or a schedule over the samples of fit. */
+  lr?: number | Schedule | string;
   /** Learn a bias c alongside V (default true). */
   bias?: boolean;
-  backend?: Backend;
+  /** Passes over the data in fit (default 1). */
+  epochs?: number;
+  /** Visit the samples in a seeded random order each epoch of fit (default true). */
+  shuffle?: boolean;
+  seed?: number;
+  backend?: string | Backend;
 }
 
+const SPEC = {
+  classes: required(integer({ min: 2 })),
+  lr: schedule({ default: { kind: 'constant', from: 0.01 } }),
+  bias: boolean({ default: true }),
+  epochs: integer({ min: 1, default: 1 }),
+  shuffle: boolean({ default: true }),
+  seed: seed(),
+  backend: backendOption(),
+} satisfies Record<keyof DeltaRuleOptions, unknown>;
+
 /**
- * Online delta-rule read-out for the paper's one-epoch "simultaneous" mode (§3.2): every
- * example updates the classifier right away, with only quantities local to the layer:
+ * Online delta-rule read-out for the paper's one-epoch "simultaneous" mode: every example
+ * updates the classifier right away, with only quantities local to the layer:
  *
  *   p = softmax(V h + c),   ΔV = η (t − p) hᵀ,   Δc = η (t − p)
  *
@@ -33,49 +65,43 @@ export interface DeltaRuleOptions {
  * which is also the stochastic gradient of the cross-entropy for one sample: no error is
  * sent back to the Hebbian layer, so that layer stays update-unlocked. V starts at zero.
  */
-export class DeltaRuleClassifier {
-  readonly classes: number;
-  readonly useBias: boolean;
-  readonly backend: Backend;
-  private eta: number;
+export class DeltaRuleClassifier extends Model<Resolved<typeof SPEC>> {
+  static readonly modelName = 'DeltaRuleClassifier';
   private v: Matrix | null = null;
   private c: Float32Array;
-  private seen = 0;
+  /** Samples learnt from so far (drives the rate schedule). */
+  samplesSeen = 0;
+  /** Mean cross-entropy of the predictions made just before each update, over the last call. */
+  loss = NaN;
+  private horizon = 0;
   // Per-sample buffers (1 × classes).
   private readonly p: Matrix;
   private readonly t: Matrix;
 
-  constructor(opts: DeltaRuleOptions) {
-    const W = 'DeltaRuleClassifier';
-    if (opts === undefined || opts === null) {
-      throw new HebbError(`${W}: options are required, e.g. new ${W}({ classes: 10 })`);
+  constructor(options: DeltaRuleOptions) {
+    if (options === undefined || options === null) {
+      throw new HebbError(
+        'DeltaRuleClassifier: options are required, e.g. new DeltaRuleClassifier({ classes: 10 })',
+      );
     }
-    this.classes = positiveInt(W, 'classes', opts.classes);
-    this.eta = nonNegative(W, 'lr', opts.lr ?? 0.01);
-    this.useBias = opts.bias ?? true;
-    this.backend = opts.backend ?? getBackend();
-    this.c = new Float32Array(this.classes);
-    this.p = Matrix.zeros(1, this.classes);
-    this.t = Matrix.zeros(1, this.classes);
+    super(validateOptions('DeltaRuleClassifier', SPEC, options));
+    const C = this.options.classes;
+    this.c = new Float32Array(C);
+    this.p = Matrix.zeros(1, C);
+    this.t = Matrix.zeros(1, C);
   }
 
-  get lr(): number {
-    return this.eta;
+  get isFitted(): boolean {
+    return this.v !== null;
   }
 
-  set lr(value: number) {
-    this.eta = nonNegative('DeltaRuleClassifier', 'lr', value);
-  }
-
-  /** Samples learned from so far. */
-  get samplesSeen(): number {
-    return this.seen;
+  get classes(): number {
+    return this.options.classes;
   }
 
   /** classes × features (live reference). */
   get weights(): Matrix {
-    if (!this.v)
-      throw new HebbError('DeltaRuleClassifier.weights: no sample seen yet; call partialFit first');
+    if (!this.v) throw this.notFitted('weights');
     return this.v;
   }
 
@@ -83,47 +109,100 @@ export class DeltaRuleClassifier {
     return this.c;
   }
 
+  /** Trains from zero weights, `epochs` passes one sample at a time (or resumes). */
+  fit(x: Matrix, y: Labels, opts: FitOptions = {}): this {
+    runFit(this.steps(x, y, opts), opts);
+    return this;
+  }
+
+  async fitAsync(x: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
+    await runFitAsync(this.steps(x, y, opts), opts);
+    return this;
+  }
+
+  private *steps(x: Matrix, y: Labels, opts: FitOptions): Generator<FitEvent> {
+    const where = 'DeltaRuleClassifier.fit';
+    const o = this.options;
+    const resume = opts.resume && this.v !== null;
+    checkSamples(where, this.backend, x, resume ? this.v!.cols : undefined);
+    checkLabels(where, y, x.rows, o.classes);
+    if (!resume) this.reset(x.cols);
+    const N = x.rows;
+    this.horizon = o.epochs * N;
+    const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, resume);
+    // Progress every 256 samples: the step itself is one sample.
+    const batches = epochBatches({
+      n: N,
+      epochs: o.epochs,
+      first,
+      batchSize: 256,
+      seed: o.seed,
+      shuffle: o.shuffle,
+      backend: this.backend,
+    });
+    let done = 0;
+    const h = Matrix.zeros(1, x.cols);
+    for (const b of batches) {
+      let loss = 0;
+      for (const i of b.rows) {
+        h.data.set(x.row(i));
+        loss += this.learnOne(h, y[i]);
+      }
+      this.loss = loss / b.rows.length;
+      done += b.rows.length;
+      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
+    }
+  }
+
+  private reset(features: number): void {
+    this.v = Matrix.zeros(this.options.classes, features);
+    this.c = new Float32Array(this.options.classes);
+    this.samplesSeen = 0;
+  }
+
   /**
    * Learns from the rows of x one at a time, in order, each update applied before the next
-   * row is seen (batch 1). A single sample may be a Float32Array. Returns the mean
-   * cross-entropy of the predictions made just before each update (an online loss).
+   * row is seen (batch 1). Returns this; the mean online loss is in `loss`.
    */
-  partialFit(x: Matrix | Float32Array, y: Labels | number): number {
+  partialFit(x: Matrix, y: Labels): this {
     const where = 'DeltaRuleClassifier.partialFit';
-    const xm = x instanceof Float32Array ? new Matrix(1, x.length, x) : x;
-    const labels = typeof y === 'number' ? [y] : y;
-    checkFeatures(where, this.backend, xm, this.v?.cols, 'x');
-    checkLabels(where, labels, xm.rows, this.classes);
-    if (!this.v) this.v = Matrix.zeros(this.classes, xm.cols);
-    const be = this.backend;
-    const v = this.v;
+    checkSamples(where, this.backend, x, this.v?.cols);
+    checkLabels(where, y, x.rows, this.options.classes);
+    if (!this.v) this.reset(x.cols);
     let loss = 0;
-    for (let i = 0; i < xm.rows; i++) {
-      const h = xm.sliceRows(i, i + 1);
-      // p = softmax(V h + c)   (1×D · D×C → 1×C)
-      be.gemm(false, true, 1, h, v, 0, this.p);
-      if (this.useBias) be.addRowVector(this.p, this.c);
-      be.softmaxRows(this.p, 1, this.p);
-      loss += meanCrossEntropy(this.p, labels, null, i);
-      // e = t − p  (1×C), stored in t
-      oneHotInto(labels, null, i, this.t);
-      be.binary('sub', this.t, this.p, this.t);
-      // V ← V + η eᵀ h   (C×1 · 1×D → C×D, a rank-1 update)
-      be.gemm(true, false, this.eta, this.t, h, 1, v);
-      if (this.useBias)
-        for (let k = 0; k < this.classes; k++) this.c[k] += this.eta * this.t.data[k];
-      this.seen++;
-    }
-    return loss / xm.rows;
+    for (let i = 0; i < x.rows; i++) loss += this.learnOne(x.sliceRows(i, i + 1), y[i]);
+    this.loss = loss / x.rows;
+    return this;
+  }
+
+  /** One delta-rule step on a 1 × D sample; returns the loss of the prediction before it. */
+  private learnOne(h: Matrix, label: number): number {
+    const be = this.backend;
+    const v = this.v!;
+    const eta = rateAt(this.options.lr, { samples: this.samplesSeen, total: this.horizon });
+    // p = softmax(V h + c)   (1×D · D×C → 1×C)
+    be.gemm(false, true, 1, h, v, 0, this.p);
+    if (this.options.bias) be.addRowVector(this.p, this.c);
+    be.softmaxRows(this.p, 1, this.p);
+    const loss = meanCrossEntropy(this.p, [label], null, 0);
+    // e = t − p  (1×C), stored in t
+    oneHotInto([label], null, 0, this.t);
+    be.binary('sub', this.t, this.p, this.t);
+    // V ← V + η eᵀ h   (C×1 · 1×D → C×D, a rank-1 update)
+    be.gemm(true, false, eta, this.t, h, 1, v);
+    if (this.options.bias)
+      for (let k = 0; k < this.c.length; k++) this.c[k] += eta * this.t.data[k];
+    this.samplesSeen++;
+    return loss;
   }
 
   /** Class probabilities softmax(V h + c), samples × classes. */
   predictProba(x: Matrix): Matrix {
     const v = this.weights;
-    checkFeatures('DeltaRuleClassifier.predictProba', this.backend, x, v.cols, 'x');
-    const z = Matrix.zeros(x.rows, this.classes);
+    checkSamples('DeltaRuleClassifier.predictProba', this.backend, x, v.cols);
+    const z = Matrix.zeros(x.rows, this.options.classes);
     this.backend.gemm(false, true, 1, x, v, 0, z);
-    if (this.useBias) this.backend.addRowVector(z, this.c);
+    if (this.options.bias) this.backend.addRowVector(z, this.c);
     this.backend.softmaxRows(z, 1, z);
     return z;
   }
@@ -135,31 +214,51 @@ export class DeltaRuleClassifier {
   }
 
   score(x: Matrix, y: Labels): number {
-    checkLabels('DeltaRuleClassifier.score', y, x.rows, this.classes);
+    checkLabels('DeltaRuleClassifier.score', y, x.rows, this.options.classes);
     return accuracy(this.predict(x), y);
   }
 
   /** Mean cross-entropy of the current classifier on (x, y). */
   crossEntropy(x: Matrix, y: Labels): number {
-    checkLabels('DeltaRuleClassifier.crossEntropy', y, x.rows, this.classes);
+    checkLabels('DeltaRuleClassifier.crossEntropy', y, x.rows, this.options.classes);
     return meanCrossEntropy(this.predictProba(x), y, null, 0);
   }
 
   /** Start from given parameters (classes × features, and a bias of length classes). */
   setParameters(weights: Matrix, bias?: Float32Array): this {
-    if (weights.rows !== this.classes) {
+    const C = this.options.classes;
+    if (weights.rows !== C) {
       throw new ShapeError(
-        `DeltaRuleClassifier.setParameters: weights are ${weights.rows}×${weights.cols} but must have ${this.classes} rows (one per class)`,
+        `DeltaRuleClassifier.setParameters: weights are ${weights.rows}×${weights.cols} but must have ${C} rows (one per class)`,
       );
     }
-    checkFeatures('DeltaRuleClassifier.setParameters', this.backend, weights, undefined, 'weights');
-    if (bias !== undefined && bias.length !== this.classes) {
+    checkSamples('DeltaRuleClassifier.setParameters', this.backend, weights, undefined, 'weights');
+    if (bias !== undefined && bias.length !== C) {
       throw new ShapeError(
-        `DeltaRuleClassifier.setParameters: bias has length ${bias.length}, expected ${this.classes}`,
+        `DeltaRuleClassifier.setParameters: bias has length ${bias.length}, expected ${C}`,
       );
     }
     this.v = weights.clone();
-    this.c = bias ? bias.slice() : new Float32Array(this.classes);
+    this.c = bias ? bias.slice() : new Float32Array(C);
+    return this;
+  }
+
+  /** weights, bias (F32) and samples_seen (F64). */
+  getState(): ModelState {
+    return {
+      weights: f32(this.weights),
+      bias: f32(this.c),
+      samples_seen: scalar(this.samplesSeen),
+    };
+  }
+
+  setState(s: ModelState): this {
+    const where = 'DeltaRuleClassifier.setState';
+    this.v = readMatrix(s, 'weights', where, this.options.classes);
+    this.c = readVector(s, 'bias', where, this.options.classes);
+    this.samplesSeen = readCount(s, 'samples_seen', where);
     return this;
   }
 }
+
+registerModel(DeltaRuleClassifier);

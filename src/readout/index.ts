@@ -1,6 +1,5 @@
 // Read-outs on top of an (unsupervised) layer's output, and a backprop baseline.
-// --- SoftHebb read-outs ---
-export { accuracy, type Labels } from './classifier-inputs.ts';
+export { accuracy, type EpochRecord, type Labels } from './classifier-inputs.ts';
 export { DeltaRuleClassifier, type DeltaRuleOptions } from './delta-rule.ts';
 export {
   LabelAssignment,
@@ -8,20 +7,6 @@ export {
   type LabelAssignmentOptions,
   type VoteBy,
 } from './label-assignment.ts';
-export {
-  Mlp,
-  type MlpActivation,
-  type MlpFitOptions,
-  type MlpGradients,
-  type MlpOptions,
-} from './mlp.ts';
-export {
-  SoftmaxClassifier,
-  type EpochInfo,
-  type FitOptions,
-  type SoftmaxClassifierOptions,
-} from './softmax-classifier.ts';
-// --- end SoftHebb read-outs ---
-// --- linear SVM read-out (similarity matching) ---
+export { MlpClassifier, type MlpClassifierOptions, type MlpGradients } from './mlp-classifier.ts';
+export { SoftmaxClassifier, type SoftmaxClassifierOptions } from './softmax-classifier.ts';
 export { LinearSVC, solveSvcDual, type LinearSVCOptions, type SvcLabels } from './linear-svc.ts';
-// --- end linear SVM read-out ---

@@ -1,21 +1,25 @@
-import { getBackend } from '../backend/index.ts';
 import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
-import { HebbError, ValueError } from '../errors.ts';
+import { ValueError } from '../errors.ts';
 import {
-  accuracy,
-  checkFeatures,
-  checkLabels,
-  oneHotInto,
-  type Labels,
-} from './classifier-inputs.ts';
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { checkSamples } from '../model/inputs.ts';
+import { backendOption, Model, registerModel } from '../model/model.ts';
+import { integer, oneOf, validateOptions, type Resolved } from '../model/params.ts';
+import { f32, readMatrix, readVector, type ModelState } from '../model/state.ts';
+import { accuracy, checkLabels, oneHotInto, type Labels } from './classifier-inputs.ts';
 
 /**
  * How each unit gets its class:
- * - 'wins' (default, the paper's §3.1): the class whose training samples make the unit win
- *   the WTA competition (largest activation in the layer) most often, as a rate per class
- *   (wins / class size, so unequal class sizes do not bias it). Units that never win fall
- *   back to 'activation'.
+ * - 'wins' (default, the paper's): the class whose training samples make the unit win the WTA
+ *   competition (largest activation in the layer) most often, as a rate per class (wins /
+ *   class size, so unequal class sizes do not bias it). Units that never win fall back to
+ *   'activation'.
  * - 'activation': the class with the highest mean activation of the unit.
  */
 export type AssignBy = 'wins' | 'activation';
@@ -33,76 +37,90 @@ export interface LabelAssignmentOptions {
   voteBy?: VoteBy;
   /** Number of classes; default max label + 1. */
   classes?: number;
-  backend?: Backend;
+  backend?: string | Backend;
 }
+
+const SPEC = {
+  assignBy: oneOf(['wins', 'activation'] as const, { default: 'wins' }),
+  voteBy: oneOf(['winner', 'sum', 'mean'] as const, { default: 'winner' }),
+  classes: integer({ min: 1 }),
+  backend: backendOption(),
+} satisfies Record<keyof LabelAssignmentOptions, unknown>;
 
 const CHUNK = 4096;
 
 /**
- * The 1-layer SoftHebb read-out (paper §3.1: "for each neuron, we found the label of the
+ * The 1-layer SoftHebb read-out (the paper: "for each neuron, we found the label of the
  * training set that makes it win the WTA competition most often"). Input is the layer's
  * activations, samples × units: any output that is monotone in u_k + b_k per sample (the
- * softmax posterior, or u itself) gives the same winners. No weights are learned.
+ * softmax posterior, or u itself) gives the same winners. No weights are learnt: fit counts
+ * wins and sums activations per class; partialFit adds more samples to those counts.
  */
-export class LabelAssignment {
-  readonly assignBy: AssignBy;
-  readonly voteBy: VoteBy;
-  readonly backend: Backend;
-  private classesOpt: number | undefined;
+export class LabelAssignment extends Model<Resolved<typeof SPEC>> {
+  static readonly modelName = 'LabelAssignment';
+  /** Per class × unit: wins and summed activations; per class: samples seen. */
+  private wins: Matrix | null = null;
+  private sums: Matrix | null = null;
+  private sizes: Float32Array | null = null;
   private labels: Int32Array | null = null;
-  private nClasses = 0;
 
-  constructor(opts: LabelAssignmentOptions = {}) {
-    const assignBy = opts.assignBy ?? 'wins';
-    const voteBy = opts.voteBy ?? 'winner';
-    if (assignBy !== 'wins' && assignBy !== 'activation') {
-      throw new ValueError(
-        `LabelAssignment: assignBy must be 'wins' or 'activation', got '${String(assignBy)}'`,
-      );
-    }
-    if (voteBy !== 'winner' && voteBy !== 'sum' && voteBy !== 'mean') {
-      throw new ValueError(
-        `LabelAssignment: voteBy must be 'winner', 'sum' or 'mean', got '${String(voteBy)}'`,
-      );
-    }
-    if (opts.classes !== undefined && !(Number.isInteger(opts.classes) && opts.classes >= 1)) {
-      throw new ValueError(
-        `LabelAssignment: classes must be a positive integer, got ${opts.classes}`,
-      );
-    }
-    this.assignBy = assignBy;
-    this.voteBy = voteBy;
-    this.classesOpt = opts.classes;
-    this.backend = opts.backend ?? getBackend();
+  constructor(options: LabelAssignmentOptions = {}) {
+    super(validateOptions('LabelAssignment', SPEC, options));
+  }
+
+  get isFitted(): boolean {
+    return this.labels !== null;
   }
 
   /** Class assigned to each unit (length = units). */
   get unitLabels(): Int32Array {
-    if (!this.labels)
-      throw new HebbError('LabelAssignment.unitLabels: not fitted yet; call fit first');
+    if (!this.labels) throw this.notFitted('unitLabels');
     return this.labels;
   }
 
   get classes(): number {
-    if (!this.labels)
-      throw new HebbError('LabelAssignment.classes: not fitted yet; call fit first');
-    return this.nClasses;
+    if (!this.sizes) throw this.notFitted('classes');
+    return this.sizes.length;
   }
 
   /** Assigns a class to every unit from training activations (samples × units) and labels. */
-  fit(activations: Matrix, y: Labels): this {
-    const where = 'LabelAssignment.fit';
+  fit(activations: Matrix, y: Labels, opts: FitOptions = {}): this {
+    runFit(this.steps(activations, y, false), opts);
+    return this;
+  }
+
+  async fitAsync(activations: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
+    await runFitAsync(this.steps(activations, y, false), opts);
+    return this;
+  }
+
+  /** Adds these samples to the counts (starting them on first use) and re-assigns the units. */
+  partialFit(activations: Matrix, y: Labels): this {
+    runFit(this.steps(activations, y, true));
+    return this;
+  }
+
+  private *steps(activations: Matrix, y: Labels, keep: boolean): Generator<FitEvent> {
+    const where = keep ? 'LabelAssignment.partialFit' : 'LabelAssignment.fit';
     const be = this.backend;
-    checkFeatures(where, be, activations, undefined, 'activations');
-    const C = checkLabels(where, y, activations.rows, this.classesOpt);
+    const cont = keep && this.wins !== null;
+    checkSamples(where, be, activations, cont ? this.wins!.cols : undefined, 'activations');
+    const C = checkLabels(
+      where,
+      y,
+      activations.rows,
+      cont ? this.sizes!.length : this.options.classes,
+    );
     const K = activations.cols;
     const N = activations.rows;
-    const classSize = new Float64Array(C);
-    for (let i = 0; i < N; i++) classSize[y[i]]++;
+    if (!cont) {
+      this.wins = Matrix.zeros(C, K);
+      this.sums = Matrix.zeros(C, K);
+      this.sizes = new Float32Array(C);
+    }
+    const [wins, sums, sizes] = [this.wins!, this.sums!, this.sizes!];
     // Class sums of activations S = Tᵀ A (C×K), over row chunks (T one-hot, B×C).
-    const sums = Matrix.zeros(C, K);
     const t = Matrix.zeros(Math.min(CHUNK, N), C);
-    const wins = new Float64Array(C * K);
     const winner = new Int32Array(Math.min(CHUNK, N));
     for (let s = 0; s < N; s += CHUNK) {
       const a = activations.sliceRows(s, Math.min(s + CHUNK, N));
@@ -111,8 +129,20 @@ export class LabelAssignment {
       be.gemm(true, false, 1, tb, a, 1, sums);
       const wv = winner.subarray(0, a.rows);
       be.argmaxRows(a, wv);
-      for (let i = 0; i < a.rows; i++) wins[y[s + i] * K + wv[i]]++;
+      for (let i = 0; i < a.rows; i++) {
+        wins.data[y[s + i] * K + wv[i]]++;
+        sizes[y[s + i]]++;
+      }
+      const end = s + a.rows === N;
+      if (end) this.assign();
+      yield { done: s + a.rows, total: N, epoch: 1, epochs: 1, epochEnd: end };
     }
+  }
+
+  /** Each unit's class from the counts. */
+  private assign(): void {
+    const [wins, sums, sizes] = [this.wins!, this.sums!, this.sizes!];
+    const [C, K] = [wins.rows, wins.cols];
     const labels = new Int32Array(K);
     for (let k = 0; k < K; k++) {
       let best = -1;
@@ -120,31 +150,21 @@ export class LabelAssignment {
       let bestAct = -Infinity;
       let bestActClass = 0;
       for (let c = 0; c < C; c++) {
-        if (classSize[c] === 0) continue;
-        const rate = wins[c * K + k] / classSize[c];
+        if (sizes[c] === 0) continue;
+        const rate = wins.data[c * K + k] / sizes[c];
         if (rate > bestWin) {
           bestWin = rate;
           best = c;
         }
-        const mean = sums.data[c * K + k] / classSize[c];
+        const mean = sums.data[c * K + k] / sizes[c];
         if (mean > bestAct) {
           bestAct = mean;
           bestActClass = c;
         }
       }
-      labels[k] = this.assignBy === 'wins' && best >= 0 ? best : bestActClass;
+      labels[k] = this.options.assignBy === 'wins' && best >= 0 ? best : bestActClass;
     }
     this.labels = labels;
-    this.nClasses = C;
-    return this;
-  }
-
-  /** Starts from given unit labels (e.g. from a checkpoint). */
-  setUnitLabels(labels: Int32Array, classes: number): this {
-    checkLabels('LabelAssignment.setUnitLabels', labels, labels.length, classes);
-    this.labels = labels.slice();
-    this.nClasses = classes;
-    return this;
   }
 
   /**
@@ -154,11 +174,10 @@ export class LabelAssignment {
    */
   scores(activations: Matrix): Matrix {
     const labels = this.unitLabels;
-    const where = 'LabelAssignment.scores';
-    checkFeatures(where, this.backend, activations, labels.length, 'activations');
-    const C = this.nClasses;
+    checkSamples('LabelAssignment.scores', this.backend, activations, labels.length, 'activations');
+    const C = this.classes;
     const out = Matrix.zeros(activations.rows, C);
-    if (this.voteBy === 'winner') {
+    if (this.options.voteBy === 'winner') {
       const w = new Int32Array(activations.rows);
       this.backend.argmaxRows(activations, w);
       for (let i = 0; i < w.length; i++) out.data[i * C + labels[w[i]]] = 1;
@@ -168,11 +187,11 @@ export class LabelAssignment {
     for (const c of labels) count[c]++;
     const m = Matrix.zeros(labels.length, C);
     for (let k = 0; k < labels.length; k++) {
-      m.data[k * C + labels[k]] = this.voteBy === 'mean' ? 1 / count[labels[k]] : 1;
+      m.data[k * C + labels[k]] = this.options.voteBy === 'mean' ? 1 / count[labels[k]] : 1;
     }
     // scores = A M  (N×K · K×C → N×C); classes without units score −∞ under 'mean'
     this.backend.gemm(false, false, 1, activations, m, 0, out);
-    if (this.voteBy === 'mean') {
+    if (this.options.voteBy === 'mean') {
       for (let c = 0; c < C; c++) {
         if (count[c] > 0) continue;
         for (let i = 0; i < out.rows; i++) out.data[i * C + c] = -Infinity;
@@ -185,7 +204,7 @@ export class LabelAssignment {
     const s = this.scores(activations);
     const out = new Int32Array(activations.rows);
     // −∞ scores are not finite: argmax by hand over C (≤ 256) columns when 'mean' set them.
-    if (this.voteBy === 'mean') {
+    if (this.options.voteBy === 'mean') {
       for (let i = 0; i < s.rows; i++) {
         let best = 0;
         for (let c = 1; c < s.cols; c++)
@@ -203,4 +222,24 @@ export class LabelAssignment {
     checkLabels('LabelAssignment.score', y, activations.rows, this.classes);
     return accuracy(this.predict(activations), y);
   }
+
+  /** wins and sums (F32 classes × units) and class_sizes (F32): the counts the labels come from. */
+  getState(): ModelState {
+    if (!this.wins) throw this.notFitted('getState');
+    return { wins: f32(this.wins), sums: f32(this.sums!), class_sizes: f32(this.sizes!) };
+  }
+
+  setState(s: ModelState): this {
+    const where = 'LabelAssignment.setState';
+    const wins = readMatrix(s, 'wins', where, this.options.classes);
+    this.sums = readMatrix(s, 'sums', where, wins.rows, wins.cols);
+    this.sizes = readVector(s, 'class_sizes', where, wins.rows);
+    if (this.sizes.some((v) => v < 0 || !Number.isInteger(v)))
+      throw new ValueError(`${where}: class_sizes must be counts (non-negative integers)`);
+    this.wins = wins;
+    this.assign();
+    return this;
+  }
 }
+
+registerModel(LabelAssignment);

@@ -1,8 +1,25 @@
-import { getBackend } from '../backend/index.ts';
 import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
 import type { Backend, SvcDualProblem } from '../backend/types.ts';
-import { HebbError, ShapeError, ValueError } from '../errors.ts';
+import { ShapeError, ValueError } from '../errors.ts';
+import {
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { backendOption, Model, registerModel } from '../model/model.ts';
+import {
+  boolean,
+  custom,
+  integer,
+  number,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
+import { f32, i32, readInt32, readMatrix, readVector, type ModelState } from '../model/state.ts';
 
 export interface LinearSVCOptions {
   /** Inverse regularisation strength (default 1, scikit-learn's). */
@@ -27,8 +44,29 @@ export interface LinearSVCOptions {
   classes?: number;
   /** Emit a process warning when a problem stops at maxIter (default true). */
   warn?: boolean;
-  backend?: Backend;
+  backend?: string | Backend;
 }
+
+const SPEC = {
+  C: number({ gt: 0, default: 1 }),
+  tol: number({ gt: 0, default: 1e-4 }),
+  maxIter: integer({ min: 1, default: 1000 }),
+  classWeight: custom<'balanced' | null>(
+    "'balanced' or null",
+    (v, name) => {
+      if (v !== null && v !== 'balanced')
+        throw new ValueError(`${name} must be 'balanced' or null, got ${String(v)}`);
+      return v;
+    },
+    null,
+  ),
+  fitIntercept: boolean({ default: true }),
+  interceptScaling: number({ gt: 0, default: 1 }),
+  seed: seed(),
+  classes: integer({ min: 2 }),
+  warn: boolean({ default: true }),
+  backend: backendOption(),
+} satisfies Record<keyof LinearSVCOptions, unknown>;
 
 /** Class labels, one per sample: integers in [0, classes). */
 export type SvcLabels = Uint8Array | Int32Array;
@@ -50,17 +88,8 @@ const W = 'LinearSVC';
  * `decisionFunction` still have one row / column per class: row 1 is scikit-learn's coef_[0]
  * and column 1 its decision_function, row 0 and column 0 are their negatives.
  */
-export class LinearSVC {
-  readonly C: number;
-  readonly tol: number;
-  readonly maxIter: number;
-  readonly classWeight: 'balanced' | null;
-  readonly fitIntercept: boolean;
-  readonly interceptScaling: number;
-  readonly seed: number;
-  readonly warn: boolean;
-  readonly backend: Backend;
-  private readonly classesOpt: number | undefined;
+export class LinearSVC extends Model<Resolved<typeof SPEC>> {
+  static readonly modelName = 'LinearSVC';
 
   /** Fitted weights, classes × features (null before fit). */
   coef: Matrix | null = null;
@@ -71,33 +100,12 @@ export class LinearSVC {
   /** True when some problem stopped at maxIter before meeting tol (scikit-learn's ConvergenceWarning). */
   convergenceWarning = false;
 
-  constructor(opts: LinearSVCOptions = {}) {
-    this.C = positive('C', opts.C ?? 1);
-    this.tol = positive('tol', opts.tol ?? 1e-4);
-    this.maxIter = positiveInt('maxIter', opts.maxIter ?? 1000);
-    const cw = opts.classWeight ?? null;
-    if (cw !== null && cw !== 'balanced') {
-      throw new ValueError(`${W}: classWeight must be 'balanced' or null, got ${String(cw)}`);
-    }
-    this.classWeight = cw;
-    this.fitIntercept = opts.fitIntercept ?? true;
-    if (typeof this.fitIntercept !== 'boolean') {
-      throw new ValueError(
-        `${W}: fitIntercept must be true or false, got ${String(opts.fitIntercept)}`,
-      );
-    }
-    this.interceptScaling = positive('interceptScaling', opts.interceptScaling ?? 1);
-    const seed = opts.seed ?? 0;
-    if (!Number.isSafeInteger(seed) || seed < 0) {
-      throw new ValueError(`${W}: seed must be a non-negative integer, got ${String(seed)}`);
-    }
-    this.seed = seed;
-    if (opts.classes !== undefined && (positiveInt('classes', opts.classes) as number) < 2) {
-      throw new ValueError(`${W}: classes must be at least 2, got ${opts.classes}`);
-    }
-    this.classesOpt = opts.classes;
-    this.warn = opts.warn ?? true;
-    this.backend = opts.backend ?? getBackend();
+  constructor(options: LinearSVCOptions = {}) {
+    super(validateOptions(W, SPEC, options));
+  }
+
+  get isFitted(): boolean {
+    return this.coef !== null;
   }
 
   /** Number of classes (after fit). */
@@ -106,10 +114,22 @@ export class LinearSVC {
   }
 
   /** Trains on x (samples × features) and labels y. Returns this. */
-  fit(x: Matrix, y: SvcLabels): this {
+  fit(x: Matrix, y: SvcLabels, opts: FitOptions = {}): this {
+    runFit(this.steps(x, y), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between passes of the solver (docs/api.md). */
+  async fitAsync(x: Matrix, y: SvcLabels, opts: AsyncFitOptions = {}): Promise<this> {
+    await runFitAsync(this.steps(x, y), opts);
+    return this;
+  }
+
+  private *steps(x: Matrix, y: SvcLabels): Generator<FitEvent> {
     const where = `${W}.fit`;
+    const o = this.options;
     checkX(where, this.backend, x);
-    const counts = checkY(where, y, x.rows, this.classesOpt);
+    const counts = checkY(where, y, x.rows, o.classes);
     const k = counts.length;
     const present = counts.filter((c) => c > 0).length;
     if (present < 2) {
@@ -118,9 +138,7 @@ export class LinearSVC {
       );
     }
     const cOf = (c: number): number =>
-      this.classWeight === 'balanced' && counts[c] > 0
-        ? (this.C * x.rows) / (present * counts[c])
-        : this.C;
+      o.classWeight === 'balanced' && counts[c] > 0 ? (o.C * x.rows) / (present * counts[c]) : o.C;
     const n = x.rows;
     const d = x.cols;
     const binary = k === 2;
@@ -134,23 +152,30 @@ export class LinearSVC {
         w: new Float64Array(d + 1),
         active: new Uint8Array(n).fill(1),
         diagPos: 0.5 / cOf(c),
-        diagNeg: 0.5 / (binary ? cOf(0) : this.C),
+        diagNeg: 0.5 / (binary ? cOf(0) : o.C),
         state: Float64Array.of(n, Infinity, -Infinity),
       });
     }
-    const iters = solveSvcDual(
+    const iters = problems.map(() => 0);
+    const passes = svcDualPasses(
       this.backend,
       x,
-      this.fitIntercept ? this.interceptScaling : 0,
+      o.fitIntercept ? o.interceptScaling : 0,
       problems,
+      iters,
       {
-        tol: this.tol,
-        maxIter: this.maxIter,
-        rng: new Rng(this.seed, this.backend),
+        tol: o.tol,
+        maxIter: o.maxIter,
+        rng: new Rng(o.seed, this.backend),
       },
     );
+    // Progress in passes: the total is the worst case (maxIter); it ends early on convergence.
+    let pass = 0;
+    for (const _ of passes) {
+      pass++;
+      yield { done: pass * n, total: o.maxIter * n, epoch: pass, epochs: o.maxIter };
+    }
     this.store(problems, iters, k, d, binary);
-    return this;
   }
 
   private store(
@@ -162,7 +187,8 @@ export class LinearSVC {
   ) {
     const coef = Matrix.zeros(k, d);
     const intercept = new Float32Array(k);
-    const scale = this.fitIntercept ? this.interceptScaling : 0;
+    const o = this.options;
+    const scale = o.fitIntercept ? o.interceptScaling : 0;
     const put = (row: number, w: Float64Array, sign: number) => {
       for (let j = 0; j < d; j++) coef.data[row * d + j] = sign * w[j];
       intercept[row] = sign * scale * w[d];
@@ -176,13 +202,15 @@ export class LinearSVC {
     this.coef = coef;
     this.intercept = intercept;
     this.nIter = Int32Array.from(binary ? [iters[0], iters[0]] : iters);
-    this.convergenceWarning = iters.some((t) => t >= this.maxIter);
-    if (this.convergenceWarning && this.warn && typeof process !== 'undefined') {
-      process.emitWarning(
-        `${W}: the coordinate descent stopped at maxIter = ${this.maxIter} before reaching tol = ${this.tol}; ` +
-          'raise maxIter, or scale the features (e.g. to unit variance)',
-        'ConvergenceWarning',
-      );
+    this.convergenceWarning = iters.some((t) => t >= o.maxIter);
+    if (this.convergenceWarning && o.warn) {
+      const text =
+        `${W}: the coordinate descent stopped at maxIter = ${o.maxIter} before reaching tol = ${o.tol}; ` +
+        'raise maxIter, or scale the features (e.g. to unit variance)';
+      const proc = (globalThis as { process?: { emitWarning(m: string, t: string): void } })
+        .process;
+      if (proc?.emitWarning) proc.emitWarning(text, 'ConvergenceWarning');
+      else console.warn(text);
     }
   }
 
@@ -220,10 +248,28 @@ export class LinearSVC {
   }
 
   private fitted(what: string): Matrix {
-    if (!this.coef) throw new HebbError(`${W}.${what}: not fitted yet; call fit(x, y) first`);
+    if (!this.coef) throw this.notFitted(what);
     return this.coef;
   }
+
+  /** coef (F32 classes × features), intercept (F32) and n_iter (I32). */
+  getState(): ModelState {
+    const coef = this.fitted('getState');
+    return { coef: f32(coef), intercept: f32(this.intercept!), n_iter: i32(this.nIter!) };
+  }
+
+  setState(s: ModelState): this {
+    const where = `${W}.setState`;
+    const coef = readMatrix(s, 'coef', where, this.options.classes);
+    this.intercept = readVector(s, 'intercept', where, coef.rows);
+    this.nIter = readInt32(s, 'n_iter', where, coef.rows);
+    this.coef = coef;
+    this.convergenceWarning = this.nIter.some((t) => t >= this.options.maxIter);
+    return this;
+  }
 }
+
+registerModel(LinearSVC);
 
 /**
  * liblinear's outer loop around Backend.svcDualEpoch for several problems at once: draw a
@@ -238,12 +284,25 @@ export function solveSvcDual(
   problems: SvcDualProblem[],
   o: { tol: number; maxIter: number; rng: Rng },
 ): number[] {
+  const iters = problems.map(() => 0);
+  for (const _ of svcDualPasses(backend, x, bias, problems, iters, o));
+  return iters;
+}
+
+/** solveSvcDual one pass at a time (iters counts each problem's passes as they run). */
+function* svcDualPasses(
+  backend: Backend,
+  x: Matrix,
+  bias: number,
+  problems: SvcDualProblem[],
+  iters: number[],
+  o: { tol: number; maxIter: number; rng: Rng },
+): Generator<void> {
   const n = x.rows;
   const norms = new Float32Array(n);
   backend.rowNorms(x, norms);
   const sqNorms = new Float64Array(n);
   for (let i = 0; i < n; i++) sqNorms[i] = norms[i] * norms[i];
-  const iters = problems.map(() => 0);
   let running = problems;
   const order = new Int32Array(n);
   const anyActive = new Uint8Array(n);
@@ -270,22 +329,8 @@ export function solveSvcDual(
       }
       return iters[t] < o.maxIter;
     });
+    yield;
   }
-  return iters;
-}
-
-function positive(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new ValueError(`${W}: ${name} must be a finite number > 0, got ${String(v)}`);
-  }
-  return v;
-}
-
-function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-    throw new ValueError(`${W}: ${name} must be a positive integer, got ${String(v)}`);
-  }
-  return v;
 }
 
 function checkX(where: string, backend: Backend, x: unknown, cols?: number): asserts x is Matrix {

@@ -1,90 +1,93 @@
-import { getBackend } from '../backend/index.ts';
 import { Matrix } from '../backend/matrix.ts';
-import { Rng } from '../backend/rng.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError } from '../errors.ts';
+import { epochBatches } from '../model/batches.ts';
+import {
+  epochPlan,
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { checkSamples } from '../model/inputs.ts';
+import { backendOption, Model, registerModel } from '../model/model.ts';
+import { boolean, integer, number, seed, validateOptions, type Resolved } from '../model/params.ts';
+import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
+import {
+  f32,
+  prefixed,
+  readCount,
+  readMatrix,
+  readVector,
+  scalar,
+  substate,
+  type ModelState,
+} from '../model/state.ts';
 import { Adam } from '../optim/adam.ts';
 import {
   accuracy,
-  checkFeatures,
   checkLabels,
-  halvingLr,
   meanCrossEntropy,
-  nonNegative,
   oneHotInto,
-  positiveInt,
+  type EpochRecord,
   type Labels,
 } from './classifier-inputs.ts';
 
 export interface SoftmaxClassifierOptions {
-  /** Initial Adam learning rate (default 1e-3, the paper's). */
-  lr?: number;
+  /** Adam's rate: a number (constant) or schedule. Default step:0.001:0.5:15 (the paper's: 1e-3 halved every 15 epochs). */
+  lr?: number | Schedule | string;
   /** Mini-batch size (default 64). */
   batchSize?: number;
-  /** Halve the learning rate every this many epochs (default 15; 0 = constant). */
-  halveEvery?: number;
   /** Epochs of `fit` (default 100, the paper's). */
   epochs?: number;
   /** Adam's L2 penalty (default 0). */
   weightDecay?: number;
+  /** Visit the samples in a seeded random order each epoch (default true). */
+  shuffle?: boolean;
   /** Seeds the sample order (default 0). Weights start at zero (the loss is convex). */
   seed?: number;
   /** Number of classes; default max label + 1 at the first fit. */
   classes?: number;
-  backend?: Backend;
+  backend?: string | Backend;
 }
 
-/** What `onEpoch` receives after every epoch of `fit`. */
-export interface EpochInfo {
-  /** 1-based. */
-  epoch: number;
-  /** Mean training cross-entropy over the epoch's mini-batches (before each step). */
-  loss: number;
-  /** Training accuracy over the epoch's mini-batches (before each step). */
-  accuracy: number;
-  lr: number;
-  seconds: number;
-}
-
-export interface FitOptions {
-  epochs?: number;
-  seed?: number;
-  onEpoch?: (info: EpochInfo) => void;
-}
+const SPEC = {
+  lr: schedule({ default: { kind: 'step', from: 1e-3, factor: 0.5, every: 15 } }),
+  batchSize: integer({ min: 1, default: 64 }),
+  epochs: integer({ min: 1, default: 100 }),
+  weightDecay: number({ min: 0, default: 0 }),
+  shuffle: boolean({ default: true }),
+  seed: seed(),
+  classes: integer({ min: 2 }),
+  backend: backendOption(),
+} satisfies Record<keyof SoftmaxClassifierOptions, unknown>;
 
 /**
  * Linear softmax classifier p = softmax(W h + b), W (classes × features), trained on
- * cross-entropy with Adam in mini-batches — the paper's 2-layer read-out (Appendix D:
- * Adam, batch 64, lr 0.001 halved every 15 epochs, 100 epochs) on the frozen layer's output.
- * `fit` starts from zero weights; `partialFit` takes one Adam step on the batch it is given.
+ * cross-entropy with Adam in mini-batches — the paper's 2-layer read-out (Adam, batch 64,
+ * lr 0.001 halved every 15 epochs, 100 epochs) on the frozen layer's output. `fit` starts from
+ * zero weights; `partialFit` continues with one pass over the rows given.
  */
-export class SoftmaxClassifier {
-  readonly lr: number;
-  readonly batchSize: number;
-  readonly halveEvery: number;
-  readonly epochs: number;
-  readonly weightDecay: number;
-  readonly seed: number;
-  readonly backend: Backend;
-  private classesOpt: number | undefined;
+export class SoftmaxClassifier extends Model<Resolved<typeof SPEC>> {
+  static readonly modelName = 'SoftmaxClassifier';
   private w: Matrix | null = null;
   private b: Float32Array | null = null;
-  private adam: Adam | null = null;
+  private adam: Adam;
+  /** Samples learnt from since fit started (drives the rate schedule). */
+  samplesSeen = 0;
+  /** Per epoch of the last fit: mean training loss and accuracy (before each step), rate, time. */
+  history: EpochRecord[] = [];
+  /** Mean training cross-entropy of the last epoch or partialFit call. */
+  loss = NaN;
+  private perEpoch = 0;
 
-  constructor(opts: SoftmaxClassifierOptions = {}) {
-    const W = 'SoftmaxClassifier';
-    this.lr = nonNegative(W, 'lr', opts.lr ?? 1e-3);
-    this.batchSize = positiveInt(W, 'batchSize', opts.batchSize ?? 64);
-    this.halveEvery = nonNegative(W, 'halveEvery', opts.halveEvery ?? 15);
-    this.epochs = positiveInt(W, 'epochs', opts.epochs ?? 100);
-    this.weightDecay = nonNegative(W, 'weightDecay', opts.weightDecay ?? 0);
-    this.seed = nonNegative(W, 'seed', opts.seed ?? 0);
-    if (opts.classes !== undefined) positiveInt(W, 'classes', opts.classes);
-    this.classesOpt = opts.classes;
-    this.backend = opts.backend ?? getBackend();
+  constructor(options: SoftmaxClassifierOptions = {}) {
+    super(validateOptions('SoftmaxClassifier', SPEC, options));
+    this.adam = this.newAdam();
   }
 
-  get fitted(): boolean {
+  get isFitted(): boolean {
     return this.w !== null;
   }
 
@@ -102,9 +105,9 @@ export class SoftmaxClassifier {
     return this.fittedW('classes').rows;
   }
 
-  /** Start from given parameters (e.g. a checkpoint); W is classes × features. */
+  /** Start from given parameters (e.g. someone else's); W is classes × features. */
   setParameters(weights: Matrix, bias: Float32Array): this {
-    checkFeatures('SoftmaxClassifier.setParameters', this.backend, weights, undefined, 'weights');
+    checkSamples('SoftmaxClassifier.setParameters', this.backend, weights, undefined, 'weights');
     if (!(bias instanceof Float32Array) || bias.length !== weights.rows) {
       throw new HebbError(
         `SoftmaxClassifier.setParameters: bias must be a Float32Array of length ${weights.rows} (one per class)`,
@@ -113,19 +116,16 @@ export class SoftmaxClassifier {
     this.w = weights.clone();
     this.b = bias.slice();
     this.adam = this.newAdam();
+    this.samplesSeen = 0;
     return this;
   }
 
   private newAdam(): Adam {
-    return new Adam({ lr: this.lr, weightDecay: this.weightDecay, backend: this.backend });
+    return new Adam({ weightDecay: this.options.weightDecay, backend: this.backend });
   }
 
   private fittedW(what: string): Matrix {
-    if (!this.w) {
-      throw new HebbError(
-        `SoftmaxClassifier.${what}: not fitted yet; call fit or partialFit first`,
-      );
-    }
+    if (!this.w) throw this.notFitted(what);
     return this.w;
   }
 
@@ -133,97 +133,133 @@ export class SoftmaxClassifier {
     this.w = Matrix.zeros(classes, features);
     this.b = new Float32Array(classes);
     this.adam = this.newAdam();
+    this.samplesSeen = 0;
+    this.history = [];
   }
 
-  /** Trains from zero weights for `epochs` epochs over (x, y). Returns this. */
+  /** Trains from zero weights for `epochs` epochs over (x, y) (or resumes). Returns this. */
   fit(x: Matrix, y: Labels, opts: FitOptions = {}): this {
+    runFit(this.steps(x, y, opts), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between batches (docs/api.md). */
+  async fitAsync(x: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
+    await runFitAsync(this.steps(x, y, opts), opts);
+    return this;
+  }
+
+  private *steps(x: Matrix, y: Labels, opts: FitOptions): Generator<FitEvent> {
     const where = 'SoftmaxClassifier.fit';
-    checkFeatures(where, this.backend, x);
-    const classes = checkLabels(where, y, x.rows, this.classesOpt);
-    const epochs = positiveInt(where, 'epochs', opts.epochs ?? this.epochs);
-    const rng = new Rng(nonNegative(where, 'seed', opts.seed ?? this.seed), this.backend);
-    this.init(x.cols, classes);
-    const ws = new Workspace(Math.min(this.batchSize, x.rows), x.cols, classes);
-    const adam = this.adam as Adam;
-    for (let e = 0; e < epochs; e++) {
-      const t0 = performance.now();
-      adam.lr = halvingLr(this.lr, e, this.halveEvery);
-      const order = rng.permutation(x.rows);
-      let lossSum = 0;
-      let hits = 0;
-      for (let s = 0; s < x.rows; s += this.batchSize) {
-        const idx = order.subarray(s, Math.min(s + this.batchSize, x.rows));
-        const xb = ws.x.sliceRows(0, idx.length);
-        for (let i = 0; i < idx.length; i++) xb.data.set(x.row(idx[i]), i * x.cols);
-        const r = this.step(xb, y, idx, 0, ws);
-        lossSum += r.loss * idx.length;
-        hits += r.hits;
+    const o = this.options;
+    const resume = opts.resume && this.w !== null;
+    checkSamples(where, this.backend, x, resume ? this.w!.cols : undefined);
+    const classes = checkLabels(where, y, x.rows, resume ? this.w!.rows : o.classes);
+    if (!resume) this.init(x.cols, classes);
+    const N = x.rows;
+    this.perEpoch = N;
+    const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, resume);
+    const ws = new Workspace(Math.min(o.batchSize, N), x.cols, classes);
+    let done = 0;
+    let lossSum = 0;
+    let hits = 0;
+    let t0 = performance.now();
+    const batches = epochBatches({
+      n: N,
+      epochs: o.epochs,
+      first,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      shuffle: o.shuffle,
+      backend: this.backend,
+    });
+    for (const b of batches) {
+      if (b.epochStart) {
+        this.adam.lr = this.rate(o.epochs * N);
+        [lossSum, hits, t0] = [0, 0, performance.now()];
       }
-      opts.onEpoch?.({
-        epoch: e + 1,
-        loss: lossSum / x.rows,
-        accuracy: hits / x.rows,
-        lr: adam.lr,
-        seconds: (performance.now() - t0) / 1000,
-      });
+      const xb = ws.x.sliceRows(0, b.rows.length);
+      for (let i = 0; i < b.rows.length; i++) xb.data.set(x.row(b.rows[i]), i * x.cols);
+      const r = this.step(xb, y, b.rows, ws);
+      lossSum += r.loss * b.rows.length;
+      hits += r.hits;
+      done += b.rows.length;
+      if (b.epochEnd) {
+        this.loss = lossSum / N;
+        this.history.push({
+          epoch: b.epoch + 1,
+          loss: this.loss,
+          accuracy: hits / N,
+          lr: this.adam.lr,
+          seconds: (performance.now() - t0) / 1000,
+        });
+      }
+      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
     }
+  }
+
+  private rate(total: number): number {
+    return rateAt(this.options.lr, {
+      samples: this.samplesSeen,
+      total,
+      perEpoch: this.perEpoch || undefined,
+    });
+  }
+
+  /**
+   * One pass over the rows of (x, y) in order, in batches of batchSize, continuing from the
+   * current state (zero weights on first use), at the schedule's current rate. Returns this;
+   * the pass's mean loss is in `loss`.
+   */
+  partialFit(x: Matrix, y: Labels): this {
+    const where = 'SoftmaxClassifier.partialFit';
+    checkSamples(where, this.backend, x, this.w?.cols);
+    const classes = checkLabels(where, y, x.rows, this.w?.rows ?? this.options.classes);
+    if (!this.w) this.init(x.cols, classes);
+    this.adam.lr = this.rate(0);
+    const B = this.options.batchSize;
+    const ws = new Workspace(Math.min(B, x.rows), x.cols, this.classes);
+    let lossSum = 0;
+    for (let s = 0; s < x.rows; s += B) {
+      const e = Math.min(x.rows, s + B);
+      const idx = Int32Array.from({ length: e - s }, (_, i) => s + i);
+      lossSum += this.step(x.sliceRows(s, e), y, idx, ws).loss * (e - s);
+    }
+    this.loss = lossSum / x.rows;
     return this;
   }
 
   /**
-   * One Adam step on the mean cross-entropy of this batch (initialises zero weights on the
-   * first call). Returns the batch loss before the step. The learning rate stays at `lr`
-   * unless changed with `setLearningRate`.
-   */
-  partialFit(x: Matrix, y: Labels): number {
-    const where = 'SoftmaxClassifier.partialFit';
-    checkFeatures(where, this.backend, x, this.w?.cols);
-    const classes = checkLabels(where, y, x.rows, this.w?.rows ?? this.classesOpt);
-    if (!this.w) this.init(x.cols, classes);
-    const ws = new Workspace(x.rows, x.cols, this.classes);
-    return this.step(x, y, null, 0, ws).loss;
-  }
-
-  /** Sets the Adam learning rate used by later partialFit calls. */
-  setLearningRate(lr: number): void {
-    nonNegative('SoftmaxClassifier.setLearningRate', 'lr', lr);
-    if (!this.adam) this.adam = this.newAdam();
-    this.adam.lr = lr;
-  }
-
-  /**
    * Loss and gradients of the mean cross-entropy on (x, y) at the current parameters, without
-   * changing them (used by tests against finite differences, and by callers that optimise
-   * the parameters themselves).
+   * changing them (tests compare them with finite differences).
    */
   gradient(x: Matrix, y: Labels): { loss: number; weights: Matrix; bias: Float32Array } {
     const w = this.fittedW('gradient');
-    checkFeatures('SoftmaxClassifier.gradient', this.backend, x, w.cols);
+    checkSamples('SoftmaxClassifier.gradient', this.backend, x, w.cols);
     checkLabels('SoftmaxClassifier.gradient', y, x.rows, w.rows);
     const ws = new Workspace(x.rows, x.cols, w.rows);
-    const { loss } = this.lossAndGradient(x, y, null, 0, ws);
+    const { loss } = this.lossAndGradient(x, y, null, ws);
     return { loss, weights: ws.dw, bias: ws.db };
   }
 
-  /** Forward + backward + Adam on one batch whose labels are y[idx[i]] (or y[start + i]). */
+  /** Forward + backward + Adam on one batch whose labels are y[idx[i]]. */
   private step(
     xb: Matrix,
     y: Labels,
-    idx: ArrayLike<number> | null,
-    start: number,
+    idx: ArrayLike<number>,
     ws: Workspace,
   ): { loss: number; hits: number } {
-    const r = this.lossAndGradient(xb, y, idx, start, ws);
-    (this.adam as Adam).step([this.w as Matrix, this.b as Float32Array], [ws.dw, ws.db]);
+    const r = this.lossAndGradient(xb, y, idx, ws);
+    this.adam.step([this.w as Matrix, this.b as Float32Array], [ws.dw, ws.db]);
+    this.samplesSeen += xb.rows;
     return r;
   }
 
-  /** Forward and backward on one batch; gradients land in ws.dw, ws.db. */
+  /** Forward and backward on one batch (labels y[idx[i]], or y[i]); gradients land in ws. */
   private lossAndGradient(
     xb: Matrix,
     y: Labels,
     idx: ArrayLike<number> | null,
-    start: number,
     ws: Workspace,
   ): { loss: number; hits: number } {
     const be = this.backend;
@@ -236,12 +272,12 @@ export class SoftmaxClassifier {
     be.gemm(false, true, 1, xb, w, 0, p);
     be.addRowVector(p, b);
     be.softmaxRows(p, 1, p);
-    const loss = meanCrossEntropy(p, y, idx, start);
+    const loss = meanCrossEntropy(p, y, idx, 0);
     be.argmaxRows(p, ws.pred.subarray(0, B));
     let hits = 0;
-    for (let i = 0; i < B; i++) if (ws.pred[i] === y[idx ? idx[i] : start + i]) hits++;
+    for (let i = 0; i < B; i++) if (ws.pred[i] === y[idx ? idx[i] : i]) hits++;
     // backward: G = (P − T)/B (B×C);  dW = Gᵀ X (C×B · B×D → C×D);  db = Σ_rows G (C)
-    oneHotInto(y, idx, start, t);
+    oneHotInto(y, idx, 0, t);
     be.binary('sub', p, t, p);
     be.scale(1 / B, p);
     be.gemm(true, false, 1, p, xb, 0, ws.dw);
@@ -252,7 +288,7 @@ export class SoftmaxClassifier {
   /** Logits W h + b (samples × classes). */
   decisionFunction(x: Matrix): Matrix {
     const w = this.fittedW('decisionFunction');
-    checkFeatures('SoftmaxClassifier.decisionFunction', this.backend, x, w.cols);
+    checkSamples('SoftmaxClassifier.decisionFunction', this.backend, x, w.cols);
     const z = Matrix.zeros(x.rows, w.rows);
     this.backend.gemm(false, true, 1, x, w, 0, z);
     this.backend.addRowVector(z, this.b as Float32Array);
@@ -280,9 +316,9 @@ export class SoftmaxClassifier {
   }
 
   /**
-   * Mean cross-entropy of this (fixed) classifier on (x, y) — the measurement of the
-   * post-hoc cross-entropy method (SPEC §1, paper Appendix C): fit the classifier once on the
-   * trained layer, then replay the layer's training and call this on its output at each point.
+   * Mean cross-entropy of this (fixed) classifier on (x, y) — the measurement of the post-hoc
+   * cross-entropy method: fit the classifier once on the trained layer, then replay the
+   * layer's training and call this on its output at each point.
    */
   crossEntropy(x: Matrix, y: Labels): number {
     checkLabels('SoftmaxClassifier.crossEntropy', y, x.rows, this.classes);
@@ -311,7 +347,29 @@ export class SoftmaxClassifier {
     this.backend.gemm(false, false, 1 / x.rows, p, w, 0, out);
     return loss;
   }
+
+  /** weights, bias (F32), samples_seen (F64) and the optimizer's moments (optimizer.*). */
+  getState(): ModelState {
+    return {
+      weights: f32(this.weights),
+      bias: f32(this.bias),
+      samples_seen: scalar(this.samplesSeen),
+      ...prefixed(this.adam.getState(), 'optimizer.'),
+    };
+  }
+
+  setState(s: ModelState): this {
+    const where = 'SoftmaxClassifier.setState';
+    const w = readMatrix(s, 'weights', where, this.options.classes);
+    this.w = w;
+    this.b = readVector(s, 'bias', where, w.rows);
+    this.samplesSeen = readCount(s, 'samples_seen', where);
+    this.adam = this.newAdam().setState(substate(s, 'optimizer.'));
+    return this;
+  }
 }
+
+registerModel(SoftmaxClassifier);
 
 /** Per-batch buffers reused across steps. */
 class Workspace {

@@ -1,15 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { BackendInfo } from '../backend/types.ts';
-import type { Matrix } from '../backend/matrix.ts';
+import type { Backend, BackendInfo } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
 import { writeJsonAtomic } from '../io/atomic.ts';
-import {
-  loadSafetensors,
-  saveSafetensors,
-  type SafetensorsFile,
-  type Tensor,
-} from '../io/safetensors.ts';
+import { loadModel, saveModel } from '../io/model-file.ts';
+import type { Model, ModelClass } from '../model/model.ts';
 import { VERSION } from '../version.ts';
 
 /**
@@ -22,6 +17,7 @@ export const RUN_FILES = {
   model: 'model.safetensors',
   metrics: 'metrics.json',
   figures: 'figures',
+  parts: 'parts',
 } as const;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
@@ -115,22 +111,47 @@ export class Run {
     return readMetricsFile(this.paths.metrics);
   }
 
-  /** Writes model.safetensors atomically, recording the hebb version in its metadata. */
-  saveModel(tensors: Record<string, Tensor | Matrix>, metadata: Record<string, string> = {}): void {
-    saveSafetensors(this.paths.model, tensors, { 'hebb.version': VERSION, ...metadata });
+  /** Writes model.safetensors atomically (the model's class and options in its metadata). */
+  saveModel(model: Model, metadata: Record<string, string> = {}): void {
+    saveModel(model, this.paths.model, metadata);
   }
 
   hasModel(): boolean {
     return existsSync(this.paths.model);
   }
 
-  loadModel(): SafetensorsFile {
+  /** The model saved in this run (of the expected class, when given). */
+  loadModel<M extends Model>(o: { expect?: ModelClass<M>; backend?: string | Backend } = {}): M {
     if (!this.hasModel()) {
       throw new HebbError(
-        `${this.dir} has no ${RUN_FILES.model} yet; train it first (or --resume it if it was interrupted before its first checkpoint)`,
+        `${this.dir} has no ${RUN_FILES.model}; its training never finished an epoch`,
       );
     }
-    return loadSafetensors(this.paths.model);
+    return loadModel<M>(this.paths.model, o);
+  }
+
+  /** A finished part of a multi-part run (a reproduction's seed, cell, …), or undefined. */
+  readPart<T>(key: string): T | undefined {
+    const path = this.partPath(key);
+    return existsSync(path) ? (readJson(path, 'delete it to recompute that part') as T) : undefined;
+  }
+
+  /** Records a finished part atomically, so a resumed run can skip it. */
+  writePart(key: string, value: unknown): void {
+    mkdirSync(join(this.dir, RUN_FILES.parts), { recursive: true });
+    writeJsonAtomic(this.partPath(key), value);
+  }
+
+  /** Whether anything worth keeping was saved (a checkpoint or a finished part). */
+  hasSavedWork(): boolean {
+    const parts = join(this.dir, RUN_FILES.parts);
+    return this.hasModel() || (existsSync(parts) && readdirSync(parts).length > 0);
+  }
+
+  private partPath(key: string): string {
+    if (!/^[\w.=+-]+$/.test(key))
+      throw new ValueError(`part key '${key}' must be a plain file name`);
+    return join(this.dir, RUN_FILES.parts, `${key}.json`);
   }
 
   /** figures/<name>, creating figures/ if needed. */
@@ -179,33 +200,38 @@ export function createRun(dir: string, spec: RunSpec, opts: CreateRunOptions = {
     if (opts.resume) {
       if (diff.length > 0) {
         throw new HebbError(
-          `cannot resume ${dir}: its config differs (${diff.join(', ')}); rerun with the options saved in ${join(dir, RUN_FILES.config)}, or pass --overwrite to start over`,
+          `cannot resume ${dir}: its config differs (${diff.join(', ')}); resume with the options saved in ${join(dir, RUN_FILES.config)}, or pass --overwrite to start over`,
         );
       }
       return new Run(dir, old!, readMetricsFile(join(dir, RUN_FILES.metrics)), true);
     }
     if (diff.length > 0) {
       throw new HebbError(
-        `${dir} already holds a run with a different config (${diff.join(', ')}); pass --overwrite to replace it, rerun with its options and --resume to continue it, or choose another run name`,
+        `${dir} already holds a run with a different config (${diff.join(', ')}); pass --overwrite to replace it, --resume to continue it with its saved options, or choose another --out`,
       );
     }
     if (!opts.overwrite) {
       // Same options but no flag: never discard a finished or interrupted run silently.
       throw new HebbError(
-        `${dir} already holds a run with these options; pass --resume to continue it, --overwrite to start over, or choose another run name`,
+        `${dir} already holds a run with these options; pass --resume to continue it, --overwrite to start over, or choose another --out`,
       );
     }
     for (const f of Object.values(RUN_FILES))
       rmSync(join(dir, f), { recursive: true, force: true });
   } else if (state === 'foreign') {
     throw new HebbError(
-      `${dir} exists and is not a hebb run directory (no ${RUN_FILES.config}); choose another run name or remove it`,
+      `${dir} exists and is not a hebb run directory (no ${RUN_FILES.config}); choose another --out or remove it`,
     );
   }
   mkdirSync(join(dir, RUN_FILES.figures), { recursive: true });
   writeJsonAtomic(join(dir, RUN_FILES.config), config);
   writeJsonAtomic(join(dir, RUN_FILES.metrics), []);
   return new Run(dir, config, [], false);
+}
+
+/** The saved config of the run in dir (for --resume), or null when dir holds no run. */
+export function readRunConfig(dir: string): RunConfig | null {
+  return inspectDir(dir) === 'run' ? readConfig(dir) : null;
 }
 
 /** Opens an existing run for reading (inspect, figures, evaluation). */
@@ -218,7 +244,8 @@ export function openRun(dir: string): Run {
   return new Run(dir, readConfig(dir), readMetricsFile(join(dir, RUN_FILES.metrics)), false);
 }
 
-function inspectDir(dir: string): 'missing' | 'empty' | 'run' | 'foreign' {
+/** What is at dir: nothing, an empty folder, a hebb run, or something else. */
+export function inspectDir(dir: string): 'missing' | 'empty' | 'run' | 'foreign' {
   let st;
   try {
     st = statSync(dir);

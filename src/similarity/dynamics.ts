@@ -1,4 +1,4 @@
-// Neural dynamics of SPEC §2 Eq. 17 for a whole mini-batch at fixed weights, and the
+// Neural dynamics of docs/math/similarity-matching.md Eq. 17 for a whole mini-batch at fixed weights, and the
 // monitoring quantities: energy (Eq. 20) and the structured deep similarity-matching cost
 // (Eq. 3/11/13). Convergence is judged per sample: the batch stops once every sample has
 // ‖Δu‖ ≤ tol·‖u‖ in every layer (samples that converged earlier keep stepping, which only

@@ -1,4 +1,4 @@
-// Structured and deep similarity matching (SPEC §2): networks, structure builders, dynamics.
+// Structured and deep similarity matching (docs/math/similarity-matching.md): networks, structure builders, dynamics.
 export * from './activation.ts';
 export * from './structure.ts';
 export * from './network.ts';

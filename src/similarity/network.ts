@@ -1,22 +1,56 @@
-// Structured and deep Hebbian/anti-Hebbian network (SPEC §2, Eq. 17 and 19): P layers of
-// block-sparse feedforward W and lateral L, feedback γ·W^(p+1)ᵀ between layers, activations
-// with regularisers. Dynamics for a whole mini-batch at fixed weights (dynamics.ts), then the
-// local learning rules summed over the batch (batchSize 1 = online, as in the paper).
-import { getBackend, Matrix, Rng } from '../backend/index.ts';
+// Structured and deep Hebbian/anti-Hebbian network (docs/math/similarity-matching.md, Eq. 17
+// and 19): P layers of block-sparse feedforward W and lateral L, feedback γ·W^(p+1)ᵀ between
+// layers, activations with regularisers. Dynamics for a whole mini-batch at fixed weights
+// (dynamics.ts), then the local learning rules summed over the batch (batchSize 1 = online).
+import { Matrix } from '../backend/matrix.ts';
+import { Rng } from '../backend/rng.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ShapeError, ValueError } from '../errors.ts';
-import { resolveSmActivation, type SmActivation, type SmActivationSpec } from './activation.ts';
+import { type Activation } from '../model/activation.ts';
+import { epochBatches } from '../model/batches.ts';
+import {
+  epochPlan,
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { checkSamples, fitArgs } from '../model/inputs.ts';
+import { backendOption, Model, registerModel } from '../model/model.ts';
+import {
+  boolean,
+  custom,
+  integer,
+  listOf,
+  number,
+  required,
+  seed,
+  show,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
+import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
+import { f32, readCount, readMatrix, readVector, scalar, type ModelState } from '../model/state.ts';
+import { resolveSmActivation, type SmActivation } from './activation.ts';
 import { solveDynamics, type SolveOptions, type SolveResult } from './dynamics.ts';
-import { layerUnits, type LayerStructure } from './structure.ts';
+import {
+  buildLayer,
+  layerUnits,
+  outputGrid,
+  toJson,
+  type LayerSpec,
+  type LayerStructure,
+} from './structure.ts';
 
-/** Authors' rate schedule: η(n) = max(start / (1 + decay·⌊n / chunk⌋), min), n = samples seen. */
-export interface RateSchedule {
-  start: number;
-  decay: number;
-  min: number;
-  chunk: number;
-}
-export const AUTHORS_RATE: RateSchedule = { start: 5e-3, decay: 0.5, min: 1e-4, chunk: 1000 };
+/** The authors' rate: max(5e-3 / (1 + 0.5·⌊samples / 1000⌋), 1e-4). */
+export const AUTHORS_RATE: Schedule = {
+  kind: 'inverse',
+  from: 5e-3,
+  decay: 0.5,
+  every: 1000,
+  min: 1e-4,
+};
 
 /** Authors' Euler solver: dt_i = max(dtStart / (1 + dtDecay·i), dtMin), ≤ maxSteps, stop at tol. */
 export interface SolverOptions {
@@ -35,28 +69,99 @@ export const AUTHORS_SOLVER: SolverOptions = {
 };
 
 export interface SimilarityNetworkOptions {
-  layers: LayerStructure[];
-  /** One activation for every layer, or one per layer. */
-  activation: SmActivationSpec | SmActivationSpec[];
+  /** The input: its size, or its grid [height, width, channels] (needed by 'local' layers). */
+  input?: number | [number, number, number];
+  /** The layers, bottom up: specs ({type: 'local', stride, radius, nps}, …) or built structures. */
+  layers: (LayerSpec | LayerStructure)[];
+  /** One activation for every layer, or one per layer: linear, relu, tanh, clip, cappedRelu, shrink. */
+  activation: string | Activation | (string | Activation)[];
   /** Feedback strength γ ≥ 0 (0: layers are independent, bottom-up only). Default 0. */
-  gamma?: number;
-  /** Learning rate: a constant or the authors' schedule (default). */
-  learningRate?: number | Partial<RateSchedule>;
-  /** Per-layer rate multipliers (the γ^(p−P) factors of Eq. 19 folded in). Default all 1. */
+  feedback?: number;
+  /** Learning rate: a number or schedule; default the authors' inverse:0.005:0.5:1000:0.0001. */
+  lr?: number | Schedule | string;
+  /**
+   * Per-layer rate factors. Default: the γ^(p−P) of the paper's Eq. 19 (all 1 when γ = 0).
+   * Give your own to fold other factors in.
+   */
   layerRates?: number[];
   /** Samples per update: 1 is online (per sample); B sums B per-sample updates. Default 1. */
   batchSize?: number;
+  /** Passes over the data in fit. Default 1. */
+  epochs?: number;
+  /** Visit the samples in a seeded random order each epoch of fit (default true). */
+  shuffle?: boolean;
+  /** Euler solver settings (default the authors'). */
   solver?: Partial<SolverOptions>;
   /**
-   * Per-layer α ≥ 0 of the regularised cost of Sengupta et al. 2018 (the paper's ref. [31]):
-   * input similarities enter as (r⁽ᵖ⁻¹⁾·r⁽ᵖ⁻¹⁾′ − α). The network gains a homeostatic threshold
-   * θ per neuron (drive −θ, Δθ = η(α r − θ), θ → α·E[r]) that decorrelates outputs of
-   * non-negative inputs. Default all 0 (the plain Eq. 13).
+   * Per-layer α ≥ 0 of the regularised cost of Sengupta et al. 2018: input similarities enter
+   * as (r⁽ᵖ⁻¹⁾·r⁽ᵖ⁻¹⁾′ − α), which gives each neuron a homeostatic threshold θ (drive −θ,
+   * Δθ = η(α r − θ), θ → α·E[r]) that decorrelates outputs of non-negative inputs. Default 0.
    */
   homeostasis?: number[];
   seed?: number;
-  backend?: Backend;
+  backend?: string | Backend;
 }
+
+const nonNegList = listOf(number({ min: 0 }));
+
+const SPEC = {
+  input: custom<number | [number, number, number]>(
+    'a positive integer or a grid [height, width, channels]',
+    (v, name) => {
+      const ok = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1;
+      if (ok(v)) return v as number;
+      if (Array.isArray(v) && v.length === 3 && v.every(ok))
+        return [...v] as [number, number, number];
+      throw new ValueError(
+        `${name} must be a positive integer or [height, width, channels], got ${show(v)}`,
+      );
+    },
+  ),
+  layers: required(
+    custom<(LayerSpec | LayerStructure)[]>('a non-empty array of layer specs', (v, name) => {
+      if (!Array.isArray(v) || v.length === 0) {
+        throw new ValueError(
+          `${name} must be a non-empty array of layers like {type: 'dense', units: 10}, got ${show(v)}`,
+        );
+      }
+      return v;
+    }),
+  ),
+  activation: required(
+    custom<(string | Activation) | (string | Activation)[]>(
+      'an activation or one per layer',
+      (v) => v as string,
+    ),
+  ),
+  feedback: number({ min: 0, default: 0 }),
+  lr: schedule({ default: AUTHORS_RATE }),
+  layerRates: nonNegList,
+  batchSize: integer({ min: 1, default: 1 }),
+  epochs: integer({ min: 1, default: 1 }),
+  shuffle: boolean({ default: true }),
+  solver: custom<SolverOptions>(
+    'solver settings {maxSteps, tol, dtStart, dtDecay, dtMin}',
+    (v, name) => {
+      const keys = Object.keys(AUTHORS_SOLVER);
+      const extra = Object.keys(v as object).find((k) => !keys.includes(k));
+      if (extra)
+        throw new ValueError(`${name} has no setting '${extra}' (settings: ${keys.join(', ')})`);
+      return { ...AUTHORS_SOLVER, ...(v as Partial<SolverOptions>) };
+    },
+    AUTHORS_SOLVER,
+  ),
+  homeostasis: nonNegList,
+  seed: seed(),
+  backend: backendOption(),
+} satisfies Record<keyof SimilarityNetworkOptions, unknown>;
+
+type NetworkOptions = Resolved<typeof SPEC> & {
+  readonly layers: LayerSpec[];
+  readonly activation: (string | Activation)[];
+  readonly layerRates: number[];
+  readonly homeostasis: number[];
+  readonly solver: SolverOptions;
+};
 
 interface Synapses {
   /** Weights in block layout; masked synapses (c = 0) hold exactly 0. */
@@ -66,103 +171,140 @@ interface Synapses {
   mask: Float32Array | null;
 }
 
-export class SimilarityNetwork {
-  readonly backend: Backend;
+/** Builds the layers and checks the option combinations. */
+function resolve(given: SimilarityNetworkOptions): {
+  options: NetworkOptions;
+  layers: LayerStructure[];
+} {
+  const where = 'SimilarityNetwork';
+  const o = validateOptions(where, SPEC, given);
+  const P = o.layers.length;
+  const layers: LayerStructure[] = [];
+  let grid: [number, number, number] | null =
+    o.input === undefined ? null : typeof o.input === 'number' ? [1, o.input, 1] : o.input;
+  o.layers.forEach((l, p) => {
+    const at = `${where} layer ${p + 1}`;
+    let s: LayerStructure;
+    if ((l as LayerStructure).ff && (l as LayerStructure).lat) s = l as LayerStructure;
+    else {
+      const spec = l as LayerSpec;
+      if (!grid) {
+        if (spec.type === 'separate') grid = [1, (spec.inputs ?? []).reduce((a, b) => a + b, 0), 1];
+        else
+          throw new ValueError(
+            `${where}: give the input's size (input: 784 or input: [28, 28, 1]) for a '${spec.type}' first layer`,
+          );
+      }
+      s = buildLayer(spec, grid, at);
+    }
+    layers.push(s);
+    grid = outputGrid(s);
+  });
+  const acts = Array.isArray(o.activation)
+    ? o.activation
+    : layers.map(() => o.activation as string);
+  if (acts.length !== P) {
+    throw new ShapeError(
+      `${where}: ${acts.length} activations for ${P} layers; give one per layer`,
+    );
+  }
+  const gamma = o.feedback;
+  const layerRates = o.layerRates ?? layers.map((_, p) => (gamma > 0 ? gamma ** (p + 1 - P) : 1));
+  if (layerRates.length !== P)
+    throw new ValueError(`${where}: layerRates must hold ${P} numbers (one per layer)`);
+  const homeostasis = o.homeostasis ?? layers.map(() => 0);
+  if (homeostasis.length !== P) {
+    throw new ValueError(
+      `${where}: homeostasis must hold ${P} finite numbers ≥ 0 (one α per layer)`,
+    );
+  }
+  const sv = o.solver as SolverOptions;
+  if (!Number.isInteger(sv.maxSteps) || sv.maxSteps < 1) {
+    throw new ValueError(
+      `${where}: solver.maxSteps must be a positive integer, got ${sv.maxSteps}`,
+    );
+  }
+  if (
+    !(sv.tol > 0) ||
+    !(sv.dtStart > 0) ||
+    !(sv.dtMin > 0) ||
+    !(sv.dtDecay >= 0) ||
+    sv.dtStart > 1
+  ) {
+    throw new ValueError(
+      `${where}: solver needs tol > 0, 0 < dtMin, 0 < dtStart ≤ 1, dtDecay ≥ 0; got ${JSON.stringify(sv)}`,
+    );
+  }
+  // Saved options keep the declarative specs, and hand-built structures in JSON form.
+  const specs = o.layers.map((l, p) =>
+    (l as LayerStructure).ff ? toJson(layers[p]) : (l as LayerSpec),
+  );
+  return {
+    options: Object.freeze({
+      ...o,
+      layers: specs,
+      activation: acts,
+      layerRates,
+      homeostasis,
+      solver: sv,
+    }),
+    layers,
+  };
+}
+
+/**
+ * A structured, deep similarity-matching network (the model contract of docs/api.md):
+ *
+ *   const net = new SimilarityNetwork({
+ *     input: [28, 28, 1],
+ *     layers: [{ type: 'local', stride: 2, radius: 4, nps: 16 }],
+ *     activation: 'tanh',
+ *     batchSize: 100,
+ *   }).fit(x);
+ *   const r = net.transform(x);   // fixed points of the last layer
+ */
+export class SimilarityNetwork extends Model<NetworkOptions> {
+  static readonly modelName = 'SimilarityNetwork';
+  /** The built layers (block-sparse connectivity). */
   readonly layers: LayerStructure[];
   readonly activations: SmActivation[];
-  readonly gamma: number;
-  readonly rate: RateSchedule;
-  readonly layerRates: number[];
-  readonly batchSize: number;
-  readonly solver: SolverOptions;
-  readonly seed: number;
-  readonly homeostasis: number[];
   /** Homeostatic thresholds θ per layer (1 × N_p); zero when homeostasis is 0. */
   readonly theta: Matrix[] = [];
   /** Feedforward and lateral synapses per layer. */
   readonly W: Synapses[] = [];
   readonly L: Synapses[] = [];
+  /** Samples learnt from (drives the rate schedule). */
   samplesSeen = 0;
+  /** Euler steps taken by the solver over the last fit or partialFit. */
+  eulerSteps = 0;
+  private fitted = false;
 
-  constructor(o: SimilarityNetworkOptions) {
-    const where = 'SimilarityNetwork';
-    if (!Array.isArray(o.layers) || o.layers.length === 0) {
-      throw new ValueError(`${where}: layers must be a non-empty array of layer structures`);
-    }
-    this.backend = o.backend ?? getBackend();
-    this.layers = o.layers;
-    const P = o.layers.length;
-    const acts = Array.isArray(o.activation) ? o.activation : o.layers.map(() => o.activation);
-    if (acts.length !== P) {
-      throw new ShapeError(
-        `${where}: ${acts.length} activations for ${P} layers; give one per layer`,
-      );
-    }
-    this.activations = acts.map((a, p) =>
-      resolveSmActivation(a as SmActivationSpec, `${where} layer ${p + 1}`),
+  constructor(options: SimilarityNetworkOptions) {
+    const r = resolve(options);
+    super(r.options);
+    this.layers = r.layers;
+    this.activations = this.options.activation.map((a, p) =>
+      resolveSmActivation(a, `SimilarityNetwork layer ${p + 1} activation`),
     );
-    this.gamma = o.gamma ?? 0;
-    if (!(this.gamma >= 0) || !Number.isFinite(this.gamma)) {
-      throw new ValueError(`${where}: gamma must be a finite number ≥ 0, got ${o.gamma}`);
-    }
-    const lr = o.learningRate ?? {};
-    this.rate =
-      typeof lr === 'number'
-        ? { start: lr, decay: 0, min: lr, chunk: 1000 }
-        : { ...AUTHORS_RATE, ...lr };
-    for (const [k, v] of Object.entries(this.rate)) {
-      if (!(v >= 0) || !Number.isFinite(v) || (k === 'chunk' && !(v > 0))) {
-        throw new ValueError(
-          `${where}: learningRate.${k} must be a finite number ≥ 0 (chunk > 0), got ${v}`,
-        );
-      }
-    }
-    this.layerRates = o.layerRates ?? o.layers.map(() => 1);
-    if (
-      this.layerRates.length !== P ||
-      this.layerRates.some((r) => !(r >= 0) || !Number.isFinite(r))
-    ) {
-      throw new ValueError(`${where}: layerRates must hold ${P} finite numbers ≥ 0`);
-    }
-    this.batchSize = o.batchSize ?? 1;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) {
-      throw new ValueError(`${where}: batchSize must be a positive integer, got ${o.batchSize}`);
-    }
-    this.solver = { ...AUTHORS_SOLVER, ...o.solver };
-    const sv = this.solver;
-    if (!Number.isInteger(sv.maxSteps) || sv.maxSteps < 1) {
-      throw new ValueError(
-        `${where}: solver.maxSteps must be a positive integer, got ${sv.maxSteps}`,
-      );
-    }
-    if (
-      !(sv.tol > 0) ||
-      !(sv.dtStart > 0) ||
-      !(sv.dtMin > 0) ||
-      !(sv.dtDecay >= 0) ||
-      sv.dtStart > 1
-    ) {
-      throw new ValueError(
-        `${where}: solver needs tol > 0, 0 < dtMin, 0 < dtStart ≤ 1, dtDecay ≥ 0; got ${JSON.stringify(sv)}`,
-      );
-    }
-    this.seed = o.seed ?? 0;
-    this.homeostasis = o.homeostasis ?? o.layers.map(() => 0);
-    if (
-      this.homeostasis.length !== P ||
-      this.homeostasis.some((a) => !(a >= 0) || !Number.isFinite(a))
-    ) {
-      throw new ValueError(
-        `${where}: homeostasis must hold ${P} finite numbers ≥ 0 (one α per layer)`,
-      );
-    }
     this.validateStructure();
     this.initWeights();
-    this.layers.forEach((_, p) => this.theta.push(Matrix.zeros(1, this.units(p))));
   }
 
+  get isFitted(): boolean {
+    return this.fitted;
+  }
   get depth(): number {
     return this.layers.length;
+  }
+  /** γ, the feedback strength. */
+  get gamma(): number {
+    return this.options.feedback;
+  }
+  get solver(): SolverOptions {
+    return this.options.solver;
+  }
+  get homeostasis(): number[] {
+    return this.options.homeostasis;
   }
   /** Neurons in layer p (0-based). */
   units(p: number): number {
@@ -218,9 +360,12 @@ export class SimilarityNetwork {
     return { w, invC, mask };
   }
 
-  /** W ~ N(0, 1)/√fan-in under the mask (authors' init), L = I (positive definite). */
+  /** W ~ N(0, 1)/√fan-in under the mask (authors' init), L = I (positive definite), θ = 0. */
   private initWeights(): void {
-    const rng = new Rng(this.seed, this.backend);
+    const rng = new Rng(this.options.seed, this.backend);
+    this.W.length = 0;
+    this.L.length = 0;
+    this.theta.length = 0;
     this.layers.forEach((s, p) => {
       const m = s.ff.map;
       this.W.push(
@@ -262,22 +407,19 @@ export class SimilarityNetwork {
           }
         }),
       );
+      this.theta.push(Matrix.zeros(1, this.units(p)));
     });
+    this.samplesSeen = 0;
   }
 
-  /** Learning rate for the next update (authors' schedule over samples seen). */
+  /** Learning rate for the next update (the schedule over samples seen). */
   currentRate(): number {
-    const r = this.rate;
-    return Math.max(r.start / (1 + r.decay * Math.floor(this.samplesSeen / r.chunk)), r.min);
+    return rateAt(this.options.lr, { samples: this.samplesSeen, total: 0 });
   }
 
   /** Runs the neural dynamics (Eq. 17) on a batch at fixed weights. */
   solve(x: Matrix, opts: SolveOptions = {}): SolveResult {
-    if (!(x instanceof Matrix) || x.cols !== this.inputs) {
-      throw new ShapeError(
-        `SimilarityNetwork.solve: x must be a Matrix B×${this.inputs}, got ${x instanceof Matrix ? `${x.rows}×${x.cols}` : typeof x}`,
-      );
-    }
+    checkSamples('SimilarityNetwork.solve', this.backend, x, this.inputs);
     return solveDynamics(this, x, opts);
   }
 
@@ -287,7 +429,7 @@ export class SimilarityNetwork {
     const B = x.rows;
     const P = this.depth;
     for (let p = 0; p < P; p++) {
-      const e = eta * this.layerRates[p];
+      const e = eta * this.options.layerRates[p];
       const pre = p === 0 ? x : r[p - 1];
       this.hebbian(this.W[p], this.layers[p].ff.map, r[p], pre, e, B);
       this.hebbian(
@@ -307,6 +449,7 @@ export class SimilarityNetwork {
       }
     }
     this.samplesSeen += B;
+    this.fitted = true;
   }
 
   /** w ← w + eta·(Σ_b post ⊗ pre − decay·w/c), masked synapses kept at exactly 0. */
@@ -325,7 +468,7 @@ export class SimilarityNetwork {
     if (eta * decay * maxInv >= 1) {
       throw new HebbError(
         `SimilarityNetwork: rate × batch × decay = ${(eta * decay * maxInv).toFixed(3)} ≥ 1 makes the ` +
-          'weight decay overshoot; lower the learning rate or the batch size',
+          'weight decay overshoot; lower the learning rate (lr), the batch size or the layer rates',
       );
     }
     if (!s.invC) {
@@ -339,23 +482,73 @@ export class SimilarityNetwork {
     if (s.mask) b.binary('mul', w, new Matrix(1, s.w.length, s.mask), w);
   }
 
-  /** Trains on the rows of x in order, `batchSize` at a time. Returns total Euler steps. */
-  partialFit(x: Matrix, opts: { onBatch?: (done: number, steps: number) => void } = {}): number {
-    let total = 0;
-    for (let i = 0; i < x.rows; i += this.batchSize) {
-      const xb = x.sliceRows(i, Math.min(i + this.batchSize, x.rows));
+  /** Trains from the initial weights for `epochs` passes (or resumes). Returns this. */
+  fit(x: Matrix, opts?: FitOptions): this;
+  fit(x: Matrix, y: unknown, opts?: FitOptions): this;
+  fit(x: Matrix, a?: unknown, b?: FitOptions): this {
+    const opts = fitArgs(a, b);
+    runFit(this.steps(x, opts), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between batches (docs/api.md). */
+  async fitAsync(x: Matrix, opts: AsyncFitOptions = {}): Promise<this> {
+    await runFitAsync(this.steps(x, opts), opts);
+    return this;
+  }
+
+  private *steps(x: Matrix, opts: FitOptions): Generator<FitEvent> {
+    const o = this.options;
+    checkSamples('SimilarityNetwork.fit', this.backend, x, this.inputs);
+    const resume = opts.resume && this.fitted;
+    if (!resume) this.initWeights();
+    const N = x.rows;
+    const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, resume);
+    const batches = epochBatches({
+      n: N,
+      epochs: o.epochs,
+      first,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      shuffle: o.shuffle,
+      backend: this.backend,
+    });
+    this.eulerSteps = 0;
+    let done = 0;
+    for (const b of batches) {
+      const xb = o.shuffle
+        ? x.gatherRows(b.rows)
+        : x.sliceRows(b.rows[0], b.rows[0] + b.rows.length);
       const res = this.solve(xb);
       this.applyUpdate(xb, res.r);
-      total += res.steps;
-      opts.onBatch?.(Math.min(i + this.batchSize, x.rows), res.steps);
+      this.eulerSteps += res.steps;
+      done += b.rows.length;
+      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
     }
-    return total;
+  }
+
+  /** Learns from the rows of x in order, batchSize at a time, continuing. Returns this. */
+  partialFit(x: Matrix): this {
+    checkSamples('SimilarityNetwork.partialFit', this.backend, x, this.inputs);
+    this.eulerSteps = 0;
+    for (let i = 0; i < x.rows; i += this.options.batchSize) {
+      const xb = x.sliceRows(i, Math.min(i + this.options.batchSize, x.rows));
+      const res = this.solve(xb);
+      this.applyUpdate(xb, res.r);
+      this.eulerSteps += res.steps;
+    }
+    return this;
   }
 
   /** Fixed points of layer `layer` (default the last) for every row of x, in chunks. */
   transform(x: Matrix, opts: { layer?: number; chunk?: number } = {}): Matrix {
     const layer = opts.layer ?? this.depth - 1;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= this.depth)
+      throw new ValueError(
+        `SimilarityNetwork.transform: layer must be 0..${this.depth - 1}, got ${layer}`,
+      );
     const chunk = opts.chunk ?? 1000;
+    checkSamples('SimilarityNetwork.transform', this.backend, x, this.inputs);
     const out = Matrix.zeros(x.rows, this.units(layer));
     for (let i = 0; i < x.rows; i += chunk) {
       const res = this.solve(x.sliceRows(i, Math.min(i + chunk, x.rows)));
@@ -363,4 +556,34 @@ export class SimilarityNetwork {
     }
     return out;
   }
+
+  /** Per layer p: layers.p.W, layers.p.L (block layout, F32), layers.p.theta; samples_seen. */
+  getState(): ModelState {
+    const s: ModelState = { samples_seen: scalar(this.samplesSeen) };
+    this.layers.forEach((_, p) => {
+      s[`layers.${p}.W`] = f32(this.W[p].w);
+      s[`layers.${p}.L`] = f32(this.L[p].w);
+      s[`layers.${p}.theta`] = f32(this.theta[p]);
+    });
+    return s;
+  }
+
+  setState(s: ModelState): this {
+    const where = 'SimilarityNetwork.setState';
+    const next = this.layers.map((_, p) => ({
+      W: readVector(s, `layers.${p}.W`, where, this.W[p].w.length),
+      L: readVector(s, `layers.${p}.L`, where, this.L[p].w.length),
+      theta: readMatrix(s, `layers.${p}.theta`, where, 1, this.units(p)),
+    }));
+    next.forEach((n, p) => {
+      this.W[p].w.set(n.W);
+      this.L[p].w.set(n.L);
+      this.theta[p].data.set(n.theta.data);
+    });
+    this.samplesSeen = readCount(s, 'samples_seen', where);
+    this.fitted = true;
+    return this;
+  }
 }
+
+registerModel(SimilarityNetwork);

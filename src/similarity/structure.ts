@@ -1,4 +1,4 @@
-// Connectivity builders for structured similarity matching (SPEC §2, Eq. 10–11, 14, Fig. 1A).
+// Connectivity builders for structured similarity matching (docs/math/similarity-matching.md, Eq. 10–11, 14, Fig. 1A).
 // A layer's feedforward and lateral connections are block-sparse LocalMaps: site s owns
 // `unitsPerSite` neurons with a dense block over the inputs it sees. Memory is the number of
 // synapses, never (ΣN)². Optional structure constants c (same layout as the weight blocks)
@@ -204,4 +204,109 @@ export function fromStructureConstants(
   s.ff.c = Float32Array.from(cW);
   s.lat.c = Float32Array.from(cL);
   return s;
+}
+
+// --- declarative layer specs (JSON: what a saved network is rebuilt from) ---
+
+/** A built structure in JSON form (typed arrays as plain arrays), for any hand-made layer. */
+export interface CustomLayerSpec {
+  type: 'custom';
+  ff: { map: LocalMapJson; c?: number[] };
+  lat: { map: LocalMapJson; c?: number[] };
+  grid?: SiteGrid;
+}
+interface LocalMapJson {
+  sites: number;
+  unitsPerSite: number;
+  inputs: number;
+  offsets: number[];
+  indices: number[];
+}
+
+/**
+ * A layer described by its kind, on the grid of the layer below (the input for the first):
+ * - dense: every unit sees every input and every other unit (the Földiák network);
+ * - local: sites every `stride` on the grid below, `nps` neurons per site seeing what lies
+ *   within `radius` (Fig. 1A); laterals within the site or within `lateralRadius`;
+ * - separate: side-by-side sub-networks of `units` neurons, each on its own slice of inputs.
+ */
+export type LayerSpec =
+  | { type: 'dense'; units: number }
+  | { type: 'local'; stride: number; radius: number; nps: number; lateralRadius?: number }
+  | { type: 'separate'; inputs: number[]; units: number }
+  | CustomLayerSpec;
+
+/** The grid a layer presents to the next one: [rows, cols, neurons per site]. */
+export function outputGrid(s: LayerStructure): [number, number, number] {
+  if (s.grid) return [s.grid.rows, s.grid.cols, s.ff.map.unitsPerSite];
+  return [1, layerUnits(s), 1];
+}
+
+/** Builds a layer from its spec on an input grid [H, W, C]. */
+export function buildLayer(
+  spec: LayerSpec,
+  input: [number, number, number],
+  where: string,
+): LayerStructure {
+  if (spec === null || typeof spec !== 'object') {
+    throw new ValueError(
+      `${where}: a layer must be a spec like {type: 'local', stride: 2, radius: 4, nps: 16}, got ${String(spec)}`,
+    );
+  }
+  const inputs = input[0] * input[1] * input[2];
+  switch (spec.type) {
+    case 'dense':
+      return allToAll(inputs, spec.units);
+    case 'local':
+      return locallyConnected({
+        input,
+        stride: spec.stride,
+        radius: spec.radius,
+        nps: spec.nps,
+        lateralRadius: spec.lateralRadius,
+      });
+    case 'separate': {
+      const total = (spec.inputs ?? []).reduce((a, b) => a + b, 0);
+      if (total !== inputs) {
+        throw new ShapeError(
+          `${where}: separate sub-networks read ${total} inputs but the layer below gives ${inputs}`,
+        );
+      }
+      return separateSubnetworks(spec.inputs, spec.units);
+    }
+    case 'custom':
+      return fromJson(spec);
+    default:
+      throw new ValueError(
+        `${where}: unknown layer type '${String((spec as { type: unknown }).type)}'; use 'dense', 'local', 'separate' or 'custom'`,
+      );
+  }
+}
+
+/** A built structure as a custom spec (JSON-able). */
+export function toJson(s: LayerStructure): CustomLayerSpec {
+  const map = (m: LocalMap): LocalMapJson => ({
+    sites: m.sites,
+    unitsPerSite: m.unitsPerSite,
+    inputs: m.inputs,
+    offsets: Array.from(m.offsets),
+    indices: Array.from(m.indices),
+  });
+  const conn = (c: Connections) => ({ map: map(c.map), ...(c.c ? { c: Array.from(c.c) } : {}) });
+  return { type: 'custom', ff: conn(s.ff), lat: conn(s.lat), ...(s.grid ? { grid: s.grid } : {}) };
+}
+
+function fromJson(spec: CustomLayerSpec): LayerStructure {
+  const map = (m: LocalMapJson): LocalMap => ({
+    sites: m.sites,
+    unitsPerSite: m.unitsPerSite,
+    inputs: m.inputs,
+    offsets: Int32Array.from(m.offsets),
+    indices: Int32Array.from(m.indices),
+  });
+  const conn = (c: CustomLayerSpec['ff']): Connections => ({
+    map: map(c.map),
+    ...(c.c ? { c: Float32Array.from(c.c) } : {}),
+  });
+  return { ff: conn(spec.ff), lat: conn(spec.lat), ...(spec.grid ? { grid: spec.grid } : {}) };
 }

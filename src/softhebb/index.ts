@@ -1,12 +1,16 @@
-// SoftHebb: soft winner-take-all layers learning by a local Hebbian rule (SPEC §1).
-export { SoftHebb, type FitOptions as SoftHebbFitOptions, type SoftHebbState } from './layer.ts';
-export type { SoftHebbOptions } from './options.ts';
-export { parseSchedule, formatSchedule, rateAt, type Schedule } from './schedule.ts';
+// SoftHebb: soft winner-take-all layers learning by a local Hebbian rule (docs/math/softhebb.md).
+export { SoftHebb } from './layer.ts';
 export {
-  parseActivation,
-  formatActivation,
-  applyActivation,
-  activate,
-  type Activation,
-} from './activation.ts';
-export { stateToTensors, stateFromTensors } from './checkpoint.ts';
+  PRESETS as SOFTHEBB_PRESETS,
+  type ResolvedSoftHebbOptions,
+  type SoftHebbOptions,
+  type SoftHebbPreset,
+} from './options.ts';
+export {
+  DEFAULT_READOUT_ACTIVATION,
+  fitLinearReadout,
+  labelAccuracy,
+  linearAccuracy,
+  type LinearReadout,
+  type ReadoutOptions,
+} from './readout.ts';

@@ -1,57 +1,66 @@
-import { getBackend } from '../backend/index.ts';
 import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
-import type { Backend } from '../backend/types.ts';
 import { HebbError, ShapeError, ValueError } from '../errors.ts';
-import { activate, parseActivation, type Activation } from './activation.ts';
-import { resolveOptions, type ResolvedOptions, type SoftHebbOptions } from './options.ts';
-import { rateAt } from './schedule.ts';
-
-export interface FitOptions {
-  /** Passes over the data. Default 1. */
-  epochs?: number;
-  /** Samples per update; 1 is online learning (a fused per-sample kernel). Default 100. */
-  batchSize?: number;
-  /** Called after every chunk of samples with the number done in this call and the total. */
-  onProgress?: (done: number, total: number) => void;
-  /** Called after every epoch (1-based); a returned promise is awaited (e.g. a checkpoint). */
-  onEpoch?: (epoch: number, layer: SoftHebb) => void | Promise<void>;
-}
-
-/** What a checkpoint holds: with the options and the data, training continues bit for bit. */
-export interface SoftHebbState {
-  weights: Matrix;
-  bias: Float32Array | null;
-  /** Samples seen since the start of training (drives the rate schedules). */
-  samplesSeen: number;
-  /** Samples the schedules run over (epochs × N); 0 means constant rates. */
-  horizon: number;
-}
+import { activate, parseActivation, type Activation } from '../model/activation.ts';
+import { fitArgs, checkSamples, allocateMatrix } from '../model/inputs.ts';
+import {
+  epochPlan,
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { epochBatches } from '../model/batches.ts';
+import { Model, registerModel } from '../model/model.ts';
+import { formatSchedule, rateAt } from '../model/schedule.ts';
+import {
+  f32,
+  has,
+  readCount,
+  readMatrix,
+  readVector,
+  scalar,
+  type ModelState,
+} from '../model/state.ts';
+import {
+  resolveSoftHebbOptions,
+  type ResolvedSoftHebbOptions,
+  type SoftHebbOptions,
+} from './options.ts';
 
 const ONLINE_CHUNK = 500;
 
 /**
- * A soft winner-take-all layer that learns by the SoftHebb rule (SPEC §1). Scikit-learn style:
- * the constructor only stores and checks options; fit/partialFit learn; transform maps inputs
- * to the activation handed to the next layer. Mini-batches sum the per-sample updates computed
- * with the weights at the start of the batch; batch size 1 is exact online learning.
+ * A soft winner-take-all layer that learns by the SoftHebb rule (docs/math/softhebb.md).
+ * The model contract of docs/api.md: the constructor validates options; fit/fitAsync train
+ * `epochs` passes in a seeded random order; partialFit learns from the rows as given; transform
+ * maps inputs to the activation handed to the next layer. Mini-batches sum the per-sample
+ * updates computed with the weights at the start of the batch; batch size 1 is online learning.
+ *
+ *   const layer = new SoftHebb({ units: 400 }).fit(train.x);
+ *   const h = layer.transform(test.x, { activation: 'triangle:3' });
  */
-export class SoftHebb {
-  readonly options: ResolvedOptions;
-  readonly backend: Backend;
-  private readonly init: { weights?: Matrix; bias?: Float32Array };
+export class SoftHebb extends Model<ResolvedSoftHebbOptions> {
+  static readonly modelName = 'SoftHebb';
   private w: Matrix | null = null;
   private b: Float32Array | null = null;
-  /** Samples seen since training started. */
+  /** Samples learnt from since training started (drives the rate schedules). */
   samplesSeen = 0;
-  /** Length of the rate schedules in samples (set by fit; settable for partialFit). */
+  /**
+   * Samples the linear and exponential rate schedules run over; fit sets epochs × N. Set it
+   * yourself before a loop of partialFit calls (0: the initial rate throughout).
+   */
   horizon = 0;
+  /** A unit whose weight norm passes this has diverged (set when the weights are created). */
+  private normLimit = Infinity;
 
-  constructor(options: SoftHebbOptions, { backend }: { backend?: Backend } = {}) {
-    this.options = resolveOptions(options);
-    this.backend = backend ?? getBackend();
-    this.init = { weights: options.initialWeights, bias: options.initialBias };
+  constructor(options: SoftHebbOptions) {
+    super(resolveSoftHebbOptions(options));
   }
+
+  /** Every option's value, as documented on SoftHebbOptions (preset applied). */
+  declare readonly options: ResolvedSoftHebbOptions;
 
   get isFitted(): boolean {
     return this.w !== null;
@@ -59,24 +68,24 @@ export class SoftHebb {
 
   /** Weights, units × inputs (the live matrix: copy it before changing it). */
   get weights(): Matrix {
-    if (!this.w)
-      throw new HebbError('SoftHebb: the layer has no weights yet; call fit or partialFit first');
+    if (!this.w) throw this.notFitted('weights');
     return this.w;
   }
 
   /** The learnt prior bias (null when bias learning is off). */
   get bias(): Float32Array | null {
-    if (!this.w)
-      throw new HebbError('SoftHebb: the layer has no bias yet; call fit or partialFit first');
+    if (!this.w) throw this.notFitted('bias');
     return this.b;
   }
 
-  /** Sets up weights and bias for `inputs` input dimensions (fit does this itself). */
+  /** Creates the initial weights (and bias) for `inputs` input dimensions, untrained. */
   initialize(inputs: number): this {
     const o = this.options;
     const K = o.units;
-    if (this.init.weights) {
-      const iw = this.init.weights;
+    if (!Number.isInteger(inputs) || inputs < 1)
+      throw new ValueError(`SoftHebb.initialize: inputs must be a positive integer, got ${inputs}`);
+    if (o.initialWeights) {
+      const iw = o.initialWeights;
       if (iw.rows !== K || iw.cols !== inputs)
         throw new ShapeError(
           `SoftHebb: initialWeights is ${iw.rows}×${iw.cols} but must be ${K}×${inputs} (units × inputs)`,
@@ -84,7 +93,7 @@ export class SoftHebb {
       this.w = iw.clone();
     } else {
       const rng = new Rng(o.seed, this.backend).fork(0);
-      this.w = new Matrix(K, inputs);
+      this.w = allocateMatrix(K, inputs, 'SoftHebb', 'units × inputs weights', 'use fewer units');
       if (o.init === 'normal') rng.normal(this.w.data);
       else rng.uniform(this.w.data);
       this.backend.normalizeRows(this.w, this.w);
@@ -92,92 +101,99 @@ export class SoftHebb {
     }
     this.b = null;
     if (o.bias) {
-      if (this.init.bias) {
-        if (this.init.bias.length !== K)
+      if (o.initialBias) {
+        if (o.initialBias.length !== K)
           throw new ShapeError(
-            `SoftHebb: initialBias has length ${this.init.bias.length} but the layer has ${K} units`,
+            `SoftHebb: initialBias has length ${o.initialBias.length} but the layer has ${K} units`,
           );
-        this.b = this.init.bias.slice();
+        this.b = o.initialBias.slice();
       } else {
         this.b = new Float32Array(K).fill(Math.log(1 / K) / o.inverseTemperature);
       }
     }
-    if (this.backend.countNonFinite(this.w.data) > 0)
-      throw new ValueError('SoftHebb: initialWeights contains NaN or ±Inf');
+    let maxNorm = 0;
+    for (const v of this.weightNorms()) maxNorm = Math.max(maxNorm, v);
+    // Norms converge towards 1 (Theorem A.2); a thousand-fold growth is divergence.
+    this.normLimit = 1000 * Math.max(1, maxNorm);
     this.samplesSeen = 0;
+    this.horizon = 0;
     return this;
   }
 
-  /** Trains from scratch for `epochs` passes, each in a seeded random order. */
-  async fit(x: Matrix, opts: FitOptions = {}): Promise<this> {
-    this.checkInput(x, 'fit', false);
-    this.initialize(x.cols);
-    this.horizon = (opts.epochs ?? 1) * x.rows;
-    return this.continueFit(x, opts);
+  /** Trains from scratch (or, with resume, from the current state) for `epochs` passes. */
+  fit(x: Matrix, opts?: FitOptions): this;
+  fit(x: Matrix, y: unknown, opts?: FitOptions): this;
+  fit(x: Matrix, a?: unknown, b?: FitOptions): this {
+    const opts = fitArgs(a, b);
+    runFit(this.steps(x, opts), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between batches; honours opts.signal (see docs/api.md). */
+  fitAsync(x: Matrix, opts?: AsyncFitOptions): Promise<this>;
+  fitAsync(x: Matrix, y: unknown, opts?: AsyncFitOptions): Promise<this>;
+  async fitAsync(x: Matrix, a?: unknown, b?: AsyncFitOptions): Promise<this> {
+    const opts = fitArgs(a, b);
+    await runFitAsync(this.steps(x, opts), opts);
+    return this;
   }
 
   /**
-   * Continues training up to `epochs` in total (a resumed run: the epoch is samplesSeen / N).
-   * Epoch e visits the samples in the order of permutation e of the seed, so a run resumed
-   * from an epoch checkpoint equals an uninterrupted one.
+   * Epoch e visits the samples in permutation e of the seed, so a run resumed from an epoch
+   * checkpoint equals an uninterrupted one.
    */
-  async continueFit(x: Matrix, opts: FitOptions = {}): Promise<this> {
-    const epochs = opts.epochs ?? 1;
-    const batch = opts.batchSize ?? 100;
-    if (!Number.isInteger(epochs) || epochs < 1)
-      throw new ValueError(`SoftHebb.fit: epochs must be a positive integer, got ${epochs}`);
-    if (!Number.isInteger(batch) || batch < 1)
-      throw new ValueError(`SoftHebb.fit: batchSize must be a positive integer, got ${batch}`);
-    this.checkInput(x, 'fit');
+  private *steps(x: Matrix, opts: FitOptions): Generator<FitEvent> {
+    const o = this.options;
+    const where = 'SoftHebb.fit';
+    checkSamples(where, this.backend, x, opts.resume && this.w ? this.w.cols : undefined);
     const N = x.rows;
-    if (N === 0) throw new ValueError('SoftHebb.fit: x has no rows; pass at least one sample');
-    const xs = this.prepare(x);
-    const first = Math.floor(this.samplesSeen / N);
-    const total = (epochs - first) * N;
-    const buf = new Matrix(Math.min(N, batch === 1 ? ONLINE_CHUNK : batch), x.cols);
-    let done = 0;
-    for (let epoch = first; epoch < epochs; epoch++) {
-      const order = new Rng(this.options.seed, this.backend).fork(1000 + epoch).permutation(N);
-      const step = batch === 1 ? ONLINE_CHUNK : batch;
-      for (let s = 0; s < N; s += step) {
-        const m = Math.min(step, N - s);
-        const chunk = m === buf.rows ? buf : buf.sliceRows(0, m);
-        for (let i = 0; i < m; i++) chunk.data.set(xs.row(order[s + i]), i * x.cols);
-        if (batch === 1) this.learnOnline(chunk);
-        else this.learnBatch(chunk);
-        done += m;
-        opts.onProgress?.(done, total);
-      }
-      await opts.onEpoch?.(epoch + 1, this);
+    if (!opts.resume || !this.w) {
+      this.initialize(x.cols);
+      this.horizon = o.epochs * N;
+    } else if (this.horizon !== o.epochs * N) {
+      throw new ValueError(
+        `${where}: cannot resume: the state's rate schedule covers ${this.horizon} samples but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
+      );
     }
-    return this;
+    const xs = this.prepare(x);
+    const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, opts.resume);
+    const step = o.batchSize === 1 ? ONLINE_CHUNK : o.batchSize;
+    const buf = new Matrix(Math.min(N, step), x.cols);
+    let done = 0;
+    const batches = epochBatches({
+      n: N,
+      epochs: o.epochs,
+      first,
+      batchSize: step,
+      seed: o.seed,
+      shuffle: true,
+      backend: this.backend,
+    });
+    for (const b of batches) {
+      const chunk = b.rows.length === buf.rows ? buf : buf.sliceRows(0, b.rows.length);
+      for (let i = 0; i < b.rows.length; i++) chunk.data.set(xs.row(b.rows[i]), i * x.cols);
+      this.learn(chunk);
+      done += b.rows.length;
+      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
+    }
   }
 
   /**
-   * One update from a batch (rows = samples), summed over its rows with the weights at the
-   * start of the batch; a single row is an online step. Initialises the layer on first use.
+   * Learns from the rows of x once, in the order given, in batches of batchSize (1: online),
+   * continuing from the current state (initialising the layer on first use). Returns this.
    */
   partialFit(x: Matrix): this {
+    checkSamples('SoftHebb.partialFit', this.backend, x, this.w?.cols);
     if (!this.w) this.initialize(x.cols);
-    this.checkInput(x, 'partialFit');
-    if (x.rows === 0) return this;
     const xs = this.prepare(x);
-    this.learnBatch(xs);
-    return this;
-  }
-
-  /** Online learning over the rows in order (each sample changes the weights for the next). */
-  partialFitOnline(x: Matrix): this {
-    if (!this.w) this.initialize(x.cols);
-    this.checkInput(x, 'partialFitOnline');
-    if (x.rows === 0) return this;
-    this.learnOnline(this.prepare(x));
+    const step = this.options.batchSize === 1 ? ONLINE_CHUNK : this.options.batchSize;
+    for (let s = 0; s < x.rows; s += step) this.learn(xs.sliceRows(s, Math.min(x.rows, s + step)));
     return this;
   }
 
   /** Pre-activations u + b, samples × units (inputs normalised as in training). */
   preActivation(x: Matrix): Matrix {
-    this.checkInput(x, 'transform');
+    checkSamples('SoftHebb.transform', this.backend, x, this.weights.cols);
     const xs = this.prepare(x);
     const a = new Matrix(x.rows, this.options.units);
     this.backend.gemm(false, true, 1, xs, this.weights, 0, a);
@@ -186,20 +202,19 @@ export class SoftHebb {
   }
 
   /**
-   * The layer's output for the next layer: default the posterior softmax at the layer's own
-   * temperature ('onehot' when hard); pass e.g. 'repu:4.5' or 'softmax:200' for others.
+   * The layer's output for the next layer: by default the posterior softmax at the layer's own
+   * inverse temperature ('onehot' when hard); any activation of the vocabulary otherwise, e.g.
+   * 'triangle:3', 'repu:4.5', 'softmax:5', 'linear'.
    */
   transform(x: Matrix, { activation }: { activation?: Activation | string } = {}): Matrix {
-    const act =
+    const act: Activation =
       activation === undefined
-        ? this.options.hard
-          ? ({ kind: 'onehot' } as const)
-          : ({ kind: 'softmax', base: Math.exp(this.options.inverseTemperature) } as const)
-        : typeof activation === 'string'
-          ? parseActivation(activation)
-          : activation;
+        ? this.options.wta === 'hard'
+          ? { name: 'onehot' }
+          : { name: 'softmax', inverseTemperature: this.options.inverseTemperature }
+        : parseActivation(activation, undefined, 'SoftHebb.transform activation');
     const a = this.preActivation(x);
-    return act.kind === 'linear' ? a : activate(this.backend, act, a);
+    return act.name === 'linear' ? a : activate(this.backend, act, a);
   }
 
   /** Index of the winning unit for each sample. */
@@ -224,48 +239,37 @@ export class SoftHebb {
     return n;
   }
 
-  state(): SoftHebbState {
-    return {
-      weights: this.weights.clone(),
-      bias: this.b?.slice() ?? null,
-      samplesSeen: this.samplesSeen,
-      horizon: this.horizon,
+  /** weights (F32 units × inputs), bias (F32, when learnt), samples_seen and horizon (F64). */
+  getState(): ModelState {
+    const s: ModelState = {
+      weights: f32(this.weights),
+      samples_seen: scalar(this.samplesSeen),
+      horizon: scalar(this.horizon),
     };
+    if (this.b) s.bias = f32(this.b);
+    return s;
   }
 
-  /** Restores a state saved by state() (options must be the same ones). */
-  setState(s: SoftHebbState): this {
-    if (s.weights.rows !== this.options.units)
-      throw new ShapeError(
-        `SoftHebb.setState: weights have ${s.weights.rows} rows but the layer has ${this.options.units} units`,
-      );
-    if (this.options.bias !== (s.bias !== null))
+  setState(s: ModelState): this {
+    const where = 'SoftHebb.setState';
+    const w = readMatrix(s, 'weights', where, this.options.units);
+    if (this.options.bias !== has(s, 'bias'))
       throw new ValueError(
-        `SoftHebb.setState: the state ${s.bias ? 'has' : 'has no'} bias but the layer's bias option is ${this.options.bias}`,
+        `${where}: the state ${has(s, 'bias') ? 'has' : 'has no'} bias but the layer's bias option is ${this.options.bias}`,
       );
-    this.w = s.weights.clone();
-    this.b = s.bias?.slice() ?? null;
-    this.samplesSeen = s.samplesSeen;
-    this.horizon = s.horizon;
+    this.b = this.options.bias ? readVector(s, 'bias', where, this.options.units) : null;
+    this.w = w;
+    this.samplesSeen = readCount(s, 'samples_seen', where);
+    this.horizon = readCount(s, 'horizon', where);
+    let maxNorm = 0;
+    for (const v of this.weightNorms()) maxNorm = Math.max(maxNorm, v);
+    this.normLimit = 1000 * Math.max(1, maxNorm, this.options.initRadius);
     return this;
   }
 
   private rate(which: 'lr' | 'biasLr', at = this.samplesSeen): number {
-    return rateAt(this.options[which], at, this.horizon);
-  }
-
-  private checkInput(x: Matrix, where: string, needFitted = true): void {
-    if (!(x instanceof Matrix))
-      throw new ValueError(`SoftHebb.${where}: x must be a Matrix (samples × inputs)`);
-    if (needFitted && this.w && x.cols !== this.w.cols)
-      throw new ShapeError(
-        `SoftHebb.${where}: x has ${x.cols} columns but the layer was trained on ${this.w.cols} inputs; pass samples × ${this.w.cols}`,
-      );
-    const bad = this.backend.countNonFinite(x.data);
-    if (bad > 0)
-      throw new ValueError(
-        `SoftHebb.${where}: x (${x.rows}×${x.cols}) contains ${bad} NaN or ±Inf values; clean the data first`,
-      );
+    const perEpoch = this.horizon > 0 ? this.horizon / this.options.epochs : undefined;
+    return rateAt(this.options[which], { samples: at, total: this.horizon, perEpoch });
   }
 
   private prepare(x: Matrix): Matrix {
@@ -273,6 +277,36 @@ export class SoftHebb {
     const out = new Matrix(x.rows, x.cols);
     this.backend.normalizeRows(x, out);
     return out;
+  }
+
+  /** One step on a chunk: the fused online kernel for batch 1, else a summed batch update. */
+  private learn(x: Matrix): void {
+    if (this.options.batchSize === 1) this.learnOnline(x);
+    else this.learnBatch(x);
+    this.checkDiverged();
+  }
+
+  /** Stops with the setting to change as soon as a unit's weights blow up. */
+  private checkDiverged(): void {
+    let max = 0;
+    for (const v of this.weightNorms()) max = Math.max(max, Number.isNaN(v) ? Infinity : v);
+    let badBias = false;
+    if (this.b) for (const v of this.b) if (!Number.isFinite(v)) badBias = true;
+    if (max < this.normLimit && !badBias) return;
+    const o = this.options;
+    const what = badBias
+      ? 'the prior bias became non-finite'
+      : `a unit's weight norm reached ${max.toPrecision(3)}`;
+    const fixes = [
+      `lower the learning rate (lr, now ${formatSchedule(o.lr)})`,
+      ...(o.integrator === 'euler' && o.batchSize > 1
+        ? ["use the exact step (integrator: 'exact'), which cannot overshoot"]
+        : []),
+      ...(o.bias ? [`lower biasLr (now ${formatSchedule(o.biasLr)}) or turn the bias off`] : []),
+    ];
+    throw new HebbError(
+      `SoftHebb: training diverged after ${this.samplesSeen} samples: ${what}; ${fixes.join(', or ')}`,
+    );
   }
 
   private learnOnline(x: Matrix): void {
@@ -290,7 +324,7 @@ export class SoftHebb {
     }
     this.backend.softHebbOnline(this.weights, x, this.b, {
       inverseTemperature: o.inverseTemperature,
-      hard: o.hard,
+      hard: o.wta === 'hard',
       eta,
       biasRate: etaB,
       biasInverseTemperature: o.inverseTemperature,
@@ -321,6 +355,7 @@ export class SoftHebb {
   private learnBatch(x: Matrix): void {
     const be = this.backend;
     const o = this.options;
+    const hard = o.wta === 'hard';
     const w = this.weights;
     const B = x.rows;
     const K = o.units;
@@ -329,10 +364,10 @@ export class SoftHebb {
     be.unary('copy', u, y);
     if (this.b) be.addRowVector(y, this.b);
     let win: Int32Array | null = null;
-    if (o.hard || o.krotov) {
+    if (hard || o.krotov) {
       win = new Int32Array(B);
       be.argmaxRows(y, win);
-      if (o.hard) {
+      if (hard) {
         y.data.fill(0);
         for (let i = 0; i < B; i++) y.data[i * K + win[i]] = 1;
       } else {
@@ -345,33 +380,7 @@ export class SoftHebb {
       be.softmaxRows(y, o.inverseTemperature, y);
     }
     const eta = this.rate('lr');
-    if (this.b) {
-      const ys = new Float32Array(K);
-      be.sum(y, 0, ys);
-      const eb = this.rate('biasLr');
-      const t = o.inverseTemperature;
-      const db = new Float32Array(K);
-      for (let k = 0; k < K; k++) db[k] = ys[k] * Math.exp(-t * this.b[k]) - B;
-      // The authors' variant scales the bias step like the weights': by its largest entry.
-      if (o.rule === 'paper' && o.integrator === 'exact') {
-        // In the prior p = e^(t·b) the rule is linear, dp/dτ = t (Σ_b y_b − B p): solved over
-        // τ = η_b, p moves towards the batch's win frequency and stays in (0, 1]. Euler on b
-        // instead multiplies by e^(−t·b), which explodes when a long-dead unit wins once.
-        const f = -Math.expm1(-t * B * eb);
-        for (let k = 0; k < K; k++) {
-          const p = Math.exp(t * this.b[k]);
-          this.b[k] = Math.log(Math.max(1e-300, p + f * (ys[k] / B - p))) / t;
-        }
-        db.fill(0);
-      }
-      let scale = eb;
-      if (o.rule === 'normalized') {
-        let m = 0;
-        for (const v of db) m = Math.max(m, Math.abs(v));
-        scale = m > 0 ? eb / m : 0;
-      }
-      for (let k = 0; k < K; k++) this.b[k] += scale * db[k];
-    }
+    if (this.b) this.learnBias(y, B);
     if (o.rule === 'paper') {
       let rate: number | Float32Array = eta;
       if (o.integrator === 'exact') {
@@ -384,7 +393,7 @@ export class SoftHebb {
         }
       }
       // Hard WTA: Y is one-hot, so Yᵀ X is a sum of each winner's inputs (O(B·n), no GEMM).
-      if (o.hard) be.softHebbHardUpdate(w, x, win!, u, rate);
+      if (hard) be.softHebbHardUpdate(w, x, win!, u, rate);
       else be.softHebbUpdate(w, x, y, u, rate);
     } else {
       // Authors' variant: ΔW / max|ΔW| with a per-unit rate η₀(|‖w_k‖ − 1| + 1e-10)^q.
@@ -403,4 +412,39 @@ export class SoftHebb {
     }
     this.samplesSeen += B;
   }
+
+  /** The prior's step (Eq. 10) from the batch's posteriors y. */
+  private learnBias(y: Matrix, B: number): void {
+    const be = this.backend;
+    const o = this.options;
+    const bias = this.b!;
+    const K = o.units;
+    const ys = new Float32Array(K);
+    be.sum(y, 0, ys);
+    const eb = this.rate('biasLr');
+    const t = o.inverseTemperature;
+    const db = new Float32Array(K);
+    for (let k = 0; k < K; k++) db[k] = ys[k] * Math.exp(-t * bias[k]) - B;
+    if (o.rule === 'paper' && o.integrator === 'exact') {
+      // In the prior p = e^(t·b) the rule is linear, dp/dτ = t (Σ_b y_b − B p): solved over
+      // τ = η_b, p moves towards the batch's win frequency and stays in (0, 1]. Euler on b
+      // instead multiplies by e^(−t·b), which explodes when a long-dead unit wins once.
+      const f = -Math.expm1(-t * B * eb);
+      for (let k = 0; k < K; k++) {
+        const p = Math.exp(t * bias[k]);
+        bias[k] = Math.log(Math.max(1e-300, p + f * (ys[k] / B - p))) / t;
+      }
+      return;
+    }
+    let scale = eb;
+    // The authors' variant scales the bias step like the weights': by its largest entry.
+    if (o.rule === 'normalized') {
+      let m = 0;
+      for (const v of db) m = Math.max(m, Math.abs(v));
+      scale = m > 0 ? eb / m : 0;
+    }
+    for (let k = 0; k < K; k++) bias[k] += scale * db[k];
+  }
 }
+
+registerModel(SoftHebb);

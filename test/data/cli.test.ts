@@ -7,6 +7,7 @@ import zlib from 'node:zlib';
 import { Command } from 'commander';
 import { progressPrinter, registerDataCommands } from '../../src/cli/data-command.ts';
 import { createTar } from '../../src/data/tar.ts';
+import { memoryIO } from '../../src/cli/io.ts';
 import { HebbError } from '../../src/errors.ts';
 import { fileHandler, rmTemp, startServer, tempDir, tinyCifarFiles } from './helpers.ts';
 
@@ -19,9 +20,9 @@ async function run(...args: string[]): Promise<string> {
   const lines: string[] = [];
   written = '';
   registerDataCommands(program, {
-    log: (l) => lines.push(l),
-    write: (s) => (written += s),
-    isTTY: false,
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(l),
+    progress: { write: (s: string) => (written += s), isTTY: false },
   });
   await program.parseAsync(['node', 'hebb', 'data', ...args]);
   return lines.join('\n');
@@ -97,7 +98,7 @@ describe('hebb data', () => {
 
   it('every data command has an example in its help', () => {
     const program = new Command().name('hebb');
-    registerDataCommands(program);
+    registerDataCommands(program, memoryIO());
     const data = program.commands.find((c) => c.name() === 'data');
     assert.ok(data);
     for (const c of [data, ...data.commands]) {

@@ -59,7 +59,7 @@ for (const be of backendsUnderTest()) {
         layers: [allToAll(7, 5)],
         activation: 'tanh',
         batchSize: 16,
-        learningRate: 0.01,
+        lr: 0.01,
         seed: 3,
         backend: be,
       });
@@ -105,16 +105,31 @@ for (const be of backendsUnderTest()) {
 describe('EmergenceLearner', () => {
   const [be] = backendsUnderTest();
   const task = studentTeacherTask(be, { train: 512, val: 128, dim: 8, teacherWidth: 8 });
-  const base: EmergenceOptions = { rule: 'sgd', hidden: [16], batch: 64, epochs: 3, backend: be };
+  const base: EmergenceOptions = {
+    rule: 'sgd',
+    hidden: [16],
+    batchSize: 64,
+    epochs: 3,
+    backend: be,
+  };
+  const fit = (o: EmergenceOptions) => {
+    const l = new EmergenceLearner(o).fit(task.train.x, task.train.y, { validation: task.val });
+    return Object.assign(l.result!, { learner: l });
+  };
 
   it('invalid options give a clear error', () => {
     const bad: [Partial<EmergenceOptions>, RegExp][] = [
-      [{ decay: -1 }, /decay γ must be a finite number ≥ 0/],
-      [{ rule: 'hebb' as never }, /unknown rule 'hebb'; choose one of sgd, adam, dfa, random/],
-      [{ noise: NaN }, /noise σ must be/],
+      [{ weightDecay: -1 }, /weightDecay must be a finite number ≥ 0/],
+      [{ rule: 'hebb' as never }, /rule must be one of 'sgd', 'adam', 'dfa', 'random', got 'hebb'/],
+      [{ weightNoise: NaN }, /weightNoise must be a finite number ≥ 0/],
       [{ activation: 'gelu' as never }, /unknown activation 'gelu'/],
-      [{ batch: 0 }, /batch must be a positive integer/],
+      [
+        { activation: 'softmax:2' as never },
+        /'softmax:2' cannot be used here; choose one of linear, relu, tanh, sigmoid/,
+      ],
+      [{ batchSize: 0 }, /batchSize must be a positive integer/],
       [{ lr: 0 }, /lr must be a finite number > 0/],
+      [{ decay: 1 } as never, /unknown option 'decay'/],
     ];
     for (const [o, msg] of bad) {
       assert.throws(
@@ -130,10 +145,10 @@ describe('EmergenceLearner', () => {
 
   it('same seed → identical results; another seed differs', () => {
     for (const rule of ['sgd', 'adam', 'dfa', 'random'] as const) {
-      const o = { ...base, rule, decay: 5e-3, noise: 0.01 };
-      const a = new EmergenceLearner({ ...o, seed: 4 }).fit(task);
-      const b = new EmergenceLearner({ ...o, seed: 4 }).fit(task);
-      const c = new EmergenceLearner({ ...o, seed: 5 }).fit(task);
+      const o = { ...base, rule, weightDecay: 5e-3, weightNoise: 0.01 };
+      const a = fit({ ...o, seed: 4 });
+      const b = fit({ ...o, seed: 4 });
+      const c = fit({ ...o, seed: 5 });
       assert.deepEqual(a.loss, b.loss, rule);
       assert.deepEqual(a.alignment.signal, b.alignment.signal, rule);
       assert.notDeepEqual(a.loss, c.loss, rule);
@@ -142,21 +157,19 @@ describe('EmergenceLearner', () => {
 
   it('σ = 0 through the noise path changes nothing, bit for bit; σ > 0 does', () => {
     for (const rule of ['sgd', 'dfa'] as const) {
-      const plain = new EmergenceLearner({ ...base, rule, decay: 5e-4 });
-      const a = plain.fit(task);
-      const forced = new EmergenceLearner({ ...base, rule, decay: 5e-4, alwaysPerturb: true });
-      const b = forced.fit(task);
+      const a = fit({ ...base, rule, weightDecay: 5e-4 });
+      const b = fit({ ...base, rule, weightDecay: 5e-4, alwaysPerturb: true });
       assert.deepEqual(b.loss, a.loss);
-      assert.deepEqual(forced.net!.w, plain.net!.w);
-      const noisy = new EmergenceLearner({ ...base, rule, decay: 5e-4, noise: 1e-3 }).fit(task);
+      assert.deepEqual(b.learner.net!.w, a.learner.net!.w);
+      const noisy = fit({ ...base, rule, weightDecay: 5e-4, weightNoise: 1e-3 });
       assert.notDeepEqual(noisy.loss, a.loss);
     }
   });
 
   it('SGD learns the teacher and weight decay makes its signal Hebbian', () => {
     const o = { ...base, hidden: [32], epochs: 40, lr: 0.5 };
-    const free = new EmergenceLearner({ ...o, decay: 0 }).fit(task);
-    const decayed = new EmergenceLearner({ ...o, decay: 2e-2 }).fit(task);
+    const free = fit({ ...o, weightDecay: 0 });
+    const decayed = fit({ ...o, weightDecay: 2e-2 });
     const v = free.validation;
     assert.ok(v[v.length - 1].loss < 0.2 * v[0].loss, 'validation loss falls');
     assert.ok(decayed.final.meanSignal > free.final.meanSignal + 0.2);

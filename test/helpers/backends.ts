@@ -1,9 +1,5 @@
-import {
-  availableBackends,
-  getBackend,
-  type Backend,
-  type BackendName,
-} from '../../src/backend/index.ts';
+import '../../src/backend/native/register.ts';
+import { availableBackends, getBackend, type Backend } from '../../src/backend/index.ts';
 
 /**
  * The backends a suite runs on: HEBB_BACKEND when it names one (CI's second pass forces ts),
@@ -11,8 +7,7 @@ import {
  */
 export function backendsUnderTest(): Backend[] {
   const forced = process.env.HEBB_BACKEND?.trim();
-  const names: BackendName[] =
-    forced === 'ts' || forced === 'native' ? [forced] : availableBackends();
+  const names = forced && forced !== 'auto' ? [forced] : availableBackends();
   return names.map((n) => getBackend(n));
 }
 

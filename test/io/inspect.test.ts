@@ -7,7 +7,8 @@ import { Command } from 'commander';
 import { Matrix } from '../../src/backend/matrix.ts';
 import { HebbError } from '../../src/errors.ts';
 import { registerInspectCommand, summarizeTensor } from '../../src/cli/inspect-command.ts';
-import { saveSafetensors } from '../../src/io/safetensors.ts';
+import { saveSafetensors } from '../../src/io/safetensors-file.ts';
+import { memoryIO } from '../../src/cli/io.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hebb-inspect-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -27,14 +28,12 @@ saveSafetensors(
 );
 
 /** Runs `hebb inspect …args` and returns what it printed. */
-async function inspect(t: TestContext, ...args: string[]): Promise<string> {
+async function inspect(_t: TestContext, ...args: string[]): Promise<string> {
   const program = new Command().exitOverride();
-  registerInspectCommand(program);
-  const log = t.mock.method(console, 'log', () => {});
+  const io = memoryIO();
+  registerInspectCommand(program, io);
   await program.parseAsync(['inspect', ...args], { from: 'user' });
-  const out = log.mock.calls.map((c) => String(c.arguments[0])).join('\n');
-  log.mock.restore();
-  return out;
+  return io.stdout.join('\n');
 }
 
 describe('hebb inspect', () => {
@@ -82,7 +81,7 @@ describe('hebb inspect', () => {
 
   it('--help shows an example', () => {
     const program = new Command();
-    registerInspectCommand(program);
+    registerInspectCommand(program, memoryIO());
     const sub = program.commands.find((c) => c.name() === 'inspect')!;
     let help = '';
     sub.configureOutput({ writeOut: (s) => (help += s) });

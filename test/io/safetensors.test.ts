@@ -10,11 +10,10 @@ import {
   decodeSafetensors,
   encodeSafetensors,
   halfToFloat,
-  loadSafetensors,
-  saveSafetensors,
   tensorToMatrix,
   type Tensor,
 } from '../../src/io/safetensors.ts';
+import { loadSafetensors, saveSafetensors } from '../../src/io/safetensors-file.ts';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'hebb-st-'));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix } from '../../src/backend/index.ts';
+import { f32 } from '../../src/model/state.ts';
 import { LabelAssignment } from '../../src/readout/index.ts';
 import { backendsUnderTest } from '../helpers/backends.ts';
 
@@ -60,10 +61,19 @@ for (const be of backendsUnderTest()) {
     });
 
     it('a class with no unit never wins the mean vote', () => {
-      const la = new LabelAssignment({ voteBy: 'mean', backend: be }).setUnitLabels(
-        Int32Array.from([0, 0]),
-        3,
-      );
+      // Counts where class 0 wins both units and classes 1, 2 have samples but no unit.
+      const la = new LabelAssignment({ voteBy: 'mean', backend: be }).setState({
+        wins: f32(
+          Matrix.from([
+            [1, 1],
+            [0, 0],
+            [0, 0],
+          ]),
+        ),
+        sums: f32(Matrix.zeros(3, 2)),
+        class_sizes: f32(Float32Array.of(1, 1, 1)),
+      });
+      assert.deepEqual(Array.from(la.unitLabels), [0, 0]);
       assert.deepEqual(Array.from(la.predict(Matrix.from([[-1, -2]]))), [0]);
     });
 

@@ -139,7 +139,7 @@ describe('LinearSVC input checks', () => {
       ValueError,
       /seed must be a non-negative integer/,
     );
-    throwsLike(() => new LinearSVC({ classes: 1 }), ValueError, /classes must be at least 2/);
+    throwsLike(() => new LinearSVC({ classes: 1 }), ValueError, /classes must be an integer ≥ 2/);
   });
 
   it('rejects NaN, shape mismatches, out-of-range labels and a single class', () => {

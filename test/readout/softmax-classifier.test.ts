@@ -74,9 +74,9 @@ for (const be of backendsUnderTest()) {
 
     it('reaches ≥ 97 % train accuracy on separable Gaussian clusters, reproducibly', () => {
       const ds = gaussianClusters({ clusters: 5, perCluster: 200, dim: 20, spread: 0.15, seed: 4 });
-      const losses: number[] = [];
-      const clf = new SoftmaxClassifier({ lr: 0.01, seed: 2, backend: be });
-      clf.fit(ds.x, ds.y, { epochs: 8, onEpoch: (e) => losses.push(e.loss) });
+      const clf = new SoftmaxClassifier({ lr: 0.01, epochs: 8, seed: 2, backend: be });
+      clf.fit(ds.x, ds.y);
+      const losses = clf.history.map((h) => h.loss);
       assert.ok(clf.score(ds.x, ds.y) >= 0.97, `accuracy ${clf.score(ds.x, ds.y)}`);
       assert.ok(losses[7] < losses[0] / 2, `loss fell from ${losses[0]} to ${losses[7]}`);
       const ce = clf.crossEntropy(ds.x, ds.y);
@@ -85,20 +85,29 @@ for (const be of backendsUnderTest()) {
       for (let i = 0; i < 5; i++) {
         assert.ok(Math.abs(p.row(i).reduce((a, v) => a + v, 0) - 1) < 1e-5);
       }
-      const again = new SoftmaxClassifier({ lr: 0.01, seed: 2, backend: be }).fit(ds.x, ds.y, {
-        epochs: 8,
-      });
+      const again = new SoftmaxClassifier({ lr: 0.01, epochs: 8, seed: 2, backend: be }).fit(
+        ds.x,
+        ds.y,
+      );
       assert.deepEqual(Array.from(again.weights.data), Array.from(clf.weights.data));
     });
 
-    it('halves the learning rate every halveEvery epochs', () => {
+    it('a step schedule halves the learning rate every `every` epochs (default: every 15)', () => {
       const ds = gaussianClusters({ clusters: 2, perCluster: 20, dim: 3, spread: 0.1, seed: 1 });
-      const lrs: number[] = [];
-      new SoftmaxClassifier({ lr: 0.004, halveEvery: 2, backend: be }).fit(ds.x, ds.y, {
-        epochs: 5,
-        onEpoch: (e) => lrs.push(e.lr),
-      });
-      assert.deepEqual(lrs, [0.004, 0.004, 0.002, 0.002, 0.001]);
+      const clf = new SoftmaxClassifier({ lr: 'step:0.004:0.5:2', epochs: 5, backend: be });
+      clf.fit(ds.x, ds.y);
+      assert.deepEqual(
+        clf.history.map((h) => h.lr),
+        [0.004, 0.004, 0.002, 0.002, 0.001],
+      );
+      const dflt = new SoftmaxClassifier({ epochs: 16, batchSize: 40, backend: be }).fit(
+        ds.x,
+        ds.y,
+      );
+      assert.deepEqual(
+        dflt.history.map((h) => h.lr),
+        [...Array(15).fill(1e-3), 5e-4],
+      );
     });
 
     it('rejects bad input with clear errors', () => {
@@ -115,7 +124,8 @@ for (const be of backendsUnderTest()) {
       bad.data[5] = Number.NaN;
       assert.throws(() => clf.fit(bad, [0, 1, 0, 1]), /NaN or ±Inf/);
       assert.throws(() => new SoftmaxClassifier({ batchSize: 0 }), ValueError);
-      clf.fit(x, [0, 1, 0, 1], { epochs: 1 });
+      new SoftmaxClassifier({ epochs: 1, backend: be }).fit(x, [0, 1, 0, 1]);
+      clf.fit(x, [0, 1, 0, 1]);
       assert.throws(() => clf.predict(randMatrix(2, 5, 1)), /fitted on 3 features/);
     });
   });
@@ -127,7 +137,7 @@ describe('SoftmaxClassifier backends agree', () => {
     if (bes.length < 2) return;
     const ds = gaussianClusters({ clusters: 3, perCluster: 50, dim: 10, spread: 0.3, seed: 8 });
     const [a, b] = bes.map((be) =>
-      new SoftmaxClassifier({ seed: 3, backend: be }).fit(ds.x, ds.y, { epochs: 3 }),
+      new SoftmaxClassifier({ seed: 3, epochs: 3, backend: be }).fit(ds.x, ds.y),
     );
     assertClose(a.weights.data, b.weights.data, { rtol: 1e-3, atol: 1e-5, what: 'W' });
   });

@@ -15,6 +15,9 @@ import { Matrix } from '../../src/backend/matrix.ts';
 import { HebbError, ValueError } from '../../src/errors.ts';
 import { createRun, openRun, runPath, type RunSpec } from '../../src/run/run-dir.ts';
 import { VERSION } from '../../src/version.ts';
+import { loadSafetensors } from '../../src/io/safetensors-file.ts';
+import { LabelAssignment } from '../../src/readout/index.ts';
+import { SoftHebb } from '../../src/softhebb/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'hebb-runs-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -71,14 +74,31 @@ describe('createRun', () => {
     assert.ok(!readdirSync(run.dir).some((f) => f.endsWith('.tmp')));
   });
 
-  it('saves and loads the model with the hebb version in its metadata', () => {
+  it('saves and loads the model (its class, options and the hebb version in the metadata)', () => {
     const run = createRun(fresh(), spec());
     assert.equal(run.hasModel(), false);
-    throwsHebb(() => run.loadModel(), /no model\.safetensors yet/);
-    run.saveModel({ w: Matrix.from([[1, 2]]) }, { epoch: '1' });
-    const { tensors, metadata } = run.loadModel();
-    assert.deepEqual(Array.from(tensors.w.data as Float32Array), [1, 2]);
-    assert.deepEqual(metadata, { 'hebb.version': VERSION, epoch: '1' });
+    throwsHebb(
+      () => run.loadModel(),
+      /no model\.safetensors; its training never finished an epoch/,
+    );
+    const la = new LabelAssignment({ classes: 2, backend: 'ts' }).fit(
+      Matrix.from([
+        [1, 0],
+        [0, 1],
+      ]),
+      [0, 1],
+    );
+    run.saveModel(la, { epoch: '1' });
+    const back = run.loadModel({ expect: LabelAssignment });
+    assert.deepEqual(Array.from(back.unitLabels), [0, 1]);
+    const { metadata } = loadSafetensors(run.paths.model);
+    assert.equal(metadata['hebb.version'], VERSION);
+    assert.equal(metadata['hebb.model'], 'LabelAssignment');
+    assert.equal(metadata.epoch, '1');
+    throwsHebb(
+      () => run.loadModel({ expect: SoftHebb }),
+      /holds a LabelAssignment, not a SoftHebb/,
+    );
   });
 
   it('figurePath lives in figures/ and rejects paths', () => {
@@ -111,7 +131,7 @@ describe('createRun', () => {
     const dir = fresh();
     const first = createRun(dir, spec());
     first.appendMetrics({ epoch: 1 });
-    first.saveModel({ w: Matrix.zeros(1, 1) });
+    first.saveModel(new LabelAssignment({ backend: 'ts' }).fit(Matrix.from([[1], [2]]), [0, 1]));
     const resumed = createRun(dir, spec({ argv: ['other'] }), { resume: true });
     assert.equal(resumed.resumed, true);
     assert.equal(resumed.config.date, first.config.date);

@@ -35,7 +35,8 @@ describe('similarity CLI', () => {
     assert.equal(r.status, 2);
     assert.match(
       r.stderr.trim(),
-      /^hebb: --nps must be a comma-separated list of positive integers/,
+      /^hebb: option '--nps <list>' argument '4,x' is invalid\. --nps must be a number, got 'x'$/,
     );
+    assert.ok(!existsSync(join(dir, 'm')), 'nothing was created');
   });
 });

@@ -1,9 +1,10 @@
-// Structured and deep similarity matching networks (SPEC §2): dynamics, energy, closed form,
+// Structured and deep similarity matching networks (docs/math/similarity-matching.md): dynamics, energy, closed form,
 // structure, learning rules, errors, backend agreement.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getBackend, Matrix, Rng } from '../../src/backend/index.ts';
 import { ShapeError, ValueError } from '../../src/errors.ts';
+import type { Activation } from '../../src/model/activation.ts';
 import {
   allToAll,
   cost,
@@ -13,7 +14,6 @@ import {
   linearFixedPoint,
   locallyConnected,
   SimilarityNetwork,
-  type SmActivationSpec,
 } from '../../src/similarity/index.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 
@@ -39,13 +39,13 @@ function isPositiveDefinite(m: Matrix): boolean {
 
 for (const backend of backendsUnderTest()) {
   describe(`similarity network (${backend.name})`, () => {
-    const acts: SmActivationSpec[] = [
+    const acts: (string | Activation)[] = [
       'linear',
       'relu',
-      { name: 'cappedRelu', lambda: 0.1, cap: 1 },
+      { name: 'cappedRelu', threshold: 0.1, cap: 1 },
       'clip',
       'tanh',
-      { name: 'shrink', lambda: 0.1 },
+      { name: 'shrink', threshold: 0.1 },
     ];
     for (const act of acts) {
       const name = typeof act === 'string' ? act : act.name;
@@ -53,7 +53,7 @@ for (const backend of backendsUnderTest()) {
         const net = new SimilarityNetwork({
           layers: [allToAll(10, 6), allToAll(6, 4)],
           activation: act,
-          gamma: 0.5,
+          feedback: 0.5,
           seed: 4,
           backend,
         });
@@ -103,7 +103,7 @@ for (const backend of backendsUnderTest()) {
       const net = new SimilarityNetwork({
         layers: [allToAll(5, 3)],
         activation: 'tanh',
-        learningRate: 0.01,
+        lr: 0.01,
         seed: 2,
         backend,
       });
@@ -160,7 +160,7 @@ for (const backend of backendsUnderTest()) {
       const net = new SimilarityNetwork({
         layers: [fromStructureConstants(6, 10, cW, cL)],
         activation: 'relu',
-        learningRate: 0.02,
+        lr: 0.02,
         seed: 1,
         backend,
       });
@@ -180,7 +180,7 @@ for (const backend of backendsUnderTest()) {
         const net = new SimilarityNetwork({
           layers: [allToAll(9, 5), allToAll(5, 3)],
           activation: 'clip',
-          gamma,
+          feedback: gamma,
           seed: 5,
           backend,
         });
@@ -202,7 +202,7 @@ for (const backend of backendsUnderTest()) {
       const net = new SimilarityNetwork({
         layers: [s],
         activation: 'tanh',
-        learningRate: 0.05,
+        lr: 0.05,
         batchSize: 5,
         seed: 8,
         backend,
@@ -221,8 +221,8 @@ for (const backend of backendsUnderTest()) {
     it('cost (Eq. 13) matches a dense evaluation for two layers', () => {
       const net = new SimilarityNetwork({
         layers: [allToAll(4, 3), allToAll(3, 2)],
-        activation: { name: 'cappedRelu', lambda: 0.2, cap: 2 },
-        gamma: 0.7,
+        activation: { name: 'cappedRelu', threshold: 0.2, cap: 2 },
+        feedback: 0.7,
         seed: 3,
         backend,
       });
@@ -274,15 +274,18 @@ for (const backend of backendsUnderTest()) {
         ValueError,
       );
       assert.throws(
-        () => new SimilarityNetwork({ layers: [allToAll(3, 2)], activation: 'tanh', gamma: -1 }),
-        /gamma must be a finite number ≥ 0/,
+        () => new SimilarityNetwork({ layers: [allToAll(3, 2)], activation: 'tanh', feedback: -1 }),
+        /feedback must be a finite number ≥ 0/,
       );
       const net = new SimilarityNetwork({ layers: [allToAll(3, 2)], activation: 'tanh', backend });
-      assert.throws(() => net.solve(new Matrix(2, 4)), /x must be a Matrix B×3/);
+      assert.throws(
+        () => net.solve(new Matrix(2, 4)),
+        /x is 2×4 but the model was fitted on 3 features per sample/,
+      );
       const big = new SimilarityNetwork({
         layers: [allToAll(3, 2)],
         activation: 'tanh',
-        learningRate: 0.5,
+        lr: 0.5,
         batchSize: 4,
         backend,
       });
@@ -305,7 +308,7 @@ describe('similarity network: backends agree', () => {
             locallyConnected({ input: [4, 4, 3], stride: 2, radius: 2, nps: 2 }),
           ],
           activation: 'tanh',
-          gamma: 0.3,
+          feedback: 0.3,
           batchSize: 10,
           seed: 1,
           backend: getBackend(name),

@@ -9,7 +9,6 @@ import { LinearSVC } from '../../readout/linear-svc.ts';
 import { receptiveFieldGrid } from '../../report/figures.ts';
 import { savePng } from '../../report/raster.ts';
 import { SimilarityNetwork } from '../network.ts';
-import { locallyConnected, type LayerStructure } from '../structure.ts';
 
 export const PAPER_TABLE1: Record<number, number> = {
   4: 3.87,
@@ -30,6 +29,8 @@ export interface MnistOptions {
   svcMaxIter: number;
   backend: Backend;
   log: (s: string) => void;
+  /** Stops training at the next batch (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export interface MnistRow {
@@ -46,50 +47,50 @@ export interface MnistRow {
   meanSteps: number;
 }
 
-export function mnistStructure(nps: number): LayerStructure {
-  return locallyConnected({ input: [28, 28, 1], stride: 2, radius: 4, nps });
-}
-
 /** The Table 1 network: one locally connected tanh layer on 28×28 images, untrained. */
 export function mnistNetwork(o: {
   nps: number;
   batchSize: number;
+  epochs?: number;
   seed: number;
   backend: Backend;
 }): SimilarityNetwork {
   return new SimilarityNetwork({
-    layers: [mnistStructure(o.nps)],
+    input: [28, 28, 1],
+    layers: [{ type: 'local', stride: 2, radius: 4, nps: o.nps }],
     activation: 'tanh',
     batchSize: o.batchSize,
+    epochs: o.epochs ?? 1,
+    // Rows in the order given (the measured Table 1 runs); the callers subset by seed.
+    shuffle: false,
     seed: o.seed,
     backend: o.backend,
   });
 }
 
 /** Trains one network, extracts features and fits the SVM. train/test are mean-subtracted. */
-export function runMnistNps(
+export async function runMnistNps(
   o: MnistOptions,
   train: Dataset,
   test: Dataset,
-): { row: MnistRow; net: SimilarityNetwork } {
+): Promise<{ row: MnistRow; net: SimilarityNetwork }> {
   const t0 = performance.now();
   const net = mnistNetwork(o);
-  let steps = 0;
   let batches = 0;
-  for (let e = 0; e < o.epochs; e++) {
-    let last = performance.now();
-    steps += net.partialFit(train.x, {
-      onBatch: (done) => {
-        batches++;
-        if (performance.now() - last > 30000) {
-          last = performance.now();
-          o.log(
-            `  nps ${o.nps} epoch ${e + 1}: ${done}/${train.x.rows} samples, η = ${net.currentRate().toExponential(2)}`,
-          );
-        }
-      },
-    });
-  }
+  let last = performance.now();
+  await net.fitAsync(train.x, {
+    signal: o.signal,
+    onProgress: (p) => {
+      batches++;
+      if (performance.now() - last > 30000) {
+        last = performance.now();
+        o.log(
+          `  nps ${o.nps} epoch ${p.epoch}: ${p.done}/${p.total} samples, η = ${net.currentRate().toExponential(2)}`,
+        );
+      }
+    },
+  });
+  const steps = net.eulerSteps;
   const t1 = performance.now();
   const ftr = net.transform(train.x, { chunk: o.chunk });
   const fte = net.transform(test.x, { chunk: o.chunk });

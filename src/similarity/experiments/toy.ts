@@ -10,7 +10,6 @@ import { lineChart } from '../../report/figures.ts';
 import { savePng } from '../../report/raster.ts';
 import { cost } from '../dynamics.ts';
 import { SimilarityNetwork } from '../network.ts';
-import { allToAll, separateSubnetworks } from '../structure.ts';
 import { columns, saveSimilarityRow, similarityMatrix } from './common.ts';
 
 export interface ToyOptions {
@@ -85,9 +84,12 @@ export interface ToyRun {
 
 function trainAndProbe(o: ToyOptions, gamma: number, data: ToyData): ToyRun {
   const net = new SimilarityNetwork({
-    layers: [separateSubnetworks([o.dim, o.dim], o.units), allToAll(2 * o.units, o.units)],
-    activation: o.threshold > 0 ? { name: 'cappedRelu', lambda: o.threshold, cap: 1 } : 'clip',
-    gamma,
+    layers: [
+      { type: 'separate', inputs: [o.dim, o.dim], units: o.units },
+      { type: 'dense', units: o.units },
+    ],
+    activation: o.threshold > 0 ? { name: 'cappedRelu', threshold: o.threshold, cap: 1 } : 'clip',
+    feedback: gamma,
     homeostasis: [o.alpha, o.alpha],
     batchSize: 1,
     seed: o.seed,
@@ -102,7 +104,7 @@ function trainAndProbe(o: ToyOptions, gamma: number, data: ToyData): ToyRun {
   for (let done = 0; done < o.samples;) {
     const n = Math.min(o.evalEvery, o.samples - done);
     const cl = Array.from(rng.u32(n), (v) => v & 1);
-    steps += net.partialFit(batch(data, rng, cl, false));
+    steps += net.partialFit(batch(data, rng, cl, false)).eulerSteps;
     done += n;
     curve.samples.push(done);
     curve.cost.push(cost(net, evalX));

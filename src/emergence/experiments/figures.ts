@@ -1,6 +1,6 @@
-import { colorFor, diverging, sampleColormap } from '../report/colormap.ts';
-import { lineChart, type Series } from '../report/figures.ts';
-import { measureText, Raster, WHITE, type RGB } from '../report/raster.ts';
+import { colorFor, diverging, sampleColormap } from '../../report/colormap.ts';
+import { lineChart, type Series } from '../../report/figures.ts';
+import { measureText, Raster, WHITE, type RGB } from '../../report/raster.ts';
 
 const INK: RGB = [40, 40, 40];
 const LABEL = { scale: 2 } as const;

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { Matrix } from '../../src/backend/index.ts';
 import { gaussianClusters } from '../../src/data/synthetic.ts';
 import { ValueError } from '../../src/errors.ts';
-import { Mlp, type MlpActivation } from '../../src/readout/index.ts';
+import { MlpClassifier } from '../../src/readout/index.ts';
+
+type MlpActivation = 'relu' | 'tanh' | 'sigmoid';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 import { randMatrix } from '../helpers/reference.ts';
 
@@ -41,7 +43,7 @@ function refLoss(p: P, x: Matrix, y: ArrayLike<number>, K: number, C: number, ac
 }
 
 for (const be of backendsUnderTest()) {
-  describe(`Mlp on ${be.name}`, () => {
+  describe(`MlpClassifier on ${be.name}`, () => {
     for (const act of ['relu', 'tanh', 'sigmoid'] as const) {
       it(`backward (${act}) matches central finite differences of a float64 forward`, () => {
         const D = 5;
@@ -49,7 +51,12 @@ for (const be of backendsUnderTest()) {
         const C = 3;
         const x = randMatrix(6, D, 21, -1, 1);
         const y = Uint8Array.from([0, 1, 2, 0, 1, 2]);
-        const mlp = new Mlp({ hidden: K, activation: act, seed: 5, backend: be }).initialize(D, C);
+        const mlp = new MlpClassifier({
+          hidden: K,
+          activation: act,
+          seed: 5,
+          backend: be,
+        }).initialize(D, C);
         const g = mlp.gradient(x, y);
         const q = mlp.parameters;
         const p: P = {
@@ -91,18 +98,20 @@ for (const be of backendsUnderTest()) {
 
     it('learns separable clusters in mini-batch and online (batch 1) modes', () => {
       const ds = gaussianClusters({ clusters: 4, perCluster: 100, dim: 10, spread: 0.2, seed: 6 });
-      const batch = new Mlp({ hidden: 16, lr: 0.01, seed: 1, backend: be });
-      batch.fit(ds.x, ds.y, { epochs: 5 });
+      const batch = new MlpClassifier({ hidden: 16, lr: 0.01, epochs: 5, seed: 1, backend: be });
+      batch.fit(ds.x, ds.y);
       assert.ok(batch.score(ds.x, ds.y) >= 0.97, `batch accuracy ${batch.score(ds.x, ds.y)}`);
       for (const optimizer of ['adam', 'sgd'] as const) {
-        const online = new Mlp({
+        const online = new MlpClassifier({
           hidden: 16,
           lr: optimizer === 'adam' ? 0.003 : 0.1,
           optimizer,
+          epochs: 1,
+          batchSize: 1,
           seed: 1,
           backend: be,
         });
-        online.fit(ds.x, ds.y, { epochs: 1, batchSize: 1 });
+        online.fit(ds.x, ds.y);
         assert.ok(
           online.score(ds.x, ds.y) >= 0.95,
           `${optimizer} online ${online.score(ds.x, ds.y)}`,
@@ -111,22 +120,24 @@ for (const be of backendsUnderTest()) {
     });
 
     it('rejects bad options and input', () => {
-      assert.throws(() => new Mlp({ activation: 'gelu' as MlpActivation }), ValueError);
-      assert.throws(() => new Mlp({ hidden: 0 }), /hidden must be a positive integer/);
-      const mlp = new Mlp({ hidden: 3, backend: be });
+      assert.throws(() => new MlpClassifier({ activation: 'gelu' as MlpActivation }), ValueError);
+      assert.throws(() => new MlpClassifier({ hidden: 0 }), /hidden must be a positive integer/);
+      const mlp = new MlpClassifier({ hidden: 3, backend: be });
       assert.throws(() => mlp.predict(randMatrix(2, 2, 1)), /not fitted yet/);
       assert.throws(() => mlp.fit(randMatrix(2, 2, 1), [0, 1.5]), /label 1 is 1.5/);
     });
   });
 }
 
-describe('Mlp backends agree', () => {
+describe('MlpClassifier backends agree', () => {
   it('same initialisation bit for bit and close gradients', () => {
     const bes = backendsUnderTest();
     if (bes.length < 2) return;
     const x = randMatrix(8, 12, 2);
     const y = Uint8Array.from([0, 1, 2, 0, 1, 2, 0, 1]);
-    const [a, b] = bes.map((be) => new Mlp({ hidden: 7, seed: 9, backend: be }).initialize(12, 3));
+    const [a, b] = bes.map((be) =>
+      new MlpClassifier({ hidden: 7, seed: 9, backend: be }).initialize(12, 3),
+    );
     assert.deepEqual(Array.from(a.parameters.w1.data), Array.from(b.parameters.w1.data));
     const ga = a.gradient(x, y);
     const gb = b.gradient(x, y);

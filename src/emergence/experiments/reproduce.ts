@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Backend } from '../backend/types.ts';
-import { loadDataset } from '../data/index.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../io/atomic.ts';
-import { lineChart, type Series } from '../report/figures.ts';
-import { savePng } from '../report/raster.ts';
+import type { ExperimentContext } from '../../cli/experiment.ts';
+import { loadDataset } from '../../data/index.ts';
+import { HebbError } from '../../errors.ts';
+import { writeFileAtomic } from '../../io/atomic.ts';
+import { lineChart, type Series } from '../../report/figures.ts';
+import { savePng } from '../../report/raster.ts';
 import {
   meanStd,
   PAPER_TABLE,
@@ -14,32 +14,21 @@ import {
   tableOptions,
   tableTask,
   type CellSummary,
-} from './experiments.ts';
+} from './table.ts';
 import { PALETTE, phaseFigure, shortNumber, stack, tableFigure } from './figures.ts';
-import { EmergenceLearner, type EmergenceResult } from './learner.ts';
-import type { RuleName } from './rules.ts';
-import { classificationTask } from './tasks.ts';
+import { EmergenceLearner, type EmergenceResult } from '../learner.ts';
+import type { RuleName } from '../rules.ts';
+import { classificationTask } from '../tasks.ts';
 
 export const RANDOM_RULE_DOC = `The "random" rule (src/emergence/rules.ts, RandomNetworkRule): a fixed random network R
 with the student's architecture (weights N(0, 1/fan-in), drawn once, never updated) maps each
-input to a random target R(x); the error e = (ŷ − R(x))/B reaches the output layer directly
+input to a random target R(x); the error e = 2(ŷ − R(x))/(B·D) (the MSE gradient towards R) reaches the output layer directly
 (g = −eᵀ h_a) and each hidden layer through a fixed random feedback matrix B_l, as in DFA
 (g_l = −((e B_lᵀ) ⊙ f'(z_l))ᵀ h_a). The task's targets and the student's gradient play no
 part: the rule learns an arbitrary random function by arbitrary random credit assignment.`;
 
-export interface ReproduceCommon {
-  dir: string;
-  backend: Backend;
-  log: (line: string) => void;
-}
-
 const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
-
-function prepare(dir: string): string {
-  mkdirSync(join(dir, 'figures'), { recursive: true });
-  return dir;
-}
 
 function setupLines(): string[] {
   const s = TABLE_SETUP;
@@ -63,23 +52,26 @@ function setupLines(): string[] {
   ];
 }
 
-export interface TableOptions extends ReproduceCommon {
+export interface TableOptions {
   seeds: number;
   epochs: number;
   rules: RuleName[];
 }
 
-export function reproduceTable(o: TableOptions): { cells: CellSummary[]; seconds: number } {
-  const dir = prepare(o.dir);
+export async function reproduceTable(
+  ctx: ExperimentContext,
+  o: TableOptions,
+): Promise<{ report: string; cells: CellSummary[]; seconds: number }> {
+  const dir = ctx.run.dir;
   const t0 = performance.now();
-  const task = tableTask(o.backend);
+  const task = tableTask(ctx.backend);
   const cells: CellSummary[] = [];
   for (const rule of o.rules) {
     for (const decay of TABLE_DECAYS) {
-      const opts = tableOptions(rule, decay, 0, { epochs: o.epochs, backend: o.backend });
-      const c = runCell(task, opts, o.seeds);
+      const opts = tableOptions(rule, decay, 0, { epochs: o.epochs, backend: ctx.backend });
+      const c = await ctx.part(`${rule}-gamma${decay}`, () => runCell(task, opts, o.seeds));
       cells.push(c);
-      o.log(
+      ctx.log(
         `${rule} γ=${shortNumber(decay)}: ${f2(c.mean)} ± ${f2(c.std)} (${c.seconds.toFixed(1)} s)`,
       );
     }
@@ -89,7 +81,7 @@ export function reproduceTable(o: TableOptions): { cells: CellSummary[]; seconds
     const mine = cells.filter((c) => c.rule === rule);
     return { rule, decays: TABLE_DECAYS, ours: mine.map((c) => c.mean), paper: PAPER_TABLE[rule] };
   });
-  savePng(join(dir, 'figures', 'table.png'), tableFigure(rows));
+  savePng(ctx.run.figurePath('table.png'), tableFigure(rows));
   const head = `| rule | ${TABLE_DECAYS.map((d) => `γ = ${shortNumber(d)}`).join(' | ')} |`;
   const sep = `|---|${TABLE_DECAYS.map(() => '---').join('|')}|`;
   const line = (rule: RuleName) =>
@@ -108,11 +100,11 @@ export function reproduceTable(o: TableOptions): { cells: CellSummary[]; seconds
       `${c.layers.map((l) => f3(l.ratio)).join(' / ')} | ${c.valLoss.toExponential(2)} | ${c.seconds.toFixed(1)} |`,
   );
   const md = [
-    '# Emergent Hebbian dynamics — alignment table (SPEC §3)',
+    "# Emergent Hebbian dynamics — the paper's alignment table",
     '',
     `Measured cos(g, H) at the end of training, mean ± std over ${o.seeds} seeds, beside the`,
     "paper's regression values. Total run time " +
-      `${seconds.toFixed(0)} s on backend ${o.backend.name}.`,
+      `${seconds.toFixed(0)} s on backend ${ctx.backend.name}.`,
     '',
     head,
     sep,
@@ -143,12 +135,13 @@ export function reproduceTable(o: TableOptions): { cells: CellSummary[]; seconds
     'A cell is marked collapsed when a seed ended with a layer norm below 1e-3 of its initial norm.',
     '',
   ];
-  writeFileAtomic(join(dir, 'report.md'), md.join('\n'));
-  writeJsonAtomic(join(dir, 'results.json'), { seconds, seeds: o.seeds, epochs: o.epochs, cells });
-  return { cells, seconds };
+  const report = join(dir, 'report.md');
+  writeFileAtomic(report, md.join('\n'));
+  ctx.run.appendMetrics({ seconds, seeds: o.seeds, epochs: o.epochs, cells });
+  return { report, cells, seconds };
 }
 
-export interface PhaseOptions extends ReproduceCommon {
+export interface PhaseOptions {
   seeds: number;
   epochs: number;
   rule: RuleName;
@@ -156,20 +149,23 @@ export interface PhaseOptions extends ReproduceCommon {
   decays: number[];
 }
 
-export function reproducePhase(o: PhaseOptions): { grid: number[][]; seconds: number } {
-  const dir = prepare(o.dir);
+export async function reproducePhase(
+  ctx: ExperimentContext,
+  o: PhaseOptions,
+): Promise<{ report: string; grid: number[][]; seconds: number }> {
+  const dir = ctx.run.dir;
   const t0 = performance.now();
-  const task = tableTask(o.backend);
+  const task = tableTask(ctx.backend);
   const grid: number[][] = [];
   const cells: CellSummary[] = [];
   for (const sigma of o.sigmas) {
     const row: number[] = [];
     for (const decay of o.decays) {
-      const opts = tableOptions(o.rule, decay, sigma, { epochs: o.epochs, backend: o.backend });
-      const c = runCell(task, opts, o.seeds);
+      const opts = tableOptions(o.rule, decay, sigma, { epochs: o.epochs, backend: ctx.backend });
+      const c = await ctx.part(`sigma${sigma}-gamma${decay}`, () => runCell(task, opts, o.seeds));
       cells.push(c);
       row.push(c.mean);
-      o.log(
+      ctx.log(
         `σ=${shortNumber(sigma)} γ=${shortNumber(decay)}: ${f2(c.mean)} (${c.seconds.toFixed(1)} s)`,
       );
     }
@@ -177,13 +173,13 @@ export function reproducePhase(o: PhaseOptions): { grid: number[][]; seconds: nu
   }
   const seconds = (performance.now() - t0) / 1000;
   const title = `${o.rule}: cos(g, H) over noise σ × decay γ`;
-  savePng(join(dir, 'figures', 'phase.png'), phaseFigure(grid, o.sigmas, o.decays, title));
+  savePng(ctx.run.figurePath('phase.png'), phaseFigure(grid, o.sigmas, o.decays, title));
   const signs = o.sigmas.map(
     (s, i) =>
       `| ${shortNumber(s)} | ${grid[i].map((v) => `${f2(v)} ${v > 0 ? '+' : v < 0 ? '−' : '0'}`).join(' | ')} |`,
   );
   const md = [
-    '# Emergent Hebbian dynamics — phase diagram over noise and weight decay (SPEC §3)',
+    '# Emergent Hebbian dynamics — phase diagram over weight noise and weight decay',
     '',
     `Rule ${o.rule}; parameter noise w = v + ε, ε ~ N(0, σ²) fresh each step, weight decay γ;`,
     `cell = final layer-mean cos(g, H), mean over ${o.seeds} seeds, ${o.epochs} epochs. Run time ${seconds.toFixed(0)} s.`,
@@ -198,35 +194,33 @@ export function reproducePhase(o: PhaseOptions): { grid: number[][]; seconds: nu
     '',
     ...setupLines(),
   ];
-  writeFileAtomic(join(dir, 'report.md'), md.join('\n'));
-  writeJsonAtomic(join(dir, 'results.json'), {
-    seconds,
-    sigmas: o.sigmas,
-    decays: o.decays,
-    grid,
-    cells,
-  });
-  return { grid, seconds };
+  const report = join(dir, 'report.md');
+  writeFileAtomic(report, md.join('\n'));
+  ctx.run.appendMetrics({ seconds, sigmas: o.sigmas, decays: o.decays, grid, cells });
+  return { report, grid, seconds };
 }
 
-export interface CurvesOptions extends ReproduceCommon {
+export interface CurvesOptions {
   datasets: string[];
   decays: number[];
   epochs: number;
-  train: number;
-  val: number;
+  trainSamples: number;
+  valSamples: number;
   seed: number;
   dataDir?: string;
 }
 
-export function reproduceCurves(o: CurvesOptions): { seconds: number; skipped: string[] } {
-  const dir = prepare(o.dir);
+export async function reproduceCurves(
+  ctx: ExperimentContext,
+  o: CurvesOptions,
+): Promise<{ report: string; seconds: number; skipped: string[] }> {
+  const dir = ctx.run.dir;
   const t0 = performance.now();
   const md = [
-    '# Emergent Hebbian dynamics — alignment over training, 2-layer tanh MLP classifier (SPEC §3)',
+    '# Emergent Hebbian dynamics — alignment over training, 2-layer tanh MLP classifier',
     '',
     `input → 128 (tanh) → 10 (bias-free), softmax cross-entropy, SGD with η = 0.01, batch 256, ${o.epochs} epochs on a`,
-    `${o.train}-image training subset (validation: ${o.val} test images), seed ${o.seed}; γ ∈ {${o.decays.map(shortNumber).join(', ')}}.`,
+    `${o.trainSamples}-image training subset (validation: ${o.valSamples} test images), seed ${o.seed}; γ ∈ {${o.decays.map(shortNumber).join(', ')}}.`,
     'Alignment cos(g, H) is recorded every 5 steps and smoothed over 10 records in the figure.',
     '',
   ];
@@ -242,29 +236,37 @@ export function reproduceCurves(o: CurvesOptions): { seconds: number; skipped: s
         `- ${name}: not available here (${(e as Error).message.split('\n')[0]}); skipped.`,
         '',
       );
-      o.log(`${name}: skipped (${(e as Error).message.split('\n')[0]})`);
+      ctx.log(`${name}: skipped (${(e as Error).message.split('\n')[0]})`);
       continue;
     }
-    const task = classificationTask(name, split, { train: o.train, val: o.val, seed: o.seed });
-    const results = o.decays.map((decay) => {
+    const task = classificationTask(name, split, {
+      train: o.trainSamples,
+      val: o.valSamples,
+      seed: o.seed,
+    });
+    const results: EmergenceResult[] = [];
+    for (const decay of o.decays) {
+      // Whole traces are not kept as parts: an interrupted run of this command starts over.
+      await new Promise<void>((r) => setImmediate(r));
+      ctx.signal.throwIfAborted();
       const r = new EmergenceLearner({
         rule: 'sgd',
-        decay,
+        weightDecay: decay,
         lr: 0.01,
         hidden: [128],
         activation: 'tanh',
-        batch: 256,
+        batchSize: 256,
         epochs: o.epochs,
         seed: o.seed,
         metricsEvery: 5,
-        valEvery: Math.max(1, Math.floor(o.train / 256 / 4)),
-        backend: o.backend,
-      }).fit(task);
-      o.log(
+        valEvery: Math.max(1, Math.floor(o.trainSamples / 256 / 4)),
+        backend: ctx.backend,
+      }).fit(task.train.x, task.train.y, { validation: task.val }).result!;
+      ctx.log(
         `${name} γ=${shortNumber(decay)}: final ${r.final.signal.map(f2).join(' / ')}, val acc ${f3(r.validation.at(-1)!.accuracy ?? NaN)}`,
       );
-      return r;
-    });
+      results.push(r);
+    }
     all[name] = results;
     const align: Series[] = [];
     const loss: Series[] = [];
@@ -272,14 +274,14 @@ export function reproduceCurves(o: CurvesOptions): { seconds: number; skipped: s
       const x = Array.from(r.recordedSteps);
       for (let l = 0; l < r.alignment.signal.length; l++) {
         align.push({
-          name: `layer ${l + 1}, γ=${shortNumber(r.decay)}`,
+          name: `layer ${l + 1}, γ=${shortNumber(r.weightDecay)}`,
           x,
           y: smooth(r.alignment.signal[l], 10),
           color: PALETTE[2 * k + l],
         });
       }
       loss.push({
-        name: `γ=${shortNumber(r.decay)}`,
+        name: `γ=${shortNumber(r.weightDecay)}`,
         x: r.validation.map((v) => v.step),
         y: r.validation.map((v) => v.loss),
         color: PALETTE[2 * k],
@@ -301,7 +303,7 @@ export function reproduceCurves(o: CurvesOptions): { seconds: number; skipped: s
         height: 300,
       }),
     );
-    savePng(join(dir, 'figures', `curves-${name}.png`), fig);
+    savePng(ctx.run.figurePath(`curves-${name}.png`), fig);
     md.push(`## ${name}`, '', `![${name}](figures/curves-${name}.png)`, '');
     md.push(
       '| γ | final cos(g,H) layer 1 / 2 | cos(ΔW,H) | cos(g,H⁺) | val loss | val accuracy |',
@@ -310,26 +312,32 @@ export function reproduceCurves(o: CurvesOptions): { seconds: number; skipped: s
     for (const r of results) {
       const v = r.validation.at(-1)!;
       md.push(
-        `| ${shortNumber(r.decay)} | ${r.final.signal.map(f3).join(' / ')} | ${r.final.update.map(f3).join(' / ')} | ` +
+        `| ${shortNumber(r.weightDecay)} | ${r.final.signal.map(f3).join(' / ')} | ${r.final.update.map(f3).join(' / ')} | ` +
           `${r.final.post.map(f3).join(' / ')} | ${f3(v.loss)} | ${f3(v.accuracy ?? NaN)} |`,
       );
     }
     md.push('');
   }
+  if (skipped.length === o.datasets.length) {
+    throw new HebbError(
+      `none of the data sets ${o.datasets.join(', ')} is available here; see hebb data list (mnist ships with hebb)`,
+    );
+  }
   const seconds = (performance.now() - t0) / 1000;
-  md.push(`Run time ${seconds.toFixed(0)} s on backend ${o.backend.name}.`, '');
-  writeFileAtomic(join(dir, 'report.md'), md.join('\n'));
-  writeJsonAtomic(join(dir, 'results.json'), {
+  md.push(`Run time ${seconds.toFixed(0)} s on backend ${ctx.backend.name}.`, '');
+  const report = join(dir, 'report.md');
+  writeFileAtomic(report, md.join('\n'));
+  ctx.run.appendMetrics({
     seconds,
     skipped,
     runs: Object.fromEntries(
       Object.entries(all).map(([k, rs]) => [
         k,
-        rs.map((r) => ({ decay: r.decay, final: r.final, validation: r.validation })),
+        rs.map((r) => ({ decay: r.weightDecay, final: r.final, validation: r.validation })),
       ]),
     ),
   });
-  return { seconds, skipped };
+  return { report, seconds, skipped };
 }
 
 /** Trailing moving average over w points (NaN-aware), for readable curves. */

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix, Rng } from '../../src/backend/index.ts';
 import {
-  ACTIVATIONS,
+  HIDDEN_ACTIVATIONS as ACTIVATIONS,
   DfaRule,
-  Mlp,
+  BiasFreeMlp as Mlp,
   createRule,
   mseLoss,
   softmaxCrossEntropy,
-  type Activation,
+  type HiddenActivation as Activation,
   type LossName,
 } from '../../src/emergence/index.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';

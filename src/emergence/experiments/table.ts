@@ -1,10 +1,10 @@
-import type { Backend } from '../backend/types.ts';
-import { EmergenceLearner, type EmergenceOptions, type EmergenceResult } from './learner.ts';
-import type { RuleName } from './rules.ts';
-import { studentTeacherTask, type StudentTeacherOptions, type Task } from './tasks.ts';
+import type { Backend } from '../../backend/types.ts';
+import { EmergenceLearner, type EmergenceOptions, type EmergenceResult } from '../learner.ts';
+import type { RuleName } from '../rules.ts';
+import { studentTeacherTask, type StudentTeacherOptions, type Task } from '../tasks.ts';
 
 /**
- * The student–teacher setup of the reproductions (SPEC §3 fixes only 32-d Gaussian inputs and
+ * The student–teacher setup of the reproductions (the paper fixes only 32-d Gaussian inputs and
  * outputs, 20k/2k samples and batch 256; the rest is chosen here and documented in report.md):
  * a realisable task — teacher 32 → 32 → 32 tanh, student 32 → 128 → 32 tanh, both bias-free
  * with N(0, 1/fan-in) weights, MSE averaged over samples and outputs — trained with η = 0.5
@@ -24,7 +24,7 @@ export const TABLE_SETUP = {
 export const TABLE_DECAYS = [0, 5e-5, 5e-4, 5e-3];
 export const TABLE_RULES: RuleName[] = ['sgd', 'adam', 'dfa', 'random'];
 
-/** SPEC §3, regression, γ = 0 / 5e-5 / 5e-4 / 5e-3 (null: the paper reports a collapse). */
+/** The paper's table, regression, γ = 0 / 5e-5 / 5e-4 / 5e-3 (null: the paper reports a collapse). */
 export const PAPER_TABLE: Record<RuleName, (number | null)[]> = {
   sgd: [-0.1, -0.06, 0.17, 0.59],
   adam: [-0.02, 0.1, 0.66, null],
@@ -67,7 +67,9 @@ export function runCell(
   const t0 = performance.now();
   const results: EmergenceResult[] = [];
   for (let s = 1; s <= seeds; s++) {
-    const r = new EmergenceLearner({ ...opts, seed: s }).fit(task);
+    const r = new EmergenceLearner({ ...opts, seed: s }).fit(task.train.x, task.train.y, {
+      validation: task.val,
+    }).result!;
     results.push(r);
     onSeed?.(r);
   }
@@ -81,8 +83,8 @@ export function summarise(results: EmergenceResult[], seconds: number): CellSumm
   const values = results.map((r) => r.final.meanSignal);
   return {
     rule: first.rule,
-    decay: first.decay,
-    noise: first.noise,
+    decay: first.weightDecay,
+    noise: first.weightNoise,
     values,
     ...meanStd(values),
     layers: Array.from({ length: L }, (_, l) => ({
@@ -111,11 +113,11 @@ export function tableOptions(
 ): EmergenceOptions {
   return {
     rule,
-    decay,
-    noise,
+    weightDecay: decay,
+    weightNoise: noise,
     hidden: [...TABLE_SETUP.hidden],
     activation: TABLE_SETUP.activation,
-    batch: TABLE_SETUP.batch,
+    batchSize: TABLE_SETUP.batch,
     epochs: TABLE_SETUP.epochs,
     lr: TABLE_SETUP.lr[rule],
     finalFraction: TABLE_SETUP.finalFraction,

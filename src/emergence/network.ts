@@ -3,17 +3,18 @@ import { Matrix } from '../backend/matrix.ts';
 import type { Rng } from '../backend/rng.ts';
 import { ValueError } from '../errors.ts';
 
-/** Hidden-layer non-linearities. The output layer is always linear (logits or regression). */
-export const ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+/** Hidden-layer non-linearities (names of the shared vocabulary). The output layer is linear. */
+export const HIDDEN_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
+export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
-export function checkActivation(a: unknown, where: string): Activation {
-  if (!ACTIVATIONS.includes(a as Activation)) {
+export function checkActivation(a: unknown, where: string): HiddenActivation {
+  const name = typeof a === 'object' && a !== null ? (a as { name: unknown }).name : a;
+  if (!HIDDEN_ACTIVATIONS.includes(name as HiddenActivation)) {
     throw new ValueError(
-      `${where}: unknown activation '${String(a)}'; choose one of ${ACTIVATIONS.join(', ')}`,
+      `${where}: activation must be one of ${HIDDEN_ACTIVATIONS.join(', ')}, got ${JSON.stringify(a)}`,
     );
   }
-  return a as Activation;
+  return name as HiddenActivation;
 }
 
 export function checkSizes(sizes: unknown, where: string): number[] {
@@ -33,7 +34,7 @@ export function checkSizes(sizes: unknown, where: string): number[] {
  * A bias-free multi-layer perceptron, forward and backward written out as explicit pairs
  * (llm.c style) over caller-sized buffers, so a training step allocates nothing.
  *
- * Notation (SPEC §3): layer l maps the post-activation `a[l]` (B × K_l, `h_a`) to the
+ * Notation (docs/math/emergence.md): layer l maps the post-activation `a[l]` (B × K_l, `h_a`) to the
  * pre-activation `z[l] = a[l] W_lᵀ` (B × N_l, `h_b`); `a[l+1] = f(z[l])` for hidden layers,
  * and the last layer is linear (`a[L] = z[L−1]`). W_l is N_l × K_l. No biases: the Hebbian term
  * H = h_b h_aᵀ then describes the whole update of a layer.
@@ -42,9 +43,9 @@ export function checkSizes(sizes: unknown, where: string): number[] {
  * noise is on (then the trainer writes `v + ε` there each step); gradients are taken at the
  * weights the forward pass used.
  */
-export class Mlp {
+export class BiasFreeMlp {
   readonly sizes: number[];
-  readonly activation: Activation;
+  readonly activation: HiddenActivation;
   readonly batch: number;
   readonly backend: Backend;
   /** Learned weights v, one N_l × K_l matrix per layer. */
@@ -63,11 +64,11 @@ export class Mlp {
   private readonly da: Matrix[];
   private readonly fprime: Matrix[];
 
-  constructor(sizes: number[], activation: Activation, batch: number, backend: Backend) {
-    this.sizes = checkSizes(sizes, 'Mlp');
-    this.activation = checkActivation(activation, 'Mlp');
+  constructor(sizes: number[], activation: HiddenActivation, batch: number, backend: Backend) {
+    this.sizes = checkSizes(sizes, 'BiasFreeMlp');
+    this.activation = checkActivation(activation, 'BiasFreeMlp');
     if (!Number.isInteger(batch) || batch < 1) {
-      throw new ValueError(`Mlp: batch must be a positive integer, got ${batch}`);
+      throw new ValueError(`BiasFreeMlp: batch must be a positive integer, got ${batch}`);
     }
     this.batch = batch;
     this.backend = backend;
@@ -171,7 +172,7 @@ export class Mlp {
  * 260 µs vs 930 µs for 256×128), and tanh dominated a training step. The absolute error stays
  * at float32 rounding of σ (≈ 1e-7).
  */
-export function activate(be: Backend, f: Activation, z: Matrix, out: Matrix): void {
+export function activate(be: Backend, f: HiddenActivation, z: Matrix, out: Matrix): void {
   if (f === 'linear') be.unary('copy', z, out);
   else if (f === 'tanh') {
     be.unary('affine', z, out, 2, 0);

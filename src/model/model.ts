@@ -1,0 +1,148 @@
+// The one model contract (docs/api.md): options validated once in the constructor, training by
+// fit/fitAsync/partialFit returning this, state as named tensors, safetensors bytes in and out.
+import { resolveBackend } from '../backend/registry.ts';
+import type { Backend } from '../backend/types.ts';
+import { HebbError, ValueError } from '../errors.ts';
+import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.ts';
+import { VERSION } from '../version.ts';
+import { custom } from './params.ts';
+import type { ModelState } from './state.ts';
+
+/** The `backend` option every model takes: a backend name ('native', 'ts', …) or object. */
+export function backendOption() {
+  return custom<string | Backend>(
+    "a backend name ('native', 'ts', …) or a Backend object",
+    (v, name) => {
+      if (typeof v === 'string' || (typeof v === 'object' && v !== null && 'gemm' in v))
+        return v as string | Backend;
+      throw new ValueError(`${name} must be a backend name or a Backend object, got ${typeof v}`);
+    },
+  );
+}
+
+/** What every model's validated options hold. */
+export interface ModelOptions {
+  readonly backend?: string | Backend;
+}
+
+/** A model class as the registry and loaders see it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ModelClass<M extends Model<any> = Model<any>> {
+  readonly modelName: string;
+  new (options: never): M;
+}
+
+/**
+ * Base of every model. Subclasses declare `static readonly modelName`, their option table, and
+ * implement getState/setState; fit, fitAsync and partialFit are declared per model because
+ * supervised and unsupervised ones take different arguments (see docs/api.md).
+ */
+export abstract class Model<O extends ModelOptions = ModelOptions> {
+  /** The validated options, defaults filled in (frozen). */
+  readonly options: O;
+  /** The backend this model computes on (its `backend` option, else getBackend() at construction). */
+  readonly backend: Backend;
+
+  /** Takes options already validated by the subclass (validateOptions and its own rules). */
+  protected constructor(options: O) {
+    this.options = options;
+    this.backend = resolveBackend(options.backend, this.modelName);
+  }
+
+  /** The model's name in files and messages, e.g. 'SoftHebb'. */
+  get modelName(): string {
+    return (this.constructor as unknown as ModelClass).modelName;
+  }
+
+  /** True once the model has learnt (or been given) its parameters. */
+  abstract get isFitted(): boolean;
+
+  /** Everything learnt, as named tensors (copies). */
+  abstract getState(): ModelState;
+
+  /** Restores what getState returned (for a model built with the same options). */
+  abstract setState(state: ModelState): this;
+
+  /** The options as plain JSON (what a saved model is rebuilt from); the backend is left out. */
+  getParams(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this.options))
+      if (k !== 'backend' && v !== undefined) out[k] = v;
+    return JSON.parse(JSON.stringify(out));
+  }
+
+  /** A clear error for methods that need a fitted model. */
+  protected notFitted(method: string): HebbError {
+    return new HebbError(
+      `${this.modelName}.${method}: the model is not fitted yet; call fit or partialFit first`,
+    );
+  }
+}
+
+const registry = new Map<string, ModelClass>();
+
+/** Makes a model class loadable by name from saved files. */
+export function registerModel(cls: ModelClass): void {
+  registry.set(cls.modelName, cls);
+}
+
+/** Names of the model classes that can be loaded. */
+export function modelNames(): string[] {
+  return [...registry.keys()];
+}
+
+/** A model as safetensors bytes: its state tensors, its class and options in the metadata. */
+export function toSafetensors(model: Model, metadata: Record<string, string> = {}): Uint8Array {
+  return encodeSafetensors(model.getState(), {
+    ...metadata,
+    'hebb.model': model.modelName,
+    'hebb.options': JSON.stringify(model.getParams()),
+    'hebb.version': VERSION,
+  });
+}
+
+export interface FromSafetensorsOptions<M extends Model> {
+  /** Backend for the rebuilt model (default: getBackend()). */
+  backend?: string | Backend;
+  /** The class expected; a file holding another model is an error. */
+  expect?: ModelClass<M>;
+  /** Names the bytes in errors (a file path). */
+  source?: string;
+}
+
+/** Rebuilds a model saved by toSafetensors (in any runtime). */
+export function fromSafetensors<M extends Model = Model>(
+  bytes: Uint8Array,
+  o: FromSafetensorsOptions<M> = {},
+): M {
+  const source = o.source ?? 'model bytes';
+  const f = decodeSafetensors(bytes, source);
+  const name = f.metadata['hebb.model'];
+  if (name === undefined) {
+    throw new HebbError(
+      `${source}: not a saved hebb model (no 'hebb.model' metadata); save models with saveModel or toSafetensors`,
+    );
+  }
+  const cls = registry.get(name);
+  if (!cls) {
+    throw new HebbError(
+      `${source}: holds a '${name}', which this version of hebb does not know (known: ${modelNames().join(', ')})`,
+    );
+  }
+  if (o.expect && cls !== o.expect) {
+    throw new HebbError(`${source}: holds a ${name}, not a ${o.expect.modelName}`);
+  }
+  let options: Record<string, unknown>;
+  try {
+    options = JSON.parse(f.metadata['hebb.options'] ?? '{}');
+  } catch (e) {
+    throw new HebbError(
+      `${source}: its 'hebb.options' metadata is not JSON (${(e as Error).message}); the file is corrupt`,
+    );
+  }
+  const Ctor = cls as unknown as new (opts: Record<string, unknown>) => M;
+  return new Ctor({
+    ...options,
+    ...(o.backend !== undefined ? { backend: o.backend } : {}),
+  }).setState(f.tensors);
+}

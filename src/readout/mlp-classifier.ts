@@ -1,0 +1,438 @@
+import { Matrix } from '../backend/matrix.ts';
+import { Rng } from '../backend/rng.ts';
+import type { Backend } from '../backend/types.ts';
+import { HebbError } from '../errors.ts';
+import { activation, DIFFERENTIABLE, unaryOf, type Activation } from '../model/activation.ts';
+import { epochBatches } from '../model/batches.ts';
+import {
+  epochPlan,
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
+import { checkSamples } from '../model/inputs.ts';
+import { backendOption, Model, registerModel } from '../model/model.ts';
+import {
+  boolean,
+  integer,
+  number,
+  oneOf,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
+import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
+import {
+  f32,
+  prefixed,
+  readCount,
+  readMatrix,
+  readVector,
+  scalar,
+  substate,
+  type ModelState,
+} from '../model/state.ts';
+import { Adam } from '../optim/adam.ts';
+import {
+  accuracy,
+  checkLabels,
+  meanCrossEntropy,
+  oneHotInto,
+  type EpochRecord,
+  type Labels,
+} from './classifier-inputs.ts';
+
+export interface MlpClassifierOptions {
+  /** Hidden units K (default 2000, the size of the paper's SoftHebb layer). */
+  hidden?: number;
+  /** Hidden activation: relu (default), tanh, sigmoid or linear. */
+  activation?: string | Activation;
+  /** 'adam' (default) or plain 'sgd' (cheaper per step in the online mode). */
+  optimizer?: 'adam' | 'sgd';
+  /** Rate: a number (constant) or schedule. Default step:0.001:0.5:15. */
+  lr?: number | Schedule | string;
+  /** Mini-batch size (default 64); 1 is the online mode of the one-epoch comparison. */
+  batchSize?: number;
+  epochs?: number;
+  weightDecay?: number;
+  /** Visit the samples in a seeded random order each epoch (default true). */
+  shuffle?: boolean;
+  /** Seeds the initial weights and the sample order (default 0). */
+  seed?: number;
+  classes?: number;
+  backend?: string | Backend;
+}
+
+const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
+
+const SPEC = {
+  hidden: integer({ min: 1, default: 2000 }),
+  activation: activation(HIDDEN_ACTIVATIONS, { default: { name: 'relu' } }),
+  optimizer: oneOf(['adam', 'sgd'] as const, { default: 'adam' }),
+  lr: schedule({ default: { kind: 'step', from: 1e-3, factor: 0.5, every: 15 } }),
+  batchSize: integer({ min: 1, default: 64 }),
+  epochs: integer({ min: 1, default: 100 }),
+  weightDecay: number({ min: 0, default: 0 }),
+  shuffle: boolean({ default: true }),
+  seed: seed(),
+  classes: integer({ min: 2 }),
+  backend: backendOption(),
+} satisfies Record<keyof MlpClassifierOptions, unknown>;
+
+/** Gradients of the mean cross-entropy, shaped like the parameters. */
+export interface MlpGradients {
+  loss: number;
+  w1: Matrix;
+  b1: Float32Array;
+  w2: Matrix;
+  b2: Float32Array;
+}
+
+interface Params {
+  w1: Matrix;
+  b1: Float32Array;
+  w2: Matrix;
+  b2: Float32Array;
+}
+
+const PREDICT_CHUNK = 2048;
+
+/**
+ * Backprop baseline of the same size as the SoftHebb network: features → K hidden → classes,
+ *   Z₁ = X W₁ᵀ + b₁, H = act(Z₁), Z₂ = H W₂ᵀ + b₂, P = softmax(Z₂), loss = mean −log P[y].
+ * Init as torch.nn.Linear: every weight and bias ~ U(±1/√fan_in). Adam (default) or SGD.
+ */
+export class MlpClassifier extends Model<Resolved<typeof SPEC>> {
+  static readonly modelName = 'MlpClassifier';
+  private params: Params | null = null;
+  private adam: Adam;
+  private currentLr: number;
+  /** Samples learnt from since fit started (drives the rate schedule). */
+  samplesSeen = 0;
+  /** Per epoch of the last fit: mean training loss and accuracy (before each step), rate, time. */
+  history: EpochRecord[] = [];
+  /** Mean training cross-entropy of the last epoch or partialFit call. */
+  loss = NaN;
+  private perEpoch = 0;
+
+  constructor(options: MlpClassifierOptions = {}) {
+    super(validateOptions('MlpClassifier', SPEC, options));
+    this.adam = this.newAdam();
+    this.currentLr = this.options.lr.from;
+  }
+
+  get isFitted(): boolean {
+    return this.params !== null;
+  }
+
+  /** The parameters (live references): w1 K×D, b1 K, w2 C×K, b2 C. */
+  get parameters(): Params {
+    if (!this.params) throw this.notFitted('parameters');
+    return this.params;
+  }
+
+  get classes(): number {
+    return this.parameters.w2.rows;
+  }
+
+  private newAdam(): Adam {
+    return new Adam({ weightDecay: this.options.weightDecay, backend: this.backend });
+  }
+
+  /** Fresh parameters drawn from the seed (fit calls it; call it to inspect the init). */
+  initialize(features: number, classes: number): this {
+    const K = this.options.hidden;
+    const rng = new Rng(this.options.seed, this.backend).fork(1);
+    const a1 = 1 / Math.sqrt(features);
+    const a2 = 1 / Math.sqrt(K);
+    this.params = {
+      w1: new Matrix(K, features, rng.uniform(K * features, -a1, a1)),
+      b1: rng.uniform(K, -a1, a1),
+      w2: new Matrix(classes, K, rng.uniform(classes * K, -a2, a2)),
+      b2: rng.uniform(classes, -a2, a2),
+    };
+    this.adam = this.newAdam();
+    this.samplesSeen = 0;
+    this.history = [];
+    return this;
+  }
+
+  /** Trains from a fresh seeded initialisation (or resumes). batchSize 1 is the online mode. */
+  fit(x: Matrix, y: Labels, opts: FitOptions = {}): this {
+    runFit(this.steps(x, y, opts), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between batches (docs/api.md). */
+  async fitAsync(x: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
+    await runFitAsync(this.steps(x, y, opts), opts);
+    return this;
+  }
+
+  private *steps(x: Matrix, y: Labels, opts: FitOptions): Generator<FitEvent> {
+    const where = 'MlpClassifier.fit';
+    const o = this.options;
+    const resume = opts.resume && this.params !== null;
+    checkSamples(where, this.backend, x, resume ? this.params!.w1.cols : undefined);
+    const classes = checkLabels(where, y, x.rows, resume ? this.classes : o.classes);
+    if (!resume) this.initialize(x.cols, classes);
+    const N = x.rows;
+    this.perEpoch = N;
+    const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, resume);
+    const ws = new Workspace(Math.min(o.batchSize, N), x.cols, o.hidden, classes);
+    let [done, lossSum, hits, t0] = [0, 0, 0, performance.now()];
+    const batches = epochBatches({
+      n: N,
+      epochs: o.epochs,
+      first,
+      batchSize: o.batchSize,
+      seed: o.seed,
+      shuffle: o.shuffle,
+      backend: this.backend,
+    });
+    for (const b of batches) {
+      if (b.epochStart) {
+        this.setRate(o.epochs * N);
+        [lossSum, hits, t0] = [0, 0, performance.now()];
+      }
+      const xb = ws.x.sliceRows(0, b.rows.length);
+      for (let i = 0; i < b.rows.length; i++) xb.data.set(x.row(b.rows[i]), i * x.cols);
+      const r = this.lossAndGradient(xb, y, b.rows, ws);
+      this.apply(ws);
+      this.samplesSeen += b.rows.length;
+      lossSum += r.loss * b.rows.length;
+      hits += r.hits;
+      done += b.rows.length;
+      if (b.epochEnd) {
+        this.loss = lossSum / N;
+        this.history.push({
+          epoch: b.epoch + 1,
+          loss: this.loss,
+          accuracy: hits / N,
+          lr: this.currentLr,
+          seconds: (performance.now() - t0) / 1000,
+        });
+      }
+      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
+    }
+  }
+
+  private setRate(total: number): void {
+    this.currentLr = rateAt(this.options.lr, {
+      samples: this.samplesSeen,
+      total,
+      perEpoch: this.perEpoch || undefined,
+    });
+    this.adam.lr = this.currentLr;
+  }
+
+  /**
+   * One pass over the rows of (x, y) in order, in batches of batchSize, continuing from the
+   * current state (a fresh init on first use). Returns this; the mean loss is in `loss`.
+   */
+  partialFit(x: Matrix, y: Labels): this {
+    const where = 'MlpClassifier.partialFit';
+    checkSamples(where, this.backend, x, this.params?.w1.cols);
+    const classes = checkLabels(where, y, x.rows, this.params?.w2.rows ?? this.options.classes);
+    if (!this.params) this.initialize(x.cols, classes);
+    this.setRate(0);
+    const B = this.options.batchSize;
+    const ws = new Workspace(Math.min(B, x.rows), x.cols, this.options.hidden, this.classes);
+    let lossSum = 0;
+    for (let s = 0; s < x.rows; s += B) {
+      const e = Math.min(x.rows, s + B);
+      const idx = Int32Array.from({ length: e - s }, (_, i) => s + i);
+      lossSum += this.lossAndGradient(x.sliceRows(s, e), y, idx, ws).loss * (e - s);
+      this.apply(ws);
+      this.samplesSeen += e - s;
+    }
+    this.loss = lossSum / x.rows;
+    return this;
+  }
+
+  /** Loss and gradients on (x, y) at the current parameters, which are left unchanged. */
+  gradient(x: Matrix, y: Labels): MlpGradients {
+    const p = this.parameters;
+    checkSamples('MlpClassifier.gradient', this.backend, x, p.w1.cols);
+    checkLabels('MlpClassifier.gradient', y, x.rows, p.w2.rows);
+    const ws = new Workspace(x.rows, x.cols, this.options.hidden, p.w2.rows);
+    const { loss } = this.lossAndGradient(x, y, null, ws);
+    return { loss, w1: ws.dw1, b1: ws.db1, w2: ws.dw2, b2: ws.db2 };
+  }
+
+  /** H = act(X W₁ᵀ + b₁) into h (B×K), P = softmax(H W₂ᵀ + b₂) into p (B×C). */
+  private forward(x: Matrix, h: Matrix, p: Matrix): void {
+    const be = this.backend;
+    const { w1, b1, w2, b2 } = this.parameters;
+    const act = unaryOf(this.options.activation)!;
+    be.gemm(false, true, 1, x, w1, 0, h); //         Z₁ = X W₁ᵀ   (B×D · D×K → B×K)
+    be.addRowVector(h, b1); //                        Z₁ += b₁
+    be.unary(act.op, h, h, act.p, act.q); //          H = act(Z₁)
+    be.gemm(false, true, 1, h, w2, 0, p); //          Z₂ = H W₂ᵀ   (B×K · K×C → B×C)
+    be.addRowVector(p, b2); //                        Z₂ += b₂
+    be.softmaxRows(p, 1, p); //                       P = softmax(Z₂)
+  }
+
+  /** Forward and backward on one batch (labels y[idx[i]], or y[i]); gradients land in ws. */
+  private lossAndGradient(
+    xb: Matrix,
+    y: Labels,
+    idx: ArrayLike<number> | null,
+    ws: Workspace,
+  ): { loss: number; hits: number } {
+    const be = this.backend;
+    const { w2 } = this.parameters;
+    const B = xb.rows;
+    const h = ws.h.sliceRows(0, B);
+    const p = ws.p.sliceRows(0, B);
+    const t = ws.t.sliceRows(0, B);
+    const dh = ws.dh.sliceRows(0, B);
+    this.forward(xb, h, p);
+    const loss = meanCrossEntropy(p, y, idx, 0);
+    const pred = ws.pred.subarray(0, B);
+    be.argmaxRows(p, pred);
+    let hits = 0;
+    for (let i = 0; i < B; i++) if (pred[i] === y[idx ? idx[i] : i]) hits++;
+    oneHotInto(y, idx, 0, t);
+    be.binary('sub', p, t, p); //                     G₂ = (P − T)/B            (B×C)
+    be.scale(1 / B, p);
+    be.gemm(true, false, 1, p, h, 0, ws.dw2); //      dW₂ = G₂ᵀ H  (C×B · B×K → C×K)
+    be.sum(p, 0, ws.db2); //                          db₂ = Σ_rows G₂          (C)
+    be.gemm(false, false, 1, p, w2, 0, dh); //        dH = G₂ W₂   (B×C · C×K → B×K)
+    const grad = DIFFERENTIABLE[this.options.activation.name];
+    if (grad) {
+      be.unary(grad, h, h); //                        act'(Z₁) from H           (B×K)
+      be.binary('mul', dh, h, dh); //                 G₁ = dH ∘ act'(Z₁)        (B×K)
+    }
+    be.gemm(true, false, 1, dh, xb, 0, ws.dw1); //    dW₁ = G₁ᵀ X  (K×B · B×D → K×D)
+    be.sum(dh, 0, ws.db1); //                         db₁ = Σ_rows G₁          (K)
+    return { loss, hits };
+  }
+
+  private apply(ws: Workspace): void {
+    const { w1, b1, w2, b2 } = this.parameters;
+    const params = [w1, b1, w2, b2];
+    const grads = [ws.dw1, ws.db1, ws.dw2, ws.db2];
+    if (this.options.optimizer === 'adam') {
+      this.adam.step(params, grads);
+      return;
+    }
+    const be = this.backend;
+    const asM = (v: Matrix | Float32Array): Matrix =>
+      v instanceof Matrix ? v : new Matrix(1, v.length, v);
+    for (let i = 0; i < 4; i++) {
+      const p = asM(params[i]);
+      const g = asM(grads[i]);
+      if (this.options.weightDecay > 0) be.axpy(this.options.weightDecay, p, g); // g ← g + λ p
+      be.axpy(-this.currentLr, g, p); //                                            p ← p − lr g
+    }
+  }
+
+  /** Class probabilities, samples × classes (in chunks, so N×K is never held at once). */
+  predictProba(x: Matrix): Matrix {
+    const { w1, w2 } = this.parameters;
+    checkSamples('MlpClassifier.predictProba', this.backend, x, w1.cols);
+    const out = Matrix.zeros(x.rows, w2.rows);
+    const h = Matrix.zeros(Math.min(PREDICT_CHUNK, x.rows), this.options.hidden);
+    for (let s = 0; s < x.rows; s += PREDICT_CHUNK) {
+      const e = Math.min(s + PREDICT_CHUNK, x.rows);
+      this.forward(x.sliceRows(s, e), h.sliceRows(0, e - s), out.sliceRows(s, e));
+    }
+    return out;
+  }
+
+  predict(x: Matrix): Int32Array {
+    const out = new Int32Array(x.rows);
+    this.backend.argmaxRows(this.predictProba(x), out);
+    return out;
+  }
+
+  score(x: Matrix, y: Labels): number {
+    checkLabels('MlpClassifier.score', y, x.rows, this.classes);
+    return accuracy(this.predict(x), y);
+  }
+
+  crossEntropy(x: Matrix, y: Labels): number {
+    checkLabels('MlpClassifier.crossEntropy', y, x.rows, this.classes);
+    return meanCrossEntropy(this.predictProba(x), y, null, 0);
+  }
+
+  /**
+   * Gradient of the mean cross-entropy with respect to the input (for PGD attacks):
+   * out (B×D) ← G₁ W₁ with G₁ from the backward pass. Returns the loss.
+   */
+  inputGradient(x: Matrix, y: Labels, out: Matrix): number {
+    const p = this.parameters;
+    checkSamples('MlpClassifier.inputGradient', this.backend, x, p.w1.cols);
+    checkLabels('MlpClassifier.inputGradient', y, x.rows, p.w2.rows);
+    if (out.rows !== x.rows || out.cols !== x.cols) {
+      throw new HebbError(
+        `MlpClassifier.inputGradient: out is ${out.rows}×${out.cols}; it must be ${x.rows}×${x.cols} like x`,
+      );
+    }
+    const ws = new Workspace(x.rows, x.cols, this.options.hidden, p.w2.rows);
+    const { loss } = this.lossAndGradient(x, y, null, ws);
+    // dX = G₁ W₁   (B×K · K×D → B×D); G₁ is left in ws.dh by the backward pass
+    this.backend.gemm(false, false, 1, ws.dh, p.w1, 0, out);
+    return loss;
+  }
+
+  /** w1, b1, w2, b2 (F32), samples_seen (F64) and the optimizer's moments (optimizer.*). */
+  getState(): ModelState {
+    const p = this.parameters;
+    return {
+      w1: f32(p.w1),
+      b1: f32(p.b1),
+      w2: f32(p.w2),
+      b2: f32(p.b2),
+      samples_seen: scalar(this.samplesSeen),
+      ...prefixed(this.adam.getState(), 'optimizer.'),
+    };
+  }
+
+  setState(s: ModelState): this {
+    const where = 'MlpClassifier.setState';
+    const K = this.options.hidden;
+    const w1 = readMatrix(s, 'w1', where, K);
+    const w2 = readMatrix(s, 'w2', where, this.options.classes, K);
+    this.params = {
+      w1,
+      b1: readVector(s, 'b1', where, K),
+      w2,
+      b2: readVector(s, 'b2', where, w2.rows),
+    };
+    this.samplesSeen = readCount(s, 'samples_seen', where);
+    this.adam = this.newAdam().setState(substate(s, 'optimizer.'));
+    return this;
+  }
+}
+
+registerModel(MlpClassifier);
+
+/** Per-batch buffers reused across steps. */
+class Workspace {
+  readonly x: Matrix;
+  readonly h: Matrix;
+  readonly dh: Matrix;
+  readonly p: Matrix;
+  readonly t: Matrix;
+  readonly pred: Int32Array;
+  readonly dw1: Matrix;
+  readonly db1: Float32Array;
+  readonly dw2: Matrix;
+  readonly db2: Float32Array;
+  constructor(batch: number, features: number, hidden: number, classes: number) {
+    this.x = Matrix.zeros(batch, features);
+    this.h = Matrix.zeros(batch, hidden);
+    this.dh = Matrix.zeros(batch, hidden);
+    this.p = Matrix.zeros(batch, classes);
+    this.t = Matrix.zeros(batch, classes);
+    this.pred = new Int32Array(batch);
+    this.dw1 = Matrix.zeros(hidden, features);
+    this.db1 = new Float32Array(hidden);
+    this.dw2 = Matrix.zeros(classes, hidden);
+    this.db2 = new Float32Array(classes);
+  }
+}

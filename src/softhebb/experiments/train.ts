@@ -1,0 +1,162 @@
+// `hebb softhebb train` and `hebb demo`: a SoftHebb layer trained into a run directory, one
+// checkpoint and one metrics row per epoch.
+import type { Backend } from '../../backend/types.ts';
+import { subset, type Dataset, type Split } from '../../data/dataset.ts';
+import { loadDataset } from '../../data/index.ts';
+import type { ExperimentContext } from '../../cli/experiment.ts';
+import type { RunFlags } from '../../cli/flags.ts';
+import { receptiveFieldGrid } from '../../report/figures.ts';
+import { savePng } from '../../report/raster.ts';
+import type { Run } from '../../run/run-dir.ts';
+import { SoftHebb } from '../layer.ts';
+import type { SoftHebbOptions, SoftHebbPreset } from '../options.ts';
+import { labelAccuracy } from '../readout.ts';
+
+/** The flags of `softhebb train`; config.json stores them (less the run-control ones). */
+export interface TrainFlags extends RunFlags {
+  dataset: string;
+  dataDir?: string;
+  units: number;
+  epochs: number;
+  batchSize: number;
+  preset?: SoftHebbPreset;
+  wta: 'soft' | 'hard';
+  inverseTemperature?: number;
+  base?: number;
+  /** Schedule text: 0.03, linear:0.2, exponential:0.55:0.0055. */
+  lr?: string;
+  rule?: 'paper' | 'normalized';
+  integrator?: 'euler' | 'exact';
+  bias?: boolean;
+  initRadius?: number;
+  /** Train on the first n samples of a seeded shuffle (quick runs); default all. */
+  trainSamples?: number;
+  /** Evaluate (label read-out on the test set) every this many epochs and at the end. */
+  evalEvery: number;
+}
+
+export interface TrainResult {
+  run: Run;
+  layer: SoftHebb;
+  data: Split;
+  testAccuracy: number;
+  r1: number;
+  /** Training time (all epochs of this invocation, without evaluation). */
+  seconds: number;
+}
+
+export function layerOptions(o: TrainFlags, backend: Backend): SoftHebbOptions {
+  return {
+    units: o.units,
+    preset: o.preset,
+    wta: o.wta,
+    base: o.base,
+    inverseTemperature: o.inverseTemperature,
+    lr: o.lr,
+    rule: o.rule,
+    integrator: o.integrator,
+    bias: o.bias,
+    initRadius: o.initRadius,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
+    seed: o.seed,
+    backend,
+  };
+}
+
+/** The data set, with the training set cut to a seeded subset when asked. */
+export function loadTrainingData(
+  o: Pick<TrainFlags, 'dataset' | 'dataDir' | 'trainSamples' | 'seed'>,
+): Split {
+  const data = loadDataset(o.dataset, { dir: o.dataDir });
+  if (o.trainSamples && o.trainSamples < data.train.x.rows) {
+    return { ...data, train: subset(data.train, o.trainSamples, o.seed) };
+  }
+  return data;
+}
+
+export function saveReceptiveFields(
+  layer: SoftHebb,
+  ds: Dataset,
+  path: string,
+  maxTiles = 100,
+): void {
+  const [h, w, c] = ds.shape;
+  savePng(path, receptiveFieldGrid(layer.weights, { height: h, width: w, channels: c, maxTiles }));
+}
+
+/** Loads the data and builds the layer (its weights allocated), before any directory exists. */
+export function prepareTraining(
+  flags: TrainFlags,
+  backend: Backend,
+): { data: Split; layer: SoftHebb } {
+  const data = loadTrainingData(flags);
+  const layer = new SoftHebb(layerOptions(flags, backend));
+  layer.initialize(data.train.x.cols);
+  return { data, layer };
+}
+
+/** Trains (or resumes) into ctx.run: a checkpoint and a metrics row after every epoch. */
+export async function trainLayer(
+  ctx: ExperimentContext,
+  prepared: { data: Split; layer: SoftHebb },
+  o: TrainFlags,
+): Promise<TrainResult> {
+  const { data } = prepared;
+  const run = ctx.run;
+  const resume = run.resumed && run.hasModel();
+  const layer = resume ? run.loadModel({ expect: SoftHebb, backend: ctx.backend }) : prepared.layer;
+  const N = data.train.x.rows;
+  const first = resume ? Math.floor(layer.samplesSeen / N) : 0;
+  if (resume)
+    ctx.log(`resuming after epoch ${first} of ${o.epochs} (${layer.samplesSeen} samples seen)`);
+  let testAccuracy = NaN;
+  let seconds = 0;
+  const startBar = (epoch: number) => ctx.progress(N, `epoch ${epoch}/${o.epochs}`);
+  let bar = startBar(first + 1);
+  let epochStart = performance.now();
+  if (first < o.epochs) {
+    await layer.fitAsync(data.train.x, {
+      resume,
+      signal: ctx.signal,
+      onProgress: (p) => bar.tick(p.done - (p.epoch - first - 1) * N - bar.count),
+      onEpoch: (epoch) => {
+        const s = (performance.now() - epochStart) / 1000;
+        seconds += s;
+        bar.done();
+        const norms = layer.weightNorms();
+        const row: Record<string, number> = {
+          epoch,
+          samples: layer.samplesSeen,
+          seconds: s,
+          r1: layer.r1Features(),
+          meanNorm: norms.reduce((a, b) => a + b, 0) / norms.length,
+        };
+        if (epoch % o.evalEvery === 0 || epoch === o.epochs) {
+          testAccuracy = labelAccuracy(layer, data);
+          row.labelAccuracy = testAccuracy;
+          ctx.log(
+            `epoch ${epoch}: label read-out ${(100 * testAccuracy).toFixed(2)} %, R1 ${row.r1}/${o.units}`,
+          );
+        }
+        run.saveModel(layer);
+        run.appendMetrics(row);
+        if (epoch < o.epochs) bar = startBar(epoch + 1);
+        epochStart = performance.now();
+      },
+    });
+  } else {
+    ctx.log(`${run.dir} is already trained for ${o.epochs} epochs`);
+  }
+  if (Number.isNaN(testAccuracy)) testAccuracy = labelAccuracy(layer, data);
+  saveReceptiveFields(layer, data.train, run.figurePath('receptive-fields.png'));
+  return { run, layer, data, testAccuracy, r1: layer.r1Features(), seconds };
+}
+
+/** How to continue an interrupted training run. */
+export function trainSaved(run: Run, command: string): string {
+  if (!run.hasModel()) return `nothing was saved in ${run.dir}`;
+  const rows = run.readMetrics().filter((r) => typeof r.epoch === 'number');
+  const epoch = rows.length > 0 ? rows[rows.length - 1].epoch : '?';
+  return `${run.paths.model} holds epoch ${epoch}; continue with: hebb ${command} --out ${run.dir} --resume`;
+}

@@ -1,0 +1,99 @@
+// The paper's two read-outs of a trained layer, as functions (browser-safe).
+import type { Matrix } from '../backend/matrix.ts';
+import type { Dataset, Split } from '../data/dataset.ts';
+import { applyStandardizer, fitStandardizer } from '../data/preprocess.ts';
+import { parseActivation } from '../model/activation.ts';
+import type { FitOptions } from '../model/fit-loop.ts';
+import { LabelAssignment } from '../readout/label-assignment.ts';
+import { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
+import type { SoftHebb } from './layer.ts';
+
+/** Label-assignment accuracy (the paper's 1-layer read-out) on the test set. */
+export function labelAccuracy(layer: SoftHebb, data: Split): number {
+  const ro = new LabelAssignment({ classes: data.train.classes.length, backend: layer.backend });
+  ro.fit(layer.preActivation(data.train.x), data.train.y);
+  return ro.score(layer.preActivation(data.test.x), data.test.y);
+}
+
+/**
+ * The 2-layer read-out's default layer output: the triangle of Journé et al. 2023,
+ * max(u − mean u, 0)^p, with a higher power. Measured on a 2000-unit, 10-epoch MNIST layer
+ * (t = 100, rate 0.1) with 30 classifier epochs: standardised triangle 0.7 / 1 97.0 / 97.1 %,
+ * RePU 4.5 96.6 %, linear 91.1 %; triangle 0.7 without standardising 96.1 %. On a t = 200,
+ * rate 0.2 layer with 20 classifier epochs: triangle 0.7 / 1 / 1.5 / 2 / 3 / 4 / 6 → 96.97 /
+ * 97.26 / 97.55 / 97.76 / 97.86 / 97.78 / 97.41 %, RePU 2 95.46 %, ReLU 91.54 %.
+ */
+export const DEFAULT_READOUT_ACTIVATION = 'triangle:3';
+
+export interface ReadoutOptions {
+  /** Classifier epochs (default 100, the paper's). */
+  epochs?: number;
+  /** The layer's output fed to the classifier (default triangle:3). */
+  activation?: string;
+  seed?: number;
+  /** z-score each feature with the training set's statistics (default true; see below). */
+  standardize?: boolean;
+  /** Progress of the classifier's fit (e.g. from fitAsync callers). */
+  fit?: FitOptions;
+}
+
+/** A fitted 2-layer read-out: the classifier and the map from inputs to its features. */
+export interface LinearReadout {
+  classifier: SoftmaxClassifier;
+  /** Inputs → the classifier's features for the given layer (the read-out's scaling). */
+  features: (layer: SoftHebb, x: Matrix) => Matrix;
+  trainLoss: number;
+}
+
+/**
+ * The 2-layer read-out: a linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15
+ * epochs) on the frozen layer's output with the given activation, standardised per feature.
+ */
+export function fitLinearReadout(
+  layer: SoftHebb,
+  data: Split,
+  o: ReadoutOptions = {},
+): LinearReadout {
+  const act = parseActivation(o.activation ?? DEFAULT_READOUT_ACTIVATION);
+  const wrap = (x: Matrix): Dataset => ({
+    x,
+    y: new Uint8Array(x.rows),
+    shape: [1, x.cols, 1],
+    classes: data.train.classes,
+    name: 'features',
+  });
+  const raw = (l: SoftHebb, x: Matrix) => l.transform(x, { activation: act });
+  const htr = raw(layer, data.train.x);
+  // The layer's outputs are small (u ≤ 1 with unit-norm weights and inputs) and very unequal
+  // across units; Adam at lr 1e-3 then underfits in 100 epochs. Standardising the features
+  // fixes the scale without changing what a linear classifier can represent.
+  const stats = o.standardize === false ? null : fitStandardizer(wrap(htr));
+  const features = (l: SoftHebb, x: Matrix) => {
+    const h = raw(l, x);
+    return stats ? applyStandardizer(wrap(h), stats, { inPlace: true, backend: l.backend }).x : h;
+  };
+  const train = stats
+    ? applyStandardizer(wrap(htr), stats, { inPlace: true, backend: layer.backend }).x
+    : htr;
+  const classifier = new SoftmaxClassifier({
+    epochs: o.epochs ?? 100,
+    seed: o.seed ?? 0,
+    classes: data.train.classes.length,
+    backend: layer.backend,
+  });
+  classifier.fit(train, data.train.y, o.fit);
+  return { classifier, features, trainLoss: classifier.loss };
+}
+
+/** Test accuracy of the 2-layer read-out. */
+export function linearAccuracy(
+  layer: SoftHebb,
+  data: Split,
+  o: ReadoutOptions = {},
+): { accuracy: number; trainLoss: number } {
+  const r = fitLinearReadout(layer, data, o);
+  return {
+    accuracy: r.classifier.score(r.features(layer, data.test.x), data.test.y),
+    trainLoss: r.trainLoss,
+  };
+}
