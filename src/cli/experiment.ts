@@ -132,17 +132,24 @@ export async function runExperiment<F extends RunFlags, P, R>(
     throw err;
   }
   const fresh = inspectDir(flags.out) !== 'run';
-  const run = createRun(
-    flags.out,
-    {
-      command: e.command,
-      seed: flags.seed,
-      options: experimentOptions(flags),
-      backend: backend.info(),
-    },
-    { resume: flags.resume, overwrite: flags.overwrite },
-  );
-  if (run.resumed) io.err(`hebb: resuming ${run.dir}`);
+  let run: Run;
+  try {
+    run = createRun(
+      flags.out,
+      {
+        command: e.command,
+        seed: flags.seed,
+        options: experimentOptions(flags),
+        backend: backend.info(),
+      },
+      { resume: flags.resume, overwrite: flags.overwrite },
+    );
+  } catch (err) {
+    // An existing run in the way is settled by the flags (--resume, --overwrite, --out).
+    if (err instanceof HebbError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (run.resumed && !flags.quiet) io.err(`hebb: resuming ${run.dir}`);
   const ac = new AbortController();
   const onSigint = () => ac.abort(new Interrupted());
   process.once('SIGINT', onSigint);

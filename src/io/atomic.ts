@@ -40,6 +40,8 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
       }
     }
     rmSync(tmp, { force: true });
+    // Report the file the caller asked for, not the temp name beside it.
+    if ((e as NodeJS.ErrnoException).path === tmp) (e as NodeJS.ErrnoException).path = path;
     throw e;
   }
   fsyncDir(dir);

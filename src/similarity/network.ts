@@ -417,7 +417,7 @@ export class SimilarityNetwork extends Model<NetworkOptions> {
     return rateAt(this.options.lr, { samples: this.samplesSeen, total: 0 });
   }
 
-  /** Runs the neural dynamics (Eq. 17) on a batch at fixed weights. */
+  /** Runs the neural dynamics (Eq. 17) on a batch at fixed weights (the initial ones before fit). */
   solve(x: Matrix, opts: SolveOptions = {}): SolveResult {
     checkSamples('SimilarityNetwork.solve', this.backend, x, this.inputs);
     return solveDynamics(this, x, opts);
@@ -542,6 +542,7 @@ export class SimilarityNetwork extends Model<NetworkOptions> {
 
   /** Fixed points of layer `layer` (default the last) for every row of x, in chunks. */
   transform(x: Matrix, opts: { layer?: number; chunk?: number } = {}): Matrix {
+    if (!this.fitted) throw this.notFitted('transform');
     const layer = opts.layer ?? this.depth - 1;
     if (!Number.isInteger(layer) || layer < 0 || layer >= this.depth)
       throw new ValueError(

@@ -251,6 +251,73 @@ for (const backend of backendsUnderTest()) {
       assertClose([cost(net, x, r)], [ref], { rtol: 1e-5, atol: 1e-6, what: 'cost' });
     });
 
+    it("applyUpdate is Eq. 19 exactly: γ^(p−P) per layer, L's decay over (1 + γ[p<P])·c (float64 by hand)", () => {
+      // Three layers 4 → 3 → 3 → 2 with structure constants c ∈ {0.5, 1, 2} (none zero), γ = 0.6.
+      const sizes = [4, 3, 3, 2];
+      const rng = new Rng(21, ts);
+      const pick = (n: number) => rng.uniform(n).map((v) => (v < 0.33 ? 0.5 : v < 0.66 ? 1 : 2));
+      const cW = [0, 1, 2].map((p) => pick(sizes[p + 1] * sizes[p]));
+      const cL = [0, 1, 2].map((p) => {
+        const n = sizes[p + 1];
+        const c = pick(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[i * n + j] = c[j * n + i];
+        return c;
+      });
+      const gamma = 0.6;
+      const eta = 0.01;
+      const net = new SimilarityNetwork({
+        layers: [0, 1, 2].map((p) => fromStructureConstants(sizes[p + 1], sizes[p], cW[p], cL[p])),
+        activation: 'tanh',
+        feedback: gamma,
+        seed: 2,
+        backend,
+      });
+      const B = 5;
+      const x = data(3, B, 4);
+      const r = [1, 2, 3].map((p) => data(30 + p, B, sizes[p], 0.5));
+      const W0 = [0, 1, 2].map((p) => Float64Array.from(denseWeights(net, p, 'W').data));
+      const L0 = [0, 1, 2].map((p) => Float64Array.from(denseWeights(net, p, 'L').data));
+      net.applyUpdate(x, r, eta);
+      const states = [x, ...r];
+      for (let p = 0; p < 3; p++) {
+        const [N, K] = [sizes[p + 1], sizes[p]];
+        const layerRate = gamma ** (p + 1 - 3); // γ^(p−P), p counted from 1
+        const lDecay = p < 2 ? 1 + gamma : 1;
+        const post = states[p + 1];
+        const pre = states[p];
+        const wantW = W0[p].map((w, k) => {
+          const [i, j] = [Math.floor(k / K), k % K];
+          let hebb = 0;
+          for (let b = 0; b < B; b++) hebb += post.data[b * N + i] * pre.data[b * K + j];
+          return w + eta * layerRate * (hebb - (B * w) / cW[p][k]);
+        });
+        const wantL = L0[p].map((l, k) => {
+          const [i, j] = [Math.floor(k / N), k % N];
+          let hebb = 0;
+          for (let b = 0; b < B; b++) hebb += post.data[b * N + i] * post.data[b * N + j];
+          return l + (eta / 2) * layerRate * (hebb - (B * l) / (lDecay * cL[p][k]));
+        });
+        assertClose(denseWeights(net, p, 'W').data, wantW, {
+          rtol: 1e-5,
+          atol: 1e-7,
+          what: `W${p + 1}`,
+        });
+        assertClose(denseWeights(net, p, 'L').data, wantL, {
+          rtol: 1e-5,
+          atol: 1e-7,
+          what: `L${p + 1}`,
+        });
+      }
+      // The default layer rates are γ^(p−P); at γ = 0 every layer learns at the base rate.
+      assert.deepEqual(net.options.layerRates, [gamma ** -2, gamma ** -1, 1]);
+      const flat = new SimilarityNetwork({
+        layers: [allToAll(4, 3), allToAll(3, 2)],
+        activation: 'tanh',
+        backend,
+      });
+      assert.deepEqual(flat.options.layerRates, [1, 1]);
+    });
+
     it('bad configurations raise clear errors', () => {
       assert.throws(
         () => locallyConnected({ input: [28, 28, 1], stride: 2, radius: 0.5, nps: 4 }),
