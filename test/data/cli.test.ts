@@ -59,11 +59,11 @@ describe('hebb data', () => {
 
   it('info of an unknown or missing data set is a HebbError', async () => {
     await assert.rejects(run('info', 'nope'), HebbError);
-    await assert.rejects(run('info', 'cifar10', '--dir', dir), /hebb data fetch cifar10/);
+    await assert.rejects(run('info', 'cifar10', '--data-dir', dir), /hebb data fetch cifar10/);
   });
 
   it('list shows each data set and whether it is present', async () => {
-    const out = await run('list', '--dir', dir);
+    const out = await run('list', '--data-dir', dir);
     assert.match(out, /^mnist .*\n +present: /m);
     assert.match(out, /^cifar10 .*\n +missing .*hebb data fetch cifar10/m);
   });
@@ -80,18 +80,25 @@ describe('hebb data', () => {
       const server = await startServer(fileHandler(tgz));
       process.env.HEBB_CIFAR10_MD5 = crypto.createHash('md5').update(tgz).digest('hex');
       try {
-        const out = await run('fetch', 'cifar10', '--dir', dir, '--url', `${server.base}/c.tgz`);
+        const out = await run(
+          'fetch',
+          'cifar10',
+          '--data-dir',
+          dir,
+          '--url',
+          `${server.base}/c.tgz`,
+        );
         assert.match(out, /cifar10 installed in .*cifar-10-batches-bin/);
         assert.match(written, /^downloading cifar-10-binary\.tar\.gz\n/);
         assert.match(written, /received 0\.04 MB of 0\.04 MB \(100%\)\n$/);
         assert.ok(fs.existsSync(path.join(dir, 'cifar-10-batches-bin', 'test_batch.bin')));
-        const again = await run('fetch', 'cifar10', '--dir', dir);
+        const again = await run('fetch', 'cifar10', '--data-dir', dir);
         assert.match(again, /already installed/);
       } finally {
         delete process.env.HEBB_CIFAR10_MD5;
         await server.close();
       }
-      const info = await run('info', 'cifar10', '--dir', dir);
+      const info = await run('info', 'cifar10', '--data-dir', dir);
       assert.match(info, /^train: 10 samples$/m);
     },
   );
