@@ -3,15 +3,9 @@ import { Rng } from '../backend/rng.ts';
 import type { Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { activation, type Activation } from '../model/activation.ts';
-import {
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
+import { type FitEvent, type FitOptions } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
-import { backendOption, Model, registerModel } from '../model/model.ts';
+import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import {
   boolean,
   integer,
@@ -140,7 +134,7 @@ export interface EmergenceFitOptions extends FitOptions {
  *   const l = new EmergenceLearner({ rule: 'dfa', weightDecay: 5e-4 }).fit(x, y);
  *   l.result.final.signal   // cos(g, H) per layer at the end of training
  */
-export class EmergenceLearner extends Model<Resolved_> {
+export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, EmergenceFitOptions> {
   static readonly modelName = 'EmergenceLearner';
   /** The network (its `w` are the learnt weights v); null before fit. */
   net: BiasFreeMlp | null = null;
@@ -165,22 +159,6 @@ export class EmergenceLearner extends Model<Resolved_> {
     return this.options.activation.name as HiddenActivation;
   }
 
-  /** Trains from a fresh seeded initialisation; returns this (the summary is in `result`). */
-  fit(x: Matrix, y: Targets, opts: EmergenceFitOptions = {}): this {
-    runFit(this.run(x, y, opts), opts);
-    return this;
-  }
-
-  /** fit, yielding to the event loop between steps (docs/api.md). */
-  async fitAsync(
-    x: Matrix,
-    y: Targets,
-    opts: EmergenceFitOptions & AsyncFitOptions = {},
-  ): Promise<this> {
-    await runFitAsync(this.run(x, y, opts), opts);
-    return this;
-  }
-
   /** Builds the network, its rule and their random streams for `inputs` → `outputs`. */
   private build(inputs: number, outputs: number): void {
     const o = this.options;
@@ -197,7 +175,8 @@ export class EmergenceLearner extends Model<Resolved_> {
     this.steps = 0;
   }
 
-  private *run(x: Matrix, y: Targets, opts: EmergenceFitOptions): Generator<FitEvent> {
+  /** From a fresh seeded initialisation; the summary lands in `result`. */
+  protected *training(x: Matrix, y: Targets, opts: EmergenceFitOptions): Generator<FitEvent> {
     const o = this.options;
     const be = this.backend;
     const where = 'EmergenceLearner.fit';

@@ -5,6 +5,15 @@ import type { Backend } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
 import { decodeSafetensors, encodeSafetensors } from '../io/safetensors.ts';
 import { VERSION } from '../version.ts';
+import type { Matrix } from '../backend/matrix.ts';
+import {
+  runFit,
+  runFitAsync,
+  type AsyncFitOptions,
+  type FitEvent,
+  type FitOptions,
+} from './fit-loop.ts';
+import { fitArgs } from './inputs.ts';
 import { custom } from './params.ts';
 import type { ModelState } from './state.ts';
 
@@ -77,6 +86,58 @@ export abstract class Model<O extends ModelOptions = ModelOptions> {
       `${this.modelName}.${method}: the model is not fitted yet; call fit or partialFit first`,
     );
   }
+}
+
+/**
+ * A model that learns from inputs and targets: fit(x, y[, opts]). Subclasses write their
+ * training once, as `steps` (a generator yielding after each batch); fit runs it to the end,
+ * fitAsync in slices (docs/api.md).
+ */
+export abstract class SupervisedModel<
+  O extends ModelOptions,
+  Y,
+  F extends FitOptions = FitOptions,
+> extends Model<O> {
+  /** Trains from scratch (or, with opts.resume, from the current state). Returns this. */
+  fit(x: Matrix, y: Y, opts: F = {} as F): this {
+    runFit(this.training(x, y, opts), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between batches; stops at opts.signal. */
+  async fitAsync(
+    x: Matrix,
+    y: Y,
+    opts: F & AsyncFitOptions = {} as F & AsyncFitOptions,
+  ): Promise<this> {
+    await runFitAsync(this.training(x, y, opts), opts);
+    return this;
+  }
+
+  protected abstract training(x: Matrix, y: Y, opts: F): Iterable<FitEvent>;
+}
+
+/** A model that learns from inputs alone: fit(x[, opts]), and fit(x, y, opts) ignoring y. */
+export abstract class UnsupervisedModel<O extends ModelOptions> extends Model<O> {
+  /** Trains from scratch (or, with opts.resume, from the current state). Returns this. */
+  fit(x: Matrix, opts?: FitOptions): this;
+  fit(x: Matrix, y: unknown, opts?: FitOptions): this;
+  fit(x: Matrix, a?: unknown, b?: FitOptions): this {
+    const opts = fitArgs(a, b);
+    runFit(this.training(x, opts), opts);
+    return this;
+  }
+
+  /** fit, yielding to the event loop between batches; stops at opts.signal. */
+  fitAsync(x: Matrix, opts?: AsyncFitOptions): Promise<this>;
+  fitAsync(x: Matrix, y: unknown, opts?: AsyncFitOptions): Promise<this>;
+  async fitAsync(x: Matrix, a?: unknown, b?: AsyncFitOptions): Promise<this> {
+    const opts = fitArgs(a, b);
+    await runFitAsync(this.training(x, opts), opts);
+    return this;
+  }
+
+  protected abstract training(x: Matrix, opts: FitOptions): Iterable<FitEvent>;
 }
 
 const registry = new Map<string, ModelClass>();

@@ -2,16 +2,9 @@ import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ShapeError } from '../errors.ts';
 import { epochBatches } from '../model/batches.ts';
-import {
-  epochPlan,
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
+import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
-import { backendOption, Model, registerModel } from '../model/model.ts';
+import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import {
   boolean,
   integer,
@@ -65,7 +58,7 @@ const SPEC = {
  * which is also the stochastic gradient of the cross-entropy for one sample: no error is
  * sent back to the Hebbian layer, so that layer stays update-unlocked. V starts at zero.
  */
-export class DeltaRuleClassifier extends Model<Resolved<typeof SPEC>> {
+export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, Labels> {
   static readonly modelName = 'DeltaRuleClassifier';
   private v: Matrix | null = null;
   private c: Float32Array;
@@ -109,18 +102,8 @@ export class DeltaRuleClassifier extends Model<Resolved<typeof SPEC>> {
     return this.c;
   }
 
-  /** Trains from zero weights, `epochs` passes one sample at a time (or resumes). */
-  fit(x: Matrix, y: Labels, opts: FitOptions = {}): this {
-    runFit(this.steps(x, y, opts), opts);
-    return this;
-  }
-
-  async fitAsync(x: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
-    await runFitAsync(this.steps(x, y, opts), opts);
-    return this;
-  }
-
-  private *steps(x: Matrix, y: Labels, opts: FitOptions): Generator<FitEvent> {
+  /** From zero weights, `epochs` passes one sample at a time (or resumes). */
+  protected *training(x: Matrix, y: Labels, opts: FitOptions): Generator<FitEvent> {
     const where = 'DeltaRuleClassifier.fit';
     const o = this.options;
     const resume = opts.resume && this.v !== null;

@@ -1,15 +1,9 @@
 import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import { ValueError } from '../errors.ts';
-import {
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
+import { runFit, type FitEvent } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
-import { backendOption, Model, registerModel } from '../model/model.ts';
+import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import { integer, oneOf, validateOptions, type Resolved } from '../model/params.ts';
 import { f32, readMatrix, readVector, type ModelState } from '../model/state.ts';
 import { accuracy, checkLabels, oneHotInto, type Labels } from './classifier-inputs.ts';
@@ -56,7 +50,7 @@ const CHUNK = 4096;
  * softmax posterior, or u itself) gives the same winners. No weights are learnt: fit counts
  * wins and sums activations per class; partialFit adds more samples to those counts.
  */
-export class LabelAssignment extends Model<Resolved<typeof SPEC>> {
+export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labels> {
   static readonly modelName = 'LabelAssignment';
   /** Per class × unit: wins and summed activations; per class: samples seen. */
   private wins: Matrix | null = null;
@@ -84,23 +78,17 @@ export class LabelAssignment extends Model<Resolved<typeof SPEC>> {
   }
 
   /** Assigns a class to every unit from training activations (samples × units) and labels. */
-  fit(activations: Matrix, y: Labels, opts: FitOptions = {}): this {
-    runFit(this.steps(activations, y, false), opts);
-    return this;
-  }
-
-  async fitAsync(activations: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
-    await runFitAsync(this.steps(activations, y, false), opts);
-    return this;
+  protected training(activations: Matrix, y: Labels): Iterable<FitEvent> {
+    return this.count(activations, y, false);
   }
 
   /** Adds these samples to the counts (starting them on first use) and re-assigns the units. */
   partialFit(activations: Matrix, y: Labels): this {
-    runFit(this.steps(activations, y, true));
+    runFit(this.count(activations, y, true));
     return this;
   }
 
-  private *steps(activations: Matrix, y: Labels, keep: boolean): Generator<FitEvent> {
+  private *count(activations: Matrix, y: Labels, keep: boolean): Generator<FitEvent> {
     const where = keep ? 'LabelAssignment.partialFit' : 'LabelAssignment.fit';
     const be = this.backend;
     const cont = keep && this.wins !== null;

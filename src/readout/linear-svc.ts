@@ -2,14 +2,8 @@ import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
 import type { Backend, SvcDualProblem } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
-import {
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
-import { backendOption, Model, registerModel } from '../model/model.ts';
+import { type FitEvent } from '../model/fit-loop.ts';
+import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import {
   boolean,
   custom,
@@ -88,7 +82,7 @@ const W = 'LinearSVC';
  * `decisionFunction` still have one row / column per class: row 1 is scikit-learn's coef_[0]
  * and column 1 its decision_function, row 0 and column 0 are their negatives.
  */
-export class LinearSVC extends Model<Resolved<typeof SPEC>> {
+export class LinearSVC extends SupervisedModel<Resolved<typeof SPEC>, SvcLabels> {
   static readonly modelName = 'LinearSVC';
 
   /** Fitted weights, classes × features (null before fit). */
@@ -113,19 +107,8 @@ export class LinearSVC extends Model<Resolved<typeof SPEC>> {
     return this.fitted('classes').rows;
   }
 
-  /** Trains on x (samples × features) and labels y. Returns this. */
-  fit(x: Matrix, y: SvcLabels, opts: FitOptions = {}): this {
-    runFit(this.steps(x, y), opts);
-    return this;
-  }
-
-  /** fit, yielding to the event loop between passes of the solver (docs/api.md). */
-  async fitAsync(x: Matrix, y: SvcLabels, opts: AsyncFitOptions = {}): Promise<this> {
-    await runFitAsync(this.steps(x, y), opts);
-    return this;
-  }
-
-  private *steps(x: Matrix, y: SvcLabels): Generator<FitEvent> {
+  /** Solves the one-vs-rest problems on x (samples × features) and labels y. */
+  protected *training(x: Matrix, y: SvcLabels): Generator<FitEvent> {
     const where = `${W}.fit`;
     const o = this.options;
     checkX(where, this.backend, x);

@@ -3,17 +3,8 @@ import { Rng } from '../backend/rng.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError } from '../errors.ts';
 import { activation, DIFFERENTIABLE, unaryOf, type Activation } from '../model/activation.ts';
-import { epochBatches } from '../model/batches.ts';
-import {
-  epochPlan,
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
-import { backendOption, Model, registerModel } from '../model/model.ts';
+import { backendOption, registerModel } from '../model/model.ts';
 import {
   boolean,
   integer,
@@ -23,7 +14,7 @@ import {
   validateOptions,
   type Resolved,
 } from '../model/params.ts';
-import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
+import { schedule, type Schedule } from '../model/schedule.ts';
 import {
   f32,
   prefixed,
@@ -40,9 +31,9 @@ import {
   checkLabels,
   meanCrossEntropy,
   oneHotInto,
-  type EpochRecord,
   type Labels,
 } from './classifier-inputs.ts';
+import { GradientClassifier } from './gradient-classifier.ts';
 
 export interface MlpClassifierOptions {
   /** Hidden units K (default 2000, the size of the paper's SoftHebb layer). */
@@ -104,23 +95,15 @@ const PREDICT_CHUNK = 2048;
  *   Z₁ = X W₁ᵀ + b₁, H = act(Z₁), Z₂ = H W₂ᵀ + b₂, P = softmax(Z₂), loss = mean −log P[y].
  * Init as torch.nn.Linear: every weight and bias ~ U(±1/√fan_in). Adam (default) or SGD.
  */
-export class MlpClassifier extends Model<Resolved<typeof SPEC>> {
+export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
   static readonly modelName = 'MlpClassifier';
   private params: Params | null = null;
   private adam: Adam;
-  private currentLr: number;
-  /** Samples learnt from since fit started (drives the rate schedule). */
-  samplesSeen = 0;
-  /** Per epoch of the last fit: mean training loss and accuracy (before each step), rate, time. */
-  history: EpochRecord[] = [];
-  /** Mean training cross-entropy of the last epoch or partialFit call. */
-  loss = NaN;
-  private perEpoch = 0;
+  private ws: Workspace | null = null;
 
   constructor(options: MlpClassifierOptions = {}) {
     super(validateOptions('MlpClassifier', SPEC, options));
     this.adam = this.newAdam();
-    this.currentLr = this.options.lr.from;
   }
 
   get isFitted(): boolean {
@@ -143,6 +126,19 @@ export class MlpClassifier extends Model<Resolved<typeof SPEC>> {
 
   /** Fresh parameters drawn from the seed (fit calls it; call it to inspect the init). */
   initialize(features: number, classes: number): this {
+    this.reset(features, classes);
+    this.samplesSeen = 0;
+    this.history = [];
+    return this;
+  }
+
+  protected shape() {
+    return this.params
+      ? { features: this.params.w1.cols, classes: this.params.w2.rows }
+      : undefined;
+  }
+
+  protected reset(features: number, classes: number): void {
     const K = this.options.hidden;
     const rng = new Rng(this.options.seed, this.backend).fork(1);
     const a1 = 1 / Math.sqrt(features);
@@ -154,102 +150,25 @@ export class MlpClassifier extends Model<Resolved<typeof SPEC>> {
       b2: rng.uniform(classes, -a2, a2),
     };
     this.adam = this.newAdam();
-    this.samplesSeen = 0;
-    this.history = [];
-    return this;
   }
 
-  /** Trains from a fresh seeded initialisation (or resumes). batchSize 1 is the online mode. */
-  fit(x: Matrix, y: Labels, opts: FitOptions = {}): this {
-    runFit(this.steps(x, y, opts), opts);
-    return this;
+  /** Buffers for a batch of B, reused while the shape stays. */
+  private workspace(B: number, D: number, C: number): Workspace {
+    const ws = this.ws;
+    if (!ws || ws.h.rows < B || ws.dw1.cols !== D || ws.p.cols !== C)
+      this.ws = new Workspace(B, D, this.options.hidden, C);
+    return this.ws!;
   }
 
-  /** fit, yielding to the event loop between batches (docs/api.md). */
-  async fitAsync(x: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
-    await runFitAsync(this.steps(x, y, opts), opts);
-    return this;
-  }
-
-  private *steps(x: Matrix, y: Labels, opts: FitOptions): Generator<FitEvent> {
-    const where = 'MlpClassifier.fit';
-    const o = this.options;
-    const resume = opts.resume && this.params !== null;
-    checkSamples(where, this.backend, x, resume ? this.params!.w1.cols : undefined);
-    const classes = checkLabels(where, y, x.rows, resume ? this.classes : o.classes);
-    if (!resume) this.initialize(x.cols, classes);
-    const N = x.rows;
-    this.perEpoch = N;
-    const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, resume);
-    const ws = new Workspace(Math.min(o.batchSize, N), x.cols, o.hidden, classes);
-    let [done, lossSum, hits, t0] = [0, 0, 0, performance.now()];
-    const batches = epochBatches({
-      n: N,
-      epochs: o.epochs,
-      first,
-      batchSize: o.batchSize,
-      seed: o.seed,
-      shuffle: o.shuffle,
-      backend: this.backend,
-    });
-    for (const b of batches) {
-      if (b.epochStart) {
-        this.setRate(o.epochs * N);
-        [lossSum, hits, t0] = [0, 0, performance.now()];
-      }
-      const xb = ws.x.sliceRows(0, b.rows.length);
-      for (let i = 0; i < b.rows.length; i++) xb.data.set(x.row(b.rows[i]), i * x.cols);
-      const r = this.lossAndGradient(xb, y, b.rows, ws);
-      this.apply(ws);
-      this.samplesSeen += b.rows.length;
-      lossSum += r.loss * b.rows.length;
-      hits += r.hits;
-      done += b.rows.length;
-      if (b.epochEnd) {
-        this.loss = lossSum / N;
-        this.history.push({
-          epoch: b.epoch + 1,
-          loss: this.loss,
-          accuracy: hits / N,
-          lr: this.currentLr,
-          seconds: (performance.now() - t0) / 1000,
-        });
-      }
-      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
-    }
-  }
-
-  private setRate(total: number): void {
-    this.currentLr = rateAt(this.options.lr, {
-      samples: this.samplesSeen,
-      total,
-      perEpoch: this.perEpoch || undefined,
-    });
-    this.adam.lr = this.currentLr;
-  }
-
-  /**
-   * One pass over the rows of (x, y) in order, in batches of batchSize, continuing from the
-   * current state (a fresh init on first use). Returns this; the mean loss is in `loss`.
-   */
-  partialFit(x: Matrix, y: Labels): this {
-    const where = 'MlpClassifier.partialFit';
-    checkSamples(where, this.backend, x, this.params?.w1.cols);
-    const classes = checkLabels(where, y, x.rows, this.params?.w2.rows ?? this.options.classes);
-    if (!this.params) this.initialize(x.cols, classes);
-    this.setRate(0);
-    const B = this.options.batchSize;
-    const ws = new Workspace(Math.min(B, x.rows), x.cols, this.options.hidden, this.classes);
-    let lossSum = 0;
-    for (let s = 0; s < x.rows; s += B) {
-      const e = Math.min(x.rows, s + B);
-      const idx = Int32Array.from({ length: e - s }, (_, i) => s + i);
-      lossSum += this.lossAndGradient(x.sliceRows(s, e), y, idx, ws).loss * (e - s);
-      this.apply(ws);
-      this.samplesSeen += e - s;
-    }
-    this.loss = lossSum / x.rows;
-    return this;
+  protected trainBatch(
+    xb: Matrix,
+    y: Labels,
+    rows: ArrayLike<number>,
+  ): { loss: number; hits: number } {
+    const ws = this.workspace(xb.rows, xb.cols, this.params!.w2.rows);
+    const r = this.lossAndGradient(xb, y, rows, ws);
+    this.apply(ws);
+    return r;
   }
 
   /** Loss and gradients on (x, y) at the current parameters, which are left unchanged. */
@@ -316,6 +235,7 @@ export class MlpClassifier extends Model<Resolved<typeof SPEC>> {
     const params = [w1, b1, w2, b2];
     const grads = [ws.dw1, ws.db1, ws.dw2, ws.db2];
     if (this.options.optimizer === 'adam') {
+      this.adam.lr = this.currentLr;
       this.adam.step(params, grads);
       return;
     }
@@ -413,7 +333,6 @@ registerModel(MlpClassifier);
 
 /** Per-batch buffers reused across steps. */
 class Workspace {
-  readonly x: Matrix;
   readonly h: Matrix;
   readonly dh: Matrix;
   readonly p: Matrix;
@@ -424,7 +343,6 @@ class Workspace {
   readonly dw2: Matrix;
   readonly db2: Float32Array;
   constructor(batch: number, features: number, hidden: number, classes: number) {
-    this.x = Matrix.zeros(batch, features);
     this.h = Matrix.zeros(batch, hidden);
     this.dh = Matrix.zeros(batch, hidden);
     this.p = Matrix.zeros(batch, classes);

@@ -1,19 +1,10 @@
 import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError } from '../errors.ts';
-import { epochBatches } from '../model/batches.ts';
-import {
-  epochPlan,
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
-import { backendOption, Model, registerModel } from '../model/model.ts';
+import { backendOption, registerModel } from '../model/model.ts';
 import { boolean, integer, number, seed, validateOptions, type Resolved } from '../model/params.ts';
-import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
+import { schedule, type Schedule } from '../model/schedule.ts';
 import {
   f32,
   prefixed,
@@ -30,9 +21,9 @@ import {
   checkLabels,
   meanCrossEntropy,
   oneHotInto,
-  type EpochRecord,
   type Labels,
 } from './classifier-inputs.ts';
+import { GradientClassifier } from './gradient-classifier.ts';
 
 export interface SoftmaxClassifierOptions {
   /** Adam's rate: a number (constant) or schedule. Default step:0.001:0.5:15 (the paper's: 1e-3 halved every 15 epochs). */
@@ -69,18 +60,12 @@ const SPEC = {
  * lr 0.001 halved every 15 epochs, 100 epochs) on the frozen layer's output. `fit` starts from
  * zero weights; `partialFit` continues with one pass over the rows given.
  */
-export class SoftmaxClassifier extends Model<Resolved<typeof SPEC>> {
+export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
   static readonly modelName = 'SoftmaxClassifier';
   private w: Matrix | null = null;
   private b: Float32Array | null = null;
   private adam: Adam;
-  /** Samples learnt from since fit started (drives the rate schedule). */
-  samplesSeen = 0;
-  /** Per epoch of the last fit: mean training loss and accuracy (before each step), rate, time. */
-  history: EpochRecord[] = [];
-  /** Mean training cross-entropy of the last epoch or partialFit call. */
-  loss = NaN;
-  private perEpoch = 0;
+  private ws: Workspace | null = null;
 
   constructor(options: SoftmaxClassifierOptions = {}) {
     super(validateOptions('SoftmaxClassifier', SPEC, options));
@@ -129,104 +114,35 @@ export class SoftmaxClassifier extends Model<Resolved<typeof SPEC>> {
     return this.w;
   }
 
-  private init(features: number, classes: number): void {
+  protected shape() {
+    return this.w ? { features: this.w.cols, classes: this.w.rows } : undefined;
+  }
+
+  /** Zero weights (the loss is convex) and a fresh optimiser. */
+  protected reset(features: number, classes: number): void {
     this.w = Matrix.zeros(classes, features);
     this.b = new Float32Array(classes);
     this.adam = this.newAdam();
-    this.samplesSeen = 0;
-    this.history = [];
   }
 
-  /** Trains from zero weights for `epochs` epochs over (x, y) (or resumes). Returns this. */
-  fit(x: Matrix, y: Labels, opts: FitOptions = {}): this {
-    runFit(this.steps(x, y, opts), opts);
-    return this;
+  /** Buffers for a batch of B, reused while the shape stays. */
+  private workspace(B: number, D: number, C: number): Workspace {
+    const ws = this.ws;
+    if (!ws || ws.p.rows < B || ws.dw.cols !== D || ws.p.cols !== C)
+      this.ws = new Workspace(B, D, C);
+    return this.ws!;
   }
 
-  /** fit, yielding to the event loop between batches (docs/api.md). */
-  async fitAsync(x: Matrix, y: Labels, opts: AsyncFitOptions = {}): Promise<this> {
-    await runFitAsync(this.steps(x, y, opts), opts);
-    return this;
-  }
-
-  private *steps(x: Matrix, y: Labels, opts: FitOptions): Generator<FitEvent> {
-    const where = 'SoftmaxClassifier.fit';
-    const o = this.options;
-    const resume = opts.resume && this.w !== null;
-    checkSamples(where, this.backend, x, resume ? this.w!.cols : undefined);
-    const classes = checkLabels(where, y, x.rows, resume ? this.w!.rows : o.classes);
-    if (!resume) this.init(x.cols, classes);
-    const N = x.rows;
-    this.perEpoch = N;
-    const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, resume);
-    const ws = new Workspace(Math.min(o.batchSize, N), x.cols, classes);
-    let done = 0;
-    let lossSum = 0;
-    let hits = 0;
-    let t0 = performance.now();
-    const batches = epochBatches({
-      n: N,
-      epochs: o.epochs,
-      first,
-      batchSize: o.batchSize,
-      seed: o.seed,
-      shuffle: o.shuffle,
-      backend: this.backend,
-    });
-    for (const b of batches) {
-      if (b.epochStart) {
-        this.adam.lr = this.rate(o.epochs * N);
-        [lossSum, hits, t0] = [0, 0, performance.now()];
-      }
-      const xb = ws.x.sliceRows(0, b.rows.length);
-      for (let i = 0; i < b.rows.length; i++) xb.data.set(x.row(b.rows[i]), i * x.cols);
-      const r = this.step(xb, y, b.rows, ws);
-      lossSum += r.loss * b.rows.length;
-      hits += r.hits;
-      done += b.rows.length;
-      if (b.epochEnd) {
-        this.loss = lossSum / N;
-        this.history.push({
-          epoch: b.epoch + 1,
-          loss: this.loss,
-          accuracy: hits / N,
-          lr: this.adam.lr,
-          seconds: (performance.now() - t0) / 1000,
-        });
-      }
-      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
-    }
-  }
-
-  private rate(total: number): number {
-    return rateAt(this.options.lr, {
-      samples: this.samplesSeen,
-      total,
-      perEpoch: this.perEpoch || undefined,
-    });
-  }
-
-  /**
-   * One pass over the rows of (x, y) in order, in batches of batchSize, continuing from the
-   * current state (zero weights on first use), at the schedule's current rate. Returns this;
-   * the pass's mean loss is in `loss`.
-   */
-  partialFit(x: Matrix, y: Labels): this {
-    const where = 'SoftmaxClassifier.partialFit';
-    checkSamples(where, this.backend, x, this.w?.cols);
-    const classes = checkLabels(where, y, x.rows, this.w?.rows ?? this.options.classes);
-    if (!this.w) this.init(x.cols, classes);
-    this.adam.lr = this.rate(0);
-    const B = this.options.batchSize;
-    const ws = new Workspace(Math.min(B, x.rows), x.cols, this.classes);
-    let lossSum = 0;
-    for (let s = 0; s < x.rows; s += B) {
-      const e = Math.min(x.rows, s + B);
-      const idx = Int32Array.from({ length: e - s }, (_, i) => s + i);
-      lossSum += this.step(x.sliceRows(s, e), y, idx, ws).loss * (e - s);
-    }
-    this.loss = lossSum / x.rows;
-    return this;
+  protected trainBatch(
+    xb: Matrix,
+    y: Labels,
+    rows: ArrayLike<number>,
+  ): { loss: number; hits: number } {
+    const ws = this.workspace(xb.rows, xb.cols, this.w!.rows);
+    const r = this.lossAndGradient(xb, y, rows, ws);
+    this.adam.lr = this.currentLr;
+    this.adam.step([this.w as Matrix, this.b as Float32Array], [ws.dw, ws.db]);
+    return r;
   }
 
   /**
@@ -240,19 +156,6 @@ export class SoftmaxClassifier extends Model<Resolved<typeof SPEC>> {
     const ws = new Workspace(x.rows, x.cols, w.rows);
     const { loss } = this.lossAndGradient(x, y, null, ws);
     return { loss, weights: ws.dw, bias: ws.db };
-  }
-
-  /** Forward + backward + Adam on one batch whose labels are y[idx[i]]. */
-  private step(
-    xb: Matrix,
-    y: Labels,
-    idx: ArrayLike<number>,
-    ws: Workspace,
-  ): { loss: number; hits: number } {
-    const r = this.lossAndGradient(xb, y, idx, ws);
-    this.adam.step([this.w as Matrix, this.b as Float32Array], [ws.dw, ws.db]);
-    this.samplesSeen += xb.rows;
-    return r;
   }
 
   /** Forward and backward on one batch (labels y[idx[i]], or y[i]); gradients land in ws. */
@@ -373,14 +276,12 @@ registerModel(SoftmaxClassifier);
 
 /** Per-batch buffers reused across steps. */
 class Workspace {
-  readonly x: Matrix;
   readonly p: Matrix;
   readonly t: Matrix;
   readonly dw: Matrix;
   readonly db: Float32Array;
   readonly pred: Int32Array;
   constructor(batch: number, features: number, classes: number) {
-    this.x = Matrix.zeros(batch, features);
     this.p = Matrix.zeros(batch, classes);
     this.t = Matrix.zeros(batch, classes);
     this.dw = Matrix.zeros(classes, features);

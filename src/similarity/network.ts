@@ -8,16 +8,9 @@ import type { Backend } from '../backend/types.ts';
 import { HebbError, ShapeError, ValueError } from '../errors.ts';
 import { type Activation } from '../model/activation.ts';
 import { epochBatches } from '../model/batches.ts';
-import {
-  epochPlan,
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
-import { checkSamples, fitArgs } from '../model/inputs.ts';
-import { backendOption, Model, registerModel } from '../model/model.ts';
+import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
+import { checkSamples } from '../model/inputs.ts';
+import { backendOption, registerModel, UnsupervisedModel } from '../model/model.ts';
 import {
   boolean,
   custom,
@@ -263,7 +256,7 @@ function resolve(given: SimilarityNetworkOptions): {
  *   }).fit(x);
  *   const r = net.transform(x);   // fixed points of the last layer
  */
-export class SimilarityNetwork extends Model<NetworkOptions> {
+export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
   static readonly modelName = 'SimilarityNetwork';
   /** The built layers (block-sparse connectivity). */
   readonly layers: LayerStructure[];
@@ -482,22 +475,8 @@ export class SimilarityNetwork extends Model<NetworkOptions> {
     if (s.mask) b.binary('mul', w, new Matrix(1, s.w.length, s.mask), w);
   }
 
-  /** Trains from the initial weights for `epochs` passes (or resumes). Returns this. */
-  fit(x: Matrix, opts?: FitOptions): this;
-  fit(x: Matrix, y: unknown, opts?: FitOptions): this;
-  fit(x: Matrix, a?: unknown, b?: FitOptions): this {
-    const opts = fitArgs(a, b);
-    runFit(this.steps(x, opts), opts);
-    return this;
-  }
-
-  /** fit, yielding to the event loop between batches (docs/api.md). */
-  async fitAsync(x: Matrix, opts: AsyncFitOptions = {}): Promise<this> {
-    await runFitAsync(this.steps(x, opts), opts);
-    return this;
-  }
-
-  private *steps(x: Matrix, opts: FitOptions): Generator<FitEvent> {
+  /** Trains from the initial weights for `epochs` passes (or resumes). */
+  protected *training(x: Matrix, opts: FitOptions): Generator<FitEvent> {
     const o = this.options;
     checkSamples('SimilarityNetwork.fit', this.backend, x, this.inputs);
     const resume = opts.resume && this.fitted;

@@ -2,17 +2,10 @@ import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
 import { HebbError, ShapeError, ValueError } from '../errors.ts';
 import { activate, parseActivation, type Activation } from '../model/activation.ts';
-import { fitArgs, checkSamples, allocateMatrix } from '../model/inputs.ts';
-import {
-  epochPlan,
-  runFit,
-  runFitAsync,
-  type AsyncFitOptions,
-  type FitEvent,
-  type FitOptions,
-} from '../model/fit-loop.ts';
+import { checkSamples, allocateMatrix } from '../model/inputs.ts';
+import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
 import { epochBatches } from '../model/batches.ts';
-import { Model, registerModel } from '../model/model.ts';
+import { registerModel, UnsupervisedModel } from '../model/model.ts';
 import { formatSchedule, rateAt } from '../model/schedule.ts';
 import {
   f32,
@@ -41,7 +34,7 @@ const ONLINE_CHUNK = 500;
  *   const layer = new SoftHebb({ units: 400 }).fit(train.x);
  *   const h = layer.transform(test.x, { activation: 'triangle:3' });
  */
-export class SoftHebb extends Model<ResolvedSoftHebbOptions> {
+export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   static readonly modelName = 'SoftHebb';
   private w: Matrix | null = null;
   private b: Float32Array | null = null;
@@ -120,29 +113,11 @@ export class SoftHebb extends Model<ResolvedSoftHebbOptions> {
     return this;
   }
 
-  /** Trains from scratch (or, with resume, from the current state) for `epochs` passes. */
-  fit(x: Matrix, opts?: FitOptions): this;
-  fit(x: Matrix, y: unknown, opts?: FitOptions): this;
-  fit(x: Matrix, a?: unknown, b?: FitOptions): this {
-    const opts = fitArgs(a, b);
-    runFit(this.steps(x, opts), opts);
-    return this;
-  }
-
-  /** fit, yielding to the event loop between batches; honours opts.signal (see docs/api.md). */
-  fitAsync(x: Matrix, opts?: AsyncFitOptions): Promise<this>;
-  fitAsync(x: Matrix, y: unknown, opts?: AsyncFitOptions): Promise<this>;
-  async fitAsync(x: Matrix, a?: unknown, b?: AsyncFitOptions): Promise<this> {
-    const opts = fitArgs(a, b);
-    await runFitAsync(this.steps(x, opts), opts);
-    return this;
-  }
-
   /**
    * Epoch e visits the samples in permutation e of the seed, so a run resumed from an epoch
    * checkpoint equals an uninterrupted one.
    */
-  private *steps(x: Matrix, opts: FitOptions): Generator<FitEvent> {
+  protected *training(x: Matrix, opts: FitOptions): Generator<FitEvent> {
     const o = this.options;
     const where = 'SoftHebb.fit';
     checkSamples(where, this.backend, x, opts.resume && this.w ? this.w.cols : undefined);
