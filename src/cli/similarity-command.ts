@@ -1,14 +1,13 @@
 // CLI of the similarity-matching system: `hebb similarity train|eval` and the paper's
 // experiments `hebb reproduce sm-toy|sm-mnist` (docs/math/similarity-matching.md).
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { getBackend } from '../backend/registry.ts';
 import { loadDataset, subtractSampleMean, subset, type Dataset } from '../data/index.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { LinearSVC } from '../readout/linear-svc.ts';
 import { openRun, type Run } from '../run/run-dir.ts';
 import {
-  mnistNetwork,
   PAPER_TABLE1,
   runMnistNps,
   saveReceptiveFieldFigures,
@@ -16,8 +15,19 @@ import {
 } from '../similarity/experiments/mnist.ts';
 import { runToy } from '../similarity/experiments/toy.ts';
 import { SimilarityNetwork } from '../similarity/network.ts';
-import { runExperiment, UsageError } from './experiment.ts';
-import { addRunFlags, intFlag, listFlag, numFlag, type RunFlags } from './flags.ts';
+import { SM_ACTIVATIONS } from '../similarity/activation.ts';
+import type { LayerSpec } from '../similarity/structure.ts';
+import { formatSchedule } from '../model/schedule.ts';
+import { runExperiment } from './experiment.ts';
+import {
+  activationFlag,
+  addRunFlags,
+  intFlag,
+  listFlag,
+  numFlag,
+  scheduleFlag,
+  type RunFlags,
+} from './flags.ts';
 import type { CliIO } from './io.ts';
 
 /** Training and test images with per-image mean subtraction, subsets chosen by seed. */
@@ -244,9 +254,31 @@ interface TrainFlags extends RunFlags {
   dataset: string;
   dataDir?: string;
   nps: number;
+  layers?: LayerSpec[];
+  activation: string;
+  feedback: number;
+  lr?: string;
   trainSamples?: number;
   epochs: number;
   batchSize: number;
+}
+
+/** --layers: a JSON array of layer specs (docs/api.md), e.g. [{"type":"local","stride":2,"radius":4,"nps":16}]. */
+function layersFlag(text: string): LayerSpec[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new InvalidArgumentError(
+      `--layers must be JSON, e.g. '[{"type":"dense","units":64}]': ${(e as Error).message}`,
+    );
+  }
+  if (!Array.isArray(v) || v.length === 0 || v.some((l) => l === null || typeof l !== 'object')) {
+    throw new InvalidArgumentError(
+      '--layers must be a JSON array of layer objects, e.g. \'[{"type":"dense","units":64}]\'',
+    );
+  }
+  return v as LayerSpec[];
 }
 
 export function registerSimilarityCommands(program: Command, io: CliIO): void {
@@ -256,11 +288,38 @@ export function registerSimilarityCommands(program: Command, io: CliIO): void {
   const train = sm
     .command('train')
     .description(
-      'train one locally connected layer (stride 2, radius 4, tanh) into a run directory; the whole network is saved after every epoch',
+      'train a similarity-matching network (default: one locally connected layer, stride 2, radius 4, tanh) into a run directory; the whole network is saved after every epoch',
     )
-    .option('--dataset <name>', 'mnist or fashion-mnist', 'mnist')
+    .option('--dataset <name>', 'mnist, fashion-mnist or cifar10', 'mnist')
     .option('--data-dir <dir>', 'folder of the data set')
-    .option('--nps <n>', 'neurons per site', intFlag('--nps', { max: 10_000 }), 16)
+    .option(
+      '--nps <n>',
+      'neurons per site of the default layer',
+      intFlag('--nps', { max: 10_000 }),
+      16,
+    )
+    .option(
+      '--layers <json>',
+      'any architecture instead: a JSON array of layer specs, e.g. \'[{"type":"local","stride":2,"radius":4,"nps":8},{"type":"dense","units":64}]\'',
+      layersFlag,
+    )
+    .option(
+      '--activation <f>',
+      'linear, relu, tanh, clip[:MIN:MAX], cappedRelu:λ[:CAP] or shrink:λ',
+      (v) => (activationFlag('--activation', SM_ACTIVATIONS)(v), v),
+      'tanh',
+    )
+    .option(
+      '--feedback <γ>',
+      'feedback strength γ between layers',
+      numFlag('--feedback', { min: 0 }),
+      0,
+    )
+    .option(
+      '--lr <schedule>',
+      "learning rate (default the authors' inverse:0.005:0.5:1000:0.0001)",
+      (v) => formatSchedule(scheduleFlag('--lr')(v)),
+    )
     .option('--train-samples <n>', 'training images (default all)', intFlag('--train-samples'))
     .option('--epochs <n>', 'passes over the data', intFlag('--epochs'), 1)
     .option(
@@ -272,7 +331,8 @@ export function registerSimilarityCommands(program: Command, io: CliIO): void {
   addRunFlags(train, { out: 'runs/similarity' })
     .addHelpText(
       'after',
-      '\nExample:\n  $ hebb similarity train --nps 8 --train-samples 10000 --out runs/sm8\n  $ hebb similarity eval runs/sm8',
+      '\nExamples:\n  $ hebb similarity train --nps 8 --train-samples 10000 --out runs/sm8\n  $ hebb similarity eval runs/sm8\n' +
+        '  $ hebb similarity train --layers \'[{"type":"local","stride":2,"radius":4,"nps":4},{"type":"dense","units":32}]\' --feedback 0.5 --out runs/deep',
     )
     .action(async (flags: TrainFlags, c: Command) => {
       await runExperiment(
@@ -280,17 +340,17 @@ export function registerSimilarityCommands(program: Command, io: CliIO): void {
           command: 'similarity train',
           prepare: (o, be) => {
             const { train } = loadImages(o.dataset, o.trainSamples, 1, o.seed, o.dataDir);
-            const net = mnistNetwork({
-              nps: o.nps,
+            const net = new SimilarityNetwork({
+              input: train.shape,
+              layers: o.layers ?? [{ type: 'local', stride: 2, radius: 4, nps: o.nps }],
+              activation: o.activation,
+              feedback: o.feedback,
+              lr: o.lr,
               batchSize: o.batchSize,
               epochs: o.epochs,
               seed: o.seed,
               backend: be,
             });
-            if (train.x.cols !== net.inputs)
-              throw new UsageError(
-                `--dataset ${o.dataset} has ${train.x.cols} values per image; this layer reads 28×28 images`,
-              );
             return { train, net };
           },
           run: async (ctx, p, o) => {
@@ -320,11 +380,18 @@ export function registerSimilarityCommands(program: Command, io: CliIO): void {
                 if (epoch < o.epochs) bar = ctx.progress(N, `epoch ${epoch + 1}/${o.epochs}`);
               },
             });
-            const figures = saveReceptiveFieldFigures(net, run.paths.figures, String(o.nps));
+            // Receptive fields are drawn for a first layer on the image grid.
+            const figures = net.layers[0].grid
+              ? saveReceptiveFieldFigures(
+                  net,
+                  run.paths.figures,
+                  String(net.layers[0].ff.map.unitsPerSite),
+                )
+              : [];
             return { model: run.paths.model, figures, seconds: (performance.now() - t) / 1000 };
           },
           report: (r) => [
-            `saved ${r.model} (trained in ${fmt(r.seconds)}); figures: ${r.figures.join(', ')}`,
+            `saved ${r.model} (trained in ${fmt(r.seconds)})${r.figures.length ? `; figures: ${r.figures.join(', ')}` : ''}`,
           ],
           json: (r) => r,
           saved: (run) => savedNetwork(run),

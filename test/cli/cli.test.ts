@@ -11,6 +11,7 @@ import { memoryIO } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { loadModel } from '../../src/io/model-file.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
+import { SimilarityNetwork } from '../../src/similarity/network.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hebb-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -179,6 +180,60 @@ describe('hebb CLI', () => {
     assert.match(
       cur.err,
       /--datasets: unknown data set 'foo'; choose from mnist, fashion-mnist, cifar10/,
+    );
+  });
+
+  it('similarity train takes any architecture (--layers JSON); eval loads the whole network and records its result', async () => {
+    const out = join(dir, 'deep');
+    const layers = '[{"type":"local","stride":4,"radius":4,"nps":2},{"type":"dense","units":8}]';
+    const r = await hebb(
+      'similarity',
+      'train',
+      '--layers',
+      layers,
+      '--feedback',
+      '0.5',
+      '--train-samples',
+      '300',
+      '--batch-size',
+      '50',
+      '--quiet',
+      '--json',
+      '--out',
+      out,
+    );
+    assert.equal(r.code, 0, r.err);
+    const net = loadModel(join(out, 'model.safetensors'), { expect: SimilarityNetwork });
+    assert.equal(net.depth, 2);
+    assert.deepEqual([net.units(0), net.units(1)], [98, 8]);
+    assert.equal(net.options.feedback, 0.5);
+    const ev = await hebb(
+      'similarity',
+      'eval',
+      out,
+      '--train-samples',
+      '300',
+      '--test-samples',
+      '200',
+      '--json',
+    );
+    assert.equal(ev.code, 0, ev.err);
+    const { errorPct } = JSON.parse(ev.out);
+    assert.ok(errorPct > 0 && errorPct < 90, String(errorPct));
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    assert.equal(metrics.at(-1).eval, 'linear-svc');
+    const bad = await hebb(
+      'similarity',
+      'train',
+      '--layers',
+      '[{"type":"conv"}]',
+      '--out',
+      join(dir, 'badlayers'),
+    );
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.err,
+      /unknown layer type 'conv'; use 'dense', 'local', 'separate' or 'custom'/,
     );
   });
 
