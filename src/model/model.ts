@@ -72,12 +72,18 @@ export abstract class Model<O extends ModelOptions = ModelOptions> {
   /** Restores what getState returned (for a model built with the same options). */
   abstract setState(state: ModelState): this;
 
-  /** The options as plain JSON (what a saved model is rebuilt from); the backend is left out. */
+  /** The options as plain JSON (what a saved model is rebuilt from), less `notSaved()`. */
   getParams(): Record<string, unknown> {
+    const skip = this.notSaved();
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.options))
-      if (k !== 'backend' && v !== undefined) out[k] = v;
+      if (!skip.includes(k) && v !== undefined) out[k] = v;
     return JSON.parse(JSON.stringify(out));
+  }
+
+  /** Options a saved model is rebuilt without: the backend, and data the state replaces. */
+  protected notSaved(): string[] {
+    return ['backend'];
   }
 
   /** A clear error for methods that need a fitted model. */

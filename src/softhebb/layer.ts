@@ -214,6 +214,11 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     return n;
   }
 
+  /** A saved layer carries its learnt weights, not the initial ones. */
+  protected override notSaved(): string[] {
+    return ['backend', 'initialWeights', 'initialBias'];
+  }
+
   /** weights (F32 units × inputs), bias (F32, when learnt), samples_seen and horizon (F64). */
   getState(): ModelState {
     const s: ModelState = {

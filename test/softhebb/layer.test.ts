@@ -348,6 +348,25 @@ for (const be of backendsUnderTest()) {
       assert.throws(() => other.fit(x.sliceRows(0, 100), { resume: true }), /cannot resume/);
     });
 
+    it('a layer started from given weights saves and loads without them (it carries its learnt ones)', () => {
+      const w0 = posRand(4, 6, 13);
+      const layer = new SoftHebb({
+        units: 4,
+        initialWeights: w0,
+        initialBias: new Float32Array(4),
+        bias: true,
+        backend: be,
+      });
+      layer.fit(posRand(20, 6, 14));
+      assert.deepEqual(
+        Object.keys(layer.getParams()).filter((k) => k.startsWith('initial')),
+        [],
+      );
+      const back = fromSafetensors(toSafetensors(layer), { expect: SoftHebb, backend: be });
+      assert.deepEqual(back.weights.data, layer.weights.data);
+      assert.deepEqual(back.bias, layer.bias);
+    });
+
     it('bad input is a clear error naming the shape', () => {
       const layer = new SoftHebb({ units: 3, backend: be });
       const x = posRand(4, 5, 9);
