@@ -23,6 +23,8 @@ import {
 } from './options.ts';
 
 const ONLINE_CHUNK = 500;
+/** Samples between two divergence checks (and at most one chunk or batch more). */
+const DIVERGENCE_CHECK = 1000;
 
 /**
  * A soft winner-take-all layer that learns by the SoftHebb rule (docs/math/softhebb.md).
@@ -259,15 +261,30 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     return out;
   }
 
-  /** One step on a chunk: the fused online kernel for batch 1, else a summed batch update. */
+  /**
+   * One step on a chunk: the fused online kernel for batch 1, else a summed batch update.
+   * Weight norms are checked every DIVERGENCE_CHECK samples (a pass over W costs as much as an
+   * online step, so checking after every sample would double its time); a step that meets
+   * weights already broken in between (a kernel refuses non-finite input) is reported the
+   * same way.
+   */
   private learn(x: Matrix): void {
-    if (this.options.batchSize === 1) this.learnOnline(x);
-    else this.learnBatch(x);
-    this.checkDiverged();
+    try {
+      if (this.options.batchSize === 1) this.learnOnline(x);
+      else this.learnBatch(x);
+    } catch (e) {
+      if (e instanceof ValueError) this.checkDiverged();
+      throw e;
+    }
+    this.sinceCheck += x.rows;
+    if (this.sinceCheck >= DIVERGENCE_CHECK) this.checkDiverged();
   }
 
-  /** Stops with the setting to change as soon as a unit's weights blow up. */
+  private sinceCheck = 0;
+
+  /** Stops with the setting to change when a unit's weights have blown up. */
   private checkDiverged(): void {
+    this.sinceCheck = 0;
     let max = 0;
     for (const v of this.weightNorms()) max = Math.max(max, Number.isNaN(v) ? Infinity : v);
     let badBias = false;

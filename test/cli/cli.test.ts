@@ -126,7 +126,7 @@ describe('hebb CLI', () => {
     assert.equal(data.code, 1);
     assert.match(
       data.err,
-      /^hebb: unknown data set 'imagenet'; known: mnist, fashion-mnist, cifar10$/,
+      /^hebb: unknown data set 'imagenet'; known: mnist, fashion-mnist, cifar10, lfw, lfw-subset$/,
     );
   });
 
@@ -179,7 +179,7 @@ describe('hebb CLI', () => {
     assert.equal(cur.code, 2);
     assert.match(
       cur.err,
-      /--datasets: unknown data set 'foo'; choose from mnist, fashion-mnist, cifar10/,
+      /--datasets: unknown data set 'foo'; choose from mnist, fashion-mnist, cifar10, lfw, lfw-subset/,
     );
   });
 
