@@ -44,10 +44,6 @@ export function fileSize(p: string): number {
   }
 }
 
-export async function md5File(p: string): Promise<string> {
-  return hashFile(p, 'md5');
-}
-
 /** A file's digest as lower-case hex, streamed (archives are hundreds of MB). */
 export async function hashFile(p: string, algorithm: 'md5' | 'sha256'): Promise<string> {
   const hash = crypto.createHash(algorithm);

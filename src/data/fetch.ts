@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { HebbError } from '../errors.ts';
 import { CIFAR10_FILES, CIFAR10_RECORD, findCifar10 } from './cifar10.ts';
-import { downloadFile, fileSize, hashFile, md5File, type ProgressFn } from './download.ts';
-import { findLfw, LFW_FOLDER, LFW_SOURCE } from './lfw.ts';
+import { downloadFile, fileSize, hashFile, type ProgressFn } from './download.ts';
+import { findLfw, LFW_CACHE, LFW_FOLDER, LFW_SOURCE } from './lfw.ts';
 import { readIdx } from './idx.ts';
 import { findFashionMnist, IDX_FILES } from './mnist.ts';
 import { ArchiveError, extractTarGz } from './tar.ts';
@@ -49,7 +49,7 @@ export interface FetchOptions {
   dir?: string;
   /** cifar10: the archive's URL; fashion-mnist: the folder URL holding the four .gz files. */
   url?: string;
-  /** Expected md5 per downloaded file name (e.g. 'cifar-10-binary.tar.gz'); null skips it. */
+  /** Expected checksum per downloaded file name (md5; SHA-256 for lfw.tgz); null skips it. */
   checksums?: Record<string, string | null>;
   /** Called as bytes arrive; `file` names the download in progress. */
   onProgress?: (received: number, total: number | undefined, file: string) => void;
@@ -83,6 +83,7 @@ export async function fetchDataset(name: string, opts: FetchOptions = {}): Promi
   throw new HebbError(`cannot fetch '${name}'; downloadable data sets: ${FETCHABLE.join(', ')}`);
 }
 
+/** The checksum to verify a file against: the caller's (checksums option), else the official one. */
 function md5For(file: string, opts: FetchOptions, fallback: string | null): string | null {
   if (opts.checksums && file in opts.checksums) return opts.checksums[file];
   return fallback;
@@ -99,47 +100,52 @@ function replaceDir(from: string, to: string, scratch: string): void {
   fs.renameSync(from, to);
 }
 
-async function fetchCifar10(root: string, opts: FetchOptions): Promise<FetchResult> {
-  const target = path.join(root, CIFAR10_FOLDER);
-  if (!opts.force && findCifar10(target) === target) {
-    return { name: 'cifar10', path: target, alreadyPresent: true };
-  }
+interface ArchiveSpec {
+  name: FetchableName;
+  /** The archive's file name, e.g. 'cifar-10-binary.tar.gz'. */
+  file: string;
+  url: string;
+  /** The folder the archive holds, installed as <root>/<folder>. */
+  folder: string;
+  check: { md5?: string | null; sha256?: string | null };
+  /** Throws an ArchiveError when the extracted folder is not the data set. */
+  validate: (extracted: string, archive: string) => void;
+}
+
+/**
+ * One verified archive to one installed folder: download (resumable, checksummed), extract into
+ * a scratch folder, validate, and only then rename into place. A verified archive left by a
+ * run that failed while extracting is reused; a bad archive is deleted.
+ */
+async function fetchArchive(
+  root: string,
+  opts: FetchOptions,
+  a: ArchiveSpec,
+): Promise<FetchResult> {
+  const target = path.join(root, a.folder);
   fs.mkdirSync(root, { recursive: true });
-  const url = opts.url ?? (process.env.HEBB_CIFAR10_URL?.trim() || CIFAR10_SOURCE.url);
-  const envMd5 = process.env.HEBB_CIFAR10_MD5;
-  const md5 = md5For(
-    CIFAR10_SOURCE.file,
-    opts,
-    envMd5 !== undefined ? envMd5.trim() || null : CIFAR10_SOURCE.md5,
-  );
-  const archive = path.join(root, CIFAR10_SOURCE.file);
-  const rerun = 'hebb data fetch cifar10';
-  // A verified archive left by a run that failed while extracting is reused.
-  if (isFile(archive) && (md5 === null || (await md5File(archive)) !== md5)) {
+  const archive = path.join(root, a.file);
+  const rerun = `hebb data fetch ${a.name}`;
+  const algorithm = a.check.sha256 !== undefined ? 'sha256' : 'md5';
+  const expected = a.check[algorithm] ?? null;
+  if (isFile(archive) && (expected === null || (await hashFile(archive, algorithm)) !== expected)) {
     fs.rmSync(archive, { force: true });
   }
   if (!isFile(archive)) {
-    await downloadFile(url, archive, {
-      md5,
-      onProgress: progressFor(opts, CIFAR10_SOURCE.file),
+    await downloadFile(a.url, archive, {
+      [algorithm]: expected,
+      onProgress: progressFor(opts, a.file),
       retries: opts.retries,
       retryDelayMs: opts.retryDelayMs,
       timeoutMs: opts.timeoutMs,
       rerun,
     });
   }
-  const scratch = fs.mkdtempSync(path.join(root, '.tmp-cifar10-'));
+  const scratch = fs.mkdtempSync(path.join(root, `.tmp-${a.name}-`));
   try {
     await extractTarGz(archive, scratch);
-    const extracted = path.join(scratch, CIFAR10_FOLDER);
-    for (const f of CIFAR10_FILES) {
-      const size = fileSize(path.join(extracted, f));
-      if (size === 0 || size % CIFAR10_RECORD !== 0) {
-        throw new ArchiveError(
-          `archive ${archive} (from ${url}) has no valid ${CIFAR10_FOLDER}/${f} (${size} bytes); it is not the CIFAR-10 binary version`,
-        );
-      }
-    }
+    const extracted = path.join(scratch, a.folder);
+    a.validate(extracted, archive);
     replaceDir(extracted, target, scratch);
   } catch (e) {
     if (e instanceof ArchiveError) {
@@ -151,7 +157,38 @@ async function fetchCifar10(root: string, opts: FetchOptions): Promise<FetchResu
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   if (!opts.keepArchive) fs.rmSync(archive, { force: true });
-  return { name: 'cifar10', path: target, alreadyPresent: false };
+  return { name: a.name, path: target, alreadyPresent: false };
+}
+
+async function fetchCifar10(root: string, opts: FetchOptions): Promise<FetchResult> {
+  const target = path.join(root, CIFAR10_FOLDER);
+  if (!opts.force && findCifar10(target) === target) {
+    return { name: 'cifar10', path: target, alreadyPresent: true };
+  }
+  const url = opts.url ?? (process.env.HEBB_CIFAR10_URL?.trim() || CIFAR10_SOURCE.url);
+  const envMd5 = process.env.HEBB_CIFAR10_MD5;
+  const md5 = md5For(
+    CIFAR10_SOURCE.file,
+    opts,
+    envMd5 !== undefined ? envMd5.trim() || null : CIFAR10_SOURCE.md5,
+  );
+  return fetchArchive(root, opts, {
+    name: 'cifar10',
+    file: CIFAR10_SOURCE.file,
+    url,
+    folder: CIFAR10_FOLDER,
+    check: { md5 },
+    validate: (extracted, archive) => {
+      for (const f of CIFAR10_FILES) {
+        const size = fileSize(path.join(extracted, f));
+        if (size === 0 || size % CIFAR10_RECORD !== 0) {
+          throw new ArchiveError(
+            `archive ${archive} (from ${url}) has no valid ${CIFAR10_FOLDER}/${f} (${size} bytes); it is not the CIFAR-10 binary version`,
+          );
+        }
+      }
+    },
+  });
 }
 
 async function fetchFashionMnist(root: string, opts: FetchOptions): Promise<FetchResult> {
@@ -214,48 +251,22 @@ async function fetchLfw(root: string, opts: FetchOptions): Promise<FetchResult> 
   if (!opts.force && findLfw(target) === target) {
     return { name: 'lfw', path: target, alreadyPresent: true };
   }
-  fs.mkdirSync(root, { recursive: true });
   const url = opts.url ?? (process.env.HEBB_LFW_URL?.trim() || LFW_SOURCE.url);
-  const sha256 =
-    opts.checksums && LFW_SOURCE.file in opts.checksums
-      ? opts.checksums[LFW_SOURCE.file]
-      : LFW_SOURCE.sha256;
-  const archive = path.join(root, LFW_SOURCE.file);
-  const rerun = 'hebb data fetch lfw';
-  if (isFile(archive) && (sha256 === null || (await hashFile(archive, 'sha256')) !== sha256)) {
-    fs.rmSync(archive, { force: true });
-  }
-  if (!isFile(archive)) {
-    await downloadFile(url, archive, {
-      sha256,
-      onProgress: progressFor(opts, LFW_SOURCE.file),
-      retries: opts.retries,
-      retryDelayMs: opts.retryDelayMs,
-      timeoutMs: opts.timeoutMs,
-      rerun,
-    });
-  }
-  const scratch = fs.mkdtempSync(path.join(root, '.tmp-lfw-'));
-  try {
-    await extractTarGz(archive, scratch);
-    const extracted = path.join(scratch, LFW_FOLDER);
-    if (findLfw(extracted) !== extracted) {
-      throw new ArchiveError(
-        `archive ${archive} (from ${url}) has no ${LFW_FOLDER}/<Name>/*.jpg; it is not LFW's lfw.tgz`,
-      );
-    }
-    // A decoded cache from an earlier copy would not match the new files.
-    fs.rmSync(path.join(root, `lfw-64.safetensors`), { force: true });
-    replaceDir(extracted, target, scratch);
-  } catch (e) {
-    if (e instanceof ArchiveError) {
-      fs.rmSync(archive, { force: true });
-      throw new HebbError(`${e.message}; the archive was deleted, run \`${rerun}\` again`);
-    }
-    throw e;
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
-  if (!opts.keepArchive) fs.rmSync(archive, { force: true });
-  return { name: 'lfw', path: target, alreadyPresent: false };
+  const sha256 = md5For(LFW_SOURCE.file, opts, LFW_SOURCE.sha256);
+  // A decoded cache from an earlier copy would not match new files.
+  fs.rmSync(path.join(root, LFW_CACHE), { force: true });
+  return fetchArchive(root, opts, {
+    name: 'lfw',
+    file: LFW_SOURCE.file,
+    url,
+    folder: LFW_FOLDER,
+    check: { sha256 },
+    validate: (extracted, archive) => {
+      if (findLfw(extracted) !== extracted) {
+        throw new ArchiveError(
+          `archive ${archive} (from ${url}) has no ${LFW_FOLDER}/<Name>/*.jpg; it is not LFW's lfw.tgz`,
+        );
+      }
+    },
+  });
 }

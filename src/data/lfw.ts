@@ -25,7 +25,8 @@ export const LFW_FOLDER = 'lfw';
 export const LFW_SIDE = 64;
 /** Fraction of the 250-px LFW frame kept around its centre: the face, 128 px, halved to 64. */
 const CROP = 128 / 250;
-const CACHE = `lfw-${LFW_SIDE}.safetensors`;
+/** The decoded images, cached beside the extracted folder. */
+export const LFW_CACHE = `lfw-${LFW_SIDE}.safetensors`;
 
 export const LFW_SUBSET_FILE = 'lfw_subset.npy';
 /** Where Debian's python3-skimage installs the subset. */
@@ -123,7 +124,7 @@ export function lfw(opts: { dir?: string } = {}): Split {
       `LFW not found (looked in ${opts.dir ?? path.join(dataDir(), LFW_FOLDER)}); run \`hebb data fetch lfw\` (181 MB), or use the 200-face lfw-subset`,
     );
   }
-  const cache = path.join(path.dirname(folder), CACHE);
+  const cache = path.join(path.dirname(folder), LFW_CACHE);
   const files = jpegs(folder);
   let x: Matrix | null = null;
   if (isFile(cache)) {

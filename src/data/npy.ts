@@ -1,6 +1,7 @@
 // NumPy's .npy format (version 1–3): a magic string, a header dict (descr, fortran_order,
 // shape), then the array's bytes. parseNpy reads bytes (browser-safe); readNpy a file (Node).
 import { HebbError } from '../errors.ts';
+import { halfToFloat } from '../io/safetensors.ts';
 
 export interface NpyArray {
   shape: number[];
@@ -19,7 +20,7 @@ const READERS: Record<
 > = {
   f8: { size: 8, read: (v, at, le) => v.getFloat64(at, le) },
   f4: { size: 4, read: (v, at, le) => v.getFloat32(at, le) },
-  f2: { size: 2, read: (v, at, le) => half(v.getUint16(at, le)) },
+  f2: { size: 2, read: (v, at, le) => halfToFloat(v.getUint16(at, le)) },
   i8: { size: 8, read: (v, at, le) => Number(v.getBigInt64(at, le)) },
   i4: { size: 4, read: (v, at, le) => v.getInt32(at, le) },
   i2: { size: 2, read: (v, at, le) => v.getInt16(at, le) },
@@ -30,15 +31,6 @@ const READERS: Record<
   u1: { size: 1, read: (v, at) => v.getUint8(at) },
   b1: { size: 1, read: (v, at) => v.getUint8(at) },
 };
-
-function half(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * frac * 2 ** -24;
-  if (exp === 31) return frac ? NaN : sign * Infinity;
-  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
-}
 
 /**
  * Parses .npy bytes, checking the header against the data length before reading any value:

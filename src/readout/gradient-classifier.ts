@@ -7,7 +7,13 @@ import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts'
 import { checkSamples } from '../model/inputs.ts';
 import { SupervisedModel } from '../model/model.ts';
 import { rateAt, type Schedule } from '../model/schedule.ts';
-import { checkLabels, type EpochRecord, type Labels } from './classifier-inputs.ts';
+import {
+  accuracy,
+  checkLabels,
+  meanCrossEntropy,
+  type EpochRecord,
+  type Labels,
+} from './classifier-inputs.ts';
 
 export interface GradientClassifierOptions {
   readonly lr: Schedule;
@@ -42,6 +48,34 @@ export abstract class GradientClassifier<
   protected abstract shape(): { features: number; classes: number } | undefined;
   /** Fresh parameters (and optimiser state) for features → classes. */
   protected abstract reset(features: number, classes: number): void;
+  /** Class probabilities (samples × classes). */
+  abstract predictProba(x: Matrix): Matrix;
+  /** The number of classes of the fitted model. */
+  abstract get classes(): number;
+
+  /** The most probable class of each sample. */
+  predict(x: Matrix): Int32Array {
+    const out = new Int32Array(x.rows);
+    this.backend.argmaxRows(this.predictProba(x), out);
+    return out;
+  }
+
+  /** Accuracy on (x, y). */
+  score(x: Matrix, y: Labels): number {
+    checkLabels(`${this.modelName}.score`, y, x.rows, this.classes);
+    return accuracy(this.predict(x), y);
+  }
+
+  /**
+   * Mean cross-entropy of this (fixed) classifier on (x, y) — also the measurement of the
+   * post-hoc cross-entropy method: fit the classifier once on the trained layer, then replay
+   * the layer's training and call this on its output at each point.
+   */
+  crossEntropy(x: Matrix, y: Labels): number {
+    checkLabels(`${this.modelName}.crossEntropy`, y, x.rows, this.classes);
+    return meanCrossEntropy(this.predictProba(x), y, null, 0);
+  }
+
   /** Forward, backward and one update on a batch whose labels are y[rows[i]], at currentLr. */
   protected abstract trainBatch(
     xb: Matrix,

@@ -26,13 +26,7 @@ import {
   type ModelState,
 } from '../model/state.ts';
 import { Adam } from '../optim/adam.ts';
-import {
-  accuracy,
-  checkLabels,
-  meanCrossEntropy,
-  oneHotInto,
-  type Labels,
-} from './classifier-inputs.ts';
+import { checkLabels, meanCrossEntropy, oneHotInto, type Labels } from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
 
 export interface MlpClassifierOptions {
@@ -261,22 +255,6 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
       this.forward(x.sliceRows(s, e), h.sliceRows(0, e - s), out.sliceRows(s, e));
     }
     return out;
-  }
-
-  predict(x: Matrix): Int32Array {
-    const out = new Int32Array(x.rows);
-    this.backend.argmaxRows(this.predictProba(x), out);
-    return out;
-  }
-
-  score(x: Matrix, y: Labels): number {
-    checkLabels('MlpClassifier.score', y, x.rows, this.classes);
-    return accuracy(this.predict(x), y);
-  }
-
-  crossEntropy(x: Matrix, y: Labels): number {
-    checkLabels('MlpClassifier.crossEntropy', y, x.rows, this.classes);
-    return meanCrossEntropy(this.predictProba(x), y, null, 0);
   }
 
   /**

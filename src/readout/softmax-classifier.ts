@@ -16,13 +16,7 @@ import {
   type ModelState,
 } from '../model/state.ts';
 import { Adam } from '../optim/adam.ts';
-import {
-  accuracy,
-  checkLabels,
-  meanCrossEntropy,
-  oneHotInto,
-  type Labels,
-} from './classifier-inputs.ts';
+import { checkLabels, meanCrossEntropy, oneHotInto, type Labels } from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
 
 export interface SoftmaxClassifierOptions {
@@ -203,29 +197,6 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
     const z = this.decisionFunction(x);
     this.backend.softmaxRows(z, 1, z);
     return z;
-  }
-
-  predict(x: Matrix): Int32Array {
-    const z = this.decisionFunction(x);
-    const out = new Int32Array(x.rows);
-    this.backend.argmaxRows(z, out);
-    return out;
-  }
-
-  /** Accuracy on (x, y). */
-  score(x: Matrix, y: Labels): number {
-    checkLabels('SoftmaxClassifier.score', y, x.rows, this.classes);
-    return accuracy(this.predict(x), y);
-  }
-
-  /**
-   * Mean cross-entropy of this (fixed) classifier on (x, y) — the measurement of the post-hoc
-   * cross-entropy method: fit the classifier once on the trained layer, then replay the
-   * layer's training and call this on its output at each point.
-   */
-  crossEntropy(x: Matrix, y: Labels): number {
-    checkLabels('SoftmaxClassifier.crossEntropy', y, x.rows, this.classes);
-    return meanCrossEntropy(this.predictProba(x), y, null, 0);
   }
 
   /**
