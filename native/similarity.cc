@@ -1,10 +1,15 @@
 // Block-sparse locally connected products for similarity matching: each site's dense block
 // is one BLAS call on the gathered patch (or, when the site's inputs are contiguous, directly
 // on the strided input, with no copy); blocks too small for BLAS use a vectorised kernel.
-// Sites run in order so overlapping patches accumulate deterministically.
+// Work is split over OpenMP threads so that every output element is still computed by one
+// call in one order: forward products and outer products split over sites (each site owns its
+// outputs), the transposed product over batch rows (overlapping patches accumulate into the
+// same inputs, so sites must stay in order within a row). Results do not depend on the
+// thread count.
 #include "similarity.h"
 
 #include <cblas.h>
+#include <omp.h>
 
 #include <algorithm>
 #include <cmath>
@@ -22,7 +27,8 @@ namespace hebb {
 namespace {
 
 // The per-site products are small; BLAS threads would only add a barrier per site (costly on
-// a shared machine). Run them single-threaded and restore the caller's setting afterwards.
+// a shared machine). Run them single-threaded (the threads split the sites instead) and restore
+// the caller's setting afterwards.
 struct SingleThreadBlas {
   int saved;
   SingleThreadBlas() : saved(openblas_get_num_threads()) {
@@ -86,6 +92,9 @@ inline __attribute__((always_inline)) void tiny_rows(const float* wt, long n, lo
 }
 
 constexpr long TINY = 256;  // n·P at or below which a site's block skips BLAS
+// Multiply-adds below which a product stays on one thread: a parallel region's wake-up costs
+// tens of microseconds with passive waiting.
+constexpr long SERIAL_WORK = 1L << 18;
 constexpr long ROWS = 4;    // batch rows per pass over the tiny sites
 
 struct TinySites {
@@ -100,8 +109,12 @@ struct TinySites {
 template <long NN>
 inline __attribute__((always_inline)) void tiny_pass(const LocalMapView& m, const TinySites& t, const float* x, long B, float al, float* out) {
   const long N = m.sites * m.n, K = m.inputs, n = m.n;
-  float g[ROWS * TINY];
-  for (long b = 0; b < B; b += ROWS) {
+  const long blocks = (B + ROWS - 1) / ROWS;
+  const long work = B * static_cast<long>(t.wt.size());
+#pragma omp parallel for schedule(static) if (work > SERIAL_WORK)
+  for (long blk = 0; blk < blocks; blk++) {
+    float g[ROWS * TINY];
+    const long b = blk * ROWS;
     const long rows = std::min(ROWS, B - b);
     for (size_t k = 0; k < t.site.size(); k++) {
       const long s = t.site[k], o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
@@ -167,23 +180,28 @@ void local_matmul(const LocalMapView& m, const float* blocks, const float* x, lo
     tiny_sites(m, tiny, x, B, static_cast<float>(alpha), out);
     if (static_cast<long>(tiny.site.size()) == m.sites) return;
   }
-  std::vector<float> g(static_cast<size_t>(B * max_patch(m)));
-  for (long s = 0; s < m.sites; s++) {
-    const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
-    if (P == 0 || n * P <= TINY) continue;
-    const int32_t* idx = m.indices + o0;
-    const float* a;
-    long lda;
-    if (contiguous(idx, P)) {
-      a = x + idx[0];
-      lda = K;
-    } else {
-      gather(x, B, K, idx, P, g.data());
-      a = g.data();
-      lda = P;
+  const long work = B * n * m.offsets[m.sites];
+#pragma omp parallel if (work > SERIAL_WORK)
+  {
+    std::vector<float> g(static_cast<size_t>(B * max_patch(m)));
+#pragma omp for schedule(static)
+    for (long s = 0; s < m.sites; s++) {
+      const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
+      if (P == 0 || n * P <= TINY) continue;
+      const int32_t* idx = m.indices + o0;
+      const float* a;
+      long lda;
+      if (contiguous(idx, P)) {
+        a = x + idx[0];
+        lda = K;
+      } else {
+        gather(x, B, K, idx, P, g.data());
+        a = g.data();
+        lda = P;
+      }
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, n, P, static_cast<float>(alpha), a, lda,
+                  blocks + n * o0, P, 1.0f, out + s * n, N);
     }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, n, P, static_cast<float>(alpha), a, lda,
-                blocks + n * o0, P, 1.0f, out + s * n, N);
   }
 }
 
@@ -193,22 +211,37 @@ void local_matmul_t(const LocalMapView& m, const float* blocks, const float* y, 
   const long N = m.sites * m.n, K = m.inputs, n = m.n;
   prepare(out, B * K, beta);
   if (B == 0) return;
-  std::vector<float> t(static_cast<size_t>(B * max_patch(m)));
-  for (long s = 0; s < m.sites; s++) {
-    const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
-    if (P == 0) continue;
-    const int32_t* idx = m.indices + o0;
-    if (contiguous(idx, P)) {
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, P, n, static_cast<float>(alpha),
-                  y + s * n, N, blocks + n * o0, P, 1.0f, out + idx[0], K);
-      continue;
-    }
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, P, n, static_cast<float>(alpha), y + s * n,
-                N, blocks + n * o0, P, 0.0f, t.data(), P);
-    for (long b = 0; b < B; b++) {
-      float* ob = out + b * K;
-      const float* tb = t.data() + b * P;
-      for (long j = 0; j < P; j++) ob[idx[j]] += tb[j];
+  // Fixed chunks of rows (not one per thread: BLAS may round a row differently for another row
+  // count, and results must not depend on the thread count); within a chunk the sites run in
+  // order, so overlapping patches accumulate as in the portable backend.
+  constexpr long CHUNK = 32;
+  const long chunks = (B + CHUNK - 1) / CHUNK;
+  const long work = B * n * m.offsets[m.sites];
+#pragma omp parallel if (work > SERIAL_WORK && chunks > 1)
+  {
+    std::vector<float> t(static_cast<size_t>(CHUNK * max_patch(m)));
+#pragma omp for schedule(static)
+    for (long c = 0; c < chunks; c++) {
+      const long b0 = c * CHUNK, rows = std::min(CHUNK, B - b0);
+      const float* yc = y + b0 * N;
+      float* oc = out + b0 * K;
+      for (long s = 0; s < m.sites; s++) {
+        const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
+        if (P == 0) continue;
+        const int32_t* idx = m.indices + o0;
+        if (contiguous(idx, P)) {
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, P, n, static_cast<float>(alpha),
+                      yc + s * n, N, blocks + n * o0, P, 1.0f, oc + idx[0], K);
+          continue;
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, P, n, static_cast<float>(alpha),
+                    yc + s * n, N, blocks + n * o0, P, 0.0f, t.data(), P);
+        for (long b = 0; b < rows; b++) {
+          float* ob = oc + b * K;
+          const float* tb = t.data() + b * P;
+          for (long j = 0; j < P; j++) ob[idx[j]] += tb[j];
+        }
+      }
     }
   }
 }
@@ -217,29 +250,34 @@ void local_outer(const LocalMapView& m, const float* post, const float* pre, lon
                  double beta, float* blocks) {
   SingleThreadBlas single;
   const long N = m.sites * m.n, K = m.inputs, n = m.n;
-  std::vector<float> g(static_cast<size_t>(std::max<long>(B, 1) * max_patch(m)));
-  for (long s = 0; s < m.sites; s++) {
-    const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
-    if (P == 0) continue;
-    float* w = blocks + n * o0;
-    if (B == 0) {
-      prepare(w, n * P, beta);
-      continue;
+  const long work = B * n * m.offsets[m.sites];
+#pragma omp parallel if (work > SERIAL_WORK)
+  {
+    std::vector<float> g(static_cast<size_t>(std::max<long>(B, 1) * max_patch(m)));
+#pragma omp for schedule(static)
+    for (long s = 0; s < m.sites; s++) {
+      const long o0 = m.offsets[s], P = m.offsets[s + 1] - o0;
+      if (P == 0) continue;
+      float* w = blocks + n * o0;
+      if (B == 0) {
+        prepare(w, n * P, beta);
+        continue;
+      }
+      const int32_t* idx = m.indices + o0;
+      const float* a;
+      long lda;
+      if (contiguous(idx, P)) {
+        a = pre + idx[0];
+        lda = K;
+      } else {
+        gather(pre, B, K, idx, P, g.data());
+        a = g.data();
+        lda = P;
+      }
+      if (beta == 0) std::fill(w, w + n * P, 0.0f);  // BLAS must not read stale NaN with beta = 0
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, P, B, static_cast<float>(alpha),
+                  post + s * n, N, a, lda, static_cast<float>(beta), w, P);
     }
-    const int32_t* idx = m.indices + o0;
-    const float* a;
-    long lda;
-    if (contiguous(idx, P)) {
-      a = pre + idx[0];
-      lda = K;
-    } else {
-      gather(pre, B, K, idx, P, g.data());
-      a = g.data();
-      lda = P;
-    }
-    if (beta == 0) std::fill(w, w + n * P, 0.0f);  // BLAS must not read stale NaN with beta = 0
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, P, B, static_cast<float>(alpha), post + s * n,
-                N, a, lda, static_cast<float>(beta), w, P);
   }
 }
 
@@ -275,6 +313,7 @@ __attribute__((target_clones("avx2", "default"))) void euler_rows(float* u, cons
                                                                   const float* bias, float* r, long rows,
                                                                   long cols, double dt, bool tanh, float* du2,
                                                                   float* u2) {
+#pragma omp parallel for schedule(static) if (rows * cols > SERIAL_WORK / 8)
   for (long b = 0; b < rows; b++) {
     float* ub = u + b * cols;
     float* rb = r + b * cols;
@@ -294,9 +333,6 @@ __attribute__((target_clones("avx2", "default"))) void euler_rows(float* u, cons
 
 void sm_euler_step(float* u, const float* drive, const float* bias, float* r, long rows, long cols, double dt,
                    int op, double p, double q, float* du2, float* u2) {
-  // Serial on purpose, as the small-block products: a step is well under a millisecond per 100
-  // rows, and on the shared 2-core machine OpenMP over rows (passive waiting) made the Euler
-  // step and the laterals 2-9x slower, not faster (NPS 16, B 100: 0.8 -> 7.7 ms).
   const bool tanh = op == U_TANH;
   euler_rows(u, drive, bias, r, rows, cols, dt, tanh, du2, u2);
   if (!tanh) unary(op, u, r, static_cast<size_t>(rows * cols), p, q);

@@ -1,14 +1,19 @@
 // Neural dynamics of docs/math/similarity-matching.md Eq. 17 for a whole mini-batch at fixed weights, and the
 // monitoring quantities: energy (Eq. 20) and the structured deep similarity-matching cost
-// (Eq. 3/11/13). Convergence is judged per sample: the batch stops once every sample has
-// ‖Δu‖ ≤ tol·‖u‖ in every layer (samples that converged earlier keep stepping, which only
-// moves them closer to their fixed point).
+// (Eq. 3/11/13). Convergence is judged per sample, as the authors' code does one sample at a
+// time: a sample stops the step its ‖Δu‖ ≤ tol·‖u‖ holds in every layer, its state is kept as
+// it is then, and the batch shrinks to the samples still moving. Rows never interact, so a
+// sample's fixed point does not depend on the rest of the batch.
 import { Matrix } from '../backend/matrix.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import type { SimilarityNetwork } from './network.ts';
 
 export interface SolveOptions {
-  /** Called after every Euler step with the step count and the current outputs. */
+  /**
+   * Called after every Euler step with the step count and the current outputs. The batch
+   * then keeps all its rows to the end (converged samples step on, their results are still
+   * the states at which they converged), so r always has one row per sample.
+   */
   onStep?: (step: number, r: readonly Matrix[]) => void;
   /** Override the network's solver settings for this call. */
   maxSteps?: number;
@@ -21,8 +26,61 @@ export interface SolveResult {
   /** Fixed points per layer (B × N_p). */
   r: Matrix[];
   u: Matrix[];
+  /** Steps of the slowest sample. */
   steps: number;
+  /** Euler steps each sample took (maxSteps where it did not converge). */
+  sampleSteps: Int32Array;
+  /** Whether every sample converged. */
   converged: boolean;
+}
+
+/**
+ * The rows still stepping, packed at the top of full-size buffers (the working matrices are
+ * views of their first `count` rows), and which sample each working row is. A converged row's
+ * result is copied out at once; the row itself leaves the working set at the next compaction,
+ * which moves the remaining rows up in place. Compacting copies the whole working set, so it
+ * waits until an eighth of it has converged.
+ */
+class ActiveRows {
+  count: number;
+  sample: Int32Array;
+  /** Working row k still stepping (its result not yet taken). */
+  live: Uint8Array;
+  private converged = 0;
+
+  constructor(
+    private readonly buffers: Matrix[],
+    B: number,
+  ) {
+    this.count = B;
+    this.sample = Int32Array.from({ length: B }, (_, i) => i);
+    this.live = new Uint8Array(B).fill(1);
+  }
+
+  view(i: number): Matrix {
+    return this.buffers[i].sliceRows(0, this.count);
+  }
+
+  retire(k: number): void {
+    this.live[k] = 0;
+    this.converged++;
+  }
+
+  compact(): void {
+    if (this.converged === 0 || this.converged * 8 < this.count) return;
+    let j = 0;
+    for (let k = 0; k < this.count; k++) {
+      if (!this.live[k]) continue;
+      if (j !== k) {
+        for (const m of this.buffers) m.data.copyWithin(j * m.cols, k * m.cols, (k + 1) * m.cols);
+        this.sample[j] = this.sample[k];
+      }
+      j++;
+    }
+    this.count = j;
+    this.live.fill(1, 0, j);
+    this.converged = 0;
+  }
 }
 
 export function solveDynamics(net: SimilarityNetwork, x: Matrix, opts: SolveOptions): SolveResult {
@@ -34,21 +92,37 @@ export function solveDynamics(net: SimilarityNetwork, x: Matrix, opts: SolveOpti
   const tol2 = (opts.tol ?? sv.tol) ** 2;
   const dt = opts.dt ?? ((i: number) => Math.max(sv.dtStart / (1 + sv.dtDecay * i), sv.dtMin));
   const N = Array.from({ length: P }, (_, p) => net.units(p));
-  const u = N.map((n) => Matrix.zeros(B, n));
-  const r = N.map((n) => Matrix.zeros(B, n));
-  const drive = N.map((n) => Matrix.zeros(B, n));
-  const du2 = N.map(() => new Float32Array(B));
-  const u2 = N.map(() => new Float32Array(B));
-  net.activations.forEach((a, p) => b.unary(a.op, u[p], r[p], a.p, a.q));
-  // The first layer's feedforward drive W¹x is constant during the dynamics.
-  const ff0 = Matrix.zeros(B, N[0]);
-  b.localMatmul(net.layers[0].ff.map, net.W[0].w, x, 1, 0, ff0);
+  const outU = N.map((n) => Matrix.zeros(B, n));
+  const outR = N.map((n) => Matrix.zeros(B, n));
+  const sampleSteps = new Int32Array(B).fill(maxSteps);
+  // Buffers: u of every layer, r of every layer, then the first layer's feedforward drive
+  // W¹x, which is constant during the dynamics.
+  const buf = [...N, ...N, N[0]].map((n) => Matrix.zeros(B, n));
+  b.localMatmul(net.layers[0].ff.map, net.W[0].w, x, 1, 0, buf[2 * P]);
+  net.activations.forEach((a, p) => b.unary(a.op, buf[p], buf[P + p], a.p, a.q));
+  const act = new ActiveRows(buf, B);
+  const driveBuf = N.map((n) => Matrix.zeros(B, n));
+  const du2 = new Float32Array(B);
+  const u2 = new Float32Array(B);
+  const moving = new Uint8Array(B);
+  const takeRow = (k: number, u: Matrix[], r: Matrix[]) => {
+    const row = act.sample[k];
+    for (let p = 0; p < P; p++) {
+      outU[p].data.set(u[p].row(k), row * N[p]);
+      outR[p].data.set(r[p].row(k), row * N[p]);
+    }
+  };
+  let done = 0;
   let steps = 0;
-  let converged = false;
-  while (steps < maxSteps && !converged) {
+  while (steps < maxSteps && done < B) {
     const h = dt(steps);
     if (!(h > 0 && h <= 1))
       throw new ValueError(`solve: dt(${steps}) = ${h}; step sizes must lie in (0, 1]`);
+    const n = act.count;
+    const u = N.map((_, p) => act.view(p));
+    const r = N.map((_, p) => act.view(P + p));
+    const ff0 = act.view(2 * P);
+    const drive = driveBuf.map((m) => m.sliceRows(0, n));
     // Drives from the current state of every layer (simultaneous Euler step of the coupled
     // system): drive = W r⁽ᵖ⁻¹⁾ − L r + γ W⁽ᵖ⁺¹⁾ᵀ r⁽ᵖ⁺¹⁾; the kernel adds the identity part r.
     for (let p = 0; p < P; p++) {
@@ -60,18 +134,31 @@ export function solveDynamics(net: SimilarityNetwork, x: Matrix, opts: SolveOpti
       }
       if (net.homeostasis[p] > 0) b.addRowVector(drive[p], net.theta[p].data, -1);
     }
-    converged = true;
+    moving.fill(0, 0, n);
     for (let p = 0; p < P; p++) {
       const a = net.activations[p];
-      b.smEulerStep(u[p], drive[p], p === 0 ? ff0 : null, r[p], h, a.op, a.p, a.q, du2[p], u2[p]);
-      for (let i = 0; i < B; i++) {
-        if (!(du2[p][i] <= tol2 * u2[p][i])) converged = false;
-      }
+      const d = du2.subarray(0, n);
+      const q = u2.subarray(0, n);
+      b.smEulerStep(u[p], drive[p], p === 0 ? ff0 : null, r[p], h, a.op, a.p, a.q, d, q);
+      for (let k = 0; k < n; k++) if (!(d[k] <= tol2 * q[k])) moving[k] = 1;
     }
     steps++;
+    for (let k = 0; k < n; k++) {
+      if (!act.live[k] || moving[k]) continue;
+      takeRow(k, u, r);
+      sampleSteps[act.sample[k]] = steps;
+      act.retire(k);
+      done++;
+    }
     opts.onStep?.(steps, r);
+    // With onStep the caller sees every row at every step, so nothing is dropped.
+    if (!opts.onStep && done < B) act.compact();
   }
-  return { r, u, steps, converged };
+  // Samples that hit the step cap keep their last state.
+  const u = N.map((_, p) => act.view(p));
+  const r = N.map((_, p) => act.view(P + p));
+  for (let k = 0; k < act.count; k++) if (act.live[k]) takeRow(k, u, r);
+  return { r: outR, u: outU, steps, sampleSteps, converged: done === B };
 }
 
 /** Layer weights γ^(p−P) of Eq. 20/13 (all 1 when γ = 0: the layers are then independent). */

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix, Rng, getBackend, type LocalMap } from '../../src/backend/index.ts';
+import { loadAddon } from '../../src/backend/native/index.ts';
 import { ShapeError, ValueError } from '../../src/errors.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 
@@ -148,6 +149,52 @@ for (const b of backendsUnderTest()) {
         }
       }
     });
+    it('the threaded paths (sites split, batch rows split) equal the dense product', () => {
+      // Large enough for the native kernels to split the work over threads: 48 sites of 8
+      // units, overlapping gathered patches of 36 inputs out of 300, a batch of 37 rows.
+      const sites = 48;
+      const n = 8;
+      const K = 300;
+      const lists = Array.from({ length: sites }, (_, s) =>
+        Array.from({ length: 36 }, (_, j) => (s * 5 + j * 3) % K).sort((a, c) => a - c),
+      );
+      const offsets = new Int32Array(sites + 1);
+      lists.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.length));
+      const map: LocalMap = {
+        sites,
+        unitsPerSite: n,
+        inputs: K,
+        offsets,
+        indices: Int32Array.from(lists.flat()),
+      };
+      const w = rand(21, n * offsets[sites]);
+      const B = 37;
+      const N = sites * n;
+      const x = new Matrix(B, K, rand(22, B * K));
+      const y = new Matrix(B, N, rand(23, B * N));
+      const fwd = Matrix.zeros(B, N);
+      b.localMatmul(map, w, x, 1, 0, fwd);
+      const back = Matrix.zeros(B, K);
+      b.localMatmulT(map, w, y, 1, 0, back);
+      const outer = new Float32Array(w.length);
+      b.localOuter(map, y, x, 1, 0, outer);
+      const refF = new Float64Array(B * N);
+      const refB = new Float64Array(B * K);
+      const refO = new Float64Array(w.length);
+      for (let s = 0; s < sites; s++)
+        for (let i = 0; i < n; i++)
+          lists[s].forEach((k, j) => {
+            const wij = w[n * offsets[s] + i * 36 + j];
+            for (let r = 0; r < B; r++) {
+              refF[r * N + s * n + i] += wij * x.data[r * K + k];
+              refB[r * K + k] += wij * y.data[r * N + s * n + i];
+              refO[n * offsets[s] + i * 36 + j] += y.data[r * N + s * n + i] * x.data[r * K + k];
+            }
+          });
+      assertClose(fwd.data, refF, { rtol: 1e-4, atol: 1e-4, what: 'localMatmul' });
+      assertClose(back.data, refB, { rtol: 1e-4, atol: 1e-4, what: 'localMatmulT' });
+      assertClose(outer, refO, { rtol: 1e-4, atol: 1e-4, what: 'localOuter' });
+    });
     it('smEulerStep tanh is within float accuracy of Math.tanh over the whole range', () => {
       const vals = [
         0, 1e-8, -1e-4, 0.1, 0.5, 0.6249, 0.625, -0.6251, 1, -2.5, 4, 9, -9.1, 20, 100, -100,
@@ -197,3 +244,53 @@ for (const b of backendsUnderTest()) {
     });
   });
 }
+
+describe('similarity kernels: the thread count does not change a result', () => {
+  const res = loadAddon();
+  it('native, 1 vs 2 threads, bit for bit', { skip: !('addon' in res) }, () => {
+    if (!('addon' in res)) return;
+    const b = getBackend('native');
+    // 100 sites of 8 units with overlapping gathered patches: big enough to be split.
+    const sites = 100;
+    const n = 8;
+    const K = 400;
+    const lists = Array.from({ length: sites }, (_, s) =>
+      Array.from({ length: 40 }, (_, j) => (s * 4 + j * 7) % K).sort((a, c) => a - c),
+    );
+    const offsets = new Int32Array(sites + 1);
+    lists.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.length));
+    const map: LocalMap = {
+      sites,
+      unitsPerSite: n,
+      inputs: K,
+      offsets,
+      indices: Int32Array.from(lists.flat()),
+    };
+    const w = rand(31, n * offsets[sites]);
+    const B = 100;
+    const N = sites * n;
+    const x = new Matrix(B, K, rand(32, B * K));
+    const y = new Matrix(B, N, rand(33, B * N));
+    const run = (threads: number) => {
+      res.addon.setThreads(threads);
+      const f = Matrix.zeros(B, N);
+      b.localMatmul(map, w, x, 1, 0, f);
+      const t = Matrix.zeros(B, K);
+      b.localMatmulT(map, w, y, 1, 0, t);
+      const o = new Float32Array(w.length);
+      b.localOuter(map, y, x, 1, 0, o);
+      const u = Matrix.zeros(B, N);
+      const r = Matrix.zeros(B, N);
+      b.smEulerStep(u, f, y, r, 0.2, 'tanh', 0, 0, new Float32Array(B), new Float32Array(B));
+      return [f.data, t.data, o, u.data, r.data];
+    };
+    const before = b.info().ompThreads;
+    try {
+      const one = run(1);
+      const two = run(2);
+      one.forEach((a, i) => assert.deepEqual(a, two[i], `output ${i}`));
+    } finally {
+      res.addon.setThreads(before);
+    }
+  });
+});

@@ -361,6 +361,55 @@ for (const backend of backendsUnderTest()) {
   });
 }
 
+for (const backend of backendsUnderTest()) {
+  describe(`similarity dynamics, per-sample stopping (${backend.name})`, () => {
+    it('a batch gives each sample the state it reaches solved alone, bit for bit', () => {
+      // Inputs of very different sizes converge after different numbers of steps, so the batch
+      // drops samples (and compacts) many times on the way.
+      const net = new SimilarityNetwork({
+        layers: [
+          locallyConnected({ input: [8, 8, 1], stride: 2, radius: 2.5, nps: 3 }),
+          locallyConnected({ input: [4, 4, 3], stride: 2, radius: 2, nps: 2 }),
+        ],
+        activation: 'tanh',
+        feedback: 0.3,
+        seed: 2,
+        backend,
+      });
+      const B = 24;
+      const x = data(31, B, 64);
+      for (let i = 0; i < B; i++) for (let j = 0; j < 64; j++) x.data[i * 64 + j] *= 0.05 + 0.2 * i;
+      const all = net.solve(x, { tol: 1e-5 });
+      assert.ok(all.converged);
+      const steps = new Set(all.sampleSteps);
+      assert.ok(steps.size > 5, `samples should stop at many different steps, got ${[...steps]}`);
+      assert.equal(all.steps, Math.max(...all.sampleSteps));
+      for (let i = 0; i < B; i++) {
+        const one = net.solve(x.sliceRows(i, i + 1), { tol: 1e-5 });
+        assert.equal(all.sampleSteps[i], one.steps, `sample ${i}: steps`);
+        for (let p = 0; p < 2; p++) {
+          assert.deepEqual(all.r[p].row(i), one.r[p].row(0), `sample ${i} layer ${p}: r`);
+          assert.deepEqual(all.u[p].row(i), one.u[p].row(0), `sample ${i} layer ${p}: u`);
+        }
+      }
+    });
+    it('a sample that hits the step cap keeps its last state and is reported', () => {
+      const net = new SimilarityNetwork({
+        layers: [allToAll(10, 6)],
+        activation: 'tanh',
+        seed: 3,
+        backend,
+      });
+      const x = data(8, 4, 10);
+      const res = net.solve(x, { maxSteps: 5, tol: 1e-12 });
+      assert.equal(res.converged, false);
+      assert.deepEqual(Array.from(res.sampleSteps), [5, 5, 5, 5]);
+      const ref = net.solve(x, { maxSteps: 5, tol: 1e-12, onStep: () => {} });
+      assert.deepEqual(res.r[0].data, ref.r[0].data);
+    });
+  });
+}
+
 describe('similarity network: backends agree', () => {
   const names = backendsUnderTest().map((b) => b.name);
   it(
