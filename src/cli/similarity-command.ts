@@ -61,6 +61,8 @@ interface ToyFlags extends RunFlags {
 
 interface MnistFlags extends RunFlags {
   nps: number[];
+  seeds?: number[];
+  featureTol: number[];
   trainSamples?: number;
   testSamples?: number;
   epochs: number;
@@ -187,6 +189,17 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
       500,
     )
     .option('--svc-max-iter <n>', 'LinearSVC passes per class', intFlag('--svc-max-iter'), 1000)
+    .option(
+      '--seeds <list>',
+      'several seeds (initial weights and sample order), comma separated: the report gives mean ± std (default --seed)',
+      listFlag('--seeds', intFlag('--seeds', { min: 0 })),
+    )
+    .option(
+      '--feature-tol <list>',
+      'solver tolerances for the features, comma separated (one SVM each, same trained network)',
+      listFlag('--feature-tol', numFlag('--feature-tol', { gt: 0 })),
+      [1e-4],
+    )
     .option('--data-dir <dir>', 'folder of the data set')
     .option('--quick', 'smoke test: 2000 training and 1000 test images');
   addRunFlags(mnist, { out: 'runs/sm-mnist' })
@@ -208,23 +221,37 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
               `MNIST: ${train.x.rows} train / ${test.x.rows} test images, mean-subtracted; backend ${ctx.backend.name}`,
             );
             const rows: MnistRow[] = [];
-            const figs: string[] = [];
+            const seeds = o.seeds ?? [o.seed];
             for (const nps of o.nps) {
-              const row = await ctx.part(`nps${nps}`, async () => {
-                const r = await runMnistNps(
-                  { ...o, nps, backend: ctx.backend, log: ctx.log, signal: ctx.signal },
-                  train,
-                  test,
-                );
-                figs.push(...saveReceptiveFieldFigures(r.net, ctx.run.paths.figures, String(nps)));
-                return r.row;
-              });
-              rows.push(row);
-              ctx.run.appendMetrics({ ...row });
-              ctx.log(
-                `NPS ${nps}: test error ${row.errorPct.toFixed(2)}% (paper ${row.paperPct ?? '–'}%), run time ${fmt(row.totalSeconds)} ` +
-                  `(train ${fmt(row.trainSeconds)}, features ${fmt(row.featureSeconds)}, SVM ${fmt(row.svcSeconds)})`,
-              );
+              for (const seed of seeds) {
+                const part = seeds.length > 1 ? `nps${nps}-seed${seed}` : `nps${nps}`;
+                const got = await ctx.part(part, async () => {
+                  const r = await runMnistNps(
+                    {
+                      ...o,
+                      nps,
+                      seed,
+                      featureTols: o.featureTol,
+                      backend: ctx.backend,
+                      log: ctx.log,
+                      signal: ctx.signal,
+                    },
+                    train,
+                    test,
+                  );
+                  if (seed === seeds[0])
+                    saveReceptiveFieldFigures(r.net, ctx.run.paths.figures, String(nps));
+                  return r.rows;
+                });
+                for (const row of got) {
+                  rows.push(row);
+                  ctx.run.appendMetrics({ ...row });
+                  ctx.log(
+                    `NPS ${nps}, seed ${seed}, feature tol ${row.featureTol}: test error ${row.errorPct.toFixed(2)}% (paper ${row.paperPct ?? '–'}%), run time ${fmt(row.totalSeconds)} ` +
+                      `(train ${fmt(row.trainSeconds)}, features ${fmt(row.featureSeconds)}, SVM ${fmt(row.svcSeconds)})`,
+                  );
+                }
+              }
             }
             const report = join(ctx.run.dir, 'report.md');
             writeFileAtomic(
@@ -235,9 +262,9 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
           },
           report: (r) => [
             `report: ${r.report}`,
-            ...r.rows.map(
+            ...summarise(r.rows).map(
               (x) =>
-                `NPS ${x.nps}: test error ${x.errorPct.toFixed(2)} % (paper ${x.paperPct ?? '–'} %), ${fmt(x.totalSeconds)}`,
+                `NPS ${x.nps}${x.tols > 1 ? `, feature tol ${x.featureTol}` : ''}: test error ${x.error} % (paper ${x.paper ?? '–'} %), ${fmt(x.seconds)}${x.seeds > 1 ? ` per seed (${x.seeds} seeds)` : ''}`,
             ),
           ],
           json: (r) => r,
@@ -502,6 +529,30 @@ function toyReport(
   ].join('\n');
 }
 
+/** Rows grouped by (NPS, feature tolerance): error as mean ± std over seeds. */
+function summarise(rows: MnistRow[]) {
+  const groups = new Map<string, MnistRow[]>();
+  for (const r of rows) {
+    const k = `${r.nps}|${r.featureTol}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const tols = new Set(rows.map((r) => r.featureTol)).size;
+  return [...groups.values()].map((g) => {
+    const e = g.map((r) => r.errorPct);
+    const mean = e.reduce((a, b) => a + b, 0) / e.length;
+    const sd = Math.sqrt(e.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(e.length - 1, 1));
+    return {
+      nps: g[0].nps,
+      featureTol: g[0].featureTol,
+      tols,
+      seeds: g.length,
+      error: g.length > 1 ? `${mean.toFixed(2)} ± ${sd.toFixed(2)}` : mean.toFixed(2),
+      paper: g[0].paperPct,
+      seconds: g.reduce((a, r) => a + r.totalSeconds, 0) / g.length,
+    };
+  });
+}
+
 function mnistReport(
   f: MnistFlags,
   rows: MnistRow[],
@@ -509,32 +560,42 @@ function mnistReport(
   nTest: number,
   backend: string,
 ): string {
+  const summary = summarise(rows);
   return [
     '# Structured similarity matching on MNIST (Sec. 6.3, Table 1)',
     '',
     'One locally connected layer (28×28 input, stride 2 → 14×14 sites, radius 4, tanh, laterals',
-    `within a site), per-image mean subtraction, ${f.epochs} epoch(s) over ${nTrain} training images,`,
-    `updates summed over mini-batches of ${f.batchSize} (dynamics per batch at fixed weights), the`,
-    "authors' rate schedule and Euler solver; LinearSVC (C = 1, squared hinge, one-vs-rest) on the",
-    `fixed points; error on ${nTest} test images. Backend: ${backend}.`,
+    `within a site), per-image mean subtraction, ${f.epochs} epoch(s) over ${nTrain} training images`,
+    `in a seeded order, updates summed over mini-batches of ${f.batchSize} (dynamics per batch at fixed`,
+    "weights), the authors' rate schedule and Euler solver; LinearSVC (C = 1, squared hinge,",
+    `one-vs-rest) on the fixed points; error on ${nTest} test images. Backend: ${backend}.`,
     '',
-    '| NPS | neurons | synapses | test error | paper | SVM train acc. | Euler steps/batch | run time |',
-    '|---|---|---|---|---|---|---|---|',
+    '| NPS | feature tol | seeds | test error (mean ± std) | paper | mean run time |',
+    '|---|---|---|---|---|---|',
+    ...summary.map(
+      (r) =>
+        `| ${r.nps} | ${r.featureTol} | ${r.seeds} | ${r.error}% | ${r.paper ?? '–'}% | ${fmt(r.seconds)} |`,
+    ),
+    '',
+    'Every run:',
+    '',
+    '| NPS | seed | feature tol | neurons | synapses | test error | SVM train acc. | Euler steps/batch | train | features | SVM |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.nps} | ${r.neurons} | ${r.synapses} | ${r.errorPct.toFixed(2)}% | ${r.paperPct ?? '–'}% | ` +
-        `${r.trainAccPct.toFixed(2)}% | ${r.meanSteps.toFixed(0)} | ${fmt(r.totalSeconds)} |`,
+        `| ${r.nps} | ${r.seed} | ${r.featureTol} | ${r.neurons} | ${r.synapses} | ${r.errorPct.toFixed(2)}% | ` +
+        `${r.trainAccPct.toFixed(2)}% | ${r.meanSteps.toFixed(0)} | ${fmt(r.trainSeconds)} | ${fmt(r.featureSeconds)} | ${fmt(r.svcSeconds)} |`,
     ),
     '',
     `Paper (Table 1): ${Object.entries(PAPER_TABLE1)
       .map(([k, v]) => `NPS ${k}: ${v}%`)
       .join(', ')}.`,
     '',
-    '## Figures',
+    '## Figures (first seed)',
     '',
-    ...rows.map(
-      (r) =>
-        `- \`figures/rf-nps${r.nps}-unit0-per-site.png\`, \`figures/rf-nps${r.nps}-centre-site-units.png\``,
+    ...[...new Set(rows.map((r) => r.nps))].map(
+      (n) =>
+        `- \`figures/rf-nps${n}-unit0-per-site.png\`, \`figures/rf-nps${n}-centre-site-units.png\``,
     ),
     '',
     '`rf-npsN-unit0-per-site.png`: the first neuron of every site, drawn in its window and tiled',

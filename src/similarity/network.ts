@@ -519,8 +519,11 @@ export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
     return this;
   }
 
-  /** Fixed points of layer `layer` (default the last) for every row of x, in chunks. */
-  transform(x: Matrix, opts: { layer?: number; chunk?: number } = {}): Matrix {
+  /**
+   * Fixed points of layer `layer` (default the last) for every row of x, in chunks; `tol`
+   * overrides the solver's stopping tolerance for this call.
+   */
+  transform(x: Matrix, opts: { layer?: number; chunk?: number; tol?: number } = {}): Matrix {
     if (!this.fitted) throw this.notFitted('transform');
     const layer = opts.layer ?? this.depth - 1;
     if (!Number.isInteger(layer) || layer < 0 || layer >= this.depth)
@@ -531,7 +534,7 @@ export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
     checkSamples('SimilarityNetwork.transform', this.backend, x, this.inputs);
     const out = Matrix.zeros(x.rows, this.units(layer));
     for (let i = 0; i < x.rows; i += chunk) {
-      const res = this.solve(x.sliceRows(i, Math.min(i + chunk, x.rows)));
+      const res = this.solve(x.sliceRows(i, Math.min(i + chunk, x.rows)), { tol: opts.tol });
       out.data.set(res.r[layer].data, i * out.cols);
     }
     return out;
