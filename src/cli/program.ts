@@ -14,6 +14,7 @@ import {
   registerSimilarityCommands,
   registerSimilarityReproductions,
 } from './similarity-command.ts';
+import { registerFacesReproduction } from './faces-command.ts';
 import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
 
 /** Exit codes, as documented in `hebb --help`. */
@@ -59,6 +60,7 @@ export function createProgram(io: CliIO): Command {
   registerSoftHebbReproductions(reproduce, io);
   registerEmergenceReproductions(reproduce, io);
   registerSimilarityReproductions(reproduce, io);
+  registerFacesReproduction(reproduce, io);
   return program;
 }
 
