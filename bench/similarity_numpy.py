@@ -2,7 +2,7 @@
 time, Euler steps u += dt·(−u + Wx − (L − I)r), r = tanh(u), dt = max(0.2/(1+0.005 i), 0.05),
 stop when ‖Δu‖/‖u‖ < tol or after max_steps — with the same structure as dense masked W and L.
 Args: a folder with meta.json, W.f32 (N×K), L.f32 (N×N), X.f32 (n×K). Writes R.f32 and prints
-one JSON line {seconds, samples, steps}."""
+one JSON line {seconds, samples, steps, sampleSteps}."""
 import json
 import sys
 import time
@@ -19,6 +19,7 @@ tol, max_steps = meta["tol"], meta["maxSteps"]
 LmI = L - np.eye(N, dtype=np.float32)
 R = np.zeros((n, N), dtype=np.float32)
 steps = 0
+sample_steps = []
 t = time.perf_counter()
 for s in range(n):
     ff = W @ X[s]
@@ -32,7 +33,12 @@ for s in range(n):
         steps += 1
         if np.linalg.norm(du) <= tol * np.linalg.norm(u):
             break
+    sample_steps.append(i + 1)
     R[s] = r
 seconds = time.perf_counter() - t
 R.tofile(f"{d}/R.f32")
-print(json.dumps({"seconds": seconds, "samples": n, "steps": steps, "numpy": np.__version__}))
+print(
+    json.dumps(
+        {"seconds": seconds, "samples": n, "steps": steps, "sampleSteps": sample_steps, "numpy": np.__version__}
+    )
+)
