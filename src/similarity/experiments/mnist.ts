@@ -103,6 +103,9 @@ export async function runMnistNps(
   const trainSeconds = (performance.now() - t0) / 1000;
   const rows: MnistRow[] = [];
   for (const tol of o.featureTols ?? [net.solver.tol]) {
+    o.log(
+      `  nps ${o.nps} seed ${o.seed}: fixed points of ${train.x.rows + test.x.rows} images at tol ${tol}, then the SVM`,
+    );
     const t1 = performance.now();
     const ftr = net.transform(train.x, { chunk: o.chunk, tol });
     const fte = net.transform(test.x, { chunk: o.chunk, tol });
