@@ -1,0 +1,83 @@
+// The networks the robustness experiments compare, as pipelines: a SoftHebb layer (soft or
+// hard WTA, run with its inference activation) with its read-out, a backprop MLP, and fixed
+// feature layers (k-means centroids, PCA components) with an activation and a read-out.
+import type { Matrix } from '../backend/matrix.ts';
+import type { Backend } from '../backend/types.ts';
+import type { Standardizer } from '../data/preprocess.ts';
+import type { Activation } from '../model/activation.ts';
+import type { MlpClassifier } from '../readout/mlp-classifier.ts';
+import type { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
+import type { SoftHebb } from '../softhebb/layer.ts';
+import {
+  activationStage,
+  linearStage,
+  normalizeStage,
+  Pipeline,
+  standardizeStage,
+  type Stage,
+} from './pipeline.ts';
+
+/** A linear read-out on a feature layer: the classifier and the standardiser before it. */
+export interface ReadoutParts {
+  classifier: SoftmaxClassifier;
+  stats: Standardizer | null;
+}
+
+function readoutStages(be: Backend, r: ReadoutParts): Stage[] {
+  const s: Stage[] = [];
+  if (r.stats) s.push(standardizeStage(be, r.stats.mean, r.stats.std));
+  s.push(linearStage(be, r.classifier.weights, r.classifier.bias));
+  return s;
+}
+
+/**
+ * Input → (unit-norm rows when the layer normalises) → u = Wx + b → activation → read-out.
+ * A hard-WTA layer is run with the activation given (softmax for the paper's comparison).
+ */
+export function softHebbNetwork(
+  layer: SoftHebb,
+  activation: Activation,
+  readout: ReadoutParts,
+): Pipeline {
+  const be = layer.backend;
+  const stages: Stage[] = [];
+  if (layer.options.normalizeInput) stages.push(normalizeStage(be));
+  stages.push(linearStage(be, layer.weights, layer.bias ?? null));
+  stages.push(activationStage(be, activation));
+  stages.push(...readoutStages(be, readout));
+  return new Pipeline(be, stages, layer.weights.cols);
+}
+
+/** A backprop MLP: w1, b1 → its hidden activation → w2, b2. */
+export function mlpNetwork(mlp: MlpClassifier): Pipeline {
+  const be = mlp.backend;
+  const p = mlp.parameters;
+  return new Pipeline(
+    be,
+    [
+      linearStage(be, p.w1, p.b1),
+      activationStage(be, mlp.options.activation),
+      linearStage(be, p.w2, p.b2),
+    ],
+    p.w1.cols,
+  );
+}
+
+/** Fixed feature weights (units × inputs) → activation → read-out (k-means, PCA). */
+export function featureNetwork(
+  be: Backend,
+  weights: Matrix,
+  activation: Activation,
+  readout: ReadoutParts,
+  bias?: Float32Array,
+): Pipeline {
+  return new Pipeline(
+    be,
+    [
+      linearStage(be, weights, bias),
+      activationStage(be, activation),
+      ...readoutStages(be, readout),
+    ],
+    weights.cols,
+  );
+}

@@ -1,0 +1,248 @@
+// A classifier as a chain of differentiable stages: the same forward pass the models run at
+// inference, and the gradient of the cross-entropy with respect to the input (what attacks
+// need). Every stage computes on the backend.
+import type { Backend } from '../backend/types.ts';
+import { Matrix } from '../backend/matrix.ts';
+import { ShapeError, ValueError } from '../errors.ts';
+import { applyActivation, formatActivation, type Activation } from '../model/activation.ts';
+
+export interface Stage {
+  readonly name: string;
+  /** out = f(x); keeps what backward needs. */
+  forward(x: Matrix): Matrix;
+  /** dL/dx from dL/dout, for the inputs of the last forward. */
+  backward(g: Matrix): Matrix;
+}
+
+/** x ↦ x / max(‖x‖, eps) per row (SoftHebb's input normalisation). */
+export function normalizeStage(be: Backend, eps = 1e-12): Stage {
+  let xhat: Matrix | null = null;
+  let inv: Float32Array | null = null;
+  return {
+    name: 'normalize',
+    forward(x) {
+      const n = new Float32Array(x.rows);
+      be.rowNorms(x, n);
+      inv = n.map((v) => 1 / Math.max(v, eps));
+      xhat = new Matrix(x.rows, x.cols);
+      be.normalizeRows(x, xhat, eps);
+      return xhat;
+    },
+    // d(x/‖x‖) = (g − x̂ (x̂·g)) / ‖x‖
+    backward(g) {
+      const t = new Matrix(g.rows, g.cols);
+      be.binary('mul', g, xhat!, t);
+      const s = new Float32Array(g.rows);
+      be.sum(t, 1, s);
+      be.unary('copy', xhat!, t);
+      be.scaleRows(t, s);
+      const out = new Matrix(g.rows, g.cols);
+      be.binary('sub', g, t, out);
+      be.scaleRows(out, inv!);
+      return out;
+    },
+  };
+}
+
+/** x ↦ x Wᵀ + b with W (out × in). */
+export function linearStage(be: Backend, w: Matrix, b?: Float32Array | null): Stage {
+  if (b && b.length !== w.rows) {
+    throw new ShapeError(`linearStage: bias has ${b.length} entries for ${w.rows} outputs`);
+  }
+  return {
+    name: `linear ${w.cols}→${w.rows}`,
+    forward(x) {
+      if (x.cols !== w.cols) {
+        throw new ShapeError(`linearStage: inputs have ${x.cols} columns, the weights ${w.cols}`);
+      }
+      const out = new Matrix(x.rows, w.rows);
+      be.gemm(false, true, 1, x, w, 0, out);
+      if (b) be.addRowVector(out, b);
+      return out;
+    },
+    backward(g) {
+      const out = new Matrix(g.rows, w.cols);
+      be.gemm(false, false, 1, g, w, 0, out);
+      return out;
+    },
+  };
+}
+
+/**
+ * An activation of the shared vocabulary with its derivative. 'onehot' (hard WTA) has none —
+ * its gradient is zero almost everywhere, and an attack on it would measure nothing: run a
+ * hard-WTA layer with softmax at inference, as the paper does.
+ */
+export function activationStage(be: Backend, act: Activation): Stage {
+  let u: Matrix | null = null;
+  let h: Matrix | null = null;
+  const name = formatActivation(act);
+  if (!['linear', 'relu', 'tanh', 'sigmoid', 'softmax', 'repu', 'triangle'].includes(act.name)) {
+    throw new ValueError(
+      `activationStage: '${name}' has no useful gradient; use linear, relu, tanh, sigmoid, softmax:T, repu:P or triangle:P` +
+        (act.name === 'onehot' ? ' (run a hard-WTA layer with softmax at inference)' : ''),
+    );
+  }
+  if ((act.name === 'repu' || act.name === 'triangle') && act.power < 1) {
+    throw new ValueError(
+      `activationStage: '${name}' has an infinite slope at 0 (power < 1); use a power ≥ 1`,
+    );
+  }
+  /** p·max(a, 0)^(p−1) on a > 0, else 0. */
+  const powerSlope = (a: Matrix, p: number): Matrix => {
+    const d = new Matrix(a.rows, a.cols);
+    const mask = new Matrix(a.rows, a.cols);
+    be.unary('relu', a, mask);
+    be.unary('reluGrad', mask, mask);
+    be.unary('repu', a, d, p - 1);
+    be.binary('mul', d, mask, d);
+    be.scale(p, d);
+    return d;
+  };
+  return {
+    name,
+    forward(x) {
+      u = x;
+      h = new Matrix(x.rows, x.cols);
+      applyActivation(be, act, x, h);
+      return h;
+    },
+    backward(g) {
+      const out = new Matrix(g.rows, g.cols);
+      switch (act.name) {
+        case 'linear':
+          be.unary('copy', g, out);
+          return out;
+        case 'relu':
+        case 'tanh':
+        case 'sigmoid':
+          be.unary(`${act.name}Grad`, h!, out);
+          be.binary('mul', out, g, out);
+          return out;
+        case 'softmax': {
+          // t·h∘(g − Σ_k g_k h_k)
+          be.binary('mul', g, h!, out);
+          const s = new Float32Array(g.rows);
+          be.sum(out, 1, s);
+          be.unary('copy', g, out);
+          be.addColumnVector(out, s, -1);
+          be.binary('mul', out, h!, out);
+          be.scale(act.inverseTemperature, out);
+          return out;
+        }
+        case 'repu': {
+          const d = powerSlope(u!, act.power);
+          be.binary('mul', d, g, out);
+          return out;
+        }
+        case 'triangle': {
+          // h = max(a, 0)^p with a = u − mean(u): q = g∘p·a^(p−1), dL/du = q − mean(q)
+          const a = new Matrix(u!.rows, u!.cols);
+          const m = new Float32Array(u!.rows);
+          be.sum(u!, 1, m);
+          be.unary('copy', u!, a);
+          be.addColumnVector(a, m, -1 / u!.cols);
+          const d = powerSlope(a, act.power);
+          be.binary('mul', d, g, out);
+          be.sum(out, 1, m);
+          be.addColumnVector(out, m, -1 / out.cols);
+          return out;
+        }
+        default:
+          throw new ValueError(`activationStage: no derivative for '${name}'`);
+      }
+    },
+  };
+}
+
+/** Per-feature (x − mean) / std, as a read-out's standardiser applies it. */
+export function standardizeStage(be: Backend, mean: Float32Array, std: Float32Array): Stage {
+  if (mean.length !== std.length) {
+    throw new ShapeError('standardizeStage: mean and std must have the same length');
+  }
+  const inv = new Matrix(
+    1,
+    std.length,
+    std.map((s) => 1 / s),
+  );
+  const negMean = mean.map((m) => -m);
+  const scaleCols = (x: Matrix) => {
+    const s = Matrix.zeros(x.rows, x.cols);
+    be.addRowVector(s, inv.data);
+    be.binary('mul', x, s, s);
+    return s;
+  };
+  return {
+    name: 'standardize',
+    forward(x) {
+      if (x.cols !== mean.length) {
+        throw new ShapeError(`standardizeStage: ${x.cols} features, statistics for ${mean.length}`);
+      }
+      const c = new Matrix(x.rows, x.cols);
+      be.unary('copy', x, c);
+      be.addRowVector(c, negMean);
+      return scaleCols(c);
+    },
+    backward: scaleCols,
+  };
+}
+
+export interface LossGradient {
+  /** Cross-entropy of each sample. */
+  loss: Float32Array;
+  /** dL_t/dx_t for every sample t (B × inputs). */
+  grad: Matrix;
+  logits: Matrix;
+}
+
+/** A classifier: stages from the input to the logits. */
+export class Pipeline {
+  constructor(
+    readonly backend: Backend,
+    readonly stages: Stage[],
+    readonly inputs: number,
+  ) {
+    if (stages.length === 0) throw new ValueError('Pipeline: needs at least one stage');
+  }
+
+  logits(x: Matrix): Matrix {
+    if (x.cols !== this.inputs) {
+      throw new ShapeError(
+        `Pipeline: inputs have ${x.cols} columns, the network takes ${this.inputs}`,
+      );
+    }
+    let h = x;
+    for (const s of this.stages) h = s.forward(h);
+    return h;
+  }
+
+  predict(x: Matrix): Int32Array {
+    const z = this.logits(x);
+    const out = new Int32Array(x.rows);
+    this.backend.argmaxRows(z, out);
+    return out;
+  }
+
+  /** Cross-entropy of softmax(logits) against labels y, and its gradient per input. */
+  lossGradient(x: Matrix, y: ArrayLike<number>): LossGradient {
+    if (y.length !== x.rows) {
+      throw new ShapeError(`Pipeline: ${y.length} labels for ${x.rows} samples`);
+    }
+    const be = this.backend;
+    const z = this.logits(x);
+    const p = new Matrix(z.rows, z.cols);
+    be.softmaxRows(z, 1, p);
+    const loss = new Float32Array(x.rows);
+    for (let i = 0; i < x.rows; i++) {
+      const k = y[i];
+      if (!(Number.isInteger(k) && k >= 0 && k < z.cols)) {
+        throw new ValueError(`Pipeline: label ${k} of sample ${i} is not a class 0..${z.cols - 1}`);
+      }
+      loss[i] = -Math.log(Math.max(p.data[i * z.cols + k], 1e-30));
+      p.data[i * z.cols + k] -= 1; // softmax − one-hot
+    }
+    let g = p;
+    for (let s = this.stages.length - 1; s >= 0; s--) g = this.stages[s].backward(g);
+    return { loss, grad: g, logits: z };
+  }
+}
