@@ -15,6 +15,7 @@ import {
   registerSimilarityReproductions,
 } from './similarity-command.ts';
 import { registerFacesReproduction } from './faces-command.ts';
+import { registerRobustnessReproduction } from './robustness-command.ts';
 import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
 
 /** Exit codes, as documented in `hebb --help`. */
@@ -61,6 +62,7 @@ export function createProgram(io: CliIO): Command {
   registerEmergenceReproductions(reproduce, io);
   registerSimilarityReproductions(reproduce, io);
   registerFacesReproduction(reproduce, io);
+  registerRobustnessReproduction(reproduce, io);
   return program;
 }
 

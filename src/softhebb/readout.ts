@@ -1,8 +1,8 @@
 // The paper's two read-outs of a trained layer, as functions (browser-safe).
 import type { Matrix } from '../backend/matrix.ts';
 import type { Dataset, Split } from '../data/dataset.ts';
-import { applyStandardizer, fitStandardizer } from '../data/preprocess.ts';
-import { parseActivation } from '../model/activation.ts';
+import { applyStandardizer, fitStandardizer, type Standardizer } from '../data/preprocess.ts';
+import { parseActivation, type Activation } from '../model/activation.ts';
 import type { FitOptions } from '../model/fit-loop.ts';
 import { LabelAssignment } from '../readout/label-assignment.ts';
 import { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
@@ -40,6 +40,9 @@ export interface ReadoutOptions {
 /** A fitted 2-layer read-out: the classifier and the map from inputs to its features. */
 export interface LinearReadout {
   classifier: SoftmaxClassifier;
+  /** The layer output the classifier reads, and the per-feature standardiser (null: none). */
+  activation: Activation;
+  stats: Standardizer | null;
   /** Inputs → the classifier's features for the given layer (the read-out's scaling). */
   features: (layer: SoftHebb, x: Matrix) => Matrix;
   trainLoss: number;
@@ -82,7 +85,7 @@ export function fitLinearReadout(
     backend: layer.backend,
   });
   classifier.fit(train, data.train.y, o.fit);
-  return { classifier, features, trainLoss: classifier.loss };
+  return { classifier, activation: act, stats, features, trainLoss: classifier.loss };
 }
 
 /** Test accuracy of the 2-layer read-out. */
