@@ -29,6 +29,8 @@ export default tseslint.config(
       'src/emergence/*.ts',
       'src/readout/**',
       'src/optim/**',
+      'src/features/**',
+      'src/robustness/**',
       'src/data/dataset.ts',
       'src/data/preprocess.ts',
       'src/data/synthetic.ts',

@@ -23,6 +23,7 @@ export {
   type MlpClassifierOptions,
   type SoftmaxClassifierOptions,
 } from './readout/index.ts';
+export { KMeans, PCA, type KMeansOptions, type PCAOptions } from './features/index.ts';
 export { Adam, type AdamOptions } from './optim/index.ts';
 export { fromSafetensors, toSafetensors, type Model } from './model/model.ts';
 export type { ModelState } from './model/state.ts';

@@ -21,6 +21,8 @@ import {
   SoftmaxClassifier,
 } from '../../src/readout/index.ts';
 import { SimilarityNetwork } from '../../src/similarity/network.ts';
+import { KMeans } from '../../src/features/kmeans.ts';
+import { PCA } from '../../src/features/pca.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
 import { backendsUnderTest } from '../helpers/backends.ts';
 
@@ -93,6 +95,28 @@ function cases(backend: string): Case[] {
       output: (m) => (m as SoftHebb).transform(x).data,
       epochs: true,
       bad: seedBad,
+    },
+    {
+      name: 'KMeans',
+      make: (o) => new KMeans({ clusters: 4, maxIter: 5, seed: 1, backend, ...o }),
+      typo: ['clustres', 'clusters'],
+      fit: (m, o) => uns(m).fit(x, o),
+      fitAsync: (m, o) => uns(m).fitAsync(x, o),
+      partialFit: (m) => uns(m).partialFit(x),
+      output: (m) => (m as KMeans).transform(x).data,
+      epochs: false,
+      bad: [{ clusters: 0 }, /clusters must be/],
+    },
+    {
+      name: 'PCA',
+      make: (o) => new PCA({ components: 3, seed: 1, backend, ...o }),
+      typo: ['component', 'components'],
+      fit: (m, o) => uns(m).fit(x, o),
+      fitAsync: (m, o) => uns(m).fitAsync(x, o),
+      partialFit: (m) => uns(m).partialFit(x),
+      output: (m) => (m as PCA).transform(x).data,
+      epochs: false,
+      bad: [{ components: 1.5 }, /components must be/],
     },
     {
       name: 'SimilarityNetwork',

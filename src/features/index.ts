@@ -1,0 +1,3 @@
+// Fixed feature layers for comparisons with Hebbian ones (browser-safe): k-means, PCA.
+export { KMeans, type KMeansOptions } from './kmeans.ts';
+export { PCA, symmetricEigen, type PCAOptions } from './pca.ts';

@@ -1,0 +1,22 @@
+// Robustness of trained classifiers (browser-safe): networks as differentiable pipelines,
+// Gaussian noise, PGD attacks, accuracy curves (docs/robustness.md).
+export {
+  activationStage,
+  linearStage,
+  normalizeStage,
+  Pipeline,
+  standardizeStage,
+  type LossGradient,
+  type Stage,
+} from './pipeline.ts';
+export { featureNetwork, mlpNetwork, softHebbNetwork, type ReadoutParts } from './networks.ts';
+export {
+  accuracy,
+  defaultStepSize,
+  gaussianNoise,
+  pgd,
+  type PgdOptions,
+  type PgdResult,
+  type Range,
+} from './attacks.ts';
+export { noiseCurve, pgdCurve, wilson, type CurvePoint, type PgdPoint } from './curves.ts';
