@@ -66,6 +66,7 @@ export function registerRobustnessReproduction(reproduce: Command, io: CliIO): v
       'test images attacked, fixed by the seed (default 1000; 100 with --quick)',
       intFlag('--attack-samples'),
     )
+    .option('--no-baselines', 'leave out the k-means, PCA and 100-neuron SoftHebb layers (Fig. 6)')
     .option(
       '--quick',
       'small and fast: 200 units, 1 epoch, 10k training images, 100 attacked images',

@@ -69,7 +69,8 @@ export class KMeans extends UnsupervisedModel<Resolved<typeof SPEC>> {
       this.update(x, assign);
       this.inertia = inertia;
       this.iterations = it;
-      const done = prev - inertia <= this.options.tol * prev || it === total;
+      // The first iteration always runs on (prev = ∞ would read as "no progress").
+      const done = (it > 1 && prev - inertia <= this.options.tol * prev) || it === total;
       prev = inertia;
       yield { done: it, total, epoch: it, epochs: total, epochEnd: true };
       if (done) break;

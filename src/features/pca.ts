@@ -16,7 +16,7 @@ export interface PCAOptions {
   components?: number;
   /** Subspace iterations at most (default 200). */
   maxIter?: number;
-  /** Stop when no Ritz value moves by more than this fraction (default 1e-7). */
+  /** Stop when no wanted Ritz value moves by more than this fraction (default 1e-6). */
   tol?: number;
   /** Seeds the starting subspace. */
   seed?: number;
@@ -26,7 +26,7 @@ export interface PCAOptions {
 const SPEC = {
   components: integer({ min: 1, default: 100 }),
   maxIter: integer({ min: 1, default: 200 }),
-  tol: number({ min: 0, default: 1e-7 }),
+  tol: number({ min: 0, default: 1e-6 }),
   seed: seed(),
   backend: backendOption(),
 } satisfies Record<keyof PCAOptions, unknown>;

@@ -60,6 +60,18 @@ for (const be of backendsUnderTest()) {
         inertia += d[k];
       }
       assert.ok(Math.abs(km.inertia - inertia) < 1e-3 * inertia, `${km.inertia} vs ${inertia}`);
+      // Lloyd's fixed point: every centroid is the mean of the samples nearest to it.
+      assert.ok(km.iterations > 1);
+      for (let k = 0; k < 3; k++) {
+        const mine = Array.from({ length: N }, (_, i) => i).filter((i) => a[i] === k);
+        for (let j = 0; j < D; j++) {
+          const m = mine.reduce((s, i) => s + x.data[i * D + j], 0) / mine.length;
+          assert.ok(
+            Math.abs(km.centroids.data[k * D + j] - m) < 1e-4,
+            `centroid ${k} coordinate ${j}`,
+          );
+        }
+      }
       // Seeded: the same centroids again.
       assert.deepEqual(
         new KMeans({ clusters: 3, seed: 4, backend: be }).fit(x).centroids.data,

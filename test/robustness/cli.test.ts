@@ -38,9 +38,18 @@ describe('hebb reproduce softhebb-robustness', () => {
     const res = JSON.parse(r.stdout);
     assert.deepEqual(
       res.models.map((m: { name: string }) => m.name),
-      ['SoftHebb', 'hard WTA', 'MLP'],
+      [
+        'SoftHebb',
+        'hard WTA',
+        'MLP',
+        'k-means, softmax',
+        'PCA, softmax',
+        'k-means, ReLU',
+        'PCA, ReLU',
+        'SoftHebb 100, softmax',
+      ],
     );
-    for (const m of res.models) {
+    for (const m of res.models.slice(0, 3)) {
       assert.ok(m.clean > 0.5, `${m.name} learnt something (${m.clean})`);
       assert.equal(m.noise[0].accuracy, m.clean, 'σ = 0 is the clean accuracy');
       assert.ok(m.pgd[1].accuracy < m.clean / 2, `${m.name}: ε = 1 leaves ${m.pgd[1].accuracy}`);
@@ -53,7 +62,8 @@ describe('hebb reproduce softhebb-robustness', () => {
       `MLP at ε = 1: ${res.models[2].pgd[1].accuracy}`,
     );
     const report = readFileSync(join(out, 'report.md'), 'utf8');
-    assert.match(report, /\| ε \(\/255\) \| SoftHebb \| hard WTA \| MLP \|/);
+    assert.match(report, /\| ε \(\/255\) \| SoftHebb \| hard WTA \| MLP \| k-means, softmax \|/);
+    assert.match(report, /\| k-means, softmax \| 53\.64 % \| \d+\.\d\d % \|/);
     assert.match(report, /on 40 test images fixed by the seed/);
     for (const f of ['noise.png', 'pgd.png', 'adversarial-softhebb.png', 'adversarial-mlp.png'])
       assert.ok(existsSync(join(out, 'figures', f)), f);
