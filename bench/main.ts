@@ -5,6 +5,7 @@ import { benchReadout } from './readout.ts';
 import { benchSoftHebb } from './softhebb.ts';
 import { benchLinearSvc } from './linear-svc.ts'; // linear SVM read-out
 import { benchSimilarity } from './similarity.ts'; // structured similarity matching
+import { benchPgd } from './pgd.ts'; // PGD attacks vs PyTorch
 
 const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   similarity: benchSimilarity, // structured similarity matching
@@ -12,6 +13,7 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   gemm: benchGemm,
   readout: benchReadout, // SoftHebb read-outs
   softhebb: benchSoftHebb, // SoftHebb training vs PyTorch
+  pgd: benchPgd, // PGD attacks vs PyTorch
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -1,21 +1,14 @@
 // The networks the robustness experiments compare, as pipelines: a SoftHebb layer (soft or
 // hard WTA, run with its inference activation) with its read-out, a backprop MLP, and fixed
 // feature layers (k-means centroids, PCA components) with an activation and a read-out.
-import type { Matrix } from '../backend/matrix.ts';
+import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import type { Standardizer } from '../data/preprocess.ts';
 import type { Activation } from '../model/activation.ts';
 import type { MlpClassifier } from '../readout/mlp-classifier.ts';
 import type { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
 import type { SoftHebb } from '../softhebb/layer.ts';
-import {
-  activationStage,
-  linearStage,
-  normalizeStage,
-  Pipeline,
-  standardizeStage,
-  type Stage,
-} from './pipeline.ts';
+import { activationStage, linearStage, normalizeStage, Pipeline, type Stage } from './pipeline.ts';
 
 /** A linear read-out on a feature layer: the classifier and the standardiser before it. */
 export interface ReadoutParts {
@@ -23,11 +16,22 @@ export interface ReadoutParts {
   stats: Standardizer | null;
 }
 
+/**
+ * The read-out as one linear stage: standardising then a linear map is itself linear, so it is
+ * folded in (W' = W diag(1/std), b' = b − W' mean) — one GEMM per pass instead of three.
+ */
 function readoutStages(be: Backend, r: ReadoutParts): Stage[] {
-  const s: Stage[] = [];
-  if (r.stats) s.push(standardizeStage(be, r.stats.mean, r.stats.std));
-  s.push(linearStage(be, r.classifier.weights, r.classifier.bias));
-  return s;
+  const w = r.classifier.weights;
+  if (!r.stats) return [linearStage(be, w, r.classifier.bias)];
+  const inv = r.stats.std.map((v) => 1 / v);
+  const folded = Matrix.zeros(w.rows, w.cols);
+  be.addRowVector(folded, inv);
+  be.binary('mul', folded, w, folded);
+  const shift = Matrix.zeros(1, w.rows);
+  be.gemm(false, true, -1, new Matrix(1, w.cols, r.stats.mean), folded, 0, shift);
+  const bias = r.classifier.bias.slice();
+  shift.data.forEach((v, i) => (bias[i] += v));
+  return [linearStage(be, folded, bias)];
 }
 
 /**

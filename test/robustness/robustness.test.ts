@@ -6,6 +6,8 @@ import { describe, it } from 'node:test';
 import { Matrix, Rng, getBackend } from '../../src/backend/index.ts';
 import type { Activation } from '../../src/model/activation.ts';
 import { accuracy, gaussianNoise, pgd } from '../../src/robustness/attacks.ts';
+import { featureNetwork } from '../../src/robustness/networks.ts';
+import { SoftmaxClassifier } from '../../src/readout/softmax-classifier.ts';
 import {
   activationStage,
   linearStage,
@@ -141,6 +143,36 @@ for (const be of backendsUnderTest()) {
         }
       });
     }
+
+    it('a read-out with a standardiser, folded into one linear stage, gives the same logits and gradients', () => {
+      const clf = new SoftmaxClassifier({ backend: be }).setParameters(w2, b2);
+      const folded = featureNetwork(
+        be,
+        w1,
+        { name: 'tanh' },
+        { classifier: clf, stats: { mean, std } },
+        b1,
+      );
+      const plain = new Pipeline(
+        be,
+        [
+          linearStage(be, w1, b1),
+          activationStage(be, { name: 'tanh' }),
+          standardizeStage(be, mean, std),
+          linearStage(be, w2, b2),
+        ],
+        D,
+      );
+      const a = folded.lossGradient(x, y);
+      const b = plain.lossGradient(x, y);
+      assert.equal(folded.stages.length, 3);
+      a.logits.data.forEach((v, i) =>
+        assert.ok(Math.abs(v - b.logits.data[i]) < 1e-5 * (1 + Math.abs(v)), 'logits'),
+      );
+      a.grad.data.forEach((v, i) =>
+        assert.ok(Math.abs(v - b.grad.data[i]) < 1e-5 * (1 + Math.abs(v)), 'gradient'),
+      );
+    });
 
     it('onehot (hard WTA at inference) is refused: its gradient is zero almost everywhere', () => {
       assert.throws(() => activationStage(be, { name: 'onehot' }), /softmax at inference/);
