@@ -251,6 +251,8 @@ describe('hebb CLI', () => {
       ['reproduce', 'softhebb-fashion'],
       ['reproduce', 'sm-toy'],
       ['reproduce', 'sm-mnist'],
+      ['reproduce', 'sm-faces'],
+      ['reproduce', 'softhebb-robustness'],
       ['reproduce', 'emergence-table'],
       ['reproduce', 'emergence-phase'],
       ['reproduce', 'emergence-curves'],

@@ -135,7 +135,9 @@ export async function reproduceSoftHebb(
           acc2,
           seconds,
           r1: layer.r1Features(),
-          curves: record ? postHoc(states, opts, ro, data) : undefined,
+          curves: record
+            ? postHoc(states, opts, posterior(layer, data, roEpochs, seed), data)
+            : undefined,
         };
       });
       results[`${wta}1`].push(p.acc1);
@@ -214,6 +216,21 @@ export async function reproduceSoftHebb(
 }
 
 /** Cross-entropy of the final classifier and R1 count on the recorded states (Appendix C). */
+/**
+ * The post-hoc classifier of Appendix C: Q2(D | Q(C|x)), a linear classifier of the layer's
+ * posterior (softmax at its own temperature), not standardised. Standardising with the final
+ * layer's statistics blew up the replayed early states (rarely active units have tiny std):
+ * the loss spiked to 14-29 nats at 300 samples; on the bounded posterior it starts near ln 10.
+ */
+function posterior(layer: SoftHebb, data: Split, epochs: number, seed: number): LinearReadout {
+  return fitLinearReadout(layer, data, {
+    epochs,
+    activation: `softmax:${layer.options.inverseTemperature}`,
+    standardize: false,
+    seed,
+  });
+}
+
 function postHoc(states: ModelState[], opts: SoftHebbOptions, ro: LinearReadout, data: Split) {
   const evalSet = take(data.train, Math.min(5000, data.train.x.rows));
   const out = { samples: [] as number[], loss: [] as number[], r1: [] as number[] };
