@@ -32,7 +32,10 @@ import { GradientClassifier } from './gradient-classifier.ts';
 export interface MlpClassifierOptions {
   /** Hidden units K (default 2000, the size of the paper's SoftHebb layer). */
   hidden?: number;
-  /** Hidden activation: relu (default), tanh, sigmoid or linear. */
+  /**
+   * Hidden activation: relu (default), tanh, sigmoid, linear, or softmax:T over the hidden
+   * units (the SoftHebb paper's Fig. 7 baseline: a backprop network with a soft-WTA layer).
+   */
   activation?: string | Activation;
   /** 'adam' (default) or plain 'sgd' (cheaper per step in the online mode). */
   optimizer?: 'adam' | 'sgd';
@@ -50,7 +53,7 @@ export interface MlpClassifierOptions {
   backend?: string | Backend;
 }
 
-const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
+const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'softmax'] as const;
 
 const SPEC = {
   hidden: integer({ min: 1, default: 2000 }),
@@ -179,10 +182,15 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
   private forward(x: Matrix, h: Matrix, p: Matrix): void {
     const be = this.backend;
     const { w1, b1, w2, b2 } = this.parameters;
-    const act = unaryOf(this.options.activation)!;
+    const a = this.options.activation;
     be.gemm(false, true, 1, x, w1, 0, h); //         Z₁ = X W₁ᵀ   (B×D · D×K → B×K)
     be.addRowVector(h, b1); //                        Z₁ += b₁
-    be.unary(act.op, h, h, act.p, act.q); //          H = act(Z₁)
+    if (a.name === 'softmax')
+      be.softmaxRows(h, a.inverseTemperature, h); // H = softmax(T Z₁)
+    else {
+      const act = unaryOf(a)!;
+      be.unary(act.op, h, h, act.p, act.q); //        H = act(Z₁)
+    }
     be.gemm(false, true, 1, h, w2, 0, p); //          Z₂ = H W₂ᵀ   (B×K · K×C → B×C)
     be.addRowVector(p, b2); //                        Z₂ += b₂
     be.softmaxRows(p, 1, p); //                       P = softmax(Z₂)
@@ -214,8 +222,18 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     be.gemm(true, false, 1, p, h, 0, ws.dw2); //      dW₂ = G₂ᵀ H  (C×B · B×K → C×K)
     be.sum(p, 0, ws.db2); //                          db₂ = Σ_rows G₂          (C)
     be.gemm(false, false, 1, p, w2, 0, dh); //        dH = G₂ W₂   (B×C · C×K → B×K)
-    const grad = DIFFERENTIABLE[this.options.activation.name];
-    if (grad) {
+    const a = this.options.activation;
+    const grad = DIFFERENTIABLE[a.name];
+    if (a.name === 'softmax') {
+      // G₁ = T·H ∘ (dH − Σ_k dH_k H_k), the softmax Jacobian applied row by row
+      const hd = new Matrix(B, h.cols);
+      be.binary('mul', dh, h, hd);
+      const s = new Float32Array(B);
+      be.sum(hd, 1, s);
+      be.addColumnVector(dh, s, -1);
+      be.binary('mul', dh, h, dh);
+      be.scale(a.inverseTemperature, dh);
+    } else if (grad) {
       be.unary(grad, h, h); //                        act'(Z₁) from H           (B×K)
       be.binary('mul', dh, h, dh); //                 G₁ = dH ∘ act'(Z₁)        (B×K)
     }

@@ -5,7 +5,7 @@ import { gaussianClusters } from '../../src/data/synthetic.ts';
 import { ValueError } from '../../src/errors.ts';
 import { MlpClassifier } from '../../src/readout/index.ts';
 
-type MlpActivation = 'relu' | 'tanh' | 'sigmoid';
+type MlpActivation = 'relu' | 'tanh' | 'sigmoid' | 'softmax';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 import { randMatrix } from '../helpers/reference.ts';
 
@@ -15,22 +15,31 @@ interface P {
   w2: number[];
   b2: number[];
 }
-const ACT: Record<MlpActivation, (z: number) => number> = {
+const ACT: Record<Exclude<MlpActivation, 'softmax'>, (z: number) => number> = {
   relu: (z) => Math.max(z, 0),
   tanh: Math.tanh,
   sigmoid: (z) => 1 / (1 + Math.exp(-z)),
 };
+/** The hidden layer: element-wise, or softmax at inverse temperature 2 over the units. */
+function hidden(act: MlpActivation, pre: number[]): number[] {
+  if (act !== 'softmax') return pre.map(ACT[act]);
+  const m = Math.max(...pre);
+  const e = pre.map((v) => Math.exp(2 * (v - m)));
+  const s = e.reduce((a, b) => a + b);
+  return e.map((v) => v / s);
+}
 
 /** Float64 forward of the 2-layer network and its mean cross-entropy, independent of the library. */
 function refLoss(p: P, x: Matrix, y: ArrayLike<number>, K: number, C: number, act: MlpActivation) {
   const D = x.cols;
   let total = 0;
   for (let i = 0; i < x.rows; i++) {
-    const h = Array.from({ length: K }, (_, k) => {
+    const pre = Array.from({ length: K }, (_, k) => {
       let s = p.b1[k];
       for (let j = 0; j < D; j++) s += p.w1[k * D + j] * x.data[i * D + j];
-      return ACT[act](s);
+      return s;
     });
+    const h = hidden(act, pre);
     const z = Array.from({ length: C }, (_, c) => {
       let s = p.b2[c];
       for (let k = 0; k < K; k++) s += p.w2[c * K + k] * h[k];
@@ -44,7 +53,7 @@ function refLoss(p: P, x: Matrix, y: ArrayLike<number>, K: number, C: number, ac
 
 for (const be of backendsUnderTest()) {
   describe(`MlpClassifier on ${be.name}`, () => {
-    for (const act of ['relu', 'tanh', 'sigmoid'] as const) {
+    for (const act of ['relu', 'tanh', 'sigmoid', 'softmax'] as const) {
       it(`backward (${act}) matches central finite differences of a float64 forward`, () => {
         const D = 5;
         const K = 4;
@@ -53,7 +62,7 @@ for (const be of backendsUnderTest()) {
         const y = Uint8Array.from([0, 1, 2, 0, 1, 2]);
         const mlp = new MlpClassifier({
           hidden: K,
-          activation: act,
+          activation: act === 'softmax' ? 'softmax:2' : act,
           seed: 5,
           backend: be,
         }).initialize(D, C);

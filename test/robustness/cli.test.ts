@@ -47,6 +47,7 @@ describe('hebb reproduce softhebb-robustness', () => {
         'k-means, ReLU',
         'PCA, ReLU',
         'SoftHebb 100, softmax',
+        'MLP, softmax hidden',
       ],
     );
     for (const m of res.models.slice(0, 3)) {
@@ -64,6 +65,7 @@ describe('hebb reproduce softhebb-robustness', () => {
     const report = readFileSync(join(out, 'report.md'), 'utf8');
     assert.match(report, /\| ε \(\/255\) \| SoftHebb \| hard WTA \| MLP \| k-means, softmax \|/);
     assert.match(report, /\| k-means, softmax \| 53\.64 % \| \d+\.\d\d % \|/);
+    assert.match(report, /Clean test accuracy \d+\.\d\d % \(paper 94\.38 %\)/);
     assert.match(report, /on 40 test images fixed by the seed/);
     for (const f of ['noise.png', 'pgd.png', 'adversarial-softhebb.png', 'adversarial-mlp.png'])
       assert.ok(existsSync(join(out, 'figures', f)), f);
