@@ -16,6 +16,7 @@ import {
 } from './similarity-command.ts';
 import { registerFacesReproduction } from './faces-command.ts';
 import { registerRobustnessReproduction } from './robustness-command.ts';
+import { registerAttackCommands } from './attack-command.ts';
 import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
 
 /** Exit codes, as documented in `hebb --help`. */
@@ -54,6 +55,7 @@ export function createProgram(io: CliIO): Command {
   registerSoftHebbCommands(program, io);
   registerEmergenceCommands(program, io);
   registerSimilarityCommands(program, io);
+  registerAttackCommands(program, io);
   // Each system adds its paper's experiments here as subcommands: hebb reproduce <experiment>.
   const reproduce = program
     .command('reproduce')

@@ -85,4 +85,59 @@ describe('hebb reproduce softhebb-robustness', () => {
     assert.match(r.stderr, /onehot.*softmax at inference/);
     assert.ok(!existsSync(join(dir, 'x')), 'nothing was created');
   });
+
+  it('hebb attack and hebb robustness on a trained run: results in metrics.json, the read-out kept', () => {
+    const run = join(dir, 'trained');
+    const t = hebb(
+      'softhebb',
+      'train',
+      '--units',
+      '40',
+      '--epochs',
+      '1',
+      '--train-samples',
+      '3000',
+      '--out',
+      run,
+      '--quiet',
+    );
+    assert.equal(t.status, 0, t.stderr);
+    const a = hebb(
+      'attack',
+      run,
+      '--eps',
+      '8,255',
+      '--steps',
+      '40',
+      '--restarts',
+      '1',
+      '--attack-samples',
+      '30',
+      '--readout-epochs',
+      '2',
+      '--json',
+    );
+    assert.equal(a.status, 0, a.stderr);
+    const res = JSON.parse(a.stdout);
+    assert.equal(res.samples, 30);
+    assert.deepEqual(
+      res.points.map((p: { eps255: number }) => p.eps255),
+      [8, 255],
+    );
+    assert.ok(res.points[0].accuracy >= res.points[1].accuracy);
+    assert.match(a.stderr, /read-out saved/);
+    const n = hebb('robustness', run, '--noise', '0,0.3', '--readout-epochs', '2', '--json');
+    assert.equal(n.status, 0, n.stderr);
+    assert.match(n.stderr, /saved earlier/, 'the read-out is reused');
+    const noise = JSON.parse(n.stdout);
+    assert.equal(noise.points.length, 2);
+    const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
+    assert.deepEqual(
+      metrics.filter((m: { eval?: string }) => m.eval).map((m: { eval: string }) => m.eval),
+      ['attack', 'noise'],
+    );
+    const bad = hebb('attack', join(dir, 'nothing-here'));
+    assert.notEqual(bad.status, 0);
+    assert.match(bad.stderr, /not a hebb run directory/);
+  });
 });
