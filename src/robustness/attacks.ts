@@ -76,6 +76,12 @@ export interface PgdResult {
   adversarial: Matrix;
   /** Gradient evaluations spent (sample·steps), for speed figures. */
   sampleSteps: number;
+  /**
+   * When each sample was first fooled: restart·(steps + 1) + step (step 0 = the start point);
+   * −1 when clean-wrong, −2 when never fooled. With one restart, the accuracy after k steps is
+   * the fraction with fooledAt > k or −2 (Fig. 5's convergence check from a single run).
+   */
+  fooledAt: Int32Array;
 }
 
 export function defaultStepSize(norm: 'linf' | 'l2', eps: number): number {
@@ -158,6 +164,7 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
   const robust = new Uint8Array(x.rows);
   const adversarial = x.clone();
   let sampleSteps = 0;
+  const fooledAt = new Int32Array(x.rows).fill(-2);
   for (let start = 0; start < x.rows; start += B) {
     const end = Math.min(x.rows, start + B);
     // Standing: rows (global indices) still classified correctly.
@@ -165,6 +172,7 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
     const clean = net.predict(x.sliceRows(start, end));
     clean.forEach((k, j) => {
       if (k === y[start + j]) rows.push(start + j);
+      else fooledAt[start + j] = -1;
     });
     for (let r = 0; r < o.restarts && rows.length > 0 && o.eps > 0; r++) {
       // One restart over the standing rows; `live` are the rows not yet fooled in it.
@@ -181,7 +189,10 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
         const idx: number[] = [];
         live.forEach((i, j) => {
           if (pred[j] === labels[j]) idx.push(j);
-          else adversarial.data.set(a.row(j), i * x.cols);
+          else {
+            adversarial.data.set(a.row(j), i * x.cols);
+            fooledAt[i] = r * (o.steps + 1) + s;
+          }
         });
         let g = grad;
         if (idx.length < live.length) {
@@ -201,7 +212,7 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
     // Rows still standing after every restart keep their clean input as "adversarial".
     for (const i of rows) robust[i] = 1;
   }
-  return { robust, adversarial, sampleSteps };
+  return { robust, adversarial, sampleSteps, fooledAt };
 
   function step(a: Matrix, g: Matrix, x0: Matrix): void {
     const d = new Matrix(g.rows, g.cols);

@@ -62,12 +62,33 @@ describe('hebb reproduce softhebb-robustness', () => {
       res.models[2].pgd[1].accuracy <= 0.05,
       `MLP at ε = 1: ${res.models[2].pgd[1].accuracy}`,
     );
+    // Fig. 5: one attack read off at every step count; its last point is the default-step run.
+    for (const m of [res.models[0], res.models[2]]) {
+      const c = m.convergence;
+      assert.ok(c, `${m.name} has the convergence checks`);
+      const last = c.steps.at(-1);
+      assert.equal(last.steps, 40);
+      assert.equal(
+        last.accuracy,
+        c.stepSize.find((p: { ratio: number }) => p.ratio === 1).accuracy,
+      );
+      for (let i = 1; i < c.steps.length; i++)
+        assert.ok(c.steps[i].accuracy <= c.steps[i - 1].accuracy);
+    }
     const report = readFileSync(join(out, 'report.md'), 'utf8');
+    assert.match(report, /## Has the attack converged\? \(Fig\. 5\)/);
     assert.match(report, /\| ε \(\/255\) \| SoftHebb \| hard WTA \| MLP \| k-means, softmax \|/);
     assert.match(report, /\| k-means, softmax \| 53\.64 % \| \d+\.\d\d % \|/);
     assert.match(report, /Clean test accuracy \d+\.\d\d % \(paper 94\.38 %\)/);
     assert.match(report, /on 40 test images fixed by the seed/);
-    for (const f of ['noise.png', 'pgd.png', 'adversarial-softhebb.png', 'adversarial-mlp.png'])
+    for (const f of [
+      'noise.png',
+      'pgd.png',
+      'adversarial-softhebb.png',
+      'adversarial-mlp.png',
+      'fig5-steps.png',
+      'fig5-step-size.png',
+    ])
       assert.ok(existsSync(join(out, 'figures', f)), f);
   });
 

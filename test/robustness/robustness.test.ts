@@ -225,6 +225,9 @@ for (const be of backendsUnderTest()) {
           }
         }
         assert.ok(checked > 20, `${checked} samples checked`);
+        res.robust.forEach((r, t) =>
+          assert.equal(r === 1, res.fooledAt[t] === -2, `fooledAt of ${t}`),
+        );
         const fooled = res.robust.filter((v) => v === 0).length;
         assert.ok(fooled > 3 && fooled < checked, `a mix of robust and fooled samples (${fooled})`);
       });
