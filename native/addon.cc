@@ -151,6 +151,17 @@ Napi::Value SoftmaxRows(Args& a) {
   return a.Env().Undefined();
 }
 
+Napi::Value SoftmaxRowsBackward(Args& a) {
+  const float* h = a.F32("h").data;
+  const float* g = a.F32("g").data;
+  const long rows = a.Int("rows"), cols = a.Int("cols");
+  const double t = a.Num("t");
+  float* out = a.F32("out").data;
+  DONE_OR_RETURN;
+  hebb::softmax_rows_backward(h, g, rows, cols, t, out);
+  return a.Env().Undefined();
+}
+
 Napi::Value RowNorms(Args& a) {
   const Mat m = ReadMat(a, "a");
   float* out = a.F32("out").data;
@@ -405,6 +416,7 @@ const Fn kFns[] = {
     {"addRowVector", AddRowVector},
     {"scaleRows", ScaleRows},
     {"softmaxRows", SoftmaxRows},
+    {"softmaxRowsBackward", SoftmaxRowsBackward},
     {"rowNorms", RowNorms},
     {"normalizeRows", NormalizeRows},
     {"argmaxRows", ArgmaxRows},

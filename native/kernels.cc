@@ -127,6 +127,23 @@ void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out
   }
 }
 
+void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out) {
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+  const float tf = static_cast<float>(t);
+#pragma omp parallel for schedule(static) if (R * C > PAR)
+  for (long i = 0; i < R; i++) {
+    const float* hi = h + i * C;
+    const float* gi = g + i * C;
+    float* y = out + i * C;
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (long j = 0; j < C; j++) s += static_cast<double>(gi[j]) * hi[j];
+    const float sf = static_cast<float>(s);
+#pragma omp simd
+    for (long j = 0; j < C; j++) y[j] = tf * hi[j] * (gi[j] - sf);
+  }
+}
+
 void row_norms(const float* a, size_t rows, size_t cols, float* out) {
   const long R = static_cast<long>(rows);
 #pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)

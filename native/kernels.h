@@ -20,6 +20,8 @@ void scale(double alpha, float* x, size_t n);
 void add_row_vector(float* a, size_t rows, size_t cols, const float* v, double alpha);
 void scale_rows(float* a, size_t rows, size_t cols, const float* s);
 void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out);
+// out = t·h∘(g − Σ_j g_j h_j) per row (the softmax Jacobian applied to g); out may be g.
+void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out);
 void row_norms(const float* a, size_t rows, size_t cols, float* out);
 void normalize_rows(const float* a, size_t rows, size_t cols, float* out, double eps);
 void argmax_rows(const float* a, size_t rows, size_t cols, int32_t* out);

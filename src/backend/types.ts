@@ -100,6 +100,11 @@ export interface Backend {
 
   /** out[i,:] ← softmax(t·a[i,:]), max-subtracted (finite for any finite t·a). out may be a. */
   softmaxRows(a: Matrix, inverseTemperature: number, out: Matrix): void;
+  /**
+   * Backward of h = softmax(t·u) per row: out ← t·h∘(g − Σ_j g_j h_j), one pass (what
+   * attacks and softmax hidden layers need). out may be g.
+   */
+  softmaxRowsBackward(h: Matrix, g: Matrix, inverseTemperature: number, out: Matrix): void;
   /** out[i] ← ‖a[i,:]‖₂. */
   rowNorms(a: Matrix, out: Float32Array): void;
   /** out[i,:] ← a[i,:] / max(‖a[i,:]‖₂, eps). out may be a. */

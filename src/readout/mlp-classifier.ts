@@ -226,13 +226,7 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     const grad = DIFFERENTIABLE[a.name];
     if (a.name === 'softmax') {
       // G₁ = T·H ∘ (dH − Σ_k dH_k H_k), the softmax Jacobian applied row by row
-      const hd = new Matrix(B, h.cols);
-      be.binary('mul', dh, h, hd);
-      const s = new Float32Array(B);
-      be.sum(hd, 1, s);
-      be.addColumnVector(dh, s, -1);
-      be.binary('mul', dh, h, dh);
-      be.scale(a.inverseTemperature, dh);
+      be.softmaxRowsBackward(h, dh, a.inverseTemperature, dh);
     } else if (grad) {
       be.unary(grad, h, h); //                        act'(Z₁) from H           (B×K)
       be.binary('mul', dh, h, dh); //                 G₁ = dH ∘ act'(Z₁)        (B×K)

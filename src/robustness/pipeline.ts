@@ -119,17 +119,10 @@ export function activationStage(be: Backend, act: Activation): Stage {
           be.unary(`${act.name}Grad`, h!, out);
           be.binary('mul', out, g, out);
           return out;
-        case 'softmax': {
-          // t·h∘(g − Σ_k g_k h_k)
-          be.binary('mul', g, h!, out);
-          const s = new Float32Array(g.rows);
-          be.sum(out, 1, s);
-          be.unary('copy', g, out);
-          be.addColumnVector(out, s, -1);
-          be.binary('mul', out, h!, out);
-          be.scale(act.inverseTemperature, out);
+        case 'softmax':
+          // t·h∘(g − Σ_k g_k h_k), one fused pass
+          be.softmaxRowsBackward(h!, g, act.inverseTemperature, out);
           return out;
-        }
         case 'repu': {
           const d = powerSlope(u!, act.power);
           be.binary('mul', d, g, out);

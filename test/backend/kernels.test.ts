@@ -122,6 +122,31 @@ for (const be of backendsUnderTest()) {
       assertClose(a.data, new Array(8).fill(0.25), { atol: 1e-7 });
     });
 
+    it('softmaxRowsBackward is the softmax Jacobian times g (float64 Jacobian), also in place', () => {
+      // 300 columns × 200 rows: big enough for the native kernel to split rows over threads.
+      const [R, C, t] = [200, 300, 1.7];
+      const u = randMatrix(R, C, 11);
+      const g = randMatrix(R, C, 12);
+      const h = Matrix.zeros(R, C);
+      be.softmaxRows(u, t, h);
+      const out = Matrix.zeros(R, C);
+      be.softmaxRowsBackward(h, g, t, out);
+      const want: number[] = [];
+      for (let i = 0; i < R; i++) {
+        const hi = Array.from(h.row(i));
+        const gi = Array.from(g.row(i));
+        // (J g)_j = Σ_k ∂h_k/∂u_j g_k with ∂h_k/∂u_j = t h_k (δ_kj − h_j)
+        for (let j = 0; j < C; j++) {
+          let s = 0;
+          for (let k = 0; k < C; k++) s += t * hi[k] * ((k === j ? 1 : 0) - hi[j]) * gi[k];
+          want.push(s);
+        }
+      }
+      assertClose(out.data, want, { rtol: 1e-4, atol: 1e-7, what: 'softmaxRowsBackward' });
+      be.softmaxRowsBackward(h, g, t, g);
+      assert.deepEqual(g.data, out.data, 'out may be g');
+    });
+
     it('rowNorms, normalizeRows (a zero row stays zero)', () => {
       const a = Matrix.from([
         [3, 4],

@@ -13,6 +13,15 @@ export const reduceChecks = {
     if (a.rows > 0 && a.cols === 0)
       throw new ShapeError(`${c.k}: a is ${dims(a)}; a softmax needs at least one column`);
   },
+  softmaxRowsBackward(c, h, g, t, out) {
+    matrix(c, 'h', h);
+    matrix(c, 'g', g);
+    matrix(c, 'out', out);
+    sameShape(c, 'h', h, 'g', g);
+    sameShape(c, 'h', h, 'out', out);
+    scalar(c, 'inverseTemperature', t);
+    finite(c, 'g', g);
+  },
   rowNorms(c, a, out) {
     matrix(c, 'a', a);
     vector(c, 'out', out, Float32Array, a.rows, 'one norm per row');

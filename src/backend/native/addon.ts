@@ -59,6 +59,14 @@ export interface Addon {
   addRowVector(a: Float32Array, rows: number, cols: number, v: Float32Array, alpha: number): void;
   scaleRows(a: Float32Array, rows: number, cols: number, s: Float32Array): void;
   softmaxRows(a: Float32Array, rows: number, cols: number, t: number, out: Float32Array): void;
+  softmaxRowsBackward(
+    h: Float32Array,
+    g: Float32Array,
+    rows: number,
+    cols: number,
+    t: number,
+    out: Float32Array,
+  ): void;
   rowNorms(a: Float32Array, rows: number, cols: number, out: Float32Array): void;
   normalizeRows(a: Float32Array, rows: number, cols: number, out: Float32Array, eps: number): void;
   argmaxRows(a: Float32Array, rows: number, cols: number, out: Int32Array): void;

@@ -83,6 +83,8 @@ export function createNativeKernels(n: Addon): Backend {
     addRowVector: (a, v, alpha = 1) => n.addRowVector(a.data, a.rows, a.cols, v, alpha),
     scaleRows: (a, s) => n.scaleRows(a.data, a.rows, a.cols, s),
     softmaxRows: (a, t, out) => n.softmaxRows(a.data, a.rows, a.cols, t, out.data),
+    softmaxRowsBackward: (h, g, t, out) =>
+      n.softmaxRowsBackward(h.data, g.data, h.rows, h.cols, t, out.data),
     rowNorms: (a, out) => n.rowNorms(a.data, a.rows, a.cols, out),
     normalizeRows: (a, out, eps = 1e-12) => n.normalizeRows(a.data, a.rows, a.cols, out.data, eps),
     argmaxRows: (a, out) => n.argmaxRows(a.data, a.rows, a.cols, out),

@@ -14,6 +14,7 @@ import {
   normalizeRowsTs,
   rowNormsTs,
   softHebbUpdateTs,
+  softmaxRowsBackwardTs,
   softmaxRowsTs,
   sumTs,
 } from './reduce.ts';
@@ -36,6 +37,7 @@ export function createTsKernels(): Backend {
     addRowVector: addRowVectorTs,
     scaleRows: scaleRowsTs,
     softmaxRows: softmaxRowsTs,
+    softmaxRowsBackward: softmaxRowsBackwardTs,
     rowNorms: rowNormsTs,
     normalizeRows: normalizeRowsTs,
     argmaxRows: argmaxRowsTs,

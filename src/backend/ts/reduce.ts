@@ -24,6 +24,17 @@ export function softmaxRowsTs(a: Matrix, t: number, out: Matrix): void {
   }
 }
 
+export function softmaxRowsBackwardTs(h: Matrix, g: Matrix, t: number, out: Matrix): void {
+  const n = h.cols;
+  const [hd, gd, y] = [h.data, g.data, out.data];
+  for (let i = 0; i < h.rows; i++) {
+    const o = i * n;
+    let s = 0;
+    for (let j = 0; j < n; j++) s += gd[o + j] * hd[o + j];
+    for (let j = 0; j < n; j++) y[o + j] = t * hd[o + j] * (gd[o + j] - s);
+  }
+}
+
 export function rowNormsTs(a: Matrix, out: Float32Array): void {
   const n = a.cols;
   const x = a.data;
