@@ -30,6 +30,19 @@ function dense(blocks: Float32Array): number[][] {
 
 const rand = (seed: number, n: number) => new Rng(seed, getBackend('ts')).normal(n);
 
+/** A map with `n` units per site over `inputs` inputs, site s seeing the inputs lists[s]. */
+function mapOf(lists: number[][], n: number, inputs: number): LocalMap {
+  const offsets = new Int32Array(lists.length + 1);
+  lists.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.length));
+  return {
+    sites: lists.length,
+    unitsPerSite: n,
+    inputs,
+    offsets,
+    indices: Int32Array.from(lists.flat()),
+  };
+}
+
 for (const b of backendsUnderTest()) {
   describe(`similarity kernels (${b.name})`, () => {
     const blocks = rand(1, NBLK);
@@ -158,15 +171,8 @@ for (const b of backendsUnderTest()) {
       const lists = Array.from({ length: sites }, (_, s) =>
         Array.from({ length: 36 }, (_, j) => (s * 5 + j * 3) % K).sort((a, c) => a - c),
       );
-      const offsets = new Int32Array(sites + 1);
-      lists.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.length));
-      const map: LocalMap = {
-        sites,
-        unitsPerSite: n,
-        inputs: K,
-        offsets,
-        indices: Int32Array.from(lists.flat()),
-      };
+      const map = mapOf(lists, n, K);
+      const { offsets } = map;
       const w = rand(21, n * offsets[sites]);
       const B = 37;
       const N = sites * n;
@@ -257,15 +263,8 @@ describe('similarity kernels: the thread count does not change a result', () => 
     const lists = Array.from({ length: sites }, (_, s) =>
       Array.from({ length: 40 }, (_, j) => (s * 4 + j * 7) % K).sort((a, c) => a - c),
     );
-    const offsets = new Int32Array(sites + 1);
-    lists.forEach((l, i) => (offsets[i + 1] = offsets[i] + l.length));
-    const map: LocalMap = {
-      sites,
-      unitsPerSite: n,
-      inputs: K,
-      offsets,
-      indices: Int32Array.from(lists.flat()),
-    };
+    const map = mapOf(lists, n, K);
+    const { offsets } = map;
     const w = rand(31, n * offsets[sites]);
     const B = 100;
     const N = sites * n;

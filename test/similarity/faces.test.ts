@@ -110,6 +110,14 @@ describe('hebb reproduce sm-faces', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-faces-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
   const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+  const faces = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['--import', 'tsx', MAIN, 'reproduce', 'sm-faces', '--data', 'lfw', ...args],
+      {
+        encoding: 'utf8',
+      },
+    );
 
   it('runs end to end on a generated LFW folder at the paper’s 64×64 geometry', () => {
     // 20 pictures of 250×250 (the LFW frame): a bright ellipse "face" moved around.
@@ -132,27 +140,16 @@ describe('hebb reproduce sm-faces', () => {
       );
     }
     const out = join(dir, 'run');
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        MAIN,
-        'reproduce',
-        'sm-faces',
-        '--data',
-        'lfw',
-        '--data-dir',
-        dir,
-        '--epochs',
-        '1',
-        '--batch-size',
-        '6',
-        '--out',
-        out,
-        '--json',
-      ],
-      { encoding: 'utf8' },
+    const r = faces(
+      '--data-dir',
+      dir,
+      '--epochs',
+      '1',
+      '--batch-size',
+      '6',
+      '--out',
+      out,
+      '--json',
     );
     assert.equal(r.status, 0, r.stderr);
     const res = JSON.parse(r.stdout);
@@ -174,23 +171,7 @@ describe('hebb reproduce sm-faces', () => {
   });
 
   it('a missing LFW folder is a clear error that says how to get it', () => {
-    const r = spawnSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        MAIN,
-        'reproduce',
-        'sm-faces',
-        '--data',
-        'lfw',
-        '--data-dir',
-        join(dir, 'none'),
-        '--out',
-        join(dir, 'x'),
-      ],
-      { encoding: 'utf8' },
-    );
+    const r = faces('--data-dir', join(dir, 'none'), '--out', join(dir, 'x'));
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /LFW not found .*hebb data fetch lfw/);
     assert.ok(!existsSync(join(dir, 'x')), 'nothing was created');
