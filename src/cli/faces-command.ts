@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { Matrix } from '../backend/matrix.ts';
 import { getBackend } from '../backend/registry.ts';
 import type { Backend } from '../backend/types.ts';
-import { findLfw, lfw, lfwSubset } from '../data/lfw.ts';
+import { findLfw, findLfwSubset, lfw, lfwSubset } from '../data/lfw.ts';
+import { HebbError } from '../errors.ts';
 import { Rng } from '../backend/index.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { lineChart } from '../report/figures.ts';
@@ -52,6 +53,11 @@ interface FacesData {
  * lfw-subset: 85 % of layer-3 responses at 1, against 50 % at std 0.25).
  */
 function loadFaces(f: FacesFlags, backend: Backend): FacesData {
+  if (f.data === 'auto' && !findLfw(f.dataDir) && !findLfwSubset(f.dataDir)) {
+    throw new HebbError(
+      'sm-faces: no faces found — neither LFW (`hebb data fetch lfw`, 181 MB) nor the 200-image lfw-subset (Debian python3-skimage); get one, or pass --data-dir',
+    );
+  }
   const which = f.data === 'auto' ? (findLfw(f.dataDir) ? 'lfw' : 'lfw-subset') : f.data;
   let name: FacesData['name'];
   let train: Matrix;

@@ -174,6 +174,9 @@ describe('hebb reproduce sm-faces', () => {
     const r = faces('--data-dir', join(dir, 'none'), '--out', join(dir, 'x'));
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /LFW not found .*hebb data fetch lfw/);
+    const auto = faces('--data', 'auto', '--data-dir', join(dir, 'none'), '--out', join(dir, 'x'));
+    assert.notEqual(auto.status, 0);
+    assert.match(auto.stderr, /no faces found — neither LFW .* nor the 200-image lfw-subset/);
     assert.ok(!existsSync(join(dir, 'x')), 'nothing was created');
   });
 });
