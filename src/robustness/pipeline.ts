@@ -6,6 +6,25 @@ import { Matrix } from '../backend/matrix.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { applyActivation, formatActivation, type Activation } from '../model/activation.ts';
 
+/**
+ * Reusable outputs: `take(slot, rows, cols)` gives a rows × cols view of a buffer kept for that
+ * slot, grown when needed and never zero-filled (every kernel writing into it overwrites all of
+ * it). An attack calls a network hundreds of times on shrinking batches; fresh zeroed matrices
+ * of B × units each time cost a memory pass per allocation.
+ */
+class Scratch {
+  private bufs = new Map<string, Float32Array>();
+  take(slot: string, rows: number, cols: number): Matrix {
+    const n = rows * cols;
+    let b = this.bufs.get(slot);
+    if (!b || b.length < n) {
+      b = new Float32Array(n);
+      this.bufs.set(slot, b);
+    }
+    return new Matrix(rows, cols, b.subarray(0, n));
+  }
+}
+
 export interface Stage {
   readonly name: string;
   /** out = f(x); keeps what backward needs. */
@@ -16,6 +35,7 @@ export interface Stage {
 
 /** x ↦ x / max(‖x‖, eps) per row (SoftHebb's input normalisation). */
 export function normalizeStage(be: Backend, eps = 1e-12): Stage {
+  const ws = new Scratch();
   let xhat: Matrix | null = null;
   let inv: Float32Array | null = null;
   return {
@@ -24,19 +44,19 @@ export function normalizeStage(be: Backend, eps = 1e-12): Stage {
       const n = new Float32Array(x.rows);
       be.rowNorms(x, n);
       inv = n.map((v) => 1 / Math.max(v, eps));
-      xhat = new Matrix(x.rows, x.cols);
+      xhat = ws.take('xhat', x.rows, x.cols);
       be.normalizeRows(x, xhat, eps);
       return xhat;
     },
     // d(x/‖x‖) = (g − x̂ (x̂·g)) / ‖x‖
     backward(g) {
-      const t = new Matrix(g.rows, g.cols);
+      const t = ws.take('t', g.rows, g.cols);
       be.binary('mul', g, xhat!, t);
       const s = new Float32Array(g.rows);
       be.sum(t, 1, s);
       be.unary('copy', xhat!, t);
       be.scaleRows(t, s);
-      const out = new Matrix(g.rows, g.cols);
+      const out = ws.take('dx', g.rows, g.cols);
       be.binary('sub', g, t, out);
       be.scaleRows(out, inv!);
       return out;
@@ -46,6 +66,7 @@ export function normalizeStage(be: Backend, eps = 1e-12): Stage {
 
 /** x ↦ x Wᵀ + b with W (out × in). */
 export function linearStage(be: Backend, w: Matrix, b?: Float32Array | null): Stage {
+  const ws = new Scratch();
   if (b && b.length !== w.rows) {
     throw new ShapeError(`linearStage: bias has ${b.length} entries for ${w.rows} outputs`);
   }
@@ -55,13 +76,13 @@ export function linearStage(be: Backend, w: Matrix, b?: Float32Array | null): St
       if (x.cols !== w.cols) {
         throw new ShapeError(`linearStage: inputs have ${x.cols} columns, the weights ${w.cols}`);
       }
-      const out = new Matrix(x.rows, w.rows);
+      const out = ws.take('y', x.rows, w.rows);
       be.gemm(false, true, 1, x, w, 0, out);
       if (b) be.addRowVector(out, b);
       return out;
     },
     backward(g) {
-      const out = new Matrix(g.rows, w.cols);
+      const out = ws.take('dx', g.rows, w.cols);
       be.gemm(false, false, 1, g, w, 0, out);
       return out;
     },
@@ -74,6 +95,7 @@ export function linearStage(be: Backend, w: Matrix, b?: Float32Array | null): St
  * hard-WTA layer with softmax at inference, as the paper does.
  */
 export function activationStage(be: Backend, act: Activation): Stage {
+  const ws = new Scratch();
   let u: Matrix | null = null;
   let h: Matrix | null = null;
   const name = formatActivation(act);
@@ -90,8 +112,8 @@ export function activationStage(be: Backend, act: Activation): Stage {
   }
   /** p·max(a, 0)^(p−1) on a > 0, else 0. */
   const powerSlope = (a: Matrix, p: number): Matrix => {
-    const d = new Matrix(a.rows, a.cols);
-    const mask = new Matrix(a.rows, a.cols);
+    const d = ws.take('slope', a.rows, a.cols);
+    const mask = ws.take('mask', a.rows, a.cols);
     be.unary('relu', a, mask);
     be.unary('reluGrad', mask, mask);
     be.unary('repu', a, d, p - 1);
@@ -103,12 +125,12 @@ export function activationStage(be: Backend, act: Activation): Stage {
     name,
     forward(x) {
       u = x;
-      h = new Matrix(x.rows, x.cols);
+      h = ws.take('h', x.rows, x.cols);
       applyActivation(be, act, x, h);
       return h;
     },
     backward(g) {
-      const out = new Matrix(g.rows, g.cols);
+      const out = ws.take('du', g.rows, g.cols);
       switch (act.name) {
         case 'linear':
           be.unary('copy', g, out);
@@ -130,7 +152,7 @@ export function activationStage(be: Backend, act: Activation): Stage {
         }
         case 'triangle': {
           // h = max(a, 0)^p with a = u − mean(u): q = g∘p·a^(p−1), dL/du = q − mean(q)
-          const a = new Matrix(u!.rows, u!.cols);
+          const a = ws.take('a', u!.rows, u!.cols);
           const m = new Float32Array(u!.rows);
           be.sum(u!, 1, m);
           be.unary('copy', u!, a);
@@ -198,7 +220,13 @@ export class Pipeline {
     if (stages.length === 0) throw new ValueError('Pipeline: needs at least one stage');
   }
 
+  /** The logits (a fresh matrix). */
   logits(x: Matrix): Matrix {
+    return this.forward(x).clone();
+  }
+
+  /** The stages' own output (reused by the next call). */
+  private forward(x: Matrix): Matrix {
     if (x.cols !== this.inputs) {
       throw new ShapeError(
         `Pipeline: inputs have ${x.cols} columns, the network takes ${this.inputs}`,
@@ -210,7 +238,7 @@ export class Pipeline {
   }
 
   predict(x: Matrix): Int32Array {
-    const z = this.logits(x);
+    const z = this.forward(x);
     const out = new Int32Array(x.rows);
     this.backend.argmaxRows(z, out);
     return out;
@@ -222,7 +250,7 @@ export class Pipeline {
       throw new ShapeError(`Pipeline: ${y.length} labels for ${x.rows} samples`);
     }
     const be = this.backend;
-    const z = this.logits(x);
+    const z = this.forward(x).clone();
     const p = new Matrix(z.rows, z.cols);
     be.softmaxRows(z, 1, p);
     const loss = new Float32Array(x.rows);
@@ -236,6 +264,6 @@ export class Pipeline {
     }
     let g = p;
     for (let s = this.stages.length - 1; s >= 0; s--) g = this.stages[s].backward(g);
-    return { loss, grad: g, logits: z };
+    return { loss, grad: g.clone(), logits: z };
   }
 }

@@ -174,6 +174,30 @@ for (const be of backendsUnderTest()) {
       );
     });
 
+    it('calls on batches of other sizes do not change what an earlier call returned', () => {
+      const net = new Pipeline(
+        be,
+        [
+          normalizeStage(be),
+          linearStage(be, w1, b1),
+          activationStage(be, { name: 'triangle', power: 3 }),
+          linearStage(be, w2, b2),
+        ],
+        D,
+      );
+      const a = net.lossGradient(x, y);
+      const keep = { g: a.grad.data.slice(), z: a.logits.data.slice() };
+      const small = net.lossGradient(x.sliceRows(1, 3), y.slice(1, 3));
+      const again = net.lossGradient(x, y);
+      assert.deepEqual(a.grad.data, keep.g, 'the first result is untouched');
+      assert.deepEqual(a.logits.data, keep.z);
+      assert.deepEqual(again.grad.data, keep.g, 'the same batch gives the same gradient');
+      // Rows do not interact (BLAS may round another row count differently: 1e-5).
+      small.grad.data.forEach((v, i) =>
+        assert.ok(Math.abs(v - keep.g[D + i]) <= 1e-5 * (1 + Math.abs(v)), 'rows do not interact'),
+      );
+    });
+
     it('onehot (hard WTA at inference) is refused: its gradient is zero almost everywhere', () => {
       assert.throws(() => activationStage(be, { name: 'onehot' }), /softmax at inference/);
     });
