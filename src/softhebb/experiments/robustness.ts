@@ -54,6 +54,8 @@ export const DEFAULT_NOISE = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0];
 export interface ModelCurves {
   name: string;
   clean: number;
+  /** Clean accuracy on the attacked images (the ε = 0 point of the PGD curve). */
+  cleanAttacked: number;
   noise: CurvePoint[];
   pgd: Omit<PgdPoint, 'adversarial' | 'robust'>[];
   trainSeconds: number;
@@ -215,6 +217,7 @@ export async function reproduceRobustness(
     models.push({
       name,
       clean: accuracy(net, data.test.x, data.test.y),
+      cleanAttacked: accuracy(net, xa, ya),
       noise,
       pgd: pgdPts.map(({ adversarial: _a, robust: _r, ...rest }) => rest),
       trainSeconds: seconds,
@@ -478,6 +481,7 @@ export function robustnessReport(
     '',
     `| ε (/255) | ${r.models.map((m) => m.name).join(' | ')} |`,
     `|---|${r.models.map(() => '---').join('|')}|`,
+    `| 0 (clean) | ${r.models.map((m) => `${pct(m.cleanAttacked)} %`).join(' | ')} |`,
     ...r.models[0].pgd.map(
       (p, i) =>
         `| ${Math.round(p.level * 255)} | ${r.models
