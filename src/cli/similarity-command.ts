@@ -1,6 +1,7 @@
 // CLI of the similarity-matching system: `hebb similarity train|eval` and the paper's
 // experiments `hebb reproduce sm-toy|sm-mnist` (docs/math/similarity-matching.md).
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { getBackend } from '../backend/registry.ts';
 import { loadDataset, subtractSampleMean, subset, type Dataset } from '../data/index.ts';
@@ -226,12 +227,18 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
               for (const seed of seeds) {
                 const part = seeds.length > 1 ? `nps${nps}-seed${seed}` : `nps${nps}`;
                 const got = await ctx.part(part, async () => {
+                  // The trained network is kept until the part is done, so an interrupted
+                  // NPS 100 run resumes after its hour of training, not before it.
+                  const checkpoint = join(ctx.run.dir, 'parts', `${part}.network.safetensors`);
+                  mkdirSync(dirname(checkpoint), { recursive: true });
+                  if (!ctx.run.resumed) rmSync(checkpoint, { force: true });
                   const r = await runMnistNps(
                     {
                       ...o,
                       nps,
                       seed,
                       featureTols: o.featureTol,
+                      checkpoint,
                       backend: ctx.backend,
                       log: ctx.log,
                       signal: ctx.signal,

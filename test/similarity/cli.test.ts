@@ -30,6 +30,36 @@ describe('similarity CLI', () => {
     }
   });
 
+  it('sm-mnist keeps the trained network: a resumed run evaluates it without training again', () => {
+    const out = join(dir, 'mnist');
+    const args = [
+      'reproduce',
+      'sm-mnist',
+      '--quick',
+      '--nps',
+      '2',
+      '--train-samples',
+      '300',
+      '--test-samples',
+      '200',
+      '--out',
+      out,
+      '--json',
+    ];
+    const first = hebb(...args);
+    assert.equal(first.status, 0, first.stderr);
+    const net = join(out, 'parts', 'nps2.network.safetensors');
+    assert.ok(existsSync(net), 'the trained network is in the run');
+    // As if the run had died after training: the part's result is gone, the network is not.
+    rmSync(join(out, 'parts', 'nps2.json'));
+    const again = hebb(...args.filter((a) => a !== '--json'), '--resume', '--json');
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /trained network read from/);
+    const [a, b] = [JSON.parse(first.stdout).rows[0], JSON.parse(again.stdout).rows[0]];
+    assert.equal(b.errorPct, a.errorPct);
+    assert.equal(b.trainSeconds, a.trainSeconds, 'the training time recorded with the network');
+  });
+
   it('bad input is one line and exit code 2', () => {
     const r = hebb('reproduce', 'sm-mnist', '--nps', '4,x', '--out', join(dir, 'm'));
     assert.equal(r.status, 2);

@@ -1,7 +1,10 @@
 // Sec. 6.3 / Table 1: one locally connected similarity-matching layer on MNIST (per-image
 // mean subtraction, stride 2, radius 4, tanh, laterals within a site), then a linear SVM
 // (LinearSVC, C = 1) on the fixed points; test error per neurons-per-site (NPS).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadModel, saveModel } from '../../io/model-file.ts';
+import { decodeSafetensors } from '../../io/safetensors.ts';
 import { Matrix } from '../../backend/matrix.ts';
 import type { Backend } from '../../backend/types.ts';
 import type { Dataset } from '../../data/dataset.ts';
@@ -33,6 +36,11 @@ export interface MnistOptions {
   log: (s: string) => void;
   /** Stops training at the next batch (Ctrl-C). */
   signal?: AbortSignal;
+  /**
+   * Where the trained network is saved (atomically) as soon as training ends; when the file
+   * is already there (a resumed run), training is skipped and the network is read back.
+   */
+  checkpoint?: string;
 }
 
 export interface MnistRow {
@@ -84,6 +92,21 @@ export async function runMnistNps(
   test: Dataset,
 ): Promise<{ rows: MnistRow[]; net: SimilarityNetwork }> {
   const t0 = performance.now();
+  if (o.checkpoint && existsSync(o.checkpoint)) {
+    const net = loadModel(o.checkpoint, { expect: SimilarityNetwork, backend: o.backend });
+    // The training it took, as recorded when it was saved.
+    const meta = decodeSafetensors(readFileSync(o.checkpoint), o.checkpoint).metadata;
+    o.log(`  nps ${o.nps} seed ${o.seed}: trained network read from ${o.checkpoint}`);
+    const rows = evaluate(
+      o,
+      net,
+      train,
+      test,
+      Number(meta['hebb.train_seconds']),
+      Number(meta['hebb.mean_steps']),
+    );
+    return { rows, net };
+  }
   const net = mnistNetwork(o);
   let batches = 0;
   let last = performance.now();
@@ -99,8 +122,26 @@ export async function runMnistNps(
       }
     },
   });
-  const steps = net.eulerSteps;
   const trainSeconds = (performance.now() - t0) / 1000;
+  const meanSteps = net.eulerSteps / Math.max(batches, 1);
+  if (o.checkpoint) {
+    saveModel(net, o.checkpoint, {
+      'hebb.train_seconds': String(trainSeconds),
+      'hebb.mean_steps': String(meanSteps),
+    });
+  }
+  return { rows: evaluate(o, net, train, test, trainSeconds, meanSteps), net };
+}
+
+/** Features at each tolerance, and the SVM on them: one row each. */
+function evaluate(
+  o: MnistOptions,
+  net: SimilarityNetwork,
+  train: Dataset,
+  test: Dataset,
+  trainSeconds: number,
+  meanSteps: number,
+): MnistRow[] {
   const rows: MnistRow[] = [];
   for (const tol of o.featureTols ?? [net.solver.tol]) {
     o.log(
@@ -136,13 +177,13 @@ export async function runMnistNps(
       featureSeconds,
       svcSeconds,
       totalSeconds: trainSeconds + featureSeconds + svcSeconds,
-      meanSteps: steps / Math.max(batches, 1),
+      meanSteps,
     });
     o.log(
       `  nps ${o.nps} seed ${o.seed}, features at tol ${tol}: test error ${rows.at(-1)!.errorPct.toFixed(2)} %`,
     );
   }
-  return { rows, net };
+  return rows;
 }
 
 /**
