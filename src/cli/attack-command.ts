@@ -18,6 +18,7 @@ import { activationStage, type Pipeline } from '../robustness/pipeline.ts';
 import { openRun, type Run } from '../run/run-dir.ts';
 import { SoftHebb } from '../softhebb/layer.ts';
 import { fitLinearReadout } from '../softhebb/readout.ts';
+import { epsScale } from '../softhebb/experiments/robustness.ts';
 import { loadTrainingData, type TrainFlags } from '../softhebb/experiments/train.ts';
 import type { Split } from '../data/dataset.ts';
 import { intFlag, listFlag, numFlag } from './flags.ts';
@@ -123,7 +124,7 @@ export function registerAttackCommands(program: Command, io: CliIO): void {
       .argument('<run>', 'run directory written by hebb softhebb train')
       .option(
         '--eps <list>',
-        'budgets ε in pixel levels of 255, comma separated',
+        'budgets ε, comma separated: L∞ in pixel levels of 255, L2 as radii in pixel units',
         listFlag('--eps', numFlag('--eps', { min: 0, max: 255 })),
         [4, 8, 16, 32, 64],
       )
@@ -164,7 +165,7 @@ export function registerAttackCommands(program: Command, io: CliIO): void {
           net,
           x,
           y,
-          f.eps.map((e) => e / 255),
+          f.eps.map((e) => e * epsScale(f.norm)),
           { norm: f.norm, steps: f.steps, restarts: f.restarts, seed: f.seed },
           log,
         );
@@ -176,7 +177,7 @@ export function registerAttackCommands(program: Command, io: CliIO): void {
           restarts: f.restarts,
           samples: x.rows,
           points: pts.map((p) => ({
-            eps255: p.level * 255,
+            eps: p.level / epsScale(f.norm),
             accuracy: p.accuracy,
             interval: p.interval,
             seconds: p.seconds,
@@ -187,7 +188,7 @@ export function registerAttackCommands(program: Command, io: CliIO): void {
         else
           for (const p of row.points)
             io.out(
-              `ε = ${p.eps255}/255: ${(100 * p.accuracy).toFixed(1)} % robust [${(100 * p.interval[0]).toFixed(1)}, ${(100 * p.interval[1]).toFixed(1)}] of ${x.rows} test images`,
+              `ε = ${p.eps}${f.norm === 'linf' ? '/255' : ' (L2)'}: ${(100 * p.accuracy).toFixed(1)} % robust [${(100 * p.interval[0]).toFixed(1)}, ${(100 * p.interval[1]).toFixed(1)}] of ${x.rows} test images`,
             );
       },
     );

@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { parseActivation } from '../model/activation.ts';
 import { activationStage } from '../robustness/pipeline.ts';
 import {
+  epsLabel,
   reproduceRobustness,
   robustnessReport,
   type RobustnessFlags,
@@ -55,7 +56,7 @@ export function registerRobustnessReproduction(reproduce: Command, io: CliIO): v
     )
     .option(
       '--eps <list>',
-      'attack budgets ε in pixel levels of 255, comma separated (default 4,8,16,32,64,128,255)',
+      'attack budgets ε, comma separated: L∞ in pixel levels of 255 (default 4,8,16,32,64,128,255), L2 as radii (default 0.25,0.5,1,1.5,2,3)',
       listFlag('--eps', numFlag('--eps', { min: 0, max: 255 })),
     )
     .option('--steps <n>', 'PGD steps (default 200; 10 with --quick)', intFlag('--steps'))
@@ -102,11 +103,11 @@ export function registerRobustnessReproduction(reproduce: Command, io: CliIO): v
               ctx.run.appendMetrics({ model: m.name, clean: m.clean, noise: m.noise, pgd: m.pgd });
             return { report, ...r, seconds };
           },
-          report: (r) => [
+          report: (r, f) => [
             `report: ${r.report}`,
             ...r.models.map(
               (m) =>
-                `${m.name}: clean ${(100 * m.clean).toFixed(2)} %; under PGD ${m.pgd.map((p) => `${Math.round(p.level * 255)}/255 ${(100 * p.accuracy).toFixed(1)} %`).join(', ')}`,
+                `${m.name}: clean ${(100 * m.clean).toFixed(2)} %; under PGD ${m.pgd.map((p) => `${epsLabel(f.norm, p.level)}${f.norm === 'linf' ? '/255' : ''} ${(100 * p.accuracy).toFixed(1)} %`).join(', ')}`,
             ),
           ],
           json: (r) => r,

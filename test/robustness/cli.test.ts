@@ -142,7 +142,7 @@ describe('hebb reproduce softhebb-robustness', () => {
     const res = JSON.parse(a.stdout);
     assert.equal(res.samples, 30);
     assert.deepEqual(
-      res.points.map((p: { eps255: number }) => p.eps255),
+      res.points.map((p: { eps: number }) => p.eps),
       [8, 255],
     );
     assert.ok(res.points[0].accuracy >= res.points[1].accuracy);

@@ -59,7 +59,7 @@ export interface ModelCurves {
   noise: CurvePoint[];
   pgd: Omit<PgdPoint, 'adversarial' | 'robust'>[];
   trainSeconds: number;
-  /** Fig. 5 (SoftHebb and the MLP): accuracy at ε = 32/255 against steps and step size. */
+  /** Fig. 5 (SoftHebb and the MLP): accuracy at fig5Eps against steps and step size. */
   convergence?: Convergence;
 }
 
@@ -68,11 +68,18 @@ export interface Convergence {
   stepSize: { ratio: number; accuracy: number }[];
 }
 
-export const FIG5_EPS = 32 / 255;
+/** Fig. 5's budget: 32/255 for L∞, an L2 radius of 1 for L2. */
+export const fig5Eps = (norm: 'linf' | 'l2') => (norm === 'linf' ? 32 / 255 : 1);
+/** L∞ budgets are given in pixel levels out of 255, L2 budgets as radii in [0, 1] pixel units. */
+export const epsScale = (norm: 'linf' | 'l2') => (norm === 'linf' ? 1 / 255 : 1);
+export const DEFAULT_L2_EPS = [0.25, 0.5, 1, 1.5, 2, 3];
+/** ε as the flags give it: 32 (/255) for L∞, 1.5 for L2. */
+export const epsLabel = (norm: 'linf' | 'l2', eps: number) =>
+  norm === 'linf' ? `${Math.round(eps * 255)}` : `${+eps.toFixed(3)}`;
 export const FIG5_RATIOS = [0.25, 0.5, 1, 2, 4];
 
 /**
- * Fig. 5's checks that the attack has converged, at ε = 32/255, one restart: the accuracy after
+ * Fig. 5's checks that the attack has converged, at ε = fig5Eps, one restart: the accuracy after
  * every number of steps up to `steps` (read off one attack: when each sample fell), and the
  * accuracy after `steps` for step sizes 0.25–4× the default.
  */
@@ -84,7 +91,7 @@ export function convergenceChecks(
   norm: 'linf' | 'l2',
   seed: number,
 ): Convergence {
-  const base = { norm, eps: FIG5_EPS, steps, restarts: 1, seed };
+  const base = { norm, eps: fig5Eps(norm), steps, restarts: 1, seed };
   const once = pgd(net, x, y, base);
   const marks = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].filter((k) => k <= steps);
   if (!marks.includes(steps)) marks.push(steps);
@@ -92,7 +99,7 @@ export function convergenceChecks(
   return {
     steps: marks.map((k) => ({ steps: k, accuracy: standing(k) })),
     stepSize: FIG5_RATIOS.map((ratio) => {
-      const r = pgd(net, x, y, { ...base, stepSize: ratio * defaultStepSize(norm, FIG5_EPS) });
+      const r = pgd(net, x, y, { ...base, stepSize: ratio * defaultStepSize(norm, base.eps) });
       return { ratio, accuracy: r.robust.reduce((a, b) => a + b, 0) / x.rows };
     }),
   };
@@ -114,7 +121,9 @@ export function robustnessSettings(o: RobustnessFlags) {
     readoutEpochs: o.readoutEpochs ?? (q ? 3 : 100),
     mlpEpochs: o.mlpEpochs ?? (q ? 1 : 20),
     noise: o.noise ?? (q ? [0, 0.3, 0.6, 1] : DEFAULT_NOISE),
-    eps: o.eps ?? (q ? [8, 32, 128] : PAPER_EPS),
+    eps:
+      o.eps ??
+      (o.norm === 'l2' ? (q ? [0.5, 1.5, 3] : DEFAULT_L2_EPS) : q ? [8, 32, 128] : PAPER_EPS),
     steps: o.steps ?? (q ? 10 : 200),
     restarts: o.restarts ?? (q ? 1 : 5),
     attackSamples: o.attackSamples ?? (q ? 100 : 1000),
@@ -205,7 +214,7 @@ export async function reproduceRobustness(
       net,
       xa,
       ya,
-      s.eps.map((e) => e / 255),
+      s.eps.map((e) => e * epsScale(o.norm)),
       { norm: o.norm, steps: s.steps, restarts: s.restarts, seed: o.seed },
       ctx.log,
     );
@@ -373,12 +382,12 @@ function saveFigures(
     lineChart(
       models.map((m) => ({
         name: m.name,
-        x: m.pgd.map((p) => Math.log2(p.level * 255)),
+        x: m.pgd.map((p) => (o.norm === 'linf' ? Math.log2(p.level * 255) : p.level)),
         y: m.pgd.map((p) => 100 * p.accuracy),
       })),
       {
         title: `${o.norm} PGD (${o.dataset})`,
-        xlabel: 'log2 of 255 x epsilon',
+        xlabel: o.norm === 'linf' ? 'log2 of 255 x epsilon' : 'L2 radius epsilon',
         ylabel: 'accuracy under attack %',
       },
     ),
@@ -394,7 +403,7 @@ function saveFigures(
           y: m.convergence!.steps.map((p) => 100 * p.accuracy),
         })),
         {
-          title: 'PGD at 32/255: accuracy after k steps',
+          title: `PGD at ${o.norm === 'linf' ? '32/255' : 'L2 radius 1'}: accuracy after k steps`,
           xlabel: 'steps',
           ylabel: 'accuracy under attack %',
         },
@@ -409,7 +418,7 @@ function saveFigures(
           y: m.convergence!.stepSize.map((p) => 100 * p.accuracy),
         })),
         {
-          title: 'PGD at 32/255: step size',
+          title: `PGD at ${o.norm === 'linf' ? '32/255' : 'L2 radius 1'}: step size`,
           xlabel: 'log2 of the step size / the default',
           ylabel: 'accuracy under attack %',
         },
@@ -479,12 +488,12 @@ export function robustnessReport(
     `${o.norm === 'linf' ? '(0.01/0.3)·ε' : '(0.025/0.3)·ε'} (foolbox's default ratio), on ${r.attackSamples} test images fixed by the seed`,
     '(the same for every model); accuracy under attack with its 95 % Wilson interval.',
     '',
-    `| ε (/255) | ${r.models.map((m) => m.name).join(' | ')} |`,
+    `| ε ${o.norm === 'linf' ? '(/255)' : '(L2 radius)'} | ${r.models.map((m) => m.name).join(' | ')} |`,
     `|---|${r.models.map(() => '---').join('|')}|`,
     `| 0 (clean) | ${r.models.map((m) => `${pct(m.cleanAttacked)} %`).join(' | ')} |`,
     ...r.models[0].pgd.map(
       (p, i) =>
-        `| ${Math.round(p.level * 255)} | ${r.models
+        `| ${epsLabel(o.norm, p.level)} | ${r.models
           .map(
             (m) =>
               `${pct(m.pgd[i].accuracy)} % [${pct(m.pgd[i].interval[0])}, ${pct(m.pgd[i].interval[1])}]`,
@@ -561,7 +570,7 @@ function convergenceTable(r: RobustnessResult): string[] {
   return [
     '## Has the attack converged? (Fig. 5)',
     '',
-    `ε = 32/255, one restart, on the same ${r.attackSamples} images. Accuracy after k steps (one attack, read`,
+    `ε = ${r.settings.norm === 'linf' ? '32/255' : 'L2 radius 1'}, one restart, on the same ${r.attackSamples} images. Accuracy after k steps (one attack, read`,
     'off the step at which each sample fell):',
     '',
     `| model | ${c0.steps.map((p) => `${p.steps}`).join(' | ')} |`,
