@@ -9,9 +9,9 @@ import { activationStage } from '../robustness/pipeline.ts';
 import {
   epsLabel,
   reproduceRobustness,
-  robustnessReport,
   type RobustnessFlags,
 } from '../softhebb/experiments/robustness.ts';
+import { robustnessReport } from '../softhebb/experiments/robustness-report.ts';
 import { loadTrainingData } from '../softhebb/experiments/train.ts';
 import { runExperiment } from './experiment.ts';
 import { addRunFlags, intFlag, listFlag, numFlag } from './flags.ts';
