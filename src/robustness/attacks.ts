@@ -179,11 +179,14 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
       let live = rows;
       let x0 = x.gatherRows(live);
       let labels = live.map((i) => y[i]);
+      // L∞: the feasible box [max(x0 − ε, lo), min(x0 + ε, hi)], built once per restart, so a
+      // projection is two passes (the same form as torch.min(torch.max(·)) followed by clamp).
+      let box = o.norm === 'linf' ? linfBox(x0) : null;
       let a = o.randomStart === false ? x0.clone() : randomStart(x0, o, rng);
-      if (o.randomStart !== false) project(a, x0, o, range, be);
+      if (o.randomStart !== false) projectTo(a, x0, box);
       for (let s = 0; live.length > 0; s++) {
         // Check the current iterate (the random start at s = 0), then step.
-        const { grad, logits } = net.lossGradient(a, labels);
+        const { grad, logits } = net.lossGradient(a, labels, { copy: false });
         const pred = new Int32Array(a.rows);
         be.argmaxRows(logits, pred);
         const idx: number[] = [];
@@ -201,10 +204,11 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
           a = a.gatherRows(idx);
           x0 = x0.gatherRows(idx);
           g = grad.gatherRows(idx);
+          if (box) box = { lo: box.lo.gatherRows(idx), hi: box.hi.gatherRows(idx) };
         }
         if (s === o.steps || live.length === 0) break;
         sampleSteps += live.length;
-        step(a, g, x0);
+        step(a, g, x0, box);
         o.onStep?.(live.length);
       }
       rows = live;
@@ -214,11 +218,30 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
   }
   return { robust, adversarial, sampleSteps, fooledAt };
 
-  function step(a: Matrix, g: Matrix, x0: Matrix): void {
+  function linfBox(x0: Matrix): { lo: Matrix; hi: Matrix } {
+    const lo = new Matrix(x0.rows, x0.cols);
+    const hi = new Matrix(x0.rows, x0.cols);
+    be.unary('affine', x0, lo, 1, -o.eps);
+    be.unary('clip', lo, lo, range.lo, range.hi);
+    be.unary('affine', x0, hi, 1, o.eps);
+    be.unary('clip', hi, hi, range.lo, range.hi);
+    return { lo, hi };
+  }
+
+  function projectTo(a: Matrix, x0: Matrix, box: { lo: Matrix; hi: Matrix } | null): void {
+    if (!box) {
+      project(a, x0, o, range, be);
+      return;
+    }
+    be.binary('max', a, box.lo, a);
+    be.binary('min', a, box.hi, a);
+  }
+
+  function step(a: Matrix, g: Matrix, x0: Matrix, box: { lo: Matrix; hi: Matrix } | null): void {
     const d = new Matrix(g.rows, g.cols);
     if (o.norm === 'linf') {
       be.unary('sign', g, d);
-      be.scale(alpha, d);
+      be.axpy(alpha, d, a);
     } else {
       const n = new Float32Array(g.rows);
       be.rowNorms(g, n);
@@ -227,8 +250,8 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
         d,
         n.map((v) => alpha / Math.max(v, 1e-12)),
       );
+      be.binary('add', a, d, a);
     }
-    be.binary('add', a, d, a);
-    project(a, x0, o, range, be);
+    projectTo(a, x0, box);
   }
 }

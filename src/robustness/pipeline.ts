@@ -244,8 +244,12 @@ export class Pipeline {
     return out;
   }
 
-  /** Cross-entropy of softmax(logits) against labels y, and its gradient per input. */
-  lossGradient(x: Matrix, y: ArrayLike<number>): LossGradient {
+  /**
+   * Cross-entropy of softmax(logits) against labels y, and its gradient per input. With
+   * `copy: false` the gradient is the first stage's own buffer, valid until the next call
+   * (for loops that use it at once, as attacks do).
+   */
+  lossGradient(x: Matrix, y: ArrayLike<number>, { copy = true } = {}): LossGradient {
     if (y.length !== x.rows) {
       throw new ShapeError(`Pipeline: ${y.length} labels for ${x.rows} samples`);
     }
@@ -264,6 +268,6 @@ export class Pipeline {
     }
     let g = p;
     for (let s = this.stages.length - 1; s >= 0; s--) g = this.stages[s].backward(g);
-    return { loss, grad: g.clone(), logits: z };
+    return { loss, grad: copy ? g.clone() : g, logits: z };
   }
 }
