@@ -86,6 +86,8 @@ describe('hebb reproduce softhebb-robustness', () => {
       'pgd.png',
       'adversarial-softhebb.png',
       'adversarial-mlp.png',
+      'adversarial-k-means-relu.png',
+      'adversarial-softhebb-100-softmax.png',
       'fig5-steps.png',
       'fig5-step-size.png',
     ])

@@ -97,10 +97,11 @@ export function saveFigures(
         tiles.data.set(adv.row(i), (i * (eps.length + 1) + e + 1) * clean.cols),
       );
     }
+    // 'SoftHebb' → softhebb, 'k-means, ReLU' → k-means-relu: one file per model.
     const slug = m.name
-      .split(' ')[0]
       .toLowerCase()
-      .replace(/[^a-z]/g, '');
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '');
     savePng(
       fig(`adversarial-${slug}.png`),
       receptiveFieldGrid(tiles, {
