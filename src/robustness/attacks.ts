@@ -88,25 +88,22 @@ export function defaultStepSize(norm: 'linf' | 'l2', eps: number): number {
   return (norm === 'linf' ? 0.01 / 0.3 : 0.025 / 0.3) * eps;
 }
 
-/** Projection of each row of a − x0 onto the ε-ball, then clipping to the range, in place. */
-function project(
+/** L2 projection of each row of a − x0 onto the ε-ball, then clipping to the range, in place. */
+function projectL2(
   a: Matrix,
   x0: Matrix,
-  o: PgdOptions,
+  eps: number,
   range: Range,
   be: Pipeline['backend'],
 ): void {
   const d = new Matrix(a.rows, a.cols);
   be.binary('sub', a, x0, d);
-  if (o.norm === 'linf') be.unary('clip', d, d, -o.eps, o.eps);
-  else {
-    const n = new Float32Array(a.rows);
-    be.rowNorms(d, n);
-    be.scaleRows(
-      d,
-      n.map((v) => (v > o.eps ? o.eps / v : 1)),
-    );
-  }
+  const n = new Float32Array(a.rows);
+  be.rowNorms(d, n);
+  be.scaleRows(
+    d,
+    n.map((v) => (v > eps ? eps / v : 1)),
+  );
   be.binary('add', x0, d, a);
   be.unary('clip', a, a, range.lo, range.hi);
 }
@@ -230,7 +227,7 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
 
   function projectTo(a: Matrix, x0: Matrix, box: { lo: Matrix; hi: Matrix } | null): void {
     if (!box) {
-      project(a, x0, o, range, be);
+      projectL2(a, x0, o.eps, range, be);
       return;
     }
     be.binary('max', a, box.lo, a);

@@ -1,5 +1,6 @@
 // The paper's two read-outs of a trained layer, as functions (browser-safe).
 import type { Matrix } from '../backend/matrix.ts';
+import type { Backend } from '../backend/types.ts';
 import type { Dataset, Split } from '../data/dataset.ts';
 import { applyStandardizer, fitStandardizer, type Standardizer } from '../data/preprocess.ts';
 import { parseActivation, type Activation } from '../model/activation.ts';
@@ -49,8 +50,46 @@ export interface LinearReadout {
 }
 
 /**
- * The 2-layer read-out: a linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15
- * epochs) on the frozen layer's output with the given activation, standardised per feature.
+ * A linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15 epochs) on fixed
+ * features of the inputs, standardised per feature with the training set's statistics unless
+ * o.standardize is false. Any feature layer (SoftHebb, k-means, PCA) is read out this way.
+ */
+export function fitFeatureReadout(
+  features: (x: Matrix) => Matrix,
+  data: Split,
+  backend: Backend,
+  o: Omit<ReadoutOptions, 'activation'> = {},
+): { classifier: SoftmaxClassifier; stats: Standardizer | null; trainLoss: number } {
+  const htr = features(data.train.x);
+  // A Hebbian layer's outputs are small (u ≤ 1 with unit-norm weights and inputs) and very
+  // unequal across units; Adam at lr 1e-3 then underfits in 100 epochs. Standardising the
+  // features fixes the scale without changing what a linear classifier can represent.
+  const stats = o.standardize === false ? null : fitStandardizer(asDataset(htr, data));
+  if (stats) applyStandardizer(asDataset(htr, data), stats, { inPlace: true, backend });
+  const classifier = new SoftmaxClassifier({
+    epochs: o.epochs ?? 100,
+    seed: o.seed ?? 0,
+    classes: data.train.classes.length,
+    backend,
+  });
+  classifier.fit(htr, data.train.y, o.fit);
+  return { classifier, stats, trainLoss: classifier.loss };
+}
+
+/** Features as a Dataset, for the standardiser. */
+function asDataset(x: Matrix, data: Split): Dataset {
+  return {
+    x,
+    y: new Uint8Array(x.rows),
+    shape: [1, x.cols, 1],
+    classes: data.train.classes,
+    name: 'features',
+  };
+}
+
+/**
+ * The 2-layer read-out: fitFeatureReadout on the frozen layer's output with the given
+ * activation.
  */
 export function fitLinearReadout(
   layer: SoftHebb,
@@ -58,34 +97,15 @@ export function fitLinearReadout(
   o: ReadoutOptions = {},
 ): LinearReadout {
   const act = parseActivation(o.activation ?? DEFAULT_READOUT_ACTIVATION);
-  const wrap = (x: Matrix): Dataset => ({
-    x,
-    y: new Uint8Array(x.rows),
-    shape: [1, x.cols, 1],
-    classes: data.train.classes,
-    name: 'features',
-  });
   const raw = (l: SoftHebb, x: Matrix) => l.transform(x, { activation: act });
-  const htr = raw(layer, data.train.x);
-  // The layer's outputs are small (u ≤ 1 with unit-norm weights and inputs) and very unequal
-  // across units; Adam at lr 1e-3 then underfits in 100 epochs. Standardising the features
-  // fixes the scale without changing what a linear classifier can represent.
-  const stats = o.standardize === false ? null : fitStandardizer(wrap(htr));
+  const r = fitFeatureReadout((x) => raw(layer, x), data, layer.backend, o);
   const features = (l: SoftHebb, x: Matrix) => {
     const h = raw(l, x);
-    return stats ? applyStandardizer(wrap(h), stats, { inPlace: true, backend: l.backend }).x : h;
+    return r.stats
+      ? applyStandardizer(asDataset(h, data), r.stats, { inPlace: true, backend: l.backend }).x
+      : h;
   };
-  const train = stats
-    ? applyStandardizer(wrap(htr), stats, { inPlace: true, backend: layer.backend }).x
-    : htr;
-  const classifier = new SoftmaxClassifier({
-    epochs: o.epochs ?? 100,
-    seed: o.seed ?? 0,
-    classes: data.train.classes.length,
-    backend: layer.backend,
-  });
-  classifier.fit(train, data.train.y, o.fit);
-  return { classifier, activation: act, stats, features, trainLoss: classifier.loss };
+  return { ...r, activation: act, features };
 }
 
 /** Test accuracy of the 2-layer read-out. */

@@ -5,26 +5,18 @@ import type { ExperimentContext } from '../../cli/experiment.ts';
 import type { RunFlags } from '../../cli/flags.ts';
 import { Matrix } from '../../backend/matrix.ts';
 import { Rng } from '../../backend/rng.ts';
-import type { Dataset, Split } from '../../data/dataset.ts';
+import type { Split } from '../../data/dataset.ts';
 import { MlpClassifier } from '../../readout/mlp-classifier.ts';
 import { accuracy, defaultStepSize, pgd } from '../../robustness/attacks.ts';
 import { noiseCurve, pgdCurve, type CurvePoint, type PgdPoint } from '../../robustness/curves.ts';
-import {
-  featureNetwork,
-  mlpNetwork,
-  softHebbNetwork,
-  type ReadoutParts,
-} from '../../robustness/networks.ts';
+import { featureNetwork, mlpNetwork, softHebbNetwork } from '../../robustness/networks.ts';
 import { KMeans } from '../../features/kmeans.ts';
 import { PCA } from '../../features/pca.ts';
 import { activate, parseActivation } from '../../model/activation.ts';
-import { SoftmaxClassifier } from '../../readout/softmax-classifier.ts';
-import { applyStandardizer, fitStandardizer } from '../../data/preprocess.ts';
-import type { Backend } from '../../backend/types.ts';
 import type { Pipeline } from '../../robustness/pipeline.ts';
 import { SoftHebb } from '../layer.ts';
 import { saveFigures } from './robustness-report.ts';
-import { fitLinearReadout } from '../readout.ts';
+import { fitFeatureReadout, fitLinearReadout } from '../readout.ts';
 
 export interface RobustnessFlags extends RunFlags {
   dataset: 'mnist' | 'fashion-mnist';
@@ -248,33 +240,6 @@ export async function reproduceRobustness(
   };
 }
 
-/** A standardised linear read-out on fixed features (the same recipe as fitLinearReadout). */
-function fitReadout(
-  be: Backend,
-  features: (x: Matrix) => Matrix,
-  data: Split,
-  epochs: number,
-  seed: number,
-): ReadoutParts {
-  const wrap = (x: Matrix): Dataset => ({
-    x,
-    y: new Uint8Array(x.rows),
-    shape: [1, x.cols, 1],
-    classes: data.train.classes,
-    name: 'features',
-  });
-  const h = features(data.train.x);
-  const stats = fitStandardizer(wrap(h));
-  applyStandardizer(wrap(h), stats, { inPlace: true, backend: be });
-  const classifier = new SoftmaxClassifier({
-    epochs,
-    seed,
-    classes: data.train.classes.length,
-    backend: be,
-  }).fit(h, data.train.y);
-  return { classifier, stats };
-}
-
 export const PAPER_BASELINES = {
   'k-means, softmax': 53.64,
   'PCA, softmax': 28.55,
@@ -320,7 +285,7 @@ async function baselines(
         if (b) be.addRowVector(a, b);
         return activate(be, act, a);
       };
-      const ro = fitReadout(be, u, data, readoutEpochs, o.seed);
+      const ro = fitFeatureReadout(u, data, be, { epochs: readoutEpochs, seed: o.seed });
       const net = featureNetwork(be, w, act, ro, b);
       out.push({
         name: `${name}, ${actName}`,
