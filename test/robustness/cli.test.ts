@@ -43,8 +43,8 @@ describe('hebb reproduce softhebb-robustness', () => {
         'hard WTA',
         'MLP',
         'k-means, softmax',
-        'PCA, softmax',
         'k-means, ReLU',
+        'PCA, softmax',
         'PCA, ReLU',
         'SoftHebb 100, softmax',
         'MLP, softmax hidden',
@@ -92,6 +92,22 @@ describe('hebb reproduce softhebb-robustness', () => {
       'fig5-step-size.png',
     ])
       assert.ok(existsSync(join(out, 'figures', f)), f);
+
+    // An interrupted run keeps every finished group of models: remove the last group's part
+    // and --resume recomputes only that group — to the same numbers, as the seed fixes them.
+    rmSync(join(out, 'parts', 'mlp-softmax.json'));
+    const again = hebb('reproduce', 'softhebb-robustness', '--out', out, '--resume', '--json');
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /soft-wta: finished earlier, reused/);
+    assert.match(again.stderr, /pca: finished earlier, reused/);
+    assert.doesNotMatch(again.stderr, /mlp-softmax: finished earlier/);
+    const strip = (m: { trainSeconds: number; pgd: { seconds: number }[] }) => ({
+      ...m,
+      trainSeconds: 0,
+      evalSeconds: 0,
+      pgd: m.pgd.map((p) => ({ ...p, seconds: 0 })),
+    });
+    assert.deepEqual(JSON.parse(again.stdout).models.map(strip), res.models.map(strip));
   });
 
   it('an activation without a gradient is refused before anything runs', () => {

@@ -50,6 +50,8 @@ export interface ModelCurves {
   noise: CurvePoint[];
   pgd: Omit<PgdPoint, 'adversarial' | 'robust'>[];
   trainSeconds: number;
+  /** Noise curve, PGD curve and Fig. 5 checks together. */
+  evalSeconds: number;
   /** Fig. 5 (SoftHebb and the MLP): accuracy at fig5Eps against steps and step size. */
   convergence?: Convergence;
 }
@@ -121,6 +123,18 @@ export function robustnessSettings(o: RobustnessFlags) {
   };
 }
 
+interface Trained {
+  name: string;
+  net: Pipeline;
+  seconds: number;
+}
+
+/** One model's curves and its first adversarial examples (6 per ε), as a part saves them. */
+interface Evaluated {
+  curves: ModelCurves;
+  examples: { rows: number; cols: number; data: number[] }[];
+}
+
 export async function reproduceRobustness(
   ctx: ExperimentContext,
   data: Split,
@@ -128,46 +142,99 @@ export async function reproduceRobustness(
 ): Promise<RobustnessResult> {
   const be = ctx.backend;
   const s = robustnessSettings(o);
-  const nets: { name: string; net: Pipeline; seconds: number }[] = [];
-  for (const wta of ['soft', 'hard'] as const) {
-    const t = performance.now();
-    const layer = new SoftHebb({
-      units: s.units,
-      wta,
-      seed: o.seed,
-      epochs: s.epochs,
-      batchSize: 100,
-      backend: be,
-    });
-    const bar = ctx.progress(s.epochs * data.train.x.rows, `${wta} WTA layer`);
-    await layer.fitAsync(data.train.x, {
-      signal: ctx.signal,
-      onProgress: (e) => bar.tick(e.done - bar.count),
-    });
-    bar.done();
-    // The paper runs both layers with softmax at inference (a hard-WTA layer's one-hot output
-    // has no gradient, which would only hide it from the attack).
-    const act = o.activation ?? `softmax:${layer.options.inverseTemperature}`;
-    const ro = fitLinearReadout(layer, data, {
-      epochs: s.readoutEpochs,
-      activation: act,
-      seed: o.seed,
-    });
-    const net = softHebbNetwork(layer, ro.activation, {
-      classifier: ro.classifier,
-      stats: ro.stats,
-    });
-    nets.push({
-      name: wta === 'soft' ? 'SoftHebb' : 'hard WTA',
-      net,
-      seconds: (performance.now() - t) / 1000,
-    });
+
+  // The attacked subset: fixed by the seed, the same images for every model.
+  const order = new Rng(o.seed + 1, be).permutation(data.test.x.rows);
+  const idx = order.subarray(0, Math.min(s.attackSamples, data.test.x.rows));
+  const xa = data.test.x.gatherRows(idx);
+  const ya = Array.from(idx, (i) => data.test.y[i]);
+
+  const evaluate = ({ name, net, seconds }: Trained): Evaluated => {
     ctx.log(
-      `${nets.at(-1)!.name}: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
+      `${name}: Gaussian noise, then ${o.norm} PGD (${s.steps} steps, ${s.restarts} restarts) on ${xa.rows} test images`,
     );
+    const t = performance.now();
+    const noise = noiseCurve(net, data.test.x, data.test.y, s.noise, o.seed);
+    const pgdPts = pgdCurve(
+      net,
+      xa,
+      ya,
+      s.eps.map((e) => e * epsScale(o.norm)),
+      { norm: o.norm, steps: s.steps, restarts: s.restarts, seed: o.seed },
+      ctx.log,
+    );
+    const convergence =
+      name === 'SoftHebb' || name === 'MLP'
+        ? convergenceChecks(net, xa, ya, s.steps, o.norm, o.seed)
+        : undefined;
+    return {
+      curves: {
+        name,
+        clean: accuracy(net, data.test.x, data.test.y),
+        cleanAttacked: accuracy(net, xa, ya),
+        noise,
+        pgd: pgdPts.map(({ adversarial: _a, robust: _r, ...rest }) => rest),
+        trainSeconds: seconds,
+        evalSeconds: (performance.now() - t) / 1000,
+        convergence,
+      },
+      examples: pgdPts.map((p) => {
+        const m = p.adversarial.sliceRows(0, Math.min(6, xa.rows));
+        return { rows: m.rows, cols: m.cols, data: Array.from(m.data) };
+      }),
+    };
+  };
+
+  // Each group of models is trained, then attacked, as one part of the run: an interrupted
+  // run (an hour on 2 cores) resumes with --resume after the last finished group.
+  const models: ModelCurves[] = [];
+  const examples: Matrix[][] = [];
+  const group = async (key: string, train: () => Promise<Trained[]>) => {
+    const done = await ctx.part(key, async () => (await train()).map(evaluate));
+    for (const e of done) {
+      models.push(e.curves);
+      examples.push(e.examples.map((m) => new Matrix(m.rows, m.cols, Float32Array.from(m.data))));
+    }
+  };
+
+  for (const wta of ['soft', 'hard'] as const) {
+    await group(`${wta}-wta`, async () => {
+      const t = performance.now();
+      const layer = new SoftHebb({
+        units: s.units,
+        wta,
+        seed: o.seed,
+        epochs: s.epochs,
+        batchSize: 100,
+        backend: be,
+      });
+      const bar = ctx.progress(s.epochs * data.train.x.rows, `${wta} WTA layer`);
+      await layer.fitAsync(data.train.x, {
+        signal: ctx.signal,
+        onProgress: (e) => bar.tick(e.done - bar.count),
+      });
+      bar.done();
+      // The paper runs both layers with softmax at inference (a hard-WTA layer's one-hot
+      // output has no gradient, which would only hide it from the attack).
+      const act = o.activation ?? `softmax:${layer.options.inverseTemperature}`;
+      const ro = fitLinearReadout(layer, data, {
+        epochs: s.readoutEpochs,
+        activation: act,
+        seed: o.seed,
+      });
+      const net = softHebbNetwork(layer, ro.activation, {
+        classifier: ro.classifier,
+        stats: ro.stats,
+      });
+      const name = wta === 'soft' ? 'SoftHebb' : 'hard WTA';
+      ctx.log(
+        `${name}: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
+      );
+      return [{ name, net, seconds: (performance.now() - t) / 1000 }];
+    });
   }
   // A backprop MLP of the same size: ReLU (Fig. 2), and with a softmax hidden layer (Fig. 7).
-  const trainMlp = async (name: string, activation: string) => {
+  const trainMlp = async (name: string, activation: string): Promise<Trained[]> => {
     const t = performance.now();
     const mlp = new MlpClassifier({
       hidden: s.units,
@@ -178,51 +245,17 @@ export async function reproduceRobustness(
       backend: be,
     });
     await mlp.fitAsync(data.train.x, data.train.y, { signal: ctx.signal });
-    nets.push({ name, net: mlpNetwork(mlp), seconds: (performance.now() - t) / 1000 });
     ctx.log(
       `${name}: clean test accuracy ${(100 * mlp.score(data.test.x, data.test.y)).toFixed(2)} %`,
     );
+    return [{ name, net: mlpNetwork(mlp), seconds: (performance.now() - t) / 1000 }];
   };
-  await trainMlp('MLP', 'relu');
+  await group('mlp', () => trainMlp('MLP', 'relu'));
   if (o.baselines) {
-    nets.push(...(await baselines(ctx, data, o, s.readoutEpochs)));
-    await trainMlp('MLP, softmax hidden', 'softmax:1');
-  }
-
-  // The attacked subset: fixed by the seed, the same images for every model.
-  const order = new Rng(o.seed + 1, be).permutation(data.test.x.rows);
-  const idx = order.subarray(0, Math.min(s.attackSamples, data.test.x.rows));
-  const xa = data.test.x.gatherRows(idx);
-  const ya = Array.from(idx, (i) => data.test.y[i]);
-  const models: ModelCurves[] = [];
-  const examples: Matrix[][] = [];
-  for (const { name, net, seconds } of nets) {
-    ctx.log(
-      `${name}: Gaussian noise, then ${o.norm} PGD (${s.steps} steps, ${s.restarts} restarts) on ${xa.rows} test images`,
-    );
-    const noise = noiseCurve(net, data.test.x, data.test.y, s.noise, o.seed);
-    const pgdPts = pgdCurve(
-      net,
-      xa,
-      ya,
-      s.eps.map((e) => e * epsScale(o.norm)),
-      { norm: o.norm, steps: s.steps, restarts: s.restarts, seed: o.seed },
-      ctx.log,
-    );
-    examples.push(pgdPts.map((p) => p.adversarial.sliceRows(0, Math.min(6, xa.rows))));
-    const convergence =
-      name === 'SoftHebb' || name === 'MLP'
-        ? convergenceChecks(net, xa, ya, s.steps, o.norm, o.seed)
-        : undefined;
-    models.push({
-      name,
-      clean: accuracy(net, data.test.x, data.test.y),
-      cleanAttacked: accuracy(net, xa, ya),
-      noise,
-      pgd: pgdPts.map(({ adversarial: _a, robust: _r, ...rest }) => rest),
-      trainSeconds: seconds,
-      convergence,
-    });
+    await group('k-means', () => featureBaselines(ctx, data, o, s.readoutEpochs, 'k-means'));
+    await group('pca', () => featureBaselines(ctx, data, o, s.readoutEpochs, 'PCA'));
+    await group('softhebb-100', () => smallSoftHebb(ctx, data, o, s.readoutEpochs));
+    await group('mlp-softmax', () => trainMlp('MLP, softmax hidden', 'softmax:1'));
   }
   const figures = saveFigures(
     ctx,
@@ -249,54 +282,63 @@ export const PAPER_BASELINES = {
 } as const;
 
 /**
- * Appendix E.2 / Fig. 6: k-means centroids (100, k-means++) and PCA components (100) used as
- * a layer's weights, with softmax (inverse temperature 1) or ReLU and the same read-out, and
- * a 100-neuron SoftHebb layer with softmax at its own temperature.
+ * Appendix E.2 / Fig. 6: k-means centroids (100, k-means++) or PCA components (100) used as a
+ * layer's weights, with softmax (inverse temperature 1) or ReLU and the same read-out.
  */
-async function baselines(
+async function featureBaselines(
   ctx: ExperimentContext,
   data: Split,
   o: RobustnessFlags,
   readoutEpochs: number,
-): Promise<{ name: string; net: Pipeline; seconds: number }[]> {
+  kind: 'k-means' | 'PCA',
+): Promise<Trained[]> {
   const be = ctx.backend;
-  const out: { name: string; net: Pipeline; seconds: number }[] = [];
   const t0 = performance.now();
-  const km = new KMeans({ clusters: 100, seed: o.seed, backend: be }).fit(data.train.x);
-  const kmSeconds = (performance.now() - t0) / 1000;
-  ctx.log(`k-means: 100 centroids in ${km.iterations} iterations (${kmSeconds.toFixed(1)} s)`);
-  const t1 = performance.now();
-  const pca = new PCA({ components: 100, seed: o.seed, backend: be }).fit(data.train.x);
-  const pcaSeconds = (performance.now() - t1) / 1000;
-  ctx.log(`PCA: 100 components in ${pca.iterations} iterations (${pcaSeconds.toFixed(1)} s)`);
+  let w: Matrix;
+  let b: Float32Array | undefined;
+  if (kind === 'k-means') {
+    const km = new KMeans({ clusters: 100, seed: o.seed, backend: be }).fit(data.train.x);
+    w = km.centroids;
+    ctx.log(`k-means: 100 centroids in ${km.iterations} iterations`);
+  } else {
+    const pca = new PCA({ components: 100, seed: o.seed, backend: be }).fit(data.train.x);
+    w = pca.components;
+    b = pca.offset();
+    ctx.log(`PCA: 100 components in ${pca.iterations} iterations`);
+  }
+  const fitSeconds = (performance.now() - t0) / 1000;
+  const out: Trained[] = [];
   for (const [actText, actName] of [
     ['softmax:1', 'softmax'],
     ['relu', 'ReLU'],
   ] as const) {
     const act = parseActivation(actText);
-    for (const [name, w, b, secs] of [
-      ['k-means', km.centroids, undefined, kmSeconds],
-      ['PCA', pca.components, pca.offset(), pcaSeconds],
-    ] as const) {
-      const t = performance.now();
-      const u = (x: Matrix) => {
-        const a = Matrix.zeros(x.rows, w.rows);
-        be.gemm(false, true, 1, x, w, 0, a);
-        if (b) be.addRowVector(a, b);
-        return activate(be, act, a);
-      };
-      const ro = fitFeatureReadout(u, data, be, { epochs: readoutEpochs, seed: o.seed });
-      const net = featureNetwork(be, w, act, ro, b);
-      out.push({
-        name: `${name}, ${actName}`,
-        net,
-        seconds: secs + (performance.now() - t) / 1000,
-      });
-      ctx.log(
-        `${name}, ${actName}: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
-      );
-    }
+    const t = performance.now();
+    const u = (x: Matrix) => {
+      const a = Matrix.zeros(x.rows, w.rows);
+      be.gemm(false, true, 1, x, w, 0, a);
+      if (b) be.addRowVector(a, b);
+      return activate(be, act, a);
+    };
+    const ro = fitFeatureReadout(u, data, be, { epochs: readoutEpochs, seed: o.seed });
+    const net = featureNetwork(be, w, act, ro, b);
+    const name = `${kind}, ${actName}`;
+    out.push({ name, net, seconds: fitSeconds + (performance.now() - t) / 1000 });
+    ctx.log(
+      `${name}: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
+    );
   }
+  return out;
+}
+
+/** Appendix E.2's 100-neuron SoftHebb layer, softmax at its own temperature. */
+async function smallSoftHebb(
+  ctx: ExperimentContext,
+  data: Split,
+  o: RobustnessFlags,
+  readoutEpochs: number,
+): Promise<Trained[]> {
+  const be = ctx.backend;
   const t = performance.now();
   const layer = new SoftHebb({ units: 100, seed: o.seed, epochs: 1, batchSize: 100, backend: be });
   await layer.fitAsync(data.train.x, { signal: ctx.signal });
@@ -306,9 +348,8 @@ async function baselines(
     seed: o.seed,
   });
   const net = softHebbNetwork(layer, ro.activation, { classifier: ro.classifier, stats: ro.stats });
-  out.push({ name: 'SoftHebb 100, softmax', net, seconds: (performance.now() - t) / 1000 });
   ctx.log(
     `SoftHebb 100: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
   );
-  return out;
+  return [{ name: 'SoftHebb 100, softmax', net, seconds: (performance.now() - t) / 1000 }];
 }
