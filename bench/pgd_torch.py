@@ -6,6 +6,7 @@ alpha * sign(grad of the cross-entropy), projection, clipping to [0, 1]; a sampl
 attacked once misclassified; robust = correct when clean and never fooled.
 Args: model.safetensors x.f32 y.i32 meta.json. Prints one JSON line per network."""
 import json
+import os
 import struct
 import sys
 import time
@@ -48,37 +49,54 @@ def main():
     def mlp(x):
         return torch.relu(x @ T("mlp.w1").T + T("mlp.b1")) @ T("mlp.w2").T + T("mlp.b2")
 
-    gen = torch.Generator().manual_seed(meta["seed"])
+    # PyTorch's best configuration: its default intra-op threads and one per core, whichever is
+    # faster at each point (its OpenMP threads can compete with OpenBLAS's own).
+    configs = sorted({torch.get_num_threads(), os.cpu_count() or 1})
     for name, net in (("softhebb", softhebb), ("mlp", mlp)):
         res = []
         for eps in meta["eps"]:
-            alpha = 0.01 / 0.3 * eps
-            t0 = time.perf_counter()
-            steps_done = 0
+            best = None
+            # The same seeded attack reps times: the same result, the best time.
+            for threads in configs:
+                torch.set_num_threads(threads)
+                for _ in range(meta.get("reps", 1)):
+                    point = attack(net, X, Y, eps, meta)
+                    point["threads"] = threads
+                    if best is None or point["seconds"] < best["seconds"]:
+                        best = point
+            res.append(best)
+        print(json.dumps({"net": name, "torch": torch.__version__, "threads": configs, "points": res}))
+
+
+def attack(net, X, Y, eps, meta):
+    gen = torch.Generator().manual_seed(meta["seed"])
+    alpha = 0.01 / 0.3 * eps
+    t0 = time.perf_counter()
+    steps_done = 0
+    with torch.no_grad():
+        robust = net(X).argmax(1) == Y
+    for _ in range(meta["restarts"]):
+        idx = robust.nonzero().flatten()
+        x0, y0 = X[idx], Y[idx]
+        a = x0.clone()
+        if meta["randomStart"]:
+            a = (x0 + (torch.rand(x0.shape, generator=gen) * 2 - 1) * eps).clamp(0, 1)
+        live = torch.arange(len(idx))
+        for s in range(meta["steps"] + 1):
+            a.requires_grad_(True)
+            z = net(a)
+            loss = torch.nn.functional.cross_entropy(z, y0, reduction="sum")
+            (g,) = torch.autograd.grad(loss, a)
             with torch.no_grad():
-                robust = net(X).argmax(1) == Y
-            for _ in range(meta["restarts"]):
-                idx = robust.nonzero().flatten()
-                x0, y0 = X[idx], Y[idx]
-                a = x0.clone()
-                if meta["randomStart"]:
-                    a = (x0 + (torch.rand(x0.shape, generator=gen) * 2 - 1) * eps).clamp(0, 1)
-                live = torch.arange(len(idx))
-                for s in range(meta["steps"] + 1):
-                    a.requires_grad_(True)
-                    z = net(a)
-                    loss = torch.nn.functional.cross_entropy(z, y0, reduction="sum")
-                    (g,) = torch.autograd.grad(loss, a)
-                    with torch.no_grad():
-                        ok = z.argmax(1) == y0
-                        robust[idx[live[~ok]]] = False
-                        live, a, g, x0, y0 = live[ok], a[ok].detach(), g[ok], x0[ok], y0[ok]
-                        if s == meta["steps"] or len(live) == 0:
-                            break
-                        steps_done += len(live)
-                        a = torch.min(torch.max(a + alpha * g.sign(), x0 - eps), x0 + eps).clamp(0, 1)
-            res.append({"eps": eps, "accuracy": robust.float().mean().item(), "seconds": time.perf_counter() - t0, "sampleSteps": steps_done})
-        print(json.dumps({"net": name, "torch": torch.__version__, "threads": torch.get_num_threads(), "points": res}))
+                ok = z.argmax(1) == y0
+                robust[idx[live[~ok]]] = False
+                live, a, g, x0, y0 = live[ok], a[ok].detach(), g[ok], x0[ok], y0[ok]
+                if s == meta["steps"] or len(live) == 0:
+                    break
+                steps_done += len(live)
+                a = torch.min(torch.max(a + alpha * g.sign(), x0 - eps), x0 + eps).clamp(0, 1)
+    seconds = time.perf_counter() - t0
+    return {"eps": eps, "accuracy": robust.float().mean().item(), "seconds": seconds, "sampleSteps": steps_done}
 
 
 main()

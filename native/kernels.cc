@@ -64,6 +64,14 @@ void binary(int op, const float* a, const float* b, float* y, size_t n) {
     case B_DIV: map2(a, b, y, n, [](float u, float v) { return u / v; }); break;
     case B_MAX: map2(a, b, y, n, [](float u, float v) { return u > v ? u : v; }); break;
     case B_MIN: map2(a, b, y, n, [](float u, float v) { return u < v ? u : v; }); break;
+    case B_MUL_RELU_GRAD: map2(a, b, y, n, [](float u, float v) { return v > 0 ? u : 0.0f; }); break;
+    // The derivative rounded to float first: the same bits as the unary *Grad op then mul.
+    case B_MUL_TANH_GRAD:
+      map2(a, b, y, n, [](float u, float v) { return u * static_cast<float>(1 - double(v) * v); });
+      break;
+    case B_MUL_SIGMOID_GRAD:
+      map2(a, b, y, n, [](float u, float v) { return u * static_cast<float>(double(v) * (1 - double(v))); });
+      break;
     default: break;
   }
 }

@@ -11,7 +11,11 @@ enum UnaryOp {
   U_COPY, U_NEG, U_ABS, U_SQUARE, U_SQRT, U_EXP, U_LOG, U_TANH, U_SIGMOID, U_RELU, U_REPU, U_CLIP,
   U_SHRINK, U_CAPPED_RELU, U_POW, U_AFFINE, U_SIGN, U_TANH_GRAD, U_SIGMOID_GRAD, U_RELU_GRAD, U_COUNT
 };
-enum BinaryOp { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_COUNT };
+// Order as BINARY_OPS in src/backend/types.ts.
+enum BinaryOp {
+  B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_MUL_RELU_GRAD, B_MUL_TANH_GRAD, B_MUL_SIGMOID_GRAD,
+  B_COUNT
+};
 
 void unary(int op, const float* x, float* y, size_t n, double p, double q);
 void binary(int op, const float* a, const float* b, float* y, size_t n);

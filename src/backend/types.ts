@@ -31,8 +31,22 @@ export const UNARY_OPS = [
 ] as const;
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
-/** Element-wise binary operations: out = a ∘ b. */
-export const BINARY_OPS = ['add', 'sub', 'mul', 'div', 'max', 'min'] as const;
+/**
+ * Element-wise binary operations: out = a ∘ b. The mul*Grad ops are a backward pass through an
+ * activation in one memory pass: out = a · f'(·) where b is the activation's *output*
+ * (mulReluGrad: a·[b>0], mulTanhGrad: a·(1−b²), mulSigmoidGrad: a·b(1−b)).
+ */
+export const BINARY_OPS = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'max',
+  'min',
+  'mulReluGrad',
+  'mulTanhGrad',
+  'mulSigmoidGrad',
+] as const;
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /**

@@ -2,6 +2,7 @@ import type { Backend } from '../backend/types.ts';
 import { Matrix } from '../backend/matrix.ts';
 import type { Rng } from '../backend/rng.ts';
 import { ValueError } from '../errors.ts';
+import { DIFFERENTIABLE } from '../model/activation.ts';
 
 /** Hidden-layer non-linearities (names of the shared vocabulary). The output layer is linear. */
 export const HIDDEN_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
@@ -60,9 +61,8 @@ export class BiasFreeMlp {
   readonly dz: Matrix[];
   /** dw[l] = ∂ℓ/∂W_l (N_l × K_l). */
   readonly dw: Matrix[];
-  /** Scratch for ∂ℓ/∂a[l] (B × K_l) and f'(z) of the same shape, l ≥ 1. */
+  /** Scratch for ∂ℓ/∂a[l] (B × K_l), l ≥ 1. */
   private readonly da: Matrix[];
-  private readonly fprime: Matrix[];
 
   constructor(sizes: number[], activation: HiddenActivation, batch: number, backend: Backend) {
     this.sizes = checkSizes(sizes, 'BiasFreeMlp');
@@ -79,7 +79,6 @@ export class BiasFreeMlp {
     this.dw = [];
     this.a = [Matrix.zeros(batch, sizes[0])];
     this.da = [Matrix.zeros(0, 0)];
-    this.fprime = [Matrix.zeros(0, 0)];
     for (let l = 0; l < L; l++) {
       this.w.push(Matrix.zeros(sizes[l + 1], sizes[l]));
       this.dw.push(Matrix.zeros(sizes[l + 1], sizes[l]));
@@ -89,7 +88,6 @@ export class BiasFreeMlp {
       this.a.push(l === L - 1 ? z : Matrix.zeros(batch, sizes[l + 1]));
       if (l < L - 1) {
         this.da.push(Matrix.zeros(batch, sizes[l + 1]));
-        this.fprime.push(Matrix.zeros(batch, sizes[l + 1]));
       }
     }
     this.weff = this.w;
@@ -147,22 +145,9 @@ export class BiasFreeMlp {
   activationBackward(l: number, upstream: Matrix): void {
     const be = this.backend;
     const y = this.a[l + 1];
-    const fp = this.fprime[l + 1];
-    switch (this.activation) {
-      case 'linear':
-        be.unary('copy', upstream, this.dz[l]);
-        return;
-      case 'relu':
-        be.unary('reluGrad', y, fp);
-        break;
-      case 'tanh':
-        be.unary('tanhGrad', y, fp);
-        break;
-      case 'sigmoid':
-        be.unary('sigmoidGrad', y, fp);
-        break;
-    }
-    be.binary('mul', upstream, fp, this.dz[l]);
+    const op = DIFFERENTIABLE[this.activation];
+    if (op) be.binary(op, upstream, y, this.dz[l]);
+    else be.unary('copy', upstream, this.dz[l]);
   }
 }
 

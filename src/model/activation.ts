@@ -2,7 +2,7 @@
 // neurons, the MLPs. A model accepts the subset that makes sense for it (similarity matching
 // needs a regulariser, backprop needs a derivative) and says so when given another.
 import { Matrix } from '../backend/matrix.ts';
-import type { Backend, UnaryOp } from '../backend/types.ts';
+import type { Backend, BinaryOp, UnaryOp } from '../backend/types.ts';
 import { ValueError } from '../errors.ts';
 import { custom, type Param } from './params.ts';
 
@@ -52,12 +52,15 @@ export const ACTIVATION_SYNTAX: Record<ActivationName, string> = {
   shrink: 'shrink:THRESHOLD',
 };
 
-/** Element-wise activations with a backend derivative op taking the activation's output. */
-export const DIFFERENTIABLE: Partial<Record<ActivationName, UnaryOp | null>> = {
+/**
+ * Element-wise activations with a fused backward op: binary(op, g, h, out) gives
+ * out = g ∘ f'(·) from the activation's output h in one pass (null: the identity).
+ */
+export const DIFFERENTIABLE: Partial<Record<ActivationName, BinaryOp | null>> = {
   linear: null,
-  relu: 'reluGrad',
-  tanh: 'tanhGrad',
-  sigmoid: 'sigmoidGrad',
+  relu: 'mulReluGrad',
+  tanh: 'mulTanhGrad',
+  sigmoid: 'mulSigmoidGrad',
 };
 
 /**

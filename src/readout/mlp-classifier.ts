@@ -228,8 +228,7 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
       // G₁ = T·H ∘ (dH − Σ_k dH_k H_k), the softmax Jacobian applied row by row
       be.softmaxRowsBackward(h, dh, a.inverseTemperature, dh);
     } else if (grad) {
-      be.unary(grad, h, h); //                        act'(Z₁) from H           (B×K)
-      be.binary('mul', dh, h, dh); //                 G₁ = dH ∘ act'(Z₁)        (B×K)
+      be.binary(grad, dh, h, dh); //                  G₁ = dH ∘ act'(Z₁), from H (B×K)
     }
     be.gemm(true, false, 1, dh, xb, 0, ws.dw1); //    dW₁ = G₁ᵀ X  (K×B · B×D → K×D)
     be.sum(dh, 0, ws.db1); //                         db₁ = Σ_rows G₁          (K)

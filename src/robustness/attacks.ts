@@ -62,7 +62,7 @@ export interface PgdOptions {
   randomStart?: boolean;
   seed: number;
   range?: Range;
-  /** Samples attacked together. */
+  /** Samples attacked together (default 1000: large GEMMs, and fewer, larger shrinking batches). */
   batchSize?: number;
   /** Called after every step with the samples still standing in the current batch. */
   onStep?: (standing: number) => void;
@@ -157,7 +157,7 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
     throw new ValueError(`${where}: the step size must be > 0, got ${alpha}`);
   const be = net.backend;
   const rng = new Rng(o.seed, be);
-  const B = o.batchSize ?? 500;
+  const B = o.batchSize ?? 1000;
   const robust = new Uint8Array(x.rows);
   const adversarial = x.clone();
   let sampleSteps = 0;
@@ -234,20 +234,19 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
     be.binary('min', a, box.hi, a);
   }
 
+  /** One ascent step and projection; g is the pipeline's scratch gradient, overwritten. */
   function step(a: Matrix, g: Matrix, x0: Matrix, box: { lo: Matrix; hi: Matrix } | null): void {
-    const d = new Matrix(g.rows, g.cols);
     if (o.norm === 'linf') {
-      be.unary('sign', g, d);
-      be.axpy(alpha, d, a);
+      be.unary('sign', g, g);
+      be.axpy(alpha, g, a);
     } else {
       const n = new Float32Array(g.rows);
       be.rowNorms(g, n);
-      be.unary('copy', g, d);
       be.scaleRows(
-        d,
+        g,
         n.map((v) => alpha / Math.max(v, 1e-12)),
       );
-      be.binary('add', a, d, a);
+      be.binary('add', a, g, a);
     }
     projectTo(a, x0, box);
   }

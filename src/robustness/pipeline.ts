@@ -4,7 +4,12 @@
 import type { Backend } from '../backend/types.ts';
 import { Matrix } from '../backend/matrix.ts';
 import { ShapeError, ValueError } from '../errors.ts';
-import { applyActivation, formatActivation, type Activation } from '../model/activation.ts';
+import {
+  applyActivation,
+  DIFFERENTIABLE,
+  formatActivation,
+  type Activation,
+} from '../model/activation.ts';
 
 /**
  * Reusable outputs: `take(slot, rows, cols)` gives a rows × cols view of a buffer kept for that
@@ -138,8 +143,7 @@ export function activationStage(be: Backend, act: Activation): Stage {
         case 'relu':
         case 'tanh':
         case 'sigmoid':
-          be.unary(`${act.name}Grad`, h!, out);
-          be.binary('mul', out, g, out);
+          be.binary(DIFFERENTIABLE[act.name]!, g, h!, out);
           return out;
         case 'softmax':
           // t·h∘(g − Σ_k g_k h_k), one fused pass

@@ -61,6 +61,10 @@ for (const be of backendsUnderTest()) {
         div: [0.5, -0.5, -3.5, 0],
         max: [2, 4, 3.5, 5],
         min: [1, -2, -1, 0],
+        // backward through an activation whose output is b: a·f'
+        mulReluGrad: [1, -2, 0, 0],
+        mulTanhGrad: [-3, 30, 0, -0],
+        mulSigmoidGrad: [-2, 24, -7, -0],
       } as const;
       for (const [op, want] of Object.entries(cases)) {
         be.binary(op as keyof typeof cases, a, b, out);

@@ -80,6 +80,16 @@ export function binaryTs(op: BinaryOp, a: Matrix, b: Matrix, out: Matrix): void 
     case 'min':
       for (let i = 0; i < n; i++) y[i] = x[i] < z[i] ? x[i] : z[i];
       break;
+    // The derivative rounded to float first: the same bits as the unary *Grad op, then mul.
+    case 'mulReluGrad':
+      for (let i = 0; i < n; i++) y[i] = z[i] > 0 ? x[i] : 0;
+      break;
+    case 'mulTanhGrad':
+      for (let i = 0; i < n; i++) y[i] = x[i] * Math.fround(1 - z[i] * z[i]);
+      break;
+    case 'mulSigmoidGrad':
+      for (let i = 0; i < n; i++) y[i] = x[i] * Math.fround(z[i] * (1 - z[i]));
+      break;
   }
 }
 
