@@ -18,6 +18,7 @@ import { registerFacesReproduction } from './faces-command.ts';
 import { registerRobustnessReproduction } from './robustness-command.ts';
 import { registerAttackCommands } from './attack-command.ts';
 import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
+import { registerSweepCommands } from './sweep-command.ts';
 
 /** Exit codes, as documented in `hebb --help`. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -56,6 +57,7 @@ export function createProgram(io: CliIO): Command {
   registerEmergenceCommands(program, io);
   registerSimilarityCommands(program, io);
   registerAttackCommands(program, io);
+  registerSweepCommands(program, io);
   // Each system adds its paper's experiments here as subcommands: hebb reproduce <experiment>.
   const reproduce = program
     .command('reproduce')

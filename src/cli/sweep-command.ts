@@ -1,0 +1,184 @@
+// `hebb sweep run|status|report SPEC`: one command over a grid of settings × seeds, each point
+// its own run directory (docs/sweeps.md).
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { writeFileAtomic } from '../io/atomic.ts';
+import { createProgress, formatDuration } from '../report/progress.ts';
+import { savePng } from '../report/raster.ts';
+import { runLocalSweep } from '../sweep/local-pool.ts';
+import { expandPoints, parseSweepSpec, type SweepPoint, type SweepSpec } from '../sweep/spec.ts';
+import { collectResults } from '../sweep/state.ts';
+import {
+  metricColumns,
+  summarize,
+  summaryCsv,
+  summaryMarkdown,
+  type SummaryRow,
+} from '../sweep/summary.ts';
+import { sweepFigure } from '../sweep/figure.ts';
+import { Interrupted, RunFailure, UsageError } from './experiment.ts';
+import { intFlag } from './flags.ts';
+import type { CliIO } from './io.ts';
+
+/** Reads and checks a sweep file; its default output folder is runs/sweeps/<file name>. */
+export function loadSweep(file: string): { spec: SweepSpec; points: SweepPoint[] } {
+  if (!existsSync(file)) throw new UsageError(`${file}: no such sweep file`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  try {
+    const spec = parseSweepSpec(raw, join('runs', 'sweeps', basename(file, extname(file))));
+    return { spec, points: expandPoints(spec) };
+  } catch (err) {
+    throw new UsageError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Workers by default: one per `threads` cores, at least one. */
+export const defaultWorkers = (threads: number) =>
+  Math.max(1, Math.floor(availableParallelism() / threads));
+
+export function registerSweepCommands(program: Command, io: CliIO): void {
+  const sweep = program
+    .command('sweep')
+    .description('run one command over a grid of settings × seeds, and tabulate the results');
+
+  sweep
+    .command('run')
+    .description('run every point not yet complete, in a pool of worker processes on this machine')
+    .argument('<spec>', 'the sweep file (JSON)')
+    .option(
+      '--workers <n>',
+      "runs at the same time (default: the cores divided by the spec's threads per run)",
+      intFlag('--workers', { min: 1 }),
+    )
+    .option('--quiet', 'no progress output')
+    .addHelpText('after', '\nExample:\n  $ hebb sweep run sweeps/emergence-table.json --workers 2')
+    .action(async (file: string, o: { workers?: number; quiet?: boolean }) => {
+      const { spec, points } = loadSweep(file);
+      const workers = o.workers ?? defaultWorkers(spec.threads);
+      const ac = new AbortController();
+      const onSigint = () => ac.abort(new Interrupted());
+      process.once('SIGINT', onSigint);
+      process.once('SIGTERM', onSigint);
+      const bar = createProgress({
+        total: points.length,
+        label: `sweep ${basename(spec.out)}`,
+        unit: 'run',
+        quiet: o.quiet,
+        stream: io.progress,
+      });
+      let failed = 0;
+      try {
+        const r = await runLocalSweep(spec, points, {
+          workers,
+          signal: ac.signal,
+          onOutcome: (out) => {
+            if (!out.ok) failed++;
+            bar.tick(1, { failed });
+            if (!out.ok && !ac.signal.aborted)
+              io.err(`${out.point.name}: failed (exit ${out.code}); see ${out.log}`);
+          },
+        });
+        bar.done();
+        if (r.interrupted)
+          throw new RunFailure(
+            `interrupted; complete points are kept, unfinished ones continue with: hebb sweep run ${file}`,
+            130,
+          );
+        const ran = r.outcomes.filter((x) => x.ok).length;
+        io.out(
+          `${spec.out}: ${ran} run${ran === 1 ? '' : 's'} now complete, ${r.skipped} complete before, ${failed} failed` +
+            (r.outcomes.length
+              ? ` (${formatDuration(r.outcomes.reduce((a, x) => a + x.seconds, 0))} of run time on ${workers} worker${workers === 1 ? '' : 's'})`
+              : ''),
+        );
+        if (failed > 0)
+          throw new RunFailure(
+            `${failed} point${failed === 1 ? '' : 's'} failed (logs in ${join(spec.out, 'logs')}); fix the cause and run the sweep again — complete points are skipped`,
+            1,
+          );
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        process.removeListener('SIGTERM', onSigint);
+      }
+    });
+
+  sweep
+    .command('status')
+    .description('which points are complete')
+    .argument('<spec>', 'the sweep file (JSON)')
+    .option('--json', 'print one JSON object')
+    .action((file: string, o: { json?: boolean }) => {
+      const { spec, points } = loadSweep(file);
+      const results = collectResults(spec, points);
+      const done = results.filter((r) => r.result !== undefined);
+      if (o.json) {
+        io.out(
+          JSON.stringify({
+            out: spec.out,
+            total: points.length,
+            complete: done.length,
+            pending: results.filter((r) => r.result === undefined).map((r) => r.point.name),
+          }),
+        );
+        return;
+      }
+      io.out(`${spec.out}: ${done.length}/${points.length} points complete`);
+      for (const r of results) if (r.result === undefined) io.out(`  pending ${r.point.name}`);
+    });
+
+  sweep
+    .command('report')
+    .description(
+      'one table of every metric, mean ± std over seeds per setting (report.md, .csv, .json and a figure)',
+    )
+    .argument('<spec>', 'the sweep file (JSON)')
+    .addOption(
+      new Option('--format <f>', 'what to print').choices(['md', 'csv', 'json']).default('md'),
+    )
+    .option(
+      '--metrics <list>',
+      "dotted paths into the results, comma separated (default: the spec's, or every number)",
+    )
+    .action((file: string, o: { format: 'md' | 'csv' | 'json'; metrics?: string }) => {
+      const { spec, points } = loadSweep(file);
+      const results = collectResults(spec, points);
+      const columns = metricColumns(
+        results,
+        o.metrics?.split(',').map((s) => s.trim()) ?? spec.metrics,
+      );
+      const rows = summarize(results, columns);
+      const md = summaryMarkdown(rows, columns);
+      const csv = summaryCsv(rows, columns);
+      const json = JSON.stringify({ command: spec.command, columns, rows }, null, 1);
+      writeFileAtomic(join(spec.out, 'report.md'), reportMarkdown(spec, rows, md));
+      writeFileAtomic(join(spec.out, 'report.csv'), csv);
+      writeFileAtomic(join(spec.out, 'report.json'), json);
+      const fig = sweepFigure(spec, rows, columns[0]);
+      if (fig) savePng(join(spec.out, 'report.png'), fig);
+      io.out(o.format === 'md' ? md.trimEnd() : o.format === 'csv' ? csv.trimEnd() : json);
+    });
+}
+
+function reportMarkdown(spec: SweepSpec, rows: SummaryRow[], table: string): string {
+  const complete = rows.reduce((a, r) => a + r.complete, 0);
+  const total = rows.reduce((a, r) => a + r.total, 0);
+  return [
+    `# Sweep: hebb ${spec.command}`,
+    '',
+    `Options of every point: ${
+      Object.entries(spec.options)
+        .map(([k, v]) => `--${k} ${String(v)}`)
+        .join(' ') || 'none'
+    }; seeds ${spec.seeds.join(', ')}; ${complete}/${total} points complete.`,
+    'Cells: mean ± sample standard deviation over the complete seeds.',
+    '',
+    table,
+  ].join('\n');
+}

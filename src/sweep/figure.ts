@@ -1,0 +1,39 @@
+// The sweep report's figure: one metric's mean against a grid option, one line per
+// combination of the other options (seeds averaged). Std is in the tables beside it.
+import type { Raster } from '../report/raster.ts';
+import { lineChart, type Series } from '../report/figures.ts';
+import { formatValue, type SweepSpec } from './spec.ts';
+import type { SummaryRow } from './summary.ts';
+
+export function sweepFigure(spec: SweepSpec, rows: SummaryRow[], metric?: string): Raster | null {
+  const keys = Object.keys(spec.grid);
+  if (!metric || keys.length === 0) return null;
+  // x: the first option whose values are all numbers (a curve over γ, σ, …), else the first.
+  const xKey = keys.find((k) => spec.grid[k].every((v) => typeof v === 'number')) ?? keys[0];
+  const rest = keys.filter((k) => k !== xKey);
+  const values = spec.grid[xKey];
+  // Numbers on a log axis when all are positive and span more than a decade; otherwise the
+  // values' positions (0 … n−1), so γ = 0 and categorical values still get a place.
+  const numeric = values.every((v) => typeof v === 'number');
+  const nums = values as number[];
+  const logX = numeric && nums.every((v) => v > 0) && Math.max(...nums) / Math.min(...nums) > 10;
+  const xOf = (v: unknown) => (numeric ? (v as number) : values.findIndex((w) => w === v));
+  const groups = new Map<string, SummaryRow[]>();
+  for (const r of rows) {
+    const name = rest.map((k) => `${k}=${formatValue(r.setting[k])}`).join(', ') || metric;
+    if (!groups.has(name)) groups.set(name, []);
+    groups.get(name)!.push(r);
+  }
+  const series: Series[] = [...groups].map(([name, rs]) => ({
+    name,
+    x: rs.map((r) => xOf(r.setting[xKey])),
+    y: rs.map((r) => r.cells[metric]?.mean ?? NaN),
+  }));
+  if (series.every((s) => Array.from(s.y).every((y) => !Number.isFinite(y)))) return null;
+  return lineChart(series, {
+    title: `hebb ${spec.command}: ${metric} (mean over seeds)`,
+    xlabel: numeric ? xKey : `${xKey} (${values.map(formatValue).join(', ')})`,
+    ylabel: metric,
+    logX,
+  });
+}
