@@ -18,7 +18,7 @@ import { registerFacesReproduction } from './faces-command.ts';
 import { registerRobustnessReproduction } from './robustness-command.ts';
 import { registerAttackCommands } from './attack-command.ts';
 import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
-import { registerSweepCommands } from './sweep-command.ts';
+import { registerSweepCommands, registerWorkerCommand } from './sweep-command.ts';
 
 /** Exit codes, as documented in `hebb --help`. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -58,6 +58,7 @@ export function createProgram(io: CliIO): Command {
   registerSimilarityCommands(program, io);
   registerAttackCommands(program, io);
   registerSweepCommands(program, io);
+  registerWorkerCommand(program, io);
   // Each system adds its paper's experiments here as subcommands: hebb reproduce <experiment>.
   const reproduce = program
     .command('reproduce')

@@ -110,6 +110,32 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
     });
 
   sweep
+    .command('submit')
+    .description(
+      'put every incomplete point on a Redis job queue, for `hebb worker` on any machine',
+    )
+    .argument('<spec>', 'the sweep file (JSON); its "out" must be the same path on every worker')
+    .requiredOption('--queue <url>', 'the Redis server, e.g. redis://10.0.0.5:6379')
+    .option(
+      '--attempts <n>',
+      'runs of a failing point before it counts as failed',
+      intFlag('--attempts'),
+      2,
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hebb sweep submit sweeps/emergence-table.json --queue redis://127.0.0.1:6379\n  $ hebb worker --queue redis://127.0.0.1:6379      # on each machine',
+    )
+    .action(async (file: string, o: { queue: string; attempts: number }) => {
+      const { spec, points } = loadSweep(file);
+      const { submitSweep } = await import('../sweep/queue.ts');
+      const r = await submitSweep(o.queue, spec, points, { attempts: o.attempts });
+      io.out(
+        `${spec.out}: ${r.added} point${r.added === 1 ? '' : 's'} queued, ${r.queued} on the queue already, ${r.complete} complete; follow with: hebb sweep status ${file}`,
+      );
+    });
+
+  sweep
     .command('status')
     .description('which points are complete')
     .argument('<spec>', 'the sweep file (JSON)')
@@ -181,4 +207,45 @@ function reportMarkdown(spec: SweepSpec, rows: SummaryRow[], table: string): str
     '',
     table,
   ].join('\n');
+}
+
+export function registerWorkerCommand(program: Command, io: CliIO): void {
+  program
+    .command('worker')
+    .description('take sweep points from a Redis job queue and run them, until Ctrl-C or SIGTERM')
+    .requiredOption('--queue <url>', 'the Redis server, e.g. redis://10.0.0.5:6379')
+    .option(
+      '--concurrency <n>',
+      "points run at the same time (default: the cores; each run's threads come from its sweep file)",
+      intFlag('--concurrency'),
+    )
+    .option(
+      '--lock-seconds <s>',
+      'seconds without a sign of life after which a job counts as stalled and goes to another worker',
+      intFlag('--lock-seconds'),
+      30,
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ hebb worker --queue redis://10.0.0.5:6379 --concurrency 2',
+    )
+    .action(async (o: { queue: string; concurrency?: number; lockSeconds: number }) => {
+      const { runWorker } = await import('../sweep/queue.ts');
+      const ac = new AbortController();
+      const stop = () => ac.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      try {
+        const r = await runWorker(o.queue, {
+          concurrency: o.concurrency ?? availableParallelism(),
+          lockSeconds: o.lockSeconds,
+          log: (l) => io.err(l),
+          signal: ac.signal,
+        });
+        io.out(`worker: ${r.ran} point${r.ran === 1 ? '' : 's'} run`);
+      } finally {
+        process.removeListener('SIGINT', stop);
+        process.removeListener('SIGTERM', stop);
+      }
+    });
 }
