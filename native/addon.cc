@@ -179,6 +179,16 @@ Napi::Value NormalizeRows(Args& a) {
   return a.Env().Undefined();
 }
 
+Napi::Value NormalizeRowsBackward(Args& a) {
+  const Mat m = ReadMat(a, "a");
+  const float* g = a.F32("g").data;
+  float* out = a.F32("out").data;
+  const double eps = a.Num("eps");
+  DONE_OR_RETURN;
+  hebb::normalize_rows_backward(m.data, g, m.rows, m.cols, out, eps);
+  return a.Env().Undefined();
+}
+
 Napi::Value ArgmaxRows(Args& a) {
   const Mat m = ReadMat(a, "a");
   int32_t* out = a.I32("out").data;
@@ -419,6 +429,7 @@ const Fn kFns[] = {
     {"softmaxRowsBackward", SoftmaxRowsBackward},
     {"rowNorms", RowNorms},
     {"normalizeRows", NormalizeRows},
+    {"normalizeRowsBackward", NormalizeRowsBackward},
     {"argmaxRows", ArgmaxRows},
     {"sum", Sum},
     {"dot", Dot},

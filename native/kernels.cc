@@ -152,6 +152,27 @@ void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t c
   }
 }
 
+void normalize_rows_backward(const float* a, const float* g, size_t rows, size_t cols, float* out, double eps) {
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+#pragma omp parallel for schedule(static) if (R * C > PAR)
+  for (long i = 0; i < R; i++) {
+    const float* x = a + i * C;
+    const float* gi = g + i * C;
+    float* y = out + i * C;
+    double ss = 0, d = 0;
+#pragma omp simd reduction(+ : ss, d)
+    for (long j = 0; j < C; j++) {
+      ss += static_cast<double>(x[j]) * x[j];
+      d += static_cast<double>(x[j]) * gi[j];
+    }
+    const double n = std::max(std::sqrt(ss), eps);
+    // (g − x·(x·g)/n²)/n
+    const float inv = static_cast<float>(1 / n), k = static_cast<float>(d / (n * n * n));
+#pragma omp simd
+    for (long j = 0; j < C; j++) y[j] = gi[j] * inv - x[j] * k;
+  }
+}
+
 void row_norms(const float* a, size_t rows, size_t cols, float* out) {
   const long R = static_cast<long>(rows);
 #pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)

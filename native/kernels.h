@@ -28,6 +28,7 @@ void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out
 void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out);
 void row_norms(const float* a, size_t rows, size_t cols, float* out);
 void normalize_rows(const float* a, size_t rows, size_t cols, float* out, double eps);
+void normalize_rows_backward(const float* a, const float* g, size_t rows, size_t cols, float* out, double eps);
 void argmax_rows(const float* a, size_t rows, size_t cols, int32_t* out);
 void sum_axis(const float* a, size_t rows, size_t cols, int axis, float* out);
 double dot(const float* a, const float* b, size_t n);

@@ -123,6 +123,11 @@ export interface Backend {
   rowNorms(a: Matrix, out: Float32Array): void;
   /** out[i,:] ← a[i,:] / max(‖a[i,:]‖₂, eps). out may be a. */
   normalizeRows(a: Matrix, out: Matrix, eps?: number): void;
+  /**
+   * Backward of normalizeRows from its input a: with n = max(‖a_i‖, eps) and â = a_i/n,
+   * out_i ← (g_i − â(â·g_i))/n, one pass per row (an attack's first stage). out may be g.
+   */
+  normalizeRowsBackward(a: Matrix, g: Matrix, out: Matrix, eps?: number): void;
   /** out[i] ← index of the largest entry of row i (first one on ties). */
   argmaxRows(a: Matrix, out: Int32Array): void;
   /** axis 0: out[j] ← Σ_i a[i,j] (length cols); axis 1: out[i] ← Σ_j a[i,j] (length rows). */

@@ -41,29 +41,20 @@ export interface Stage {
 /** x ↦ x / max(‖x‖, eps) per row (SoftHebb's input normalisation). */
 export function normalizeStage(be: Backend, eps = 1e-12): Stage {
   const ws = new Scratch();
-  let xhat: Matrix | null = null;
-  let inv: Float32Array | null = null;
+  // The input itself (not a copy): callers keep it unchanged until backward has run.
+  let input: Matrix | null = null;
   return {
     name: 'normalize',
     forward(x) {
-      const n = new Float32Array(x.rows);
-      be.rowNorms(x, n);
-      inv = n.map((v) => 1 / Math.max(v, eps));
-      xhat = ws.take('xhat', x.rows, x.cols);
+      input = x;
+      const xhat = ws.take('xhat', x.rows, x.cols);
       be.normalizeRows(x, xhat, eps);
       return xhat;
     },
-    // d(x/‖x‖) = (g − x̂ (x̂·g)) / ‖x‖
+    // d(x/‖x‖) = (g − x̂ (x̂·g)) / ‖x‖, one fused pass
     backward(g) {
-      const t = ws.take('t', g.rows, g.cols);
-      be.binary('mul', g, xhat!, t);
-      const s = new Float32Array(g.rows);
-      be.sum(t, 1, s);
-      be.unary('copy', xhat!, t);
-      be.scaleRows(t, s);
       const out = ws.take('dx', g.rows, g.cols);
-      be.binary('sub', g, t, out);
-      be.scaleRows(out, inv!);
+      be.normalizeRowsBackward(input!, g, out, eps);
       return out;
     },
   };

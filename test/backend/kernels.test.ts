@@ -151,6 +151,27 @@ for (const be of backendsUnderTest()) {
       assert.deepEqual(g.data, out.data, 'out may be g');
     });
 
+    it('normalizeRowsBackward is the Jacobian of x/‖x‖ times g (float64), also in place', () => {
+      // 300 columns × 200 rows: big enough for the native kernel to split rows over threads.
+      const [R, C] = [200, 300];
+      const a = randMatrix(R, C, 21);
+      const g = randMatrix(R, C, 22);
+      const out = Matrix.zeros(R, C);
+      be.normalizeRowsBackward(a, g, out);
+      const want: number[] = [];
+      for (let i = 0; i < R; i++) {
+        const x = Array.from(a.row(i));
+        const gi = Array.from(g.row(i));
+        const n = Math.hypot(...x);
+        // ∂(x_k/n)/∂x_j = δ_kj/n − x_k x_j/n³; out_j = Σ_k that · g_k
+        const xg = x.reduce((s, v, k) => s + v * gi[k], 0);
+        for (let j = 0; j < C; j++) want.push(gi[j] / n - (x[j] * xg) / n ** 3);
+      }
+      assertClose(out.data, want, { rtol: 1e-4, atol: 1e-6, what: 'normalizeRowsBackward' });
+      be.normalizeRowsBackward(a, g, g);
+      assert.deepEqual(g.data, out.data, 'out may be g');
+    });
+
     it('rowNorms, normalizeRows (a zero row stays zero)', () => {
       const a = Matrix.from([
         [3, 4],

@@ -22,7 +22,7 @@ describe('hebb sweep (local pool)', () => {
     file,
     JSON.stringify({
       command: 'emergence run',
-      options: { epochs: 40, hidden: '64' },
+      options: { epochs: 20, hidden: '64' },
       grid: { rule: ['sgd', 'dfa', 'random'] },
       seeds: 2,
       out,

@@ -35,6 +35,17 @@ export const reduceChecks = {
     finite(c, 'a', a);
     return [a, out, eps];
   },
+  normalizeRowsBackward(c, a, g, out, eps = 1e-12) {
+    matrix(c, 'a', a);
+    matrix(c, 'g', g);
+    matrix(c, 'out', out);
+    sameShape(c, 'a', a, 'g', g);
+    sameShape(c, 'a', a, 'out', out);
+    scalar(c, 'eps', eps);
+    if (eps <= 0) throw new ValueError(`${c.k}: eps must be positive, got ${eps}`);
+    finite(c, 'g', g);
+    return [a, g, out, eps];
+  },
   argmaxRows(c, a, out) {
     matrix(c, 'a', a);
     vector(c, 'out', out, Int32Array, a.rows, 'one index per row');

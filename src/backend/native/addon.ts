@@ -69,6 +69,14 @@ export interface Addon {
   ): void;
   rowNorms(a: Float32Array, rows: number, cols: number, out: Float32Array): void;
   normalizeRows(a: Float32Array, rows: number, cols: number, out: Float32Array, eps: number): void;
+  normalizeRowsBackward(
+    a: Float32Array,
+    rows: number,
+    cols: number,
+    g: Float32Array,
+    out: Float32Array,
+    eps: number,
+  ): void;
   argmaxRows(a: Float32Array, rows: number, cols: number, out: Int32Array): void;
   sum(a: Float32Array, rows: number, cols: number, axis: number, out: Float32Array): void;
   dot(a: Float32Array, b: Float32Array): number;

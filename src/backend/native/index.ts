@@ -87,6 +87,8 @@ export function createNativeKernels(n: Addon): Backend {
       n.softmaxRowsBackward(h.data, g.data, h.rows, h.cols, t, out.data),
     rowNorms: (a, out) => n.rowNorms(a.data, a.rows, a.cols, out),
     normalizeRows: (a, out, eps = 1e-12) => n.normalizeRows(a.data, a.rows, a.cols, out.data, eps),
+    normalizeRowsBackward: (a, g, out, eps = 1e-12) =>
+      n.normalizeRowsBackward(a.data, a.rows, a.cols, g.data, out.data, eps),
     argmaxRows: (a, out) => n.argmaxRows(a.data, a.rows, a.cols, out),
     sum: (a, axis, out) => n.sum(a.data, a.rows, a.cols, axis, out),
     dot: (a, b) => n.dot(a.data, b.data),

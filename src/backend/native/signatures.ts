@@ -84,6 +84,7 @@ export const ADDON_SIGNATURES = {
   ],
   rowNorms: [...MATRIX, 'out:Float32Array'],
   normalizeRows: [...MATRIX, 'out:Float32Array', 'eps:number'],
+  normalizeRowsBackward: [...MATRIX, 'g:Float32Array', 'out:Float32Array', 'eps:number'],
   argmaxRows: [...MATRIX, 'out:Int32Array'],
   sum: [...MATRIX, 'axis:number', 'out:Float32Array'],
   dot: ['a:Float32Array', 'b:Float32Array'],

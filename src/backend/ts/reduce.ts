@@ -57,6 +57,24 @@ export function normalizeRowsTs(a: Matrix, out: Matrix, eps = 1e-12): void {
   }
 }
 
+export function normalizeRowsBackwardTs(a: Matrix, g: Matrix, out: Matrix, eps = 1e-12): void {
+  const c = a.cols;
+  const [x, gd, y] = [a.data, g.data, out.data];
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * c;
+    let ss = 0;
+    let d = 0;
+    for (let j = o; j < o + c; j++) {
+      ss += x[j] * x[j];
+      d += x[j] * gd[j];
+    }
+    const n = Math.max(Math.sqrt(ss), eps);
+    // (g − x·(x·g)/n²)/n
+    const k = d / (n * n * n);
+    for (let j = o; j < o + c; j++) y[j] = gd[j] / n - x[j] * k;
+  }
+}
+
 export function argmaxRowsTs(a: Matrix, out: Int32Array): void {
   const n = a.cols;
   const x = a.data;
