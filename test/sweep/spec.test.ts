@@ -1,6 +1,8 @@
 // Sweep files: validation with errors that name the key and the fix, the expansion into points,
 // each point's command line, and the summary's statistics against a hand computation.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { expandPoints, parseSweepSpec, pointArgs } from '../../src/sweep/spec.ts';
 import { metricColumns, numericLeaves, summarize, summaryCsv } from '../../src/sweep/summary.ts';
@@ -102,6 +104,18 @@ describe('sweep spec', () => {
     ];
     for (const [raw, re] of bad)
       assert.throws(() => expandPoints(parse(raw)), re, JSON.stringify(raw));
+  });
+});
+
+describe("the repository's sweep files", () => {
+  it('parse and expand to the grids they stand for', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'sweeps');
+    const count = (f: string) =>
+      expandPoints(parse(JSON.parse(readFileSync(join(dir, f), 'utf8')))).length;
+    assert.equal(count('emergence-table.json'), 4 * 4 * 10);
+    assert.equal(count('emergence-phase.json'), 5 * 6 * 3);
+    assert.equal(count('sm-mnist-table.json'), 6 * 3);
+    assert.equal(count('quick.json'), 2 * 2 * 2);
   });
 });
 
