@@ -1,7 +1,7 @@
 // Checks of the row-wise and whole-matrix reductions.
 import { ShapeError, ValueError } from '../../errors.ts';
 import type { CheckGroup } from './types.ts';
-import { dims, finite, matrix, sameShape, scalar, vector } from './validators.ts';
+import { dims, finite, matrix, positive, sameShape, scalar, vector } from './validators.ts';
 
 export const reduceChecks = {
   softmaxRows(c, a, t, out) {
@@ -30,8 +30,7 @@ export const reduceChecks = {
     matrix(c, 'a', a);
     matrix(c, 'out', out);
     sameShape(c, 'a', a, 'out', out);
-    scalar(c, 'eps', eps);
-    if (eps <= 0) throw new ValueError(`${c.k}: eps must be positive, got ${eps}`);
+    positive(c, 'eps', eps);
     finite(c, 'a', a);
     return [a, out, eps];
   },
@@ -41,8 +40,7 @@ export const reduceChecks = {
     matrix(c, 'out', out);
     sameShape(c, 'a', a, 'g', g);
     sameShape(c, 'a', a, 'out', out);
-    scalar(c, 'eps', eps);
-    if (eps <= 0) throw new ValueError(`${c.k}: eps must be positive, got ${eps}`);
+    positive(c, 'eps', eps);
     finite(c, 'g', g);
     return [a, g, out, eps];
   },

@@ -70,6 +70,13 @@ export function scalar(c: Ctx, name: string, x: unknown): void {
   }
 }
 
+/** A finite number > 0 (an eps guarding a division). */
+export function positive(c: Ctx, name: string, x: unknown): void {
+  scalar(c, name, x);
+  if ((x as number) <= 0)
+    throw new ValueError(`${c.k}: ${name} must be positive, got ${String(x)}`);
+}
+
 /** No NaN or ±Inf: kernels would spread them silently. */
 export function finite(c: Ctx, name: string, m: Matrix | Float32Array): void {
   const data = m instanceof Float32Array ? m : m.data;
