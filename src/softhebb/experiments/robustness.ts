@@ -150,6 +150,8 @@ export async function reproduceRobustness(
   const ya = Array.from(idx, (i) => data.test.y[i]);
 
   const evaluate = ({ name, net, seconds }: Trained): Evaluated => {
+    const clean = accuracy(net, data.test.x, data.test.y);
+    ctx.log(`${name}: clean test accuracy ${(100 * clean).toFixed(2)} %`);
     ctx.log(
       `${name}: Gaussian noise, then ${o.norm} PGD (${s.steps} steps, ${s.restarts} restarts) on ${xa.rows} test images`,
     );
@@ -170,7 +172,7 @@ export async function reproduceRobustness(
     return {
       curves: {
         name,
-        clean: accuracy(net, data.test.x, data.test.y),
+        clean,
         cleanAttacked: accuracy(net, xa, ya),
         noise,
         pgd: pgdPts.map(({ adversarial: _a, robust: _r, ...rest }) => rest),
@@ -214,23 +216,8 @@ export async function reproduceRobustness(
         onProgress: (e) => bar.tick(e.done - bar.count),
       });
       bar.done();
-      // The paper runs both layers with softmax at inference (a hard-WTA layer's one-hot
-      // output has no gradient, which would only hide it from the attack).
-      const act = o.activation ?? `softmax:${layer.options.inverseTemperature}`;
-      const ro = fitLinearReadout(layer, data, {
-        epochs: s.readoutEpochs,
-        activation: act,
-        seed: o.seed,
-      });
-      const net = softHebbNetwork(layer, ro.activation, {
-        classifier: ro.classifier,
-        stats: ro.stats,
-      });
       const name = wta === 'soft' ? 'SoftHebb' : 'hard WTA';
-      ctx.log(
-        `${name}: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
-      );
-      return [{ name, net, seconds: (performance.now() - t) / 1000 }];
+      return [readOutLayer(layer, name, data, s.readoutEpochs, o, t)];
     });
   }
   // A backprop MLP of the same size: ReLU (Fig. 2), and with a softmax hidden layer (Fig. 7).
@@ -245,9 +232,6 @@ export async function reproduceRobustness(
       backend: be,
     });
     await mlp.fitAsync(data.train.x, data.train.y, { signal: ctx.signal });
-    ctx.log(
-      `${name}: clean test accuracy ${(100 * mlp.score(data.test.x, data.test.y)).toFixed(2)} %`,
-    );
     return [{ name, net: mlpNetwork(mlp), seconds: (performance.now() - t) / 1000 }];
   };
   await group('mlp', () => trainMlp('MLP', 'relu'));
@@ -322,11 +306,11 @@ async function featureBaselines(
     };
     const ro = fitFeatureReadout(u, data, be, { epochs: readoutEpochs, seed: o.seed });
     const net = featureNetwork(be, w, act, ro, b);
-    const name = `${kind}, ${actName}`;
-    out.push({ name, net, seconds: fitSeconds + (performance.now() - t) / 1000 });
-    ctx.log(
-      `${name}: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
-    );
+    out.push({
+      name: `${kind}, ${actName}`,
+      net,
+      seconds: fitSeconds + (performance.now() - t) / 1000,
+    });
   }
   return out;
 }
@@ -338,18 +322,38 @@ async function smallSoftHebb(
   o: RobustnessFlags,
   readoutEpochs: number,
 ): Promise<Trained[]> {
-  const be = ctx.backend;
   const t = performance.now();
-  const layer = new SoftHebb({ units: 100, seed: o.seed, epochs: 1, batchSize: 100, backend: be });
+  const layer = new SoftHebb({
+    units: 100,
+    seed: o.seed,
+    epochs: 1,
+    batchSize: 100,
+    backend: ctx.backend,
+  });
   await layer.fitAsync(data.train.x, { signal: ctx.signal });
+  // Always softmax at the layer's temperature, as the paper's baseline (not --activation).
+  return [readOutLayer(layer, 'SoftHebb 100, softmax', data, readoutEpochs, { seed: o.seed }, t)];
+}
+
+/**
+ * A trained Hebbian layer with its linear read-out, as attacked: `activation` at inference,
+ * by default softmax at the layer's inverse temperature — the paper runs hard-WTA layers that
+ * way too, since a one-hot output has no gradient and would only hide the layer from an attack.
+ * `started` is when its training began (performance.now()).
+ */
+function readOutLayer(
+  layer: SoftHebb,
+  name: string,
+  data: Split,
+  readoutEpochs: number,
+  o: { activation?: string; seed: number },
+  started: number,
+): Trained {
   const ro = fitLinearReadout(layer, data, {
     epochs: readoutEpochs,
-    activation: `softmax:${layer.options.inverseTemperature}`,
+    activation: o.activation ?? `softmax:${layer.options.inverseTemperature}`,
     seed: o.seed,
   });
   const net = softHebbNetwork(layer, ro.activation, { classifier: ro.classifier, stats: ro.stats });
-  ctx.log(
-    `SoftHebb 100: clean test accuracy ${(100 * accuracy(net, data.test.x, data.test.y)).toFixed(2)} %`,
-  );
-  return [{ name: 'SoftHebb 100, softmax', net, seconds: (performance.now() - t) / 1000 }];
+  return { name, net, seconds: (performance.now() - started) / 1000 };
 }
