@@ -2,7 +2,7 @@
 // is one `hebb …` child process with its own run directory; complete points are skipped,
 // interrupted ones continue with --resume, and stopping the sweep stops its children (they
 // keep what they saved, as any interrupted run does).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
@@ -26,7 +26,7 @@ export interface PointOutcome {
 /**
  * Runs one point to its end: `hebb <command> <options> --seed S --out DIR --json --quiet`
  * (plus --resume or --overwrite), stderr and stdout to its log; on exit 0 the result is recorded
- * (DONE_FILE). `onChild` receives the child, so the caller can stop it.
+ * (DONE_FILE). The child is in `running` while it runs, so the caller can stop it.
  */
 export function runPoint(
   spec: SweepSpec,
@@ -34,8 +34,7 @@ export function runPoint(
   o: {
     hebb?: string[];
     worker?: string;
-    env?: NodeJS.ProcessEnv;
-    onChild?: (kill: (signal: NodeJS.Signals) => void) => void;
+    running?: Set<ChildProcess>;
   } = {},
 ): Promise<PointOutcome> {
   const hebb = o.hebb ?? selfCommand();
@@ -48,10 +47,10 @@ export function runPoint(
   const t0 = performance.now();
   const threads = String(spec.threads);
   const child = spawn(hebb[0], [...hebb.slice(1), ...args], {
-    env: { ...process.env, ...o.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads },
+    env: { ...process.env, OMP_NUM_THREADS: threads, OPENBLAS_NUM_THREADS: threads },
     stdio: ['ignore', 'pipe', fd],
   });
-  o.onChild?.((signal) => child.kill(signal));
+  o.running?.add(child);
   let stdout = '';
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (s: string) => {
@@ -59,7 +58,12 @@ export function runPoint(
     writeSync(fd, s);
   });
   return new Promise((resolve) => {
+    let finished = false;
+    // 'close' can follow 'error' (a child that never started): settle once.
     const finish = (code: number | string, ok: boolean) => {
+      if (finished) return;
+      finished = true;
+      o.running?.delete(child);
       closeSync(fd);
       resolve({ point, ok, code, seconds: (performance.now() - t0) / 1000, log });
     };
@@ -110,25 +114,16 @@ export async function runLocalSweep(
 ): Promise<LocalSweepResult> {
   const todo = points.filter((p) => readDone(spec, p) === undefined);
   const outcomes: PointOutcome[] = [];
-  const kills = new Set<(s: NodeJS.Signals) => void>();
+  const running = new Set<ChildProcess>();
   const stop = () => {
-    for (const k of kills) k('SIGINT');
+    for (const c of running) c.kill('SIGINT');
   };
   o.signal?.addEventListener('abort', stop, { once: true });
   let next = 0;
   const worker = async () => {
     while (next < todo.length && !o.signal?.aborted) {
       const point = todo[next++];
-      let kill: ((s: NodeJS.Signals) => void) | undefined;
-      const out = await runPoint(spec, point, {
-        hebb: o.hebb,
-        worker: `${hostname()}:${process.pid}`,
-        onChild: (k) => {
-          kill = k;
-          kills.add(k);
-        },
-      });
-      if (kill) kills.delete(kill);
+      const out = await runPoint(spec, point, { hebb: o.hebb, running });
       outcomes.push(out);
       o.onOutcome?.(out);
     }

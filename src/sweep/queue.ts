@@ -4,6 +4,7 @@
 // worker died (its lock not renewed within lockSeconds) is moved back to waiting by another
 // worker's stalled-job check and runs again there; a failing run is retried `attempts` times.
 // Run directories live under the spec's `out`, which must be the same path on every machine.
+import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { HebbError } from '../errors.ts';
@@ -28,10 +29,7 @@ export interface PointJobResult {
 async function connect(url: string) {
   if (!/^rediss?:\/\//.test(url))
     throw new HebbError(`--queue: '${url}' is not a Redis URL; write redis://HOST:6379`);
-  const [{ Queue, Worker, QueueEvents }, { Redis }] = await Promise.all([
-    import('bullmq'),
-    import('ioredis'),
-  ]);
+  const [{ Queue, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
   // Workers block on Redis; BullMQ needs maxRetriesPerRequest: null so a blocking call waits
   // out a reconnect instead of failing.
   const open = () => new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
@@ -45,7 +43,7 @@ async function connect(url: string) {
       `cannot reach Redis at ${url} (${(err as Error).message}); start it (redis-server --port 6379) or check --queue`,
     );
   }
-  return { Queue, Worker, QueueEvents, open, probe };
+  return { Queue, Worker, open, probe };
 }
 
 /** A job id per point of this sweep's output folder, so submitting twice adds nothing. */
@@ -124,7 +122,7 @@ export async function runWorker(url: string, o: WorkerOptions): Promise<{ ran: n
   const { Worker, open, probe } = await connect(url);
   probe.disconnect();
   const name = `${hostname()}:${process.pid}`;
-  const kills = new Set<(s: NodeJS.Signals) => void>();
+  const running = new Set<ChildProcess>();
   let ran = 0;
   const active = new Set<Promise<PointJobResult>>();
   const runJob = async (
@@ -136,15 +134,7 @@ export async function runWorker(url: string, o: WorkerOptions): Promise<{ ran: n
       return { status: 'complete', seconds: 0, worker: name };
     }
     o.log(`${point.name}: started (attempt ${attemptsMade + 1})`);
-    let kill: ((s: NodeJS.Signals) => void) | undefined;
-    const out = await runPoint(spec, point, {
-      worker: name,
-      onChild: (k) => {
-        kill = k;
-        kills.add(k);
-      },
-    });
-    if (kill) kills.delete(kill);
+    const out = await runPoint(spec, point, { worker: name, running });
     if (!out.ok) throw new Error(`${point.name}: the run exited with ${out.code}; see ${out.log}`);
     ran++;
     o.log(`${point.name}: done in ${out.seconds.toFixed(1)} s`);
@@ -176,7 +166,7 @@ export async function runWorker(url: string, o: WorkerOptions): Promise<{ ran: n
     else o.signal.addEventListener('abort', () => done(), { once: true });
   });
   o.log(`worker ${name}: stopping; the running runs get SIGINT and keep what they saved`);
-  for (const k of kills) k('SIGINT');
+  for (const c of running) c.kill('SIGINT');
   // Our own wait for the running jobs, then a forced close: BullMQ's graceful close() was
   // seen to hang after it had recovered a stalled job (bullmq 6.7, measured in the tests).
   await Promise.allSettled(active);
