@@ -106,14 +106,10 @@ export function activationStage(be: Backend, act: Activation): Stage {
       `activationStage: '${name}' has an infinite slope at 0 (power < 1); use a power ≥ 1`,
     );
   }
-  /** p·max(a, 0)^(p−1) on a > 0, else 0. */
+  /** p·max(a, 0)^(p−1) on a > 0, else 0 (repu is already 0 there, p − 1 = 0 included). */
   const powerSlope = (a: Matrix, p: number): Matrix => {
     const d = ws.take('slope', a.rows, a.cols);
-    const mask = ws.take('mask', a.rows, a.cols);
-    be.unary('relu', a, mask);
-    be.unary('reluGrad', mask, mask);
     be.unary('repu', a, d, p - 1);
-    be.binary('mul', d, mask, d);
     be.scale(p, d);
     return d;
   };
