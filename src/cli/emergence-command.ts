@@ -3,7 +3,12 @@ import { getBackend } from '../backend/registry.ts';
 import type { Backend } from '../backend/types.ts';
 import { DATASET_NAMES, loadDataset } from '../data/index.ts';
 import { HebbError } from '../errors.ts';
-import { TABLE_RULES, tableOptions, tableTask } from '../emergence/experiments/table.ts';
+import {
+  runSummary,
+  TABLE_RULES,
+  tableOptions,
+  tableTask,
+} from '../emergence/experiments/table.ts';
 import { EmergenceLearner } from '../emergence/learner.ts';
 import { HIDDEN_ACTIVATIONS } from '../emergence/network.ts';
 import {
@@ -16,6 +21,7 @@ import { classificationTask } from '../emergence/tasks.ts';
 import { runExperiment, UsageError } from './experiment.ts';
 import { addRunFlags, choiceOption, intFlag, listFlag, numFlag, type RunFlags } from './flags.ts';
 import type { CliIO } from './io.ts';
+import { addPointExecFlags } from './points.ts';
 import { setThreads } from './threads.ts';
 
 interface RunFlagsEm extends RunFlags {
@@ -131,6 +137,8 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
                   ? 1e-3
                   : 0.01);
             const learner = new EmergenceLearner({
+              // The regression task is a cell of the paper's table: its options as there.
+              ...(o.task === 'regression' ? tableOptions(o.rule, 0, 0) : {}),
               rule: o.rule,
               weightDecay: o.weightDecay,
               weightNoise: o.weightNoise,
@@ -162,27 +170,14 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
                 );
               }
               ctx.run.saveModel(learner);
-              const v = r.validation[r.validation.length - 1];
-              return {
-                rule: r.rule,
-                weightDecay: r.weightDecay,
-                weightNoise: r.weightNoise,
-                lr: r.lr,
-                sizes: r.sizes,
-                steps: r.steps,
-                alignment: r.final,
-                stationarityRatio: r.stationarity.map((s) => s.ratio),
-                validation: v,
-                collapsed: r.collapsed,
-                seconds: (performance.now() - t0) / 1000,
-              };
+              return runSummary(r, (performance.now() - t0) / 1000);
             }),
           report: (r, o) => [
             `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}, ${o.task}, ${r.steps} steps, ${r.seconds.toFixed(1)} s`,
             `cos(g, H) per layer:   ${r.alignment.signal.map(f3).join(' / ')}  (mean ${f3(r.alignment.meanSignal)})`,
             `cos(ΔW, H) per layer:  ${r.alignment.update.map(f3).join(' / ')}`,
             `cos(g, H⁺) per layer:  ${r.alignment.post.map(f3).join(' / ')}`,
-            `stationarity ratio:    ${r.stationarityRatio.map(f3).join(' / ')}`,
+            `stationarity ratio:    ${r.stationarityRatio.map((v) => f3(v ?? NaN)).join(' / ')}`,
             `validation loss ${r.validation.loss.toPrecision(4)}${r.validation.accuracy !== undefined ? `, accuracy ${(100 * r.validation.accuracy).toFixed(2)} %` : ''}${r.collapsed ? ' (collapsed)' : ''}`,
           ],
           json: (r, o) => ({ ...r, task: o.task, out: o.out }),
@@ -246,10 +241,10 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
     .option('--seeds <n>', 'seeds per cell', intFlag('--seeds'), 10)
     .option('--epochs <n>', 'epochs per run', intFlag('--epochs'), 30)
     .option('--rules <list>', 'comma-separated rules', ruleList, [...TABLE_RULES]);
-  addRunFlags(threadsFlag(table), { out: 'runs/emergence-table' })
+  addPointExecFlags(addRunFlags(threadsFlag(table), { out: 'runs/emergence-table' }))
     .addHelpText(
       'after',
-      '\nExamples:\n  $ hebb reproduce emergence-table\n  $ hebb reproduce emergence-table --seeds 2 --rules sgd,dfa',
+      '\nExamples:\n  $ hebb reproduce emergence-table\n  $ hebb reproduce emergence-table --seeds 2 --rules sgd,dfa\n  $ hebb reproduce emergence-table --workers 2             # a pool of 2 processes\n  $ hebb reproduce emergence-table --queue redis://HOST:6379   # hebb worker on any machine',
     )
     .action(async (flags: TableFlags, c: Command) => {
       await runExperiment(
@@ -285,7 +280,7 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
       listFlag('--decays', numFlag('--decays', { gt: 0 })),
       [1e-5, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2],
     );
-  addRunFlags(threadsFlag(phase), { out: 'runs/emergence-phase' })
+  addPointExecFlags(addRunFlags(threadsFlag(phase), { out: 'runs/emergence-phase' }))
     .addHelpText(
       'after',
       '\nExamples:\n  $ hebb reproduce emergence-phase\n  $ hebb reproduce emergence-phase --sigmas 0.003,0.1 --decays 0.001,0.01 --seeds 1',

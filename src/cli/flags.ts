@@ -106,7 +106,19 @@ export interface RunFlags {
   seed: number;
   quiet?: boolean;
   json?: boolean;
+  /** Reproductions over settings × seeds: run the points on a pool or a queue (src/cli/points.ts). */
+  workers?: number;
+  queue?: string;
 }
 
 /** Flags that steer a run without changing its result: never stored, never compared. */
-export const RUN_CONTROL_FLAGS = ['out', 'overwrite', 'resume', 'quiet', 'json'] as const;
+export const RUN_CONTROL_FLAGS = [
+  'out',
+  'overwrite',
+  'resume',
+  'quiet',
+  'json',
+  // where a reproduction's points run (src/cli/points.ts), not what they compute
+  'workers',
+  'queue',
+] as const;

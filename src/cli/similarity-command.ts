@@ -20,6 +20,7 @@ import { SM_ACTIVATIONS } from '../similarity/activation.ts';
 import type { LayerSpec } from '../similarity/structure.ts';
 import { formatSchedule } from '../model/schedule.ts';
 import { runExperiment } from './experiment.ts';
+import { addPointExecFlags, adoptFigures, definedOptions, runPoints } from './points.ts';
 import {
   activationFlag,
   addRunFlags,
@@ -39,7 +40,15 @@ function loadImages(
   seed: number,
   dir?: string,
 ): { train: Dataset; test: Dataset } {
-  const split = loadDataset(name, { dir });
+  return pickImages(loadDataset(name, { dir }), trainSamples, testSamples, seed);
+}
+
+function pickImages(
+  split: { train: Dataset; test: Dataset },
+  trainSamples: number | undefined,
+  testSamples: number | undefined,
+  seed: number,
+): { train: Dataset; test: Dataset } {
   const pick = (ds: Dataset, n: number | undefined) =>
     n === undefined || n >= ds.x.rows ? ds : subset(ds, n, seed);
   return {
@@ -203,8 +212,11 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
     )
     .option('--data-dir <dir>', 'folder of the data set')
     .option('--quick', 'smoke test: 2000 training and 1000 test images');
-  addRunFlags(mnist, { out: 'runs/sm-mnist' })
-    .addHelpText('after', '\nExample:\n  $ hebb reproduce sm-mnist --nps 4,8,16')
+  addPointExecFlags(addRunFlags(mnist, { out: 'runs/sm-mnist' }))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ hebb reproduce sm-mnist --nps 4,8,16\n  $ hebb reproduce sm-mnist --nps 4,8,16 --seeds 0,1,2 --workers 2',
+    )
     .action(async (flags: MnistFlags, c: Command) => {
       const f = flags.quick
         ? {
@@ -216,20 +228,53 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
       await runExperiment(
         {
           command: 'reproduce sm-mnist',
-          prepare: (o) => loadImages('mnist', o.trainSamples, o.testSamples, o.seed, o.dataDir),
-          run: async (ctx, { train, test }, o) => {
+          prepare: (o) => loadDataset('mnist', { dir: o.dataDir }),
+          run: async (ctx, split, o) => {
+            const seeds = o.seeds ?? [o.seed];
+            // Subsets are drawn by each point's seed, as a point run alone draws them.
+            const images = new Map<number, { train: Dataset; test: Dataset }>();
+            const imagesFor = (seed: number) => {
+              if (!images.has(seed))
+                images.set(seed, pickImages(split, o.trainSamples, o.testSamples, seed));
+              return images.get(seed)!;
+            };
+            const { train, test } = imagesFor(seeds[0]);
             ctx.log(
               `MNIST: ${train.x.rows} train / ${test.x.rows} test images, mean-subtracted; backend ${ctx.backend.name}`,
             );
             const rows: MnistRow[] = [];
-            const seeds = o.seeds ?? [o.seed];
-            for (const nps of o.nps) {
-              for (const seed of seeds) {
-                const part = seeds.length > 1 ? `nps${nps}-seed${seed}` : `nps${nps}`;
-                const got = await ctx.part(part, async () => {
-                  // The trained network is kept until the part is done, so an interrupted
+            const points = await runPoints<{ rows: MnistRow[] }>(
+              ctx,
+              {
+                spec: {
+                  command: 'reproduce sm-mnist',
+                  options: {
+                    ...definedOptions({
+                      'train-samples': o.trainSamples,
+                      'test-samples': o.testSamples,
+                      'data-dir': o.dataDir,
+                    }),
+                    epochs: o.epochs,
+                    'batch-size': o.batchSize,
+                    chunk: o.chunk,
+                    'svc-max-iter': o.svcMaxIter,
+                    'feature-tol': o.featureTol,
+                  },
+                  grid: { nps: o.nps },
+                  seeds,
+                  threads: 1,
+                },
+                inline: async (point) => {
+                  const nps = Number(point.setting.nps);
+                  const seed = point.seed;
+                  const data = imagesFor(seed);
+                  // The trained network is kept until the point is done, so an interrupted
                   // NPS 100 run resumes after its hour of training, not before it.
-                  const checkpoint = join(ctx.run.dir, 'parts', `${part}.network.safetensors`);
+                  const checkpoint = join(
+                    ctx.run.dir,
+                    'parts',
+                    `nps${nps}-seed${seed}.network.safetensors`,
+                  );
                   mkdirSync(dirname(checkpoint), { recursive: true });
                   if (!ctx.run.resumed) rmSync(checkpoint, { force: true });
                   const r = await runMnistNps(
@@ -243,23 +288,27 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
                       log: ctx.log,
                       signal: ctx.signal,
                     },
-                    train,
-                    test,
+                    data.train,
+                    data.test,
                   );
                   if (seed === seeds[0])
                     saveReceptiveFieldFigures(r.net, ctx.run.paths.figures, String(nps));
-                  return r.rows;
-                });
-                for (const row of got) {
-                  rows.push(row);
-                  ctx.run.appendMetrics({ ...row });
-                  ctx.log(
-                    `NPS ${nps}, seed ${seed}, feature tol ${row.featureTol}: test error ${row.errorPct.toFixed(2)}% (paper ${row.paperPct ?? '–'}%), run time ${fmt(row.totalSeconds)} ` +
-                      `(train ${fmt(row.trainSeconds)}, features ${fmt(row.featureSeconds)}, SVM ${fmt(row.svcSeconds)})`,
-                  );
-                }
-              }
-            }
+                  return { rows: r.rows };
+                },
+                onResult: (point, got) => {
+                  if (point.seed === seeds[0]) adoptFigures(ctx, point);
+                  for (const row of got.rows) {
+                    ctx.run.appendMetrics({ ...row });
+                    ctx.log(
+                      `NPS ${row.nps}, seed ${row.seed}, feature tol ${row.featureTol}: test error ${row.errorPct.toFixed(2)}% (paper ${row.paperPct ?? '–'}%), run time ${fmt(row.totalSeconds)} ` +
+                        `(train ${fmt(row.trainSeconds)}, features ${fmt(row.featureSeconds)}, SVM ${fmt(row.svcSeconds)})`,
+                    );
+                  }
+                },
+              },
+              o,
+            );
+            for (const p of points) rows.push(...p.rows);
             const report = join(ctx.run.dir, 'report.md');
             writeFileAtomic(
               report,

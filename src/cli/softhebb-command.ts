@@ -23,6 +23,7 @@ import {
   scheduleFlag,
 } from './flags.ts';
 import type { CliIO } from './io.ts';
+import { addPointExecFlags } from './points.ts';
 import { formatSchedule } from '../model/schedule.ts';
 
 const pct = (v: number) => (100 * v).toFixed(2);
@@ -222,7 +223,21 @@ export function registerSoftHebbReproductions(reproduce: Command, io: CliIO): vo
       .description(
         `SoftHebb paper, Fig. 1 on ${dataset}: accuracy table, one-epoch comparison, post-hoc loss, R1 features`,
       )
-      .option('--seeds <n>', 'seeds 0..n−1 (the paper used 5)', intFlag('--seeds'), 1)
+      .option(
+        '--seeds <n>',
+        'seeds --seed … --seed + n − 1 (the paper used 5)',
+        intFlag('--seeds'),
+        1,
+      )
+      .option(
+        '--curves-seed <n>',
+        'the seed whose SoftHebb layer also gives the post-hoc loss, R1 curves and receptive fields (default: the first)',
+        intFlag('--curves-seed', { min: 0 }),
+      )
+      .option(
+        '--table-only',
+        'only the accuracy table (the SoftHebb, hard WTA and MLP models of each seed), no one-epoch comparison',
+      )
       .option('--quick', 'small and fast: 200 units, 2 epochs, 10k training samples')
       .option(
         '--units <n>',
@@ -247,10 +262,10 @@ export function registerSoftHebbReproductions(reproduce: Command, io: CliIO): vo
         DEFAULT_READOUT_ACTIVATION,
       )
       .option('--data-dir <dir>', 'folder of the data set');
-    addRunFlags(cmd, { out: `runs/reproduce-${name}` })
+    addPointExecFlags(addRunFlags(cmd, { out: `runs/reproduce-${name}` }))
       .addHelpText(
         'after',
-        `\nExamples:\n  $ hebb reproduce ${name} --quick\n  $ hebb reproduce ${name} --seeds 5`,
+        `\nExamples:\n  $ hebb reproduce ${name} --quick\n  $ hebb reproduce ${name} --seeds 5 --workers 2`,
       )
       .action(async (flags: Omit<ReproduceFlags, 'dataset'>, c: Command) => {
         await runExperiment(

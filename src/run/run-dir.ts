@@ -18,6 +18,8 @@ export const RUN_FILES = {
   metrics: 'metrics.json',
   figures: 'figures',
   parts: 'parts',
+  /** The run directories of a reproduction's points run on a pool or a queue (src/cli/points.ts). */
+  points: 'points',
 } as const;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };

@@ -6,7 +6,7 @@
 // Run directories live under the spec's `out`, which must be the same path on every machine.
 import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HebbError } from '../errors.ts';
 import { runPoint } from './local-pool.ts';
 import type { SweepPoint, SweepSpec } from './spec.ts';
@@ -174,4 +174,53 @@ export async function runWorker(url: string, o: WorkerOptions): Promise<{ ran: n
   // BullMQ closes the connections it made, not the one it was given.
   connection.disconnect();
   return { ran };
+}
+
+/**
+ * Waits until every point is complete (its sweep-point.json written by a worker), calling
+ * onDone as each arrives; fails when a point's job failed its last attempt or left the queue
+ * unfinished. Stopping (the signal) leaves the jobs on the queue for the workers.
+ */
+export async function waitForSweep(
+  url: string,
+  spec: SweepSpec,
+  points: SweepPoint[],
+  o: { signal: AbortSignal; onDone: (p: SweepPoint, result: unknown) => void; pollMs?: number },
+): Promise<void> {
+  const { Queue, probe } = await connect(url);
+  const queue = new Queue<PointJob, PointJobResult>(QUEUE_NAME, { connection: probe });
+  const pending = new Set(points);
+  try {
+    while (pending.size > 0) {
+      o.signal.throwIfAborted();
+      for (const p of [...pending]) {
+        const done = readDone(spec, p);
+        if (done) {
+          pending.delete(p);
+          o.onDone(p, done.result);
+          continue;
+        }
+        const job = await queue.getJob(jobId(spec, p));
+        const state = job ? await job.getState() : 'missing';
+        // A completed job whose record is not there yet is a file system lagging behind (NFS).
+        if (state === 'failed' || state === 'missing')
+          throw new HebbError(
+            `${p.name}: ${state === 'failed' ? `failed on the queue after ${job!.attemptsMade} attempts (${job!.failedReason})` : 'left the queue unfinished'}; see ${join(spec.out, 'logs')} and run again with --resume`,
+          );
+      }
+      if (pending.size > 0)
+        await new Promise<void>((r) => {
+          const done = () => {
+            clearTimeout(t);
+            o.signal.removeEventListener('abort', done);
+            r();
+          };
+          const t = setTimeout(done, o.pollMs ?? 1000);
+          o.signal.addEventListener('abort', done, { once: true });
+        });
+    }
+  } finally {
+    await queue.close();
+    probe.disconnect();
+  }
 }

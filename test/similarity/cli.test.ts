@@ -48,10 +48,10 @@ describe('similarity CLI', () => {
     ];
     const first = hebb(...args);
     assert.equal(first.status, 0, first.stderr);
-    const net = join(out, 'parts', 'nps2.network.safetensors');
+    const net = join(out, 'parts', 'nps2-seed0.network.safetensors');
     assert.ok(existsSync(net), 'the trained network is in the run');
     // As if the run had died after training: the part's result is gone, the network is not.
-    rmSync(join(out, 'parts', 'nps2.json'));
+    rmSync(join(out, 'parts', 'point-nps=2_seed=0.json'));
     const again = hebb(...args.filter((a) => a !== '--json'), '--resume', '--json');
     assert.equal(again.status, 0, again.stderr);
     assert.match(again.stderr, /trained network read from/);

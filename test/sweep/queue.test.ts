@@ -37,8 +37,8 @@ describe(
       for (const p of procs) if (p.exitCode === null) p.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     });
-
-    it('a worker killed mid-job: the other worker reruns it, every point completes once', async () => {
+    /** A redis-server of our own on a free port, stopped after the tests; its URL. */
+    const startRedis = async () => {
       const port = await freePort();
       const redis = spawn(
         'redis-server',
@@ -57,7 +57,6 @@ describe(
         { stdio: 'ignore' },
       );
       procs.push(redis);
-      const url = `redis://127.0.0.1:${port}`;
       for (
         let i = 0;
         i < 50 &&
@@ -67,6 +66,11 @@ describe(
         i++
       )
         await sleep(100);
+      return `redis://127.0.0.1:${port}`;
+    };
+
+    it('a worker killed mid-job: the other worker reruns it, every point completes once', async () => {
+      const url = await startRedis();
 
       const out = join(dir, 'em');
       const file = join(dir, 'em.json');
@@ -140,6 +144,54 @@ describe(
         assert.equal(record(n).result.rule, n.split('_')[0].slice(5));
       }
       assert.ok(!existsSync(join(out, 'report.md')));
+    });
+
+    it('reproduce emergence-table --queue: the points run on a worker, the table equals the one computed in-process', async () => {
+      const url = await startRedis();
+      const w = spawn(process.execPath, [...ARGS, 'worker', '--queue', url, '--concurrency', '2'], {
+        stdio: 'ignore',
+        detached: true,
+      });
+      procs.push(w);
+      const args = [
+        'reproduce',
+        'emergence-table',
+        '--epochs',
+        '1',
+        '--seeds',
+        '2',
+        '--rules',
+        'sgd',
+      ];
+      const here = hebb(...args, '--out', join(dir, 'table-here'), '--json', '--quiet');
+      assert.equal(here.status, 0, here.stderr);
+      const q = spawn(
+        process.execPath,
+        [...ARGS, ...args, '--out', join(dir, 'table-queue'), '--json', '--quiet', '--queue', url],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stdout = '';
+      let stderr = '';
+      q.stdout!.on('data', (s) => (stdout += s));
+      q.stderr!.on('data', (s) => (stderr += s));
+      const code = await new Promise((r) => q.on('exit', r));
+      assert.equal(code, 0, stderr);
+      const cells = (t: string) =>
+        (JSON.parse(t) as { cells: { seconds: number }[] }).cells.map((c) => ({
+          ...c,
+          seconds: 0,
+        }));
+      assert.equal(cells(stdout).length, 4);
+      assert.deepEqual(cells(stdout), cells(here.stdout));
+      // Each point is an ordinary run directory, written by the worker.
+      const rec = JSON.parse(
+        readFileSync(
+          join(dir, 'table-queue', 'points', 'rule=sgd_weight-decay=0_seed=1', 'sweep-point.json'),
+          'utf8',
+        ),
+      );
+      assert.match(rec.worker, /:\d+$/);
+      process.kill(-w.pid!, 'SIGTERM');
     });
 
     it('an unreachable queue is one clear error', async () => {

@@ -5,15 +5,20 @@ import { HebbError } from '../../errors.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { lineChart, type Series } from '../../report/figures.ts';
 import { savePng } from '../../report/raster.ts';
+import { runPoints, type PointExecFlags } from '../../cli/points.ts';
+import type { SweepPoint } from '../../sweep/spec.ts';
+import type { Task } from '../tasks.ts';
 import {
   meanStd,
   PAPER_TABLE,
-  runCell,
+  regressionRun,
+  summarise,
   TABLE_DECAYS,
   TABLE_SETUP,
   tableOptions,
   tableTask,
   type CellSummary,
+  type RunSummary,
 } from './table.ts';
 import { PALETTE, phaseFigure, shortNumber, stack, tableFigure } from './figures.ts';
 import { EmergenceLearner, type EmergenceResult } from '../learner.ts';
@@ -52,10 +57,59 @@ function setupLines(): string[] {
   ];
 }
 
-export interface TableOptions {
+export interface TableOptions extends PointExecFlags {
   seeds: number;
   epochs: number;
   rules: RuleName[];
+}
+
+/** Seeds 1 … n, as the table has always used. */
+const seedList = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+/**
+ * Runs `hebb emergence run` at every (setting, seed) point — here, on a pool or on a queue
+ * (runPoints) — and groups the runs into cells, one per setting, in the grid's order.
+ */
+async function regressionCells(
+  ctx: ExperimentContext,
+  exec: PointExecFlags,
+  options: Record<string, string | number>,
+  grid: Record<string, (string | number)[]>,
+  seeds: number,
+  describe: (p: SweepPoint) => string,
+): Promise<CellSummary[]> {
+  let task: Task | undefined;
+  const runs = await runPoints<RunSummary>(
+    ctx,
+    {
+      spec: { command: 'emergence run', options, grid, seeds: seedList(seeds), threads: 1 },
+      inline: (p) => {
+        const v = { ...options, ...p.setting };
+        task ??= tableTask(ctx.backend);
+        return regressionRun(
+          task,
+          tableOptions(
+            v.rule as RuleName,
+            Number(v['weight-decay']),
+            Number(v['weight-noise'] ?? 0),
+            {
+              epochs: Number(v.epochs),
+              seed: p.seed,
+              backend: ctx.backend,
+            },
+          ),
+        );
+      },
+      onResult: (p, r) =>
+        ctx.log(
+          `${describe(p)} seed ${p.seed}: ${f2(r.alignment.meanSignal)} (${r.seconds.toFixed(1)} s)`,
+        ),
+    },
+    exec,
+  );
+  const cells: CellSummary[] = [];
+  for (let i = 0; i < runs.length; i += seeds) cells.push(summarise(runs.slice(i, i + seeds)));
+  return cells;
 }
 
 export async function reproduceTable(
@@ -64,18 +118,14 @@ export async function reproduceTable(
 ): Promise<{ report: string; cells: CellSummary[]; seconds: number }> {
   const dir = ctx.run.dir;
   const t0 = performance.now();
-  const task = tableTask(ctx.backend);
-  const cells: CellSummary[] = [];
-  for (const rule of o.rules) {
-    for (const decay of TABLE_DECAYS) {
-      const opts = tableOptions(rule, decay, 0, { epochs: o.epochs, backend: ctx.backend });
-      const c = await ctx.part(`${rule}-gamma${decay}`, () => runCell(task, opts, o.seeds));
-      cells.push(c);
-      ctx.log(
-        `${rule} γ=${shortNumber(decay)}: ${f2(c.mean)} ± ${f2(c.std)} (${c.seconds.toFixed(1)} s)`,
-      );
-    }
-  }
+  const cells = await regressionCells(
+    ctx,
+    o,
+    { epochs: o.epochs },
+    { rule: o.rules, 'weight-decay': TABLE_DECAYS },
+    o.seeds,
+    (p) => `${String(p.setting.rule)} γ=${shortNumber(Number(p.setting['weight-decay']))}`,
+  );
   const seconds = (performance.now() - t0) / 1000;
   const rows = o.rules.map((rule) => {
     const mine = cells.filter((c) => c.rule === rule);
@@ -141,7 +191,7 @@ export async function reproduceTable(
   return { report, cells, seconds };
 }
 
-export interface PhaseOptions {
+export interface PhaseOptions extends PointExecFlags {
   seeds: number;
   epochs: number;
   rule: RuleName;
@@ -155,22 +205,18 @@ export async function reproducePhase(
 ): Promise<{ report: string; grid: number[][]; seconds: number }> {
   const dir = ctx.run.dir;
   const t0 = performance.now();
-  const task = tableTask(ctx.backend);
-  const grid: number[][] = [];
-  const cells: CellSummary[] = [];
-  for (const sigma of o.sigmas) {
-    const row: number[] = [];
-    for (const decay of o.decays) {
-      const opts = tableOptions(o.rule, decay, sigma, { epochs: o.epochs, backend: ctx.backend });
-      const c = await ctx.part(`sigma${sigma}-gamma${decay}`, () => runCell(task, opts, o.seeds));
-      cells.push(c);
-      row.push(c.mean);
-      ctx.log(
-        `σ=${shortNumber(sigma)} γ=${shortNumber(decay)}: ${f2(c.mean)} (${c.seconds.toFixed(1)} s)`,
-      );
-    }
-    grid.push(row);
-  }
+  const cells = await regressionCells(
+    ctx,
+    o,
+    { epochs: o.epochs, rule: o.rule },
+    { 'weight-noise': o.sigmas, 'weight-decay': o.decays },
+    o.seeds,
+    (p) =>
+      `σ=${shortNumber(Number(p.setting['weight-noise']))} γ=${shortNumber(Number(p.setting['weight-decay']))}`,
+  );
+  const grid = o.sigmas.map((_, i) =>
+    cells.slice(i * o.decays.length, (i + 1) * o.decays.length).map((c) => c.mean),
+  );
   const seconds = (performance.now() - t0) / 1000;
   const title = `${o.rule}: cos(g, H) over noise σ × decay γ`;
   savePng(ctx.run.figurePath('phase.png'), phaseFigure(grid, o.sigmas, o.decays, title));

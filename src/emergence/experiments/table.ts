@@ -57,30 +57,60 @@ export function meanStd(v: number[]): { mean: number; std: number } {
   return { mean, std };
 }
 
-/** Runs one (rule, γ, σ) cell over seeds 1..seeds on a shared task; buffers are per seed run. */
-export function runCell(
-  task: Task,
-  opts: EmergenceOptions,
-  seeds: number,
-  onSeed?: (r: EmergenceResult) => void,
-): CellSummary {
-  const t0 = performance.now();
-  const results: EmergenceResult[] = [];
-  for (let s = 1; s <= seeds; s++) {
-    const r = new EmergenceLearner({ ...opts, seed: s }).fit(task.train.x, task.train.y, {
-      validation: task.val,
-    }).result!;
-    results.push(r);
-    onSeed?.(r);
-  }
-  return summarise(results, (performance.now() - t0) / 1000);
+/**
+ * One training run as `hebb emergence run --json` reports it (and as a sweep point records it):
+ * the final alignments, the stationarity ratios and the last validation loss.
+ */
+export interface RunSummary {
+  rule: RuleName;
+  weightDecay: number;
+  weightNoise: number;
+  lr: number;
+  seed: number;
+  sizes: number[];
+  steps: number;
+  alignment: EmergenceResult['final'];
+  /** Per layer; null where undefined (γ = 0), as JSON writes NaN. */
+  stationarityRatio: (number | null)[];
+  validation: { step: number; loss: number; accuracy?: number };
+  collapsed: boolean;
+  diverged: boolean;
+  seconds: number;
 }
 
-export function summarise(results: EmergenceResult[], seconds: number): CellSummary {
-  const first = results[0];
-  const L = first.final.signal.length;
-  const avg = (f: (r: EmergenceResult) => number) => meanStd(results.map(f)).mean;
-  const values = results.map((r) => r.final.meanSignal);
+export function runSummary(r: EmergenceResult, seconds: number): RunSummary {
+  return {
+    rule: r.rule,
+    weightDecay: r.weightDecay,
+    weightNoise: r.weightNoise,
+    lr: r.lr,
+    seed: r.seed,
+    sizes: r.sizes,
+    steps: r.steps,
+    alignment: r.final,
+    stationarityRatio: r.stationarity.map((s) => (Number.isFinite(s.ratio) ? s.ratio : null)),
+    validation: r.validation[r.validation.length - 1],
+    collapsed: r.collapsed,
+    diverged: r.diverged,
+    seconds,
+  };
+}
+
+/** One seed of a regression cell, in this process (the task is shared between runs). */
+export function regressionRun(task: Task, opts: EmergenceOptions): RunSummary {
+  const t0 = performance.now();
+  const r = new EmergenceLearner(opts).fit(task.train.x, task.train.y, {
+    validation: task.val,
+  }).result!;
+  return runSummary(r, (performance.now() - t0) / 1000);
+}
+
+/** A (rule, γ, σ) cell from the runs of its seeds. */
+export function summarise(runs: RunSummary[]): CellSummary {
+  const first = runs[0];
+  const L = first.alignment.signal.length;
+  const avg = (f: (r: RunSummary) => number | null) => meanStd(runs.map((r) => f(r) ?? NaN)).mean;
+  const values = runs.map((r) => r.alignment.meanSignal);
   return {
     rule: first.rule,
     decay: first.weightDecay,
@@ -88,15 +118,15 @@ export function summarise(results: EmergenceResult[], seconds: number): CellSumm
     values,
     ...meanStd(values),
     layers: Array.from({ length: L }, (_, l) => ({
-      signal: avg((r) => r.final.signal[l]),
-      update: avg((r) => r.final.update[l]),
-      post: avg((r) => r.final.post[l]),
-      ratio: avg((r) => r.stationarity[l].ratio),
+      signal: avg((r) => r.alignment.signal[l]),
+      update: avg((r) => r.alignment.update[l]),
+      post: avg((r) => r.alignment.post[l]),
+      ratio: avg((r) => r.stationarityRatio[l]),
     })),
-    valLoss: avg((r) => r.validation[r.validation.length - 1].loss),
-    collapsedSeeds: results.filter((r) => r.collapsed).length,
-    divergedSeeds: results.filter((r) => r.diverged).length,
-    seconds,
+    valLoss: avg((r) => r.validation.loss),
+    collapsedSeeds: runs.filter((r) => r.collapsed).length,
+    divergedSeeds: runs.filter((r) => r.diverged).length,
+    seconds: runs.reduce((a, r) => a + r.seconds, 0),
   };
 }
 

@@ -18,6 +18,7 @@ import {
   type LinearReadout,
 } from '../readout.ts';
 import { saveReceptiveFields } from './train.ts';
+import { adoptFigures, definedOptions, runPoints } from '../../cli/points.ts';
 
 /** Published values (docs/math/softhebb.md, mean ± std over 5 seeds). */
 const PAPER: Record<string, Record<string, string>> = {
@@ -34,8 +35,13 @@ const PAPER: Record<string, Record<string, string>> = {
 export interface ReproduceFlags extends RunFlags {
   dataset: 'mnist' | 'fashion-mnist';
   dataDir?: string;
+  /** Seeds --seed … --seed + seeds − 1. */
   seeds: number;
   quick: boolean;
+  /** Only the accuracy table (what one seed of a pool or queue runs): no one-epoch comparison. */
+  tableOnly?: boolean;
+  /** The seed whose soft layer also gives the post-hoc curves and receptive fields (default: the first). */
+  curvesSeed?: number;
   units?: number;
   epochs?: number;
   readoutEpochs?: number;
@@ -49,7 +55,17 @@ export interface ReproduceResult {
   summary: string[];
   accuracy: Record<string, number[]>;
   online: { name: string; accuracy: number }[];
+  /** Each seed's models: what a seed run on a pool or queue hands back. */
+  runs: SeedRun[];
   seconds: number;
+}
+
+/** One seed of the accuracy table: the soft and hard layers and the MLP baseline. */
+export interface SeedRun {
+  seed: number;
+  soft: SeedPart;
+  hard: SeedPart;
+  mlp: { acc: number; seconds: number };
 }
 
 interface SeedPart {
@@ -95,72 +111,67 @@ export async function reproduceSoftHebb(
   const mlpEpochs = o.mlpEpochs ?? (o.quick ? 1 : 20);
   const activation = o.activation ?? DEFAULT_READOUT_ACTIVATION;
   const N = data.train.x.rows;
-  const results: Record<string, number[]> = { soft1: [], soft2: [], hard1: [], hard2: [], mlp: [] };
-  const timing: Record<string, number> = {};
-  let curves: SeedPart['curves'] = undefined;
-
-  for (let seed = 0; seed < o.seeds; seed++) {
-    for (const wta of ['soft', 'hard'] as const) {
-      // The 'default' preset: t = 200, linear rate from 0.2 (0.05 hard), exact step, no prior.
-      const opts: SoftHebbOptions = { units, wta, seed, epochs, batchSize: 100, backend: be };
-      const p = await ctx.part<SeedPart>(`${wta}-seed${seed}`, async () => {
-        const layer = new SoftHebb(opts);
-        // States at 24 log-spaced points of training, for the post-hoc loss and R1 curves
-        // (seed 0, soft), as in Fig. 1C/D.
-        const record = seed === 0 && wta === 'soft';
-        const states: ModelState[] = [];
-        const marks = logMarks(100, epochs * N, 24);
-        let next = 0;
-        const bar = ctx.progress(epochs * N, `${wta} seed ${seed}`);
-        const ts = performance.now();
-        await layer.fitAsync(data.train.x, {
-          signal: ctx.signal,
-          onProgress: (e) => {
-            bar.tick(e.done - bar.count);
-            if (record && next < marks.length && e.done >= marks[next]) {
-              while (next < marks.length && e.done >= marks[next]) next++;
-              states.push(layer.getState());
-            }
-          },
-        });
-        bar.done({ r1: layer.r1Features() });
-        const seconds = (performance.now() - ts) / 1000;
-        const acc1 = labelAccuracy(layer, data);
-        const ro = fitLinearReadout(layer, data, { epochs: roEpochs, activation, seed });
-        const acc2 = ro.classifier.score(ro.features(layer, data.test.x), data.test.y);
-        if (record)
-          saveReceptiveFields(layer, data.train, ctx.run.figurePath('receptive-fields.png'));
-        return {
-          acc1,
-          acc2,
-          seconds,
-          r1: layer.r1Features(),
-          curves: record
-            ? postHoc(states, opts, posterior(layer, data, roEpochs, seed), data)
-            : undefined,
-        };
-      });
-      results[`${wta}1`].push(p.acc1);
-      results[`${wta}2`].push(p.acc2);
-      timing[`${wta} training (s)`] = p.seconds;
-      if (p.curves) curves = p.curves;
-      ctx.log(`${wta} seed ${seed}: 1-layer ${pct(p.acc1)} %, 2-layer ${pct(p.acc2)} %`);
-    }
-    const m = await ctx.part(`mlp-seed${seed}`, async () => {
-      const tm = performance.now();
-      const mlp = new MlpClassifier({
-        hidden: units,
-        epochs: mlpEpochs,
-        seed,
-        classes: data.train.classes.length,
-        backend: be,
-      });
-      await mlp.fitAsync(data.train.x, data.train.y, { signal: ctx.signal });
-      return { acc: mlp.score(data.test.x, data.test.y), seconds: (performance.now() - tm) / 1000 };
-    });
-    results.mlp.push(m.acc);
-    timing['MLP training (s)'] = m.seconds;
-    ctx.log(`MLP seed ${seed}: ${pct(m.acc)} %`);
+  const settings = { units, epochs, roEpochs, mlpEpochs, activation };
+  const seeds = Array.from({ length: o.seeds }, (_, i) => o.seed + i);
+  const curvesSeed = o.curvesSeed ?? seeds[0];
+  const runs = await runPoints<{ runs: SeedRun[] }>(
+    ctx,
+    {
+      spec: {
+        command: `reproduce ${o.dataset === 'mnist' ? 'softhebb-mnist' : 'softhebb-fashion'}`,
+        options: {
+          ...definedOptions({ 'data-dir': o.dataDir }),
+          units,
+          epochs,
+          'readout-epochs': roEpochs,
+          'mlp-epochs': mlpEpochs,
+          activation,
+          quick: o.quick,
+          'table-only': true,
+          'curves-seed': curvesSeed,
+        },
+        grid: {},
+        seeds,
+        threads: 1,
+      },
+      inline: async (point) => ({
+        runs: [await seedRun(ctx, data, point.seed, point.seed === curvesSeed, settings)],
+      }),
+      onResult: (point, r) => {
+        if (point.seed === curvesSeed) adoptFigures(ctx, point);
+        for (const x of r.runs)
+          ctx.log(
+            `seed ${x.seed}: soft ${pct(x.soft.acc1)} / ${pct(x.soft.acc2)} %, hard ${pct(x.hard.acc1)} / ${pct(x.hard.acc2)} %, MLP ${pct(x.mlp.acc)} %`,
+          );
+      },
+    },
+    o,
+  ).then((r) => r.flatMap((x) => x.runs));
+  const results: Record<string, number[]> = {
+    soft1: runs.map((r) => r.soft.acc1),
+    soft2: runs.map((r) => r.soft.acc2),
+    hard1: runs.map((r) => r.hard.acc1),
+    hard2: runs.map((r) => r.hard.acc2),
+    mlp: runs.map((r) => r.mlp.acc),
+  };
+  // Times of the first seed (the others ran alike, possibly elsewhere).
+  const timing: Record<string, number> = {
+    'soft training (s)': runs[0].soft.seconds,
+    'hard training (s)': runs[0].hard.seconds,
+    'MLP training (s)': runs[0].mlp.seconds,
+  };
+  const curves = runs.find((r) => r.soft.curves)?.soft.curves;
+  if (o.tableOnly) {
+    const path = `${ctx.run.dir}/report.md`;
+    writeFileAtomic(path, `# SoftHebb on ${o.dataset}, seed ${seeds.join(', ')}: table only\n`);
+    return {
+      report: path,
+      summary: [],
+      accuracy: results,
+      online: [],
+      runs,
+      seconds: (performance.now() - t0) / 1000,
+    };
   }
   const online = await ctx.part('one-epoch', () => oneEpoch(ctx, data, units, o.quick, be));
   const figs = writeFigures(ctx.run.figurePath.bind(ctx.run), curves ?? null, online);
@@ -211,8 +222,86 @@ export async function reproduceSoftHebb(
     summary: table,
     accuracy: results,
     online: online.map((r) => ({ name: r.name, accuracy: r.acc.at(-1)! })),
+    runs,
     seconds,
   };
+}
+
+interface SeedSettings {
+  units: number;
+  epochs: number;
+  roEpochs: number;
+  mlpEpochs: number;
+  activation: string;
+}
+
+/**
+ * One seed's soft and hard layers (with their 1- and 2-layer accuracies) and MLP baseline, each
+ * a part of the run. `record`: also the post-hoc loss and R1 curves and the receptive fields.
+ */
+async function seedRun(
+  ctx: ExperimentContext,
+  data: Split,
+  seed: number,
+  record: boolean,
+  { units, epochs, roEpochs, mlpEpochs, activation }: SeedSettings,
+): Promise<SeedRun> {
+  const be = ctx.backend;
+  const N = data.train.x.rows;
+  const parts: Partial<Record<'soft' | 'hard', SeedPart>> = {};
+  for (const wta of ['soft', 'hard'] as const) {
+    // The 'default' preset: t = 200, linear rate from 0.2 (0.05 hard), exact step, no prior.
+    const opts: SoftHebbOptions = { units, wta, seed, epochs, batchSize: 100, backend: be };
+    parts[wta] = await ctx.part<SeedPart>(`${wta}-seed${seed}`, async () => {
+      const layer = new SoftHebb(opts);
+      // States at 24 log-spaced points of training, for the post-hoc loss and R1 curves
+      // (first seed, soft), as in Fig. 1C/D.
+      const keep = record && wta === 'soft';
+      const states: ModelState[] = [];
+      const marks = logMarks(100, epochs * N, 24);
+      let next = 0;
+      const bar = ctx.progress(epochs * N, `${wta} seed ${seed}`);
+      const ts = performance.now();
+      await layer.fitAsync(data.train.x, {
+        signal: ctx.signal,
+        onProgress: (e) => {
+          bar.tick(e.done - bar.count);
+          if (keep && next < marks.length && e.done >= marks[next]) {
+            while (next < marks.length && e.done >= marks[next]) next++;
+            states.push(layer.getState());
+          }
+        },
+      });
+      bar.done({ r1: layer.r1Features() });
+      const seconds = (performance.now() - ts) / 1000;
+      const acc1 = labelAccuracy(layer, data);
+      const ro = fitLinearReadout(layer, data, { epochs: roEpochs, activation, seed });
+      const acc2 = ro.classifier.score(ro.features(layer, data.test.x), data.test.y);
+      if (keep) saveReceptiveFields(layer, data.train, ctx.run.figurePath('receptive-fields.png'));
+      return {
+        acc1,
+        acc2,
+        seconds,
+        r1: layer.r1Features(),
+        curves: keep
+          ? postHoc(states, opts, posterior(layer, data, roEpochs, seed), data)
+          : undefined,
+      };
+    });
+  }
+  const mlp = await ctx.part(`mlp-seed${seed}`, async () => {
+    const tm = performance.now();
+    const m = new MlpClassifier({
+      hidden: units,
+      epochs: mlpEpochs,
+      seed,
+      classes: data.train.classes.length,
+      backend: be,
+    });
+    await m.fitAsync(data.train.x, data.train.y, { signal: ctx.signal });
+    return { acc: m.score(data.test.x, data.test.y), seconds: (performance.now() - tm) / 1000 };
+  });
+  return { seed, soft: parts.soft!, hard: parts.hard!, mlp };
 }
 
 /** Cross-entropy of the final classifier and R1 count on the recorded states (Appendix C). */

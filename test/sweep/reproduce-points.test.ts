@@ -1,0 +1,117 @@
+// The reproductions that loop over settings × seeds run their points through the sweep
+// machinery: in this process, on a pool (--workers) or on a queue (queue.test.ts). Same
+// results every way (the children run with one BLAS thread, so the in-process run here does
+// too), a point finished anywhere is never run again on --resume, and figures drawn by a
+// point reach the reproduction's own figures/.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+// One BLAS thread in every process: a 2-worker pool on 2 cores gives each child one.
+const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+const hebb = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', env });
+
+describe('reproductions over settings × seeds on a worker pool', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hebb-points-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('emergence-table: --workers 2 gives the in-process table; --resume runs only what is missing', () => {
+    const args = ['reproduce', 'emergence-table', '--epochs', '1', '--seeds', '2'];
+    const rules = ['--rules', 'sgd,dfa'];
+    const here = hebb(...args, ...rules, '--out', join(dir, 'here'), '--json', '--quiet');
+    assert.equal(here.status, 0, here.stderr);
+    const out = join(dir, 'pool');
+    const pool = hebb(...args, ...rules, '--out', out, '--json', '--quiet', '--workers', '2');
+    assert.equal(pool.status, 0, pool.stderr);
+    type Table = { cells: { rule: string; decay: number; values: number[]; seconds: number }[] };
+    const cells = (t: string) => (JSON.parse(t) as Table).cells.map((c) => ({ ...c, seconds: 0 }));
+    assert.equal(cells(pool.stdout).length, 8);
+    assert.deepEqual(cells(pool.stdout), cells(here.stdout));
+    // 2 rules × 4 decays × 2 seeds, each an ordinary run directory with its record.
+    const points = readdirSync(join(out, 'points')).filter((n) => n !== 'logs');
+    assert.equal(points.length, 16);
+    for (const p of points) assert.ok(existsSync(join(out, 'points', p, 'sweep-point.json')), p);
+
+    // Lose one point (its part and its run directory): --resume runs that one alone, in-process.
+    const lost = 'rule=dfa_weight-decay=0.0005_seed=2';
+    rmSync(join(out, 'points', lost), { recursive: true });
+    rmSync(join(out, 'parts', `point-${lost}.json`));
+    const again = hebb('reproduce', 'emergence-table', '--out', out, '--resume', '--json');
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /15\/16 points finished earlier, reused/);
+    assert.equal(again.stderr.match(/ seed \d: /g)?.length, 16, 'a line per point, one run');
+    assert.deepEqual(cells(again.stdout.trim().split('\n').at(-1)!), cells(here.stdout));
+  });
+
+  it('sm-mnist over NPS × seeds: the same rows and receptive-field figures on a pool', () => {
+    const args = ['reproduce', 'sm-mnist', '--quick', '--train-samples', '300'];
+    const more = ['--test-samples', '200', '--nps', '4,8', '--seeds', '0,1', '--json', '--quiet'];
+    const here = hebb(...args, ...more, '--out', join(dir, 'sm-here'));
+    assert.equal(here.status, 0, here.stderr);
+    const pool = hebb(...args, ...more, '--out', join(dir, 'sm-pool'), '--workers', '2');
+    assert.equal(pool.status, 0, pool.stderr);
+    type Rows = { rows: { nps: number; seed: number; errorPct: number; meanSteps: number }[] };
+    const rows = (t: string) =>
+      (JSON.parse(t) as Rows).rows.map((r) => [r.nps, r.seed, r.errorPct, r.meanSteps]);
+    assert.equal(rows(pool.stdout).length, 4);
+    assert.deepEqual(rows(pool.stdout), rows(here.stdout));
+    assert.deepEqual(
+      readdirSync(join(dir, 'sm-pool', 'figures')).sort(),
+      readdirSync(join(dir, 'sm-here', 'figures')).sort(),
+    );
+  });
+
+  it('softhebb-mnist --seeds 2: the same accuracies and curves; seeds start at --seed', () => {
+    const args = ['reproduce', 'softhebb-mnist', '--quick', '--units', '30', '--epochs', '1'];
+    const more = ['--readout-epochs', '1', '--mlp-epochs', '1', '--seeds', '2', '--seed', '3'];
+    const here = hebb(...args, ...more, '--out', join(dir, 'sh-here'), '--json', '--quiet');
+    assert.equal(here.status, 0, here.stderr);
+    const pool = hebb(
+      ...args,
+      ...more,
+      '--out',
+      join(dir, 'sh-pool'),
+      '--json',
+      '--quiet',
+      '--workers',
+      '2',
+    );
+    assert.equal(pool.status, 0, pool.stderr);
+    type R = {
+      accuracy: Record<string, number[]>;
+      runs: { seed: number; soft: { curves?: unknown } }[];
+    };
+    const a = JSON.parse(here.stdout) as R;
+    const b = JSON.parse(pool.stdout) as R;
+    assert.deepEqual(b.accuracy, a.accuracy);
+    assert.deepEqual(
+      b.runs.map((r) => r.seed),
+      [3, 4],
+    );
+    // Curves from the first seed only, identical either way.
+    assert.deepEqual(b.runs[0].soft.curves, a.runs[0].soft.curves);
+    assert.equal(b.runs[1].soft.curves, undefined);
+    assert.ok(existsSync(join(dir, 'sh-pool', 'figures', 'receptive-fields.png')));
+  });
+
+  it('--workers with --queue is refused before anything runs', () => {
+    const r = hebb(
+      'reproduce',
+      'emergence-table',
+      '--out',
+      join(dir, 'both'),
+      '--workers',
+      '2',
+      '--queue',
+      'redis://x:1',
+    );
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /option '--workers <n>' cannot be used with option '--queue <url>'/);
+    assert.ok(!existsSync(join(dir, 'both')));
+  });
+});
