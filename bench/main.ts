@@ -3,6 +3,7 @@ import '../src/backend/native/register.ts';
 import { benchGemm } from './gemm.ts';
 import { benchReadout } from './readout.ts';
 import { benchSoftHebb } from './softhebb.ts';
+import { benchSoftHebbTrainer } from './softhebb-trainer.ts'; // SoftHebb.fit vs a PyTorch loop
 import { benchLinearSvc } from './linear-svc.ts'; // linear SVM read-out
 import { benchSimilarity } from './similarity.ts'; // structured similarity matching
 import { benchPgd } from './pgd.ts'; // PGD attacks vs PyTorch
@@ -13,6 +14,7 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   gemm: benchGemm,
   readout: benchReadout, // SoftHebb read-outs
   softhebb: benchSoftHebb, // SoftHebb training vs PyTorch
+  'softhebb-trainer': benchSoftHebbTrainer, // SoftHebb.fit, one MNIST epoch, vs PyTorch
   pgd: benchPgd, // PGD attacks vs PyTorch
 };
 

@@ -279,6 +279,19 @@ Napi::Value SoftHebbHardUpdate(Args& a) {
   return a.Env().Undefined();
 }
 
+Napi::Value SoftHebbSoftStep(Args& a) {
+  const WX p = ReadWX(a);
+  const float* u = a.F32("u").data;
+  const float* bias = a.F32OrNull("bias").data;
+  const double t = a.Num("inverseTemperature");
+  const double eta = a.Num("eta");
+  const bool exact = a.Bool("exact");
+  float* y = a.F32("y").data;
+  DONE_OR_RETURN;
+  hebb::softhebb_soft_step(p.w, p.K, p.n, p.x, p.B, u, bias, t, eta, exact, y);
+  return a.Env().Undefined();
+}
+
 Napi::Value SoftHebbOnline(Args& a) {
   const WX p = ReadWX(a);
   float* bias = a.F32OrNull("bias").data;
@@ -440,6 +453,7 @@ const Fn kFns[] = {
     // SoftHebb kernels
     {"softHebbOnline", SoftHebbOnline},
     {"softHebbHardUpdate", SoftHebbHardUpdate},
+    {"softHebbSoftStep", SoftHebbSoftStep},
     {"addColumnVector", AddColumnVector},
     {"absMax", AbsMax},
     {"randomU32", RandomU32},

@@ -179,6 +179,8 @@ void row_norms(const float* a, size_t rows, size_t cols, float* out) {
   for (long i = 0; i < R; i++) {
     const float* x = a + i * cols;
     double s = 0;
+    // Vectorised partial sums (in double): a serial sum waits on every add.
+#pragma omp simd reduction(+ : s)
     for (size_t j = 0; j < cols; j++) s += static_cast<double>(x[j]) * x[j];
     out[i] = static_cast<float>(std::sqrt(s));
   }
@@ -191,6 +193,8 @@ void normalize_rows(const float* a, size_t rows, size_t cols, float* out, double
     const float* x = a + i * cols;
     float* y = out + i * cols;
     double s = 0;
+    // Vectorised partial sums (in double): a serial sum waits on every add.
+#pragma omp simd reduction(+ : s)
     for (size_t j = 0; j < cols; j++) s += static_cast<double>(x[j]) * x[j];
     const double inv = 1 / std::max(std::sqrt(s), eps);
     for (size_t j = 0; j < cols; j++) y[j] = static_cast<float>(x[j] * inv);

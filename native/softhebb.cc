@@ -4,6 +4,9 @@
 #include "softhebb.h"
 
 #include "fastmath.h"
+#include "kernels.h"
+
+#include <cblas.h>
 
 #include <omp.h>
 
@@ -153,6 +156,81 @@ double abs_max(const float* a, size_t n) {
 #pragma omp parallel for schedule(static) reduction(max : m) if (N > PAR)
   for (long i = 0; i < N; i++) m = std::max(m, std::fabs(a[i]));
   return m;
+}
+
+// The step of Eq. 8 summed over a batch with as few passes over the B × K posteriors as the
+// math allows: the softmax of each row and that row's share of c_k = Σ_b y_bk u_bk happen
+// while the row is in cache (per-thread partial sums, reduced after), then one pass scales Y's
+// columns by the per-unit rates (none for a scalar rate: it goes into the GEMM's alpha), and
+// the decay diag(1 − r∘c) is applied to W before one sgemm adds Yᵀ X on top (beta = 1).
+void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const float* u, const float* bias,
+                        double t, double eta, bool exact, float* y) {
+  if (B == 0 || K == 0) return;
+  const bool par = B * K > PAR / 8;
+  const int threads = par ? omp_get_max_threads() : 1;
+  std::vector<double> partial(static_cast<size_t>(threads) * K, 0.0);
+#pragma omp parallel num_threads(threads) if (par)
+  {
+    double* c = partial.data() + static_cast<size_t>(omp_get_thread_num()) * K;
+    std::vector<float> zbuf(bias ? K : 0);
+#pragma omp for schedule(static)
+    for (long b = 0; b < B; b++) {
+      const float* ub = u + b * K;
+      float* yb = y + b * K;
+      // z = u + bias (u itself without a prior: no copy)
+      const float* z = ub;
+      if (bias) {
+#pragma omp simd
+        for (long k = 0; k < K; k++) zbuf[k] = ub[k] + bias[k];
+        z = zbuf.data();
+      }
+      float hi = z[0], lo = z[0];
+#pragma omp simd reduction(max : hi) reduction(min : lo)
+      for (long k = 0; k < K; k++) hi = std::max(hi, z[k]), lo = std::min(lo, z[k]);
+      // Max-subtracted in double, as softmax_rows does (the same posteriors).
+      const double m = t >= 0 ? t * hi : t * lo;
+      double s = 0;
+#pragma omp simd reduction(+ : s)
+      for (long k = 0; k < K; k++) {
+        const float e = exp_fd(t * z[k] - m);
+        yb[k] = e;
+        s += e;
+      }
+      const float inv = static_cast<float>(1 / s);
+#pragma omp simd
+      for (long k = 0; k < K; k++) {
+        yb[k] *= inv;
+        c[k] += static_cast<double>(yb[k]) * ub[k];
+      }
+    }
+  }
+  std::vector<float> rate(K), keep(K);
+  for (long k = 0; k < K; k++) {
+    double ck = 0;
+    for (int i = 0; i < threads; i++) ck += partial[static_cast<size_t>(i) * K + k];
+    const double zk = eta * ck;
+    // (1 − e^(−η c))/c, with its series where c is tiny (the same formula as the layer's).
+    const double r = !exact ? eta : std::abs(zk) < 1e-6 ? eta * (1 - zk / 2) : -std::expm1(-zk) / ck;
+    rate[k] = static_cast<float>(r);
+    keep[k] = static_cast<float>(1 - r * ck);
+  }
+  scale_rows(w, K, n, keep.data());
+  if (!exact) {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, static_cast<float>(eta), y, K, x, n, 1.0f, w, n);
+    return;
+  }
+  // Kept between calls: a fresh B × K buffer per step would cost a pass of page faults.
+  thread_local std::vector<float> ys;
+  if (ys.size() < static_cast<size_t>(B * K)) ys.resize(static_cast<size_t>(B * K));
+  float* yr = ys.data();
+#pragma omp parallel for schedule(static) if (par)
+  for (long b = 0; b < B; b++) {
+    const float* yb = y + b * K;
+    float* o = yr + b * K;
+#pragma omp simd
+    for (long k = 0; k < K; k++) o[k] = yb[k] * rate[k];
+  }
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, yr, K, x, n, 1.0f, w, n);
 }
 
 }  // namespace hebb

@@ -11,6 +11,11 @@ void softhebb_online(float* w, long K, long n, const float* x, long B, float* bi
 // Hard-WTA mini-batch update over the rows of x grouped by winner (Backend.softHebbHardUpdate).
 void softhebb_hard_update(float* w, long K, long n, const float* x, long B, const int32_t* win, const float* u,
                           double eta, const float* eta_vec);
+// One soft-WTA mini-batch step from the pre-activations u = x Wᵀ (Backend.softHebbSoftStep):
+// y = softmax(t (u + bias)), c = Σ_b y∘u, rate r_k = exact ? (1 − e^(−η c_k))/c_k : η,
+// W ← diag(1 − r∘c) W + diag(r) Yᵀ X. bias may be null; y is written.
+void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const float* u, const float* bias,
+                        double t, double eta, bool exact, float* y);
 void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha);
 double abs_max(const float* a, size_t n);
 

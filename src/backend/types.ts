@@ -196,6 +196,20 @@ export interface Backend {
     u: Matrix,
     eta: number | Float32Array,
   ): void;
+  /**
+   * One soft-WTA mini-batch step from the pre-activations U = X Wᵀ (B×K): the posteriors
+   * Y = softmax(t·(U + bias)) row by row (written to y), c_k = Σ_b Y_bk U_bk, the per-unit rate
+   * r_k = exact ? (1 − e^(−η c_k))/c_k : η, and W ← W + r ⊙ (Yᵀ X − diag(c) W) — the same as
+   * softmaxRows then softHebbUpdate, in fewer passes over the B × K matrices. bias may be null.
+   */
+  softHebbSoftStep(
+    w: Matrix,
+    x: Matrix,
+    u: Matrix,
+    bias: Float32Array | null,
+    opts: { inverseTemperature: number; eta: number; exact: boolean },
+    y: Matrix,
+  ): void;
   /** a[i,:] ← a[i,:] + alpha·v[i] for every row (one value per row). */
   addColumnVector(a: Matrix, v: Float32Array, alpha?: number): void;
   /** max_ij |a_ij| (0 for an empty matrix). */

@@ -358,6 +358,22 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     const K = o.units;
     const { u, y } = this.batchBuffers(B, K);
     be.gemm(false, true, 1, x, w, 0, u);
+    if (!hard && !o.krotov && o.rule === 'paper') {
+      // The common case in one fused kernel: posteriors, per-unit rates and the update.
+      const eta = this.rate('lr');
+      const exact = o.integrator === 'exact';
+      be.softHebbSoftStep(
+        w,
+        x,
+        u,
+        this.b,
+        { inverseTemperature: o.inverseTemperature, eta, exact },
+        y,
+      );
+      if (this.b) this.learnBias(y, B);
+      this.samplesSeen += B;
+      return;
+    }
     be.unary('copy', u, y);
     if (this.b) be.addRowVector(y, this.b);
     let win: Int32Array | null = null;

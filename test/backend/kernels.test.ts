@@ -328,6 +328,39 @@ for (const be of backendsUnderTest()) {
       });
     }
 
+    for (const exact of [true, false])
+      for (const withBias of [false, true])
+        it(`soft step = softmax posteriors + ${exact ? 'exact per-unit' : 'scalar'} rates + the update${withBias ? ', with a prior' : ''} (float64 reference)`, () => {
+          // B·K above the kernels' threading threshold, so the per-thread partial sums of c are tested.
+          const [B, K, n, t] = [160, 40, 30, 5];
+          const w = randMatrix(K, n, 21);
+          const x = randMatrix(B, n, 22);
+          const u = randMatrix(B, K, 23);
+          const bias = withBias
+            ? Float32Array.from({ length: K }, (_, k) => 0.1 * (k % 5) - 0.2)
+            : null;
+          // η c_k ≈ 1–10 here, where the exact rate (1 − e^(−ηc))/c differs from η by far.
+          const eta = 0.5;
+          const y = new Matrix(B, K);
+          const yRef = new Matrix(B, K);
+          const c = new Float64Array(K);
+          for (let b = 0; b < B; b++) {
+            const z = Array.from({ length: K }, (_, k) => t * (u.get(b, k) + (bias ? bias[k] : 0)));
+            const m = Math.max(...z);
+            const e = z.map((v) => Math.exp(v - m));
+            const s = e.reduce((a, v) => a + v, 0);
+            for (let k = 0; k < K; k++) {
+              yRef.set(b, k, e[k] / s);
+              c[k] += (e[k] / s) * u.get(b, k);
+            }
+          }
+          const rate = Float32Array.from(c, (ck) => (exact ? (1 - Math.exp(-eta * ck)) / ck : eta));
+          const want = refSoftHebb(w, x, yRef, u, rate);
+          be.softHebbSoftStep(w, x, u, bias, { inverseTemperature: t, eta, exact }, y);
+          assertClose(y.data, yRef.data, { atol: 1e-6, rtol: 1e-5, what: 'posteriors' });
+          assertClose(w.data, want, { atol: 5e-6, rtol: 1e-5, what: 'weights' });
+        });
+
     it('hard-WTA update rejects a winner that is not a unit', () => {
       const w = randMatrix(4, 3, 1);
       const x = randMatrix(2, 3, 2);

@@ -74,6 +74,32 @@ export const softHebbChecks = {
     finite(c, 'U', u);
     distinct(c, 'W', w, 'X', x);
   },
+  softHebbSoftStep(c, w, x, u, bias, opts, y) {
+    matrix(c, 'W', w);
+    matrix(c, 'X', x);
+    matrix(c, 'U', u);
+    matrix(c, 'Y', y);
+    inputsOf(c, x, w);
+    batchByUnits(c, 'U', u, x, w);
+    sameShape(c, 'U', u, 'Y', y);
+    if (bias !== null) {
+      vector(c, 'bias', bias, Float32Array, w.rows, 'one per unit');
+      finite(c, 'bias', bias);
+    }
+    if (opts === null || typeof opts !== 'object') {
+      throw new ValueError(`${c.k}: opts must be an object, got ${describeType(opts)}`);
+    }
+    scalar(c, 'inverseTemperature', opts.inverseTemperature);
+    scalar(c, 'eta', opts.eta);
+    if (typeof opts.exact !== 'boolean')
+      throw new ValueError(
+        `${c.k}: opts.exact must be true or false, got ${describeType(opts.exact)}`,
+      );
+    finite(c, 'X', x);
+    finite(c, 'U', u);
+    distinct(c, 'W', w, 'X', x);
+    distinct(c, 'Y', y, 'U', u);
+  },
   softHebbOnline(c, w, x, bias, opts) {
     matrix(c, 'W', w);
     matrix(c, 'X', x);

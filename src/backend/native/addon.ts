@@ -107,6 +107,17 @@ export interface Addon {
       etaVec: Float32Array | null,
     ]
   ): void;
+  softHebbSoftStep(
+    ...wx: [
+      ...WXParams,
+      u: Float32Array,
+      bias: Float32Array | null,
+      inverseTemperature: number,
+      eta: number,
+      exact: boolean,
+      y: Float32Array,
+    ]
+  ): void;
   addColumnVector(
     a: Float32Array,
     rows: number,

@@ -109,6 +109,20 @@ export function createNativeKernels(n: Addon): Backend {
         u.data,
         ...rateArgs(eta),
       ),
+    softHebbSoftStep: (w, x, u, bias, o, y) =>
+      n.softHebbSoftStep(
+        w.data,
+        w.rows,
+        w.cols,
+        x.data,
+        x.rows,
+        u.data,
+        bias,
+        o.inverseTemperature,
+        o.eta,
+        o.exact,
+        y.data,
+      ),
     softHebbOnline: (w, x, bias, o) =>
       n.softHebbOnline(
         w.data,

@@ -124,6 +124,32 @@ export function countNonFiniteTs(a: Float32Array): number {
   return c;
 }
 
+/** Posteriors, then the update with per-unit rates: the reference for the fused native step. */
+export function softHebbSoftStepTs(
+  w: Matrix,
+  x: Matrix,
+  u: Matrix,
+  bias: Float32Array | null,
+  o: { inverseTemperature: number; eta: number; exact: boolean },
+  y: Matrix,
+): void {
+  const B = x.rows;
+  const K = w.rows;
+  y.data.set(u.data);
+  if (bias) for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) y.data[b * K + k] += bias[k];
+  softmaxRowsTs(y, o.inverseTemperature, y);
+  if (!o.exact) return softHebbUpdateTs(w, x, y, u, o.eta);
+  const c = new Float64Array(K);
+  for (let b = 0; b < B; b++)
+    for (let k = 0; k < K; k++) c[k] += y.data[b * K + k] * u.data[b * K + k];
+  const rate = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    const z = o.eta * c[k];
+    rate[k] = Math.abs(z) < 1e-6 ? o.eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
+  }
+  softHebbUpdateTs(w, x, y, u, rate);
+}
+
 /**
  * W ← W + η⊙(YᵀX − diag(c)W), c_k = Σ_b y_bk u_bk, as a row scaling of W by (1 − η_k c_k)
  * followed by one GEMM with beta = 1.
