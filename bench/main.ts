@@ -7,6 +7,7 @@ import { benchSoftHebbTrainer } from './softhebb-trainer.ts'; // SoftHebb.fit vs
 import { benchLinearSvc } from './linear-svc.ts'; // linear SVM read-out
 import { benchSimilarity } from './similarity.ts'; // structured similarity matching
 import { benchPgd } from './pgd.ts'; // PGD attacks vs PyTorch
+import { benchMlp } from './mlp.ts'; // MLP baseline and linear read-out vs PyTorch
 
 const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   similarity: benchSimilarity, // structured similarity matching
@@ -16,6 +17,7 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   softhebb: benchSoftHebb, // SoftHebb training vs PyTorch
   'softhebb-trainer': benchSoftHebbTrainer, // SoftHebb.fit, one MNIST epoch, vs PyTorch
   pgd: benchPgd, // PGD attacks vs PyTorch
+  mlp: benchMlp, // MLP baseline and linear read-out vs PyTorch
 };
 
 const [name, ...rest] = process.argv.slice(2);
