@@ -300,8 +300,9 @@ Napi::Value SoftHebbOnline(Args& a) {
   const float* eta = a.F32("eta").data;
   const float* bias_rate = a.F32OrNull("biasRate").data;
   const double bias_t = a.Num("biasInverseTemperature");
+  float* u_out = a.F32OrNull("preActivations").data;
   DONE_OR_RETURN;
-  hebb::softhebb_online(p.w, p.K, p.n, p.x, p.B, bias, t, hard, eta, bias_rate, bias_t);
+  hebb::softhebb_online(p.w, p.K, p.n, p.x, p.B, bias, t, hard, eta, bias_rate, bias_t, u_out);
   return a.Env().Undefined();
 }
 // --- end SoftHebb kernels ---

@@ -28,7 +28,7 @@ inline float dot_row(const float* a, const float* b, long n) {
 }  // namespace
 
 void softhebb_online(float* w, long K, long n, const float* x, long B, float* bias, double t, bool hard,
-                     const float* eta, const float* eta_b, double bias_t) {
+                     const float* eta, const float* eta_b, double bias_t, float* u_out) {
   if (B == 0 || K == 0) return;
   std::vector<float> u(K), y(K);
   // Without a bias the softmax reads zeros: one loop that vectorises (a conditional load does not).
@@ -46,6 +46,10 @@ void softhebb_online(float* w, long K, long n, const float* x, long B, float* bi
     for (long s = 0; s < B; s++) {
 #pragma omp single
       {
+        if (u_out) {
+          float* o = u_out + s * K;
+          for (long k = 0; k < K; k++) o[k] = u[k] + prior[k];
+        }
         long arg = 0;
         double best = -INFINITY;
         for (long k = 0; k < K; k++) {

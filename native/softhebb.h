@@ -6,8 +6,9 @@
 namespace hebb {
 
 // Online SoftHebb over the B rows of x (see Backend.softHebbOnline). bias and eta_b may be null.
+// u_out (B × K, may be null) receives each sample's u + bias before its update.
 void softhebb_online(float* w, long K, long n, const float* x, long B, float* bias, double t, bool hard,
-                     const float* eta, const float* eta_b, double bias_t);
+                     const float* eta, const float* eta_b, double bias_t, float* u_out);
 // Hard-WTA mini-batch update over the rows of x grouped by winner (Backend.softHebbHardUpdate).
 void softhebb_hard_update(float* w, long K, long n, const float* x, long B, const int32_t* win, const float* u,
                           double eta, const float* eta_vec);

@@ -317,6 +317,11 @@ export interface SoftHebbOnlineOptions {
   biasRate: Float32Array | null;
   /** Inverse temperature of the prior e^(t·b) in the bias rule. */
   biasInverseTemperature: number;
+  /**
+   * Where to write each sample's pre-activations u + b as the layer saw them, before its own
+   * update (x.rows × K), for a read-out that learns alongside; omitted or null: not written.
+   */
+  preActivations?: Matrix | null;
 }
 
 /** Output geometry of a convolution. */

@@ -158,13 +158,24 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   /**
    * Learns from the rows of x once, in the order given, in batches of batchSize (1: online),
    * continuing from the current state (initialising the layer on first use). Returns this.
+   * `preActivations` (x.rows × units) receives each row's u + b as the layer saw it when it
+   * learnt from that row — before the row's own update: what a read-out learning alongside the
+   * layer sees (in online mode, without a second pass over W per sample).
    */
-  partialFit(x: Matrix): this {
+  partialFit(x: Matrix, o: { preActivations?: Matrix } = {}): this {
     checkSamples('SoftHebb.partialFit', this.backend, x, this.w?.cols);
     if (!this.w) this.initialize(x.cols);
+    const out = o.preActivations;
+    if (out && (out.rows !== x.rows || out.cols !== this.options.units))
+      throw new ShapeError(
+        `SoftHebb.partialFit: preActivations is ${out.rows}×${out.cols} but must be ${x.rows}×${this.options.units} (samples × units)`,
+      );
     const xs = this.prepare(x);
     const step = this.options.batchSize === 1 ? ONLINE_CHUNK : this.options.batchSize;
-    for (let s = 0; s < x.rows; s += step) this.learn(xs.sliceRows(s, Math.min(x.rows, s + step)));
+    for (let s = 0; s < x.rows; s += step) {
+      const e = Math.min(x.rows, s + step);
+      this.learn(xs.sliceRows(s, e), out?.sliceRows(s, e));
+    }
     return this;
   }
 
@@ -268,10 +279,10 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
    * weights already broken in between (a kernel refuses non-finite input) is reported the
    * same way.
    */
-  private learn(x: Matrix): void {
+  private learn(x: Matrix, seen?: Matrix): void {
     try {
-      if (this.options.batchSize === 1) this.learnOnline(x);
-      else this.learnBatch(x);
+      if (this.options.batchSize === 1) this.learnOnline(x, seen);
+      else this.learnBatch(x, seen);
     } catch (e) {
       if (e instanceof ValueError) this.checkDiverged();
       throw e;
@@ -306,11 +317,12 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     );
   }
 
-  private learnOnline(x: Matrix): void {
+  private learnOnline(x: Matrix, seen?: Matrix): void {
     const o = this.options;
     if (o.rule !== 'paper' || o.krotov) {
       // The variants need the whole layer's update per sample: generic path, one row at a time.
-      for (let i = 0; i < x.rows; i++) this.learnBatch(x.sliceRows(i, i + 1));
+      for (let i = 0; i < x.rows; i++)
+        this.learnBatch(x.sliceRows(i, i + 1), seen?.sliceRows(i, i + 1));
       return;
     }
     const eta = new Float32Array(x.rows);
@@ -325,6 +337,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       eta,
       biasRate: etaB,
       biasInverseTemperature: o.inverseTemperature,
+      preActivations: seen ?? null,
     });
     this.samplesSeen += x.rows;
   }
@@ -348,8 +361,8 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     return c;
   }
 
-  /** One summed update from the rows of x (already normalised). */
-  private learnBatch(x: Matrix): void {
+  /** One summed update from the rows of x (already normalised); seen gets U + b before it. */
+  private learnBatch(x: Matrix, seen?: Matrix): void {
     const be = this.backend;
     const o = this.options;
     const hard = o.wta === 'hard';
@@ -358,6 +371,10 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     const K = o.units;
     const { u, y } = this.batchBuffers(B, K);
     be.gemm(false, true, 1, x, w, 0, u);
+    if (seen) {
+      seen.data.set(u.data);
+      if (this.b) be.addRowVector(seen, this.b);
+    }
     if (!hard && !o.krotov && o.rule === 'paper') {
       // The common case in one fused kernel: posteriors, per-unit rates and the update.
       const eta = this.rate('lr');

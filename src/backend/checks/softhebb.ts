@@ -122,6 +122,11 @@ export const softHebbChecks = {
       finite(c, 'biasRate', opts.biasRate);
       scalar(c, 'biasInverseTemperature', opts.biasInverseTemperature);
     }
+    if (opts.preActivations != null) {
+      matrix(c, 'preActivations', opts.preActivations);
+      batchByUnits(c, 'preActivations', opts.preActivations, x, w);
+      distinct(c, 'preActivations', opts.preActivations, 'X', x);
+    }
     finite(c, 'X', x);
     finite(c, 'W', w);
     distinct(c, 'W', w, 'X', x);

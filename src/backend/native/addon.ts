@@ -96,6 +96,7 @@ export interface Addon {
       eta: Float32Array,
       biasRate: Float32Array | null,
       biasInverseTemperature: number,
+      preActivations: Float32Array | null,
     ]
   ): void;
   softHebbHardUpdate(

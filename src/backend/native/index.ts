@@ -136,6 +136,7 @@ export function createNativeKernels(n: Addon): Backend {
         o.eta,
         o.biasRate,
         o.biasRate ? o.biasInverseTemperature : 0,
+        o.preActivations?.data ?? null,
       ),
     addColumnVector: (a, v, alpha = 1) => n.addColumnVector(a.data, a.rows, a.cols, v, alpha),
     absMax: (a) => n.absMax(a.data),

@@ -106,6 +106,7 @@ export const ADDON_SIGNATURES = {
     'eta:Float32Array',
     'biasRate:Float32Array|null',
     'biasInverseTemperature:number',
+    'preActivations:Float32Array|null',
   ],
   softHebbHardUpdate: [
     ...WX,

@@ -29,6 +29,8 @@ export function softHebbOnlineTs(
       const a = u[k] + (bias ? bias[k] : 0);
       if (a > best) [best, arg] = [a, k];
     }
+    if (o.preActivations)
+      for (let k = 0; k < K; k++) o.preActivations.data[s * K + k] = u[k] + (bias ? bias[k] : 0);
     if (o.hard) {
       y.fill(0);
       y[arg] = 1;

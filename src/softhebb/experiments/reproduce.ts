@@ -3,7 +3,8 @@ import { take, type Split } from '../../data/dataset.ts';
 import type { ExperimentContext } from '../../cli/experiment.ts';
 import type { RunFlags } from '../../cli/flags.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { parseActivation } from '../../model/activation.ts';
+import { activate, parseActivation } from '../../model/activation.ts';
+import { Matrix } from '../../backend/matrix.ts';
 import type { ModelState } from '../../model/state.ts';
 import { DeltaRuleClassifier } from '../../readout/delta-rule.ts';
 import { MlpClassifier } from '../../readout/mlp-classifier.ts';
@@ -370,19 +371,23 @@ async function oneEpoch(
       acc: [],
     };
     const bar = ctx.progress(n, `one epoch ${wta}`);
-    for (let i = 0; i < n; i++) {
-      const xi = data.train.x.sliceRows(i, i + 1);
-      clf.partialFit(layer.transform(xi, { activation: act }), data.train.y.subarray(i, i + 1));
-      layer.partialFit(xi);
-      if ((i + 1) % Math.floor(n / points) === 0) {
-        r.samples.push(i + 1);
+    // The read-out learns from each sample's layer output before the layer learns from it; the
+    // layer hands those pre-activations over from its own online pass (no second pass over W).
+    const every = Math.floor(n / points);
+    const seen = new Matrix(Math.min(1000, every), units);
+    for (let s = 0; s < n;) {
+      const e = Math.min(n, s + seen.rows, (Math.floor(s / every) + 1) * every);
+      const u = seen.sliceRows(0, e - s);
+      layer.partialFit(data.train.x.sliceRows(s, e), { preActivations: u });
+      clf.partialFit(activate(be, act, u), data.train.y.subarray(s, e));
+      if (e % every === 0) {
+        r.samples.push(e);
         r.acc.push(clf.score(layer.transform(testSet.x, { activation: act }), testSet.y));
       }
-      if (i % 1000 === 999) {
-        bar.tick(1000);
-        await turn();
-        ctx.signal.throwIfAborted();
-      }
+      bar.tick(e - s);
+      s = e;
+      await turn();
+      ctx.signal.throwIfAborted();
     }
     bar.done();
     ctx.log(`${r.name}: ${pct(r.acc.at(-1)!)} %`);
