@@ -1,7 +1,6 @@
 {
   "targets": [
     {
-      "variables": {"hebb_march%": "native"},
       "target_name": "hebb_native",
       "sources": ["native/addon.cc", "native/args.cc", "native/kernels.cc", "native/rng.cc", "native/softhebb.cc", "native/optim.cc", "native/similarity.cc", "native/linear_svc.cc"],
       "include_dirs": [
@@ -9,7 +8,7 @@
         "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
       ],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-O3", "-march=<(hebb_march)", "-std=c++17", "-fopenmp", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wno-unused-parameter"],
+      "cflags_cc": ["-O3", "<!@(node -p \"process.env.HEBB_ARCH_CFLAGS || ''\")", "-std=c++17", "-fopenmp", "-ffp-contract=off", "-fno-math-errno", "-fno-trapping-math", "-Wall", "-Wno-unused-parameter"],
       "ldflags": ["-fopenmp"],
       "libraries": ["<!@(pkg-config --libs openblas)"]
     }

@@ -43,24 +43,25 @@ if (!gyp) {
   }
 }
 
-// The kernels are compiled for this machine's CPU (-march=native: AVX2/AVX-512 where present;
-// the softmax of a SoftHebb step ran 2.3× faster than with the baseline x86-64 build). To build
-// one addon for several machines, set HEBB_NATIVE_MARCH to their common target (e.g. x86-64-v2).
-const march = process.env.HEBB_NATIVE_MARCH || 'native';
+// The kernels are compiled for this machine's CPU on x86-64 (-march=native: AVX2/AVX-512 where
+// present; the softmax of a SoftHebb step ran 2.3× faster than with the baseline x86-64 build).
+// To build one addon for several machines, set HEBB_NATIVE_MARCH to their common target (e.g.
+// x86-64-v2); HEBB_NATIVE_MARCH=none adds no -march flag (the compiler's default).
+const march = process.env.HEBB_NATIVE_MARCH || (process.arch === 'x64' ? 'native' : 'none');
 if (!/^[\w.-]+$/.test(march)) fail(`HEBB_NATIVE_MARCH='${march}' is not a -march value`);
-const res = spawnSync(
-  process.execPath,
-  [gyp, 'rebuild', `--nodedir=${nodedir}`, `--hebb_march=${march}`],
-  {
-    cwd: root,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  },
-);
+const archFlags = march === 'none' ? '' : `-march=${march}`;
+const res = spawnSync(process.execPath, [gyp, 'rebuild', `--nodedir=${nodedir}`], {
+  env: { ...process.env, HEBB_ARCH_CFLAGS: archFlags },
+  cwd: root,
+  encoding: 'utf8',
+  maxBuffer: 64 * 1024 * 1024,
+});
 mkdirSync(dirname(log), { recursive: true });
 writeFileSync(log, `${res.stdout ?? ''}\n${res.stderr ?? ''}`);
 if (res.status !== 0) {
   const err = `${res.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l)) ?? 'see log';
   fail(`compile failed: ${err.trim().slice(0, 200)} — full output in ${log}`);
 }
-console.log(`hebb: native backend built (OpenBLAS via pkg-config, OpenMP, -march=${march})`);
+console.log(
+  `hebb: native backend built (OpenBLAS via pkg-config, OpenMP${archFlags ? `, ${archFlags}` : ''})`,
+);
