@@ -163,9 +163,46 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     rows: ArrayLike<number>,
   ): { loss: number; hits: number } {
     const ws = this.workspace(xb.rows, xb.cols, this.params!.w2.rows);
+    if (this.options.optimizer === 'sgd') return this.sgdStep(xb, y, rows, ws);
     const r = this.lossAndGradient(xb, y, rows, ws);
     this.apply(ws);
     return r;
+  }
+
+  /**
+   * One SGD step with each weight gradient folded into its GEMM, W ← (1 − ηλ) W − η GᵀA: no
+   * gradient buffer for W₁ and one pass over it instead of three (the online mode's cost).
+   * The same update as lossAndGradient + apply; dH is taken from W₂ before W₂ moves.
+   */
+  private sgdStep(
+    xb: Matrix,
+    y: Labels,
+    idx: ArrayLike<number>,
+    ws: Workspace,
+  ): { loss: number; hits: number } {
+    const be = this.backend;
+    const { w1, b1, w2, b2 } = this.parameters;
+    const lr = this.currentLr;
+    const keep = 1 - lr * this.options.weightDecay;
+    const B = xb.rows;
+    const h = ws.h.sliceRows(0, B);
+    const p = ws.p.sliceRows(0, B);
+    const dh = ws.dh.sliceRows(0, B);
+    const { loss, hits } = this.outputGradient(xb, y, idx, ws); // G₂ in p, H in h
+    be.gemm(false, false, 1, p, w2, 0, dh); //        dH = G₂ W₂ (old W₂)
+    be.sum(p, 0, ws.db2);
+    if (keep !== 1) be.scale(keep, w2);
+    be.gemm(true, false, -lr, p, h, 1, w2); //         W₂ ← W₂ − η G₂ᵀ H
+    this.hiddenGradient(h, dh);
+    be.sum(dh, 0, ws.db1);
+    if (keep !== 1) be.scale(keep, w1);
+    be.gemm(true, false, -lr, dh, xb, 1, w1); //       W₁ ← W₁ − η G₁ᵀ X
+    for (const [b, g] of [
+      [b1, ws.db1],
+      [b2, ws.db2],
+    ] as const)
+      for (let i = 0; i < b.length; i++) b[i] = keep * b[i] - lr * g[i];
+    return { loss, hits };
   }
 
   /** Loss and gradients on (x, y) at the current parameters, which are left unchanged. */
@@ -196,6 +233,45 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     be.softmaxRows(p, 1, p); //                       P = softmax(Z₂)
   }
 
+  /**
+   * Forward pass and the output layer's error: H in ws.h, G₂ = (P − T)/B in ws.p (first B
+   * rows); the loss and hits of the predictions before the step.
+   */
+  private outputGradient(
+    xb: Matrix,
+    y: Labels,
+    idx: ArrayLike<number> | null,
+    ws: Workspace,
+  ): { loss: number; hits: number } {
+    const be = this.backend;
+    const B = xb.rows;
+    const h = ws.h.sliceRows(0, B);
+    const p = ws.p.sliceRows(0, B);
+    const t = ws.t.sliceRows(0, B);
+    this.forward(xb, h, p);
+    const loss = meanCrossEntropy(p, y, idx, 0);
+    const pred = ws.pred.subarray(0, B);
+    be.argmaxRows(p, pred);
+    let hits = 0;
+    for (let i = 0; i < B; i++) if (pred[i] === y[idx ? idx[i] : i]) hits++;
+    oneHotInto(y, idx, 0, t);
+    be.binary('sub', p, t, p); //                     G₂ = (P − T)/B            (B×C)
+    be.scale(1 / B, p);
+    return { loss, hits };
+  }
+
+  /** dH → G₁ = dH ∘ act'(Z₁) in place, from H (the softmax Jacobian for a softmax layer). */
+  private hiddenGradient(h: Matrix, dh: Matrix): void {
+    const a = this.options.activation;
+    const grad = DIFFERENTIABLE[a.name];
+    if (a.name === 'softmax') {
+      // G₁ = T·H ∘ (dH − Σ_k dH_k H_k), the softmax Jacobian applied row by row
+      this.backend.softmaxRowsBackward(h, dh, a.inverseTemperature, dh);
+    } else if (grad) {
+      this.backend.binary(grad, dh, h, dh); //        G₁ = dH ∘ act'(Z₁), from H (B×K)
+    }
+  }
+
   /** Forward and backward on one batch (labels y[idx[i]], or y[i]); gradients land in ws. */
   private lossAndGradient(
     xb: Matrix,
@@ -208,51 +284,21 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     const B = xb.rows;
     const h = ws.h.sliceRows(0, B);
     const p = ws.p.sliceRows(0, B);
-    const t = ws.t.sliceRows(0, B);
     const dh = ws.dh.sliceRows(0, B);
-    this.forward(xb, h, p);
-    const loss = meanCrossEntropy(p, y, idx, 0);
-    const pred = ws.pred.subarray(0, B);
-    be.argmaxRows(p, pred);
-    let hits = 0;
-    for (let i = 0; i < B; i++) if (pred[i] === y[idx ? idx[i] : i]) hits++;
-    oneHotInto(y, idx, 0, t);
-    be.binary('sub', p, t, p); //                     G₂ = (P − T)/B            (B×C)
-    be.scale(1 / B, p);
+    const r = this.outputGradient(xb, y, idx, ws);
     be.gemm(true, false, 1, p, h, 0, ws.dw2); //      dW₂ = G₂ᵀ H  (C×B · B×K → C×K)
     be.sum(p, 0, ws.db2); //                          db₂ = Σ_rows G₂          (C)
     be.gemm(false, false, 1, p, w2, 0, dh); //        dH = G₂ W₂   (B×C · C×K → B×K)
-    const a = this.options.activation;
-    const grad = DIFFERENTIABLE[a.name];
-    if (a.name === 'softmax') {
-      // G₁ = T·H ∘ (dH − Σ_k dH_k H_k), the softmax Jacobian applied row by row
-      be.softmaxRowsBackward(h, dh, a.inverseTemperature, dh);
-    } else if (grad) {
-      be.binary(grad, dh, h, dh); //                  G₁ = dH ∘ act'(Z₁), from H (B×K)
-    }
+    this.hiddenGradient(h, dh);
     be.gemm(true, false, 1, dh, xb, 0, ws.dw1); //    dW₁ = G₁ᵀ X  (K×B · B×D → K×D)
     be.sum(dh, 0, ws.db1); //                         db₁ = Σ_rows G₁          (K)
-    return { loss, hits };
+    return r;
   }
 
   private apply(ws: Workspace): void {
     const { w1, b1, w2, b2 } = this.parameters;
-    const params = [w1, b1, w2, b2];
-    const grads = [ws.dw1, ws.db1, ws.dw2, ws.db2];
-    if (this.options.optimizer === 'adam') {
-      this.adam.lr = this.currentLr;
-      this.adam.step(params, grads);
-      return;
-    }
-    const be = this.backend;
-    const asM = (v: Matrix | Float32Array): Matrix =>
-      v instanceof Matrix ? v : new Matrix(1, v.length, v);
-    for (let i = 0; i < 4; i++) {
-      const p = asM(params[i]);
-      const g = asM(grads[i]);
-      if (this.options.weightDecay > 0) be.axpy(this.options.weightDecay, p, g); // g ← g + λ p
-      be.axpy(-this.currentLr, g, p); //                                            p ← p − lr g
-    }
+    this.adam.lr = this.currentLr;
+    this.adam.step([w1, b1, w2, b2], [ws.dw1, ws.db1, ws.dw2, ws.db2]);
   }
 
   /** Class probabilities, samples × classes (in chunks, so N×K is never held at once). */

@@ -128,6 +128,42 @@ for (const be of backendsUnderTest()) {
       }
     });
 
+    for (const act of ['relu', 'softmax'] as const)
+      for (const decay of [0, 0.1])
+        it(`one SGD step is p − η(∇ + λp) with ∇ from gradient() (${act}, λ = ${decay})`, () => {
+          const x = randMatrix(6, 5, 31);
+          const y = [0, 2, 1, 2, 0, 1];
+          const opts = {
+            hidden: 7,
+            activation: act === 'softmax' ? 'softmax:2' : act,
+            optimizer: 'sgd' as const,
+            lr: 0.3,
+            weightDecay: decay,
+            batchSize: 6,
+            seed: 2,
+            classes: 3,
+            backend: be,
+          };
+          const ref = new MlpClassifier(opts).initialize(5, 3);
+          const g = ref.gradient(x, y);
+          const p = ref.parameters;
+          const want = (v: ArrayLike<number>, d: ArrayLike<number>) =>
+            Array.from(v, (w, i) => w - 0.3 * (d[i] + decay * w));
+          const expected = {
+            w1: want(p.w1.data, g.w1.data),
+            b1: want(p.b1, g.b1),
+            w2: want(p.w2.data, g.w2.data),
+            b2: want(p.b2, g.b2),
+          };
+          const m = new MlpClassifier(opts).initialize(5, 3);
+          m.partialFit(x, y);
+          const q = m.parameters;
+          assertClose(q.w1.data, expected.w1, { atol: 1e-6, what: 'W1' });
+          assertClose(q.b1, expected.b1, { atol: 1e-6, what: 'b1' });
+          assertClose(q.w2.data, expected.w2, { atol: 1e-6, what: 'W2' });
+          assertClose(q.b2, expected.b2, { atol: 1e-6, what: 'b2' });
+        });
+
     it('rejects bad options and input', () => {
       assert.throws(() => new MlpClassifier({ activation: 'gelu' as MlpActivation }), ValueError);
       assert.throws(() => new MlpClassifier({ hidden: 0 }), /hidden must be a positive integer/);
