@@ -42,6 +42,25 @@ inline float exp_fd(double z) {
   return exp_reduced(static_cast<float>(z - n * 0.6931471805599453), static_cast<float>(n));
 }
 
+// y = softmax(t·z) over n entries (y may be z): max-subtracted in double (finite for inverse
+// temperatures up to ~1e30); exp_fd keeps float accuracy for any exponent and vectorises.
+inline void softmax_row(const float* z, long n, double t, float* y) {
+  float hi = z[0], lo = z[0];
+#pragma omp simd reduction(max : hi) reduction(min : lo)
+  for (long j = 0; j < n; j++) hi = std::max(hi, z[j]), lo = std::min(lo, z[j]);
+  const double m = t >= 0 ? t * hi : t * lo;
+  double s = 0;
+#pragma omp simd reduction(+ : s)
+  for (long j = 0; j < n; j++) {
+    const float e = exp_fd(t * z[j] - m);
+    y[j] = e;
+    s += e;
+  }
+  const float inv = static_cast<float>(1 / s);
+#pragma omp simd
+  for (long j = 0; j < n; j++) y[j] *= inv;
+}
+
 inline float tanh_f(float x) {
   const float a = x < 0 ? -x : x;
   // |x| ≥ 0.625: 1 − 2/(e^{2|x|} + 1), sign restored; below: odd polynomial (no cancellation).

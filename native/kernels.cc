@@ -113,26 +113,7 @@ void scale_rows(float* a, size_t rows, size_t cols, const float* s) {
 void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out) {
   const long R = static_cast<long>(rows), C = static_cast<long>(cols);
 #pragma omp parallel for schedule(static) if (R * C > PAR / 8)
-  for (long i = 0; i < R; i++) {
-    const float* x = a + i * C;
-    float* y = out + i * C;
-    float hi = x[0], lo = x[0];
-#pragma omp simd reduction(max : hi) reduction(min : lo)
-    for (long j = 0; j < C; j++) hi = std::max(hi, x[j]), lo = std::min(lo, x[j]);
-    // Max-subtracted in double (finite for inverse temperatures up to ~1e30); exp_fd keeps
-    // float accuracy for any exponent and vectorises, unlike libm's exp.
-    const double m = t >= 0 ? t * hi : t * lo;
-    double s = 0;
-#pragma omp simd reduction(+ : s)
-    for (long j = 0; j < C; j++) {
-      const float e = exp_fd(t * x[j] - m);
-      y[j] = e;
-      s += e;
-    }
-    const float inv = static_cast<float>(1 / s);
-#pragma omp simd
-    for (long j = 0; j < C; j++) y[j] *= inv;
-  }
+  for (long i = 0; i < R; i++) softmax_row(a + i * C, C, t, out + i * C);
 }
 
 void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out) {

@@ -188,24 +188,9 @@ void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const 
         for (long k = 0; k < K; k++) zbuf[k] = ub[k] + bias[k];
         z = zbuf.data();
       }
-      float hi = z[0], lo = z[0];
-#pragma omp simd reduction(max : hi) reduction(min : lo)
-      for (long k = 0; k < K; k++) hi = std::max(hi, z[k]), lo = std::min(lo, z[k]);
-      // Max-subtracted in double, as softmax_rows does (the same posteriors).
-      const double m = t >= 0 ? t * hi : t * lo;
-      double s = 0;
-#pragma omp simd reduction(+ : s)
-      for (long k = 0; k < K; k++) {
-        const float e = exp_fd(t * z[k] - m);
-        yb[k] = e;
-        s += e;
-      }
-      const float inv = static_cast<float>(1 / s);
+      softmax_row(z, K, t, yb);  // the same posteriors as softmax_rows
 #pragma omp simd
-      for (long k = 0; k < K; k++) {
-        yb[k] *= inv;
-        c[k] += static_cast<double>(yb[k]) * ub[k];
-      }
+      for (long k = 0; k < K; k++) c[k] += static_cast<double>(yb[k]) * ub[k];
     }
   }
   std::vector<float> rate(K), keep(K);

@@ -60,18 +60,22 @@ export async function runPoints<R>(
   const spec: SweepSpec = { ...plan.spec, out: join(ctx.run.dir, RUN_FILES.points) };
   const points = expandPoints(spec);
   const results = new Map<string, R>();
-  const record = (p: SweepPoint, r: R) => {
-    ctx.run.writePart(partKey(p), r);
+  const keep = (p: SweepPoint, r: R) => {
     results.set(p.name, r);
     plan.onResult?.(p, r);
+  };
+  const record = (p: SweepPoint, r: R) => {
+    ctx.run.writePart(partKey(p), r);
+    keep(p, r);
   };
   const todo: SweepPoint[] = [];
   for (const p of points) {
     const saved = ctx.run.resumed ? ctx.run.readPart<R>(partKey(p)) : undefined;
     // A point a pool or queue finished after the parent stopped counts as finished too (a
-    // fresh run starts without points/: --overwrite removes it).
-    const done = saved ?? (readDone(spec, p)?.result as R | undefined);
-    if (done !== undefined) record(p, done);
+    // fresh run starts without points/: --overwrite removes it); it becomes a part now.
+    const done = readDone(spec, p)?.result as R | undefined;
+    if (saved !== undefined) keep(p, saved);
+    else if (done !== undefined) record(p, done);
     else todo.push(p);
   }
   if (todo.length < points.length)

@@ -1,4 +1,5 @@
 import type { Matrix } from '../backend/matrix.ts';
+import type { Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 
 /** Class indices, one per sample (a Dataset's `y` is a Uint8Array). */
@@ -80,4 +81,29 @@ export function meanCrossEntropy(
     s -= Math.log(Math.max(p.data[i * p.cols + y], 1e-30));
   }
   return s / p.rows;
+}
+
+/**
+ * A softmax output layer's error from its probabilities p (B×C): the mean cross-entropy and
+ * the hits of the predictions, then p ← G = (P − T)/B in place (t and pred are scratch: B×C
+ * and at least B). Labels are labels[idx[i]], or labels[i] when idx is null.
+ */
+export function softmaxOutputError(
+  be: Backend,
+  p: Matrix,
+  labels: Labels,
+  idx: ArrayLike<number> | null,
+  t: Matrix,
+  pred: Int32Array,
+): { loss: number; hits: number } {
+  const B = p.rows;
+  const loss = meanCrossEntropy(p, labels, idx, 0);
+  const pb = pred.subarray(0, B);
+  be.argmaxRows(p, pb);
+  let hits = 0;
+  for (let i = 0; i < B; i++) if (pb[i] === labels[idx ? idx[i] : i]) hits++;
+  oneHotInto(labels, idx, 0, t);
+  be.binary('sub', p, t, p);
+  be.scale(1 / B, p);
+  return { loss, hits };
 }

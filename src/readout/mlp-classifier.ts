@@ -26,7 +26,7 @@ import {
   type ModelState,
 } from '../model/state.ts';
 import { Adam } from '../optim/adam.ts';
-import { checkLabels, meanCrossEntropy, oneHotInto, type Labels } from './classifier-inputs.ts';
+import { checkLabels, softmaxOutputError, type Labels } from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
 
 export interface MlpClassifierOptions {
@@ -243,21 +243,11 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     idx: ArrayLike<number> | null,
     ws: Workspace,
   ): { loss: number; hits: number } {
-    const be = this.backend;
     const B = xb.rows;
-    const h = ws.h.sliceRows(0, B);
     const p = ws.p.sliceRows(0, B);
-    const t = ws.t.sliceRows(0, B);
-    this.forward(xb, h, p);
-    const loss = meanCrossEntropy(p, y, idx, 0);
-    const pred = ws.pred.subarray(0, B);
-    be.argmaxRows(p, pred);
-    let hits = 0;
-    for (let i = 0; i < B; i++) if (pred[i] === y[idx ? idx[i] : i]) hits++;
-    oneHotInto(y, idx, 0, t);
-    be.binary('sub', p, t, p); //                     G₂ = (P − T)/B            (B×C)
-    be.scale(1 / B, p);
-    return { loss, hits };
+    this.forward(xb, ws.h.sliceRows(0, B), p);
+    // G₂ = (P − T)/B (B×C), in place of P
+    return softmaxOutputError(this.backend, p, y, idx, ws.t.sliceRows(0, B), ws.pred);
   }
 
   /** dH → G₁ = dH ∘ act'(Z₁) in place, from H (the softmax Jacobian for a softmax layer). */

@@ -16,7 +16,13 @@ import {
   type ModelState,
 } from '../model/state.ts';
 import { Adam } from '../optim/adam.ts';
-import { checkLabels, meanCrossEntropy, oneHotInto, type Labels } from './classifier-inputs.ts';
+import {
+  checkLabels,
+  meanCrossEntropy,
+  oneHotInto,
+  softmaxOutputError,
+  type Labels,
+} from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
 
 export interface SoftmaxClassifierOptions {
@@ -169,14 +175,8 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
     be.gemm(false, true, 1, xb, w, 0, p);
     be.addRowVector(p, b);
     be.softmaxRows(p, 1, p);
-    const loss = meanCrossEntropy(p, y, idx, 0);
-    be.argmaxRows(p, ws.pred.subarray(0, B));
-    let hits = 0;
-    for (let i = 0; i < B; i++) if (ws.pred[i] === y[idx ? idx[i] : i]) hits++;
     // backward: G = (P − T)/B (B×C);  dW = Gᵀ X (C×B · B×D → C×D);  db = Σ_rows G (C)
-    oneHotInto(y, idx, 0, t);
-    be.binary('sub', p, t, p);
-    be.scale(1 / B, p);
+    const { loss, hits } = softmaxOutputError(be, p, y, idx, t, ws.pred);
     be.gemm(true, false, 1, p, xb, 0, ws.dw);
     be.sum(p, 0, ws.db);
     return { loss, hits };

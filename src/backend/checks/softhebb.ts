@@ -40,6 +40,18 @@ function rate(c: Ctx, eta: number | Float32Array, units: number): void {
   }
 }
 
+/** The prior bias: null, or one finite value per unit. */
+function prior(c: Ctx, bias: Float32Array | null, units: number): void {
+  if (bias === null) return;
+  vector(c, 'bias', bias, Float32Array, units, 'one per unit');
+  finite(c, 'bias', bias);
+}
+
+function optionsObject(c: Ctx, opts: unknown): void {
+  if (opts === null || typeof opts !== 'object')
+    throw new ValueError(`${c.k}: opts must be an object, got ${describeType(opts)}`);
+}
+
 export const softHebbChecks = {
   softHebbUpdate(c, w, x, y, u, eta) {
     matrix(c, 'W', w);
@@ -82,13 +94,8 @@ export const softHebbChecks = {
     inputsOf(c, x, w);
     batchByUnits(c, 'U', u, x, w);
     sameShape(c, 'U', u, 'Y', y);
-    if (bias !== null) {
-      vector(c, 'bias', bias, Float32Array, w.rows, 'one per unit');
-      finite(c, 'bias', bias);
-    }
-    if (opts === null || typeof opts !== 'object') {
-      throw new ValueError(`${c.k}: opts must be an object, got ${describeType(opts)}`);
-    }
+    prior(c, bias, w.rows);
+    optionsObject(c, opts);
     scalar(c, 'inverseTemperature', opts.inverseTemperature);
     scalar(c, 'eta', opts.eta);
     if (typeof opts.exact !== 'boolean')
@@ -104,13 +111,8 @@ export const softHebbChecks = {
     matrix(c, 'W', w);
     matrix(c, 'X', x);
     inputsOf(c, x, w);
-    if (bias !== null) {
-      vector(c, 'bias', bias, Float32Array, w.rows, 'one per unit');
-      finite(c, 'bias', bias);
-    }
-    if (opts === null || typeof opts !== 'object') {
-      throw new ValueError(`${c.k}: opts must be an object, got ${describeType(opts)}`);
-    }
+    prior(c, bias, w.rows);
+    optionsObject(c, opts);
     if (!opts.hard) scalar(c, 'inverseTemperature', opts.inverseTemperature);
     vector(c, 'eta', opts.eta, Float32Array, x.rows, 'one learning rate per sample');
     finite(c, 'eta', opts.eta);

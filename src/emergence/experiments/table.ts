@@ -61,20 +61,22 @@ export function meanStd(v: number[]): { mean: number; std: number } {
  * One training run as `hebb emergence run --json` reports it (and as a sweep point records it):
  * the final alignments, the stationarity ratios and the last validation loss.
  */
-export interface RunSummary {
-  rule: RuleName;
-  weightDecay: number;
-  weightNoise: number;
-  lr: number;
-  seed: number;
-  sizes: number[];
-  steps: number;
+export interface RunSummary extends Pick<
+  EmergenceResult,
+  | 'rule'
+  | 'weightDecay'
+  | 'weightNoise'
+  | 'lr'
+  | 'seed'
+  | 'sizes'
+  | 'steps'
+  | 'collapsed'
+  | 'diverged'
+> {
   alignment: EmergenceResult['final'];
   /** Per layer; null where undefined (γ = 0), as JSON writes NaN. */
   stationarityRatio: (number | null)[];
-  validation: { step: number; loss: number; accuracy?: number };
-  collapsed: boolean;
-  diverged: boolean;
+  validation: EmergenceResult['validation'][number];
   seconds: number;
 }
 
