@@ -142,6 +142,14 @@ Napi::Value ScaleRows(Args& a) {
   return a.Env().Undefined();
 }
 
+Napi::Value ScaleColumns(Args& a) {
+  const Mat m = ReadMat(a, "a");
+  const float* s = a.F32("s").data;
+  DONE_OR_RETURN;
+  hebb::scale_columns(m.data, m.rows, m.cols, s);
+  return a.Env().Undefined();
+}
+
 Napi::Value SoftmaxRows(Args& a) {
   const Mat m = ReadMat(a, "a");
   const double t = a.Num("t");
@@ -224,16 +232,22 @@ Napi::Value AbsMax(Args& a) {
   return Napi::Number::New(a.Env(), hebb::abs_max(x.data, x.size));
 }
 
-// (src, batch, inH, inW, channels, kernelH, kernelW, stride, pad, outH, outW, dst)
-template <void (*Kernel)(const float*, const hebb::Conv&, float*)>
-Napi::Value Conv(Args& a, const char* src_name, const char* dst_name) {
-  const float* src = a.F32(src_name).data;
+// The geometry arguments (batch … outW) of the convolution kernels.
+hebb::Conv ConvGeometry(Args& a) {
   hebb::Conv g;
   for (auto [field, name] : {std::pair{&g.batch, "batch"}, {&g.inH, "inH"}, {&g.inW, "inW"}, {&g.C, "channels"},
                              {&g.kH, "kernelH"}, {&g.kW, "kernelW"}, {&g.stride, "stride"}, {&g.pad, "pad"},
-                             {&g.outH, "outH"}, {&g.outW, "outW"}}) {
+                             {&g.dilation, "dilation"}, {&g.outH, "outH"}, {&g.outW, "outW"}}) {
     *field = a.Int(name);
   }
+  return g;
+}
+
+// (src, batch, inH, inW, channels, kernelH, kernelW, stride, pad, dilation, outH, outW, dst)
+template <void (*Kernel)(const float*, const hebb::Conv&, float*)>
+Napi::Value Conv(Args& a, const char* src_name, const char* dst_name) {
+  const float* src = a.F32(src_name).data;
+  const hebb::Conv g = ConvGeometry(a);
   float* dst = a.F32(dst_name).data;
   DONE_OR_RETURN;
   Kernel(src, g, dst);
@@ -241,6 +255,15 @@ Napi::Value Conv(Args& a, const char* src_name, const char* dst_name) {
 }
 Napi::Value Im2col(Args& a) { return Conv<hebb::im2col>(a, "images", "out"); }
 Napi::Value Col2im(Args& a) { return Conv<hebb::col2im>(a, "cols", "out"); }
+Napi::Value Pool2d(Args& a) {
+  const float* src = a.F32("images").data;
+  const hebb::Conv g = ConvGeometry(a);
+  const bool is_max = a.Bool("max");
+  float* dst = a.F32("out").data;
+  DONE_OR_RETURN;
+  hebb::pool2d(src, g, is_max, dst);
+  return a.Env().Undefined();
+}
 
 // --- SoftHebb kernels ---
 // The leading (w, units, inputs, x, batch) of the SoftHebb kernels: W (K×n) and X (B×n).
@@ -439,6 +462,7 @@ const Fn kFns[] = {
     {"scale", Scale},
     {"addRowVector", AddRowVector},
     {"scaleRows", ScaleRows},
+    {"scaleColumns", ScaleColumns},
     {"softmaxRows", SoftmaxRows},
     {"softmaxRowsBackward", SoftmaxRowsBackward},
     {"rowNorms", RowNorms},
@@ -450,6 +474,7 @@ const Fn kFns[] = {
     {"countNonFinite", CountNonFinite},
     {"im2col", Im2col},
     {"col2im", Col2im},
+    {"pool2d", Pool2d},
     {"softHebbUpdate", SoftHebbUpdate},
     // SoftHebb kernels
     {"softHebbOnline", SoftHebbOnline},

@@ -110,6 +110,15 @@ void scale_rows(float* a, size_t rows, size_t cols, const float* s) {
   }
 }
 
+void scale_columns(float* a, size_t rows, size_t cols, const float* s) {
+  const long R = static_cast<long>(rows);
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+  for (long i = 0; i < R; i++) {
+    float* r = a + i * cols;
+    for (size_t j = 0; j < cols; j++) r[j] *= s[j];
+  }
+}
+
 void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out) {
   const long R = static_cast<long>(rows), C = static_cast<long>(cols);
 #pragma omp parallel for schedule(static) if (R * C > PAR / 8)
@@ -244,9 +253,9 @@ void im2col(const float* images, const Conv& g, float* out) {
     const long b = r / (g.outH * g.outW), oy = (r / g.outW) % g.outH, ox = r % g.outW;
     float* dst = out + r * P;
     for (long ky = 0; ky < g.kH; ky++) {
-      const long iy = oy * g.stride - g.pad + ky;
+      const long iy = oy * g.stride - g.pad + ky * g.dilation;
       for (long kx = 0; kx < g.kW; kx++) {
-        const long ix = ox * g.stride - g.pad + kx;
+        const long ix = ox * g.stride - g.pad + kx * g.dilation;
         float* d = dst + (ky * g.kW + kx) * g.C;
         if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) {
           for (long c = 0; c < g.C; c++) d[c] = 0;
@@ -270,10 +279,10 @@ void col2im(const float* cols, const Conv& g, float* out) {
       for (long ox = 0; ox < g.outW; ox++) {
         const float* src = cols + ((b * g.outH + oy) * g.outW + ox) * P;
         for (long ky = 0; ky < g.kH; ky++) {
-          const long iy = oy * g.stride - g.pad + ky;
+          const long iy = oy * g.stride - g.pad + ky * g.dilation;
           if (iy < 0 || iy >= g.inH) continue;
           for (long kx = 0; kx < g.kW; kx++) {
-            const long ix = ox * g.stride - g.pad + kx;
+            const long ix = ox * g.stride - g.pad + kx * g.dilation;
             if (ix < 0 || ix >= g.inW) continue;
             float* d = dst + (iy * g.inW + ix) * g.C;
             const float* s = src + (ky * g.kW + kx) * g.C;
@@ -281,6 +290,35 @@ void col2im(const float* cols, const Conv& g, float* out) {
           }
         }
       }
+  }
+}
+
+void pool2d(const float* images, const Conv& g, bool is_max, float* out) {
+  const long C = g.C, img = g.inH * g.inW * C, rows = g.batch * g.outH * g.outW;
+#pragma omp parallel for schedule(static) if (rows * C * g.kH * g.kW > PAR)
+  for (long r = 0; r < rows; r++) {
+    const long b = r / (g.outH * g.outW), oy = (r / g.outW) % g.outH, ox = r % g.outW;
+    float* d = out + r * C;
+    for (long c = 0; c < C; c++) d[c] = is_max ? -INFINITY : 0.0f;
+    long n = 0;
+    for (long ky = 0; ky < g.kH; ky++) {
+      const long iy = oy * g.stride - g.pad + ky * g.dilation;
+      if (iy < 0 || iy >= g.inH) continue;
+      for (long kx = 0; kx < g.kW; kx++) {
+        const long ix = ox * g.stride - g.pad + kx * g.dilation;
+        if (ix < 0 || ix >= g.inW) continue;
+        const float* s = images + b * img + (iy * g.inW + ix) * C;
+        n++;
+        if (is_max)
+          for (long c = 0; c < C; c++) d[c] = s[c] > d[c] ? s[c] : d[c];
+        else
+          for (long c = 0; c < C; c++) d[c] += s[c];
+      }
+    }
+    if (!is_max) {
+      const float inv = 1.0f / static_cast<float>(n);
+      for (long c = 0; c < C; c++) d[c] *= inv;
+    }
   }
 }
 

@@ -23,6 +23,7 @@ void axpy(double alpha, const float* x, float* y, size_t n);
 void scale(double alpha, float* x, size_t n);
 void add_row_vector(float* a, size_t rows, size_t cols, const float* v, double alpha);
 void scale_rows(float* a, size_t rows, size_t cols, const float* s);
+void scale_columns(float* a, size_t rows, size_t cols, const float* s);
 void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out);
 // out = t·h∘(g − Σ_j g_j h_j) per row (the softmax Jacobian applied to g); out may be g.
 void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out);
@@ -35,10 +36,13 @@ double dot(const float* a, const float* b, size_t n);
 size_t count_non_finite(const float* a, size_t n);
 
 struct Conv {
-  long batch, inH, inW, C, kH, kW, stride, pad, outH, outW;
+  long batch, inH, inW, C, kH, kW, stride, pad, dilation, outH, outW;
 };
 void im2col(const float* images, const Conv& g, float* out);
 void col2im(const float* cols, const Conv& g, float* out);
+// Max (is_max) or average pooling of HWC images over kH×kW windows (padding is left out of
+// both: a max over the window's pixels inside the image, a mean over those pixels).
+void pool2d(const float* images, const Conv& g, bool is_max, float* out);
 
 // W (K×n) += eta ⊙ (Yᵀ X − diag(Σ_b Y∘U) W); eta_vec (length K) overrides eta when non-null.
 void softhebb_update(float* w, size_t K, size_t n, const float* x, size_t B, const float* y,

@@ -62,6 +62,8 @@ export interface ConvGeometry {
   kernelW: number;
   stride: number;
   pad: number;
+  /** Spacing between a kernel's taps (1: adjacent pixels; default 1). */
+  dilation?: number;
 }
 
 /** Key of the counter-based generator (Philox4x32-10): two 32-bit words. */
@@ -111,6 +113,8 @@ export interface Backend {
   addRowVector(a: Matrix, v: Float32Array, alpha?: number): void;
   /** a[i,:] ← s[i]·a[i,:]. */
   scaleRows(a: Matrix, s: Float32Array): void;
+  /** a[:,j] ← s[j]·a[:,j] (per-feature scaling). */
+  scaleColumns(a: Matrix, s: Float32Array): void;
 
   /** out[i,:] ← softmax(t·a[i,:]), max-subtracted (finite for any finite t·a). out may be a. */
   softmaxRows(a: Matrix, inverseTemperature: number, out: Matrix): void;
@@ -141,6 +145,12 @@ export interface Backend {
   im2col(images: Matrix, geom: ConvGeometry, out: Matrix): void;
   /** Adjoint of im2col: sums patch rows back into images. out is overwritten. */
   col2im(cols: Matrix, geom: ConvGeometry, out: Matrix): void;
+  /**
+   * Pooling of HWC images over kernelH×kernelW windows, channel by channel: images
+   * (B × inH·inW·C) → out (B × outH·outW·C). Padding is left out: 'max' takes the largest
+   * pixel inside the image, 'avg' the mean of those pixels.
+   */
+  pool2d(images: Matrix, geom: ConvGeometry, kind: 'max' | 'avg', out: Matrix): void;
 
   /**
    * Fused SoftHebb plasticity (docs/math/softhebb.md, Eq. 8 summed over the batch):
@@ -324,11 +334,12 @@ export interface SoftHebbOnlineOptions {
   preActivations?: Matrix | null;
 }
 
-/** Output geometry of a convolution. */
+/** Output geometry of a convolution (a dilated kernel spans d·(k − 1) + 1 pixels). */
 export function convOutputSize(g: ConvGeometry): { outH: number; outW: number } {
+  const d = g.dilation ?? 1;
   return {
-    outH: Math.floor((g.inH + 2 * g.pad - g.kernelH) / g.stride) + 1,
-    outW: Math.floor((g.inW + 2 * g.pad - g.kernelW) / g.stride) + 1,
+    outH: Math.floor((g.inH + 2 * g.pad - d * (g.kernelH - 1) - 1) / g.stride) + 1,
+    outW: Math.floor((g.inW + 2 * g.pad - d * (g.kernelW - 1) - 1) / g.stride) + 1,
   };
 }
 

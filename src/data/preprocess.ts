@@ -117,12 +117,10 @@ export function applyStandardizer(
   const out = target(ds, opts.inPlace);
   if (out.x !== ds.x) out.x.data.set(ds.x.data);
   (opts.backend ?? getBackend()).addRowVector(out.x, stats.mean, -1);
-  const inv = stats.std.map((s) => 1 / s);
-  const { rows, cols, data } = out.x;
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) data[base + j] *= inv[j];
-  }
+  (opts.backend ?? getBackend()).scaleColumns(
+    out.x,
+    stats.std.map((s) => 1 / s),
+  );
   return out;
 }
 

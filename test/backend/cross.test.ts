@@ -86,6 +86,20 @@ for (const be of backendsUnderTest().filter((b) => b.name !== 'ts')) {
       be.col2im(p1, g, back1);
       ts.col2im(p2, g, back2);
       assertClose(back1.data, back2.data, { rtol: 1e-6, atol: 1e-6, what: 'col2im' });
+      const dil = { ...g, dilation: 2, stride: 2 };
+      const q1 = Matrix.zeros(8 * 12 * 12, 75);
+      const q2 = Matrix.zeros(8 * 12 * 12, 75);
+      be.im2col(imgs, dil, q1);
+      ts.im2col(imgs, dil, q2);
+      assertClose(q1.data, q2.data, { atol: 0, rtol: 0, what: 'dilated im2col' });
+      const pg = { inH: 28, inW: 28, channels: 3, kernelH: 4, kernelW: 4, stride: 2, pad: 1 };
+      for (const kind of ['max', 'avg'] as const) {
+        const o1 = Matrix.zeros(8, 14 * 14 * 3);
+        const o2 = Matrix.zeros(8, 14 * 14 * 3);
+        be.pool2d(imgs, pg, kind, o1);
+        ts.pool2d(imgs, pg, kind, o2);
+        assertClose(o1.data, o2.data, { atol: 0, rtol: 0, what: `${kind} pool` });
+      }
 
       for (const B of [1, 100]) {
         const w1 = randMatrix(300, 784, 8);

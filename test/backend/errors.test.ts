@@ -169,6 +169,30 @@ for (const be of backendsUnderTest()) {
         ShapeError,
         /allocate 4×18/,
       );
+      throwsWith(
+        () => be.im2col(Matrix.zeros(1, 32), { ...g, dilation: 0 }, Matrix.zeros(4, 18)),
+        ValueError,
+        /dilation must be a positive integer/,
+      );
+    });
+    it('pool2d: a wrong output, a window that could be all padding, an unknown kind', () => {
+      const g = { inH: 4, inW: 4, channels: 2, kernelH: 2, kernelW: 2, stride: 2, pad: 0 };
+      throwsWith(
+        () => be.pool2d(Matrix.zeros(3, 32), g, 'max', Matrix.zeros(3, 9)),
+        ShapeError,
+        /pool to 2×2×2/,
+        /allocate 3×8/,
+      );
+      throwsWith(
+        () => be.pool2d(Matrix.zeros(1, 32), { ...g, pad: 2 }, 'avg', Matrix.zeros(1, 32)),
+        ValueError,
+        /more than half/,
+      );
+      throwsWith(
+        () => be.pool2d(Matrix.zeros(1, 32), g, 'sum' as 'max', Matrix.zeros(1, 8)),
+        ValueError,
+        /'max' or 'avg'/,
+      );
     });
   });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix, UNARY_OPS, type UnaryOp } from '../../src/backend/index.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
-import { randMatrix, refConv, refGemm, refSoftHebb } from '../helpers/reference.ts';
+import { randMatrix, refConv, refGemm, refPool, refSoftHebb } from '../helpers/reference.ts';
 
 // Independent scalar definitions of each op (p = 1.5, q = 0.8 where read).
 const P = 1.5;
@@ -72,7 +72,7 @@ for (const be of backendsUnderTest()) {
       }
     });
 
-    it('axpy, scale, addRowVector, scaleRows', () => {
+    it('axpy, scale, addRowVector, scaleRows, scaleColumns', () => {
       const y = Matrix.from([
         [1, 2],
         [3, 4],
@@ -92,6 +92,8 @@ for (const be of backendsUnderTest()) {
       assert.deepEqual(Array.from(y.data), [3.5, 0, 3.5, -1]);
       be.scaleRows(y, new Float32Array([2, -1]));
       assert.deepEqual(Array.from(y.data), [7, 0, -3.5, 1]);
+      be.scaleColumns(y, new Float32Array([2, -1]));
+      assert.deepEqual(Array.from(y.data), [14, -0, -7, -1]);
     });
   });
 
@@ -231,11 +233,14 @@ for (const be of backendsUnderTest()) {
       { inH: 7, inW: 7, channels: 3, kernelH: 5, kernelW: 3, stride: 2, pad: 0 },
       { inH: 4, inW: 4, channels: 1, kernelH: 2, kernelW: 2, stride: 2, pad: 1 },
       { inH: 1, inW: 1, channels: 1, kernelH: 1, kernelW: 1, stride: 1, pad: 0 },
+      { inH: 9, inW: 8, channels: 2, kernelH: 3, kernelW: 2, stride: 1, pad: 1, dilation: 2 },
     ];
     for (const g of geoms) {
-      const label = `${g.inH}×${g.inW}×${g.channels}, k ${g.kernelH}×${g.kernelW}, s ${g.stride}, p ${g.pad}`;
-      const outH = Math.floor((g.inH + 2 * g.pad - g.kernelH) / g.stride) + 1;
-      const outW = Math.floor((g.inW + 2 * g.pad - g.kernelW) / g.stride) + 1;
+      const d = g.dilation ?? 1;
+      const label = `${g.inH}×${g.inW}×${g.channels}, k ${g.kernelH}×${g.kernelW}, s ${g.stride}, p ${g.pad}, d ${d}`;
+      // By hand: a dilated kernel spans d·(k − 1) + 1 pixels.
+      const outH = Math.floor((g.inH + 2 * g.pad - d * (g.kernelH - 1) - 1) / g.stride) + 1;
+      const outW = Math.floor((g.inW + 2 * g.pad - d * (g.kernelW - 1) - 1) / g.stride) + 1;
       const P = g.kernelH * g.kernelW * g.channels;
       it(`im2col + GEMM equals direct convolution (${label})`, () => {
         const images = randMatrix(3, g.inH * g.inW * g.channels, 5);
@@ -256,6 +261,34 @@ for (const be of backendsUnderTest()) {
         assertClose([be.dot(ax, c)], [be.dot(x, atc)], { rtol: 1e-6, atol: 1e-6 });
       });
     }
+  });
+
+  describe(`pool2d on ${be.name}`, () => {
+    for (const g of [
+      { inH: 6, inW: 6, channels: 3, kernelH: 2, kernelW: 2, stride: 2, pad: 0 },
+      { inH: 7, inW: 5, channels: 2, kernelH: 3, kernelW: 3, stride: 2, pad: 1 },
+      { inH: 24, inW: 24, channels: 4, kernelH: 4, kernelW: 4, stride: 2, pad: 1 },
+    ]) {
+      for (const kind of ['max', 'avg'] as const) {
+        it(`${kind} pooling equals the direct loop (${g.inH}×${g.inW}, window ${g.kernelH}, stride ${g.stride}, pad ${g.pad})`, () => {
+          const x = randMatrix(3, g.inH * g.inW * g.channels, 11);
+          const outH = Math.floor((g.inH + 2 * g.pad - g.kernelH) / g.stride) + 1;
+          const outW = Math.floor((g.inW + 2 * g.pad - g.kernelW) / g.stride) + 1;
+          const out = Matrix.filled(3, outH * outW * g.channels, NaN);
+          be.pool2d(x, g, kind, out);
+          assertClose(out.data, refPool(x, g, kind), { atol: 1e-6, rtol: 1e-6 });
+        });
+      }
+    }
+    it('a 2×2 max and mean by hand', () => {
+      const x = new Matrix(1, 4, Float32Array.of(1, -2, 5, 3));
+      const g = { inH: 2, inW: 2, channels: 1, kernelH: 2, kernelW: 2, stride: 2, pad: 0 };
+      const out = Matrix.zeros(1, 1);
+      be.pool2d(x, g, 'max', out);
+      assert.equal(out.data[0], 5);
+      be.pool2d(x, g, 'avg', out);
+      assert.equal(out.data[0], 1.75);
+    });
   });
 
   describe(`fused SoftHebb update on ${be.name}`, () => {

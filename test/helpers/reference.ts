@@ -31,6 +31,7 @@ export function refGemm(
 export function refConv(images: Matrix, filters: Matrix, g: ConvGeometry): Float64Array {
   const { outH, outW } = convOutputSize(g);
   const K = filters.rows;
+  const d = g.dilation ?? 1;
   const out = new Float64Array(images.rows * outH * outW * K);
   for (let b = 0; b < images.rows; b++)
     for (let oy = 0; oy < outH; oy++)
@@ -40,14 +41,37 @@ export function refConv(images: Matrix, filters: Matrix, g: ConvGeometry): Float
           for (let ky = 0; ky < g.kernelH; ky++)
             for (let kx = 0; kx < g.kernelW; kx++)
               for (let c = 0; c < g.channels; c++) {
-                const iy = oy * g.stride - g.pad + ky;
-                const ix = ox * g.stride - g.pad + kx;
+                const iy = oy * g.stride - g.pad + ky * d;
+                const ix = ox * g.stride - g.pad + kx * d;
                 if (iy < 0 || iy >= g.inH || ix < 0 || ix >= g.inW) continue;
                 s +=
                   images.get(b, (iy * g.inW + ix) * g.channels + c) *
                   filters.get(f, (ky * g.kernelW + kx) * g.channels + c);
               }
           out[((b * outH + oy) * outW + ox) * K + f] = s;
+        }
+  return out;
+}
+
+/** Max or average pooling of HWC images, channel by channel, padding left out of both. */
+export function refPool(images: Matrix, g: ConvGeometry, kind: 'max' | 'avg'): Float64Array {
+  const { outH, outW } = convOutputSize(g);
+  const C = g.channels;
+  const out = new Float64Array(images.rows * outH * outW * C);
+  for (let b = 0; b < images.rows; b++)
+    for (let oy = 0; oy < outH; oy++)
+      for (let ox = 0; ox < outW; ox++)
+        for (let c = 0; c < C; c++) {
+          const seen: number[] = [];
+          for (let ky = 0; ky < g.kernelH; ky++)
+            for (let kx = 0; kx < g.kernelW; kx++) {
+              const iy = oy * g.stride - g.pad + ky;
+              const ix = ox * g.stride - g.pad + kx;
+              if (iy >= 0 && iy < g.inH && ix >= 0 && ix < g.inW)
+                seen.push(images.get(b, (iy * g.inW + ix) * C + c));
+            }
+          out[((b * outH + oy) * outW + ox) * C + c] =
+            kind === 'max' ? Math.max(...seen) : seen.reduce((a, v) => a + v, 0) / seen.length;
         }
   return out;
 }

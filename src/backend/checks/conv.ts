@@ -18,10 +18,16 @@ function geometry(c: Ctx, g: ConvGeometry): void {
       `${c.k}: geometry.pad must be a non-negative integer, got ${String(g.pad)}`,
     );
   }
+  if (g.dilation !== undefined && (!Number.isInteger(g.dilation) || g.dilation < 1)) {
+    throw new ValueError(
+      `${c.k}: geometry.dilation must be a positive integer, got ${String(g.dilation)}`,
+    );
+  }
   const { outH, outW } = convOutputSize(g);
   if (outH < 1 || outW < 1) {
+    const d = g.dilation ?? 1;
     throw new ShapeError(
-      `${c.k}: a ${g.kernelH}×${g.kernelW} kernel with pad ${g.pad} does not fit a ${g.inH}×${g.inW} image; use a smaller kernel or more padding`,
+      `${c.k}: a ${g.kernelH}×${g.kernelW} kernel${d > 1 ? ` dilated by ${d}` : ''} with pad ${g.pad} does not fit a ${g.inH}×${g.inW} image; use a smaller kernel or more padding`,
     );
   }
 }
@@ -53,6 +59,32 @@ function convShapes(
 }
 
 export const convChecks = {
+  pool2d(c, images, g, kind, out) {
+    matrix(c, 'images', images);
+    matrix(c, 'out', out);
+    geometry(c, g);
+    if (kind !== 'max' && kind !== 'avg') {
+      throw new ValueError(`${c.k}: kind must be 'max' or 'avg', got ${String(kind)}`);
+    }
+    if (2 * g.pad > Math.min(g.kernelH, g.kernelW)) {
+      throw new ValueError(
+        `${c.k}: pad ${g.pad} is more than half the ${g.kernelH}×${g.kernelW} window, so a window could hold no pixel; use pad ≤ ${Math.floor(Math.min(g.kernelH, g.kernelW) / 2)}`,
+      );
+    }
+    const { outH, outW } = convOutputSize(g);
+    const imageLen = g.inH * g.inW * g.channels;
+    if (images.cols !== imageLen) {
+      throw new ShapeError(
+        `${c.k}: images rows have ${images.cols} values but an ${g.inH}×${g.inW}×${g.channels} (H×W×C) image needs ${imageLen}`,
+      );
+    }
+    const len = outH * outW * g.channels;
+    if (out.rows !== images.rows || out.cols !== len) {
+      throw new ShapeError(
+        `${c.k}: out is ${dims(out)} but ${images.rows} images pool to ${outH}×${outW}×${g.channels}; allocate ${images.rows}×${len}`,
+      );
+    }
+  },
   im2col(c, images, g, out) {
     matrix(c, 'images', images);
     matrix(c, 'out', out);

@@ -89,4 +89,8 @@ export const coreChecks = {
     matrix(c, 'a', a);
     vector(c, 's', s, Float32Array, a.rows, `one value per row of the ${dims(a)} matrix`);
   },
+  scaleColumns(c, a, s) {
+    matrix(c, 'a', a);
+    vector(c, 's', s, Float32Array, a.cols, `one value per column of the ${dims(a)} matrix`);
+  },
 } satisfies CheckGroup;

@@ -13,6 +13,7 @@ export type ConvParams = [
   kernelW: number,
   stride: number,
   pad: number,
+  dilation: number,
   outH: number,
   outW: number,
 ];
@@ -58,6 +59,7 @@ export interface Addon {
   scale(alpha: number, x: Float32Array): void;
   addRowVector(a: Float32Array, rows: number, cols: number, v: Float32Array, alpha: number): void;
   scaleRows(a: Float32Array, rows: number, cols: number, s: Float32Array): void;
+  scaleColumns(a: Float32Array, rows: number, cols: number, s: Float32Array): void;
   softmaxRows(a: Float32Array, rows: number, cols: number, t: number, out: Float32Array): void;
   softmaxRowsBackward(
     h: Float32Array,
@@ -83,6 +85,7 @@ export interface Addon {
   countNonFinite(a: Float32Array): number;
   im2col(images: Float32Array, ...geometry: [...ConvParams, out: Float32Array]): void;
   col2im(cols: Float32Array, ...geometry: [...ConvParams, out: Float32Array]): void;
+  pool2d(images: Float32Array, ...geometry: [...ConvParams, max: boolean, out: Float32Array]): void;
   softHebbUpdate(
     ...wx: [...WXParams, y: Float32Array, u: Float32Array, eta: number, etaVec: Float32Array | null]
   ): void;

@@ -44,7 +44,8 @@ export function loadAddon(): { addon: Addon } | { reason: string } {
 
 function convArgs(batch: number, g: ConvGeometry): ConvParams {
   const { outH, outW } = convOutputSize(g);
-  return [batch, g.inH, g.inW, g.channels, g.kernelH, g.kernelW, g.stride, g.pad, outH, outW];
+  const d = g.dilation ?? 1;
+  return [batch, g.inH, g.inW, g.channels, g.kernelH, g.kernelW, g.stride, g.pad, d, outH, outW];
 }
 
 /** The addon's (eta, etaVec | null) pair: a scalar rate, or one rate per unit. */
@@ -82,6 +83,7 @@ export function createNativeKernels(n: Addon): Backend {
     scale: (alpha, x) => n.scale(alpha, x.data),
     addRowVector: (a, v, alpha = 1) => n.addRowVector(a.data, a.rows, a.cols, v, alpha),
     scaleRows: (a, s) => n.scaleRows(a.data, a.rows, a.cols, s),
+    scaleColumns: (a, s) => n.scaleColumns(a.data, a.rows, a.cols, s),
     softmaxRows: (a, t, out) => n.softmaxRows(a.data, a.rows, a.cols, t, out.data),
     softmaxRowsBackward: (h, g, t, out) =>
       n.softmaxRowsBackward(h.data, g.data, h.rows, h.cols, t, out.data),
@@ -95,6 +97,8 @@ export function createNativeKernels(n: Addon): Backend {
     countNonFinite: (a) => n.countNonFinite(a),
     im2col: (images, g, out) => n.im2col(images.data, ...convArgs(images.rows, g), out.data),
     col2im: (cols, g, out) => n.col2im(cols.data, ...convArgs(out.rows, g), out.data),
+    pool2d: (images, g, kind, out) =>
+      n.pool2d(images.data, ...convArgs(images.rows, g), kind === 'max', out.data),
     softHebbUpdate: (w, x, y, u, eta) =>
       n.softHebbUpdate(w.data, w.rows, w.cols, x.data, x.rows, y.data, u.data, ...rateArgs(eta)),
     // SoftHebb kernels

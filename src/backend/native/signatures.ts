@@ -28,6 +28,7 @@ const CONV = [
   'kernelW:number',
   'stride:number',
   'pad:number',
+  'dilation:number',
   'outH:number',
   'outW:number',
 ] as const;
@@ -73,6 +74,7 @@ export const ADDON_SIGNATURES = {
   scale: ['alpha:number', 'x:Float32Array'],
   addRowVector: [...MATRIX, 'v:Float32Array', 'alpha:number'],
   scaleRows: [...MATRIX, 's:Float32Array'],
+  scaleColumns: [...MATRIX, 's:Float32Array'],
   softmaxRows: [...MATRIX, 't:number', 'out:Float32Array'],
   softmaxRowsBackward: [
     'h:Float32Array',
@@ -91,6 +93,7 @@ export const ADDON_SIGNATURES = {
   countNonFinite: ['a:Float32Array'],
   im2col: ['images:Float32Array', ...CONV, 'out:Float32Array'],
   col2im: ['cols:Float32Array', ...CONV, 'out:Float32Array'],
+  pool2d: ['images:Float32Array', ...CONV, 'max:boolean', 'out:Float32Array'],
   softHebbUpdate: [
     ...WX,
     'y:Float32Array',

@@ -113,6 +113,15 @@ export function addRowVectorTs(a: Matrix, v: Float32Array, alpha = 1): void {
   }
 }
 
+export function scaleColumnsTs(a: Matrix, s: Float32Array): void {
+  const d = a.data;
+  const n = a.cols;
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) d[o + j] *= s[j];
+  }
+}
+
 export function scaleRowsTs(a: Matrix, s: Float32Array): void {
   const d = a.data;
   const n = a.cols;

@@ -1,6 +1,14 @@
 import type { Backend } from '../types.ts';
-import { col2imTs, im2colTs } from './conv.ts';
-import { addRowVectorTs, axpyTs, binaryTs, scaleRowsTs, scaleTs, unaryTs } from './elementwise.ts';
+import { col2imTs, im2colTs, pool2dTs } from './conv.ts';
+import {
+  addRowVectorTs,
+  axpyTs,
+  binaryTs,
+  scaleColumnsTs,
+  scaleRowsTs,
+  scaleTs,
+  unaryTs,
+} from './elementwise.ts';
 import { gemmTs } from './gemm.ts';
 import { svcDualEpochTs } from './linear-svc.ts'; // linear SVM read-out
 import { adamUpdateTs } from './optim.ts';
@@ -38,6 +46,7 @@ export function createTsKernels(): Backend {
     scale: scaleTs,
     addRowVector: addRowVectorTs,
     scaleRows: scaleRowsTs,
+    scaleColumns: scaleColumnsTs,
     softmaxRows: softmaxRowsTs,
     softmaxRowsBackward: softmaxRowsBackwardTs,
     rowNorms: rowNormsTs,
@@ -49,6 +58,7 @@ export function createTsKernels(): Backend {
     countNonFinite: countNonFiniteTs,
     im2col: im2colTs,
     col2im: col2imTs,
+    pool2d: pool2dTs,
     softHebbUpdate: softHebbUpdateTs,
     softHebbOnline: softHebbOnlineTs,
     softHebbHardUpdate: softHebbHardUpdateTs,
