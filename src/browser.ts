@@ -4,7 +4,13 @@
 export { availableBackends, getBackend, setBackend, type Backend } from './backend/index.ts';
 export { Matrix } from './backend/matrix.ts';
 export { Rng } from './backend/rng.ts';
-export { SoftHebb, type SoftHebbOptions, type SoftHebbPreset } from './softhebb/index.ts';
+export {
+  SoftHebb,
+  SoftHebbConv2d,
+  type SoftHebbConv2dOptions,
+  type SoftHebbOptions,
+  type SoftHebbPreset,
+} from './softhebb/index.ts';
 export {
   SimilarityNetwork,
   type LayerSpec,
@@ -23,6 +29,14 @@ export {
   type MlpClassifierOptions,
   type SoftmaxClassifierOptions,
 } from './readout/index.ts';
+export {
+  Pool2d,
+  Sequential,
+  Standardize,
+  type Pool2dOptions,
+  type SequentialOptions,
+  type StandardizeOptions,
+} from './stack/index.ts';
 export { KMeans, PCA, type KMeansOptions, type PCAOptions } from './features/index.ts';
 export { Adam, type AdamOptions } from './optim/index.ts';
 export { fromSafetensors, toSafetensors, type Model } from './model/model.ts';

@@ -153,6 +153,17 @@ export function registerModel(cls: ModelClass): void {
   registry.set(cls.modelName, cls);
 }
 
+/** The registered class of that name; `what` starts the error when there is none. */
+export function modelClass(name: string, what = `a model named '${name}', which`): ModelClass {
+  const cls = registry.get(name);
+  if (!cls) {
+    throw new HebbError(
+      `${what} this version of hebb does not know (known: ${modelNames().join(', ')})`,
+    );
+  }
+  return cls;
+}
+
 /** Names of the model classes that can be loaded. */
 export function modelNames(): string[] {
   return [...registry.keys()];
@@ -190,12 +201,7 @@ export function fromSafetensors<M extends Model = Model>(
       `${source}: not a saved hebb model (no 'hebb.model' metadata); save models with saveModel or toSafetensors`,
     );
   }
-  const cls = registry.get(name);
-  if (!cls) {
-    throw new HebbError(
-      `${source}: holds a '${name}', which this version of hebb does not know (known: ${modelNames().join(', ')})`,
-    );
-  }
+  const cls = modelClass(name, `${source}: holds a '${name}', which`);
   if (o.expect && cls !== o.expect) {
     throw new HebbError(`${source}: holds a ${name}, not a ${o.expect.modelName}`);
   }

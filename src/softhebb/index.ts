@@ -14,3 +14,5 @@ export {
   type LinearReadout,
   type ReadoutOptions,
 } from './readout.ts';
+export { SoftHebbConv2d, type ResolvedSoftHebbConv2dOptions } from './conv.ts';
+export { type ImageShape, type SoftHebbConv2dOptions } from './conv-options.ts';

@@ -23,6 +23,13 @@ import {
 } from './options.ts';
 
 const ONLINE_CHUNK = 500;
+
+/** The layer's own posterior: softmax at its inverse temperature, one-hot when hard. */
+export function posterior(o: { wta: 'soft' | 'hard'; inverseTemperature: number }): Activation {
+  return o.wta === 'hard'
+    ? { name: 'onehot' }
+    : { name: 'softmax', inverseTemperature: o.inverseTemperature };
+}
 /** Samples between two divergence checks (and at most one chunk or batch more). */
 const DIVERGENCE_CHECK = 1000;
 
@@ -71,6 +78,26 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   get bias(): Float32Array | null {
     if (!this.w) throw this.notFitted('bias');
     return this.b;
+  }
+
+  /** Stack layer (src/stack): one pass per epoch. */
+  get fitPasses(): number {
+    return this.options.epochs;
+  }
+
+  /** Inputs per sample once known (from the weights or initialWeights); else any. */
+  get inputSize(): number | undefined {
+    return this.w?.cols ?? this.options.initialWeights?.cols;
+  }
+
+  outputSize(): number {
+    return this.options.units;
+  }
+
+  /** Fresh weights for `inputs` inputs and rate schedules over `samples` samples. */
+  beginFit(inputs: number, samples: number): void {
+    this.initialize(inputs);
+    this.horizon = samples;
   }
 
   /** Creates the initial weights (and bias) for `inputs` input dimensions, untrained. */
@@ -197,9 +224,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   transform(x: Matrix, { activation }: { activation?: Activation | string } = {}): Matrix {
     const act: Activation =
       activation === undefined
-        ? this.options.wta === 'hard'
-          ? { name: 'onehot' }
-          : { name: 'softmax', inverseTemperature: this.options.inverseTemperature }
+        ? (this.options.activation ?? posterior(this.options))
         : parseActivation(activation, undefined, 'SoftHebb.transform activation');
     const a = this.preActivation(x);
     return act.name === 'linear' ? a : activate(this.backend, act, a);

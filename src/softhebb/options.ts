@@ -1,4 +1,5 @@
 import { ValueError } from '../errors.ts';
+import { activation, type Activation } from '../model/activation.ts';
 import { backendOption } from '../model/model.ts';
 import {
   boolean,
@@ -65,6 +66,11 @@ export interface SoftHebbOptions {
   batchSize?: number;
   /** Seed of the initial weights and of the sample order. Default 0. */
   seed?: number;
+  /**
+   * What transform hands the next layer when called without one (a stack calls it so):
+   * default the posterior softmax at the layer's t ('onehot' when hard).
+   */
+  activation?: Activation | string;
   /** Backend name or object; default getBackend(). */
   backend?: string | Backend;
 }
@@ -137,6 +143,7 @@ const SPEC = {
   epochs: integer({ min: 1, default: 1 }),
   batchSize: integer({ min: 1, default: 100 }),
   seed: seed(),
+  activation: activation(),
   backend: backendOption(),
 } satisfies Record<keyof SoftHebbOptions, unknown>;
 

@@ -32,6 +32,8 @@ export interface ReadoutOptions {
   /** The layer's output fed to the classifier (default triangle:3). */
   activation?: string;
   seed?: number;
+  /** Adam's L2 penalty on the classifier (default 0). */
+  weightDecay?: number;
   /** z-score each feature with the training set's statistics (default true; see below). */
   standardize?: boolean;
   /** Progress of the classifier's fit (e.g. from fitAsync callers). */
@@ -69,6 +71,7 @@ export function fitFeatureReadout(
   const classifier = new SoftmaxClassifier({
     epochs: o.epochs ?? 100,
     seed: o.seed ?? 0,
+    weightDecay: o.weightDecay ?? 0,
     classes: data.train.classes.length,
     backend,
   });

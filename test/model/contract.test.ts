@@ -24,6 +24,8 @@ import { SimilarityNetwork } from '../../src/similarity/network.ts';
 import { KMeans } from '../../src/features/kmeans.ts';
 import { PCA } from '../../src/features/pca.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
+import { SoftHebbConv2d } from '../../src/softhebb/conv.ts';
+import { Pool2d, Sequential, Standardize } from '../../src/stack/index.ts';
 import { backendsUnderTest } from '../helpers/backends.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hebb-contract-'));
@@ -95,6 +97,67 @@ function cases(backend: string): Case[] {
       output: (m) => (m as SoftHebb).transform(x).data,
       epochs: true,
       bad: seedBad,
+    },
+    {
+      name: 'SoftHebbConv2d',
+      make: (o) =>
+        new SoftHebbConv2d({
+          units: 3,
+          inputShape: [3, 4, 1],
+          kernelSize: 2,
+          epochs: 3,
+          batchSize: 16,
+          seed: 1,
+          backend,
+          ...o,
+        }),
+      typo: ['kernelSizes', 'kernelSize'],
+      fit: (m, o) => uns(m).fit(x, o),
+      fitAsync: (m, o) => uns(m).fitAsync(x, o),
+      partialFit: (m) => uns(m).partialFit(x),
+      output: (m) => (m as SoftHebbConv2d).transform(x).data,
+      epochs: true,
+      bad: [{ dilation: 0 }, /dilation must be/],
+    },
+    {
+      name: 'Standardize',
+      make: (o) => new Standardize({ inputShape: [3, 4, 1], backend, ...o }),
+      typo: ['centre', 'center'],
+      fit: (m, o) => uns(m).fit(x, o),
+      fitAsync: (m, o) => uns(m).fitAsync(x, o),
+      partialFit: (m) => uns(m).partialFit(x),
+      output: (m) => (m as Standardize).transform(x).data,
+      epochs: false,
+      bad: [{ eps: 0 }, /eps must be/],
+    },
+    {
+      name: 'Sequential',
+      make: (o) =>
+        new Sequential({
+          layers: [
+            new SoftHebbConv2d({
+              units: 3,
+              inputShape: [3, 4, 1],
+              kernelSize: 2,
+              epochs: 2,
+              batchSize: 8,
+              seed: 1,
+              backend,
+            }),
+            new Pool2d({ inputShape: [2, 3, 3], size: 2, stride: 1, backend }),
+            new SoftHebb({ units: 4, epochs: 2, batchSize: 16, seed: 2, backend }),
+          ],
+          batchSize: 32,
+          backend,
+          ...o,
+        }),
+      typo: ['trainig', 'training'],
+      fit: (m, o) => uns(m).fit(x, o),
+      fitAsync: (m, o) => uns(m).fitAsync(x, o),
+      partialFit: (m) => uns(m).partialFit(x),
+      output: (m) => (m as Sequential).transform(x).data,
+      epochs: true,
+      bad: [{ training: 'together' }, /training must be one of/],
     },
     {
       name: 'KMeans',

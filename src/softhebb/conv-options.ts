@@ -1,0 +1,77 @@
+// Options of the convolutional SoftHebb layer: the dense layer's rule options plus the geometry.
+import { ValueError } from '../errors.ts';
+import { custom, integer, required, validateOptions, type Resolved } from '../model/params.ts';
+import type { Activation } from '../model/activation.ts';
+import { SOFTHEBB_SPEC, type SoftHebbOptions } from './options.ts';
+
+/** [height, width, channels] of the HWC images a layer reads (one image per row). */
+export type ImageShape = [number, number, number];
+
+/** Options of SoftHebbConv2d (docs/math/softhebb.md, "Convolution"). */
+export interface SoftHebbConv2dOptions extends Omit<SoftHebbOptions, 'activation'> {
+  /** Number of kernels K (the output channels); they compete at every position. */
+  units: number;
+  /** [height, width, channels] of the input images (rows hold them in HWC order). */
+  inputShape: ImageShape;
+  /** Kernel size: one number (square) or [height, width]. */
+  kernelSize: number | [number, number];
+  /** Step between two patches. Default 1. */
+  stride?: number;
+  /** Zero pixels added on each side. Default 0. */
+  padding?: number;
+  /** Spacing between a kernel's taps. Default 1. */
+  dilation?: number;
+  /**
+   * What transform gives per position over the K channels when called without one: default
+   * the posterior softmax at t ('onehot' when hard); e.g. 'triangle:0.7' in a deep stack.
+   */
+  activation?: Activation | string;
+  /**
+   * Images per update (every patch of them is summed into one step). Default 10. A batch of
+   * 1 is online learning over images (each still a sum over its own patches).
+   */
+  batchSize?: number;
+}
+
+/** An [h, w, c] of positive integers. */
+export function imageShape() {
+  return custom<ImageShape>('[height, width, channels] of positive integers', (v, name) => {
+    if (!Array.isArray(v) || v.length !== 3 || !v.every((n) => Number.isInteger(n) && n > 0))
+      throw new ValueError(
+        `${name} must be [height, width, channels] of positive integers (e.g. [28, 28, 1] for MNIST), got ${JSON.stringify(v)}`,
+      );
+    return [v[0], v[1], v[2]];
+  });
+}
+
+function kernelSize() {
+  return custom<[number, number]>('a positive integer or [height, width]', (v, name) => {
+    const pair = typeof v === 'number' ? [v, v] : v;
+    if (
+      !Array.isArray(pair) ||
+      pair.length !== 2 ||
+      !pair.every((n) => Number.isInteger(n) && n > 0)
+    )
+      throw new ValueError(
+        `${name} must be a positive integer or [height, width] of them, got ${JSON.stringify(v)}`,
+      );
+    return [pair[0], pair[1]];
+  });
+}
+
+export const CONV_SPEC = {
+  ...SOFTHEBB_SPEC,
+  inputShape: required(imageShape()),
+  kernelSize: required(kernelSize()),
+  stride: integer({ min: 1, default: 1 }),
+  padding: integer({ min: 0, default: 0 }),
+  dilation: integer({ min: 1, default: 1 }),
+  batchSize: integer({ min: 1, default: 10 }),
+} satisfies Record<keyof SoftHebbConv2dOptions, unknown>;
+
+export type ConvLayerOptions = Resolved<typeof CONV_SPEC>;
+
+/** Validates the options under the layer's name (the rule's own checks run in the dense core). */
+export function validateConvOptions(given: unknown): ConvLayerOptions {
+  return validateOptions('SoftHebbConv2d', CONV_SPEC, given);
+}

@@ -1,0 +1,304 @@
+// `hebb reproduce softhebb-conv`: convolutional SoftHebb with a linear read-out (paper Sec. 3.4,
+// Appendix D.1) on MNIST, Fashion-MNIST or CIFAR-10.
+import type { Backend } from '../../backend/types.ts';
+import type { ExperimentContext } from '../../cli/experiment.ts';
+import type { RunFlags } from '../../cli/flags.ts';
+import { take, type Split } from '../../data/dataset.ts';
+import { writeFileAtomic } from '../../io/atomic.ts';
+import { receptiveFieldGrid } from '../../report/figures.ts';
+import { savePng } from '../../report/raster.ts';
+import { Pool2d } from '../../stack/pool.ts';
+import { reverseCorrelation } from '../../stack/receptive-fields.ts';
+import { Sequential } from '../../stack/sequential.ts';
+import { Standardize } from '../../stack/standardize.ts';
+import type { StackLayer } from '../../stack/layer.ts';
+import { SoftHebbConv2d } from '../conv.ts';
+import type { ImageShape } from '../conv-options.ts';
+import { fitFeatureReadout } from '../readout.ts';
+
+export type ConvDataset = 'mnist' | 'fashion-mnist' | 'cifar10';
+
+/** Published accuracies (%), the paper's Table 2; Fashion-MNIST has no conv figure. */
+const PAPER: Record<ConvDataset, string> = {
+  mnist: '98.63',
+  'fashion-mnist': '—',
+  cifar10: '60.30',
+};
+
+export interface ConvFlags extends RunFlags {
+  dataset: ConvDataset;
+  dataDir?: string;
+  quick: boolean;
+  /** Conv blocks (default 2). */
+  layers?: number;
+  /** Kernels of the first layer (deeper layers: 4× the layer below). */
+  units?: number;
+  /** Hebbian epochs per layer. */
+  epochs: number;
+  /** Images per Hebbian update. */
+  batchSize: number;
+  readoutEpochs?: number;
+}
+
+/** One conv block: kernels, kernel side, padding, triangle power, then pooling. */
+export interface ConvBlock {
+  units: number;
+  kernel: number;
+  padding: number;
+  power: number;
+  pool: { size: number; stride: number; padding: number };
+}
+
+/**
+ * The architecture. The paper gives none for its conv result, so this one was measured here
+ * (docs/reproducing.md, "softhebb-conv"): two blocks of Journé et al. 2023's shape — conv →
+ * triangle → overlapping 4×4 max pooling, the second block on the first's output scaled per
+ * channel, with 4× the kernels — read out by the linear classifier. On MNIST one block of 64
+ * kernels reached 98.2–98.5 % whatever the read-out epochs, pooling or kernel count (its read-out
+ * fits the training set to 99.9 %); 32 → 128 kernels in two blocks 98.47 %, 64 → 256 98.85 %.
+ */
+export function convBlocks(
+  dataset: ConvDataset,
+  o: { layers?: number; units?: number },
+): ConvBlock[] {
+  const layers = o.layers ?? 2;
+  const first = o.units ?? 64;
+  return Array.from({ length: layers }, (_, i) => ({
+    units: first * 4 ** i,
+    kernel: i === 0 ? 5 : 3,
+    // CIFAR-10's objects reach the border; MNIST's digits sit in a blank 28 × 28 frame.
+    padding: i > 0 ? 1 : dataset === 'cifar10' ? 2 : 0,
+    power: 1,
+    pool: { size: 4, stride: 2, padding: 1 },
+  }));
+}
+
+/** The stack for images of `shape`: [standardise →] conv → pool per block. */
+export function convStack(
+  shape: ImageShape,
+  blocks: ConvBlock[],
+  o: { epochs: number; batchSize: number; seed: number; backend: Backend },
+): Sequential {
+  const layers: StackLayer[] = [];
+  let s = shape;
+  for (const [i, b] of blocks.entries()) {
+    // Scaled, not centred: the pooled triangles are non-negative, and stay so for the
+    // positive kernels above (centred inputs made their pre-activations negative and the
+    // weights grow without bound under Eq. 8).
+    if (i > 0) layers.push(new Standardize({ inputShape: s, center: false, backend: o.backend }));
+    const conv = new SoftHebbConv2d({
+      units: b.units,
+      inputShape: s,
+      kernelSize: b.kernel,
+      padding: b.padding,
+      // Raw patches: a faint stroke edge stays faint (normalising it makes it a full-contrast
+      // pattern); measured 98.48 vs 98.13 % on MNIST with 64 kernels.
+      normalizeInput: false,
+      activation: `triangle:${b.power}`,
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      seed: o.seed + i,
+      backend: o.backend,
+    });
+    const pool = new Pool2d({
+      inputShape: conv.outputShape,
+      size: b.pool.size,
+      stride: b.pool.stride,
+      padding: b.pool.padding,
+      backend: o.backend,
+    });
+    layers.push(conv, pool);
+    s = pool.outputShape;
+  }
+  return new Sequential({ layers, batchSize: o.batchSize * 10, seed: o.seed, backend: o.backend });
+}
+
+export interface ConvResult {
+  report: string;
+  dataset: ConvDataset;
+  accuracy: number;
+  trainAccuracy: number;
+  hebbianSeconds: number;
+  readoutSeconds: number;
+  features: number;
+  blocks: ConvBlock[];
+  train: number;
+  test: number;
+}
+
+/** Runs the reproduction in ctx's run directory (parts resume, the stack checkpoints per pass). */
+export async function reproduceConv(
+  ctx: ExperimentContext,
+  full: Split,
+  f: ConvFlags,
+): Promise<ConvResult> {
+  const data = f.quick
+    ? {
+        train: take(full.train, Math.min(2000, full.train.x.rows)),
+        test: take(full.test, Math.min(500, full.test.x.rows)),
+      }
+    : full;
+  const shape = data.train.shape;
+  const blocks = convBlocks(f.dataset, {
+    layers: f.layers,
+    units: f.units ?? (f.quick ? 16 : undefined),
+  });
+  const roEpochs = f.readoutEpochs ?? (f.quick ? 3 : 15);
+  const settings = { epochs: f.epochs, batchSize: f.batchSize, seed: f.seed, backend: ctx.backend };
+  let stack = convStack(shape, blocks, settings);
+  ctx.log(
+    `${data.train.name}: ${data.train.x.rows} training and ${data.test.x.rows} test images (${shape.join('×')}); ` +
+      blocks
+        .map((b, i) => `block ${i + 1}: ${b.units} kernels ${b.kernel}×${b.kernel}`)
+        .join(', ') +
+      `; backend ${ctx.backend.name}`,
+  );
+  const hebb = await ctx.part('hebbian', async () => {
+    const resume = ctx.run.hasModel();
+    if (resume) stack = ctx.run.loadModel<Sequential>({ expect: Sequential, backend: ctx.backend });
+    const t0 = performance.now();
+    // The bar is made at the first batch, which knows how many images this fit will see.
+    const bars: ReturnType<typeof ctx.progress>[] = [];
+    await stack.fitAsync(data.train.x, {
+      resume,
+      signal: ctx.signal,
+      onProgress: (e) => {
+        if (bars.length === 0) bars.push(ctx.progress(e.total, 'hebbian layers', 'img'));
+        bars[0].tick(e.done - bars[0].count);
+      },
+      onEpoch: () => ctx.run.saveModel(stack),
+    });
+    bars[0]?.done();
+    ctx.run.saveModel(stack);
+    return { seconds: (performance.now() - t0) / 1000 };
+  });
+  if (!stack.isFitted)
+    stack = ctx.run.loadModel<Sequential>({ expect: Sequential, backend: ctx.backend });
+  const ro = await ctx.part('readout', async () => {
+    const t0 = performance.now();
+    const bar = ctx.progress(roEpochs, 'linear read-out', 'epoch');
+    const r = fitFeatureReadout((x) => stack.transform(x), data, ctx.backend, {
+      epochs: roEpochs,
+      seed: f.seed,
+      fit: { onEpoch: () => bar.tick(1) },
+    });
+    bar.done();
+    const z = (x: typeof data.test.x) => {
+      const h = stack.transform(x);
+      if (r.stats) {
+        ctx.backend.addRowVector(h, r.stats.mean, -1);
+        ctx.backend.scaleColumns(
+          h,
+          r.stats.std.map((s) => 1 / s),
+        );
+      }
+      return h;
+    };
+    const accuracy = r.classifier.score(z(data.test.x), data.test.y);
+    const sub = take(data.train, Math.min(10000, data.train.x.rows));
+    const trainAccuracy = r.classifier.score(z(sub.x), sub.y);
+    return { accuracy, trainAccuracy, seconds: (performance.now() - t0) / 1000 };
+  });
+  const figures = drawFigures(ctx, stack, data, shape);
+  const features = stack.outputSize(data.train.x.cols);
+  const result: ConvResult = {
+    report: '',
+    dataset: f.dataset,
+    accuracy: ro.accuracy,
+    trainAccuracy: ro.trainAccuracy,
+    hebbianSeconds: hebb.seconds,
+    readoutSeconds: ro.seconds,
+    features,
+    blocks,
+    train: data.train.x.rows,
+    test: data.test.x.rows,
+  };
+  ctx.run.appendMetrics({ ...result, report: undefined, blocks: undefined });
+  result.report = ctx.run.dir + '/report.md';
+  writeFileAtomic(result.report, convReport(f, result, figures, roEpochs, ctx.backend.name));
+  return result;
+}
+
+/** First-layer kernels, and each deeper block's units by reverse correlation. */
+function drawFigures(
+  ctx: ExperimentContext,
+  stack: Sequential,
+  data: Split,
+  shape: ImageShape,
+): string[] {
+  const names: string[] = [];
+  const [, , c] = shape;
+  const tileable = c === 1 || c === 3;
+  const first = stack.layers[0] as SoftHebbConv2d;
+  const [kh, kw] = first.options.kernelSize;
+  if (tileable) {
+    savePng(
+      ctx.run.figurePath('kernels-layer1.png'),
+      receptiveFieldGrid(first.weights, { height: kh, width: kw, channels: c, maxTiles: 100 }),
+    );
+    names.push('kernels-layer1.png');
+  }
+  const sample = take(data.train, Math.min(2000, data.train.x.rows)).x;
+  let block = 0;
+  for (const [i, l] of stack.layers.entries()) {
+    if (!(l instanceof SoftHebbConv2d)) continue;
+    block++;
+    if (!tileable) continue;
+    // The pooled output of the block: what the next block reads.
+    const { fields, side } = reverseCorrelation(stack, i + 1, sample, shape, { relative: true });
+    const name = `receptive-fields-layer${block}.png`;
+    savePng(
+      ctx.run.figurePath(name),
+      receptiveFieldGrid(fields, {
+        height: side,
+        width: side,
+        channels: c,
+        maxTiles: 100,
+        signed: true,
+      }),
+    );
+    names.push(name);
+  }
+  return names;
+}
+
+const fmt = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
+
+function convReport(
+  f: ConvFlags,
+  r: ConvResult,
+  figures: string[],
+  roEpochs: number,
+  backend: string,
+): string {
+  return [
+    '# Convolutional SoftHebb (paper Sec. 3.4, Appendix D.1)',
+    '',
+    `Data: **${r.dataset}**, ${r.train} training and ${r.test} test images${f.quick ? ' (--quick subset)' : ''}.`,
+    '',
+    'Network: ' +
+      r.blocks
+        .map(
+          (b, i) =>
+            `${i > 0 ? 'scale to unit variance per channel → ' : ''}SoftHebbConv2d ${b.units} × ${b.kernel}×${b.kernel} (padding ${b.padding}, raw patches, soft WTA t = 200, exact step, linear rate 0.2 → 0) → triangle^${b.power} → max-pool ${b.pool.size}/${b.pool.stride}/${b.pool.padding}`,
+        )
+        .join(' → ') +
+      ` → ${r.features} features, standardised → linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15 epochs, ${roEpochs} epochs).`,
+    `Hebbian layers: ${f.epochs} epoch(s) each, greedy, ${f.batchSize} images per update.`,
+    '',
+    '| data set | conv SoftHebb + linear read-out (here) | paper | train accuracy (10 000 images) |',
+    '|---|---|---|---|',
+    `| ${r.dataset} | ${(100 * r.accuracy).toFixed(2)} % | ${PAPER[r.dataset]} % | ${(100 * r.trainAccuracy).toFixed(2)} % |`,
+    '',
+    `Time: Hebbian layers ${fmt(r.hebbianSeconds)}, read-out ${fmt(r.readoutSeconds)} (backend ${backend}).`,
+    '',
+    '## Figures',
+    '',
+    ...figures.map((n) =>
+      n.startsWith('kernels')
+        ? `- \`figures/${n}\`: the first layer's kernels (contrast per tile).`
+        : `- \`figures/${n}\`: what each channel after block ${n.match(/\d+/)![0]} responds to, by reverse correlation: the image windows weighted by the channel's pooled response, averaged over 2000 training images, less the plain average window (red: brighter than the average window, blue: darker).`,
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,116 @@
+import type { Matrix } from '../backend/matrix.ts';
+import { convOutputSize, type ConvGeometry } from '../backend/types.ts';
+import { ShapeError, ValueError } from '../errors.ts';
+import { allocateMatrix, checkSamples } from '../model/inputs.ts';
+import { registerModel, UnsupervisedModel, backendOption } from '../model/model.ts';
+import { integer, oneOf, required, validateOptions, type Resolved } from '../model/params.ts';
+import type { FitEvent } from '../model/fit-loop.ts';
+import type { ModelState } from '../model/state.ts';
+import { imageShape, type ImageShape } from '../softhebb/conv-options.ts';
+import type { Backend } from '../backend/types.ts';
+
+export interface Pool2dOptions {
+  /** [height, width, channels] of the input images (HWC rows). */
+  inputShape: ImageShape;
+  /** Window side. */
+  size: number;
+  /** Step between windows. Default: size (windows that do not overlap). */
+  stride?: number;
+  /** Pixels added on each side, left out of the max and of the mean. Default 0. */
+  padding?: number;
+  /** 'max' (default) or 'avg'. */
+  kind?: 'max' | 'avg';
+  backend?: string | Backend;
+}
+
+const SPEC = {
+  inputShape: required(imageShape()),
+  size: required(integer({ min: 1 })),
+  stride: integer({ min: 1 }),
+  padding: integer({ min: 0, default: 0 }),
+  kind: oneOf(['max', 'avg'] as const, { default: 'max' }),
+  backend: backendOption(),
+} satisfies Record<keyof Pool2dOptions, unknown>;
+
+/**
+ * Max or average pooling of HWC images, channel by channel, as between the layers of a
+ * convolutional net. It learns nothing: fit and partialFit return at once, the state is empty.
+ *
+ *   const pool = new Pool2d({ inputShape: [24, 24, 32], size: 4, stride: 2, padding: 1 });
+ */
+export class Pool2d extends UnsupervisedModel<Resolved<typeof SPEC> & { readonly stride: number }> {
+  static readonly modelName = 'Pool2d';
+  readonly geometry: ConvGeometry;
+  readonly fitPasses = 0;
+
+  constructor(options: Pool2dOptions) {
+    const o = validateOptions('Pool2d', SPEC, options);
+    const stride = o.stride ?? o.size;
+    if (2 * o.padding > o.size)
+      throw new ValueError(
+        `Pool2d: padding ${o.padding} is more than half the window (${o.size}), so a window could hold no pixel; use padding ≤ ${Math.floor(o.size / 2)}`,
+      );
+    super(Object.freeze({ ...o, stride }));
+    const [h, w, c] = o.inputShape;
+    this.geometry = {
+      inH: h,
+      inW: w,
+      channels: c,
+      kernelH: o.size,
+      kernelW: o.size,
+      stride,
+      pad: o.padding,
+    };
+    const { outH, outW } = convOutputSize(this.geometry);
+    if (outH < 1 || outW < 1)
+      throw new ShapeError(
+        `Pool2d: a ${o.size}×${o.size} window with padding ${o.padding} does not fit ${h}×${w} images; use a smaller window`,
+      );
+  }
+
+  get isFitted(): boolean {
+    return true;
+  }
+
+  /** [outH, outW, channels] of the pooled images. */
+  get outputShape(): ImageShape {
+    const { outH, outW } = convOutputSize(this.geometry);
+    return [outH, outW, this.geometry.channels];
+  }
+
+  get inputSize(): number {
+    const [h, w, c] = this.options.inputShape;
+    return h * w * c;
+  }
+
+  outputSize(): number {
+    const [h, w, c] = this.outputShape;
+    return h * w * c;
+  }
+
+  beginFit(): void {}
+
+  protected *training(): Generator<FitEvent> {}
+
+  partialFit(): this {
+    return this;
+  }
+
+  /** Pooled images, B × outH·outW·channels. */
+  transform(x: Matrix): Matrix {
+    checkSamples('Pool2d.transform', this.backend, x, this.inputSize);
+    const out = allocateMatrix(x.rows, this.outputSize(), 'Pool2d', 'output', 'pass fewer images');
+    this.backend.pool2d(x, this.geometry, this.options.kind, out);
+    return out;
+  }
+
+  getState(): ModelState {
+    return {};
+  }
+
+  setState(): this {
+    return this;
+  }
+}
+
+registerModel(Pool2d);

@@ -1,0 +1,335 @@
+import { Matrix } from '../backend/matrix.ts';
+import type { Backend } from '../backend/types.ts';
+import { ShapeError, ValueError } from '../errors.ts';
+import { epochBatches } from '../model/batches.ts';
+import type { FitEvent, FitOptions } from '../model/fit-loop.ts';
+import { allocateMatrix, checkSamples } from '../model/inputs.ts';
+import {
+  backendOption,
+  modelClass,
+  registerModel,
+  UnsupervisedModel,
+  type Model,
+} from '../model/model.ts';
+import {
+  custom,
+  integer,
+  listOf,
+  oneOf,
+  required,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
+import { readCount, scalar, type ModelState } from '../model/state.ts';
+import { isStackLayer, type StackLayer } from './layer.ts';
+
+/** A layer as saved: its class name and options. */
+export interface LayerRecord {
+  model: string;
+  options: Record<string, unknown>;
+}
+
+export interface SequentialOptions {
+  /** The layers, input first: models (SoftHebbConv2d, Pool2d, Standardize, SoftHebb) or records. */
+  layers: (StackLayer | LayerRecord)[];
+  /**
+   * 'greedy' (default): each learning layer trains alone, for its own epochs, on the output of
+   * the (frozen) layers below it. 'simultaneous': every batch passes through all layers and each
+   * learns from it on the way up (a Hebbian layer needs no signal from above), for `epochs`.
+   */
+  training?: 'greedy' | 'simultaneous';
+  /** Samples sent up the stack at once; each layer then steps in its own batchSize. Default 100. */
+  batchSize?: number;
+  /** Passes over the data in simultaneous training. Default 1. */
+  epochs?: number;
+  /** Seed of the sample order (each layer's own seed draws its weights). Default 0. */
+  seed?: number;
+  backend?: string | Backend;
+}
+
+/** Rows sent through the stack at once by transform (bounds its working memory). */
+const TRANSFORM_ROWS = 256;
+
+function layerParam() {
+  return custom<StackLayer | LayerRecord>(
+    'a stack layer (SoftHebbConv2d, Pool2d, Standardize, SoftHebb) or {model, options}',
+    (v, name) => {
+      if (isStackLayer(v)) return v;
+      const r = v as LayerRecord;
+      if (r && typeof r.model === 'string' && typeof r.options === 'object' && r.options !== null)
+        return r;
+      throw new ValueError(
+        `${name} must be a stack layer (new SoftHebbConv2d(…), new Pool2d(…), …) or a {model, options} record`,
+      );
+    },
+  );
+}
+
+const SPEC = {
+  layers: required(listOf(layerParam(), { minLength: 1 })),
+  training: oneOf(['greedy', 'simultaneous'] as const, { default: 'greedy' }),
+  batchSize: integer({ min: 1, default: 100 }),
+  epochs: integer({ min: 1, default: 1 }),
+  seed: seed(),
+  backend: backendOption(),
+} satisfies Record<keyof SequentialOptions, unknown>;
+
+/**
+ * A stack of Hebbian layers (and the pooling and standardisation between them), trained layer
+ * by layer or all at once, with any read-out fitted on its output. Follows the model contract:
+ * fit returns this, state is every layer's tensors under `layers.i.`, and a saved stack rebuilds
+ * its layers from their options.
+ *
+ *   const net = new Sequential({ layers: [
+ *     new SoftHebbConv2d({ units: 32, inputShape: [28, 28, 1], kernelSize: 5, activation: 'triangle:1' }),
+ *     new Pool2d({ inputShape: [24, 24, 32], size: 4 }),
+ *   ] }).fit(train.x);
+ *   const features = net.transform(test.x);
+ */
+export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
+  static readonly modelName = 'Sequential';
+  /** The layers, input first. */
+  readonly layers: readonly StackLayer[];
+  /** Greedy: the layer in training (layers.length once all are trained). */
+  private stage = 0;
+  /** Samples the stage in training has learnt from (all stages at once when simultaneous). */
+  private stageSamples = 0;
+
+  constructor(options: SequentialOptions) {
+    const o = validateOptions('Sequential', SPEC, options);
+    super(o);
+    this.layers = o.layers.map((l, i) => {
+      if (isStackLayer(l)) return l;
+      const Cls = modelClass(l.model, `Sequential: layers[${i}] is a '${l.model}', which`);
+      const built = new (Cls as unknown as new (o: object) => Model)({
+        ...l.options,
+        ...(o.backend !== undefined ? { backend: o.backend } : {}),
+      });
+      if (!isStackLayer(built))
+        throw new ValueError(
+          `Sequential: layers[${i}] is a ${l.model}, which cannot be a stack layer`,
+        );
+      return built;
+    });
+    this.checkChain();
+  }
+
+  get isFitted(): boolean {
+    return this.stage >= this.layers.length;
+  }
+
+  /** Values per sample the first layer reads (undefined when it takes any width). */
+  get inputSize(): number | undefined {
+    return this.layers[0].inputSize;
+  }
+
+  /** Values per sample out of the stack for `inputs` in. */
+  outputSize(inputs: number): number {
+    let width = inputs;
+    for (const l of this.layers) width = l.outputSize(width);
+    return width;
+  }
+
+  protected *training(x: Matrix, opts: FitOptions): Generator<FitEvent> {
+    this.check('Sequential.fit', x);
+    const N = x.rows;
+    if (!opts.resume) {
+      this.stage = 0;
+      this.stageSamples = 0;
+    }
+    if (this.options.training === 'simultaneous') yield* this.simultaneous(x, N, opts.resume);
+    else yield* this.greedy(x, N, opts.resume);
+  }
+
+  /** Each learning layer in turn, for its own passes, on the frozen output of those below. */
+  private *greedy(x: Matrix, N: number, resume?: boolean): Generator<FitEvent> {
+    const passes = this.layers.map((l) => l.fitPasses);
+    const allPasses = passes.reduce((a, b) => a + b, 0);
+    const startStage = this.stage;
+    const startPass = Math.min(passes[startStage] ?? 0, Math.floor(this.stageSamples / N));
+    let total = (passes[startStage] ?? 0) * N - startPass * N;
+    for (let i = startStage + 1; i < this.layers.length; i++) total += passes[i] * N;
+    let done = 0;
+    for (let i = startStage; i < this.layers.length; i++) {
+      const layer = this.layers[i];
+      const first = i === startStage ? startPass : 0;
+      if (!(resume && i === startStage && layer.isFitted && this.stageSamples > 0)) {
+        layer.beginFit(this.widthBelow(i, x.cols), passes[i] * N);
+      }
+      this.stageSamples = first * N;
+      const before = passes.slice(0, i).reduce((a, b) => a + b, 0);
+      for (const b of this.batches(N, passes[i], first, i)) {
+        layer.partialFit(this.below(i, this.gather(x, b.rows)));
+        this.stageSamples += b.rows.length;
+        done += b.rows.length;
+        yield { done, total, epoch: before + b.epoch + 1, epochs: allPasses, epochEnd: b.epochEnd };
+      }
+      this.stage = i + 1;
+      this.stageSamples = 0;
+    }
+  }
+
+  /** Every batch up the whole stack, each learning layer learning from it on the way. */
+  private *simultaneous(x: Matrix, N: number, resume?: boolean): Generator<FitEvent> {
+    const E = this.options.epochs;
+    const first = resume ? Math.min(E, Math.floor(this.stageSamples / N)) : 0;
+    if (!resume || this.stageSamples === 0) {
+      let width = x.cols;
+      for (const l of this.layers) {
+        l.beginFit(width, E * N);
+        width = l.outputSize(width);
+      }
+    }
+    this.stageSamples = first * N;
+    let done = 0;
+    for (const b of this.batches(N, E, first, 0)) {
+      let h = this.gather(x, b.rows);
+      for (const l of this.layers) {
+        if (l.fitPasses > 0) l.partialFit(h);
+        h = l.transform(h);
+      }
+      this.stageSamples += b.rows.length;
+      done += b.rows.length;
+      yield { done, total: (E - first) * N, epoch: b.epoch + 1, epochs: E, epochEnd: b.epochEnd };
+    }
+    this.stage = this.layers.length;
+    this.stageSamples = 0;
+  }
+
+  private batches(n: number, epochs: number, first: number, stage: number) {
+    return epochBatches({
+      n,
+      epochs,
+      first,
+      batchSize: this.options.batchSize,
+      // One order per stage, so a layer does not see the batches of the one below it again.
+      seed: this.options.seed + 7919 * stage,
+      shuffle: true,
+      backend: this.backend,
+    });
+  }
+
+  private gather(x: Matrix, rows: Int32Array): Matrix {
+    const out = new Matrix(rows.length, x.cols);
+    for (let i = 0; i < rows.length; i++)
+      out.data.set(x.data.subarray(rows[i] * x.cols, (rows[i] + 1) * x.cols), i * x.cols);
+    return out;
+  }
+
+  /** The input of layer i: x through layers 0..i−1. */
+  private below(i: number, x: Matrix): Matrix {
+    let h = x;
+    for (let j = 0; j < i; j++) h = this.layers[j].transform(h);
+    return h;
+  }
+
+  private widthBelow(i: number, inputs: number): number {
+    let width = inputs;
+    for (let j = 0; j < i; j++) width = this.layers[j].outputSize(width);
+    return width;
+  }
+
+  /** Learns from the rows once, through every layer on the way up (as simultaneous training). */
+  partialFit(x: Matrix): this {
+    this.check('Sequential.partialFit', x);
+    for (let s = 0; s < x.rows; s += this.options.batchSize) {
+      let h = x.sliceRows(s, Math.min(x.rows, s + this.options.batchSize));
+      for (const l of this.layers) {
+        if (l.fitPasses > 0) l.partialFit(h);
+        h = l.transform(h);
+      }
+    }
+    this.stage = this.layers.length;
+    return this;
+  }
+
+  /** The last layer's output: samples × outputSize(x.cols). */
+  transform(x: Matrix): Matrix {
+    this.check('Sequential.transform', x);
+    for (const [i, l] of this.layers.entries())
+      if (!l.isFitted)
+        throw new ValueError(
+          `Sequential.transform: layers[${i}] (${l.modelName}) is not fitted yet; call fit or partialFit first`,
+        );
+    const out = allocateMatrix(
+      x.rows,
+      this.outputSize(x.cols),
+      'Sequential',
+      'output',
+      'pass fewer samples',
+    );
+    for (let s = 0; s < x.rows; s += TRANSFORM_ROWS) {
+      const e = Math.min(x.rows, s + TRANSFORM_ROWS);
+      out.data.set(this.below(this.layers.length, x.sliceRows(s, e)).data, s * out.cols);
+    }
+    return out;
+  }
+
+  /** Layers as records (model name and options), the stack's own options beside them. */
+  override getParams(): Record<string, unknown> {
+    const { training, batchSize, epochs, seed } = this.options;
+    const layers: LayerRecord[] = this.layers.map((l) => ({
+      model: l.modelName,
+      options: l.getParams(),
+    }));
+    return { layers, training, batchSize, epochs, seed };
+  }
+
+  /** `layers.i.<name>` for every tensor of layer i, with `stage` and `stage_samples`. */
+  getState(): ModelState {
+    const s: ModelState = { stage: scalar(this.stage), stage_samples: scalar(this.stageSamples) };
+    for (const [i, l] of this.layers.entries()) {
+      if (!l.isFitted) continue;
+      for (const [k, t] of Object.entries(l.getState())) s[`layers.${i}.${k}`] = t;
+    }
+    return s;
+  }
+
+  setState(s: ModelState): this {
+    const where = 'Sequential.setState';
+    const stage = readCount(s, 'stage', where);
+    if (stage > this.layers.length)
+      throw new ShapeError(
+        `${where}: the state is of a stack of at least ${stage} layers but this one has ${this.layers.length}`,
+      );
+    const parts: ModelState[] = this.layers.map(() => ({}));
+    for (const [k, t] of Object.entries(s)) {
+      const m = /^layers\.(\d+)\.(.+)$/.exec(k);
+      if (!m) continue;
+      const i = Number(m[1]);
+      if (i >= this.layers.length)
+        throw new ShapeError(
+          `${where}: tensor '${k}' is of layer ${i} but the stack has ${this.layers.length} layers; were the options the same?`,
+        );
+      parts[i][m[2]] = t;
+    }
+    for (const [i, l] of this.layers.entries())
+      if (Object.keys(parts[i]).length > 0 || (i < stage && l.fitPasses > 0)) l.setState(parts[i]);
+    this.stage = stage;
+    this.stageSamples = readCount(s, 'stage_samples', where);
+    return this;
+  }
+
+  /** Each layer must read what the one below writes. */
+  private checkChain(): void {
+    let width = this.layers[0].inputSize;
+    for (const [i, l] of this.layers.entries()) {
+      const need = l.inputSize;
+      if (width !== undefined && need !== undefined && need !== width) {
+        const prev = this.layers[i - 1];
+        const shape = (prev as unknown as { outputShape?: number[] }).outputShape;
+        throw new ShapeError(
+          `Sequential: layers[${i}] (${l.modelName}) reads ${need} values per sample but layers[${i - 1}] (${prev.modelName}) writes ${width}${shape ? ` (${shape.join('×')})` : ''}; set layers[${i}]'s inputShape to the output shape of the layer below`,
+        );
+      }
+      width = width === undefined ? undefined : l.outputSize(width);
+    }
+  }
+
+  private check(where: string, x: Matrix): void {
+    checkSamples(where, this.backend, x, this.inputSize);
+  }
+}
+
+registerModel(Sequential);
