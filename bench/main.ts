@@ -8,6 +8,7 @@ import { benchLinearSvc } from './linear-svc.ts'; // linear SVM read-out
 import { benchSimilarity } from './similarity.ts'; // structured similarity matching
 import { benchPgd } from './pgd.ts'; // PGD attacks vs PyTorch
 import { benchMlp } from './mlp.ts'; // MLP baseline and linear read-out vs PyTorch
+import { benchSoftHebbConv } from './softhebb-conv.ts'; // SoftHebbConv2d.fit vs PyTorch unfold
 
 const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   similarity: benchSimilarity, // structured similarity matching
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   'softhebb-trainer': benchSoftHebbTrainer, // SoftHebb.fit, one MNIST epoch, vs PyTorch
   pgd: benchPgd, // PGD attacks vs PyTorch
   mlp: benchMlp, // MLP baseline and linear read-out vs PyTorch
+  'softhebb-conv': benchSoftHebbConv, // SoftHebbConv2d.fit, one MNIST epoch, vs PyTorch
 };
 
 const [name, ...rest] = process.argv.slice(2);

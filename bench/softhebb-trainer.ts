@@ -3,78 +3,19 @@
 // same shuffled order, same rate schedule), in one run: best of --reps for both, PyTorch at
 // its default thread count and at one thread per core (the faster counts). --profile splits
 // one batch into its parts. Usage: npm run bench -- softhebb-trainer [--quick] [--reps N] [--profile]
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { getBackend, Matrix, type Backend } from '../src/backend/index.ts';
 import { mnist } from '../src/data/index.ts';
-import { epochBatches } from '../src/model/batches.ts';
 import { SoftHebb } from '../src/softhebb/index.ts';
 import { fmt, medianSeconds } from './timing.ts';
+import { fitOrder, relDiff, runTorchPeer } from './torch-peer.ts';
 
 const K = 2000;
-const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-const here = dirname(fileURLToPath(import.meta.url));
 
 const layerFor = (batch: number, be: Backend) =>
   new SoftHebb({ units: K, epochs: 1, batchSize: batch, seed: 0, backend: be });
-
-/** The sample order SoftHebb.fit visits in epoch 0 (its seeded permutation). */
-function fitOrder(n: number, batch: number, be: Backend): Int32Array {
-  const out = new Int32Array(n);
-  let at = 0;
-  for (const b of epochBatches({
-    n,
-    epochs: 1,
-    first: 0,
-    batchSize: batch,
-    seed: 0,
-    shuffle: true,
-    backend: be,
-  })) {
-    out.set(b.rows, at);
-    at += b.rows.length;
-  }
-  return out;
-}
-
-interface TorchRun {
-  torch: string;
-  threads: number;
-  seconds: number;
-  w: Matrix;
-}
-
-function torchEpoch(cfg: Record<string, unknown>, threads: number, dir: string): TorchRun {
-  const out = join(dir, `w_torch_${threads}.bin`);
-  const res = spawnSync(
-    python,
-    [join(here, 'softhebb_trainer_torch.py'), JSON.stringify({ ...cfg, threads, out })],
-    {
-      encoding: 'utf8',
-    },
-  );
-  if (res.status !== 0)
-    throw new Error(
-      `PyTorch peer failed (${(res.stderr || res.error?.message || '').trim().split('\n').pop()}); apt-get install python3-torch`,
-    );
-  const r = JSON.parse(res.stdout.trim().split('\n').pop()!) as Omit<TorchRun, 'w'>;
-  const buf = readFileSync(out);
-  const n = buf.byteLength / 4 / K;
-  return { ...r, w: new Matrix(K, n, new Float32Array(buf.buffer, buf.byteOffset, K * n).slice()) };
-}
-
-function relDiff(a: Matrix, b: Matrix): number {
-  let d = 0;
-  let m = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    d = Math.max(d, Math.abs(a.data[i] - b.data[i]));
-    m = Math.max(m, Math.abs(a.data[i]));
-  }
-  return d / m;
-}
 
 /** Where one batch's time goes: the forward GEMM, the fused step, and its update GEMM alone. */
 function profile(
@@ -166,10 +107,12 @@ export function benchSoftHebbTrainer(args: string[]): void {
       first.horizon = N;
       first.partialFit(x.gatherRows(fitOrder(N, batch, be).subarray(0, batch)));
       const oneBatch = relDiff(
-        torchEpoch({ ...cfg, reps: 1, stop: batch }, 0, dir).w,
+        runTorchPeer('softhebb_trainer_torch.py', { ...cfg, reps: 1, stop: batch }, 0, dir, K).w,
         first.weights,
       );
-      const runs = [0, cores].map((th) => torchEpoch(cfg, th, dir));
+      const runs = [0, cores].map((th) =>
+        runTorchPeer('softhebb_trainer_torch.py', cfg, th, dir, K),
+      );
       const best = runs.reduce((p, q) => (q.seconds < p.seconds ? q : p));
       const floor = (4 * N * K * 784) / (gemmGflops * 1e9);
       const ratio = ours / best.seconds;

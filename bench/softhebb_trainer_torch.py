@@ -16,6 +16,8 @@ import time
 import numpy as np
 import torch
 
+from softhebb_rule_torch import exact_step
+
 cfg = json.loads(sys.argv[1])
 if int(cfg["threads"]) > 0:
     torch.set_num_threads(int(cfg["threads"]))
@@ -31,14 +33,7 @@ def epoch(W):
     for s in range(0, int(cfg.get("stop", N)), B):
         x = Xn[order[s : s + B]]
         eta = lr0 * (1 - s / N)
-        u = torch.mm(x, W.t())
-        y = torch.softmax(t * u, dim=1)
-        c = torch.sum(y * u, dim=0)
-        z = eta * c
-        small = z.abs() < 1e-6
-        r = torch.where(small, eta * (1 - z / 2), -torch.expm1(-z) / torch.where(small, 1.0, c))
-        W.mul_((1 - r * c).view(-1, 1))
-        W.add_(torch.mm((y * r).t(), x))
+        exact_step(W, x, t, eta)
 
 
 with torch.no_grad():

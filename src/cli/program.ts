@@ -1,5 +1,6 @@
 // The hebb command line: its commands, and one way to end — an exit code and, on failure,
 // one `hebb:` line that says what went wrong and what to do.
+import { registerSoftHebbConvReproduction } from './softhebb-conv-command.ts';
 import { Command, CommanderError } from 'commander';
 import { HebbError } from '../errors.ts';
 import { VERSION } from '../version.ts';
@@ -64,6 +65,7 @@ export function createProgram(io: CliIO): Command {
     .command('reproduce')
     .description("run a paper's experiment and write report.md with figures");
   registerSoftHebbReproductions(reproduce, io);
+  registerSoftHebbConvReproduction(reproduce, io);
   registerEmergenceReproductions(reproduce, io);
   registerSimilarityReproductions(reproduce, io);
   registerFacesReproduction(reproduce, io);

@@ -249,6 +249,7 @@ describe('hebb CLI', () => {
       ['emergence', 'run'],
       ['reproduce', 'softhebb-mnist'],
       ['reproduce', 'softhebb-fashion'],
+      ['reproduce', 'softhebb-conv'],
       ['reproduce', 'sm-toy'],
       ['reproduce', 'sm-mnist'],
       ['reproduce', 'sm-faces'],
