@@ -29,6 +29,9 @@ export function registerSoftHebbConvReproduction(reproduce: Command, io: CliIO):
     )
     .option('--epochs <n>', 'Hebbian epochs per block', intFlag('--epochs'), 1)
     .option('--batch-size <n>', 'images per Hebbian update', intFlag('--batch-size'), 10)
+    .addOption(
+      choiceOption('--wta <kind>', 'winner-take-all of the conv layers', ['soft', 'hard'], 'soft'),
+    )
     .option(
       '--readout-epochs <n>',
       'linear classifier epochs (default 15; 3 with --quick)',

@@ -73,6 +73,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
       delete rule[k];
     const core = new SoftHebb({
       ...(rule as unknown as SoftHebbOptions),
+      normalizeInput: o.normalizeInput,
       batchSize: o.batchSize * outH * outW,
     });
     super(

@@ -59,6 +59,32 @@ describe('hebb reproduce softhebb-conv', () => {
     );
   });
 
+  it('--wta hard gives every conv layer a hard winner-take-all', async () => {
+    const out = join(dir, 'hard');
+    const r = await hebb(
+      'reproduce',
+      'softhebb-conv',
+      '--quick',
+      '--wta',
+      'hard',
+      '--units',
+      '4',
+      '--readout-epochs',
+      '1',
+      '--quiet',
+      '--out',
+      out,
+    );
+    assert.equal(r.code, 0, r.err);
+    const net = loadModel(join(out, 'model.safetensors'), { expect: Sequential });
+    const convs = net.layers.filter((l) => l.modelName === 'SoftHebbConv2d');
+    assert.deepEqual(
+      convs.map((l) => (l.options as { wta: string }).wta),
+      ['hard', 'hard'],
+    );
+    assert.match(readFileSync(join(out, 'report.md'), 'utf8'), /hard WTA/);
+  });
+
   it('runs the CIFAR-10 path (two blocks, RGB) on generated files in its binary format', async () => {
     const data = join(dir, 'cifar-10-batches-bin');
     mkdirSync(data, { recursive: true });

@@ -112,7 +112,14 @@ for (const be of backendsUnderTest()) {
     it('equals a dense SoftHebb trained on the same patches, bit for bit', () => {
       const x = randMatrix(12, 7 * 6 * 2, 3, 0, 1);
       const init = randMatrix(6, 18, 4, 0, 1);
-      const common = { units: 6, initialWeights: init, seed: 5, backend: be } as const;
+      // Normalised patches, the dense layer's default, so that its input step is checked too.
+      const common = {
+        units: 6,
+        initialWeights: init,
+        seed: 5,
+        normalizeInput: true,
+        backend: be,
+      } as const;
       const conv = new SoftHebbConv2d({
         ...common,
         inputShape: shape,
