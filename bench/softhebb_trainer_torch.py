@@ -11,12 +11,11 @@ same-rule check: the first batch). Runs the epoch `reps` times from w, keeps
 the fastest, writes the final W of the last run to `out` and prints one JSON line."""
 import json
 import sys
-import time
 
 import numpy as np
 import torch
 
-from softhebb_rule_torch import exact_step
+from softhebb_rule_torch import exact_step, time_epochs
 
 cfg = json.loads(sys.argv[1])
 if int(cfg["threads"]) > 0:
@@ -36,13 +35,4 @@ def epoch(W):
         exact_step(W, x, t, eta)
 
 
-with torch.no_grad():
-    best = float("inf")
-    for _ in range(int(cfg["reps"])):
-        W = w0.clone()
-        t0 = time.perf_counter()
-        epoch(W)
-        best = min(best, time.perf_counter() - t0)
-    W.numpy().astype("<f4").tofile(cfg["out"])
-
-print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "seconds": best}))
+time_epochs(epoch, w0, cfg)
