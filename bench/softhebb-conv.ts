@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getBackend, type Matrix } from '../src/backend/index.ts';
+import { getBackend } from '../src/backend/index.ts';
 import { mnist } from '../src/data/index.ts';
 import { SoftHebbConv2d } from '../src/softhebb/index.ts';
 import { fmt } from './timing.ts';
-import { fitOrder, relDiff, runTorchPeer } from './torch-peer.ts';
+import { bestFit, fitOrder, relDiff, runTorchPeer } from './torch-peer.ts';
 
 const PEER = 'softhebb_conv_torch.py';
 
@@ -53,15 +53,7 @@ export function benchSoftHebbConv(args: string[]): void {
     writeFileSync(join(dir, 'w0.bin'), w0.data);
     const order = fitOrder(N, batch, be);
     writeFileSync(join(dir, 'order.bin'), order);
-    let ours = Infinity;
-    let wOurs: Matrix | null = null;
-    for (let r = 0; r < reps; r++) {
-      const layer = layerFor();
-      const t0 = performance.now();
-      layer.fit(x);
-      ours = Math.min(ours, (performance.now() - t0) / 1000);
-      wOurs = layer.weights;
-    }
+    const { seconds: ours, w: wOurs } = bestFit(layerFor, x, reps);
     const cfg = {
       w: join(dir, 'w0.bin'),
       x: join(dir, 'x.bin'),
@@ -102,7 +94,7 @@ export function benchSoftHebbConv(args: string[]): void {
       `PyTorch runs: ${runs.map((r) => `${fmt(r.seconds, 2)} s on ${r.threads} thread(s)${r === runs[0] ? ' (its default)' : ''}${r.flush ? ' flushing subnormals' : ''}`).join(', ')}`,
     );
     console.log(
-      `kernels after one batch: max|ΔW|/max|W| = ${oneBatch.toExponential(1)}; after the epoch ${relDiff(best.w, wOurs!).toExponential(1)} (the sharp softmax amplifies rounding)`,
+      `kernels after one batch: max|ΔW|/max|W| = ${oneBatch.toExponential(1)}; after the epoch ${relDiff(best.w, wOurs).toExponential(1)} (the sharp softmax amplifies rounding)`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { getBackend, Matrix, type Backend } from '../src/backend/index.ts';
 import { mnist } from '../src/data/index.ts';
 import { SoftHebb } from '../src/softhebb/index.ts';
 import { fmt, medianSeconds } from './timing.ts';
-import { fitOrder, relDiff, runTorchPeer } from './torch-peer.ts';
+import { bestFit, fitOrder, relDiff, runTorchPeer } from './torch-peer.ts';
 
 const K = 2000;
 
@@ -80,15 +80,7 @@ export function benchSoftHebbTrainer(args: string[]): void {
       const w0 = layerFor(batch, be).initialize(784).weights;
       writeFileSync(join(dir, 'w0.bin'), w0.data);
       writeFileSync(join(dir, 'order.bin'), fitOrder(N, batch, be));
-      let ours = Infinity;
-      let wOurs: Matrix | null = null;
-      for (let r = 0; r < reps; r++) {
-        const layer = layerFor(batch, be);
-        const t0 = performance.now();
-        layer.fit(x);
-        ours = Math.min(ours, (performance.now() - t0) / 1000);
-        wOurs = layer.weights;
-      }
+      const { seconds: ours, w: wOurs } = bestFit(() => layerFor(batch, be), x, reps);
       const cfg = {
         w: join(dir, 'w0.bin'),
         x: join(dir, 'x.bin'),
@@ -120,7 +112,7 @@ export function benchSoftHebbTrainer(args: string[]): void {
       console.log(
         `${String(batch).padStart(5)}${fmt(ours, 2).padStart(9)}${`${fmt(best.seconds, 2)} (${best.threads})`.padStart(20)}` +
           `${`${fmt(ratio, 3)} (≤ ${target}) ${ratio <= target ? 'ok' : 'MISSED'}`.padStart(22)}${`${fmt((100 * floor) / ours, 0)} %`.padStart(27)}` +
-          `${`${oneBatch.toExponential(1)}, ${relDiff(best.w, wOurs!).toExponential(1)}`.padStart(24)}`,
+          `${`${oneBatch.toExponential(1)}, ${relDiff(best.w, wOurs).toExponential(1)}`.padStart(24)}`,
       );
       console.log(
         `         PyTorch ${best.torch}: ${runs.map((r) => `${fmt(r.seconds, 2)} s on ${r.threads} thread(s)${r === runs[0] ? ' (its default)' : ''}`).join(', ')}`,

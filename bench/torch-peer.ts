@@ -48,6 +48,27 @@ export function runTorchPeer(
   };
 }
 
+/**
+ * hebb's side of a trainer bench: fits a fresh layer `reps` times, returns the fastest fit's
+ * seconds and the last layer's weights.
+ */
+export function bestFit(
+  make: () => { fit(x: Matrix): unknown; readonly weights: Matrix },
+  x: Matrix,
+  reps: number,
+): { seconds: number; w: Matrix } {
+  let seconds = Infinity;
+  let w: Matrix | null = null;
+  for (let r = 0; r < reps; r++) {
+    const layer = make();
+    const t0 = performance.now();
+    layer.fit(x);
+    seconds = Math.min(seconds, (performance.now() - t0) / 1000);
+    w = layer.weights;
+  }
+  return { seconds, w: w! };
+}
+
 /** max|a − b| / max|a|. */
 export function relDiff(a: Matrix, b: Matrix): number {
   let d = 0;

@@ -46,6 +46,11 @@ export interface SoftHebbConv2dOptions extends Omit<SoftHebbOptions, 'activation
   normalizeInput?: boolean;
 }
 
+/** Values per image of that shape (h·w·c). */
+export function imageSize([h, w, c]: ImageShape): number {
+  return h * w * c;
+}
+
 /** An [h, w, c] of positive integers. */
 export function imageShape() {
   return custom<ImageShape>('[height, width, channels] of positive integers', (v, name) => {

@@ -1,19 +1,20 @@
 import { Matrix } from '../backend/matrix.ts';
 import { convOutputSize, type ConvGeometry } from '../backend/types.ts';
 import { ShapeError } from '../errors.ts';
-import { applyActivation, parseActivation, type Activation } from '../model/activation.ts';
+import { applyActivation, type Activation } from '../model/activation.ts';
 import { epochBatches } from '../model/batches.ts';
 import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
 import { allocateMatrix, checkSamples } from '../model/inputs.ts';
 import { registerModel, UnsupervisedModel } from '../model/model.ts';
 import type { ModelState } from '../model/state.ts';
 import {
+  imageSize,
   validateConvOptions,
   type ConvLayerOptions,
   type ImageShape,
   type SoftHebbConv2dOptions,
 } from './conv-options.ts';
-import { posterior, SoftHebb } from './layer.ts';
+import { outputActivation, SoftHebb } from './layer.ts';
 import type { ResolvedSoftHebbOptions, SoftHebbOptions } from './options.ts';
 
 /** Patch values handled in one piece by transform (bounds its working memory to ~16 MB). */
@@ -135,12 +136,11 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
   }
 
   get inputSize(): number {
-    const [h, w, c] = this.options.inputShape;
-    return h * w * c;
+    return imageSize(this.options.inputShape);
   }
 
   outputSize(): number {
-    return this.positions * this.options.units;
+    return imageSize(this.outputShape);
   }
 
   /** Fresh kernels and rate schedules over `samples` images. */
@@ -168,7 +168,6 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
       );
     }
     const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, opts.resume);
-    const buf = new Matrix(Math.min(N, o.batchSize), x.cols);
     let done = 0;
     for (const b of epochBatches({
       n: N,
@@ -179,10 +178,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
       shuffle: true,
       backend: this.backend,
     })) {
-      const chunk = b.rows.length === buf.rows ? buf : buf.sliceRows(0, b.rows.length);
-      for (let i = 0; i < b.rows.length; i++)
-        chunk.data.set(x.data.subarray(b.rows[i] * x.cols, (b.rows[i] + 1) * x.cols), i * x.cols);
-      this.learn(chunk);
+      this.learn(x.gatherRows(b.rows));
       done += b.rows.length;
       yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
     }
@@ -203,7 +199,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
   /** Pre-activations u + b at every position: B × (outH·outW·units), HWC. */
   preActivation(x: Matrix): Matrix {
     this.checkImages('SoftHebbConv2d.transform', x);
-    const w = this.weights;
+    if (!this.isFitted) throw this.notFitted('transform');
     const K = this.options.units;
     const L = this.positions;
     const out = allocateMatrix(x.rows, L * K, 'SoftHebbConv2d', 'output', 'pass fewer images');
@@ -214,11 +210,11 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
       const rows = (e - s) * L;
       if (!patches || patches.rows !== rows) patches = new Matrix(rows, this.patchLength);
       this.backend.im2col(x.sliceRows(s, e), this.geometry, patches);
-      if (this.options.normalizeInput) this.backend.normalizeRows(patches, patches);
-      // Rows of the image-major output, viewed as one row per position.
-      const u = new Matrix(rows, K, out.data.subarray(s * L * K, e * L * K));
-      this.backend.gemm(false, true, 1, patches, w, 0, u);
-      if (this.bias) this.backend.addRowVector(u, this.bias);
+      // The dense layer's forward pass, into the image-major output viewed as one row per position.
+      this.core.preActivation(
+        patches,
+        new Matrix(rows, K, out.data.subarray(s * L * K, e * L * K)),
+      );
     }
     return out;
   }
@@ -228,10 +224,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
    * default the `activation` option, else the posterior softmax at t ('onehot' when hard).
    */
   transform(x: Matrix, { activation }: { activation?: Activation | string } = {}): Matrix {
-    const act =
-      activation === undefined
-        ? (this.options.activation ?? posterior(this.options))
-        : parseActivation(activation, undefined, 'SoftHebbConv2d.transform activation');
+    const act = outputActivation(this.options, activation, 'SoftHebbConv2d.transform');
     const out = this.preActivation(x);
     if (act.name !== 'linear') {
       const perPosition = new Matrix(x.rows * this.positions, this.options.units, out.data);
@@ -282,9 +275,9 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
 
   private checkImages(where: string, x: Matrix): void {
     const [h, w, c] = this.options.inputShape;
-    if (x instanceof Matrix && x.cols !== h * w * c)
+    if (x instanceof Matrix && x.cols !== this.inputSize)
       throw new ShapeError(
-        `${where}: x is ${x.rows}×${x.cols} but the layer reads ${h}×${w}×${c} images (${h * w * c} values per row, HWC order); pass images of inputShape or change inputShape`,
+        `${where}: x is ${x.rows}×${x.cols} but the layer reads ${h}×${w}×${c} images (${this.inputSize} values per row, HWC order); pass images of inputShape or change inputShape`,
       );
     checkSamples(where, this.backend, x);
   }

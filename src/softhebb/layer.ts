@@ -24,8 +24,17 @@ import {
 
 const ONLINE_CHUNK = 500;
 
-/** The layer's own posterior: softmax at its inverse temperature, one-hot when hard. */
-export function posterior(o: { wta: 'soft' | 'hard'; inverseTemperature: number }): Activation {
+/**
+ * What a layer's transform applies: the activation asked for, else the layer's `activation`
+ * option, else its own posterior (softmax at its inverse temperature, one-hot when hard).
+ */
+export function outputActivation(
+  o: { wta: 'soft' | 'hard'; inverseTemperature: number; activation?: Activation },
+  given: Activation | string | undefined,
+  where: string,
+): Activation {
+  if (given !== undefined) return parseActivation(given, undefined, `${where} activation`);
+  if (o.activation) return o.activation;
   return o.wta === 'hard'
     ? { name: 'onehot' }
     : { name: 'softmax', inverseTemperature: o.inverseTemperature };
@@ -206,11 +215,19 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     return this;
   }
 
-  /** Pre-activations u + b, samples × units (inputs normalised as in training). */
-  preActivation(x: Matrix): Matrix {
+  /**
+   * Pre-activations u + b, samples × units (inputs normalised as in training), written to
+   * `out` when given (e.g. a view into a larger output).
+   */
+  preActivation(x: Matrix, out?: Matrix): Matrix {
     checkSamples('SoftHebb.transform', this.backend, x, this.weights.cols);
+    const K = this.options.units;
+    if (out && (out.rows !== x.rows || out.cols !== K))
+      throw new ShapeError(
+        `SoftHebb.preActivation: out is ${out.rows}×${out.cols} but must be ${x.rows}×${K} (samples × units)`,
+      );
     const xs = this.prepare(x);
-    const a = new Matrix(x.rows, this.options.units);
+    const a = out ?? new Matrix(x.rows, K);
     this.backend.gemm(false, true, 1, xs, this.weights, 0, a);
     if (this.b) this.backend.addRowVector(a, this.b);
     return a;
@@ -222,10 +239,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
    * 'triangle:3', 'repu:4.5', 'softmax:5', 'linear'.
    */
   transform(x: Matrix, { activation }: { activation?: Activation | string } = {}): Matrix {
-    const act: Activation =
-      activation === undefined
-        ? (this.options.activation ?? posterior(this.options))
-        : parseActivation(activation, undefined, 'SoftHebb.transform activation');
+    const act = outputActivation(this.options, activation, 'SoftHebb.transform');
     const a = this.preActivation(x);
     return act.name === 'linear' ? a : activate(this.backend, act, a);
   }

@@ -90,6 +90,16 @@ function asDataset(x: Matrix, data: Split): Dataset {
   };
 }
 
+/** h standardised in place with a read-out's statistics (h itself when it has none). */
+export function standardizeFeatures(
+  h: Matrix,
+  stats: Standardizer | null,
+  data: Split,
+  backend: Backend,
+): Matrix {
+  return stats ? applyStandardizer(asDataset(h, data), stats, { inPlace: true, backend }).x : h;
+}
+
 /**
  * The 2-layer read-out: fitFeatureReadout on the frozen layer's output with the given
  * activation.
@@ -102,12 +112,8 @@ export function fitLinearReadout(
   const act = parseActivation(o.activation ?? DEFAULT_READOUT_ACTIVATION);
   const raw = (l: SoftHebb, x: Matrix) => l.transform(x, { activation: act });
   const r = fitFeatureReadout((x) => raw(layer, x), data, layer.backend, o);
-  const features = (l: SoftHebb, x: Matrix) => {
-    const h = raw(l, x);
-    return r.stats
-      ? applyStandardizer(asDataset(h, data), r.stats, { inPlace: true, backend: l.backend }).x
-      : h;
-  };
+  const features = (l: SoftHebb, x: Matrix) =>
+    standardizeFeatures(raw(l, x), r.stats, data, l.backend);
   return { ...r, activation: act, features };
 }
 

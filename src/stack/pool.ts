@@ -6,7 +6,7 @@ import { registerModel, UnsupervisedModel, backendOption } from '../model/model.
 import { integer, oneOf, required, validateOptions, type Resolved } from '../model/params.ts';
 import type { FitEvent } from '../model/fit-loop.ts';
 import type { ModelState } from '../model/state.ts';
-import { imageShape, type ImageShape } from '../softhebb/conv-options.ts';
+import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
 import type { Backend } from '../backend/types.ts';
 
 export interface Pool2dOptions {
@@ -79,13 +79,11 @@ export class Pool2d extends UnsupervisedModel<Resolved<typeof SPEC> & { readonly
   }
 
   get inputSize(): number {
-    const [h, w, c] = this.options.inputShape;
-    return h * w * c;
+    return imageSize(this.options.inputShape);
   }
 
   outputSize(): number {
-    const [h, w, c] = this.outputShape;
-    return h * w * c;
+    return imageSize(this.outputShape);
   }
 
   beginFit(): void {}

@@ -29,25 +29,25 @@ export function imageWindow(
     throw new ValueError(
       `imageWindow: layer must be 0..${stack.layers.length - 1}, got ${String(layer)}`,
     );
-  let [rh, rw, jump, ph, pw] = [1, 1, 1, 0, 0];
+  let [rh, rw, jump, pad] = [1, 1, 1, 0];
   for (let i = 0; i <= layer; i++) {
-    const g = spatial(stack.layers[i]);
+    const l = stack.layers[i];
+    const g = spatial(l);
     if (!g) {
-      if (stack.layers[i].outputSize(stack.layers[i].inputSize ?? 0) !== stack.layers[i].inputSize)
+      // A layer that keeps every value where it is (Standardize) leaves the window as it is.
+      const inputs = l.inputSize;
+      if (inputs === undefined || l.outputSize(inputs) !== inputs)
         throw new ShapeError(
-          `imageWindow: layers[${i}] (${stack.layers[i].modelName}) is not spatial; receptive fields exist only through conv, pooling and standardising layers`,
+          `imageWindow: layers[${i}] (${l.modelName}) is not spatial; receptive fields exist only through conv, pooling and standardising layers`,
         );
       continue;
     }
     const d = g.dilation ?? 1;
     rh += d * (g.kernelH - 1) * jump;
     rw += d * (g.kernelW - 1) * jump;
-    ph += g.pad * jump;
-    pw += g.pad * jump;
+    pad += g.pad * jump;
     jump *= g.stride;
   }
-  if (ph !== pw)
-    throw new ShapeError('imageWindow: unequal vertical and horizontal padding is not supported');
   return {
     inH: shape[0],
     inW: shape[1],
@@ -55,7 +55,7 @@ export function imageWindow(
     kernelH: rh,
     kernelW: rw,
     stride: jump,
-    pad: ph,
+    pad,
     dilation: 1,
   };
 }

@@ -126,9 +126,7 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
 
   /** Values per sample out of the stack for `inputs` in. */
   outputSize(inputs: number): number {
-    let width = inputs;
-    for (const l of this.layers) width = l.outputSize(width);
-    return width;
+    return this.widthBelow(this.layers.length, inputs);
   }
 
   protected *training(x: Matrix, opts: FitOptions): Generator<FitEvent> {
@@ -160,7 +158,7 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
       this.stageSamples = first * N;
       const before = passes.slice(0, i).reduce((a, b) => a + b, 0);
       for (const b of this.batches(N, passes[i], first, i)) {
-        layer.partialFit(this.below(i, this.gather(x, b.rows)));
+        layer.partialFit(this.below(i, x.gatherRows(b.rows)));
         this.stageSamples += b.rows.length;
         done += b.rows.length;
         yield { done, total, epoch: before + b.epoch + 1, epochs: allPasses, epochEnd: b.epochEnd };
@@ -184,11 +182,7 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
     this.stageSamples = first * N;
     let done = 0;
     for (const b of this.batches(N, E, first, 0)) {
-      let h = this.gather(x, b.rows);
-      for (const l of this.layers) {
-        if (l.fitPasses > 0) l.partialFit(h);
-        h = l.transform(h);
-      }
+      this.learnUpwards(x.gatherRows(b.rows));
       this.stageSamples += b.rows.length;
       done += b.rows.length;
       yield { done, total: (E - first) * N, epoch: b.epoch + 1, epochs: E, epochEnd: b.epochEnd };
@@ -210,11 +204,13 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
     });
   }
 
-  private gather(x: Matrix, rows: Int32Array): Matrix {
-    const out = new Matrix(rows.length, x.cols);
-    for (let i = 0; i < rows.length; i++)
-      out.data.set(x.data.subarray(rows[i] * x.cols, (rows[i] + 1) * x.cols), i * x.cols);
-    return out;
+  /** One batch up the stack, each learning layer learning from it (the top one's output unused). */
+  private learnUpwards(x: Matrix): void {
+    let h = x;
+    for (const [i, l] of this.layers.entries()) {
+      if (l.fitPasses > 0) l.partialFit(h);
+      if (i + 1 < this.layers.length) h = l.transform(h);
+    }
   }
 
   /** The input of layer i: x through layers 0..i−1. */
@@ -233,13 +229,8 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
   /** Learns from the rows once, through every layer on the way up (as simultaneous training). */
   partialFit(x: Matrix): this {
     this.check('Sequential.partialFit', x);
-    for (let s = 0; s < x.rows; s += this.options.batchSize) {
-      let h = x.sliceRows(s, Math.min(x.rows, s + this.options.batchSize));
-      for (const l of this.layers) {
-        if (l.fitPasses > 0) l.partialFit(h);
-        h = l.transform(h);
-      }
-    }
+    for (let s = 0; s < x.rows; s += this.options.batchSize)
+      this.learnUpwards(x.sliceRows(s, Math.min(x.rows, s + this.options.batchSize)));
     this.stage = this.layers.length;
     return this;
   }

@@ -6,7 +6,7 @@ import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, UnsupervisedModel } from '../model/model.ts';
 import { boolean, number, required, validateOptions, type Resolved } from '../model/params.ts';
 import { readCount, scalar, type ModelState } from '../model/state.ts';
-import { imageShape, type ImageShape } from '../softhebb/conv-options.ts';
+import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
 
 export interface StandardizeOptions {
   /** [height, width, channels] of the input (HWC rows); vectors of length D are [1, 1, D]. */
@@ -57,13 +57,22 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return this.options.inputShape[2];
   }
 
+  /** Positions per sample (h·w): each contributes one value per channel. */
+  private get positions(): number {
+    return this.options.inputShape[0] * this.options.inputShape[1];
+  }
+
+  /** Samples per pass of the statistics. */
+  private get statsStep(): number {
+    return Math.max(1, Math.floor(STATS_ROWS / this.positions));
+  }
+
   get isFitted(): boolean {
     return this.samplesSeen > 0;
   }
 
   get inputSize(): number {
-    const [h, w, c] = this.options.inputShape;
-    return h * w * c;
+    return imageSize(this.options.inputShape);
   }
 
   outputSize(): number {
@@ -84,7 +93,7 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
       );
     this.check('Standardize.fit', x);
     this.beginFit();
-    const step = Math.max(1, Math.floor(STATS_ROWS / (this.inputSize / this.channels)));
+    const step = this.statsStep;
     for (let s = 0; s < x.rows; s += step) {
       const e = Math.min(x.rows, s + step);
       this.accumulate(x.sliceRows(s, e));
@@ -95,7 +104,7 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
   /** Adds the rows to the statistics. */
   partialFit(x: Matrix): this {
     this.check('Standardize.partialFit', x);
-    const step = Math.max(1, Math.floor(STATS_ROWS / (this.inputSize / this.channels)));
+    const step = this.statsStep;
     for (let s = 0; s < x.rows; s += step)
       this.accumulate(x.sliceRows(s, Math.min(x.rows, s + step)));
     return this;
@@ -104,14 +113,14 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
   /** Per-channel mean. */
   get mean(): Float32Array {
     if (!this.isFitted) throw this.notFitted('mean');
-    const n = this.samplesSeen * (this.inputSize / this.channels);
+    const n = this.samplesSeen * this.positions;
     return Float32Array.from(this.sum, (v) => v / n);
   }
 
   /** Per-channel √(variance + eps): what transform divides by. */
   get scale(): Float32Array {
     if (!this.isFitted) throw this.notFitted('scale');
-    const n = this.samplesSeen * (this.inputSize / this.channels);
+    const n = this.samplesSeen * this.positions;
     return Float32Array.from(this.sum, (v, c) => {
       const m = v / n;
       return Math.sqrt(Math.max(0, this.sumSq[c] / n - m * m) + this.options.eps);
@@ -124,11 +133,7 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
     const mean = this.mean;
     const inv = this.scale.map((s) => 1 / s);
     const out = x.clone();
-    const perPosition = new Matrix(
-      out.rows * (this.inputSize / this.channels),
-      this.channels,
-      out.data,
-    );
+    const perPosition = new Matrix(out.rows * this.positions, this.channels, out.data);
     if (this.options.center) this.backend.addRowVector(perPosition, mean, -1);
     this.backend.scaleColumns(perPosition, inv);
     return out;
@@ -167,7 +172,7 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
 
   private accumulate(x: Matrix): void {
     const C = this.channels;
-    const v = new Matrix(x.rows * (this.inputSize / C), C, x.data);
+    const v = new Matrix(x.rows * this.positions, C, x.data);
     const part = new Float32Array(C);
     this.backend.sum(v, 0, part);
     for (let c = 0; c < C; c++) this.sum[c] += part[c];

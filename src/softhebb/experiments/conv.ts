@@ -1,5 +1,7 @@
 // `hebb reproduce softhebb-conv`: convolutional SoftHebb with a linear read-out (paper Sec. 3.4,
 // Appendix D.1) on MNIST, Fashion-MNIST or CIFAR-10.
+import { join } from 'node:path';
+import type { Matrix } from '../../backend/matrix.ts';
 import type { Backend } from '../../backend/types.ts';
 import type { ExperimentContext } from '../../cli/experiment.ts';
 import type { RunFlags } from '../../cli/flags.ts';
@@ -14,7 +16,7 @@ import { Standardize } from '../../stack/standardize.ts';
 import type { StackLayer } from '../../stack/layer.ts';
 import { SoftHebbConv2d } from '../conv.ts';
 import type { ImageShape } from '../conv-options.ts';
-import { fitFeatureReadout } from '../readout.ts';
+import { fitFeatureReadout, standardizeFeatures } from '../readout.ts';
 
 export type ConvDataset = 'mnist' | 'fashion-mnist' | 'cifar10';
 
@@ -189,17 +191,7 @@ export async function reproduceConv(
       fit: { onEpoch: () => bar.tick(1) },
     });
     bar.done();
-    const z = (x: typeof data.test.x) => {
-      const h = stack.transform(x);
-      if (r.stats) {
-        ctx.backend.addRowVector(h, r.stats.mean, -1);
-        ctx.backend.scaleColumns(
-          h,
-          r.stats.std.map((s) => 1 / s),
-        );
-      }
-      return h;
-    };
+    const z = (x: Matrix) => standardizeFeatures(stack.transform(x), r.stats, data, ctx.backend);
     const accuracy = r.classifier.score(z(data.test.x), data.test.y);
     const sub = take(data.train, Math.min(10000, data.train.x.rows));
     const trainAccuracy = r.classifier.score(z(sub.x), sub.y);
@@ -220,7 +212,7 @@ export async function reproduceConv(
     test: data.test.x.rows,
   };
   ctx.run.appendMetrics({ ...result, report: undefined, blocks: undefined });
-  result.report = ctx.run.dir + '/report.md';
+  result.report = join(ctx.run.dir, 'report.md');
   writeFileAtomic(result.report, convReport(f, result, figures, roEpochs, ctx.backend.name));
   return result;
 }
