@@ -39,7 +39,12 @@ export default tseslint.config(
       'src/errors.ts',
       'src/version.ts',
     ],
-    ignores: ['src/backend/native/**'],
+    // The Node-only loaders of the native addon and the wasm module.
+    ignores: [
+      'src/backend/native/**',
+      'src/backend/wasm/register.ts',
+      'src/backend/register-node.ts',
+    ],
     languageOptions: { globals: { process: 'off', Buffer: 'off' } },
     rules: {
       'no-restricted-imports': [
@@ -55,7 +60,10 @@ export default tseslint.config(
               regex: '(safetensors-file|model-file|atomic)\\.ts$',
               message: 'file I/O is Node-only',
             },
-            { regex: '/native/', message: 'the native loader is registered by the Node entry' },
+            {
+              regex: '/native/|register(-node)?\\.ts$',
+              message: 'the native and wasm loaders are registered by the Node entry',
+            },
           ],
         },
       ],

@@ -1,5 +1,6 @@
-// GEMM and fused-update benchmark: ours (native, ts) against NumPy's OpenBLAS, measured in the
-// same run on the same machine. Usage: npm run bench -- gemm [--json] [--quick]
+// GEMM and fused-update benchmark: ours (native, wasm, ts) against NumPy's OpenBLAS, measured
+// in the same run on the same machine. Usage: npm run bench -- gemm [--backends native,wasm,ts]
+// [--json] [--quick]
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -113,39 +114,52 @@ function fusedRows(be: Backend, minSeconds: number) {
   return rows;
 }
 
+/** The backends to measure: --backends a,b (each must load here), else every available one. */
+export function backendsArg(args: string[]): string[] {
+  const i = args.indexOf('--backends');
+  if (i < 0) return availableBackends();
+  const names = (args[i + 1] ?? '').split(',').filter(Boolean);
+  for (const n of names) getBackend(n); // a clear error when one cannot run here
+  return names;
+}
+
 export function benchGemm(args: string[]): void {
   const json = args.includes('--json');
   const quick = args.includes('--quick');
   const minSeconds = quick ? 0.2 : 1;
-  const names = availableBackends();
+  const names = backendsArg(args);
   const np = numpyTimes(SHAPES, minSeconds);
   if (!json) {
-    const nat = names.includes('native') ? getBackend('native').info() : null;
-    console.log(
-      `GEMM, float32, C = A·B, median of repeated runs. native: ${nat ? nat.blas + `, ${nat.threads} threads` : 'not built'}`,
-    );
+    console.log('GEMM, float32, C = A·B, median of repeated runs.');
+    for (const n of names) {
+      const i = getBackend(n).info();
+      console.log(`  ${n}: ${i.blas}, ${i.threads} thread${i.threads === 1 ? '' : 's'}`);
+    }
     console.log(`reference: ${numpyInfo}`);
-    console.log('shape (m×k·k×n)         native GFLOPS   ts GFLOPS   numpy GFLOPS   native/numpy');
+    const ratios = names.filter((n) => n !== 'ts' && names.includes('ts')).map((n) => `${n}/ts`);
+    console.log(
+      `${'shape (m×k·k×n)'.padEnd(24)}${names.map((n) => `${n} GFLOPS`.padStart(15)).join('')}${'numpy GFLOPS'.padStart(15)}${ratios.map((r) => r.padStart(11)).join('')}`,
+    );
   }
   for (const shape of SHAPES) {
     const flops = 2 * shape[0] * shape[1] * shape[2];
-    const nat = names.includes('native')
-      ? flops / gemmSeconds(getBackend('native'), shape, minSeconds) / 1e9
-      : NaN;
-    const tsg = flops / gemmSeconds(getBackend('ts'), shape, quick ? 0 : minSeconds) / 1e9;
+    const gflops: Record<string, number> = {};
+    for (const n of names) {
+      const t = gemmSeconds(getBackend(n), shape, n === 'ts' && quick ? 0 : minSeconds);
+      gflops[n] = flops / t / 1e9;
+    }
     const npSec = np.get(shape.join('x'));
     const npg = npSec ? flops / npSec / 1e9 : NaN;
-    const row = {
-      shape: `${shape[0]}x${shape[1]}x${shape[2]}`,
-      native_gflops: nat,
-      ts_gflops: tsg,
-      numpy_gflops: npg,
-      ratio_native_numpy: nat / npg,
-    };
+    const row: Record<string, number | string> = { shape: shape.join('x') };
+    for (const n of names) row[`${n}_gflops`] = gflops[n];
+    row.numpy_gflops = npg;
+    if ('native' in gflops) row.ratio_native_numpy = gflops.native / npg;
+    const over = names.filter((n) => n !== 'ts' && 'ts' in gflops);
+    for (const n of over) row[`ratio_${n}_ts`] = gflops[n] / gflops.ts;
     if (json) console.log(JSON.stringify(row));
     else
       console.log(
-        `${`${shape[0]}×${shape[1]}·${shape[1]}×${shape[2]}`.padEnd(24)}${fmt(nat, 1).padStart(14)}${fmt(tsg, 2).padStart(12)}${fmt(npg, 1).padStart(15)}${fmt(row.ratio_native_numpy, 3).padStart(15)}`,
+        `${`${shape[0]}×${shape[1]}·${shape[1]}×${shape[2]}`.padEnd(24)}${names.map((n) => fmt(gflops[n], n === 'ts' ? 2 : 1).padStart(15)).join('')}${fmt(npg, 1).padStart(15)}${over.map((n) => `${fmt(gflops[n] / gflops.ts, 1)}×`.padStart(11)).join('')}`,
       );
   }
   if (!json)

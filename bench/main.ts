@@ -1,5 +1,7 @@
 // Benchmarks (not tests): npm run bench -- <name> [--json] [--quick]
-import '../src/backend/native/register.ts';
+import '../src/backend/register-node.ts';
+import { benchBackends } from './backends.ts'; // SoftHebb epoch per backend
+import { benchBrowser } from './browser.ts'; // ts and wasm in headless Chromium
 import { benchGemm } from './gemm.ts';
 import { benchReadout } from './readout.ts';
 import { benchSoftHebb } from './softhebb.ts';
@@ -14,6 +16,8 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   similarity: benchSimilarity, // structured similarity matching
   'linear-svc': benchLinearSvc, // linear SVM read-out
   gemm: benchGemm,
+  backends: benchBackends, // SoftHebb epoch per backend (native, wasm, ts)
+  browser: benchBrowser, // ts and wasm in headless Chromium, and in Node
   readout: benchReadout, // SoftHebb read-outs
   softhebb: benchSoftHebb, // SoftHebb training vs PyTorch
   'softhebb-trainer': benchSoftHebbTrainer, // SoftHebb.fit, one MNIST epoch, vs PyTorch

@@ -18,6 +18,14 @@
 #include "fastmath.h"
 #include "kernels.h"
 
+// An AVX2 clone of the hot loops beside the baseline one, chosen at load time (x86-64 only;
+// the WebAssembly build has one target).
+#if defined(__x86_64__)
+#define HEBB_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
+#else
+#define HEBB_AVX2_CLONE
+#endif
+
 extern "C" {
 int openblas_get_num_threads(void);
 void openblas_set_num_threads(int);
@@ -141,7 +149,7 @@ inline __attribute__((always_inline)) void tiny_pass(const LocalMapView& m, cons
 }
 
 // Built for AVX2 as well (picked at load time); no FMA either way, so the sums are identical.
-__attribute__((target_clones("avx2", "default"))) void tiny_sites(const LocalMapView& m, const TinySites& t,
+HEBB_AVX2_CLONE void tiny_sites(const LocalMapView& m, const TinySites& t,
                                                                   const float* x, long B, float al,
                                                                   float* out) {
   switch (m.n) {
@@ -309,7 +317,7 @@ inline __attribute__((always_inline)) void euler_row(float* ub, const float* db,
 
 // Built for AVX2 as well (picked at load time where the CPU has it): the step is compute-bound in
 // tanh_f. No FMA either way (-ffp-contract=off), so u and r are the same on both paths.
-__attribute__((target_clones("avx2", "default"))) void euler_rows(float* u, const float* drive,
+HEBB_AVX2_CLONE void euler_rows(float* u, const float* drive,
                                                                   const float* bias, float* r, long rows,
                                                                   long cols, double dt, bool tanh, float* du2,
                                                                   float* u2) {

@@ -2,6 +2,7 @@
 // and errors, with no Node built-in anywhere in its import graph. Bundlers pick it for `hebb`
 // through the package's "browser" condition; `hebb/browser` names it explicitly.
 export { availableBackends, getBackend, setBackend, type Backend } from './backend/index.ts';
+export { loadWasmBackend } from './backend/wasm/index.ts';
 export { Matrix } from './backend/matrix.ts';
 export { Rng } from './backend/rng.ts';
 export {

@@ -1,7 +1,7 @@
 // hebb's Node entry: everything of the browser entry, the native backend, files and data sets.
 // Further pieces live on subpaths: hebb/data, hebb/io, hebb/report, hebb/run, hebb/model,
 // hebb/backend, hebb/softhebb, hebb/similarity, hebb/emergence, hebb/readout (docs/api.md).
-import './backend/native/register.ts';
+import './backend/register-node.ts';
 
 export * from './browser.ts';
 export { loadModel, saveModel } from './io/model-file.ts';

@@ -1,5 +1,6 @@
 // The compute layer's public face (browser-safe): backend selection, the array types and the
-// Backend interface. The native addon registers itself from the Node entry.
+// Backend interface. The native addon and the wasm module register themselves from the Node
+// entry; a page loads the wasm module with loadWasmBackend().
 export {
   availableBackends,
   backendUnavailableReason,
@@ -12,6 +13,7 @@ export {
 } from './registry.ts';
 export { withChecks } from './checks/index.ts';
 export { createTsKernels } from './ts/index.ts';
+export { loadWasmBackend } from './wasm/index.ts';
 export { Matrix } from './matrix.ts';
 export { Rng } from './rng.ts';
 export * from './types.ts';

@@ -79,7 +79,7 @@ export interface BackendInfo {
   ompThreads: number;
 }
 
-export type BackendName = 'ts' | 'native';
+export type BackendName = 'ts' | 'native' | 'wasm';
 
 /**
  * The compute surface every algorithm uses. All matrices are row-major float32.

@@ -43,7 +43,7 @@ export function registerDemoCommand(program: Command, io: CliIO): void {
       const info = be.info();
       if (!f.json)
         io.out(
-          `backend: ${info.name} (${info.blas.split(' ').slice(0, 2).join(' ')}, ${info.threads} threads)`,
+          `backend: ${info.name} (${info.blas.split(' ').slice(0, 2).join(' ')}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`,
         );
       const flags: DemoFlags = {
         ...f,

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `hebb` executable: the native backend is registered here (Node only), then the CLI runs.
-import '../backend/native/register.ts';
+import '../backend/register-node.ts';
 import { processIO } from './io.ts';
 import { runCli } from './program.ts';
 

@@ -1,10 +1,10 @@
 // The native addon and its TypeScript caller declare each function's parameters separately
-// (native/addon.cc reads them by name and type; src/backend/native/signatures.ts lists them for
+// (native/addon.cc reads them by name and type; src/backend/addon/signatures.ts lists them for
 // the compiler): drift between the two must fail here. Every call below fails its argument
 // checks, so no kernel runs. Skipped when the addon is not built.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADDON_SIGNATURES } from '../../src/backend/native/signatures.ts';
+import { ADDON_SIGNATURES } from '../../src/backend/addon/signatures.ts';
 import { loadAddon } from '../../src/backend/native/index.ts';
 
 const res = loadAddon();
@@ -54,7 +54,7 @@ describe(
   'native addon signatures',
   { skip: addon === null && `${(res as { reason: string }).reason}` },
   () => {
-    it('the addon reads the parameters that src/backend/native/signatures.ts declares', () => {
+    it('the addon reads the parameters that src/backend/addon/signatures.ts declares', () => {
       assert.deepEqual(addon!.signatures(), table);
     });
 

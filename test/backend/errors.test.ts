@@ -204,7 +204,7 @@ describe('backend selection', () => {
     try {
       assert.throws(
         () => getBackend(),
-        /HEBB_BACKEND='cuda' is not a backend; use ts, native or auto/,
+        /HEBB_BACKEND='cuda' is not a backend; use ts, native, wasm or auto/,
       );
     } finally {
       if (old === undefined) delete process.env.HEBB_BACKEND;

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { getBackend, Matrix, Rng } from '../../src/backend/index.ts';
+import { WASM_PATH } from '../../src/backend/wasm/register.ts';
 import { mnist } from '../../src/data/mnist.ts';
 import { EmergenceLearner, SimilarityNetwork, SoftHebb } from '../../src/browser.ts';
 import type * as Hebb from '../../src/browser.ts';
@@ -164,4 +165,44 @@ describe('the browser entry in headless Chromium', { skip }, () => {
     assert.match(messages[1], /gemm: inner dimensions differ/);
     assert.match(messages[2], /no backend named 'native'/);
   });
+
+  it(
+    'loads the wasm backend from a URL and trains to the same weights as in Node, bit for bit',
+    {
+      skip: existsSync(WASM_PATH) ? false : 'wasm/hebb.wasm not built (npm run build:wasm)',
+    },
+    async () => {
+      await page.route('http://hebb.test/hebb.wasm', (route) =>
+        route.fulfill({
+          body: readFileSync(WASM_PATH),
+          contentType: 'application/wasm',
+          headers: { 'access-control-allow-origin': '*' },
+        }),
+      );
+      const x = mnist().train.x.sliceRows(0, 1000).clone();
+      const fromPage = await page.evaluate(async (xs) => {
+        const h = (globalThis as unknown as { hebb: PageHebb }).hebb;
+        const f32 = (globalThis as unknown as { f32: (s: string) => Float32Array }).f32;
+        const b64 = (globalThis as unknown as { b64: (a: Float32Array) => string }).b64;
+        let before = '';
+        try {
+          h.setBackend('wasm');
+        } catch (e) {
+          before = (e as Error).message;
+        }
+        await h.loadWasmBackend('http://hebb.test/hebb.wasm');
+        const layer = new h.SoftHebb({ units: 100, seed: 1, epochs: 2 }).fit(
+          new h.Matrix(1000, 784, f32(xs)),
+        );
+        return { before, w: b64(layer.weights.data), backend: layer.backend.name };
+      }, toB64(x.data));
+      assert.match(
+        fromPage.before,
+        /wasm module is not loaded yet; await loadWasmBackend\(\) once/,
+      );
+      assert.equal(fromPage.backend, 'wasm', 'automatic selection prefers wasm once loaded');
+      const node = new SoftHebb({ units: 100, seed: 1, epochs: 2, backend: 'wasm' }).fit(x);
+      assert.deepEqual(fromB64(fromPage.w), node.weights.data);
+    },
+  );
 });

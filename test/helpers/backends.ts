@@ -1,4 +1,4 @@
-import '../../src/backend/native/register.ts';
+import '../../src/backend/register-node.ts';
 import { availableBackends, getBackend, type Backend } from '../../src/backend/index.ts';
 
 /**

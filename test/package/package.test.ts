@@ -37,6 +37,7 @@ const BROWSER_EXPORTS = [
   'availableBackends',
   'fromSafetensors',
   'getBackend',
+  'loadWasmBackend',
   'setBackend',
   'toSafetensors',
 ];
@@ -88,7 +89,9 @@ describe('package surface', () => {
     const files = program.getSourceFiles().map((f) => f.fileName.replace(ROOT, ''));
     assert.ok(
       !files.some((f) =>
-        /\/(cli|run|report)\/|native\/|safetensors-file|model-file|atomic/.test(f),
+        /\/(cli|run|report)\/|native\/|register(-node)?\.ts|safetensors-file|model-file|atomic/.test(
+          f,
+        ),
       ),
       `Node-only files in the browser graph: ${files.filter((f) => f.startsWith('/src')).join(', ')}`,
     );

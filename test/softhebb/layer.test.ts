@@ -394,7 +394,10 @@ for (const be of backendsUnderTest()) {
 
 describe('SoftHebb across backends', () => {
   it('native and ts training agree (rel. 1e-3 after 2 epochs)', () => {
-    const bes = backendsUnderTest();
+    // (wasm rounds each product and sum apart, with no FMA: at inverse temperature 200 the
+    // posteriors amplify that ~600× per step, so it is compared step by step in
+    // test/backend/wasm.test.ts instead)
+    const bes = backendsUnderTest().filter((b) => b.name !== 'wasm');
     if (bes.length < 2) return;
     const x = posRand(200, 16, 10);
     const out = [];

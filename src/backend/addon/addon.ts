@@ -33,7 +33,10 @@ export type LocalMapParams = [
 ];
 export type StreamParams = [key0: number, key1: number, counter: number];
 
-/** The functions exported by build/Release/hebb_native.node (native/addon.cc). */
+/**
+ * The functions exported by build/Release/hebb_native.node (native/addon.cc), and under the
+ * same names by wasm/hebb.wasm (native/wasm/api.cc, seen through src/backend/wasm/addon.ts).
+ */
 export interface Addon {
   info(): { blas: string; threads: number; ompThreads: number };
   signatures(): Record<string, string[]>;
