@@ -22,6 +22,7 @@ export default tseslint.config(
     // downloads, native loading and run directories live behind the Node entry (docs/api.md).
     files: [
       'src/browser.ts',
+      'src/webgpu.ts',
       'src/model/**',
       'src/backend/**',
       'src/softhebb/*.ts',
