@@ -170,7 +170,7 @@ export async function benchBrowser(args: string[]): Promise<void> {
       `  ${r.where.padEnd(18)} ${r.backend.padEnd(6)} GEMM ${fmt(r.gemm_gflops, 1).padStart(6)} GFLOPS   SoftHebb ${fmt(r.softhebb_images_per_s, 0).padStart(6)} img/s`,
     );
   }
-  if (swiftshader)
+  if (rows.some((r) => r.backend.includes('swiftshader')))
     console.log(
       "  (webgpu ran on SwiftShader, Chromium's CPU adapter: a check that it runs, not a GPU speed)",
     );
