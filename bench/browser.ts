@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
+import { browserBundle } from '../test/helpers/browser-bundle.ts';
 import { getBackend, Matrix, Rng } from '../src/backend/index.ts';
 import { WASM_PATH } from '../src/backend/wasm/register.ts';
 import { mnist } from '../src/data/mnist.ts';
@@ -84,19 +84,7 @@ export async function benchBrowser(args: string[]): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install chromium`);
   if (!existsSync(WASM_PATH)) throw new Error(`${WASM_PATH} not built: npm run build:wasm`);
   const x = mnist().train.x.sliceRows(0, IMAGES).clone();
-  const bundle = await build({
-    stdin: {
-      contents: "export * from './src/browser.ts'; export * from './src/webgpu.ts';",
-      resolveDir: new URL('..', import.meta.url).pathname,
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'iife',
-    globalName: 'hebb',
-    platform: 'browser',
-    write: false,
-    logOverride: { 'empty-import-meta': 'silent' },
-  });
+  const bundle = await browserBundle({ webgpu: true });
   const { chromium } = await import('playwright-core');
   const swiftshader = args.includes('--swiftshader');
   const browser = await chromium.launch({
@@ -125,7 +113,7 @@ export async function benchBrowser(args: string[]): Promise<void> {
   try {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    await page.addScriptTag({ content: bundle });
     await page.addScriptTag({
       content: `globalThis.measure = ${measure.toString()};
         globalThis.measureWebGpu = ${measureWebGpu.toString()};`,

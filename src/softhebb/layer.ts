@@ -168,7 +168,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
         `${where}: cannot resume: the state's rate schedule covers ${this.horizon} samples but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
       );
     }
-    const xs = this.prepare(x);
+    const xs = this.preparedInput(x);
     const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, opts.resume);
     const step = o.batchSize === 1 ? ONLINE_CHUNK : o.batchSize;
     const buf = new Matrix(Math.min(N, step), x.cols);
@@ -206,7 +206,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       throw new ShapeError(
         `SoftHebb.partialFit: preActivations is ${out.rows}×${out.cols} but must be ${x.rows}×${this.options.units} (samples × units)`,
       );
-    const xs = this.prepare(x);
+    const xs = this.preparedInput(x);
     const step = this.options.batchSize === 1 ? ONLINE_CHUNK : this.options.batchSize;
     for (let s = 0; s < x.rows; s += step) {
       const e = Math.min(x.rows, s + step);
@@ -226,7 +226,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       throw new ShapeError(
         `SoftHebb.preActivation: out is ${out.rows}×${out.cols} but must be ${x.rows}×${K} (samples × units)`,
       );
-    const xs = this.prepare(x);
+    const xs = this.preparedInput(x);
     const a = out ?? new Matrix(x.rows, K);
     this.backend.gemm(false, true, 1, xs, this.weights, 0, a);
     if (this.b) this.backend.addRowVector(a, this.b);
@@ -304,7 +304,8 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     return rateAt(this.options[which], { samples: at, total: this.horizon, perEpoch });
   }
 
-  private prepare(x: Matrix): Matrix {
+  /** The rows as the layer learns from them: unit-normalised when normalizeInput, else x. */
+  preparedInput(x: Matrix): Matrix {
     if (!this.options.normalizeInput) return x;
     const out = new Matrix(x.rows, x.cols);
     this.backend.normalizeRows(x, out);

@@ -29,14 +29,6 @@ function checkSupported(layer: SoftHebb, where: string): void {
   }
 }
 
-/** The layer's inputs as it trains on them (unit rows when normalizeInput). */
-function prepared(layer: SoftHebb, x: Matrix): Matrix {
-  if (!layer.options.normalizeInput) return x;
-  const out = new Matrix(x.rows, x.cols);
-  layer.backend.normalizeRows(x, out);
-  return out;
-}
-
 export interface WebGpuFitOptions {
   /** The device (WebGpu.create()). */
   gpu: WebGpu;
@@ -66,7 +58,7 @@ export async function fitSoftHebbWebGpu(
   const before = layer.isFitted ? layer.getState() : null;
   layer.initialize(n);
   const B = Math.min(N, o.batchSize);
-  const xs = gpu.upload(prepared(layer, x));
+  const xs = gpu.upload(layer.preparedInput(x));
   const w = gpu.upload(layer.weights);
   const xb = gpu.zeros(B, n);
   const u = gpu.zeros(B, K);
@@ -142,7 +134,7 @@ export async function preActivationWebGpu(
   const where = 'preActivationWebGpu';
   checkSupported(layer, where);
   checkSamples(where, layer.backend, x, layer.weights.cols);
-  const xs = prepared(layer, x);
+  const xs = layer.preparedInput(x);
   const w = gpu.upload(layer.weights);
   const out = new Matrix(x.rows, layer.options.units);
   for (let s = 0; s < x.rows; s += chunk) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { browserBundle } from '../helpers/browser-bundle.ts';
 import { getBackend, Matrix, Rng } from '../../src/backend/index.ts';
 import { WASM_PATH } from '../../src/backend/wasm/register.ts';
 import { mnist } from '../../src/data/mnist.ts';
@@ -30,21 +30,14 @@ describe('the browser entry in headless Chromium', { skip }, () => {
   let page: import('playwright-core').Page;
 
   before(async () => {
-    const bundle = await build({
-      entryPoints: [new URL('../../src/browser.ts', import.meta.url).pathname],
-      bundle: true,
-      format: 'iife',
-      globalName: 'hebb',
-      platform: 'browser',
-      write: false,
-    });
+    const bundle = await browserBundle();
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage();
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    await page.addScriptTag({ content: bundle });
     // Typed-array helpers inside the page.
     await page.addScriptTag({
       content: `globalThis.f32 = (s) => { const b = atob(s); const u = new Uint8Array(b.length);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
+import { browserBundle } from '../helpers/browser-bundle.ts';
 import { Matrix } from '../../src/backend/matrix.ts';
 import { WebGpu } from '../../src/backend/webgpu/context.ts';
 import { mnist } from '../../src/data/mnist.ts';
@@ -34,20 +34,7 @@ describe('hebb/webgpu in headless Chromium (SwiftShader)', { skip }, () => {
   const x = mnist().train.x.sliceRows(0, 1000).clone();
 
   before(async () => {
-    const root = new URL('../..', import.meta.url).pathname;
-    const bundle = await build({
-      stdin: {
-        contents: "export * from './src/browser.ts'; export * from './src/webgpu.ts';",
-        resolveDir: root,
-        loader: 'ts',
-      },
-      bundle: true,
-      format: 'iife',
-      globalName: 'hebb',
-      platform: 'browser',
-      write: false,
-      logOverride: { 'empty-import-meta': 'silent' },
-    });
+    const bundle = await browserBundle({ webgpu: true });
     server = http.createServer((req, res) => {
       if (req.url === '/x.bin') {
         res.writeHead(200, { 'content-type': 'application/octet-stream' });
@@ -71,7 +58,7 @@ describe('hebb/webgpu in headless Chromium (SwiftShader)', { skip }, () => {
     });
     page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-    await page.addScriptTag({ content: bundle.outputFiles[0].text });
+    await page.addScriptTag({ content: bundle });
     await page.addScriptTag({
       content: `globalThis.f32 = (s) => { const b = atob(s); const u = new Uint8Array(b.length);
         for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float32Array(u.buffer); };
