@@ -5,7 +5,7 @@ import path from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
 import { fetchDataset } from '../data/fetch.ts';
 import { DATASET_NAMES, DATASETS, datasetEntry, loadDataset } from '../data/index.ts';
-import { receptiveFieldGrid } from '../report/figures.ts';
+import { receptiveFieldGrid } from '../report/image-grid.ts';
 import { savePng } from '../report/raster.ts';
 import { dataDir, formatMB } from '../data/paths.ts';
 

@@ -9,8 +9,8 @@ import { findLfw, findLfwSubset, lfw, lfwSubset } from '../data/lfw.ts';
 import { HebbError } from '../errors.ts';
 import { Rng } from '../backend/index.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
-import { lineChart } from '../report/figures.ts';
-import { savePng } from '../report/raster.ts';
+import { lineChart } from '../report/charts.ts';
+import { saveChart, saveImageGrid } from '../report/render.ts';
 import {
   facesLayers,
   featureFigure,
@@ -179,9 +179,14 @@ export function registerFacesReproduction(reproduce: Command, io: CliIO): void {
               });
               results.push({ gamma, res });
               for (const [p, feat] of res.features.entries()) {
-                savePng(
+                const block = p === 2 ? 8 : 10;
+                await saveImageGrid(
                   join(ctx.run.paths.figures, `fig3-features-gamma${gamma}-layer${p + 1}.png`),
-                  featureFigure(res.net, p, feat, data.side, p === 2 ? 8 : 10),
+                  featureFigure(res.net, p, feat, data.side, block),
+                  {
+                    title: `Layer ${p + 1} features, γ = ${gamma} (Fig. 3)`,
+                    subtitle: `the centre ${block}×${block} neurons of the grid, each cut to its reach; red positive, blue negative; grey: outside the reach`,
+                  },
                 );
               }
               const row: FacesRow = {
@@ -203,8 +208,8 @@ export function registerFacesReproduction(reproduce: Command, io: CliIO): void {
                     .join('; '),
               );
             }
-            savePng(
-              join(ctx.run.paths.figures, 'cost.png'),
+            await saveChart(
+              join(ctx.run.paths.figures, 'cost.svg'),
               lineChart(
                 results.map(({ gamma, res }) => ({
                   name: `γ = ${gamma}`,
@@ -303,13 +308,18 @@ function facesReport(
     '## Figures',
     '',
     ...rows.flatMap((r) =>
-      [1, 2, 3].map((p) => `- \`figures/fig3-features-gamma${r.gamma}-layer${p}.png\``),
+      [1, 2, 3].map(
+        (p) => `![layer ${p}, γ = ${r.gamma}](figures/fig3-features-gamma${r.gamma}-layer${p}.svg)`,
+      ),
     ),
-    '- `figures/cost.png`: the deep similarity-matching cost (Eq. 13) on the held-out faces after every epoch.',
+    '',
+    'The deep similarity-matching cost (Eq. 13) on the held-out faces after every epoch:',
+    '',
+    '![cost](figures/cost.svg)',
     '',
     'Each tile is one neuron’s feature by reverse correlation, Σ_t r_t x_t / Σ_t r_t over the',
     `first ${f.rfImages} training faces at the network’s fixed points, shown on the pixels that reach`,
-    'the neuron through feedforward synapses (white elsewhere), red above the average face, blue',
+    'the neuron through feedforward synapses (grey elsewhere), red above the average face, blue',
     'below; tiles are the neurons of a centred block of the layer’s grid, in grid order, each cut',
     'to a window around its reach. Deeper layers see more of the face.',
     '',

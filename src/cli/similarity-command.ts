@@ -116,7 +116,7 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
           prepare: () => null,
           run: async (ctx, _p, o) => {
             const t = performance.now();
-            const res = runToy(
+            const res = await runToy(
               {
                 ...o,
                 gamma: o.feedback,
@@ -292,7 +292,7 @@ export function registerSimilarityReproductions(reproduce: Command, io: CliIO): 
                     data.test,
                   );
                   if (seed === seeds[0])
-                    saveReceptiveFieldFigures(r.net, ctx.run.paths.figures, String(nps));
+                    await saveReceptiveFieldFigures(r.net, ctx.run.paths.figures, String(nps));
                   return { rows: r.rows };
                 },
                 onResult: (point, got) => {
@@ -465,7 +465,7 @@ export function registerSimilarityCommands(program: Command, io: CliIO): void {
             });
             // Receptive fields are drawn for a first layer on the image grid.
             const figures = net.layers[0].grid
-              ? saveReceptiveFieldFigures(
+              ? await saveReceptiveFieldFigures(
                   net,
                   run.paths.figures,
                   String(net.layers[0].ff.map.unitsPerSite),
@@ -541,7 +541,7 @@ function savedNetwork(run: Run): string {
 
 function toyReport(
   f: ToyFlags,
-  runs: ReturnType<typeof runToy>['runs'],
+  runs: Awaited<ReturnType<typeof runToy>>['runs'],
   seconds: number,
   backend: string,
 ): string {
@@ -573,9 +573,19 @@ function toyReport(
     '',
     '## Figures',
     '',
-    `- Fig. 2A (in-distribution, 5 + 5 patterns): \`figures/fig2a-similarity-gamma${fb.gamma}.png\` (control: \`figures/fig2a-similarity-gamma0.png\`)`,
-    `- Fig. 2B (ambiguous bottom input): \`figures/fig2b-similarity-gamma${fb.gamma}.png\` (control: \`figures/fig2b-similarity-gamma0.png\`)`,
-    '- Fig. 2C cost (Eq. 13 with the α term, on 200 held-out patterns) over training: `figures/fig2c-cost.png`',
+    'Fig. 2A (in-distribution, 5 + 5 patterns), with feedback and the γ = 0 control:',
+    '',
+    `![Fig. 2A, γ = ${fb.gamma}](figures/fig2a-similarity-gamma${fb.gamma}.svg)`,
+    '![Fig. 2A, γ = 0](figures/fig2a-similarity-gamma0.svg)',
+    '',
+    'Fig. 2B (ambiguous bottom input):',
+    '',
+    `![Fig. 2B, γ = ${fb.gamma}](figures/fig2b-similarity-gamma${fb.gamma}.svg)`,
+    '![Fig. 2B, γ = 0](figures/fig2b-similarity-gamma0.svg)',
+    '',
+    'Fig. 2C: the cost (Eq. 13 with the α term, on 200 held-out patterns) over training:',
+    '',
+    '![Fig. 2C](figures/fig2c-cost.svg)',
     '',
     'Similarity = pairwise dot products normalised so the largest is 1. The cost is the min–max',
     'objective evaluated at the fixed points; it need not fall monotonically.',
@@ -649,14 +659,14 @@ function mnistReport(
     '',
     '## Figures (first seed)',
     '',
-    ...[...new Set(rows.map((r) => r.nps))].map(
-      (n) =>
-        `- \`figures/rf-nps${n}-unit0-per-site.png\`, \`figures/rf-nps${n}-centre-site-units.png\``,
-    ),
+    'Per NPS: the first neuron of every site, drawn in its window and tiled in the site grid,',
+    'then all neurons of the centre site (red positive, blue negative, one colour scale per',
+    'figure; grey pixels are not synapses of the site). The PNGs beside them hold the pixels alone.',
     '',
-    '`rf-npsN-unit0-per-site.png`: the first neuron of every site, drawn in its window and tiled',
-    'in the 14×14 site grid (red positive, blue negative). `rf-npsN-centre-site-units.png`: all',
-    'neurons of the centre site.',
-    '',
+    ...[...new Set(rows.map((r) => r.nps))].flatMap((n) => [
+      `![NPS ${n}: neuron 0 per site](figures/rf-nps${n}-unit0-per-site.svg)`,
+      `![NPS ${n}: centre site](figures/rf-nps${n}-centre-site-units.svg)`,
+      '',
+    ]),
   ].join('\n');
 }

@@ -6,7 +6,7 @@ import { basename, extname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { createProgress, formatDuration } from '../report/progress.ts';
-import { savePng } from '../report/raster.ts';
+import { saveChart } from '../report/render.ts';
 import { runLocalSweep } from '../sweep/local-pool.ts';
 import { expandPoints, parseSweepSpec, type SweepPoint, type SweepSpec } from '../sweep/spec.ts';
 import { collectResults } from '../sweep/state.ts';
@@ -172,7 +172,7 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
       '--metrics <list>',
       "dotted paths into the results, comma separated (default: the spec's, or every number)",
     )
-    .action((file: string, o: { format: 'md' | 'csv' | 'json'; metrics?: string }) => {
+    .action(async (file: string, o: { format: 'md' | 'csv' | 'json'; metrics?: string }) => {
       const { spec, points } = loadSweep(file);
       const results = collectResults(spec, points);
       const columns = metricColumns(
@@ -183,16 +183,21 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
       const md = summaryMarkdown(rows, columns);
       const csv = summaryCsv(rows, columns);
       const json = JSON.stringify({ command: spec.command, columns, rows }, null, 1);
-      writeFileAtomic(join(spec.out, 'report.md'), reportMarkdown(spec, rows, md));
+      const fig = sweepFigure(spec, rows, columns[0]);
+      if (fig) await saveChart(join(spec.out, 'report.svg'), fig);
+      writeFileAtomic(join(spec.out, 'report.md'), reportMarkdown(spec, rows, md, fig !== null));
       writeFileAtomic(join(spec.out, 'report.csv'), csv);
       writeFileAtomic(join(spec.out, 'report.json'), json);
-      const fig = sweepFigure(spec, rows, columns[0]);
-      if (fig) savePng(join(spec.out, 'report.png'), fig);
       io.out(o.format === 'md' ? md.trimEnd() : o.format === 'csv' ? csv.trimEnd() : json);
     });
 }
 
-function reportMarkdown(spec: SweepSpec, rows: SummaryRow[], table: string): string {
+function reportMarkdown(
+  spec: SweepSpec,
+  rows: SummaryRow[],
+  table: string,
+  figure: boolean,
+): string {
   const complete = rows.reduce((a, r) => a + r.complete, 0);
   const total = rows.reduce((a, r) => a + r.total, 0);
   return [
@@ -206,6 +211,7 @@ function reportMarkdown(spec: SweepSpec, rows: SummaryRow[], table: string): str
     'Cells: mean ± sample standard deviation over the complete seeds.',
     '',
     table,
+    ...(figure ? ['', '![the first metric over the grid](report.svg)', ''] : []),
   ].join('\n');
 }
 

@@ -65,20 +65,6 @@ export const greys: Colormap = {
 export const colormaps = { viridis, diverging, greys } as const;
 export type ColormapName = keyof typeof colormaps;
 
-/**
- * Distinct colours for categories (one per line-chart series): Okabe & Ito's colour-blind-safe
- * set, blue first, its yellow left out as too pale on white. Users of more than seven reuse it.
- */
-export const categorical: readonly RGB[] = [
-  [0, 114, 178],
-  [213, 94, 0],
-  [0, 158, 115],
-  [204, 121, 167],
-  [230, 159, 0],
-  [86, 180, 233],
-  [0, 0, 0],
-];
-
 /** Drawn for NaN/±Infinity values: a neutral grey that is in none of the maps above. */
 export const MISSING: RGB = [150, 150, 150];
 
@@ -134,18 +120,4 @@ export function colorFor(
   if (!Number.isFinite(value)) return MISSING;
   const t = max === min ? 0.5 : (value - min) / (max - min);
   return sampleColormap(map, t);
-}
-
-/** Parses '#rrggbb' (or '#rgb') into an RGB triple; passes triples through after checking. */
-export function parseColor(c: RGB | string): RGB {
-  if (typeof c !== 'string') {
-    if (c.length !== 3 || c.some((v) => !(v >= 0 && v <= 255))) {
-      throw new ValueError(`color: expected [r, g, b] with each 0..255, got [${c.join(', ')}]`);
-    }
-    return [Math.round(c[0]), Math.round(c[1]), Math.round(c[2])];
-  }
-  const m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(c.trim());
-  if (!m) throw new ValueError(`color: '${c}' is not a colour; write it as '#rrggbb'`);
-  const hex = m[1].length === 3 ? [...m[1]].map((d) => d + d).join('') : m[1];
-  return [0, 2, 4].map((k) => parseInt(hex.slice(k, k + 2), 16)) as unknown as RGB;
 }

@@ -1,5 +1,7 @@
-// hebb/report (Node): figures as PNG, progress lines.
-export * from './figures.ts';
+// hebb/report (Node): charts as Vega-Lite specs rendered to SVG, image grids as PNG, progress lines.
+export * from './charts.ts';
+export * from './image-grid.ts';
 export * from './progress.ts';
+export { renderSvg, saveChart, saveImageGrid } from './render.ts';
 export { savePng, toPng, Raster } from './raster.ts';
 export { colormaps, type Colormap, type ColormapName } from './colormap.ts';

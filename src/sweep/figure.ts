@@ -1,11 +1,14 @@
-// The sweep report's figure: one metric's mean against a grid option, one line per
-// combination of the other options (seeds averaged). Std is in the tables beside it.
-import type { Raster } from '../report/raster.ts';
-import { lineChart, type Series } from '../report/figures.ts';
+// The sweep report's figure: one metric's mean ± std over seeds against a grid option, one
+// line per combination of the other options.
+import { lineChart, type ChartSpec, type Series } from '../report/charts.ts';
 import { formatValue, type SweepSpec } from './spec.ts';
 import type { SummaryRow } from './summary.ts';
 
-export function sweepFigure(spec: SweepSpec, rows: SummaryRow[], metric?: string): Raster | null {
+export function sweepFigure(
+  spec: SweepSpec,
+  rows: SummaryRow[],
+  metric?: string,
+): ChartSpec | null {
   const keys = Object.keys(spec.grid);
   if (!metric || keys.length === 0) return null;
   // x: the first option whose values are all numbers (a curve over γ, σ, …), else the first.
@@ -28,10 +31,12 @@ export function sweepFigure(spec: SweepSpec, rows: SummaryRow[], metric?: string
     name,
     x: rs.map((r) => xOf(r.setting[xKey])),
     y: rs.map((r) => r.cells[metric]?.mean ?? NaN),
+    spread: rs.map((r) => r.cells[metric]?.std ?? NaN),
   }));
   if (series.every((s) => Array.from(s.y).every((y) => !Number.isFinite(y)))) return null;
   return lineChart(series, {
-    title: `hebb ${spec.command}: ${metric} (mean over seeds)`,
+    title: `hebb ${spec.command}: ${metric}`,
+    subtitle: 'mean over seeds; band: ± std',
     xlabel: numeric ? xKey : `${xKey} (${values.map(formatValue).join(', ')})`,
     ylabel: metric,
     logX,

@@ -10,6 +10,7 @@ import { runCli } from '../../src/cli/program.ts';
 import { loadModel } from '../../src/io/model-file.ts';
 import { Sequential } from '../../src/stack/index.ts';
 import { cifarRecords } from '../data/helpers.ts';
+import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hebb-conv-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,10 +45,12 @@ describe('hebb reproduce softhebb-conv', () => {
       'report.md',
       'model.safetensors',
       'figures/kernels-layer1.png',
+      'figures/kernels-layer1.svg',
       'figures/receptive-fields-layer1.png',
-      'figures/receptive-fields-layer2.png',
+      'figures/receptive-fields-layer2.svg',
     ])
       assert.ok(existsSync(join(out, f)), f);
+    assertFiguresLinked(join(out, 'report.md'), 3);
     assert.match(
       readFileSync(join(out, 'report.md'), 'utf8'),
       /\| mnist \| \d+\.\d\d % \| 98\.63 % \|/,

@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const hebb = (...args: string[]) =>
@@ -82,16 +83,18 @@ describe('hebb reproduce softhebb-robustness', () => {
     assert.match(report, /Clean test accuracy \d+\.\d\d % \(paper 94\.38 %\)/);
     assert.match(report, /on 40 test images fixed by the seed/);
     for (const f of [
-      'noise.png',
-      'pgd.png',
+      'noise.svg',
+      'pgd.svg',
       'adversarial-softhebb.png',
+      'adversarial-softhebb.svg',
       'adversarial-mlp.png',
       'adversarial-k-means-relu.png',
       'adversarial-softhebb-100-softmax.png',
-      'fig5-steps.png',
-      'fig5-step-size.png',
+      'fig5-steps.svg',
+      'fig5-step-size.svg',
     ])
       assert.ok(existsSync(join(out, 'figures', f)), f);
+    assertFiguresLinked(join(out, 'report.md'), 8);
 
     // An interrupted run keeps every finished group of models: remove the last group's part
     // and --resume recomputes only that group — to the same numbers, as the seed fixes them.

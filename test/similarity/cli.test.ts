@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const hebb = (...args: string[]) =>
@@ -14,7 +15,7 @@ describe('similarity CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-sm-cli-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('reproduce sm-toy --quick writes report.md and the Fig. 2 PNGs', () => {
+  it('reproduce sm-toy --quick writes report.md and the Fig. 2 figures it links', () => {
     const out = join(dir, 'toy');
     const r = hebb('reproduce', 'sm-toy', '--quick', '--out', out);
     assert.equal(r.status, 0, r.stderr);
@@ -22,12 +23,13 @@ describe('similarity CLI', () => {
     assert.match(report, /\| 0\.8 \| \d+\.\d% of 40 \|/);
     assert.match(report, /\| 0 \| \d+\.\d% of 40 \|/);
     for (const f of [
-      'fig2a-similarity-gamma0.8.png',
-      'fig2b-similarity-gamma0.png',
-      'fig2c-cost.png',
+      'fig2a-similarity-gamma0.8.svg',
+      'fig2b-similarity-gamma0.svg',
+      'fig2c-cost.svg',
     ]) {
       assert.ok(existsSync(join(out, 'figures', f)), f);
     }
+    assertFiguresLinked(join(out, 'report.md'), 5);
   });
 
   it('sm-mnist keeps the trained network: a resumed run evaluates it without training again', () => {

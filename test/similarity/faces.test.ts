@@ -16,6 +16,7 @@ import {
   reverseCorrelation,
   standardiseImages,
 } from '../../src/similarity/experiments/faces.ts';
+import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const ts = getBackend('ts');
 const net64 = facesNetwork(64, { gamma: 0.01, epochs: 1, batchSize: 4, seed: 0, backend: ts });
@@ -164,10 +165,11 @@ describe('hebb reproduce sm-faces', () => {
     assert.match(report, /the paper’s geometry/);
     for (const f of [
       'fig3-features-gamma0.01-layer1.png',
-      'fig3-features-gamma0.01-layer3.png',
-      'cost.png',
+      'fig3-features-gamma0.01-layer3.svg',
+      'cost.svg',
     ])
       assert.ok(existsSync(join(out, 'figures', f)), f);
+    assertFiguresLinked(join(out, 'report.md'), 4);
   });
 
   it('a missing LFW folder is a clear error that says how to get it', () => {

@@ -81,7 +81,7 @@ describe('hebb sweep (local pool)', () => {
     // The table's mean is the mean of the two seeds' own results.
     const sgd = ['rule=sgd_seed=0', 'rule=sgd_seed=1'].map((d) => record(d).result.validation.loss);
     assert.ok(Math.abs(r.rows[0].cells['validation.loss'].mean - (sgd[0] + sgd[1]) / 2) < 1e-12);
-    for (const f of ['report.md', 'report.csv', 'report.json', 'report.png'])
+    for (const f of ['report.md', 'report.csv', 'report.json', 'report.svg'])
       assert.ok(existsSync(join(out, f)), f);
   });
 

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 // One BLAS thread in every process: a 2-worker pool on 2 cores gives each child one.
@@ -36,6 +37,7 @@ describe('reproductions over settings × seeds on a worker pool', () => {
     const points = readdirSync(join(out, 'points')).filter((n) => n !== 'logs');
     assert.equal(points.length, 16);
     for (const p of points) assert.ok(existsSync(join(out, 'points', p, 'sweep-point.json')), p);
+    assertFiguresLinked(join(dir, 'here', 'report.md'), 1);
 
     // Lose one point (its part and its run directory): --resume runs that one alone, in-process.
     const lost = 'rule=dfa_weight-decay=0.0005_seed=2';
@@ -64,6 +66,7 @@ describe('reproductions over settings × seeds on a worker pool', () => {
       readdirSync(join(dir, 'sm-pool', 'figures')).sort(),
       readdirSync(join(dir, 'sm-here', 'figures')).sort(),
     );
+    assertFiguresLinked(join(dir, 'sm-pool', 'report.md'), 4);
   });
 
   it('softhebb-mnist --seeds 2: the same accuracies and curves; seeds start at --seed', () => {
@@ -97,6 +100,7 @@ describe('reproductions over settings × seeds on a worker pool', () => {
     assert.deepEqual(b.runs[0].soft.curves, a.runs[0].soft.curves);
     assert.equal(b.runs[1].soft.curves, undefined);
     assert.ok(existsSync(join(dir, 'sh-pool', 'figures', 'receptive-fields.png')));
+    assertFiguresLinked(join(dir, 'sh-pool', 'report.md'), 4);
   });
 
   it('--workers with --queue is refused before anything runs', () => {

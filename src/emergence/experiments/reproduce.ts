@@ -3,8 +3,8 @@ import type { ExperimentContext } from '../../cli/experiment.ts';
 import { loadDataset } from '../../data/index.ts';
 import { HebbError } from '../../errors.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { lineChart, type Series } from '../../report/figures.ts';
-import { savePng } from '../../report/raster.ts';
+import { concat, lineChart, type Series } from '../../report/charts.ts';
+import { saveChart } from '../../report/render.ts';
 import { runPoints, type PointExecFlags } from '../../cli/points.ts';
 import type { SweepPoint } from '../../sweep/spec.ts';
 import type { Task } from '../tasks.ts';
@@ -20,7 +20,7 @@ import {
   type CellSummary,
   type RunSummary,
 } from './table.ts';
-import { PALETTE, phaseFigure, shortNumber, stack, tableFigure } from './figures.ts';
+import { phaseFigure, shortNumber, tableFigure } from './figures.ts';
 import { EmergenceLearner, type EmergenceResult } from '../learner.ts';
 import type { RuleName } from '../rules.ts';
 import { classificationTask } from '../tasks.ts';
@@ -129,9 +129,9 @@ export async function reproduceTable(
   const seconds = (performance.now() - t0) / 1000;
   const rows = o.rules.map((rule) => {
     const mine = cells.filter((c) => c.rule === rule);
-    return { rule, decays: TABLE_DECAYS, ours: mine.map((c) => c.mean), paper: PAPER_TABLE[rule] };
+    return { rule, decays: TABLE_DECAYS, ours: mine, paper: PAPER_TABLE[rule] };
   });
-  savePng(ctx.run.figurePath('table.png'), tableFigure(rows));
+  await saveChart(ctx.run.figurePath('table.svg'), tableFigure(rows, o.seeds));
   const head = `| rule | ${TABLE_DECAYS.map((d) => `γ = ${shortNumber(d)}`).join(' | ')} |`;
   const sep = `|---|${TABLE_DECAYS.map(() => '---').join('|')}|`;
   const line = (rule: RuleName) =>
@@ -169,7 +169,7 @@ export async function reproduceTable(
       return `- ${rule}: ${ours.join(' ')} / ${PAPER_TABLE[rule].map(sg).join(' ')}`;
     }),
     '',
-    '![alignment vs weight decay](figures/table.png)',
+    '![alignment vs weight decay, ± std over seeds](figures/table.svg)',
     '',
     '## Per layer (layer 1 / layer 2), mean over seeds',
     '',
@@ -219,7 +219,7 @@ export async function reproducePhase(
   );
   const seconds = (performance.now() - t0) / 1000;
   const title = `${o.rule}: cos(g, H) over noise σ × decay γ`;
-  savePng(ctx.run.figurePath('phase.png'), phaseFigure(grid, o.sigmas, o.decays, title));
+  await saveChart(ctx.run.figurePath('phase.svg'), phaseFigure(grid, o.sigmas, o.decays, title));
   const signs = o.sigmas.map(
     (s, i) =>
       `| ${shortNumber(s)} | ${grid[i].map((v) => `${f2(v)} ${v > 0 ? '+' : v < 0 ? '−' : '0'}`).join(' | ')} |`,
@@ -236,7 +236,7 @@ export async function reproducePhase(
     `|---|${o.decays.map(() => '---').join('|')}|`,
     ...signs,
     '',
-    '![phase diagram](figures/phase.png)',
+    '![phase diagram](figures/phase.svg)',
     '',
     ...setupLines(),
   ];
@@ -316,41 +316,47 @@ export async function reproduceCurves(
     all[name] = results;
     const align: Series[] = [];
     const loss: Series[] = [];
-    results.forEach((r, k) => {
+    results.forEach((r) => {
       const x = Array.from(r.recordedSteps);
       for (let l = 0; l < r.alignment.signal.length; l++) {
         align.push({
           name: `layer ${l + 1}, γ=${shortNumber(r.weightDecay)}`,
           x,
           y: smooth(r.alignment.signal[l], 10),
-          color: PALETTE[2 * k + l],
         });
       }
       loss.push({
         name: `γ=${shortNumber(r.weightDecay)}`,
         x: r.validation.map((v) => v.step),
         y: r.validation.map((v) => v.loss),
-        color: PALETTE[2 * k],
       });
     });
-    const fig = stack(
-      lineChart(align, {
-        title: `${name}: cos(g, H) vs step`,
-        xlabel: 'step',
-        ylabel: 'alignment',
-        width: 820,
-        height: 420,
-      }),
-      lineChart(loss, {
-        title: `${name}: validation loss`,
-        xlabel: 'step',
-        ylabel: 'cross-entropy',
-        width: 820,
-        height: 300,
-      }),
+    // one x-range for both panels, so that a step lines up across them
+    const last = Math.max(...results.map((r) => r.recordedSteps.at(-1) ?? 0), 1);
+    const xRange: [number, number] = [0, last];
+    await saveChart(
+      ctx.run.figurePath(`curves-${name}.svg`),
+      concat(
+        [
+          lineChart(align, {
+            title: `${name}: cos(g, H) vs step`,
+            xlabel: 'step',
+            ylabel: 'alignment',
+            xRange,
+            height: 280,
+          }),
+          lineChart(loss, {
+            title: `${name}: validation loss`,
+            xlabel: 'step',
+            ylabel: 'cross-entropy',
+            xRange,
+            height: 200,
+          }),
+        ],
+        'v',
+      ),
     );
-    savePng(ctx.run.figurePath(`curves-${name}.png`), fig);
-    md.push(`## ${name}`, '', `![${name}](figures/curves-${name}.png)`, '');
+    md.push(`## ${name}`, '', `![${name}](figures/curves-${name}.svg)`, '');
     md.push(
       '| γ | final cos(g,H) layer 1 / 2 | cos(ΔW,H) | cos(g,H⁺) | val loss | val accuracy |',
       '|---|---|---|---|---|---|',

@@ -1,7 +1,7 @@
 // Helpers shared by the similarity-matching experiments: similarity matrices and figure layout.
 import { Matrix } from '../../backend/matrix.ts';
-import { heatmap } from '../../report/figures.ts';
-import { Raster, savePng } from '../../report/raster.ts';
+import { concat, heatmap } from '../../report/charts.ts';
+import { saveChart } from '../../report/render.ts';
 
 /** Pairwise dot products of the rows of x, scaled so the largest is 1 (Fig. 2's convention). */
 export function similarityMatrix(x: Matrix): Matrix {
@@ -28,36 +28,23 @@ export function columns(x: Matrix, from: number, to: number): Matrix {
   return out;
 }
 
-/** Rasters side by side (top-aligned) on a white background. */
-export function besideEachOther(parts: Raster[], gap = 16): Raster {
-  const w = parts.reduce((s, p) => s + p.width, 0) + gap * (parts.length - 1);
-  const h = Math.max(...parts.map((p) => p.height));
-  const out = new Raster(w, h);
-  let x = 0;
-  for (const p of parts) {
-    out.blit(p, x, 0);
-    x += p.width + gap;
-  }
-  return out;
-}
-
-/** Rasters stacked vertically (left-aligned). */
-export function stacked(parts: Raster[], gap = 16): Raster {
-  const w = Math.max(...parts.map((p) => p.width));
-  const h = parts.reduce((s, p) => s + p.height, 0) + gap * (parts.length - 1);
-  const out = new Raster(w, h);
-  let y = 0;
-  for (const p of parts) {
-    out.blit(p, 0, y);
-    y += p.height + gap;
-  }
-  return out;
-}
-
-/** A row of similarity-matrix heatmaps (common scale −1..1, diverging) saved as one PNG. */
-export function saveSimilarityRow(path: string, mats: { title: string; m: Matrix }[]): void {
-  const parts = mats.map(({ title, m }) =>
-    heatmap(m, { title, colormap: 'diverging', min: -1, max: 1, cellSize: 22 }),
+/** A row of similarity-matrix heatmaps on one scale (−1 … 1, blue–white–red), as one SVG. */
+export async function saveSimilarityRow(
+  path: string,
+  title: string,
+  mats: { title: string; m: Matrix }[],
+): Promise<void> {
+  const parts = mats.map(({ title: t, m }) =>
+    heatmap(m, {
+      title: t,
+      colormap: 'diverging',
+      min: -1,
+      max: 1,
+      cellSize: 14,
+      xlabel: 'sample',
+      ylabel: 'sample',
+      legend: 'similarity',
+    }),
   );
-  savePng(path, besideEachOther(parts));
+  await saveChart(path, concat(parts, 'h', title));
 }

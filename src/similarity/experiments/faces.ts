@@ -5,7 +5,7 @@ import type { Backend } from '../../backend/types.ts';
 import { Matrix } from '../../backend/matrix.ts';
 import { ValueError } from '../../errors.ts';
 import type { Raster } from '../../report/raster.ts';
-import { receptiveFieldGrid } from '../../report/figures.ts';
+import { receptiveFieldGrid } from '../../report/image-grid.ts';
 import { cost } from '../dynamics.ts';
 import { SimilarityNetwork } from '../network.ts';
 import type { LayerSpec } from '../structure.ts';
@@ -155,6 +155,7 @@ export function featureFigure(
     return { cy: (y0 + y1) / 2, cx: (x0 + x1) / 2 };
   });
   const tiles = Matrix.zeros(units.length, size * size);
+  const present = Matrix.zeros(units.length, size * size);
   units.forEach((u, t) => {
     const ya = Math.round(boxes[t].cy - (size - 1) / 2);
     const xa = Math.round(boxes[t].cx - (size - 1) / 2);
@@ -163,6 +164,7 @@ export function featureFigure(
         const [iy, ix] = [ya + y, xa + xx];
         if (iy < 0 || ix < 0 || iy >= side || ix >= side) continue;
         tiles.data[t * size * size + y * size + xx] = features.data[u * K + iy * side + ix];
+        present.data[t * size * size + y * size + xx] = reach[u * K + iy * side + ix] ? 1 : 0;
       }
   });
   return receptiveFieldGrid(tiles, {
@@ -170,6 +172,7 @@ export function featureFigure(
     width: size,
     columns: n,
     signed: true,
+    present,
     scale: Math.max(1, Math.round(48 / size)),
     padding: 1,
   });

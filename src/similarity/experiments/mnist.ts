@@ -9,8 +9,8 @@ import { Matrix } from '../../backend/matrix.ts';
 import type { Backend } from '../../backend/types.ts';
 import type { Dataset } from '../../data/dataset.ts';
 import { LinearSVC } from '../../readout/linear-svc.ts';
-import { receptiveFieldGrid } from '../../report/figures.ts';
-import { savePng } from '../../report/raster.ts';
+import { receptiveFieldGrid } from '../../report/image-grid.ts';
+import { saveImageGrid } from '../../report/render.ts';
 import { SimilarityNetwork } from '../network.ts';
 
 export const PAPER_TABLE1: Record<number, number> = {
@@ -190,13 +190,18 @@ function evaluate(
  * Receptive fields of unit `unit` of every site, each drawn in its own window around the
  * site centre, tiled in the sites' grid order (so the figure is laid out like the image).
  */
-export function siteReceptiveFields(net: SimilarityNetwork, unit: number): Matrix {
+export function siteReceptiveFields(
+  net: SimilarityNetwork,
+  unit: number,
+): { fields: Matrix; present: Matrix } {
   const s = net.layers[0];
   const g = s.grid!;
   const { map } = s.ff;
   const [, W] = g.input;
   const win = windowOf(g.stride, g.radius);
-  const out = Matrix.zeros(map.sites, win.size * win.size);
+  const fields = Matrix.zeros(map.sites, win.size * win.size);
+  // 1 where the pixel is a synapse of the site: the disc of the radius, cut at the image edge
+  const present = Matrix.zeros(map.sites, win.size * win.size);
   for (let site = 0; site < map.sites; site++) {
     const [i, j] = [Math.floor(site / g.cols), site % g.cols];
     const [y0, x0] = [win.start(i), win.start(j)];
@@ -205,22 +210,33 @@ export function siteReceptiveFields(net: SimilarityNetwork, unit: number): Matri
     for (let k = 0; k < P; k++) {
       const pix = map.indices[o0 + k];
       const [py, px] = [Math.floor(pix / W) - y0, (pix % W) - x0];
-      out.data[site * win.size * win.size + py * win.size + px] =
-        net.W[0].w[map.unitsPerSite * o0 + unit * P + k];
+      if (py < 0 || px < 0 || py >= win.size || px >= win.size)
+        throw new Error(
+          `siteReceptiveFields: site ${site} reaches outside its ${win.size}×${win.size} window`,
+        );
+      const at = site * win.size * win.size + py * win.size + px;
+      fields.data[at] = net.W[0].w[map.unitsPerSite * o0 + unit * P + k];
+      present.data[at] = 1;
     }
   }
-  return out;
+  return { fields, present };
 }
 
 /** All units of one site in its window. */
-export function unitsOfSite(net: SimilarityNetwork, site: number): Matrix {
-  const s = net.layers[0];
-  const n = s.ff.map.unitsPerSite;
-  const rows: Matrix[] = [];
-  for (let u = 0; u < n; u++) rows.push(siteReceptiveFields(net, u).sliceRows(site, site + 1));
-  const out = Matrix.zeros(n, rows[0].cols);
-  rows.forEach((r, u) => out.data.set(r.data, u * r.cols));
-  return out;
+export function unitsOfSite(
+  net: SimilarityNetwork,
+  site: number,
+): { fields: Matrix; present: Matrix } {
+  const n = net.layers[0].ff.map.unitsPerSite;
+  const all = Array.from({ length: n }, (_, u) => siteReceptiveFields(net, u));
+  const cols = all[0].fields.cols;
+  const fields = Matrix.zeros(n, cols);
+  const present = Matrix.zeros(n, cols);
+  all.forEach((r, u) => {
+    fields.data.set(r.fields.row(site), u * cols);
+    present.data.set(r.present.row(site), u * cols);
+  });
+  return { fields, present };
 }
 
 function windowOf(stride: number, radius: number) {
@@ -230,35 +246,57 @@ function windowOf(stride: number, radius: number) {
   return { size: hi - lo + 1, start: (i: number) => i * stride + lo };
 }
 
-export function saveReceptiveFieldFigures(
+/** Gaps and pixels outside a field: a light grey, apart from white (a weight of 0). */
+const LIGHT: [number, number, number] = [212, 212, 212];
+
+export async function saveReceptiveFieldFigures(
   net: SimilarityNetwork,
   dir: string,
   tag: string,
-): string[] {
+): Promise<string[]> {
   const g = net.layers[0].grid!;
   const win = windowOf(g.stride, g.radius);
-  const a = `rf-nps${tag}-unit0-per-site.png`;
-  savePng(
-    join(dir, a),
-    receptiveFieldGrid(siteReceptiveFields(net, 0), {
+  const n = net.layers[0].ff.map.unitsPerSite;
+  // One colour scale per figure (± the 99.5th percentile of |w|), so sites compare; pixels
+  // outside a site's field (the window's corners, past the image edge) are left grey.
+  const site = siteReceptiveFields(net, 0);
+  const a = `rf-nps${tag}-unit0-per-site`;
+  await saveImageGrid(
+    join(dir, `${a}.png`),
+    receptiveFieldGrid(site.fields, {
       height: win.size,
       width: win.size,
       columns: g.cols,
       signed: true,
+      sharedRange: true,
+      present: site.present,
+      border: LIGHT,
       scale: 4,
-      padding: 1,
+      padding: 2,
     }),
+    {
+      title: `Neuron 0 of every site (${g.rows}×${g.cols} sites, ${win.size}×${win.size} windows, radius ${g.radius})`,
+      subtitle: 'red positive, blue negative, one scale for all sites; grey: not a synapse',
+    },
   );
   const centre = Math.floor(g.rows / 2) * g.cols + Math.floor(g.cols / 2);
-  const b = `rf-nps${tag}-centre-site-units.png`;
-  savePng(
-    join(dir, b),
-    receptiveFieldGrid(unitsOfSite(net, centre), {
+  const units = unitsOfSite(net, centre);
+  const b = `rf-nps${tag}-centre-site-units`;
+  await saveImageGrid(
+    join(dir, `${b}.png`),
+    receptiveFieldGrid(units.fields, {
       height: win.size,
       width: win.size,
       signed: true,
+      sharedRange: true,
+      present: units.present,
+      border: LIGHT,
       scale: 8,
     }),
+    {
+      title: `All ${n} neurons of the centre site (${win.size}×${win.size} window)`,
+      subtitle: 'red positive, blue negative, one scale; grey: not a synapse',
+    },
   );
-  return [a, b];
+  return [`${a}.svg`, `${b}.svg`];
 }

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import type { Backend } from '../../backend/types.ts';
 import { Matrix, Rng } from '../../backend/index.ts';
-import { lineChart } from '../../report/figures.ts';
-import { savePng } from '../../report/raster.ts';
+import { lineChart } from '../../report/charts.ts';
+import { saveChart } from '../../report/render.ts';
 import { cost } from '../dynamics.ts';
 import { SimilarityNetwork } from '../network.ts';
 import { columns, saveSimilarityRow, similarityMatrix } from './common.ts';
@@ -143,30 +143,35 @@ function trainAndProbe(o: ToyOptions, gamma: number, data: ToyData): ToyRun {
 }
 
 /** Fig. 2A/2B similarity rows for one trained network. */
-function similarityFigures(
+async function similarityFigures(
   o: ToyOptions,
   run: ToyRun,
   data: ToyData,
   dir: string,
   tag: string,
-): string[] {
+): Promise<string[]> {
   const clusters = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1];
   const U = o.units;
   const files: string[] = [];
   for (const amb of [false, true]) {
     const x = batch(data, new Rng(o.seed + 4, o.backend), clusters, amb);
     const r = run.net.solve(x).r;
-    const name = `fig2${amb ? 'b' : 'a'}-similarity-${tag}.png`;
-    saveSimilarityRow(join(dir, name), [
-      { title: 'input top', m: similarityMatrix(columns(x, 0, o.dim)) },
-      {
-        title: amb ? 'input bottom (ambig.)' : 'input bottom',
-        m: similarityMatrix(columns(x, o.dim, 2 * o.dim)),
-      },
-      { title: 'layer 1 top', m: similarityMatrix(columns(r[0], 0, U)) },
-      { title: 'layer 1 bottom', m: similarityMatrix(columns(r[0], U, 2 * U)) },
-      { title: 'layer 2', m: similarityMatrix(r[1]) },
-    ]);
+    const name = `fig2${amb ? 'b' : 'a'}-similarity-${tag}.svg`;
+    const what = amb ? 'ambiguous bottom input (Fig. 2B)' : 'in-distribution (Fig. 2A)';
+    await saveSimilarityRow(
+      join(dir, name),
+      `Similarity matrices, ${what}, ${tag.replace('gamma', 'γ = ')}`,
+      [
+        { title: 'input top', m: similarityMatrix(columns(x, 0, o.dim)) },
+        {
+          title: amb ? 'input bottom (ambig.)' : 'input bottom',
+          m: similarityMatrix(columns(x, o.dim, 2 * o.dim)),
+        },
+        { title: 'layer 1 top', m: similarityMatrix(columns(r[0], 0, U)) },
+        { title: 'layer 1 bottom', m: similarityMatrix(columns(r[0], U, 2 * U)) },
+        { title: 'layer 2', m: similarityMatrix(r[1]) },
+      ],
+    );
     files.push(name);
   }
   return files;
@@ -178,7 +183,7 @@ export interface ToyResult {
 }
 
 /** Trains with γ = o.gamma and the γ = 0 control on the same data; writes figures into dir. */
-export function runToy(o: ToyOptions, dir: string): ToyResult {
+export async function runToy(o: ToyOptions, dir: string): Promise<ToyResult> {
   const data = makeData(o, new Rng(o.seed, o.backend));
   const runs: ToyRun[] = [];
   for (const g of [o.gamma, 0]) {
@@ -192,11 +197,11 @@ export function runToy(o: ToyOptions, dir: string): ToyResult {
     );
   }
   const figures = [
-    ...similarityFigures(o, runs[0], data, dir, `gamma${o.gamma}`),
-    ...similarityFigures(o, runs[1], data, dir, 'gamma0'),
+    ...(await similarityFigures(o, runs[0], data, dir, `gamma${o.gamma}`)),
+    ...(await similarityFigures(o, runs[1], data, dir, 'gamma0')),
   ];
-  savePng(
-    join(dir, 'fig2c-cost.png'),
+  await saveChart(
+    join(dir, 'fig2c-cost.svg'),
     lineChart(
       runs.map((r) => ({ name: `γ = ${r.gamma}`, x: r.costCurve.samples, y: r.costCurve.cost })),
       {
@@ -206,6 +211,6 @@ export function runToy(o: ToyOptions, dir: string): ToyResult {
       },
     ),
   );
-  figures.push('fig2c-cost.png');
+  figures.push('fig2c-cost.svg');
   return { runs, figures };
 }

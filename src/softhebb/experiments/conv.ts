@@ -7,8 +7,8 @@ import type { ExperimentContext } from '../../cli/experiment.ts';
 import type { RunFlags } from '../../cli/flags.ts';
 import { take, type Split } from '../../data/dataset.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { receptiveFieldGrid } from '../../report/figures.ts';
-import { savePng } from '../../report/raster.ts';
+import { receptiveFieldGrid } from '../../report/image-grid.ts';
+import { saveImageGrid } from '../../report/render.ts';
 import { Pool2d } from '../../stack/pool.ts';
 import { reverseCorrelation } from '../../stack/receptive-fields.ts';
 import { Sequential } from '../../stack/sequential.ts';
@@ -197,7 +197,7 @@ export async function reproduceConv(
     const trainAccuracy = r.classifier.score(z(sub.x), sub.y);
     return { accuracy, trainAccuracy, seconds: (performance.now() - t0) / 1000 };
   });
-  const figures = drawFigures(ctx, stack, data, shape);
+  const figures = await drawFigures(ctx, stack, data, shape);
   const features = stack.outputSize(data.train.x.cols);
   const result: ConvResult = {
     report: '',
@@ -218,23 +218,27 @@ export async function reproduceConv(
 }
 
 /** First-layer kernels, and each deeper block's units by reverse correlation. */
-function drawFigures(
+async function drawFigures(
   ctx: ExperimentContext,
   stack: Sequential,
   data: Split,
   shape: ImageShape,
-): string[] {
+): Promise<string[]> {
   const names: string[] = [];
   const [, , c] = shape;
   const tileable = c === 1 || c === 3;
   const first = stack.layers[0] as SoftHebbConv2d;
   const [kh, kw] = first.options.kernelSize;
   if (tileable) {
-    savePng(
+    await saveImageGrid(
       ctx.run.figurePath('kernels-layer1.png'),
       receptiveFieldGrid(first.weights, { height: kh, width: kw, channels: c, maxTiles: 100 }),
+      {
+        title: `Layer-1 kernels, ${kh}×${kw}`,
+        subtitle: `${Math.min(100, first.weights.rows)} of ${first.weights.rows}, each tile scaled to its own min … max`,
+      },
     );
-    names.push('kernels-layer1.png');
+    names.push('kernels-layer1.svg');
   }
   const sample = take(data.train, Math.min(2000, data.train.x.rows)).x;
   let block = 0;
@@ -244,9 +248,9 @@ function drawFigures(
     if (!tileable) continue;
     // The pooled output of the block: what the next block reads.
     const { fields, side } = reverseCorrelation(stack, i + 1, sample, shape, { relative: true });
-    const name = `receptive-fields-layer${block}.png`;
-    savePng(
-      ctx.run.figurePath(name),
+    const name = `receptive-fields-layer${block}`;
+    await saveImageGrid(
+      ctx.run.figurePath(`${name}.png`),
       receptiveFieldGrid(fields, {
         height: side,
         width: side,
@@ -254,8 +258,12 @@ function drawFigures(
         maxTiles: 100,
         signed: true,
       }),
+      {
+        title: `Block ${block}: receptive fields by reverse correlation, ${side}×${side}`,
+        subtitle: `${Math.min(100, fields.rows)} units, ${sample.rows} training images; red positive, blue negative`,
+      },
     );
-    names.push(name);
+    names.push(`${name}.svg`);
   }
   return names;
 }
@@ -292,11 +300,14 @@ function convReport(
     '',
     '## Figures',
     '',
-    ...figures.map((n) =>
+    ...figures.flatMap((n) => [
       n.startsWith('kernels')
-        ? `- \`figures/${n}\`: the first layer's kernels (contrast per tile).`
-        : `- \`figures/${n}\`: what each channel after block ${n.match(/\d+/)![0]} responds to, by reverse correlation: the image windows weighted by the channel's pooled response, averaged over 2000 training images, less the plain average window (red: brighter than the average window, blue: darker).`,
-    ),
+        ? "The first layer's kernels (contrast per tile):"
+        : `What each channel after block ${n.match(/\d+/)![0]} responds to, by reverse correlation: the image windows weighted by the channel's pooled response, averaged over 2000 training images, less the plain average window (red: brighter than the average window, blue: darker):`,
+      '',
+      `![${n.replace(/\.svg$/, '')}](figures/${n})`,
+      '',
+    ]),
     '',
   ].join('\n');
 }

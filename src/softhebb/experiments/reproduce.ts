@@ -8,8 +8,8 @@ import { Matrix } from '../../backend/matrix.ts';
 import type { ModelState } from '../../model/state.ts';
 import { DeltaRuleClassifier } from '../../readout/delta-rule.ts';
 import { MlpClassifier } from '../../readout/mlp-classifier.ts';
-import { lineChart, type Series } from '../../report/figures.ts';
-import { savePng } from '../../report/raster.ts';
+import { lineChart, type Series } from '../../report/charts.ts';
+import { saveChart } from '../../report/render.ts';
 import { SoftHebb } from '../layer.ts';
 import type { SoftHebbOptions } from '../options.ts';
 import {
@@ -175,7 +175,7 @@ export async function reproduceSoftHebb(
     };
   }
   const online = await ctx.part('one-epoch', () => oneEpoch(ctx, data, units, o.quick, be));
-  const figs = writeFigures(ctx.run.figurePath.bind(ctx.run), curves ?? null, online);
+  const figs = await writeFigures(ctx.run.figurePath.bind(ctx.run), curves ?? null, online);
   const paper = PAPER[o.dataset];
   const seconds = (performance.now() - t0) / 1000;
   const table = [
@@ -278,7 +278,10 @@ async function seedRun(
       const acc1 = labelAccuracy(layer, data);
       const ro = fitLinearReadout(layer, data, { epochs: roEpochs, activation, seed });
       const acc2 = ro.classifier.score(ro.features(layer, data.test.x), data.test.y);
-      if (keep) saveReceptiveFields(layer, data.train, ctx.run.figurePath('receptive-fields.png'));
+      if (keep)
+        await saveReceptiveFields(layer, data.train, ctx.run.figurePath('receptive-fields.png'), {
+          title: `SoftHebb receptive fields (${wta} WTA, ${units} units, seed ${seed})`,
+        });
       return {
         acc1,
         acc2,
@@ -417,16 +420,16 @@ async function oneEpoch(
   return out;
 }
 
-function writeFigures(
+async function writeFigures(
   fig: (n: string) => string,
   curves: { samples: number[]; loss: number[]; r1: number[] } | null,
   online: OnlineResult[],
-): string[] {
-  const names: string[] = ['receptive-fields.png'];
+): Promise<string[]> {
+  const names: string[] = ['receptive-fields.svg'];
   if (curves) {
     const s: Series[] = [{ name: 'post-hoc cross-entropy', x: curves.samples, y: curves.loss }];
-    savePng(
-      fig('posthoc-loss.png'),
+    await saveChart(
+      fig('posthoc-loss.svg'),
       lineChart(s, {
         title: 'Post-hoc cross-entropy (Fig. 1C)',
         xlabel: 'training examples',
@@ -434,19 +437,19 @@ function writeFigures(
         logX: true,
       }),
     );
-    savePng(
-      fig('r1-features.png'),
+    await saveChart(
+      fig('r1-features.svg'),
       lineChart([{ name: 'R1 features', x: curves.samples, y: curves.r1 }], {
         title: 'R1 features (Fig. 1D)',
         xlabel: 'training examples',
-        ylabel: 'units with |‖w‖−1| < 0.01',
+        ylabel: 'units with |‖w‖ − 1| < 0.01',
         logX: true,
       }),
     );
-    names.push('posthoc-loss.png', 'r1-features.png');
+    names.push('posthoc-loss.svg', 'r1-features.svg');
   }
-  savePng(
-    fig('one-epoch.png'),
+  await saveChart(
+    fig('one-epoch.svg'),
     lineChart(
       online.map((r) => ({ name: r.name, x: r.samples, y: r.acc.map((a) => 100 * a) })),
       {
@@ -456,6 +459,6 @@ function writeFigures(
       },
     ),
   );
-  names.push('one-epoch.png');
+  names.push('one-epoch.svg');
   return names;
 }

@@ -1,8 +1,9 @@
 // report.md and the figures of `hebb reproduce softhebb-robustness` (Sec. 3.3, Fig. 2, 3, 5, 6, 7).
 import type { ExperimentContext } from '../../cli/experiment.ts';
 import { Matrix } from '../../backend/matrix.ts';
-import { lineChart, receptiveFieldGrid } from '../../report/figures.ts';
-import { savePng } from '../../report/raster.ts';
+import { lineChart } from '../../report/charts.ts';
+import { receptiveFieldGrid } from '../../report/image-grid.ts';
+import { saveChart, saveImageGrid } from '../../report/render.ts';
 import {
   epsLabel,
   PAPER_BASELINES,
@@ -11,21 +12,21 @@ import {
   type RobustnessResult,
 } from './robustness.ts';
 
-export function saveFigures(
+export async function saveFigures(
   ctx: ExperimentContext,
   models: ModelCurves[],
   examples: Matrix[][],
   clean: Matrix,
   eps: number[],
   o: RobustnessFlags,
-): string[] {
+): Promise<string[]> {
   const out: string[] = [];
   const fig = (name: string) => {
     out.push(name);
     return ctx.run.figurePath(name);
   };
-  savePng(
-    fig('noise.png'),
+  await saveChart(
+    fig('noise.svg'),
     lineChart(
       models.map((m) => ({
         name: m.name,
@@ -39,8 +40,8 @@ export function saveFigures(
       },
     ),
   );
-  savePng(
-    fig('pgd.png'),
+  await saveChart(
+    fig('pgd.svg'),
     lineChart(
       models.map((m) => ({
         name: m.name,
@@ -56,8 +57,8 @@ export function saveFigures(
   );
   const conv = models.filter((m) => m.convergence);
   if (conv.length > 0) {
-    savePng(
-      fig('fig5-steps.png'),
+    await saveChart(
+      fig('fig5-steps.svg'),
       lineChart(
         conv.map((m) => ({
           name: m.name,
@@ -71,8 +72,8 @@ export function saveFigures(
         },
       ),
     );
-    savePng(
-      fig('fig5-step-size.png'),
+    await saveChart(
+      fig('fig5-step-size.svg'),
       lineChart(
         conv.map((m) => ({
           name: m.name,
@@ -89,7 +90,7 @@ export function saveFigures(
   }
   // Fig. 3: rows = attacked images, columns = clean then each ε.
   const side = Math.round(Math.sqrt(clean.cols));
-  models.forEach((m, k) => {
+  for (const [k, m] of models.entries()) {
     const tiles = Matrix.zeros(clean.rows * (eps.length + 1), clean.cols);
     for (let i = 0; i < clean.rows; i++) {
       tiles.data.set(clean.row(i), i * (eps.length + 1) * clean.cols);
@@ -102,8 +103,9 @@ export function saveFigures(
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-|-$/g, '');
-    savePng(
-      fig(`adversarial-${slug}.png`),
+    fig(`adversarial-${slug}.svg`);
+    await saveImageGrid(
+      ctx.run.figurePath(`adversarial-${slug}.png`),
       receptiveFieldGrid(tiles, {
         height: side,
         width: side,
@@ -111,8 +113,12 @@ export function saveFigures(
         scale: 3,
         padding: 2,
       }),
+      {
+        title: `${m.name}: adversarial examples (${o.norm} PGD)`,
+        subtitle: `rows: test images; columns: clean, then ε = ${eps.map((e) => epsLabel(o.norm, e)).join(', ')}`,
+      },
     );
-  });
+  }
   return out;
 }
 
@@ -180,9 +186,9 @@ export function robustnessReport(
     ...baselineTable(r, o.dataset),
     '## Figures',
     '',
-    ...r.figures.map((f) => `- \`figures/${f}\``),
+    ...r.figures.flatMap((f) => [`![${f.replace(/\.svg$/, '')}](figures/${f})`, '']),
     '',
-    '`adversarial-*.png` (Fig. 3): each row one attacked image, clean first, then the example PGD',
+    '`adversarial-*.svg` (Fig. 3): each row one attacked image, clean first, then the example PGD',
     'found at each ε (the clean image again where the attack failed).',
     '',
     `Run time ${(r.models.reduce((a, m) => a + m.trainSeconds + m.evalSeconds, 0) / 60).toFixed(1)} min on ${backend}: every model's training and evaluation, summed over the parts of the run` +

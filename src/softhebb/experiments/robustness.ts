@@ -241,7 +241,7 @@ export async function reproduceRobustness(
     await group('softhebb-100', () => smallSoftHebb(ctx, data, o, s.readoutEpochs));
     await group('mlp-softmax', () => trainMlp('MLP, softmax hidden', 'softmax:1'));
   }
-  const figures = saveFigures(
+  const figures = await saveFigures(
     ctx,
     models,
     examples,

@@ -5,8 +5,8 @@ import { subset, type Dataset, type Split } from '../../data/dataset.ts';
 import { loadDataset } from '../../data/index.ts';
 import type { ExperimentContext } from '../../cli/experiment.ts';
 import type { RunFlags } from '../../cli/flags.ts';
-import { receptiveFieldGrid } from '../../report/figures.ts';
-import { savePng } from '../../report/raster.ts';
+import { receptiveFieldGrid } from '../../report/image-grid.ts';
+import { saveImageGrid } from '../../report/render.ts';
 import type { Run } from '../../run/run-dir.ts';
 import { SoftHebb } from '../layer.ts';
 import type { SoftHebbOptions, SoftHebbPreset } from '../options.ts';
@@ -75,14 +75,20 @@ export function loadTrainingData(
   return data;
 }
 
-export function saveReceptiveFields(
+/** The first maxTiles units' weights as images (PNG; with a title also a titled SVG beside it). */
+export async function saveReceptiveFields(
   layer: SoftHebb,
   ds: Dataset,
   path: string,
-  maxTiles = 100,
-): void {
+  { maxTiles = 100, title }: { maxTiles?: number; title?: string } = {},
+): Promise<void> {
   const [h, w, c] = ds.shape;
-  savePng(path, receptiveFieldGrid(layer.weights, { height: h, width: w, channels: c, maxTiles }));
+  const grid = receptiveFieldGrid(layer.weights, { height: h, width: w, channels: c, maxTiles });
+  const shown = Math.min(maxTiles, layer.weights.rows);
+  await saveImageGrid(path, grid, {
+    title,
+    subtitle: `${shown} of ${layer.weights.rows} units, each tile scaled to its own min (black) … max (white)`,
+  });
 }
 
 /** Loads the data and builds the layer (its weights allocated), before any directory exists. */
@@ -149,7 +155,7 @@ export async function trainLayer(
     ctx.log(`${run.dir} is already trained for ${o.epochs} epochs`);
   }
   if (Number.isNaN(testAccuracy)) testAccuracy = labelAccuracy(layer, data);
-  saveReceptiveFields(layer, data.train, run.figurePath('receptive-fields.png'));
+  await saveReceptiveFields(layer, data.train, run.figurePath('receptive-fields.png'));
   return { run, layer, data, testAccuracy, r1: layer.r1Features(), seconds };
 }
 

@@ -1,0 +1,43 @@
+// Vega-Lite specs (report/charts.ts) rendered to SVG in Node: Vega's headless SVG renderer needs
+// no canvas or browser. The plotting libraries load on first use, so a run that draws nothing
+// never pays for them, and nothing in the browser-safe core imports this file.
+import { writeFileAtomic } from '../io/atomic.ts';
+import { imageFigure, type ChartSpec, type ImageFigureOptions } from './charts.ts';
+import { toPng, type Raster } from './raster.ts';
+
+export async function renderSvg(spec: ChartSpec): Promise<string> {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/**
+ * Writes the chart as `path` (SVG) and its spec beside it as `<name>.vl.json`, which
+ * vega-embed or the Vega editor opens to restyle or re-plot the same data. Both atomically.
+ */
+export async function saveChart(path: string, spec: ChartSpec): Promise<void> {
+  if (!path.endsWith('.svg')) throw new Error(`saveChart: ${path} must end in .svg`);
+  const svg = await renderSvg(spec);
+  writeFileAtomic(path.replace(/\.svg$/, '.vl.json'), JSON.stringify(spec) + '\n');
+  writeFileAtomic(path, svg);
+}
+
+/**
+ * An image grid (receptive fields, adversarial examples) as `path` (PNG, its pixels only) and,
+ * with a title, as a titled SVG beside it (`<name>.svg`, the PNG embedded) for reports.
+ */
+export async function saveImageGrid(
+  path: string,
+  grid: Raster,
+  opts: ImageFigureOptions = {},
+): Promise<void> {
+  if (!path.endsWith('.png')) throw new Error(`saveImageGrid: ${path} must end in .png`);
+  const png = toPng(grid);
+  writeFileAtomic(path, png);
+  if (opts.title) await saveChart(path.replace(/\.png$/, '.svg'), imageFigure(png, grid, opts));
+}

@@ -1,0 +1,56 @@
+// The emergence reproductions write reports whose figures exist and are SVG charts: the phase
+// map (values over its γ = σ² line) and the per-data-set alignment curves.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { assertFiguresLinked } from '../helpers/report-links.ts';
+
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+const hebb = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+
+describe('emergence reproductions: reports and figures', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hebb-emergence-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('emergence-phase: a 2 × 2 grid, its figure linked from the report', () => {
+    const out = join(dir, 'phase');
+    const r = hebb(
+      'reproduce', 'emergence-phase', '--sigmas', '0.003,0.1', '--decays', '0.001,0.01',
+      '--seeds', '1', '--epochs', '1', '--out', out, '--quiet',
+    ); // prettier-ignore
+    assert.equal(r.status, 0, r.stderr);
+    const [fig] = assertFiguresLinked(join(out, 'report.md'), 1);
+    const svg = readFileSync(join(out, fig), 'utf8');
+    for (const label of ['3e-3', '1e-1', '1e-3', '1e-2', 'weight decay γ', 'noise σ'])
+      assert.ok(svg.includes(`>${label}<`), `${label} missing from the phase map`);
+  });
+
+  it('emergence-curves on MNIST: one figure per data set, both panels on one x-range', () => {
+    const out = join(dir, 'curves');
+    const r = hebb(
+      'reproduce', 'emergence-curves', '--datasets', 'mnist', '--decays', '0,0.01', '--epochs', '1',
+      '--train-samples', '512', '--val-samples', '256', '--out', out, '--quiet',
+    ); // prettier-ignore
+    assert.equal(r.status, 0, r.stderr);
+    const [fig] = assertFiguresLinked(join(out, 'report.md'), 1);
+    const spec = JSON.parse(readFileSync(join(out, fig.replace(/\.svg$/, '.vl.json')), 'utf8'));
+    const ranges = spec.vconcat.map(
+      (c: { layer: { encoding: { x: { scale: { domain: number[] } } } }[] }) =>
+        c.layer[0].encoding.x.scale.domain,
+    );
+    assert.equal(ranges.length, 2);
+    assert.deepEqual(ranges[0], ranges[1]);
+    // every legend entry of the alignment panel: layer l, γ — each drawn
+    const names = new Set(spec.vconcat[0].data.values.map((v: { series: string }) => v.series));
+    assert.deepEqual([...names].sort(), [
+      'layer 1, γ=0',
+      'layer 1, γ=1e-2',
+      'layer 2, γ=0',
+      'layer 2, γ=1e-2',
+    ]);
+  });
+});
