@@ -1,13 +1,15 @@
 #!/usr/bin/env node
+/* global fetch */
 // Runs every command the README shows, as written, in order, and every TypeScript example — the
 // check that a new user's first contact works (CI runs it on a clean clone). Installation steps
 // (apt-get, npm ci) and `npm test` are left to CI itself. It writes into runs/, so it refuses
 // to start where runs/ already exists: run it in a fresh clone.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -23,6 +25,33 @@ const blocks = [...readme.matchAll(/```(sh|ts)\n([\s\S]*?)```/g)].map((m) => ({
   text: m[2],
 }));
 const SKIP = [/^apt-get\b/, /^npm ci\b/, /^npm test\b/];
+// Commands that serve until stopped: each passes when its page answers with the text given.
+const SERVERS = [
+  { cmd: /^npm run web$/, url: 'http://127.0.0.1:5173/', expect: 'hebb playground' },
+];
+
+/** Starts a serving command, waits (≤ 120 s) for its page, stops it: { status, stdout, stderr }. */
+async function checkServer(cmd, { url, expect }) {
+  const child = spawn('sh', ['-c', cmd], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  let ok = false;
+  for (let i = 0; i < 240 && !ok && child.exitCode === null; i++) {
+    await sleep(500);
+    try {
+      ok = (await (await fetch(url)).text()).includes(expect);
+    } catch {
+      // not listening yet
+    }
+  }
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  return { status: ok ? 0 : 1, stdout: log, stderr: ok ? '' : `\n${url} did not show '${expect}'` };
+}
 
 const commands = [];
 for (const b of blocks) {
@@ -53,7 +82,10 @@ for (const c of commands) {
     });
     rmSync(file, { force: true });
   } else {
-    r = spawnSync('sh', ['-c', c.sh], { encoding: 'utf8', timeout: 600_000 });
+    const server = SERVERS.find((v) => v.cmd.test(c.sh));
+    r = server
+      ? await checkServer(c.sh, server)
+      : spawnSync('sh', ['-c', c.sh], { encoding: 'utf8', timeout: 600_000 });
   }
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   if (r.status === 0) {

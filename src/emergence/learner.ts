@@ -87,6 +87,8 @@ type Resolved_ = Resolved<typeof SPEC> & { readonly lr: number };
 
 /** Per layer, per recorded step: cos(g, H), cos(ΔW, H), cos(g, H⁺). */
 export interface AlignmentTrace {
+  /** The steps at which the alignments are recorded (entry k of each array below). */
+  steps: Int32Array;
   signal: Float32Array[];
   update: Float32Array[];
   post: Float32Array[];
@@ -212,14 +214,14 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     for (let t = 0; t < steps; t++) {
       if (t % o.metricsEvery === 0 || t >= windowStart) recIndex[t] = recorded.push(t) - 1;
     }
-    const trace: AlignmentTrace = { signal: [], update: [], post: [] };
+    const recordedSteps = Int32Array.from(recorded);
+    const trace: AlignmentTrace = { steps: recordedSteps, signal: [], update: [], post: [] };
     for (let l = 0; l < L; l++) {
       trace.signal.push(new Float32Array(recorded.length).fill(NaN));
       trace.update.push(new Float32Array(recorded.length).fill(NaN));
       trace.post.push(new Float32Array(recorded.length).fill(NaN));
     }
     this.trace = trace;
-    const recordedSteps = Int32Array.from(recorded);
     const loss = new Float32Array(steps).fill(NaN);
     const meters = net.w.map((w) => new StationarityMeter(be, w.rows, w.cols, o.weightDecay));
     const initialNorm = net.w.map((w) => Math.sqrt(be.dot(w, w)));

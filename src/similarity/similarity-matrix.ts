@@ -1,7 +1,5 @@
-// Helpers shared by the similarity-matching experiments: similarity matrices and figure layout.
-import { Matrix } from '../../backend/matrix.ts';
-import { concat, heatmap } from '../../report/charts.ts';
-import { saveChart } from '../../report/render.ts';
+// Similarity matrices of representations (Fig. 2's convention), browser-safe.
+import { Matrix } from '../backend/matrix.ts';
 
 /** Pairwise dot products of the rows of x, scaled so the largest is 1 (Fig. 2's convention). */
 export function similarityMatrix(x: Matrix): Matrix {
@@ -26,25 +24,4 @@ export function columns(x: Matrix, from: number, to: number): Matrix {
     out.data.set(x.data.subarray(i * x.cols + from, i * x.cols + to), i * (to - from));
   }
   return out;
-}
-
-/** A row of similarity-matrix heatmaps on one scale (−1 … 1, blue–white–red), as one SVG. */
-export async function saveSimilarityRow(
-  path: string,
-  title: string,
-  mats: { title: string; m: Matrix }[],
-): Promise<void> {
-  const parts = mats.map(({ title: t, m }) =>
-    heatmap(m, {
-      title: t,
-      colormap: 'diverging',
-      min: -1,
-      max: 1,
-      cellSize: 14,
-      xlabel: 'sample',
-      ylabel: 'sample',
-      legend: 'similarity',
-    }),
-  );
-  await saveChart(path, concat(parts, 'h', title));
 }
