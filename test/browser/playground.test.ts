@@ -1,7 +1,7 @@
 // The playground (web/) built as a user builds it, served over http, driven in headless
 // Chromium: SoftHebb trains in its worker to a label read-out above 85 %, the receptive-field
 // canvas shows digits, the downloaded model loads in Node; the other two tabs train and draw.
-// Screenshots go to runs/test-artifacts/ (gitignored) for a person to look at.
+// Screenshots go to test-artifacts/ (gitignored; HEBB_TEST_ARTIFACTS to choose) for a person to look at.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,7 +17,8 @@ import { serveFolder } from '../helpers/static-server.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} not installed (apt-get install chromium)`;
 const ROOT = join(import.meta.dirname, '..', '..');
-const ARTIFACTS = join(ROOT, 'runs', 'test-artifacts');
+// outside runs/, which a fresh clone's README commands must find absent
+const ARTIFACTS = process.env.HEBB_TEST_ARTIFACTS ?? join(ROOT, 'test-artifacts');
 
 describe('the playground in headless Chromium', { skip }, () => {
   const out = mkdtempSync(join(tmpdir(), 'hebb-web-'));
