@@ -28,6 +28,7 @@ interface RunFlagsEm extends RunFlags {
   rule: RuleName;
   weightDecay: number;
   weightNoise: number;
+  adamDecay: 'coupled' | 'decoupled';
   task: string;
   lr?: number;
   hidden: number[];
@@ -80,6 +81,14 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
       'weight noise σ: forward with w = v + ε, ε ~ N(0, σ²)',
       numFlag('--weight-noise', { min: 0 }),
       0,
+    )
+    .addOption(
+      choiceOption(
+        '--adam-decay <how>',
+        "how adam meets weight decay: L2 in the gradient (torch's Adam weight_decay) or decoupled (AdamW)",
+        ['coupled', 'decoupled'],
+        'coupled',
+      ),
     )
     .addOption(
       choiceOption(
@@ -142,6 +151,7 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
               rule: o.rule,
               weightDecay: o.weightDecay,
               weightNoise: o.weightNoise,
+              adamDecay: o.adamDecay,
               lr,
               hidden: o.hidden,
               activation: o.activation,
@@ -177,6 +187,7 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
             `cos(g, H) per layer:   ${r.alignment.signal.map(f3).join(' / ')}  (mean ${f3(r.alignment.meanSignal)})`,
             `cos(ΔW, H) per layer:  ${r.alignment.update.map(f3).join(' / ')}`,
             `cos(g, H⁺) per layer:  ${r.alignment.post.map(f3).join(' / ')}`,
+            `cos(−∇ℓ, H) per layer: ${r.alignment.gradient.map(f3).join(' / ')}${r.rule === 'dfa' || r.rule === 'random' ? ' (not computed by this rule)' : ''}`,
             `stationarity ratio:    ${r.stationarityRatio.map((v) => f3(v ?? NaN)).join(' / ')}`,
             `validation loss ${r.validation.loss.toPrecision(4)}${r.validation.accuracy !== undefined ? `, accuracy ${(100 * r.validation.accuracy).toFixed(2)} %` : ''}${r.collapsed ? ' (collapsed)' : ''}`,
           ],
@@ -191,6 +202,7 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
 }
 
 interface TableFlags extends RunFlags {
+  adamDecay: 'coupled' | 'decoupled';
   seeds: number;
   epochs: number;
   rules: RuleName[];
@@ -240,7 +252,15 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
     )
     .option('--seeds <n>', 'seeds per cell', intFlag('--seeds'), 10)
     .option('--epochs <n>', 'epochs per run', intFlag('--epochs'), 30)
-    .option('--rules <list>', 'comma-separated rules', ruleList, [...TABLE_RULES]);
+    .option('--rules <list>', 'comma-separated rules', ruleList, [...TABLE_RULES])
+    .addOption(
+      choiceOption(
+        '--adam-decay <how>',
+        "adam's weight decay: coupled (torch's Adam weight_decay, the default) or decoupled (AdamW)",
+        ['coupled', 'decoupled'],
+        'coupled',
+      ),
+    );
   addPointExecFlags(addRunFlags(threadsFlag(table), { out: 'runs/emergence-table' }))
     .addHelpText(
       'after',

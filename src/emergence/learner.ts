@@ -19,7 +19,7 @@ import {
 } from '../model/params.ts';
 import { f32, readCount, readMatrix, scalar, type ModelState } from '../model/state.ts';
 import { checkLabels, accuracy, type Labels } from '../readout/classifier-inputs.ts';
-import { layerAlignment, StationarityMeter } from './alignment.ts';
+import { cosine, layerAlignment, StationarityMeter } from './alignment.ts';
 import { mseLoss, softmaxCrossEntropy } from './losses.ts';
 import { BiasFreeMlp, HIDDEN_ACTIVATIONS, type HiddenActivation } from './network.ts';
 import { createRule, RULES, type LearningRule, type LossGrad, type RuleName } from './rules.ts';
@@ -92,6 +92,11 @@ export interface AlignmentTrace {
   signal: Float32Array[];
   update: Float32Array[];
   post: Float32Array[];
+  /**
+   * cos(−∂ℓ/∂W, H): the raw backprop gradient, for the rules that compute it (sgd — there the
+   * signal itself — and adam, whose signal is its preconditioned step); NaN for dfa and random.
+   */
+  gradient: Float32Array[];
 }
 
 export interface EmergenceResult {
@@ -110,7 +115,13 @@ export interface EmergenceResult {
   /** Validation loss (and accuracy for classification) at the evaluated steps. */
   validation: { step: number; loss: number; accuracy?: number }[];
   /** Mean alignments per layer over the last finalFraction of steps, and their layer mean. */
-  final: { signal: number[]; update: number[]; post: number[]; meanSignal: number };
+  final: {
+    signal: number[];
+    update: number[];
+    post: number[];
+    gradient: number[];
+    meanSignal: number;
+  };
   /** Per layer ⟨E g, E H⟩, γ E‖h_b‖² and their ratio over the same window. */
   stationarity: { lhs: number; rhs: number; ratio: number }[];
   weightNorm: { initial: number[]; final: number[] };
@@ -215,12 +226,18 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
       if (t % o.metricsEvery === 0 || t >= windowStart) recIndex[t] = recorded.push(t) - 1;
     }
     const recordedSteps = Int32Array.from(recorded);
-    const trace: AlignmentTrace = { steps: recordedSteps, signal: [], update: [], post: [] };
-    for (let l = 0; l < L; l++) {
-      trace.signal.push(new Float32Array(recorded.length).fill(NaN));
-      trace.update.push(new Float32Array(recorded.length).fill(NaN));
-      trace.post.push(new Float32Array(recorded.length).fill(NaN));
-    }
+    const trace: AlignmentTrace = {
+      steps: recordedSteps,
+      signal: [],
+      update: [],
+      post: [],
+      gradient: [],
+    };
+    for (let l = 0; l < L; l++)
+      for (const t of [trace.signal, trace.update, trace.post, trace.gradient])
+        t.push(new Float32Array(recorded.length).fill(NaN));
+    // after rule.signal, net.dw holds ∂ℓ/∂W for the rules that backpropagate
+    const backprop = o.rule === 'sgd' || o.rule === 'adam';
     this.trace = trace;
     const loss = new Float32Array(steps).fill(NaN);
     const meters = net.w.map((w) => new StationarityMeter(be, w.rows, w.cols, o.weightDecay));
@@ -265,6 +282,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
             trace.signal[l][k] = r.signal;
             trace.update[l][k] = r.update;
             trace.post[l][k] = r.post;
+            if (backprop) trace.gradient[l][k] = -cosine(be, net.dw[l], h[l]);
           }
         }
         // ΔW = η (g − γ W), applied to the learnt weights v
@@ -292,6 +310,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
       signal: trace.signal.map(mean),
       update: trace.update.map(mean),
       post: trace.post.map(mean),
+      gradient: trace.gradient.map(mean),
       meanSignal: 0,
     };
     final.meanSignal = final.signal.reduce((p, q) => p + q, 0) / L;

@@ -166,6 +166,21 @@ describe('EmergenceLearner', () => {
     }
   });
 
+  it("cos(−∇ℓ, H) is SGD's signal alignment, Adam's pre-conditioning gradient, and absent for DFA", () => {
+    const sgd = fit({ ...base, rule: 'sgd', weightDecay: 5e-3 });
+    for (let l = 0; l < 2; l++) {
+      const [g, s] = [sgd.alignment.gradient[l], sgd.alignment.signal[l]];
+      for (let k = 0; k < g.length; k++) assert.ok(Math.abs(g[k] - s[k]) < 1e-6, `${l}:${k}`);
+    }
+    // Adam's signal is its step −m̂/(√v̂ + ε), ≈ −sign(∇ℓ) on the first step: not the gradient
+    const adam = fit({ ...base, rule: 'adam', weightDecay: 0 });
+    const [g0, s0] = [adam.alignment.gradient[1][0], adam.alignment.signal[1][0]];
+    assert.ok(Number.isFinite(g0) && Math.abs(g0 - s0) > 1e-3, `${g0} vs ${s0}`);
+    const dfa = fit({ ...base, rule: 'dfa' });
+    assert.ok(dfa.alignment.gradient.every((t) => t.every(Number.isNaN)));
+    assert.ok(dfa.final.gradient.every(Number.isNaN));
+  });
+
   it('SGD learns the teacher and weight decay makes its signal Hebbian', () => {
     const o = { ...base, hidden: [32], epochs: 40, lr: 0.5 };
     const free = fit({ ...o, weightDecay: 0 });

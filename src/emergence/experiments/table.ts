@@ -41,7 +41,7 @@ export interface CellSummary {
   mean: number;
   std: number;
   /** Per layer, mean over seeds: cos(g,H), cos(ΔW,H), cos(g,H⁺), stationarity ratio. */
-  layers: { signal: number; update: number; post: number; ratio: number }[];
+  layers: { signal: number; update: number; post: number; ratio: number; gradient: number }[];
   valLoss: number;
   collapsedSeeds: number;
   divergedSeeds: number;
@@ -124,6 +124,7 @@ export function summarise(runs: RunSummary[]): CellSummary {
       update: avg((r) => r.alignment.update[l]),
       post: avg((r) => r.alignment.post[l]),
       ratio: avg((r) => r.stationarityRatio[l]),
+      gradient: avg((r) => r.alignment.gradient[l]),
     })),
     valLoss: avg((r) => r.validation.loss),
     collapsedSeeds: runs.filter((r) => r.collapsed).length,
