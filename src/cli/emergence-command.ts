@@ -29,6 +29,7 @@ interface RunFlagsEm extends RunFlags {
   weightDecay: number;
   weightNoise: number;
   adamDecay: 'coupled' | 'decoupled';
+  labelNoise: number;
   task: string;
   lr?: number;
   hidden: number[];
@@ -99,6 +100,12 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
       ),
     )
     .option(
+      '--label-noise <σ>',
+      "regression only: Gaussian noise of std σ added to the teacher's targets (the teacher's outputs are O(1))",
+      numFlag('--label-noise', { min: 0 }),
+      0,
+    )
+    .option(
       '--lr <η>',
       'learning rate (default 0.5 regression / 0.01 classification; adam 1e-3)',
       numFlag('--lr', { gt: 0 }),
@@ -130,9 +137,13 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
         {
           command: 'emergence run',
           prepare: (o, be) => {
+            if (o.labelNoise > 0 && o.task !== 'regression')
+              throw new UsageError(
+                `--label-noise applies to the regression task only (here --task ${o.task}); drop it`,
+              );
             const task =
               o.task === 'regression'
-                ? tableTask(be)
+                ? tableTask(be, { labelNoise: o.labelNoise })
                 : classificationTask(o.task, loadDataset(o.task, { dir: o.dataDir }), {
                     train: o.trainSamples,
                     val: 2000,

@@ -53,4 +53,41 @@ describe('emergence reproductions: reports and figures', () => {
       'layer 2, γ=1e-2',
     ]);
   });
+
+  it('emergence run: --adam-decay and --label-noise reach the run; --label-noise off the regression task is refused', () => {
+    const run = (...a: string[]) =>
+      hebb(
+        'emergence',
+        'run',
+        '--rule',
+        'adam',
+        '--weight-decay',
+        '5e-3',
+        '--epochs',
+        '1',
+        '--json',
+        '--quiet',
+        ...a,
+      );
+    const out = (k: string) => ['--out', join(dir, k), '--overwrite'];
+    const coupled = JSON.parse(run(...out('c')).stdout);
+    const decoupled = JSON.parse(run('--adam-decay', 'decoupled', ...out('d')).stdout);
+    const noisy = JSON.parse(run('--label-noise', '1', ...out('n')).stdout);
+    // AdamW's −ηγv at η = 1e-3 barely moves the weights: another run, but not coupled's
+    assert.notDeepEqual(decoupled.alignment.signal, coupled.alignment.signal);
+    assert.ok(noisy.validation.loss > 10 * coupled.validation.loss, 'noisy targets: larger loss');
+    assert.equal(coupled.alignment.gradient.length, 2);
+    const bad = hebb(
+      'emergence',
+      'run',
+      '--task',
+      'mnist',
+      '--label-noise',
+      '1',
+      '--out',
+      join(dir, 'x'),
+    );
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /--label-noise applies to the regression task only/);
+  });
 });

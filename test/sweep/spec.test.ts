@@ -116,6 +116,8 @@ describe("the repository's sweep files", () => {
     assert.equal(count('emergence-phase.json'), 5 * 6 * 3);
     assert.equal(count('sm-mnist-table.json'), 6 * 3);
     assert.equal(count('quick.json'), 2 * 2 * 2);
+    assert.equal(count('emergence-dfa-depth.json'), 2 * 3 * 3 * 3);
+    assert.equal(count('emergence-dfa-regime.json'), 3 * 3 * 2 * 2);
   });
 });
 
