@@ -10,7 +10,7 @@ import {
   tableTask,
 } from '../emergence/experiments/table.ts';
 import { EmergenceLearner } from '../emergence/learner.ts';
-import { HIDDEN_ACTIVATIONS } from '../emergence/network.ts';
+import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../emergence/network.ts';
 import {
   reproduceCurves,
   reproducePhase,
@@ -229,6 +229,7 @@ interface PhaseFlags extends RunFlags {
 }
 interface CurvesFlags extends RunFlags {
   datasets: string[];
+  activations: HiddenActivation[];
   decays: number[];
   epochs: number;
   trainSamples: number;
@@ -243,6 +244,16 @@ const ruleList = (text: string): RuleName[] => {
   if (bad !== undefined)
     throw new UsageError(`--rules: unknown rule '${bad}'; choose from ${RULES.join(', ')}`);
   return rules as RuleName[];
+};
+
+const activationList = (text: string): HiddenActivation[] => {
+  const names = text.split(',').map((a) => a.trim());
+  const bad = names.find((a) => !(HIDDEN_ACTIVATIONS as readonly string[]).includes(a));
+  if (bad !== undefined)
+    throw new UsageError(
+      `--activations: unknown activation '${bad}'; choose from ${HIDDEN_ACTIVATIONS.join(', ')}`,
+    );
+  return names as HiddenActivation[];
 };
 
 const datasetList = (text: string): string[] => {
@@ -335,7 +346,7 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
   const curves = reproduce
     .command('emergence-curves')
     .description(
-      'alignment vs step for a 784-128-10 tanh MLP (SGD, lr 0.01) on MNIST / Fashion-MNIST / CIFAR-10',
+      'alignment vs step for a 784-128-10 MLP (SGD, lr 0.01) on MNIST / Fashion-MNIST / CIFAR-10, per hidden activation, and validation loss vs γ',
     )
     .option('--datasets <list>', 'data sets (missing ones are skipped)', datasetList, [
       'mnist',
@@ -347,6 +358,12 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
       'weight decays γ',
       listFlag('--decays', numFlag('--decays', { min: 0 })),
       [0, 0.01, 0.1],
+    )
+    .option(
+      '--activations <list>',
+      `hidden activations, one panel each (${HIDDEN_ACTIVATIONS.join(', ')})`,
+      activationList,
+      ['tanh'],
     )
     .option('--epochs <n>', 'epochs', intFlag('--epochs'), 20)
     .option('--train-samples <n>', 'training images', intFlag('--train-samples'), 20000)

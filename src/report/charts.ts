@@ -316,7 +316,7 @@ export function concat(charts: ChartSpec[], dir: 'h' | 'v', title?: string): Cha
   return {
     ...frame(title),
     [dir === 'h' ? 'hconcat' : 'vconcat']: charts.map(strip),
-    resolve: { scale: { color: 'independent', strokeDash: 'independent' } },
+    resolve: { scale: { color: 'independent', strokeDash: 'independent', shape: 'independent' } },
   };
 }
 

@@ -29,14 +29,20 @@ describe('emergence reproductions: reports and figures', () => {
       assert.ok(svg.includes(`>${label}<`), `${label} missing from the phase map`);
   });
 
-  it('emergence-curves on MNIST: one figure per data set, both panels on one x-range', () => {
+  it('emergence-curves on MNIST: a figure per activation with both panels on one x-range, and one against γ', () => {
     const out = join(dir, 'curves');
     const r = hebb(
       'reproduce', 'emergence-curves', '--datasets', 'mnist', '--decays', '0,0.01', '--epochs', '1',
-      '--train-samples', '512', '--val-samples', '256', '--out', out, '--quiet',
+      '--train-samples', '512', '--val-samples', '256', '--activations', 'tanh,relu', '--out', out, '--quiet',
     ); // prettier-ignore
     assert.equal(r.status, 0, r.stderr);
-    const [fig] = assertFiguresLinked(join(out, 'report.md'), 1);
+    const figs = assertFiguresLinked(join(out, 'report.md'), 3);
+    assert.deepEqual(figs, [
+      'figures/curves-mnist-tanh.svg',
+      'figures/curves-mnist-relu.svg',
+      'figures/decay-mnist.svg',
+    ]);
+    const fig = figs[0];
     const spec = JSON.parse(readFileSync(join(out, fig.replace(/\.svg$/, '.vl.json')), 'utf8'));
     const ranges = spec.vconcat.map(
       (c: { layer: { encoding: { x: { scale: { domain: number[] } } } }[] }) =>
@@ -52,6 +58,21 @@ describe('emergence reproductions: reports and figures', () => {
       'layer 2, γ=0',
       'layer 2, γ=1e-2',
     ]);
+    // against γ: both activations, both layers' alignment, and the validation loss
+    const decay = JSON.parse(readFileSync(join(out, 'figures', 'decay-mnist.vl.json'), 'utf8'));
+    const [align, loss] = decay.hconcat.map((c: { data: { values: object[] } }) => c.data.values);
+    assert.equal(align.length, 2 * 2 * 2); // activation × γ × layer
+    assert.equal(loss.length, 2 * 2);
+    const bad = hebb(
+      'reproduce',
+      'emergence-curves',
+      '--activations',
+      'gelu',
+      '--out',
+      join(dir, 'x'),
+    );
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown activation 'gelu'/);
   });
 
   it('emergence run: --adam-decay and --label-noise reach the run; --label-noise off the regression task is refused', () => {

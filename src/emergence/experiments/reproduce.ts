@@ -3,7 +3,14 @@ import type { ExperimentContext } from '../../cli/experiment.ts';
 import { loadDataset } from '../../data/index.ts';
 import { HebbError } from '../../errors.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { concat, lineChart, type Series } from '../../report/charts.ts';
+import {
+  concat,
+  errorBarChart,
+  lineChart,
+  type ChartSpec,
+  type ErrorBarPoint,
+  type Series,
+} from '../../report/charts.ts';
 import { saveChart } from '../../report/render.ts';
 import { runPoints, type PointExecFlags } from '../../cli/points.ts';
 import type { SweepPoint } from '../../sweep/spec.ts';
@@ -22,6 +29,7 @@ import {
 } from './table.ts';
 import { phaseFigure, shortNumber, tableFigure } from './figures.ts';
 import { EmergenceLearner, type EmergenceResult } from '../learner.ts';
+import type { HiddenActivation } from '../network.ts';
 import type { RuleName } from '../rules.ts';
 import { classificationTask } from '../tasks.ts';
 
@@ -254,6 +262,8 @@ export async function reproducePhase(
 
 export interface CurvesOptions {
   datasets: string[];
+  /** Hidden activations, one run per (activation, γ); default ['tanh']. */
+  activations?: HiddenActivation[];
   decays: number[];
   epochs: number;
   trainSamples: number;
@@ -269,9 +279,9 @@ export async function reproduceCurves(
   const dir = ctx.run.dir;
   const t0 = performance.now();
   const md = [
-    '# Emergent Hebbian dynamics — alignment over training, 2-layer tanh MLP classifier',
+    '# Emergent Hebbian dynamics — alignment over training, 2-layer MLP classifier',
     '',
-    `input → 128 (tanh) → 10 (bias-free), softmax cross-entropy, SGD with η = 0.01, batch 256, ${o.epochs} epochs on a`,
+    `input → 128 (${(o.activations ?? ['tanh']).join(' / ')}) → 10 (bias-free), softmax cross-entropy, SGD with η = 0.01, batch 256, ${o.epochs} epochs on a`,
     `${o.trainSamples}-image training subset (validation: ${o.valSamples} test images), seed ${o.seed}; γ ∈ {${o.decays.map(shortNumber).join(', ')}}.`,
     'Alignment cos(g, H) is recorded every 5 steps and smoothed over 10 records in the figure.',
     '',
@@ -296,85 +306,63 @@ export async function reproduceCurves(
       val: o.valSamples,
       seed: o.seed,
     });
-    const results: EmergenceResult[] = [];
-    for (const decay of o.decays) {
-      // Whole traces are not kept as parts: an interrupted run of this command starts over.
-      await new Promise<void>((r) => setImmediate(r));
-      ctx.signal.throwIfAborted();
-      const r = new EmergenceLearner({
-        rule: 'sgd',
-        weightDecay: decay,
-        lr: 0.01,
-        hidden: [128],
-        activation: 'tanh',
-        batchSize: 256,
-        epochs: o.epochs,
-        seed: o.seed,
-        metricsEvery: 5,
-        valEvery: Math.max(1, Math.floor(o.trainSamples / 256 / 4)),
-        backend: ctx.backend,
-      }).fit(task.train.x, task.train.y, { validation: task.val }).result!;
-      ctx.log(
-        `${name} γ=${shortNumber(decay)}: final ${r.final.signal.map(f2).join(' / ')}, val acc ${f3(r.validation.at(-1)!.accuracy ?? NaN)}`,
-      );
-      results.push(r);
-    }
-    all[name] = results;
-    const align: Series[] = [];
-    const loss: Series[] = [];
-    results.forEach((r) => {
-      const x = Array.from(r.recordedSteps);
-      for (let l = 0; l < r.alignment.signal.length; l++) {
-        align.push({
-          name: `layer ${l + 1}, γ=${shortNumber(r.weightDecay)}`,
-          x,
-          y: smooth(r.alignment.signal[l], 10),
-        });
+    const finals: ErrorBarPoint[] = [];
+    for (const act of o.activations ?? ['tanh']) {
+      const results: EmergenceResult[] = [];
+      for (const decay of o.decays) {
+        // Whole traces are not kept as parts: an interrupted run of this command starts over.
+        await new Promise<void>((r) => setImmediate(r));
+        ctx.signal.throwIfAborted();
+        const r = new EmergenceLearner({
+          rule: 'sgd',
+          weightDecay: decay,
+          lr: 0.01,
+          hidden: [128],
+          activation: act,
+          batchSize: 256,
+          epochs: o.epochs,
+          seed: o.seed,
+          metricsEvery: 5,
+          valEvery: Math.max(1, Math.floor(o.trainSamples / 256 / 4)),
+          backend: ctx.backend,
+        }).fit(task.train.x, task.train.y, { validation: task.val }).result!;
+        ctx.log(
+          `${name} ${act} γ=${shortNumber(decay)}: final ${r.final.signal.map(f2).join(' / ')}, val acc ${f3(r.validation.at(-1)!.accuracy ?? NaN)}`,
+        );
+        results.push(r);
+        const x = `γ = ${shortNumber(decay)}`;
+        finals.push(
+          { x, group: act, source: 'layer 1', value: r.final.signal[0] },
+          { x, group: act, source: 'layer 2', value: r.final.signal[1] },
+          { x, group: act, source: 'validation loss', value: r.validation.at(-1)!.loss },
+        );
       }
-      loss.push({
-        name: `γ=${shortNumber(r.weightDecay)}`,
-        x: r.validation.map((v) => v.step),
-        y: r.validation.map((v) => v.loss),
-      });
-    });
-    // one x-range for both panels, so that a step lines up across them
-    const last = Math.max(...results.map((r) => r.recordedSteps.at(-1) ?? 0), 1);
-    const xRange: [number, number] = [0, last];
-    await saveChart(
-      ctx.run.figurePath(`curves-${name}.svg`),
-      concat(
-        [
-          lineChart(align, {
-            title: `${name}: cos(g, H) vs step`,
-            xlabel: 'step',
-            ylabel: 'alignment',
-            xRange,
-            height: 280,
-          }),
-          lineChart(loss, {
-            title: `${name}: validation loss`,
-            xlabel: 'step',
-            ylabel: 'cross-entropy',
-            xRange,
-            height: 200,
-          }),
-        ],
-        'v',
-      ),
-    );
-    md.push(`## ${name}`, '', `![${name}](figures/curves-${name}.svg)`, '');
-    md.push(
-      '| γ | final cos(g,H) layer 1 / 2 | cos(ΔW,H) | cos(g,H⁺) | val loss | val accuracy |',
-      '|---|---|---|---|---|---|',
-    );
-    for (const r of results) {
-      const v = r.validation.at(-1)!;
+      all[`${name} ${act}`] = results;
+      const fig = `curves-${name}-${act}.svg`;
+      await saveChart(ctx.run.figurePath(fig), curvesFigure(`${name}, ${act}`, results));
+      md.push(`## ${name}, ${act} hidden units`, '', `![${name} ${act}](figures/${fig})`, '');
       md.push(
-        `| ${shortNumber(r.weightDecay)} | ${r.final.signal.map(f3).join(' / ')} | ${r.final.update.map(f3).join(' / ')} | ` +
-          `${r.final.post.map(f3).join(' / ')} | ${f3(v.loss)} | ${f3(v.accuracy ?? NaN)} |`,
+        '| γ | final cos(g,H) layer 1 / 2 | cos(ΔW,H) | cos(g,H⁺) | val loss | val accuracy |',
+        '|---|---|---|---|---|---|',
       );
+      for (const r of results) {
+        const v = r.validation.at(-1)!;
+        md.push(
+          `| ${shortNumber(r.weightDecay)} | ${r.final.signal.map(f3).join(' / ')} | ${r.final.update.map(f3).join(' / ')} | ` +
+            `${r.final.post.map(f3).join(' / ')} | ${f3(v.loss)} | ${f3(v.accuracy ?? NaN)} |`,
+        );
+      }
+      md.push('');
     }
-    md.push('');
+    // Fig. 5's claim: the lowest validation loss sits near where the alignment turns positive.
+    const byDecay = `decay-${name}.svg`;
+    await saveChart(ctx.run.figurePath(byDecay), decayFigure(name, finals));
+    md.push(
+      `## ${name}: final alignment and validation loss against γ`,
+      '',
+      `![${name} against γ](figures/${byDecay})`,
+      '',
+    );
   }
   if (skipped.length === o.datasets.length) {
     throw new HebbError(
@@ -406,4 +394,63 @@ function smooth(v: Float32Array, w: number): number[] {
     out.push(meanStd(win).mean);
   }
   return out;
+}
+
+/** One run per γ: alignment per layer (smoothed) above validation loss, on one x-range. */
+function curvesFigure(title: string, results: EmergenceResult[]): ChartSpec {
+  const align: Series[] = [];
+  const loss: Series[] = [];
+  for (const r of results) {
+    const x = Array.from(r.recordedSteps);
+    for (let l = 0; l < r.alignment.signal.length; l++)
+      align.push({
+        name: `layer ${l + 1}, γ=${shortNumber(r.weightDecay)}`,
+        x,
+        y: smooth(r.alignment.signal[l], 10),
+      });
+    loss.push({
+      name: `γ=${shortNumber(r.weightDecay)}`,
+      x: r.validation.map((v) => v.step),
+      y: r.validation.map((v) => v.loss),
+    });
+  }
+  // one x-range for both panels, so that a step lines up across them
+  const last = Math.max(...results.map((r) => r.recordedSteps.at(-1) ?? 0), 1);
+  const xRange: [number, number] = [0, last];
+  return concat(
+    [
+      lineChart(align, {
+        title: `${title}: cos(g, H) vs step`,
+        xlabel: 'step',
+        ylabel: 'alignment',
+        xRange,
+        height: 280,
+      }),
+      lineChart(loss, {
+        title: `${title}: validation loss`,
+        xlabel: 'step',
+        ylabel: 'cross-entropy',
+        xRange,
+        height: 200,
+      }),
+    ],
+    'v',
+  );
+}
+
+/** Final alignment per layer and final validation loss per γ, a colour per activation. */
+function decayFigure(name: string, finals: ErrorBarPoint[]): ChartSpec {
+  const loss = finals.filter((p) => p.source === 'validation loss');
+  const align = finals.filter((p) => p.source !== 'validation loss');
+  return concat(
+    [
+      errorBarChart(align, { title: `${name}: final cos(g, H)`, ylabel: 'alignment', height: 220 }),
+      errorBarChart(loss, {
+        title: `${name}: final validation loss`,
+        ylabel: 'cross-entropy',
+        height: 220,
+      }),
+    ],
+    'h',
+  );
 }
