@@ -183,16 +183,25 @@ describe('the browser entry in headless Chromium', { skip }, () => {
         } catch (e) {
           before = (e as Error).message;
         }
+        // a failed load: later selections say so, with the cause
+        let failed = '';
+        await h.loadWasmBackend('http://hebb.test/missing.wasm').catch(() => undefined);
+        try {
+          h.setBackend('wasm');
+        } catch (e) {
+          failed = (e as Error).message;
+        }
         await h.loadWasmBackend('http://hebb.test/hebb.wasm');
         const layer = new h.SoftHebb({ units: 100, seed: 1, epochs: 2 }).fit(
           new h.Matrix(1000, 784, f32(xs)),
         );
-        return { before, w: b64(layer.weights.data), backend: layer.backend.name };
+        return { before, failed, w: b64(layer.weights.data), backend: layer.backend.name };
       }, toB64(x.data));
       assert.match(
         fromPage.before,
         /wasm module is not loaded yet; await loadWasmBackend\(\) once/,
       );
+      assert.match(fromPage.failed, /loading the wasm module failed: .+; serve hebb\.wasm/);
       assert.equal(fromPage.backend, 'wasm', 'automatic selection prefers wasm once loaded');
       const node = new SoftHebb({ units: 100, seed: 1, epochs: 2, backend: 'wasm' }).fit(x);
       assert.deepEqual(fromB64(fromPage.w), node.weights.data);

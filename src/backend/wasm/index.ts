@@ -53,12 +53,22 @@ export async function loadWasmBackend(
   source: string | URL | Response | ArrayBuffer | Uint8Array = wasmUrl(),
 ): Promise<Backend> {
   let module: WebAssembly.Module;
-  if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
-    module = await WebAssembly.compile(source as BufferSource);
-  } else {
-    const res = source instanceof Response ? source : await fetch(source);
-    if (!res.ok) throw new Error(`could not fetch the wasm module (${res.status} ${res.url})`);
-    module = await WebAssembly.compile(await res.arrayBuffer());
+  try {
+    if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
+      module = await WebAssembly.compile(source as BufferSource);
+    } else {
+      const res = source instanceof Response ? source : await fetch(source);
+      if (!res.ok) throw new Error(`could not fetch the wasm module (${res.status} ${res.url})`);
+      module = await WebAssembly.compile(await res.arrayBuffer());
+    }
+  } catch (e) {
+    // Later automatic selections say why wasm is missing, not that it is still to come.
+    const why = (e as Error).message;
+    registerWasmBackend(
+      () => ({ reason: `loading the wasm module failed: ${why}` }),
+      'serve hebb.wasm where loadWasmBackend looks for it, or use the ts backend',
+    );
+    throw e;
   }
   const backend = createWasmBackend(module);
   registerWasmBackend(() => backend);
