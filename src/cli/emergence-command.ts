@@ -200,6 +200,7 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
             `cos(g, H⁺) per layer:  ${r.alignment.post.map(f3).join(' / ')}`,
             `cos(−∇ℓ, H) per layer: ${r.alignment.gradient.map(f3).join(' / ')}${r.rule === 'dfa' || r.rule === 'random' ? ' (not computed by this rule)' : ''}`,
             `stationarity ratio:    ${r.stationarityRatio.map((v) => f3(v ?? NaN)).join(' / ')}`,
+            `cos(E g, E H) window:  ${r.windowAlignment.map(f3).join(' / ')}`,
             `validation loss ${r.validation.loss.toPrecision(4)}${r.validation.accuracy !== undefined ? `, accuracy ${(100 * r.validation.accuracy).toFixed(2)} %` : ''}${r.collapsed ? ' (collapsed)' : ''}`,
           ],
           json: (r, o) => ({ ...r, task: o.task, out: o.out }),

@@ -131,11 +131,16 @@ export class StationarityMeter {
     return this.n;
   }
 
-  /** ⟨E g, E H⟩, γ E‖h_b‖² and their ratio (NaN when γ = 0 or nothing was added). */
-  result(): { lhs: number; rhs: number; ratio: number } {
-    if (this.n === 0) return { lhs: NaN, rhs: NaN, ratio: NaN };
+  /**
+   * ⟨E g, E H⟩, γ E‖h_b‖² and their ratio (NaN when γ = 0 or nothing was added), and
+   * cos(E g, E H): the alignment of the window's mean signal with its mean Hebbian term, where
+   * per-step noise that averages out no longer counts (the mean of per-step cosines keeps it).
+   */
+  result(): { lhs: number; rhs: number; ratio: number; meanCosine: number } {
+    if (this.n === 0) return { lhs: NaN, rhs: NaN, ratio: NaN, meanCosine: NaN };
     const lhs = this.be.dot(this.gSum, this.hSum) / (this.n * this.n);
     const rhs = (this.decay * this.hbSq) / this.n;
-    return { lhs, rhs, ratio: rhs > 0 ? lhs / rhs : NaN };
+    const meanCosine = cosine(this.be, this.gSum, this.hSum);
+    return { lhs, rhs, ratio: rhs > 0 ? lhs / rhs : NaN, meanCosine };
   }
 }

@@ -123,7 +123,7 @@ export interface EmergenceResult {
     meanSignal: number;
   };
   /** Per layer ⟨E g, E H⟩, γ E‖h_b‖² and their ratio over the same window. */
-  stationarity: { lhs: number; rhs: number; ratio: number }[];
+  stationarity: { lhs: number; rhs: number; ratio: number; meanCosine: number }[];
   weightNorm: { initial: number[]; final: number[] };
   /** Weights shrank below 1e-3 of their initial norm, or became non-finite. */
   collapsed: boolean;

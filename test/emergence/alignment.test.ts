@@ -99,6 +99,25 @@ for (const be of backendsUnderTest()) {
       for (let i = 0; i < 3; i++) meter.add(g, hebbianTerm(be, z, ha), be.dot(z, z));
       assert.ok(Math.abs(meter.result().ratio - 1) < 1e-5, String(meter.result().ratio));
     });
+
+    it('cos(E g, E H): noise that averages out drops out, unlike the mean of per-step cosines', () => {
+      const h = Matrix.zeros(5, 7);
+      rng.normal(h.data);
+      const noise = Matrix.zeros(5, 7);
+      rng.normal(noise.data);
+      const meter = new StationarityMeter(be, 5, 7, 0);
+      const steps: number[] = [];
+      for (const sign of [1, -1]) {
+        // g = H/10 ± noise: each step's cosine is small, their mean signal is H/10 exactly
+        const g = h.clone();
+        be.scale(0.1, g);
+        be.axpy(sign, noise, g);
+        steps.push(cosine(be, g, h));
+        meter.add(g, h, 1);
+      }
+      assert.ok(Math.abs(meter.result().meanCosine - 1) < 1e-6, String(meter.result().meanCosine));
+      assert.ok((steps[0] + steps[1]) / 2 < 0.5, String(steps));
+    });
   });
 }
 

@@ -76,6 +76,8 @@ export interface RunSummary extends Pick<
   alignment: EmergenceResult['final'];
   /** Per layer; null where undefined (γ = 0), as JSON writes NaN. */
   stationarityRatio: (number | null)[];
+  /** Per layer, cos(E g, E H) over the final window (the mean signal against the mean H). */
+  windowAlignment: number[];
   validation: EmergenceResult['validation'][number];
   seconds: number;
 }
@@ -91,6 +93,7 @@ export function runSummary(r: EmergenceResult, seconds: number): RunSummary {
     steps: r.steps,
     alignment: r.final,
     stationarityRatio: r.stationarity.map((s) => (Number.isFinite(s.ratio) ? s.ratio : null)),
+    windowAlignment: r.stationarity.map((s) => s.meanCosine),
     validation: r.validation[r.validation.length - 1],
     collapsed: r.collapsed,
     diverged: r.diverged,
