@@ -6,7 +6,7 @@ import { classCounts, type Dataset } from '../data/dataset.ts';
 import { fetchDataset } from '../data/fetch.ts';
 import { DATASET_NAMES, DATASETS, datasetEntry, loadDataset } from '../data/index.ts';
 import { receptiveFieldGrid } from '../report/image-grid.ts';
-import { savePng } from '../report/raster.ts';
+import { savePng } from '../report/render.ts';
 import { dataDir, formatMB } from '../data/paths.ts';
 
 /**

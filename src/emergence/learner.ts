@@ -236,8 +236,6 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     for (let l = 0; l < L; l++)
       for (const t of [trace.signal, trace.update, trace.post, trace.gradient])
         t.push(new Float32Array(recorded.length).fill(NaN));
-    // after rule.signal, net.dw holds ∂ℓ/∂W for the rules that backpropagate
-    const backprop = o.rule === 'sgd' || o.rule === 'adam';
     this.trace = trace;
     const loss = new Float32Array(steps).fill(NaN);
     const meters = net.w.map((w) => new StationarityMeter(be, w.rows, w.cols, o.weightDecay));
@@ -282,7 +280,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
             trace.signal[l][k] = r.signal;
             trace.update[l][k] = r.update;
             trace.post[l][k] = r.post;
-            if (backprop) trace.gradient[l][k] = -cosine(be, net.dw[l], h[l]);
+            if (rule.backprop) trace.gradient[l][k] = -cosine(be, net.dw[l], h[l]);
           }
         }
         // ΔW = η (g − γ W), applied to the learnt weights v

@@ -30,6 +30,8 @@ export type LossGrad = (out: Matrix, dOut: Matrix) => number;
  */
 export interface LearningRule {
   readonly name: RuleName;
+  /** Whether signal() leaves ∂ℓ/∂W in net.dw (it backpropagates), for cos(−∇ℓ, H). */
+  readonly backprop: boolean;
   /** Returns the trained network's loss on the batch. */
   signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number;
 }
@@ -48,6 +50,7 @@ export interface RuleOptions {
 /** SGD: g = −∂ℓ/∂W by backpropagation. */
 class SgdRule implements LearningRule {
   readonly name = 'sgd';
+  readonly backprop = true;
   signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number {
     const loss = lossGrad(net.output, net.dz[net.layers - 1]);
     net.backward();
@@ -65,6 +68,7 @@ class SgdRule implements LearningRule {
  */
 class AdamRule implements LearningRule {
   readonly name = 'adam';
+  readonly backprop = true;
   private readonly adam: Adam;
   private readonly coupled: number;
   constructor(be: Backend, o: RuleOptions) {
@@ -100,6 +104,7 @@ class AdamRule implements LearningRule {
  */
 export class DfaRule implements LearningRule {
   readonly name = 'dfa';
+  readonly backprop = false;
   /** Feedback matrices, one per hidden layer (N_l × D). Replace entries to test or study. */
   readonly feedback: Matrix[];
   private readonly upstream: Matrix[];
@@ -150,6 +155,7 @@ export class DfaRule implements LearningRule {
  */
 export class RandomNetworkRule implements LearningRule {
   readonly name = 'random';
+  readonly backprop = false;
   /** The fixed random target network R. */
   readonly target: BiasFreeMlp;
   private readonly dfa: DfaRule;

@@ -80,8 +80,7 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): ChartS
   const { logX = false, logY = false, width = 560, height = 320 } = opts;
   checkRange(where, 'xRange', opts.xRange, logX);
   checkRange(where, 'yRange', opts.yRange, logY);
-  const ok = (x: number, y: number) =>
-    Number.isFinite(x) && Number.isFinite(y) && (!logX || x > 0) && (!logY || y > 0);
+  const drawable = (v: number, log: boolean) => Number.isFinite(v) && (!log || v > 0);
   const rows: Record<string, unknown>[] = [];
   let drawn = 0;
   let banded = false;
@@ -100,8 +99,8 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): ChartS
     names.add(s.name);
     for (let i = 0; i < s.x.length; i++) {
       // A point that cannot be drawn keeps its place as nulls: the line breaks there.
-      const good = ok(s.x[i], s.y[i]);
-      const xOk = Number.isFinite(s.x[i]) && (!logX || s.x[i] > 0);
+      const xOk = drawable(s.x[i], logX);
+      const good = xOk && drawable(s.y[i], logY);
       const row: Record<string, unknown> = {
         series: s.name,
         x: xOk ? s.x[i] : null,
@@ -146,29 +145,26 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): ChartS
     legend,
   };
   const dash = {
-    field: 'series',
-    type: 'nominal',
-    title: null,
-    sort: order,
+    ...color,
     scale: { domain: order, range: order.map((_, k) => DASHES[k % DASHES.length]) },
-    legend,
   };
-  const layers: ChartSpec[] = [];
-  layers.push({
-    mark: {
-      type: 'line',
-      strokeWidth: 2,
-      clip: true,
-      ...(few ? { point: { size: 28, filled: true } } : {}),
+  const layers: ChartSpec[] = [
+    {
+      mark: {
+        type: 'line',
+        strokeWidth: 2,
+        clip: true,
+        ...(few ? { point: { size: 28, filled: true } } : {}),
+      },
+      encoding: {
+        x: xEnc,
+        y: { field: 'y', type: 'quantitative', title: opts.ylabel ?? 'y', scale: yScale },
+        color,
+        strokeDash: dash,
+        order: { field: 'x' },
+      },
     },
-    encoding: {
-      x: xEnc,
-      y: { field: 'y', type: 'quantitative', title: opts.ylabel ?? 'y', scale: yScale },
-      color,
-      strokeDash: dash,
-      order: { field: 'x' },
-    },
-  });
+  ];
   // after the lines: the legend takes its symbols (dashed strokes) from the first layer
   if (banded)
     layers.push({
@@ -280,9 +276,19 @@ export function heatmap(matrix: Matrix, opts: HeatmapOptions = {}): ChartSpec {
         },
       },
     });
-  const ticks = (n: number, labels?: string[]) => ({
-    values: tickValues(n, labels),
-    labelAngle: 0,
+  // one ordinal axis: entries in matrix order, every k-th index labelled
+  const axis = (
+    field: string,
+    n: number,
+    name: (i: number) => string,
+    title: string,
+    labels?: string[],
+  ) => ({
+    field,
+    type: 'ordinal',
+    sort: Array.from({ length: n }, (_, i) => name(i)),
+    title,
+    axis: { values: tickValues(n, labels), labelAngle: 0 },
   });
   return {
     ...frame(opts.title, opts.subtitle),
@@ -290,20 +296,8 @@ export function heatmap(matrix: Matrix, opts: HeatmapOptions = {}): ChartSpec {
     height: cell * nr,
     data: { values },
     encoding: {
-      x: {
-        field: 'col',
-        type: 'ordinal',
-        sort: Array.from({ length: nc }, (_, j) => colName(j)),
-        title: opts.xlabel ?? 'column',
-        axis: ticks(nc, opts.columnLabels),
-      },
-      y: {
-        field: 'row',
-        type: 'ordinal',
-        sort: Array.from({ length: nr }, (_, i) => rowName(i)),
-        title: opts.ylabel ?? 'row',
-        axis: ticks(nr, opts.rowLabels),
-      },
+      x: axis('col', nc, colName, opts.xlabel ?? 'column', opts.columnLabels),
+      y: axis('row', nr, rowName, opts.ylabel ?? 'row', opts.rowLabels),
     },
     layer: layers,
   };
@@ -350,12 +344,15 @@ export function errorBarChart(points: ErrorBarPoint[], opts: ErrorBarChartOption
   const xs = [...new Set(points.map((p) => p.x))];
   const groups = [...new Set(points.map((p) => p.group))];
   const sources = [...new Set(points.map((p) => p.source))];
-  const values = points.map((p) => ({
-    ...p,
-    value: Number.isFinite(p.value) ? p.value : null,
-    lo: p.spread !== undefined && Number.isFinite(p.spread) ? p.value - p.spread : null,
-    hi: p.spread !== undefined && Number.isFinite(p.spread) ? p.value + p.spread : null,
-  }));
+  const values = points.map((p) => {
+    const bar = p.spread !== undefined && Number.isFinite(p.spread);
+    return {
+      ...p,
+      value: Number.isFinite(p.value) ? p.value : null,
+      lo: bar ? p.value - p.spread! : null,
+      hi: bar ? p.value + p.spread! : null,
+    };
+  });
   const x = {
     field: 'x',
     type: 'nominal',
@@ -432,8 +429,9 @@ export function imageFigure(
 ): ChartSpec {
   const width = opts.width ?? size.width;
   const height = opts.height ?? size.height;
+  const f = frame(opts.title, opts.subtitle);
   return {
-    ...frame(opts.title, opts.subtitle),
+    ...f,
     width,
     height,
     data: { values: [{ url: `data:image/png;base64,${base64(png)}` }] },
@@ -447,7 +445,7 @@ export function imageFigure(
       smooth: false,
     },
     encoding: { url: { field: 'url', type: 'nominal' }, x: { value: 0 }, y: { value: 0 } },
-    config: { ...(frame(undefined).config as object), view: { stroke: null } },
+    config: { ...(f.config as object), view: { stroke: null } },
   };
 }
 

@@ -2,6 +2,6 @@
 export * from './charts.ts';
 export * from './image-grid.ts';
 export * from './progress.ts';
-export { renderSvg, saveChart, saveImageGrid } from './render.ts';
-export { savePng, toPng, Raster } from './raster.ts';
+export { renderSvg, saveChart, saveImageGrid, savePng } from './render.ts';
+export { toPng, Raster } from './raster.ts';
 export { colormaps, type Colormap, type ColormapName } from './colormap.ts';

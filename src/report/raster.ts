@@ -1,10 +1,8 @@
-// The pixels of an image grid and their PNG encoding. Text, axes and charts are not drawn
-// here: they are SVG (report/charts.ts, report/render.ts).
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// The pixels of an image grid and their PNG encoding (browser-safe: the playground draws the
+// same grids; writing files is report/render.ts). Text, axes and charts are not drawn here:
+// they are SVG (report/charts.ts).
 import { encode } from 'fast-png';
 import { ValueError } from '../errors.ts';
-import { writeFileAtomic } from '../io/atomic.ts';
 import type { RGB } from './colormap.ts';
 
 export type { RGB } from './colormap.ts';
@@ -65,13 +63,4 @@ export function toPng(raster: Raster): Uint8Array {
     channels: 3,
     depth: 8,
   });
-}
-
-/**
- * Writes the raster as a PNG file. The write is atomic (temp file + rename), so a viewer or a
- * crash never sees half an image; missing parent directories are created.
- */
-export function savePng(path: string, raster: Raster): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileAtomic(path, toPng(raster));
 }

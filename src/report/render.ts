@@ -1,6 +1,9 @@
-// Vega-Lite specs (report/charts.ts) rendered to SVG in Node: Vega's headless SVG renderer needs
-// no canvas or browser. The plotting libraries load on first use, so a run that draws nothing
-// never pays for them, and nothing in the browser-safe core imports this file.
+// Figures written to files in Node: Vega-Lite specs (report/charts.ts) rendered to SVG by
+// Vega's headless renderer (no canvas or browser), image grids as PNG. The plotting libraries
+// load on first use, so a run that draws nothing never pays for them, and nothing in the
+// browser-safe core imports this file.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { imageFigure, type ChartSpec, type ImageFigureOptions } from './charts.ts';
 import { toPng, type Raster } from './raster.ts';
@@ -25,6 +28,15 @@ export async function saveChart(path: string, spec: ChartSpec): Promise<void> {
   const svg = await renderSvg(spec);
   writeFileAtomic(path.replace(/\.svg$/, '.vl.json'), JSON.stringify(spec) + '\n');
   writeFileAtomic(path, svg);
+}
+
+/**
+ * Writes the raster as a PNG file. The write is atomic (temp file + rename), so a viewer or a
+ * crash never sees half an image; missing parent directories are created.
+ */
+export function savePng(path: string, raster: Raster): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileAtomic(path, toPng(raster));
 }
 
 /**

@@ -12,6 +12,7 @@ import { build } from 'vite';
 import { Matrix } from '../../src/backend/matrix.ts';
 import { fromSafetensors } from '../../src/model/model.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
+import { hebbSync } from '../helpers/cli.ts';
 import { serveFolder } from '../helpers/static-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -109,11 +110,7 @@ describe('the playground in headless Chromium', { skip }, () => {
     const u = layer.preActivation(Matrix.filled(2, 784, 0.1));
     assert.ok(u.data.every(Number.isFinite));
     // and `hebb inspect` reads it
-    const inspect = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src', 'cli', 'main.ts'), 'inspect', file],
-      { encoding: 'utf8' },
-    );
+    const inspect = hebbSync(['inspect', file]);
     assert.equal(inspect.status, 0, inspect.stderr);
     assert.match(inspect.stdout, /SoftHebb/);
 

@@ -1,16 +1,14 @@
 // The emergence reproductions write reports whose figures exist and are SVG charts: the phase
 // map (values over its γ = σ² line) and the per-data-set alignment curves.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { hebbSync } from '../helpers/cli.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
-const hebb = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+const hebb = (...args: string[]) => hebbSync(args);
 
 describe('emergence reproductions: reports and figures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-emergence-'));

@@ -15,7 +15,8 @@ import {
   type RGB,
 } from '../../src/report/colormap.ts';
 import { receptiveFieldGrid } from '../../src/report/image-grid.ts';
-import { Raster, savePng, toPng } from '../../src/report/raster.ts';
+import { Raster, toPng } from '../../src/report/raster.ts';
+import { savePng } from '../../src/report/render.ts';
 
 const px = (r: Raster, x: number, y: number) => [...r.getPixel(x, y)];
 describe('receptiveFieldGrid', () => {

@@ -1,15 +1,13 @@
 // `hebb reproduce softhebb-robustness --quick` at tiny size, end to end, and its bad input.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { hebbSync } from '../helpers/cli.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
-const hebb = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+const hebb = (...args: string[]) => hebbSync(args);
 
 describe('hebb reproduce softhebb-robustness', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-rob-'));

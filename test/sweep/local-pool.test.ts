@@ -1,17 +1,15 @@
 // `hebb sweep run` with real worker processes: every point completes exactly once, a sweep
 // stopped in the middle resumes without redoing complete points, and report gathers them.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI_ARGS, hebbSync } from '../helpers/cli.ts';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
-const ARGS = ['--import', 'tsx', MAIN];
-const hebb = (...args: string[]) =>
-  spawnSync(process.execPath, [...ARGS, ...args], { encoding: 'utf8' });
+const hebb = (...args: string[]) => hebbSync(args);
 
 describe('hebb sweep (local pool)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-sweep-'));
@@ -33,7 +31,7 @@ describe('hebb sweep (local pool)', () => {
   const record = (d: string) => JSON.parse(readFileSync(join(out, d, 'sweep-point.json'), 'utf8'));
 
   it('stopped in the middle, then run again: complete points are not redone', async () => {
-    const child = spawn(process.execPath, [...ARGS, 'sweep', 'run', file, '--workers', '2'], {
+    const child = spawn(process.execPath, [...CLI_ARGS, 'sweep', 'run', file, '--workers', '2'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

@@ -10,11 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI_ARGS, hebbSync } from '../helpers/cli.ts';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
-const ARGS = ['--import', 'tsx', MAIN];
-const hebb = (...args: string[]) =>
-  spawnSync(process.execPath, [...ARGS, ...args], { encoding: 'utf8' });
+const hebb = (...args: string[]) => hebbSync(args);
 const haveRedis = spawnSync('redis-server', ['--version']).status === 0;
 if (!haveRedis && process.env.CI)
   throw new Error('redis-server is missing; CI installs it with apt-get install redis-server');
@@ -97,7 +95,7 @@ describe(
         // Its own process group: killing the group is the machine dying, run and all.
         const w = spawn(
           process.execPath,
-          [...ARGS, 'worker', '--queue', url, '--concurrency', '1', '--lock-seconds', '2'],
+          [...CLI_ARGS, 'worker', '--queue', url, '--concurrency', '1', '--lock-seconds', '2'],
           {
             stdio: ['ignore', 'pipe', 'pipe'],
             detached: true,
@@ -148,10 +146,14 @@ describe(
 
     it('reproduce emergence-table --queue: the points run on a worker, the table equals the one computed in-process', async () => {
       const url = await startRedis();
-      const w = spawn(process.execPath, [...ARGS, 'worker', '--queue', url, '--concurrency', '2'], {
-        stdio: 'ignore',
-        detached: true,
-      });
+      const w = spawn(
+        process.execPath,
+        [...CLI_ARGS, 'worker', '--queue', url, '--concurrency', '2'],
+        {
+          stdio: 'ignore',
+          detached: true,
+        },
+      );
       procs.push(w);
       const args = [
         'reproduce',
@@ -167,7 +169,16 @@ describe(
       assert.equal(here.status, 0, here.stderr);
       const q = spawn(
         process.execPath,
-        [...ARGS, ...args, '--out', join(dir, 'table-queue'), '--json', '--quiet', '--queue', url],
+        [
+          ...CLI_ARGS,
+          ...args,
+          '--out',
+          join(dir, 'table-queue'),
+          '--json',
+          '--quiet',
+          '--queue',
+          url,
+        ],
         { stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let stdout = '';

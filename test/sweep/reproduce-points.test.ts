@@ -4,18 +4,16 @@
 // too), a point finished anywhere is never run again on --resume, and figures drawn by a
 // point reach the reproduction's own figures/.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { hebbSync } from '../helpers/cli.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
-const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 // One BLAS thread in every process: a 2-worker pool on 2 cores gives each child one.
 const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
-const hebb = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8', env });
+const hebb = (...args: string[]) => hebbSync(args, env);
 
 describe('reproductions over settings × seeds on a worker pool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-points-'));

@@ -6,11 +6,11 @@ import {
   LabelAssignment,
   loadWasmBackend,
   Matrix,
-  Rng,
   SoftHebb,
   toSafetensors,
   type Backend,
 } from '../../src/browser.ts';
+import { epochBatches, type Batch } from '../../src/model/batches.ts';
 import { readSubset, type Part } from './mnist-subset.ts';
 import type { FromWorker, Progress, SoftHebbSettings, ToWorker } from './protocol.ts';
 
@@ -23,8 +23,7 @@ let be: Backend;
 let data: { train: Part; test: Part } | null = null;
 let layer: SoftHebb | null = null;
 let settings: SoftHebbSettings | null = null;
-let order: Int32Array = new Int32Array(0);
-let orderEpoch = -1;
+let batches: Iterator<Batch> | null = null;
 let running = false;
 let rate = 0;
 let lastEval = 0;
@@ -87,43 +86,52 @@ function start(s: SoftHebbSettings): void {
   if (!data) throw new Error('the data are still loading');
   settings = s;
   layer = layerFor(s);
+  batches = null;
   // the rate decays linearly over all epochs, as in fit
   layer.beginFit(784, s.epochs * data.train.x.rows);
-  orderEpoch = -1;
   resume();
+}
+
+/**
+ * The batches from the epoch the layer is in, in SoftHebb.fit's order (a permutation per epoch
+ * of the seed); a layer loaded mid-epoch starts that epoch over, as fit's resume does.
+ */
+function batchesFrom(l: SoftHebb, s: SoftHebbSettings): Iterator<Batch> {
+  const n = data!.train.x.rows;
+  const first = Math.floor(l.samplesSeen / n);
+  return epochBatches({
+    n,
+    epochs: s.epochs,
+    first,
+    batchSize: s.batchSize,
+    seed: s.seed,
+    shuffle: true,
+    backend: be,
+  });
 }
 
 function resume(): void {
   if (!layer || running) return;
+  batches ??= batchesFrom(layer, settings!);
   running = true;
   lastEval = 0;
   setTimeout(tick, 0);
-}
-
-/** The sample order of the epoch the layer is in: a permutation of the subset per epoch. */
-function batchAt(seen: number, B: number): Int32Array {
-  const n = data!.train.x.rows;
-  const epoch = Math.floor(seen / n);
-  if (orderEpoch !== epoch) {
-    order = new Rng(settings!.seed * 1000 + epoch, be).permutation(n);
-    orderEpoch = epoch;
-  }
-  const from = seen % n;
-  return order.subarray(from, Math.min(n, from + B));
 }
 
 function tick(): void {
   if (!running || !layer || !data || !settings) return;
   const t0 = performance.now();
   let n = 0;
+  let ended = false;
   while (performance.now() - t0 < SLICE_MS && layer.samplesSeen < layer.horizon) {
-    const rows = batchAt(layer.samplesSeen, settings.batchSize);
-    layer.partialFit(data.train.x.gatherRows(rows));
-    n += rows.length;
+    const b = batches!.next();
+    if ((ended = !!b.done)) break;
+    layer.partialFit(data.train.x.gatherRows(b.value.rows));
+    n += b.value.rows.length;
   }
   const secs = (performance.now() - t0) / 1000;
   if (n > 0) rate = rate === 0 ? n / secs : 0.7 * rate + (0.3 * n) / secs;
-  const done = layer.samplesSeen >= layer.horizon;
+  const done = ended || layer.samplesSeen >= layer.horizon;
   if (done) running = false;
   if (done || performance.now() - lastEval > EVAL_MS) {
     report(done);
@@ -222,6 +230,7 @@ function load(bytes: Uint8Array): void {
     seed: o.seed ?? 0,
   };
   layer = m;
+  batches = null;
   if (layer.horizon === 0) layer.horizon = layer.samplesSeen; // a finished model: nothing to train
   post({ type: 'loaded', settings });
   report(layer.samplesSeen >= layer.horizon);

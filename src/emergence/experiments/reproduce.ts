@@ -306,7 +306,9 @@ export async function reproduceCurves(
       val: o.valSamples,
       seed: o.seed,
     });
-    const finals: ErrorBarPoint[] = [];
+    // per (activation, γ): the final alignment of each layer, and the final validation loss
+    const align: ErrorBarPoint[] = [];
+    const loss: ErrorBarPoint[] = [];
     for (const act of o.activations ?? ['tanh']) {
       const results: EmergenceResult[] = [];
       for (const decay of o.decays) {
@@ -331,11 +333,11 @@ export async function reproduceCurves(
         );
         results.push(r);
         const x = `γ = ${shortNumber(decay)}`;
-        finals.push(
+        align.push(
           { x, group: act, source: 'layer 1', value: r.final.signal[0] },
           { x, group: act, source: 'layer 2', value: r.final.signal[1] },
-          { x, group: act, source: 'validation loss', value: r.validation.at(-1)!.loss },
         );
+        loss.push({ x, group: act, source: 'validation loss', value: r.validation.at(-1)!.loss });
       }
       all[`${name} ${act}`] = results;
       const fig = `curves-${name}-${act}.svg`;
@@ -356,7 +358,7 @@ export async function reproduceCurves(
     }
     // Fig. 5's claim: the lowest validation loss sits near where the alignment turns positive.
     const byDecay = `decay-${name}.svg`;
-    await saveChart(ctx.run.figurePath(byDecay), decayFigure(name, finals));
+    await saveChart(ctx.run.figurePath(byDecay), decayFigure(name, align, loss));
     md.push(
       `## ${name}: final alignment and validation loss against γ`,
       '',
@@ -439,9 +441,7 @@ function curvesFigure(title: string, results: EmergenceResult[]): ChartSpec {
 }
 
 /** Final alignment per layer and final validation loss per γ, a colour per activation. */
-function decayFigure(name: string, finals: ErrorBarPoint[]): ChartSpec {
-  const loss = finals.filter((p) => p.source === 'validation loss');
-  const align = finals.filter((p) => p.source !== 'validation loss');
+function decayFigure(name: string, align: ErrorBarPoint[], loss: ErrorBarPoint[]): ChartSpec {
   return concat(
     [
       errorBarChart(align, { title: `${name}: final cos(g, H)`, ylabel: 'alignment', height: 220 }),
