@@ -310,8 +310,9 @@ Napi::Value SoftHebbSoftStep(Args& a) {
   const double eta = a.Num("eta");
   const bool exact = a.Bool("exact");
   float* y = a.F32("y").data;
+  float* scale = a.F32OrNull("scale").data;
   DONE_OR_RETURN;
-  hebb::softhebb_soft_step(p.w, p.K, p.n, p.x, p.B, u, bias, t, eta, exact, y);
+  hebb::softhebb_soft_step(p.w, p.K, p.n, p.x, p.B, u, bias, t, eta, exact, scale, y);
   return a.Env().Undefined();
 }
 

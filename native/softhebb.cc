@@ -167,25 +167,34 @@ double abs_max(const float* a, size_t n) {
 // while the row is in cache (per-thread partial sums, reduced after), then one pass scales Y's
 // columns by the per-unit rates (none for a scalar rate: it goes into the GEMM's alpha), and
 // the decay diag(1 − r∘c) is applied to W before one sgemm adds Yᵀ X on top (beta = 1).
+// With a row scale s (the weights are diag(s)·w) the decay only changes s and the GEMM adds
+// diag(r/s) Yᵀ X to w: no pass over w (6 MB at 2000 × 784). s is folded into w instead (one
+// pass, as without s) when a factor 1 − r c is not positive or s would leave [1e-3, 1e3], and
+// for a scalar rate with B ≥ n, where the pass over Y that s needs costs more than it saves.
 void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const float* u, const float* bias,
-                        double t, double eta, bool exact, float* y) {
+                        double t, double eta, bool exact, float* scale, float* y) {
   if (B == 0 || K == 0) return;
   const bool par = B * K > PAR / 8;
   const int threads = par ? omp_get_max_threads() : 1;
   std::vector<double> partial(static_cast<size_t>(threads) * K, 0.0);
+  // Missing scale or bias read ones or zeros: one loop that vectorises.
+  const bool shift = bias || scale;
+  std::vector<float> ones(scale ? 0 : K, 1.0f), zeros(bias ? 0 : K, 0.0f);
+  const float* sc = scale ? scale : ones.data();
+  const float* prior = bias ? bias : zeros.data();
 #pragma omp parallel num_threads(threads) if (par)
   {
     double* c = partial.data() + static_cast<size_t>(omp_get_thread_num()) * K;
-    std::vector<float> zbuf(bias ? K : 0);
+    std::vector<float> zbuf(shift ? K : 0);
 #pragma omp for schedule(static)
     for (long b = 0; b < B; b++) {
       const float* ub = u + b * K;
       float* yb = y + b * K;
-      // z = u + bias (u itself without a prior: no copy)
+      // z = u∘s + bias (u itself without either: no copy)
       const float* z = ub;
-      if (bias) {
+      if (shift) {
 #pragma omp simd
-        for (long k = 0; k < K; k++) zbuf[k] = ub[k] + bias[k];
+        for (long k = 0; k < K; k++) zbuf[k] = ub[k] * sc[k] + prior[k];
         z = zbuf.data();
       }
       softmax_row(z, K, t, yb);  // the same posteriors as softmax_rows
@@ -193,31 +202,51 @@ void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const 
       for (long k = 0; k < K; k++) c[k] += static_cast<double>(yb[k]) * ub[k];
     }
   }
-  std::vector<float> rate(K), keep(K);
+  std::vector<double> rate(K), keep(K);
+  bool lazy = scale && (exact || B < n);
   for (long k = 0; k < K; k++) {
     double ck = 0;
     for (int i = 0; i < threads; i++) ck += partial[static_cast<size_t>(i) * K + k];
+    ck *= sc[k];  // Σ y u∘s: c of the scaled weights
     const double zk = eta * ck;
     // (1 − e^(−η c))/c, with its series where c is tiny (the same formula as the layer's).
     const double r = !exact ? eta : std::abs(zk) < 1e-6 ? eta * (1 - zk / 2) : -std::expm1(-zk) / ck;
-    rate[k] = static_cast<float>(r);
-    keep[k] = static_cast<float>(1 - r * ck);
+    rate[k] = r;
+    keep[k] = 1 - r * ck;
+    const double s = sc[k] * keep[k];
+    lazy = lazy && keep[k] > 0 && s >= 1e-3 && s <= 1e3;
   }
-  scale_rows(w, K, n, keep.data());
-  if (!exact) {
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, static_cast<float>(eta), y, K, x, n, 1.0f, w, n);
-    return;
+  std::vector<float> coef(K);
+  if (lazy) {
+    for (long k = 0; k < K; k++) {
+      scale[k] = static_cast<float>(scale[k] * keep[k]);
+      coef[k] = static_cast<float>(rate[k] / scale[k]);
+    }
+  } else {
+    std::vector<float> rows(K);
+    for (long k = 0; k < K; k++) {
+      rows[k] = static_cast<float>(sc[k] * keep[k]);
+      coef[k] = static_cast<float>(rate[k]);
+    }
+    if (scale) std::fill(scale, scale + K, 1.0f);
+    scale_rows(w, K, n, rows.data());
+    if (!exact) {
+      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, static_cast<float>(eta), y, K, x, n, 1.0f, w,
+                  n);
+      return;
+    }
   }
   // Kept between calls: a fresh B × K buffer per step would cost a pass of page faults.
   thread_local std::vector<float> ys;
   if (ys.size() < static_cast<size_t>(B * K)) ys.resize(static_cast<size_t>(B * K));
   float* yr = ys.data();
+  const float* cf = coef.data();
 #pragma omp parallel for schedule(static) if (par)
   for (long b = 0; b < B; b++) {
     const float* yb = y + b * K;
     float* o = yr + b * K;
 #pragma omp simd
-    for (long k = 0; k < K; k++) o[k] = yb[k] * rate[k];
+    for (long k = 0; k < K; k++) o[k] = yb[k] * cf[k];
   }
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, yr, K, x, n, 1.0f, w, n);
 }

@@ -14,9 +14,10 @@ void softhebb_hard_update(float* w, long K, long n, const float* x, long B, cons
                           double eta, const float* eta_vec);
 // One soft-WTA mini-batch step from the pre-activations u = x Wᵀ (Backend.softHebbSoftStep):
 // y = softmax(t (u + bias)), c = Σ_b y∘u, rate r_k = exact ? (1 − e^(−η c_k))/c_k : η,
-// W ← diag(1 − r∘c) W + diag(r) Yᵀ X. bias may be null; y is written.
+// W ← diag(1 − r∘c) W + diag(r) Yᵀ X. bias may be null; y is written. With scale (may be null)
+// the weights are diag(scale)·w and u = x wᵀ; scale is updated (or folded into w and set to 1).
 void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const float* u, const float* bias,
-                        double t, double eta, bool exact, float* y);
+                        double t, double eta, bool exact, float* scale, float* y);
 void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha);
 double abs_max(const float* a, size_t n);
 

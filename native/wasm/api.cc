@@ -126,8 +126,8 @@ void softhebb_hard_update(F32(w), double K, double n, CF32(x), double B, I32(win
 }
 EXPORT(softHebbSoftStep)
 void softhebb_soft_step(F32(w), double K, double n, CF32(x), double B, CF32(u), CF32(bias), double t, double eta,
-                        int exact, F32(y)) {
-  hebb::softhebb_soft_step(w, K, n, x, B, u, bias, t, eta, exact != 0, y);
+                        int exact, F32(scale), F32(y)) {
+  hebb::softhebb_soft_step(w, K, n, x, B, u, bias, t, eta, exact != 0, scale, y);
 }
 EXPORT(softHebbOnline)
 void softhebb_online(F32(w), double K, double n, CF32(x), double B, F32(bias), double t, int hard, CF32(eta),

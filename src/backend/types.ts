@@ -211,13 +211,18 @@ export interface Backend {
    * Y = softmax(t·(U + bias)) row by row (written to y), c_k = Σ_b Y_bk U_bk, the per-unit rate
    * r_k = exact ? (1 − e^(−η c_k))/c_k : η, and W ← W + r ⊙ (Yᵀ X − diag(c) W) — the same as
    * softmaxRows then softHebbUpdate, in fewer passes over the B × K matrices. bias may be null.
+   * With opts.scale (one positive value per unit) the weights are diag(scale)·W and U = X Wᵀ:
+   * the decay then only changes scale and the update adds diag(r/scale) Yᵀ X to W, skipping a
+   * pass over W. The kernel may instead fold scale into W and set it to ones (it does when
+   * scale would leave [1e-3, 1e3], a factor 1 − r_k c_k is not positive, or the rate is a
+   * scalar and B ≥ n, where scaling Y's columns costs more than the pass over W it saves).
    */
   softHebbSoftStep(
     w: Matrix,
     x: Matrix,
     u: Matrix,
     bias: Float32Array | null,
-    opts: { inverseTemperature: number; eta: number; exact: boolean },
+    opts: { inverseTemperature: number; eta: number; exact: boolean; scale?: Float32Array | null },
     y: Matrix,
   ): void;
   /** a[i,:] ← a[i,:] + alpha·v[i] for every row (one value per row). */

@@ -55,6 +55,12 @@ const DIVERGENCE_CHECK = 1000;
 export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   static readonly modelName = 'SoftHebb';
   private w: Matrix | null = null;
+  /**
+   * While the fused soft step trains, the weights are diag(rowScale)·w: each step's decay
+   * scales this vector instead of passing over W (Backend.softHebbSoftStep). Folded into w
+   * (and null) whenever W is read from outside the step.
+   */
+  private rowScale: Float32Array | null = null;
   private b: Float32Array | null = null;
   /** Samples learnt from since training started (drives the rate schedules). */
   samplesSeen = 0;
@@ -80,7 +86,16 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   /** Weights, units × inputs (the live matrix: copy it before changing it). */
   get weights(): Matrix {
     if (!this.w) throw this.notFitted('weights');
+    this.foldRowScale();
     return this.w;
+  }
+
+  /** W ← diag(rowScale)·W, rowScale ← null: W as stored is the layer's weights again. */
+  private foldRowScale(): void {
+    const s = this.rowScale;
+    if (!s) return;
+    this.rowScale = null;
+    if (!s.every((v) => v === 1)) this.backend.scaleRows(this.w!, s);
   }
 
   /** The learnt prior bias (null when bias learning is off). */
@@ -130,6 +145,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       this.backend.normalizeRows(this.w, this.w);
       this.backend.scale(o.initRadius, this.w);
     }
+    this.rowScale = null;
     this.b = null;
     if (o.bias) {
       if (o.initialBias) {
@@ -182,12 +198,19 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       shuffle: true,
       backend: this.backend,
     });
-    for (const b of batches) {
-      const chunk = b.rows.length === buf.rows ? buf : buf.sliceRows(0, b.rows.length);
-      for (let i = 0; i < b.rows.length; i++) chunk.data.set(xs.row(b.rows[i]), i * x.cols);
-      this.learn(chunk);
-      done += b.rows.length;
-      yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
+    try {
+      for (const b of batches) {
+        const chunk = b.rows.length === buf.rows ? buf : buf.sliceRows(0, b.rows.length);
+        for (let i = 0; i < b.rows.length; i++) chunk.data.set(xs.row(b.rows[i]), i * x.cols);
+        this.learn(chunk);
+        done += b.rows.length;
+        // At epoch ends W is folded whether or not a checkpoint reads it, so a resumed run
+        // takes the same steps as an uninterrupted one.
+        if (b.epochEnd) this.foldRowScale();
+        yield { done, total, epoch: b.epoch + 1, epochs: o.epochs, epochEnd: b.epochEnd };
+      }
+    } finally {
+      this.foldRowScale();
     }
   }
 
@@ -212,6 +235,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       const e = Math.min(x.rows, s + step);
       this.learn(xs.sliceRows(s, e), out?.sliceRows(s, e));
     }
+    this.foldRowScale();
     return this;
   }
 
@@ -254,8 +278,11 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
 
   /** Euclidean norm of each unit's weight vector. */
   weightNorms(): Float32Array {
+    if (!this.w) throw this.notFitted('weights');
     const out = new Float32Array(this.options.units);
-    this.backend.rowNorms(this.weights, out);
+    this.backend.rowNorms(this.w, out);
+    // Without folding rowScale: the divergence check runs mid-training.
+    if (this.rowScale) for (let k = 0; k < out.length; k++) out[k] *= this.rowScale[k];
     return out;
   }
 
@@ -291,6 +318,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       );
     this.b = this.options.bias ? readVector(s, 'bias', where, this.options.units) : null;
     this.w = w;
+    this.rowScale = null;
     this.samplesSeen = readCount(s, 'samples_seen', where);
     this.horizon = readCount(s, 'horizon', where);
     let maxNorm = 0;
@@ -406,16 +434,21 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     const be = this.backend;
     const o = this.options;
     const hard = o.wta === 'hard';
-    const w = this.weights;
     const B = x.rows;
     const K = o.units;
+    const fused = !hard && !o.krotov && o.rule === 'paper';
+    // The fused step keeps W's decay in rowScale; the other paths need W itself.
+    if (fused) this.rowScale ??= new Float32Array(K).fill(1);
+    else this.foldRowScale();
+    const w = this.w!;
     const { u, y } = this.batchBuffers(B, K);
     be.gemm(false, true, 1, x, w, 0, u);
     if (seen) {
       seen.data.set(u.data);
+      if (this.rowScale) be.scaleColumns(seen, this.rowScale);
       if (this.b) be.addRowVector(seen, this.b);
     }
-    if (!hard && !o.krotov && o.rule === 'paper') {
+    if (fused) {
       // The common case in one fused kernel: posteriors, per-unit rates and the update.
       const eta = this.rate('lr');
       const exact = o.integrator === 'exact';
@@ -424,7 +457,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
         x,
         u,
         this.b,
-        { inverseTemperature: o.inverseTemperature, eta, exact },
+        { inverseTemperature: o.inverseTemperature, eta, exact, scale: this.rowScale },
         y,
       );
       if (this.b) this.learnBias(y, B);

@@ -394,6 +394,149 @@ for (const be of backendsUnderTest()) {
           assertClose(w.data, want, { atol: 5e-6, rtol: 1e-5, what: 'weights' });
         });
 
+    /** diag(s)·v as one matrix. */
+    const scaledRows = (v: Matrix, s: Float32Array) => {
+      const m = v.clone();
+      be.scaleRows(m, s);
+      return m;
+    };
+    const allOnes = (s: Float32Array) => s.every((v) => v === 1);
+
+    /**
+     * The same soft steps on the same unit-norm batches, once on W = diag(s0)·V0 itself and once
+     * on V with the row scale s (from s0). B·K is above the threading threshold.
+     */
+    function stepTwins(o: {
+      exact: boolean;
+      bias?: boolean;
+      eta: number;
+      steps: number;
+      v0: Matrix;
+      s0: Float32Array;
+      B?: number;
+      positiveX?: boolean;
+    }) {
+      const [K, n, B, t] = [o.v0.rows, o.v0.cols, o.B ?? 80, 5];
+      const v = o.v0.clone();
+      const w = scaledRows(v, o.s0);
+      const s = o.s0.slice();
+      const bias = o.bias ? Float32Array.from({ length: K }, (_, k) => 0.1 * (k % 5) - 0.2) : null;
+      const [u, y, uv, yv, x] = [K, K, K, K, n].map((c) => new Matrix(B, c));
+      for (let i = 0; i < o.steps; i++) {
+        be.normalizeRows(randMatrix(B, n, 40 + i, o.positiveX ? 0 : -1, 1), x);
+        be.gemm(false, true, 1, x, w, 0, u);
+        be.gemm(false, true, 1, x, v, 0, uv);
+        const step = { inverseTemperature: t, eta: o.eta, exact: o.exact };
+        be.softHebbSoftStep(w, x, u, bias, step, y);
+        be.softHebbSoftStep(v, x, uv, bias, { ...step, scale: s }, yv);
+        assertClose(yv.data, y.data, { atol: 1e-6, rtol: 1e-4, what: `posteriors, step ${i}` });
+      }
+      return { w, v, s };
+    }
+
+    for (const exact of [true, false])
+      for (const bias of [false, true])
+        it(`soft step with a row scale: diag(s)·W equals the explicit step after 6 steps (rel. 1e-5), ${exact ? 'exact' : 'scalar'} rate${bias ? ', with a prior' : ''}`, () => {
+          const [K, n] = [64, 100];
+          const s0 = Float32Array.from({ length: K }, (_, k) => 0.5 + (k % 7) / 4);
+          // 1 − η c_k ≈ 0.6–1 per step: s shrinks by up to ~3× over the steps and stays in range.
+          const { w, v, s } = stepTwins({
+            exact,
+            bias,
+            eta: 0.5,
+            steps: 6,
+            v0: randMatrix(K, n, 31, -0.3, 0.3),
+            s0,
+          });
+          assert.ok(!allOnes(s) && s.some((v, k) => Math.abs(v / s0[k] - 1) > 0.1), 'scale kept');
+          assertClose(scaledRows(v, s).data, w.data, { atol: 1e-6, rtol: 1e-5, what: 'weights' });
+        });
+
+    /** Sign-fixed rows: u of that row keeps the sign for non-negative x. */
+    const withRowSign = (v: Matrix, row: number, sign: number, size = 1) => {
+      for (let j = 0; j < v.cols; j++) v.set(row, j, sign * size * Math.abs(v.get(row, j)));
+      return v;
+    };
+    const folds: [string, () => ReturnType<typeof stepTwins>][] = [
+      [
+        'a factor 1 − η c ≤ 0 (scalar rate overshooting)',
+        () =>
+          stepTwins({
+            exact: false,
+            eta: 40,
+            steps: 1,
+            v0: randMatrix(64, 100, 31),
+            s0: new Float32Array(64).fill(0.5),
+          }),
+      ],
+      [
+        'scale leaving [1e-3, 1e3] downwards',
+        () =>
+          stepTwins({
+            exact: true,
+            eta: 0.2,
+            steps: 1,
+            v0: withRowSign(randMatrix(64, 100, 31), 3, 1, 1000),
+            s0: Float32Array.from({ length: 64 }, (_, k) => (k === 3 ? 1e-3 : 1)),
+            positiveX: true,
+          }),
+      ],
+      [
+        'scale leaving [1e-3, 1e3] upwards',
+        () =>
+          stepTwins({
+            exact: true,
+            eta: 0.2,
+            steps: 1,
+            v0: withRowSign(randMatrix(64, 100, 31), 5, -1, 1e-3),
+            s0: Float32Array.from({ length: 64 }, (_, k) => (k === 5 ? 1e3 : 1)),
+            positiveX: true,
+          }),
+      ],
+      [
+        'a scalar rate with B ≥ n',
+        () =>
+          stepTwins({
+            exact: false,
+            eta: 0.2,
+            steps: 2,
+            B: 120,
+            v0: randMatrix(64, 100, 31),
+            s0: new Float32Array(64).fill(2),
+          }),
+      ],
+    ];
+    for (const [why, run] of folds)
+      it(`soft step folds the row scale into W on ${why} (rel. 1e-5)`, () => {
+        const { w, v, s } = run();
+        assert.ok(allOnes(s), 'scale reset to ones');
+        assertClose(v.data, w.data, { atol: 1e-6, rtol: 1e-5, what: 'weights' });
+      });
+
+    it('soft step refuses a row scale that is not finite and positive, or of the wrong length', () => {
+      const [w, x, u, y] = [
+        randMatrix(4, 3, 1),
+        randMatrix(2, 3, 2),
+        randMatrix(2, 4, 3),
+        new Matrix(2, 4),
+      ];
+      const step = (scale: Float32Array) =>
+        be.softHebbSoftStep(
+          w,
+          x,
+          u,
+          null,
+          { inverseTemperature: 1, eta: 0.1, exact: true, scale },
+          y,
+        );
+      assert.throws(
+        () => step(Float32Array.from([1, 0, 1, 1])),
+        /softHebbSoftStep: scale\[1\] = 0/,
+      );
+      assert.throws(() => step(Float32Array.from([1, 1, NaN, 1])), /scale\[2\] = NaN/);
+      assert.throws(() => step(new Float32Array(3).fill(1)), /scale has length 3 but must have 4/);
+    });
+
     it('hard-WTA update rejects a winner that is not a unit', () => {
       const w = randMatrix(4, 3, 1);
       const x = randMatrix(2, 3, 2);

@@ -367,6 +367,77 @@ for (const be of backendsUnderTest()) {
       assert.deepEqual(back.bias, layer.bias);
     });
 
+    /**
+     * The backend as the layer would see it with the explicit soft step (no row scale: the
+     * layer's scale stays at ones) and, in `kept`, whether a step kept a row scale ≠ 1.
+     */
+    const explicitStep = Object.assign(Object.create(be) as typeof be, {
+      softHebbSoftStep: (...a: Parameters<typeof be.softHebbSoftStep>) =>
+        be.softHebbSoftStep(a[0], a[1], a[2], a[3], { ...a[4], scale: null }, a[5]),
+    });
+    const watched = () => {
+      const w = Object.assign(Object.create(be) as typeof be, {
+        kept: 0,
+        softHebbSoftStep: (...a: Parameters<typeof be.softHebbSoftStep>) => {
+          be.softHebbSoftStep(...a);
+          if (a[4].scale && !a[4].scale.every((v) => v === 1)) w.kept++;
+        },
+      });
+      return w;
+    };
+
+    for (const integrator of ['exact', 'euler'] as const)
+      for (const bias of [false, true])
+        it(`fit with the row-scaled step equals fit with the explicit step (rel. 1e-4, t = 10), ${integrator}${bias ? ', with a prior' : ''}`, () => {
+          const x = posRand(300, 24, 15);
+          // A rate at which Euler never overshoots (that step would fold every time).
+          const lr = { kind: 'linear', from: 0.05 } as const;
+          const opts = { units: 12, seed: 2, epochs: 2, batchSize: 20, inverseTemperature: 10, lr };
+          const lazyBe = watched();
+          const lazy = new SoftHebb({ ...opts, integrator, bias, backend: lazyBe }).fit(x);
+          const ref = new SoftHebb({ ...opts, integrator, bias, backend: explicitStep }).fit(x);
+          assert.ok(lazyBe.kept >= 20, `steps that kept a row scale: ${lazyBe.kept} of 30`);
+          assertClose(lazy.weights.data, ref.weights.data, { rtol: 1e-4, atol: 1e-6 });
+          if (bias) assertClose(lazy.bias!, ref.bias!, { rtol: 1e-4, atol: 1e-6, what: 'bias' });
+        });
+
+    it("fit with the row-scaled step equals the explicit one with the 'default' preset (t = 200, rel. 1e-3)", () => {
+      const x = posRand(200, 16, 10);
+      const opts = { units: 8, seed: 1, epochs: 2, batchSize: 10 };
+      const lazy = new SoftHebb({ ...opts, backend: be }).fit(x);
+      const ref = new SoftHebb({ ...opts, backend: explicitStep }).fit(x);
+      assertClose(lazy.weights.data, ref.weights.data, { rtol: 1e-3, atol: 1e-5 });
+    });
+
+    it('mid-fit reads see the folded weights, weightNorms needs no fold, partialFit leaves W folded', () => {
+      const x = posRand(300, 24, 16);
+      const opts = { units: 12, seed: 4, epochs: 1, batchSize: 20, inverseTemperature: 10 };
+      const seen = (be: typeof explicitStep, check: boolean) => {
+        const layer = new SoftHebb({ ...opts, backend: be });
+        const got: Float32Array[] = [];
+        layer.fit(x, {
+          onProgress: (e) => {
+            if (e.done % 60 !== 0) return;
+            const norms = layer.weightNorms();
+            got.push(layer.weights.data.slice());
+            if (check) assertClose(norms, layer.weightNorms(), { rtol: 1e-5, what: 'norms' });
+          },
+        });
+        return got;
+      };
+      const lazy = seen(watched(), true);
+      const ref = seen(explicitStep, false);
+      assert.equal(lazy.length, 5);
+      lazy.forEach((w, i) => assertClose(w, ref[i], { rtol: 1e-4, atol: 1e-6, what: `read ${i}` }));
+      // A reference held across partialFit (several batches) holds the layer's weights after it.
+      const a = new SoftHebb({ ...opts, backend: be }).initialize(24);
+      const b = new SoftHebb({ ...opts, backend: explicitStep }).initialize(24);
+      const held = a.weights;
+      a.partialFit(x.sliceRows(0, 100));
+      b.partialFit(x.sliceRows(0, 100));
+      assertClose(held.data, b.weights.data, { rtol: 1e-4, atol: 1e-6, what: 'held weights' });
+    });
+
     it('bad input is a clear error naming the shape', () => {
       const layer = new SoftHebb({ units: 3, backend: be });
       const x = posRand(4, 5, 9);

@@ -122,6 +122,7 @@ export interface Addon {
       inverseTemperature: number,
       eta: number,
       exact: boolean,
+      scale: Float32Array | null,
       y: Float32Array,
     ]
   ): void;

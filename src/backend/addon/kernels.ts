@@ -98,6 +98,7 @@ export function createAddonKernels(n: Addon, name: BackendInfo['name'] = 'native
         o.inverseTemperature,
         o.eta,
         o.exact,
+        o.scale ?? null,
         y.data,
       ),
     softHebbOnline: (w, x, bias, o) =>

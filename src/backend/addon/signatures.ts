@@ -125,6 +125,7 @@ export const ADDON_SIGNATURES = {
     'inverseTemperature:number',
     'eta:number',
     'exact:boolean',
+    'scale:Float32Array|null',
     'y:Float32Array',
   ],
   addColumnVector: [...MATRIX, 'v:Float32Array', 'alpha:number'],

@@ -102,6 +102,14 @@ export const softHebbChecks = {
       throw new ValueError(
         `${c.k}: opts.exact must be true or false, got ${describeType(opts.exact)}`,
       );
+    if (opts.scale != null) {
+      vector(c, 'scale', opts.scale, Float32Array, w.rows, 'one row scale per unit');
+      for (let k = 0; k < opts.scale.length; k++) {
+        const s = opts.scale[k];
+        if (!(s > 0 && s < Infinity))
+          throw new ValueError(`${c.k}: scale[${k}] = ${s}; row scales must be finite and > 0`);
+      }
+    }
     finite(c, 'X', x);
     finite(c, 'U', u);
     distinct(c, 'W', w, 'X', x);

@@ -124,30 +124,58 @@ export function countNonFiniteTs(a: Float32Array): number {
   return c;
 }
 
-/** Posteriors, then the update with per-unit rates: the reference for the fused native step. */
+/**
+ * Posteriors, then the update with per-unit rates: the reference for the fused native step,
+ * with the same choice between keeping the row scale and folding it into W.
+ */
 export function softHebbSoftStepTs(
   w: Matrix,
   x: Matrix,
   u: Matrix,
   bias: Float32Array | null,
-  o: { inverseTemperature: number; eta: number; exact: boolean },
+  o: { inverseTemperature: number; eta: number; exact: boolean; scale?: Float32Array | null },
   y: Matrix,
 ): void {
   const B = x.rows;
   const K = w.rows;
-  y.data.set(u.data);
-  if (bias) for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) y.data[b * K + k] += bias[k];
-  softmaxRowsTs(y, o.inverseTemperature, y);
-  if (!o.exact) return softHebbUpdateTs(w, x, y, u, o.eta);
-  const c = new Float64Array(K);
+  const scale = o.scale ?? null;
+  const [yd, ud] = [y.data, u.data];
   for (let b = 0; b < B; b++)
-    for (let k = 0; k < K; k++) c[k] += y.data[b * K + k] * u.data[b * K + k];
-  const rate = new Float32Array(K);
+    for (let k = 0; k < K; k++)
+      yd[b * K + k] = ud[b * K + k] * (scale ? scale[k] : 1) + (bias ? bias[k] : 0);
+  softmaxRowsTs(y, o.inverseTemperature, y);
+  const c = new Float64Array(K);
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) c[k] += yd[b * K + k] * ud[b * K + k];
+  const rate = new Float64Array(K);
+  const keep = new Float64Array(K);
+  let lazy = scale !== null && (o.exact || B < w.cols);
   for (let k = 0; k < K; k++) {
+    const s = scale ? scale[k] : 1;
+    c[k] *= s;
     const z = o.eta * c[k];
-    rate[k] = Math.abs(z) < 1e-6 ? o.eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
+    rate[k] = !o.exact ? o.eta : Math.abs(z) < 1e-6 ? o.eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
+    keep[k] = 1 - rate[k] * c[k];
+    lazy &&= keep[k] > 0 && s * keep[k] >= 1e-3 && s * keep[k] <= 1e3;
   }
-  softHebbUpdateTs(w, x, y, u, rate);
+  const coef = new Float32Array(K);
+  if (lazy) {
+    for (let k = 0; k < K; k++) {
+      scale![k] *= keep[k];
+      coef[k] = rate[k] / scale![k];
+    }
+  } else {
+    const wd = w.data;
+    const n = w.cols;
+    for (let k = 0; k < K; k++) {
+      const f = Math.fround((scale ? scale[k] : 1) * keep[k]);
+      for (let j = k * n; j < (k + 1) * n; j++) wd[j] *= f;
+      coef[k] = rate[k];
+    }
+    scale?.fill(1);
+  }
+  const ys = y.clone();
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) ys.data[b * K + k] *= coef[k];
+  gemmTs(true, false, 1, ys, x, 1, w);
 }
 
 /**

@@ -38,7 +38,7 @@ export const WASM_WRITES: Partial<Record<Fn, { writes: string[]; writeOnly?: str
   pool2d: { writes: ['out'], writeOnly: ['out'] },
   softHebbUpdate: { writes: ['w'] },
   softHebbHardUpdate: { writes: ['w'] },
-  softHebbSoftStep: { writes: ['w', 'y'], writeOnly: ['y'] },
+  softHebbSoftStep: { writes: ['w', 'y', 'scale'], writeOnly: ['y'] },
   softHebbOnline: { writes: ['w', 'bias', 'preActivations'] },
   adamUpdate: { writes: ['param', 'm', 'v', 'direction'] },
   localMatmul: { writes: ['out'] },
