@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "args.h"
+#include "attention.h"
 #include "kernels.h"
 #include "softhebb.h"
 #include "optim.h"
@@ -309,8 +310,8 @@ Napi::Value SoftHebbSoftStep(Args& a) {
   const double t = a.Num("inverseTemperature");
   const double eta = a.Num("eta");
   const bool exact = a.Bool("exact");
-  float* y = a.F32("y").data;
   float* scale = a.F32OrNull("scale").data;
+  float* y = a.F32("y").data;
   DONE_OR_RETURN;
   hebb::softhebb_soft_step(p.w, p.K, p.n, p.x, p.B, u, bias, t, eta, exact, scale, y);
   return a.Env().Undefined();
@@ -390,6 +391,29 @@ Napi::Value SmEulerStep(Args& a) {
   return a.Env().Undefined();
 }
 // --- end similarity matching ---
+
+// --- attention (src/emergence/transformer.ts) ---
+Napi::Value Attention(Args& a) {
+  const float *q = a.F32("q").data, *k = a.F32("k").data, *v = a.F32("v").data;
+  const long rows = a.Int("rows"), width = a.Int("width"), heads = a.Int("heads"), tokens = a.Int("tokens");
+  const double scale = a.Num("scale");
+  float *probs = a.F32("probs").data, *out = a.F32("out").data;
+  DONE_OR_RETURN;
+  hebb::attention(q, k, v, rows, width, heads, tokens, scale, probs, out);
+  return a.Env().Undefined();
+}
+
+Napi::Value AttentionBackward(Args& a) {
+  const float *q = a.F32("q").data, *k = a.F32("k").data, *v = a.F32("v").data;
+  const float *probs = a.F32("probs").data, *d_out = a.F32("dOut").data;
+  const long rows = a.Int("rows"), width = a.Int("width"), heads = a.Int("heads"), tokens = a.Int("tokens");
+  const double scale = a.Num("scale");
+  float *dq = a.F32("dq").data, *dk = a.F32("dk").data, *dv = a.F32("dv").data;
+  DONE_OR_RETURN;
+  hebb::attention_backward(q, k, v, probs, d_out, rows, width, heads, tokens, scale, dq, dk, dv);
+  return a.Env().Undefined();
+}
+// --- end attention ---
 
 // --- linear SVM read-out ---
 Napi::Value SvcDualEpoch(Args& a) {
@@ -493,6 +517,8 @@ const Fn kFns[] = {
     {"localMatmulT", LocalMatmulT},
     {"localOuter", LocalOuter},
     {"smEulerStep", SmEulerStep},
+    {"attention", Attention},
+    {"attentionBackward", AttentionBackward},
 };
 
 // {name: ['param:type', …]} for every function, recorded by running each one's argument

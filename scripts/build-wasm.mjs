@@ -22,9 +22,15 @@ function fail(reason) {
 
 if (process.env.HEBB_SKIP_WASM === '1') fail('HEBB_SKIP_WASM=1');
 const cxx = process.env.HEBB_WASM_CXX || 'clang++';
-const sources = ['kernels', 'softhebb', 'similarity', 'optim', 'rng', 'linear_svc'].map((f) =>
-  join('native', `${f}.cc`),
-);
+const sources = [
+  'kernels',
+  'softhebb',
+  'similarity',
+  'optim',
+  'rng',
+  'linear_svc',
+  'attention',
+].map((f) => join('native', `${f}.cc`));
 const args = [
   '--target=wasm32-wasi',
   '-mexec-model=reactor', // a library: no main, exports called from JavaScript

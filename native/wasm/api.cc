@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "../attention.h"
 #include "../kernels.h"
 #include "../linear_svc.h"
 #include "../optim.h"
@@ -200,4 +201,15 @@ EXPORT(fillNormal)
 void fill_normal(F32(out), double k0, double k1, double counter, double mean, double std_) {
   hebb::fill_normal(out, out_len, static_cast<uint32_t>(k0), static_cast<uint32_t>(k1),
                     static_cast<uint64_t>(counter), mean, std_);
+}
+
+EXPORT(attention)
+void attention(CF32(q), CF32(k), CF32(v), double rows, double width, double heads, double tokens, double scale,
+               F32(probs), F32(out)) {
+  hebb::attention(q, k, v, rows, width, heads, tokens, scale, probs, out);
+}
+EXPORT(attentionBackward)
+void attention_backward(CF32(q), CF32(k), CF32(v), CF32(probs), CF32(d_out), double rows, double width,
+                        double heads, double tokens, double scale, F32(dq), F32(dk), F32(dv)) {
+  hebb::attention_backward(q, k, v, probs, d_out, rows, width, heads, tokens, scale, dq, dk, dv);
 }

@@ -280,6 +280,39 @@ export interface Backend {
   ): void;
   // --- end similarity matching ---
 
+  // --- attention (src/emergence/transformer.ts) ---
+  /**
+   * Multi-head scaled dot-product attention without a mask, over sequences of `tokens` rows:
+   * q, k, v and out are (batch·tokens) × width, head h owning columns [h·d, (h+1)·d) with
+   * d = width / heads; probs is (batch·heads·tokens) × tokens. For sequence b and head h,
+   * P = softmax(scale · Q_bh K_bhᵀ) by rows (written to probs) and O_bh = P V_bh.
+   */
+  attention(
+    q: Matrix,
+    k: Matrix,
+    v: Matrix,
+    heads: number,
+    tokens: number,
+    scale: number,
+    probs: Matrix,
+    out: Matrix,
+  ): void;
+  /** Gradients of attention's out with respect to q, k and v, from dOut and its probs. */
+  attentionBackward(
+    q: Matrix,
+    k: Matrix,
+    v: Matrix,
+    probs: Matrix,
+    dOut: Matrix,
+    heads: number,
+    tokens: number,
+    scale: number,
+    dq: Matrix,
+    dk: Matrix,
+    dv: Matrix,
+  ): void;
+  // --- end attention ---
+
   // --- linear SVM read-out (src/readout/linear-svc.ts) ---
   /**
    * One outer iteration of liblinear's dual coordinate descent for the L2-regularised

@@ -4,10 +4,12 @@ import type { Backend } from '../backend/types.ts';
 import { DATASET_NAMES, loadDataset } from '../data/index.ts';
 import { HebbError } from '../errors.ts';
 import {
+  ARCHITECTURES,
   runSummary,
   TABLE_RULES,
   tableOptions,
   tableTask,
+  type Architecture,
 } from '../emergence/experiments/table.ts';
 import { EmergenceLearner } from '../emergence/learner.ts';
 import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../emergence/network.ts';
@@ -32,8 +34,15 @@ interface RunFlagsEm extends RunFlags {
   labelNoise: number;
   task: string;
   lr?: number;
+  architecture: Architecture;
   hidden: number[];
-  activation: string;
+  activation?: string;
+  tokens: number;
+  width: number;
+  heads: number;
+  blocks: number;
+  initScale: number;
+  feedbackScale: number;
   epochs: number;
   batchSize: number;
   trainSamples: number;
@@ -110,13 +119,48 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
       'learning rate (default 0.5 regression / 0.01 classification; adam 1e-3)',
       numFlag('--lr', { gt: 0 }),
     )
+    .addOption(
+      choiceOption(
+        '--architecture <net>',
+        'a bias-free MLP, or a small transformer (sgd and adam only)',
+        ARCHITECTURES,
+        'mlp',
+      ),
+    )
     .option(
       '--hidden <widths>',
-      'hidden widths, comma-separated',
+      'MLP: hidden widths, comma-separated',
       listFlag('--hidden', intFlag('--hidden', { max: 1_000_000 })),
       [128],
     )
-    .addOption(choiceOption('--activation <f>', 'hidden activation', HIDDEN_ACTIVATIONS, 'tanh'))
+    .addOption(
+      choiceOption(
+        '--activation <f>',
+        "hidden activation (default tanh for the MLP, relu in the transformer's MLP blocks)",
+        HIDDEN_ACTIVATIONS,
+      ),
+    )
+    .option(
+      '--tokens <n>',
+      'transformer: tokens per sample (they split the inputs)',
+      intFlag('--tokens'),
+      8,
+    )
+    .option('--width <n>', 'transformer: embedding width', intFlag('--width'), 32)
+    .option('--heads <n>', 'transformer: attention heads', intFlag('--heads'), 4)
+    .option('--blocks <n>', 'transformer: blocks', intFlag('--blocks', { min: 0 }), 2)
+    .option(
+      '--init-scale <s>',
+      'initial weights N(0, s²/fan-in)',
+      numFlag('--init-scale', { gt: 0 }),
+      1,
+    )
+    .option(
+      '--feedback-scale <s>',
+      'dfa and random: feedback matrices N(0, s²/width) (s = 1: the scale of the forward weights)',
+      numFlag('--feedback-scale', { gt: 0 }),
+      1,
+    )
     .option('--epochs <n>', 'training epochs', intFlag('--epochs'), 30)
     .option('--batch-size <n>', 'mini-batch size', intFlag('--batch-size'), 256)
     .option(
@@ -141,6 +185,11 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
               throw new UsageError(
                 `--label-noise applies to the regression task only (here --task ${o.task}); drop it`,
               );
+            if (o.architecture === 'transformer' && (o.rule === 'dfa' || o.rule === 'random'))
+              throw new UsageError(
+                `--rule ${o.rule} needs --architecture mlp (its feedback reaches an MLP's hidden layers); use sgd or adam with the transformer`,
+              );
+            const arch = { architecture: o.architecture } as const;
             const task =
               o.task === 'regression'
                 ? tableTask(be, { labelNoise: o.labelNoise })
@@ -151,21 +200,27 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
                   });
             const lr =
               o.lr ??
-              (o.task === 'regression'
-                ? tableOptions(o.rule, 0, 0).lr
+              (o.task === 'regression' || o.architecture === 'transformer'
+                ? tableOptions(o.rule, 0, 0, arch).lr
                 : o.rule === 'adam'
                   ? 1e-3
                   : 0.01);
             const learner = new EmergenceLearner({
               // The regression task is a cell of the paper's table: its options as there.
-              ...(o.task === 'regression' ? tableOptions(o.rule, 0, 0) : {}),
+              ...(o.task === 'regression' || o.architecture === 'transformer'
+                ? tableOptions(o.rule, 0, 0, arch)
+                : {}),
               rule: o.rule,
               weightDecay: o.weightDecay,
               weightNoise: o.weightNoise,
               adamDecay: o.adamDecay,
+              initScale: o.initScale,
+              feedbackScale: o.feedbackScale,
               lr,
-              hidden: o.hidden,
-              activation: o.activation,
+              ...(o.architecture === 'transformer'
+                ? { tokens: o.tokens, width: o.width, heads: o.heads, blocks: o.blocks }
+                : { hidden: o.hidden }),
+              ...(o.activation !== undefined ? { activation: o.activation } : {}),
               epochs: o.epochs,
               batchSize: o.batchSize,
               seed: o.seed,
@@ -194,8 +249,11 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
               return runSummary(r, (performance.now() - t0) / 1000);
             }),
           report: (r, o) => [
-            `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}, ${o.task}, ${r.steps} steps, ${r.seconds.toFixed(1)} s`,
-            `cos(g, H) per layer:   ${r.alignment.signal.map(f3).join(' / ')}  (mean ${f3(r.alignment.meanSignal)})`,
+            `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}, ${o.task}, ${o.architecture}, ${r.steps} steps, ${r.seconds.toFixed(1)} s`,
+            ...(o.architecture === 'transformer'
+              ? [`matrices:              ${r.matrices.join(' / ')}`]
+              : []),
+            `cos(g, H) per layer:   ${r.alignment.signal.map(f3).join(' / ')}  (mean ${f3(r.alignment.meanSignal)}; 2nd layer ${f3(r.secondLayer)})`,
             `cos(ΔW, H) per layer:  ${r.alignment.update.map(f3).join(' / ')}`,
             `cos(g, H⁺) per layer:  ${r.alignment.post.map(f3).join(' / ')}`,
             `cos(−∇ℓ, H) per layer: ${r.alignment.gradient.map(f3).join(' / ')}${r.rule === 'dfa' || r.rule === 'random' ? ' (not computed by this rule)' : ''}`,
@@ -215,6 +273,7 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
 
 interface TableFlags extends RunFlags {
   adamDecay: 'coupled' | 'decoupled';
+  architectures: Architecture[];
   seeds: number;
   epochs: number;
   rules: RuleName[];
@@ -247,6 +306,16 @@ const ruleList = (text: string): RuleName[] => {
   return rules as RuleName[];
 };
 
+const architectureList = (text: string): Architecture[] => {
+  const names = text.split(',').map((a) => a.trim());
+  const bad = names.find((a) => !(ARCHITECTURES as readonly string[]).includes(a));
+  if (bad !== undefined)
+    throw new UsageError(
+      `--architectures: unknown architecture '${bad}'; choose from ${ARCHITECTURES.join(', ')}`,
+    );
+  return names as Architecture[];
+};
+
 const activationList = (text: string): HiddenActivation[] => {
   const names = text.split(',').map((a) => a.trim());
   const bad = names.find((a) => !(HIDDEN_ACTIVATIONS as readonly string[]).includes(a));
@@ -276,6 +345,12 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
     .option('--seeds <n>', 'seeds per cell', intFlag('--seeds'), 10)
     .option('--epochs <n>', 'epochs per run', intFlag('--epochs'), 30)
     .option('--rules <list>', 'comma-separated rules', ruleList, [...TABLE_RULES])
+    .option(
+      '--architectures <list>',
+      'rows: mlp, transformer (its rows: sgd and adam) or both',
+      architectureList,
+      [...ARCHITECTURES],
+    )
     .addOption(
       choiceOption(
         '--adam-decay <how>',
@@ -358,7 +433,7 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
       '--decays <list>',
       'weight decays γ',
       listFlag('--decays', numFlag('--decays', { min: 0 })),
-      [0, 0.01, 0.1],
+      [0, 1e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1],
     )
     .option(
       '--activations <list>',
@@ -366,7 +441,7 @@ export function registerEmergenceReproductions(reproduce: Command, io: CliIO): v
       activationList,
       ['tanh'],
     )
-    .option('--epochs <n>', 'epochs', intFlag('--epochs'), 20)
+    .option('--epochs <n>', 'epochs (the paper: 50)', intFlag('--epochs'), 50)
     .option('--train-samples <n>', 'training images', intFlag('--train-samples'), 20000)
     .option('--val-samples <n>', 'validation images', intFlag('--val-samples'), 2000)
     .option('--data-dir <dir>', 'data root for fashion-mnist / cifar10');

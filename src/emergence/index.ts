@@ -1,7 +1,15 @@
-// Emergent Hebbian dynamics (docs/math/emergence.md): an MLP trained by SGD, Adam, DFA or a
-// random rule with weight decay and weight noise, and the alignment of its learning signal
-// with H = h_b h_aᵀ. `hebb/emergence` exports these pieces; the root exports EmergenceLearner.
-export { BiasFreeMlp, HIDDEN_ACTIVATIONS, type HiddenActivation } from './network.ts';
+// Emergent Hebbian dynamics (docs/math/emergence.md): an MLP (or a small transformer) trained
+// by SGD, Adam, DFA or a random rule with weight decay and weight noise, and the alignment of
+// its learning signal with H = h_b h_aᵀ. `hebb/emergence` exports these pieces; the root
+// exports EmergenceLearner.
+export {
+  BiasFreeMlp,
+  HIDDEN_ACTIVATIONS,
+  type EmergenceNetwork,
+  type HiddenActivation,
+  type LayerActivity,
+} from './network.ts';
+export { TinyTransformer, type TransformerShape } from './transformer.ts';
 export * from './losses.ts';
 export * from './alignment.ts';
 export * from './rules.ts';

@@ -21,8 +21,14 @@ import { f32, readCount, readMatrix, scalar, type ModelState } from '../model/st
 import { checkLabels, accuracy, type Labels } from '../readout/classifier-inputs.ts';
 import { cosine, layerAlignment, StationarityMeter } from './alignment.ts';
 import { mseLoss, softmaxCrossEntropy } from './losses.ts';
-import { BiasFreeMlp, HIDDEN_ACTIVATIONS, type HiddenActivation } from './network.ts';
+import {
+  BiasFreeMlp,
+  HIDDEN_ACTIVATIONS,
+  type EmergenceNetwork,
+  type HiddenActivation,
+} from './network.ts';
 import { createRule, RULES, type LearningRule, type LossGrad, type RuleName } from './rules.ts';
+import { TinyTransformer } from './transformer.ts';
 
 export interface EmergenceOptions {
   /** The learning rule: 'sgd', 'adam', 'dfa' or 'random'. */
@@ -33,10 +39,27 @@ export interface EmergenceOptions {
   weightNoise?: number;
   /** η. Default 0.05, or 1e-3 for adam (whose signal has unit-scale entries). */
   lr?: number;
-  /** Hidden layer widths. Default [128]. */
+  /** The network: a bias-free MLP (default) or a small transformer (TinyTransformer). */
+  architecture?: 'mlp' | 'transformer';
+  /** Hidden layer widths of the MLP. Default [128]. */
   hidden?: number[];
-  /** Hidden activation: linear, relu, tanh (default) or sigmoid; the output layer is linear. */
+  /**
+   * Hidden activation: linear, relu, tanh (default) or sigmoid (the transformer's MLP blocks);
+   * the output layer is linear.
+   */
   activation?: string | Activation;
+  /** Transformer: tokens per sample (they split the input features; default 8). */
+  tokens?: number;
+  /** Transformer: width of the token embeddings (default 32). */
+  width?: number;
+  /** Transformer: attention heads (default 4). */
+  heads?: number;
+  /** Transformer: blocks of attention + MLP (default 2). */
+  blocks?: number;
+  /** Initial weights N(0, initScale²/fan-in) (default 1). */
+  initScale?: number;
+  /** DFA and random: feedback matrices N(0, feedbackScale²/N_l) (default 1). */
+  feedbackScale?: number;
   /** Mini-batch size. Default 256. */
   batchSize?: number;
   /** Passes over the data. Default 10. */
@@ -67,8 +90,15 @@ const SPEC = {
   weightDecay: number({ min: 0, default: 0 }),
   weightNoise: number({ min: 0, default: 0 }),
   lr: number({ gt: 0 }),
+  architecture: oneOf(['mlp', 'transformer'] as const, { default: 'mlp' }),
   hidden: listOf(integer({ min: 1 }), { default: [128] }),
   activation: activation(HIDDEN_ACTIVATIONS, { default: { name: 'tanh' } }),
+  tokens: integer({ min: 1, default: 8 }),
+  width: integer({ min: 1, default: 32 }),
+  heads: integer({ min: 1, default: 4 }),
+  blocks: integer({ min: 0, default: 2 }),
+  initScale: number({ gt: 0, default: 1 }),
+  feedbackScale: number({ gt: 0, default: 1 }),
   batchSize: integer({ min: 1, default: 256 }),
   epochs: integer({ min: 1, default: 10 }),
   seed: seed(),
@@ -105,7 +135,10 @@ export interface EmergenceResult {
   weightNoise: number;
   lr: number;
   seed: number;
+  /** The MLP's layer sizes; for a transformer [inputs, outputs]. */
   sizes: number[];
+  /** Names of the weight matrices, in the order of every per-layer array below. */
+  matrices: string[];
   steps: number;
   /** Step index of each recorded alignment. */
   recordedSteps: Int32Array;
@@ -150,7 +183,7 @@ export interface EmergenceFitOptions extends FitOptions {
 export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, EmergenceFitOptions> {
   static readonly modelName = 'EmergenceLearner';
   /** The network (its `w` are the learnt weights v); null before fit. */
-  net: BiasFreeMlp | null = null;
+  net: EmergenceNetwork | null = null;
   /** The summary of the last fit. */
   result: EmergenceResult | null = null;
   /** The alignment traces of the fit in progress (or the last one). */
@@ -161,6 +194,14 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
 
   constructor(options: EmergenceOptions) {
     const o = validateOptions('EmergenceLearner', SPEC, options);
+    if (o.architecture === 'transformer' && (o.rule === 'dfa' || o.rule === 'random'))
+      throw new ValueError(
+        `EmergenceLearner: rule '${o.rule}' needs architecture 'mlp' (its feedback reaches an MLP's hidden layers); use sgd or adam with a transformer`,
+      );
+    if (o.architecture === 'transformer' && o.width % o.heads !== 0)
+      throw new ValueError(
+        `EmergenceLearner: ${o.heads} heads do not divide width ${o.width}; choose heads dividing it`,
+      );
     super({ ...o, lr: o.lr ?? (o.rule === 'adam' ? 1e-3 : 0.05) });
   }
 
@@ -172,17 +213,24 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     return this.options.activation.name as HiddenActivation;
   }
 
+  private transformerShape() {
+    const { tokens, width, heads, blocks } = this.options;
+    return { tokens, width, heads, blocks };
+  }
+
   /** Builds the network, its rule and their random streams for `inputs` → `outputs`. */
   private build(inputs: number, outputs: number): void {
     const o = this.options;
     const rng = new Rng(o.seed, this.backend);
-    const net = new BiasFreeMlp(
-      [inputs, ...o.hidden, outputs],
-      this.act,
-      o.batchSize,
-      this.backend,
-    );
-    net.init(rng.fork(0));
+    const net: EmergenceNetwork =
+      o.architecture === 'transformer'
+        ? new TinyTransformer(
+            { inputs, outputs, ...this.transformerShape(), activation: this.act },
+            o.batchSize,
+            this.backend,
+          )
+        : new BiasFreeMlp([inputs, ...o.hidden, outputs], this.act, o.batchSize, this.backend);
+    net.init(rng.fork(0), o.initScale);
     this.net = net;
     this.rule = createRule(o.rule, net, rng.fork(3), { ...o, decay: o.weightDecay });
     this.steps = 0;
@@ -205,7 +253,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     this.build(x.cols, task.outputs);
     const net = this.net!;
     const rule = this.rule!;
-    const L = net.layers;
+    const L = net.w.length;
     const rng = new Rng(o.seed, be);
     const shuffleRng = rng.fork(1);
     const noiseRng = rng.fork(2);
@@ -213,7 +261,9 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     if (perturb) net.weff = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
     const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
     const h = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
-    const hPost = net.w.map((w, l) => (l < L - 1 ? Matrix.zeros(w.rows, w.cols) : null));
+    const hPost = net.w.map((w, l) =>
+      net.activity(l).postActivation ? Matrix.zeros(w.rows, w.cols) : null,
+    );
     const batch = new TargetBatch(task, B);
 
     const perEpoch = Math.floor(N / B);
@@ -240,9 +290,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     const loss = new Float32Array(steps).fill(NaN);
     const meters = net.w.map((w) => new StationarityMeter(be, w.rows, w.cols, o.weightDecay));
     const initialNorm = net.w.map((w) => Math.sqrt(be.dot(w, w)));
-    const validate = opts.validation
-      ? makeValidator(be, net, this.act, opts.validation, task)
-      : null;
+    const validate = opts.validation ? makeValidator(be, net, opts.validation, task) : null;
     const validation: EmergenceResult['validation'] = [];
     const valEvery = o.valEvery ?? perEpoch;
     if (validate) validation.push({ step: 0, ...validate() });
@@ -252,7 +300,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     for (let epoch = 0; epoch < o.epochs && !diverged; epoch++) {
       const perm = shuffleRng.permutation(N);
       for (let s = 0; s < perEpoch; s++, step++) {
-        batch.gather(perm, s * B, x, net.a[0]);
+        batch.gather(perm, s * B, x, net.input);
         if (perturb) {
           for (let l = 0; l < L; l++) {
             noiseRng.normal(net.weff[l].data, 0, o.weightNoise); // ε
@@ -269,13 +317,14 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
         const inWindow = step >= windowStart;
         if (k >= 0 || inWindow) {
           for (let l = 0; l < L; l++) {
-            // H (N×K) = z[l]ᵀ a[l]: pre-activation h_b times presynaptic post-activation h_a
-            be.gemm(true, false, 1, net.z[l], net.a[l], 0, h[l]);
-            if (inWindow) meters[l].add(g[l], h[l], be.dot(net.z[l], net.z[l]));
+            const { presynaptic: ha, preActivation: hb, postActivation: fb } = net.activity(l);
+            // H (N×K) = h_bᵀ h_a: pre-activation times presynaptic activity, summed over rows
+            be.gemm(true, false, 1, hb, ha, 0, h[l]);
+            if (inWindow) meters[l].add(g[l], h[l], be.dot(hb, hb));
             if (k < 0) continue;
             const hp = hPost[l];
-            // H⁺ (N×K) = f(z[l])ᵀ a[l]
-            if (hp) be.gemm(true, false, 1, net.a[l + 1], net.a[l], 0, hp);
+            // H⁺ (N×K) = f(h_b)ᵀ h_a
+            if (hp && fb) be.gemm(true, false, 1, fb, ha, 0, hp);
             const r = layerAlignment(be, g[l], net.w[l], o.weightDecay, h[l], hp);
             trace.signal[l][k] = r.signal;
             trace.update[l][k] = r.update;
@@ -318,7 +367,8 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
       weightNoise: o.weightNoise,
       lr: o.lr,
       seed: o.seed,
-      sizes: net.sizes,
+      sizes: net instanceof BiasFreeMlp ? net.sizes : [net.inputs, net.outputs],
+      matrices: net.matrixNames,
       steps,
       recordedSteps,
       alignment: trace,
@@ -344,13 +394,14 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     const task = checkTargets(where, this.backend, x, y, this.net ?? undefined);
     if (!this.net) this.build(x.cols, task.outputs);
     const net = this.net!;
+    const L = net.w.length;
     const batch = new TargetBatch(task, o.batchSize);
     const order = Int32Array.from({ length: x.rows }, (_, i) => i);
     const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
     const noise = new Rng(o.seed, this.backend).fork(2 + 1000 + this.steps);
     const perturb = o.weightNoise > 0 || o.alwaysPerturb;
     for (let s = 0; s + o.batchSize <= x.rows; s += o.batchSize) {
-      batch.gather(order, s, x, net.a[0]);
+      batch.gather(order, s, x, net.input);
       if (perturb) {
         net.weff = net.w.map((w) => {
           const e = new Matrix(w.rows, w.cols, noise.normal(w.size, 0, o.weightNoise));
@@ -360,7 +411,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
       }
       net.forward();
       this.rule!.signal(net, batch.lossGrad(this.backend), g);
-      for (let l = 0; l < net.layers; l++) {
+      for (let l = 0; l < L; l++) {
         if (o.weightDecay > 0) this.backend.scale(1 - o.lr * o.weightDecay, net.w[l]);
         this.backend.axpy(o.lr, g[l], net.w[l]);
       }
@@ -374,10 +425,9 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
   output(x: Matrix): Matrix {
     const net = this.net;
     if (!net) throw this.notFitted('output');
-    checkSamples('EmergenceLearner.output', this.backend, x, net.sizes[0]);
-    const ev = new BiasFreeMlp(net.sizes, this.act, x.rows, this.backend);
-    ev.weff = net.w;
-    this.backend.unary('copy', x, ev.a[0]);
+    checkSamples('EmergenceLearner.output', this.backend, x, net.inputs);
+    const ev = net.evaluator(x.rows);
+    this.backend.unary('copy', x, ev.input);
     ev.forward();
     return ev.output.clone();
   }
@@ -435,6 +485,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
   setState(s: ModelState): this {
     const where = 'EmergenceLearner.setState';
     const w0 = readMatrix(s, 'w.0', where, undefined);
+    if (this.options.architecture === 'transformer') return this.setTransformerState(s, w0);
     const sizes = [w0.cols];
     const ws: Matrix[] = [];
     for (let l = 0; l <= this.options.hidden.length; l++) {
@@ -453,6 +504,18 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     this.steps = readCount(s, 'steps', where);
     return this;
   }
+
+  /** The transformer's shape follows from the options, its inputs from w.0, outputs from the last. */
+  private setTransformerState(s: ModelState, embed: Matrix): this {
+    const where = 'EmergenceLearner.setState';
+    const { tokens, blocks } = this.options;
+    const last = `w.${1 + 6 * blocks}`;
+    const readout = readMatrix(s, last, where, undefined);
+    this.build(embed.cols * tokens, readout.rows);
+    this.net!.w.forEach((w, l) => w.data.set(readMatrix(s, `w.${l}`, where, w.rows, w.cols).data));
+    this.steps = readCount(s, 'steps', where);
+    return this;
+  }
 }
 
 registerModel(EmergenceLearner);
@@ -468,10 +531,10 @@ function checkTargets(
   be: Backend,
   x: Matrix,
   y: Targets,
-  net?: BiasFreeMlp,
+  net?: EmergenceNetwork,
 ): CheckedTask {
-  checkSamples(where, be, x, net?.sizes[0]);
-  const outputs = net?.sizes[net.sizes.length - 1];
+  checkSamples(where, be, x, net?.inputs);
+  const outputs = net?.outputs;
   if (y instanceof Matrix) {
     checkSamples(where, be, y, outputs, 'y');
     if (y.rows !== x.rows)
@@ -533,8 +596,7 @@ function windowMean(a: Float32Array, at: Int32Array, from: number): number {
 /** Loss (and accuracy) of the learnt weights v, without noise, on the validation split. */
 function makeValidator(
   be: Backend,
-  net: BiasFreeMlp,
-  act: HiddenActivation,
+  net: EmergenceNetwork,
   val: { x: Matrix; y: Targets },
   task: CheckedTask,
 ) {
@@ -544,9 +606,8 @@ function makeValidator(
       'EmergenceLearner.fit: validation targets must be of the same kind as y (labels or a Matrix)',
     );
   const x = val.x;
-  const ev = new BiasFreeMlp(net.sizes, act, x.rows, be);
-  ev.weff = net.w;
-  be.unary('copy', x, ev.a[0]);
+  const ev = net.evaluator(x.rows);
+  be.unary('copy', x, ev.input);
   const dOut = Matrix.zeros(x.rows, task.outputs);
   const probs = Matrix.zeros(x.rows, task.outputs);
   const pred = new Int32Array(x.rows);

@@ -31,6 +31,49 @@ export function checkSizes(sizes: unknown, where: string): number[] {
   return sizes as number[];
 }
 
+/** One weight matrix's activity on the current batch, for the Hebbian term H = h_bᵀ h_a. */
+export interface LayerActivity {
+  /** h_a: what the matrix reads (rows × K). */
+  presynaptic: Matrix;
+  /** h_b = h_a Wᵀ: what it writes (rows × N), before any non-linearity. */
+  preActivation: Matrix;
+  /** f(h_b) where an element-wise non-linearity follows the matrix directly; else null. */
+  postActivation: Matrix | null;
+}
+
+/**
+ * What the emergence trainer and its rules need from a network: bias-free weight matrices
+ * used as h_b = h_a Wᵀ, a forward pass on `input`, a backward pass from `outputGrad` that fills
+ * `dw`, and each matrix's activity. BiasFreeMlp and TinyTransformer implement it.
+ */
+export interface EmergenceNetwork {
+  readonly backend: Backend;
+  readonly batch: number;
+  readonly inputs: number;
+  readonly outputs: number;
+  /** Learned weights v, one N × K matrix per weight matrix, in order. */
+  readonly w: Matrix[];
+  /** Weights the forward pass uses (w itself, or separate buffers for noisy weights). */
+  weff: Matrix[];
+  /** dw[l] = ∂ℓ/∂W_l, filled by backward(). */
+  readonly dw: Matrix[];
+  /** Names of the weight matrices for reports ('layer 1', 'block 2 q', …). */
+  readonly matrixNames: string[];
+  /** The input batch (batch × inputs): the caller copies the batch here. */
+  readonly input: Matrix;
+  /** The output batch (batch × outputs), valid after forward(). */
+  readonly output: Matrix;
+  /** ∂ℓ/∂output (batch × outputs): the loss writes it before backward(). */
+  readonly outputGrad: Matrix;
+  forward(): void;
+  backward(): void;
+  activity(l: number): LayerActivity;
+  /** W_l ~ N(0, gain²/K_l), drawn matrix by matrix from rng. */
+  init(rng: Rng, gain?: number): void;
+  /** A network of the same shape for `rows` samples whose forward pass reads this one's `w`. */
+  evaluator(rows: number): EmergenceNetwork;
+}
+
 /**
  * A bias-free multi-layer perceptron, forward and backward written out as explicit pairs
  * (llm.c style) over caller-sized buffers, so a training step allocates nothing.
@@ -44,7 +87,7 @@ export function checkSizes(sizes: unknown, where: string): number[] {
  * noise is on (then the trainer writes `v + ε` there each step); gradients are taken at the
  * weights the forward pass used.
  */
-export class BiasFreeMlp {
+export class BiasFreeMlp implements EmergenceNetwork {
   readonly sizes: number[];
   readonly activation: HiddenActivation;
   readonly batch: number;
@@ -95,6 +138,40 @@ export class BiasFreeMlp {
 
   get layers(): number {
     return this.w.length;
+  }
+
+  get inputs(): number {
+    return this.sizes[0];
+  }
+
+  get outputs(): number {
+    return this.sizes[this.sizes.length - 1];
+  }
+
+  get matrixNames(): string[] {
+    return this.w.map((_, l) => `layer ${l + 1}`);
+  }
+
+  get input(): Matrix {
+    return this.a[0];
+  }
+
+  get outputGrad(): Matrix {
+    return this.dz[this.layers - 1];
+  }
+
+  activity(l: number): LayerActivity {
+    return {
+      presynaptic: this.a[l],
+      preActivation: this.z[l],
+      postActivation: l < this.layers - 1 ? this.a[l + 1] : null,
+    };
+  }
+
+  evaluator(rows: number): BiasFreeMlp {
+    const ev = new BiasFreeMlp(this.sizes, this.activation, rows, this.backend);
+    ev.weff = this.w;
+    return ev;
   }
 
   /** The output batch (B × sizes[L]); valid after forward(). */

@@ -4,7 +4,7 @@ import type { Rng } from '../backend/rng.ts';
 import { ValueError } from '../errors.ts';
 import { Adam } from '../optim/adam.ts';
 import { mseLoss } from './losses.ts';
-import { BiasFreeMlp } from './network.ts';
+import { BiasFreeMlp, type EmergenceNetwork } from './network.ts';
 
 export const RULES = ['sgd', 'adam', 'dfa', 'random'] as const;
 export type RuleName = (typeof RULES)[number];
@@ -33,7 +33,7 @@ export interface LearningRule {
   /** Whether signal() leaves ∂ℓ/∂W in net.dw (it backpropagates), for cos(−∇ℓ, H). */
   readonly backprop: boolean;
   /** Returns the trained network's loss on the batch. */
-  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number;
+  signal(net: EmergenceNetwork, lossGrad: LossGrad, g: Matrix[]): number;
 }
 
 export interface RuleOptions {
@@ -45,16 +45,18 @@ export interface RuleOptions {
   adamDecay?: 'coupled' | 'decoupled';
   /** γ, needed by coupled Adam. */
   decay?: number;
+  /** DFA and random: the feedback matrices' std is feedbackScale/√N_l (default 1). */
+  feedbackScale?: number;
 }
 
 /** SGD: g = −∂ℓ/∂W by backpropagation. */
 class SgdRule implements LearningRule {
   readonly name = 'sgd';
   readonly backprop = true;
-  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number {
-    const loss = lossGrad(net.output, net.dz[net.layers - 1]);
+  signal(net: EmergenceNetwork, lossGrad: LossGrad, g: Matrix[]): number {
+    const loss = lossGrad(net.output, net.outputGrad);
     net.backward();
-    for (let l = 0; l < net.layers; l++) net.backend.unary('neg', net.dw[l], g[l]);
+    for (let l = 0; l < net.w.length; l++) net.backend.unary('neg', net.dw[l], g[l]);
     return loss;
   }
 }
@@ -83,10 +85,10 @@ class AdamRule implements LearningRule {
       backend: be,
     });
   }
-  signal(net: BiasFreeMlp, lossGrad: LossGrad, g: Matrix[]): number {
-    const loss = lossGrad(net.output, net.dz[net.layers - 1]);
+  signal(net: EmergenceNetwork, lossGrad: LossGrad, g: Matrix[]): number {
+    const loss = lossGrad(net.output, net.outputGrad);
     net.backward();
-    for (let l = 0; l < net.layers; l++) {
+    for (let l = 0; l < net.w.length; l++) {
       // g = adam(∂ℓ/∂W + γW) (+ γW below); param w is the learned v (also avoids an allocation)
       this.adam.direction(l, net.dw[l], g[l], net.w[l]);
       if (this.coupled > 0) net.backend.axpy(this.coupled, net.w[l], g[l]);
@@ -108,14 +110,14 @@ export class DfaRule implements LearningRule {
   /** Feedback matrices, one per hidden layer (N_l × D). Replace entries to test or study. */
   readonly feedback: Matrix[];
   private readonly upstream: Matrix[];
-  constructor(net: BiasFreeMlp, rng: Rng) {
+  constructor(net: BiasFreeMlp, rng: Rng, feedbackScale = 1) {
     const D = net.sizes[net.sizes.length - 1];
     this.feedback = [];
     this.upstream = [];
     for (let l = 0; l < net.layers - 1; l++) {
       const n = net.sizes[l + 1];
       const b = Matrix.zeros(n, D);
-      rng.normal(b.data, 0, 1 / Math.sqrt(n));
+      rng.normal(b.data, 0, feedbackScale / Math.sqrt(n));
       this.feedback.push(b);
       this.upstream.push(Matrix.zeros(net.batch, n));
     }
@@ -160,7 +162,7 @@ export class RandomNetworkRule implements LearningRule {
   readonly target: BiasFreeMlp;
   private readonly dfa: DfaRule;
   private readonly be: Backend;
-  constructor(trained: BiasFreeMlp, rng: Rng) {
+  constructor(trained: BiasFreeMlp, rng: Rng, feedbackScale = 1) {
     this.be = trained.backend;
     this.target = new BiasFreeMlp(
       trained.sizes,
@@ -169,7 +171,7 @@ export class RandomNetworkRule implements LearningRule {
       trained.backend,
     );
     this.target.init(rng.fork(0));
-    this.dfa = new DfaRule(trained, rng.fork(1));
+    this.dfa = new DfaRule(trained, rng.fork(1), feedbackScale);
   }
   /** Feedback matrices B_l (N_l × D) of the hidden layers. */
   get feedback(): Matrix[] {
@@ -189,20 +191,23 @@ export class RandomNetworkRule implements LearningRule {
   }
 }
 
+/** The rules that work on any EmergenceNetwork; dfa and random need a BiasFreeMlp. */
+export const ANY_NETWORK_RULES: readonly RuleName[] = ['sgd', 'adam'];
+
 export function createRule(
   name: RuleName,
-  net: BiasFreeMlp,
+  net: EmergenceNetwork,
   rng: Rng,
   opts: RuleOptions = {},
 ): LearningRule {
-  switch (checkRule(name, 'createRule')) {
-    case 'sgd':
-      return new SgdRule();
-    case 'adam':
-      return new AdamRule(net.backend, opts);
-    case 'dfa':
-      return new DfaRule(net, rng);
-    case 'random':
-      return new RandomNetworkRule(net, rng);
-  }
+  const rule = checkRule(name, 'createRule');
+  if (rule === 'sgd') return new SgdRule();
+  if (rule === 'adam') return new AdamRule(net.backend, opts);
+  // DFA's feedback reaches each hidden layer of an MLP directly; a transformer has no such layers
+  if (!(net instanceof BiasFreeMlp))
+    throw new ValueError(
+      `createRule: rule '${rule}' needs the mlp architecture; use ${ANY_NETWORK_RULES.join(' or ')} with a transformer`,
+    );
+  const scale = opts.feedbackScale ?? 1;
+  return rule === 'dfa' ? new DfaRule(net, rng, scale) : new RandomNetworkRule(net, rng, scale);
 }

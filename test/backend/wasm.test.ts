@@ -157,6 +157,26 @@ function workload(backend: Backend): Float32Array[] {
   const back = new Matrix(6, 3);
   backend.localMatmulT(map, b.data.slice(0, 8), new Matrix(6, 4, a.data.slice(0, 24)), 1, 0, back);
   results.push(x3.data, back.data);
+  // two sequences of three tokens, width 4 in two heads
+  const [q, k, v] = [5, 6, 7].map((seed) => randMatrix(6, 4, seed));
+  const probs = new Matrix(12, 3);
+  const att = new Matrix(6, 4);
+  backend.attention(q, k, v, 2, 3, 0.7, probs, att);
+  const grads = [0, 1, 2].map(() => new Matrix(6, 4));
+  backend.attentionBackward(
+    q,
+    k,
+    v,
+    probs,
+    randMatrix(6, 4, 8),
+    2,
+    3,
+    0.7,
+    grads[0],
+    grads[1],
+    grads[2],
+  );
+  results.push(probs.data, att.data, ...grads.map((g) => g.data));
   const u = new Uint32Array(8);
   backend.randomU32(u, [1, 2], 3);
   results.push(new Float32Array(u.buffer));

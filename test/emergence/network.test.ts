@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix, Rng } from '../../src/backend/index.ts';
+import { getBackend, Matrix, Rng } from '../../src/backend/index.ts';
 import {
   HIDDEN_ACTIVATIONS as ACTIVATIONS,
   DfaRule,
@@ -144,3 +144,27 @@ for (const be of backendsUnderTest()) {
     }
   });
 }
+
+describe('initScale and feedbackScale', () => {
+  it('scale the initial weights and the DFA feedback matrices exactly', async () => {
+    const { EmergenceLearner } = await import('../../src/emergence/learner.ts');
+    const x = new Matrix(32, 6, new Rng(1, getBackend('ts')).normal(32 * 6));
+    const y = new Matrix(32, 3, new Rng(2, getBackend('ts')).normal(32 * 3));
+    const base = { rule: 'dfa' as const, hidden: [5], batchSize: 16, epochs: 1, seed: 3 };
+    const a = new EmergenceLearner(base).fit(x, y).result!;
+    const b = new EmergenceLearner({ ...base, initScale: 3 }).fit(x, y).result!;
+    a.weightNorm.initial.forEach((n, l) =>
+      assert.ok(Math.abs(b.weightNorm.initial[l] / n - 3) < 1e-6, `layer ${l}`),
+    );
+    const net = new Mlp([6, 5, 3], 'tanh', 4, getBackend('ts'));
+    const f1 = (createRule('dfa', net, new Rng(9, getBackend('ts'))) as DfaRule).feedback[0];
+    const f2 = (
+      createRule('dfa', net, new Rng(9, getBackend('ts')), { feedbackScale: 0.1 }) as DfaRule
+    ).feedback[0];
+    assertClose(
+      f2.data,
+      Array.from(f1.data, (v) => 0.1 * v),
+      { rtol: 1e-6, what: 'B' },
+    );
+  });
+});

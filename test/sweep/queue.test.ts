@@ -192,7 +192,25 @@ describe(
           ...c,
           seconds: 0,
         }));
-      assert.equal(cells(stdout).length, 4);
+      // 4 MLP cells, then 4 transformer cells (its points named architecture=transformer_…)
+      assert.equal(cells(stdout).length, 8);
+      assert.deepEqual(
+        (JSON.parse(stdout) as { cells: { architecture: string }[] }).cells.map(
+          (c) => c.architecture,
+        ),
+        [...Array(4).fill('mlp'), ...Array(4).fill('transformer')],
+      );
+      assert.ok(
+        existsSync(
+          join(
+            dir,
+            'table-queue',
+            'points',
+            'architecture=transformer_rule=sgd_weight-decay=0_seed=2',
+            'sweep-point.json',
+          ),
+        ),
+      );
       assert.deepEqual(cells(stdout), cells(here.stdout));
       // Each point is an ordinary run directory, written by the worker.
       const rec = JSON.parse(

@@ -21,7 +21,8 @@ describe('reproductions over settings × seeds on a worker pool', () => {
 
   it('emergence-table: --workers 2 gives the in-process table; --resume runs only what is missing', () => {
     const args = ['reproduce', 'emergence-table', '--epochs', '1', '--seeds', '2'];
-    const rules = ['--rules', 'sgd,dfa'];
+    // the MLP rows: the transformer's go through the queue in test/sweep/queue.test.ts
+    const rules = ['--rules', 'sgd,dfa', '--architectures', 'mlp'];
     const here = hebb(...args, ...rules, '--out', join(dir, 'here'), '--json', '--quiet');
     assert.equal(here.status, 0, here.stderr);
     const out = join(dir, 'pool');

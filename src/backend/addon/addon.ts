@@ -202,6 +202,34 @@ export interface Addon {
     du2: Float32Array,
     u2: Float32Array,
   ): void;
+  // attention (native/attention.cc)
+  attention(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    rows: number,
+    width: number,
+    heads: number,
+    tokens: number,
+    scale: number,
+    probs: Float32Array,
+    out: Float32Array,
+  ): void;
+  attentionBackward(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    probs: Float32Array,
+    dOut: Float32Array,
+    rows: number,
+    width: number,
+    heads: number,
+    tokens: number,
+    scale: number,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+  ): void;
   // linear SVM read-out (native/linear_svc.cc)
   svcDualEpoch(
     x: Float32Array,

@@ -171,6 +171,35 @@ export function createAddonKernels(n: Addon, name: BackendInfo['name'] = 'native
         u2,
       ),
     // --- end similarity matching ---
+    attention: (q, k, v, heads, tokens, scale, probs, out) =>
+      n.attention(
+        q.data,
+        k.data,
+        v.data,
+        q.rows,
+        q.cols,
+        heads,
+        tokens,
+        scale,
+        probs.data,
+        out.data,
+      ),
+    attentionBackward: (q, k, v, probs, dOut, heads, tokens, scale, dq, dk, dv) =>
+      n.attentionBackward(
+        q.data,
+        k.data,
+        v.data,
+        probs.data,
+        dOut.data,
+        q.rows,
+        q.cols,
+        heads,
+        tokens,
+        scale,
+        dq.data,
+        dk.data,
+        dv.data,
+      ),
   };
 }
 

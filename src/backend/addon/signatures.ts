@@ -199,6 +199,33 @@ export const ADDON_SIGNATURES = {
     'du2:Float32Array',
     'u2:Float32Array',
   ],
+  attention: [
+    'q:Float32Array',
+    'k:Float32Array',
+    'v:Float32Array',
+    'rows:number',
+    'width:number',
+    'heads:number',
+    'tokens:number',
+    'scale:number',
+    'probs:Float32Array',
+    'out:Float32Array',
+  ],
+  attentionBackward: [
+    'q:Float32Array',
+    'k:Float32Array',
+    'v:Float32Array',
+    'probs:Float32Array',
+    'dOut:Float32Array',
+    'rows:number',
+    'width:number',
+    'heads:number',
+    'tokens:number',
+    'scale:number',
+    'dq:Float32Array',
+    'dk:Float32Array',
+    'dv:Float32Array',
+  ],
 } as const satisfies { [K in keyof Addon]: readonly Param[] };
 
 // --- compile-time check: every Addon method's parameter types are those of its table row ---

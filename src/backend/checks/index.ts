@@ -3,6 +3,7 @@
 // test/backend/checks-table.test.ts say when one is missing).
 import { HebbError } from '../../errors.ts';
 import type { Backend } from '../types.ts';
+import { attentionChecks } from './attention.ts';
 import { convChecks } from './conv.ts';
 import { coreChecks } from './core.ts';
 import { linearSvcChecks } from './linear-svc.ts';
@@ -22,6 +23,7 @@ export const CHECKS: CheckTable = {
   ...optimChecks,
   ...similarityChecks,
   ...linearSvcChecks,
+  ...attentionChecks,
   ...rngChecks,
 };
 

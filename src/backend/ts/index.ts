@@ -1,4 +1,5 @@
 import type { Backend } from '../types.ts';
+import { attentionBackwardTs, attentionTs } from './attention.ts';
 import { col2imTs, im2colTs, pool2dTs } from './conv.ts';
 import {
   addRowVectorTs,
@@ -75,5 +76,7 @@ export function createTsKernels(): Backend {
     localMatmulT: localMatmulTTs,
     localOuter: localOuterTs,
     smEulerStep: smEulerStepTs,
+    attention: attentionTs,
+    attentionBackward: attentionBackwardTs,
   };
 }

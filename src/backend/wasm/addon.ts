@@ -45,6 +45,8 @@ export const WASM_WRITES: Partial<Record<Fn, { writes: string[]; writeOnly?: str
   localMatmulT: { writes: ['out'] },
   localOuter: { writes: ['blocks'] },
   smEulerStep: { writes: ['u', 'r', 'du2', 'u2'] },
+  attention: { writes: ['probs', 'out'], writeOnly: ['probs', 'out'] },
+  attentionBackward: { writes: ['dq', 'dk', 'dv'], writeOnly: ['dq', 'dk', 'dv'] },
   randomU32: { writes: ['out'], writeOnly: ['out'] },
   fillUniform: { writes: ['out'], writeOnly: ['out'] },
   fillNormal: { writes: ['out'], writeOnly: ['out'] },

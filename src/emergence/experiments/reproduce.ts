@@ -18,6 +18,9 @@ import type { Task } from '../tasks.ts';
 import {
   meanStd,
   PAPER_TABLE,
+  PAPER_TRANSFORMER_TABLE,
+  TRANSFORMER_RULES,
+  type Architecture,
   regressionRun,
   summarise,
   TABLE_DECAYS,
@@ -58,7 +61,14 @@ function setupLines(): string[] {
     '  (coupled L2: step = η·adam(∂ℓ/∂W + γW), adam(·) = −m̂/(√v̂+ε)); written as ΔW = η (g − γW) its signal is',
     '  g = adam(∂ℓ/∂W + γW) + γW, so its stationarity ratio is not the SGD identity and is shown for completeness only.',
     `- Alignment: cos(g, H), H = Σ_b h_b h_aᵀ (h_b pre-activation), every step; "final" = mean over`,
-    `  the last ${s.finalFraction * 100} % of steps, then the mean over the 2 layers; table cells are mean ± std over seeds.`,
+    `  the last ${s.finalFraction * 100} % of steps. A table cell is the 2nd layer's final value (as the paper's table),`,
+    "  mean ± std over seeds: the MLP's 2nd weight layer (its output layer), the transformer's 2nd block",
+    '  (the mean over its q, k, v, o, up and down matrices).',
+    `- Transformer rows: ${s.transformer.blocks} pre-norm blocks (gain-free RMS norm), ${s.transformer.heads} heads, width ${s.transformer.width}, MLP blocks`,
+    `  ${s.transformer.width} → ${4 * s.transformer.width} → ${s.transformer.width} with ${s.transformer.activation}; each input is ${s.transformer.tokens} tokens of ${s.task.dim / s.transformer.tokens} features, embedded`,
+    '  by one matrix plus a fixed sinusoidal position code; the normed tokens, concatenated, go through one',
+    `  read-out matrix. No biases or gains: every parameter is a weight matrix with its own H. η = ${s.transformer.lr.sgd} (sgd),`,
+    `  ${s.transformer.lr.adam} (adam); batch, epochs and task as above.`,
     '',
     RANDOM_RULE_DOC,
     '',
@@ -71,6 +81,8 @@ export interface TableOptions extends PointExecFlags {
   seeds: number;
   epochs: number;
   rules: RuleName[];
+  /** The MLP rows, the transformer rows (sgd and adam among `rules`), or both (default). */
+  architectures?: Architecture[];
 }
 
 /** Seeds 1 … n, as the table has always used. */
@@ -103,6 +115,7 @@ async function regressionCells(
             Number(v['weight-decay']),
             Number(v['weight-noise'] ?? 0),
             {
+              ...(v.architecture === 'transformer' ? { architecture: 'transformer' as const } : {}),
               epochs: Number(v.epochs),
               seed: p.seed,
               backend: ctx.backend,
@@ -112,9 +125,7 @@ async function regressionCells(
         );
       },
       onResult: (p, r) =>
-        ctx.log(
-          `${describe(p)} seed ${p.seed}: ${f2(r.alignment.meanSignal)} (${r.seconds.toFixed(1)} s)`,
-        ),
+        ctx.log(`${describe(p)} seed ${p.seed}: ${f2(r.secondLayer)} (${r.seconds.toFixed(1)} s)`),
     },
     exec,
   );
@@ -129,72 +140,126 @@ export async function reproduceTable(
 ): Promise<{ report: string; cells: CellSummary[]; seconds: number }> {
   const dir = ctx.run.dir;
   const t0 = performance.now();
-  const cells = await regressionCells(
-    ctx,
-    o,
-    { epochs: o.epochs, ...(o.adamDecay === 'decoupled' ? { 'adam-decay': 'decoupled' } : {}) },
-    { rule: o.rules, 'weight-decay': TABLE_DECAYS },
-    o.seeds,
-    (p) => `${String(p.setting.rule)} γ=${shortNumber(Number(p.setting['weight-decay']))}`,
-  );
+  const archs = o.architectures ?? ['mlp', 'transformer'];
+  const options = {
+    epochs: o.epochs,
+    ...(o.adamDecay === 'decoupled' ? { 'adam-decay': 'decoupled' } : {}),
+  };
+  const describe = (p: SweepPoint) =>
+    `${p.setting.architecture === 'transformer' ? 'transformer ' : ''}${String(p.setting.rule)} γ=${shortNumber(Number(p.setting['weight-decay']))}`;
+  const cells: CellSummary[] = [];
+  if (archs.includes('mlp'))
+    cells.push(
+      ...(await regressionCells(
+        ctx,
+        o,
+        options,
+        { rule: o.rules, 'weight-decay': TABLE_DECAYS },
+        o.seeds,
+        describe,
+      )),
+    );
+  const trRules = o.rules.filter((r) => TRANSFORMER_RULES.includes(r));
+  if (archs.includes('transformer') && trRules.length > 0)
+    cells.push(
+      ...(await regressionCells(
+        ctx,
+        o,
+        options,
+        { architecture: ['transformer'], rule: trRules, 'weight-decay': TABLE_DECAYS },
+        o.seeds,
+        describe,
+      )),
+    );
   const seconds = (performance.now() - t0) / 1000;
-  const rows = o.rules.map((rule) => {
-    const mine = cells.filter((c) => c.rule === rule);
-    return { rule, decays: TABLE_DECAYS, ours: mine, paper: PAPER_TABLE[rule] };
-  });
-  await saveChart(ctx.run.figurePath('table.svg'), tableFigure(rows, o.seeds));
+  const rowsOf = (arch: Architecture) => {
+    const paper = arch === 'mlp' ? PAPER_TABLE : PAPER_TRANSFORMER_TABLE;
+    const rules = [...new Set(cells.filter((c) => c.architecture === arch).map((c) => c.rule))];
+    return rules.flatMap((rule) => {
+      const label = arch === 'mlp' ? rule : `transformer ${rule}`;
+      const mine = cells.filter((c) => c.architecture === arch && c.rule === rule);
+      const row = { label, cells: mine, paper: paper[rule] ?? TABLE_DECAYS.map(() => NaN) };
+      // Adam's raw gradient beside its step: the reading of the paper's row that matches it
+      const raw =
+        rule === 'adam'
+          ? [
+              {
+                ...row,
+                label: `${label} (raw gradient)`,
+                cells: mine.map((c) => ({ ...c, ...c.gradient })),
+              },
+            ]
+          : [];
+      return [row, ...raw];
+    });
+  };
+  const rows = [...rowsOf('mlp'), ...rowsOf('transformer')];
+  await saveChart(
+    ctx.run.figurePath('table.svg'),
+    tableFigure(
+      rows.map((r) => ({ rule: r.label, decays: TABLE_DECAYS, ours: r.cells, paper: r.paper })),
+      o.seeds,
+    ),
+  );
   const head = `| rule | ${TABLE_DECAYS.map((d) => `γ = ${shortNumber(d)}`).join(' | ')} |`;
   const sep = `|---|${TABLE_DECAYS.map(() => '---').join('|')}|`;
-  const line = (rule: RuleName) =>
-    `| ${rule} | ${cells
-      .filter((c) => c.rule === rule)
+  const paperText = (p: number | null) => (p === null ? 'collapsed' : f2(p));
+  const line = (r: (typeof rows)[number]) =>
+    `| ${r.label} | ${r.cells
       .map((c, k) => {
-        const p = PAPER_TABLE[rule][k];
         const flag = c.collapsedSeeds > 0 ? ` (collapsed ${c.collapsedSeeds}/${o.seeds})` : '';
-        return `${f2(c.mean)} ± ${f3(c.std)}${flag} · paper ${p === null ? 'collapsed' : f2(p)}`;
+        return `${f2(c.mean)} ± ${f3(c.std)}${flag} · paper ${paperText(r.paper[k])}`;
       })
       .join(' | ')} |`;
-  const detail = cells.map(
+  const sg = (v: number | null) =>
+    v === null ? 'c' : Math.abs(v) < 0.02 ? '0' : v > 0 ? '+' : '−';
+  const mlpCells = cells.filter((c) => c.architecture === 'mlp');
+  const detail = mlpCells.map(
     (c) =>
       `| ${c.rule} | ${shortNumber(c.decay)} | ${c.layers.map((l) => f3(l.signal)).join(' / ')} | ` +
       `${c.layers.map((l) => f3(l.update)).join(' / ')} | ${c.layers.map((l) => f3(l.post)).join(' / ')} | ` +
       `${c.layers.map((l) => f3(l.ratio)).join(' / ')} | ${c.layers.map((l) => f3(l.gradient)).join(' / ')} | ` +
       `${c.valLoss.toExponential(2)} | ${c.seconds.toFixed(1)} |`,
   );
+  const trCells = cells.filter((c) => c.architecture === 'transformer');
   const md = [
     "# Emergent Hebbian dynamics — the paper's alignment table",
     '',
-    `Measured cos(g, H) at the end of training, mean ± std over ${o.seeds} seeds, beside the`,
-    "paper's regression values. Total run time " +
+    `Measured cos(g, H) of the 2nd layer at the end of training, mean ± std over ${o.seeds} seeds,`,
+    'beside the paper\'s regression values; adam\'s "raw gradient" rows are cos(−∇ℓ, H), its gradient',
+    'before preconditioning (docs/math/emergence.md). Total run time ' +
       `${seconds.toFixed(0)} s on backend ${ctx.backend.name}.`,
     '',
     head,
     sep,
-    ...o.rules.map(line),
+    ...rows.map(line),
     '',
     'Signs (ours / paper; 0 where |value| < 0.02):',
     '',
-    ...o.rules.map((rule) => {
-      const sg = (v: number | null) =>
-        v === null ? 'c' : Math.abs(v) < 0.02 ? '0' : v > 0 ? '+' : '−';
-      const ours = cells.filter((c) => c.rule === rule).map((c) => sg(c.mean));
-      return `- ${rule}: ${ours.join(' ')} / ${PAPER_TABLE[rule].map(sg).join(' ')}`;
-    }),
+    ...rows.map(
+      (r) =>
+        `- ${r.label}: ${r.cells.map((c) => sg(c.mean)).join(' ')} / ${r.paper.map(sg).join(' ')}`,
+    ),
     '',
     '![alignment vs weight decay, ± std over seeds](figures/table.svg)',
     '',
-    '## Per layer (layer 1 / layer 2), mean over seeds',
-    '',
-    'cos(ΔW, H) uses the full update with decay; H⁺ = f(h_b) h_aᵀ is the post-activation variant',
-    '(equal to H for the linear output layer). The stationarity ratio is ⟨E g, E H⟩ / (γ E Σ_b‖h_b‖²)',
-    'over the final window; ≈ 1 at stationarity (undefined at γ = 0). cos(−∇ℓ,H) is the raw backprop',
-    "gradient's alignment: for sgd the signal itself, for adam the gradient before its",
-    `preconditioning (adam's signal g is its step; weight decay ${o.adamDecay ?? 'coupled'}); n/a for dfa and random.`,
-    '',
-    '| rule | γ | cos(g,H) | cos(ΔW,H) | cos(g,H⁺) | stationarity ratio | cos(−∇ℓ,H) | val loss | seconds |',
-    '|---|---|---|---|---|---|---|---|---|',
-    ...detail,
-    '',
+    ...(mlpCells.length > 0
+      ? [
+          '## MLP, per layer (layer 1 / layer 2), mean over seeds',
+          '',
+          'cos(ΔW, H) uses the full update with decay; H⁺ = f(h_b) h_aᵀ is the post-activation variant',
+          '(equal to H for the linear output layer). The stationarity ratio is ⟨E g, E H⟩ / (γ E Σ_b‖h_b‖²)',
+          'over the final window; ≈ 1 at stationarity (undefined at γ = 0). cos(−∇ℓ,H) is the raw backprop',
+          "gradient's alignment: for sgd the signal itself, for adam the gradient before its",
+          `preconditioning (adam's signal g is its step; weight decay ${o.adamDecay ?? 'coupled'}); n/a for dfa and random.`,
+          '',
+          '| rule | γ | cos(g,H) | cos(ΔW,H) | cos(g,H⁺) | stationarity ratio | cos(−∇ℓ,H) | val loss | seconds |',
+          '|---|---|---|---|---|---|---|---|---|',
+          ...detail,
+          '',
+        ]
+      : []),
+    ...(trCells.length > 0 ? transformerDetail(trCells) : []),
     ...setupLines(),
     'A cell is marked collapsed when a seed ended with a layer norm below 1e-3 of its initial norm.',
     '',
@@ -203,6 +268,27 @@ export async function reproduceTable(
   writeFileAtomic(report, md.join('\n'));
   ctx.run.appendMetrics({ seconds, seeds: o.seeds, epochs: o.epochs, cells });
   return { report, cells, seconds };
+}
+
+/** The transformer cells per weight matrix: cos(g, H), and for adam its raw gradient's too. */
+function transformerDetail(cells: CellSummary[]): string[] {
+  const names = cells[0].matrices.map((m) => m.replace('block ', 'b'));
+  const row = (c: CellSummary, what: string, v: (l: CellSummary['layers'][number]) => number) =>
+    `| ${c.rule} | ${shortNumber(c.decay)} | ${what} | ${c.layers.map((l) => f2(v(l))).join(' | ')} | ${c.valLoss.toExponential(2)} |`;
+  return [
+    '## Transformer, per weight matrix, mean over seeds',
+    '',
+    'cos(g, H) of every weight matrix (b1 = block 1); for adam also cos(−∇ℓ, H), its raw gradient',
+    "before preconditioning. The table's value is the mean of block 2's six matrices.",
+    '',
+    `| rule | γ | signal | ${names.join(' | ')} | val loss |`,
+    `|---|---|---|${names.map(() => '---').join('|')}|---|`,
+    ...cells.flatMap((c) => [
+      row(c, 'cos(g,H)', (l) => l.signal),
+      ...(c.rule === 'adam' ? [row(c, 'cos(−∇ℓ,H)', (l) => l.gradient)] : []),
+    ]),
+    '',
+  ];
 }
 
 export interface PhaseOptions extends PointExecFlags {
@@ -354,7 +440,7 @@ export async function reproduceCurves(
             `${r.final.post.map(f3).join(' / ')} | ${f3(v.loss)} | ${f3(v.accuracy ?? NaN)} |`,
         );
       }
-      md.push('');
+      md.push('', transitionLine(results), '');
     }
     // Fig. 5's claim: the lowest validation loss sits near where the alignment turns positive.
     const byDecay = `decay-${name}.svg`;
@@ -386,6 +472,32 @@ export async function reproduceCurves(
     ),
   });
   return { report, seconds, skipped };
+}
+
+/**
+ * Fig. 5's claim in one line: where the final alignment (mean over layers) turns from ≤ 0 to
+ * > 0 as γ grows, and the γ of the lowest final validation loss (runs in increasing γ).
+ */
+export function transitionLine(results: EmergenceResult[]): string {
+  const rs = [...results].sort((a, b) => a.weightDecay - b.weightDecay);
+  const g = (r: EmergenceResult) => shortNumber(r.weightDecay);
+  const k = rs.findIndex(
+    (r, i) => i > 0 && rs[i - 1].final.meanSignal <= 0 && r.final.meanSignal > 0,
+  );
+  const where =
+    k > 0
+      ? `between γ = ${g(rs[k - 1])} and ${g(rs[k])}`
+      : rs.every((r) => r.final.meanSignal > 0)
+        ? 'nowhere: positive at every γ'
+        : rs.every((r) => r.final.meanSignal <= 0)
+          ? 'nowhere: ≤ 0 at every γ'
+          : 'not cleanly (no single sign change)';
+  let best = rs[0];
+  for (const r of rs) if (r.validation.at(-1)!.loss < best.validation.at(-1)!.loss) best = r;
+  return (
+    `The layer-mean alignment turns positive ${where}; the lowest validation loss ` +
+    `(${f3(best.validation.at(-1)!.loss)}) is at γ = ${g(best)}.`
+  );
 }
 
 /** Trailing moving average over w points (NaN-aware), for readable curves. */

@@ -19,7 +19,24 @@ export const TABLE_SETUP = {
   epochs: 30,
   lr: { sgd: 0.5, dfa: 0.5, random: 0.5, adam: 1e-3 } as Record<RuleName, number>,
   finalFraction: 0.1,
+  /**
+   * The transformer rows (the paper: 2 layers, 4 heads, width 32, the same task): each 32-d
+   * input as 8 tokens of 4 features; ReLU in its MLP blocks; SGD at 0.1 (0.3 diverges), Adam 1e-3.
+   */
+  transformer: {
+    tokens: 8,
+    width: 32,
+    heads: 4,
+    blocks: 2,
+    activation: 'relu',
+    lr: { sgd: 0.1, adam: 1e-3 } as Partial<Record<RuleName, number>>,
+  },
 } as const;
+
+export const ARCHITECTURES = ['mlp', 'transformer'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+/** The rules of the transformer rows (dfa and random need an MLP's hidden layers). */
+export const TRANSFORMER_RULES: RuleName[] = ['sgd', 'adam'];
 
 export const TABLE_DECAYS = [0, 5e-5, 5e-4, 5e-3];
 export const TABLE_RULES: RuleName[] = ['sgd', 'adam', 'dfa', 'random'];
@@ -32,14 +49,35 @@ export const PAPER_TABLE: Record<RuleName, (number | null)[]> = {
   random: [0.0, 0.0, 0.05, 0.5],
 };
 
+/** The paper's transformer rows (same γ); the rules it reports. */
+export const PAPER_TRANSFORMER_TABLE: Partial<Record<RuleName, (number | null)[]>> = {
+  sgd: [0.0, 0.04, 0.47, 0.88],
+  adam: [-0.02, 0.5, 0.99, null],
+};
+
+/**
+ * The table's value of a run: cos(g, H) of the 2nd layer, as the paper's table reports —
+ * the MLP's 2nd weight layer; for the transformer the mean over the 2nd block's matrices.
+ */
+export function secondLayerAlignment(matrices: string[], signal: number[]): number {
+  const block = matrices.flatMap((m, l) => (m.startsWith('block 2 ') ? [signal[l]] : []));
+  if (block.length > 0) return block.reduce((a, b) => a + b, 0) / block.length;
+  return signal.length > 1 ? signal[1] : NaN;
+}
+
 export interface CellSummary {
   rule: RuleName;
   decay: number;
   noise: number;
-  /** Final layer-mean cos(g, H) of each seed. */
+  architecture: Architecture;
+  /** Names of the weight matrices (the order of `layers`). */
+  matrices: string[];
+  /** Final 2nd-layer cos(g, H) of each seed (the paper's table entry). */
   values: number[];
   mean: number;
   std: number;
+  /** Mean ± std over seeds of the 2nd layer's cos(−∇ℓ, H) (NaN for dfa and random). */
+  gradient: { mean: number; std: number };
   /** Per layer, mean over seeds: cos(g,H), cos(ΔW,H), cos(g,H⁺), stationarity ratio. */
   layers: { signal: number; update: number; post: number; ratio: number; gradient: number }[];
   valLoss: number;
@@ -69,11 +107,16 @@ export interface RunSummary extends Pick<
   | 'lr'
   | 'seed'
   | 'sizes'
+  | 'matrices'
   | 'steps'
   | 'collapsed'
   | 'diverged'
 > {
   alignment: EmergenceResult['final'];
+  /** The table's value: cos(g, H) of the 2nd layer (secondLayerAlignment). */
+  secondLayer: number;
+  /** The same for the raw gradient, cos(−∇ℓ, H) (NaN for rules that do not backpropagate). */
+  secondLayerGradient: number;
   /** Per layer; null where undefined (γ = 0), as JSON writes NaN. */
   stationarityRatio: (number | null)[];
   /** Per layer, cos(E g, E H) over the final window (the mean signal against the mean H). */
@@ -90,8 +133,11 @@ export function runSummary(r: EmergenceResult, seconds: number): RunSummary {
     lr: r.lr,
     seed: r.seed,
     sizes: r.sizes,
+    matrices: r.matrices,
     steps: r.steps,
     alignment: r.final,
+    secondLayer: secondLayerAlignment(r.matrices, r.final.signal),
+    secondLayerGradient: secondLayerAlignment(r.matrices, r.final.gradient),
     stationarityRatio: r.stationarity.map((s) => (Number.isFinite(s.ratio) ? s.ratio : null)),
     windowAlignment: r.stationarity.map((s) => s.meanCosine),
     validation: r.validation[r.validation.length - 1],
@@ -115,13 +161,17 @@ export function summarise(runs: RunSummary[]): CellSummary {
   const first = runs[0];
   const L = first.alignment.signal.length;
   const avg = (f: (r: RunSummary) => number | null) => meanStd(runs.map((r) => f(r) ?? NaN)).mean;
-  const values = runs.map((r) => r.alignment.meanSignal);
+  const values = runs.map((r) => r.secondLayer);
+  const matrices = first.matrices ?? first.alignment.signal.map((_, l) => `layer ${l + 1}`);
   return {
     rule: first.rule,
+    architecture: matrices[0] === 'embed' ? 'transformer' : 'mlp',
+    matrices,
     decay: first.weightDecay,
     noise: first.weightNoise,
     values,
     ...meanStd(values),
+    gradient: meanStd(runs.map((r) => r.secondLayerGradient ?? NaN)),
     layers: Array.from({ length: L }, (_, l) => ({
       signal: avg((r) => r.alignment.signal[l]),
       update: avg((r) => r.alignment.update[l]),
@@ -147,17 +197,24 @@ export function tableOptions(
   noise: number,
   over: Partial<EmergenceOptions> = {},
 ): EmergenceOptions {
-  return {
+  const common = {
     rule,
     weightDecay: decay,
     weightNoise: noise,
-    hidden: [...TABLE_SETUP.hidden],
-    activation: TABLE_SETUP.activation,
     batchSize: TABLE_SETUP.batch,
     epochs: TABLE_SETUP.epochs,
-    lr: TABLE_SETUP.lr[rule],
     finalFraction: TABLE_SETUP.finalFraction,
     metricsEvery: 20,
+  };
+  if (over.architecture === 'transformer') {
+    const { lr, ...shape } = TABLE_SETUP.transformer;
+    return { ...common, ...shape, lr: lr[rule], ...over };
+  }
+  return {
+    ...common,
+    hidden: [...TABLE_SETUP.hidden],
+    activation: TABLE_SETUP.activation,
+    lr: TABLE_SETUP.lr[rule],
     ...over,
   };
 }
