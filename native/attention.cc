@@ -20,6 +20,17 @@ inline void transposed_slice(const float* src, long base, long width, long T, lo
   for (long u = 0; u < T; u++)
     for (long j = 0; j < d; j++) dst[j * T + u] = src[base + u * width + j];
 }
+
+// out (T) = a (d) · bt (d × T): one row of scores from a transposed slice.
+inline void row_times(const float* a, const float* bt, long d, long T, float* out) {
+  for (long u = 0; u < T; u++) out[u] = 0;
+  for (long j = 0; j < d; j++) {
+    const float aj = a[j];
+    const float* bj = bt + j * T;
+#pragma omp simd
+    for (long u = 0; u < T; u++) out[u] += aj * bj[u];
+  }
+}
 }  // namespace
 
 void attention(const float* q, const float* k, const float* v, long rows, long width, long heads, long tokens,
@@ -35,14 +46,7 @@ void attention(const float* q, const float* k, const float* v, long rows, long w
       float* p = probs + bh * T * T;
       transposed_slice(k, base, width, T, d, kt.data());
       for (long t = 0; t < T; t++) {
-        const float* qt = q + base + t * width;
-        for (long u = 0; u < T; u++) s[u] = 0;
-        for (long j = 0; j < d; j++) {
-          const float qj = qt[j];
-          const float* kj = kt.data() + j * T;
-#pragma omp simd
-          for (long u = 0; u < T; u++) s[u] += qj * kj[u];
-        }
+        row_times(q + base + t * width, kt.data(), d, T, s.data());
         softmax_row(s.data(), T, scale, p + t * T);
         float* ot = out + base + t * width;
         for (long j = 0; j < d; j++) ot[j] = 0;
@@ -80,13 +84,7 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
         float* dst = ds.data() + t * T;
         const float* pt = p + t * T;
         // dP = dO Vᵀ, then dS = P ⊙ (dP − rowsum(P ⊙ dP))
-        for (long u = 0; u < T; u++) dst[u] = 0;
-        for (long j = 0; j < d; j++) {
-          const float g = go[j];
-          const float* vj = vt.data() + j * T;
-#pragma omp simd
-          for (long u = 0; u < T; u++) dst[u] += g * vj[u];
-        }
+        row_times(go, vt.data(), d, T, dst);
         float rs = 0;
 #pragma omp simd reduction(+ : rs)
         for (long u = 0; u < T; u++) rs += pt[u] * dst[u];
