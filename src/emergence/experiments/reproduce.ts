@@ -328,7 +328,7 @@ export async function reproducePhase(
     '# Emergent Hebbian dynamics — phase diagram over weight noise and weight decay',
     '',
     `Rule ${o.rule}; parameter noise w = v + ε, ε ~ N(0, σ²) fresh each step, weight decay γ;`,
-    `cell = final layer-mean cos(g, H), mean over ${o.seeds} seeds, ${o.epochs} epochs. Run time ${seconds.toFixed(0)} s.`,
+    `cell = final cos(g, H) of the 2nd layer, mean over ${o.seeds} seeds, ${o.epochs} epochs. Run time ${seconds.toFixed(0)} s.`,
     'The paper: positive (Hebbian) at low noise / high decay, negative (anti-Hebbian) at high',
     'noise / low decay, ≈ 0 along γ ∝ σ² (the line γ = σ² is drawn).',
     '',
