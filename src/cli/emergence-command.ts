@@ -4,21 +4,24 @@ import type { Backend } from '../backend/types.ts';
 import { DATASET_NAMES, loadDataset } from '../data/index.ts';
 import { HebbError } from '../errors.ts';
 import {
-  ARCHITECTURES,
   runSummary,
   TABLE_RULES,
   tableOptions,
   tableTask,
-  type Architecture,
 } from '../emergence/experiments/table.ts';
 import { EmergenceLearner } from '../emergence/learner.ts';
-import { HIDDEN_ACTIVATIONS, type HiddenActivation } from '../emergence/network.ts';
+import {
+  ARCHITECTURES,
+  HIDDEN_ACTIVATIONS,
+  type Architecture,
+  type HiddenActivation,
+} from '../emergence/network.ts';
 import {
   reproduceCurves,
   reproducePhase,
   reproduceTable,
 } from '../emergence/experiments/reproduce.ts';
-import { RULES, type RuleName } from '../emergence/rules.ts';
+import { ANY_NETWORK_RULES, RULES, type RuleName } from '../emergence/rules.ts';
 import { classificationTask } from '../emergence/tasks.ts';
 import { runExperiment, UsageError } from './experiment.ts';
 import { addRunFlags, choiceOption, intFlag, listFlag, numFlag, type RunFlags } from './flags.ts';
@@ -185,11 +188,10 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
               throw new UsageError(
                 `--label-noise applies to the regression task only (here --task ${o.task}); drop it`,
               );
-            if (o.architecture === 'transformer' && (o.rule === 'dfa' || o.rule === 'random'))
+            if (o.architecture === 'transformer' && !ANY_NETWORK_RULES.includes(o.rule))
               throw new UsageError(
                 `--rule ${o.rule} needs --architecture mlp (its feedback reaches an MLP's hidden layers); use sgd or adam with the transformer`,
               );
-            const arch = { architecture: o.architecture } as const;
             const task =
               o.task === 'regression'
                 ? tableTask(be, { labelNoise: o.labelNoise })
@@ -198,18 +200,15 @@ export function registerEmergenceCommands(program: Command, io: CliIO): void {
                     val: 2000,
                     seed: o.seed,
                   });
-            const lr =
-              o.lr ??
-              (o.task === 'regression' || o.architecture === 'transformer'
-                ? tableOptions(o.rule, 0, 0, arch).lr
-                : o.rule === 'adam'
-                  ? 1e-3
-                  : 0.01);
+            // The regression task is a cell of the paper's table, and the transformer is the
+            // table's: their options as there.
+            const table =
+              o.task === 'regression' || o.architecture === 'transformer'
+                ? tableOptions(o.rule, 0, 0, { architecture: o.architecture })
+                : null;
+            const lr = o.lr ?? table?.lr ?? (o.rule === 'adam' ? 1e-3 : 0.01);
             const learner = new EmergenceLearner({
-              // The regression task is a cell of the paper's table: its options as there.
-              ...(o.task === 'regression' || o.architecture === 'transformer'
-                ? tableOptions(o.rule, 0, 0, arch)
-                : {}),
+              ...table,
               rule: o.rule,
               weightDecay: o.weightDecay,
               weightNoise: o.weightNoise,
@@ -298,43 +297,21 @@ interface CurvesFlags extends RunFlags {
   threads: number;
 }
 
-const ruleList = (text: string): RuleName[] => {
-  const rules = text.split(',').map((r) => r.trim());
-  const bad = rules.find((r) => !(RULES as readonly string[]).includes(r));
-  if (bad !== undefined)
-    throw new UsageError(`--rules: unknown rule '${bad}'; choose from ${RULES.join(', ')}`);
-  return rules as RuleName[];
-};
+/** A comma-separated list of names from `choices` (`what` names one in the message). */
+function choiceList<T extends string>(flag: string, choices: readonly T[], what: string) {
+  return (text: string): T[] => {
+    const names = text.split(',').map((n) => n.trim());
+    const bad = names.find((n) => !(choices as readonly string[]).includes(n));
+    if (bad !== undefined)
+      throw new UsageError(`${flag}: unknown ${what} '${bad}'; choose from ${choices.join(', ')}`);
+    return names as T[];
+  };
+}
 
-const architectureList = (text: string): Architecture[] => {
-  const names = text.split(',').map((a) => a.trim());
-  const bad = names.find((a) => !(ARCHITECTURES as readonly string[]).includes(a));
-  if (bad !== undefined)
-    throw new UsageError(
-      `--architectures: unknown architecture '${bad}'; choose from ${ARCHITECTURES.join(', ')}`,
-    );
-  return names as Architecture[];
-};
-
-const activationList = (text: string): HiddenActivation[] => {
-  const names = text.split(',').map((a) => a.trim());
-  const bad = names.find((a) => !(HIDDEN_ACTIVATIONS as readonly string[]).includes(a));
-  if (bad !== undefined)
-    throw new UsageError(
-      `--activations: unknown activation '${bad}'; choose from ${HIDDEN_ACTIVATIONS.join(', ')}`,
-    );
-  return names as HiddenActivation[];
-};
-
-const datasetList = (text: string): string[] => {
-  const names = text.split(',').map((d) => d.trim());
-  const bad = names.find((d) => !DATASET_NAMES.includes(d));
-  if (bad !== undefined)
-    throw new UsageError(
-      `--datasets: unknown data set '${bad}'; choose from ${DATASET_NAMES.join(', ')}`,
-    );
-  return names;
-};
+const ruleList = choiceList('--rules', RULES, 'rule');
+const architectureList = choiceList('--architectures', ARCHITECTURES, 'architecture');
+const activationList = choiceList('--activations', HIDDEN_ACTIVATIONS, 'activation');
+const datasetList = choiceList('--datasets', DATASET_NAMES, 'data set');
 
 export function registerEmergenceReproductions(reproduce: Command, io: CliIO): void {
   const table = reproduce

@@ -3,8 +3,10 @@
 // its learning signal with H = h_b h_aᵀ. `hebb/emergence` exports these pieces; the root
 // exports EmergenceLearner.
 export {
+  ARCHITECTURES,
   BiasFreeMlp,
   HIDDEN_ACTIVATIONS,
+  type Architecture,
   type EmergenceNetwork,
   type HiddenActivation,
   type LayerActivity,

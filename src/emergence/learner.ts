@@ -22,12 +22,21 @@ import { checkLabels, accuracy, type Labels } from '../readout/classifier-inputs
 import { cosine, layerAlignment, StationarityMeter } from './alignment.ts';
 import { mseLoss, softmaxCrossEntropy } from './losses.ts';
 import {
+  ARCHITECTURES,
   BiasFreeMlp,
   HIDDEN_ACTIVATIONS,
+  type Architecture,
   type EmergenceNetwork,
   type HiddenActivation,
 } from './network.ts';
-import { createRule, RULES, type LearningRule, type LossGrad, type RuleName } from './rules.ts';
+import {
+  ANY_NETWORK_RULES,
+  createRule,
+  RULES,
+  type LearningRule,
+  type LossGrad,
+  type RuleName,
+} from './rules.ts';
 import { TinyTransformer } from './transformer.ts';
 
 export interface EmergenceOptions {
@@ -40,7 +49,7 @@ export interface EmergenceOptions {
   /** η. Default 0.05, or 1e-3 for adam (whose signal has unit-scale entries). */
   lr?: number;
   /** The network: a bias-free MLP (default) or a small transformer (TinyTransformer). */
-  architecture?: 'mlp' | 'transformer';
+  architecture?: Architecture;
   /** Hidden layer widths of the MLP. Default [128]. */
   hidden?: number[];
   /**
@@ -90,7 +99,7 @@ const SPEC = {
   weightDecay: number({ min: 0, default: 0 }),
   weightNoise: number({ min: 0, default: 0 }),
   lr: number({ gt: 0 }),
-  architecture: oneOf(['mlp', 'transformer'] as const, { default: 'mlp' }),
+  architecture: oneOf(ARCHITECTURES, { default: 'mlp' }),
   hidden: listOf(integer({ min: 1 }), { default: [128] }),
   activation: activation(HIDDEN_ACTIVATIONS, { default: { name: 'tanh' } }),
   tokens: integer({ min: 1, default: 8 }),
@@ -135,6 +144,7 @@ export interface EmergenceResult {
   weightNoise: number;
   lr: number;
   seed: number;
+  architecture: Architecture;
   /** The MLP's layer sizes; for a transformer [inputs, outputs]. */
   sizes: number[];
   /** Names of the weight matrices, in the order of every per-layer array below. */
@@ -194,7 +204,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
 
   constructor(options: EmergenceOptions) {
     const o = validateOptions('EmergenceLearner', SPEC, options);
-    if (o.architecture === 'transformer' && (o.rule === 'dfa' || o.rule === 'random'))
+    if (o.architecture === 'transformer' && !ANY_NETWORK_RULES.includes(o.rule))
       throw new ValueError(
         `EmergenceLearner: rule '${o.rule}' needs architecture 'mlp' (its feedback reaches an MLP's hidden layers); use sgd or adam with a transformer`,
       );
@@ -367,6 +377,7 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
       weightNoise: o.weightNoise,
       lr: o.lr,
       seed: o.seed,
+      architecture: o.architecture,
       sizes: net instanceof BiasFreeMlp ? net.sizes : [net.inputs, net.outputs],
       matrices: net.matrixNames,
       steps,

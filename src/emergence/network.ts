@@ -8,6 +8,10 @@ import { DIFFERENTIABLE } from '../model/activation.ts';
 export const HIDDEN_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
+/** The networks an EmergenceLearner trains: BiasFreeMlp or TinyTransformer. */
+export const ARCHITECTURES = ['mlp', 'transformer'] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 export function checkActivation(a: unknown, where: string): HiddenActivation {
   const name = typeof a === 'object' && a !== null ? (a as { name: unknown }).name : a;
   if (!HIDDEN_ACTIVATIONS.includes(name as HiddenActivation)) {

@@ -71,6 +71,31 @@ describe('emergence reproductions: reports and figures', () => {
     );
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /unknown activation 'gelu'/);
+    const arch = hebb(
+      'reproduce',
+      'emergence-table',
+      '--architectures',
+      'mlp,cnn',
+      '--out',
+      join(dir, 'y'),
+    );
+    assert.equal(arch.status, 2);
+    assert.match(
+      arch.stderr,
+      /--architectures: unknown architecture 'cnn'; choose from mlp, transformer/,
+    );
+    const dfa = hebb(
+      'emergence',
+      'run',
+      '--architecture',
+      'transformer',
+      '--rule',
+      'dfa',
+      '--out',
+      join(dir, 'z'),
+    );
+    assert.equal(dfa.status, 2);
+    assert.match(dfa.stderr, /--rule dfa needs --architecture mlp/);
   });
 
   it('emergence run: --adam-decay and --label-noise reach the run; --label-noise off the regression task is refused', () => {

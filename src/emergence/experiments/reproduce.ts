@@ -19,8 +19,6 @@ import {
   meanStd,
   PAPER_TABLE,
   PAPER_TRANSFORMER_TABLE,
-  TRANSFORMER_RULES,
-  type Architecture,
   regressionRun,
   summarise,
   TABLE_DECAYS,
@@ -32,8 +30,8 @@ import {
 } from './table.ts';
 import { phaseFigure, shortNumber, tableFigure } from './figures.ts';
 import { EmergenceLearner, type EmergenceResult } from '../learner.ts';
-import type { HiddenActivation } from '../network.ts';
-import type { RuleName } from '../rules.ts';
+import type { Architecture, HiddenActivation } from '../network.ts';
+import { ANY_NETWORK_RULES, type RuleName } from '../rules.ts';
 import { classificationTask } from '../tasks.ts';
 
 export const RANDOM_RULE_DOC = `The "random" rule (src/emergence/rules.ts, RandomNetworkRule): a fixed random network R
@@ -159,7 +157,7 @@ export async function reproduceTable(
         describe,
       )),
     );
-  const trRules = o.rules.filter((r) => TRANSFORMER_RULES.includes(r));
+  const trRules = o.rules.filter((r) => ANY_NETWORK_RULES.includes(r));
   if (archs.includes('transformer') && trRules.length > 0)
     cells.push(
       ...(await regressionCells(

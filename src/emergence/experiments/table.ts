@@ -1,5 +1,6 @@
 import type { Backend } from '../../backend/types.ts';
 import { EmergenceLearner, type EmergenceOptions, type EmergenceResult } from '../learner.ts';
+import type { Architecture } from '../network.ts';
 import type { RuleName } from '../rules.ts';
 import { studentTeacherTask, type StudentTeacherOptions, type Task } from '../tasks.ts';
 
@@ -32,11 +33,6 @@ export const TABLE_SETUP = {
     lr: { sgd: 0.1, adam: 1e-3 } as Partial<Record<RuleName, number>>,
   },
 } as const;
-
-export const ARCHITECTURES = ['mlp', 'transformer'] as const;
-export type Architecture = (typeof ARCHITECTURES)[number];
-/** The rules of the transformer rows (dfa and random need an MLP's hidden layers). */
-export const TRANSFORMER_RULES: RuleName[] = ['sgd', 'adam'];
 
 export const TABLE_DECAYS = [0, 5e-5, 5e-4, 5e-3];
 export const TABLE_RULES: RuleName[] = ['sgd', 'adam', 'dfa', 'random'];
@@ -106,6 +102,7 @@ export interface RunSummary extends Pick<
   | 'weightNoise'
   | 'lr'
   | 'seed'
+  | 'architecture'
   | 'sizes'
   | 'matrices'
   | 'steps'
@@ -132,6 +129,7 @@ export function runSummary(r: EmergenceResult, seconds: number): RunSummary {
     weightNoise: r.weightNoise,
     lr: r.lr,
     seed: r.seed,
+    architecture: r.architecture,
     sizes: r.sizes,
     matrices: r.matrices,
     steps: r.steps,
@@ -165,7 +163,8 @@ export function summarise(runs: RunSummary[]): CellSummary {
   const matrices = first.matrices ?? first.alignment.signal.map((_, l) => `layer ${l + 1}`);
   return {
     rule: first.rule,
-    architecture: matrices[0] === 'embed' ? 'transformer' : 'mlp',
+    // records written before the transformer existed carry neither field
+    architecture: first.architecture ?? 'mlp',
     matrices,
     decay: first.weightDecay,
     noise: first.weightNoise,
