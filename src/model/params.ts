@@ -12,7 +12,19 @@ export interface Param<T> {
   readonly fallback?: () => T;
   /** One line for docs and errors, e.g. 'a positive integer'. */
   readonly expects: string;
+  /** What the option means, one line: a command's --help and docs take it from here. */
+  readonly help?: string;
+  /**
+   * How a command-line flag's text becomes the value `parse` checks: 'number' (numeric text),
+   * 'text' (the string itself), 'switch' (a flag without a value), 'numbers' / 'texts' (a
+   * comma-separated list). Absent: the option cannot be given as a flag (a Matrix, a function).
+   */
+  readonly flagText?: FlagText;
+  /** The allowed words, where the option is one of a fixed list (commander shows them). */
+  readonly choices?: readonly string[];
 }
+
+export type FlagText = 'number' | 'text' | 'switch' | 'numbers' | 'texts';
 
 export type ParamSpec = Record<string, Param<unknown>>;
 
@@ -36,12 +48,19 @@ function fail(name: string, expects: string, v: unknown): never {
 function param<T>(
   expects: string,
   parse: (v: unknown, name: string) => T,
-  dflt?: T | (() => T),
+  dflt: T | (() => T) | undefined,
+  flagText: FlagText | undefined,
+  choices?: readonly string[],
 ): Param<T> {
   // Functions as defaults are factories; no option value is itself a function.
   const fallback =
     dflt === undefined ? undefined : typeof dflt === 'function' ? (dflt as () => T) : () => dflt;
-  return { expects, parse, fallback };
+  return { expects, parse, fallback, flagText, ...(choices ? { choices } : {}) };
+}
+
+/** The same option with its one line of help (shown by a command's --help and in docs). */
+export function describe<P extends Param<unknown>>(p: P, help: string): P {
+  return { ...p, help };
 }
 
 type Bounds = { min?: number; max?: number };
@@ -69,6 +88,7 @@ export function integer(o: Bounds & { default?: number } = {}): Param<number> {
       return v;
     },
     o.default,
+    'number',
   );
 }
 
@@ -103,6 +123,7 @@ export function number(o: Range & { default?: number } = {}): Param<number> {
       return v as number;
     },
     o.default,
+    'number',
   );
 }
 
@@ -116,6 +137,7 @@ export function boolean(o: { default?: boolean } = {}): Param<boolean> {
       return v;
     },
     o.default,
+    'switch',
   );
 }
 
@@ -137,6 +159,8 @@ export function oneOf<const T extends string>(
       return v as T;
     },
     o.default,
+    'text',
+    values,
   );
 }
 
@@ -166,30 +190,44 @@ export function listOf<T>(
       return v.map((x, i) => item.parse(x, `${name}[${i}]`) as T);
     },
     o.default,
+    item.flagText === 'number' ? 'numbers' : item.flagText === 'text' ? 'texts' : undefined,
   );
 }
 
 /** A Matrix of finite float32 values (e.g. initial weights). */
 export function matrix(): Param<Matrix | undefined> {
-  return param('a Matrix', (v, name) => {
-    if (!(v instanceof Matrix)) fail(name, 'a Matrix (new Matrix(rows, cols, data))', v);
-    for (const x of v.data)
-      if (!Number.isFinite(x)) throw new ValueError(`${name} contains NaN or ±Inf values`);
-    return v;
-  });
+  return param(
+    'a Matrix',
+    (v, name) => {
+      if (!(v instanceof Matrix)) fail(name, 'a Matrix (new Matrix(rows, cols, data))', v);
+      for (const x of v.data)
+        if (!Number.isFinite(x)) throw new ValueError(`${name} contains NaN or ±Inf values`);
+      return v;
+    },
+    undefined,
+    undefined,
+  );
 }
 
 /** A Float32Array of finite values. */
 export function float32(): Param<Float32Array | undefined> {
-  return param('a Float32Array', (v, name) => {
-    if (!(v instanceof Float32Array)) fail(name, 'a Float32Array', v);
-    for (const x of v)
-      if (!Number.isFinite(x)) throw new ValueError(`${name} contains NaN or ±Inf`);
-    return v;
-  });
+  return param(
+    'a Float32Array',
+    (v, name) => {
+      if (!(v instanceof Float32Array)) fail(name, 'a Float32Array', v);
+      for (const x of v)
+        if (!Number.isFinite(x)) throw new ValueError(`${name} contains NaN or ±Inf`);
+      return v;
+    },
+    undefined,
+    undefined,
+  );
 }
 
-/** An option checked by a function of its own (it returns the normalised value or throws). */
+/**
+ * An option checked by a function of its own (it returns the normalised value or throws). As a
+ * flag its text reaches `parse` as a string (schedules, activations, names).
+ */
 export function custom<T>(
   expects: string,
   parse: (v: unknown, name: string) => T,
@@ -204,7 +242,7 @@ export function custom<T>(
   parse: (v: unknown, name: string) => T,
   dflt?: T | (() => T),
 ): Param<T> {
-  return param(expects, parse, dflt);
+  return param(expects, parse, dflt, 'text');
 }
 
 /** Marks options that must be given. */
