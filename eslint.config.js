@@ -20,6 +20,34 @@ export default tseslint.config(
     },
   },
   {
+    // Three layers, imports in one direction: the library (src/ but cli/ and reproduce/) ←
+    // the reproductions (src/reproduce/) ← the CLI (src/cli/). test/architecture checks it too.
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/reproduce/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '/(cli|reproduce)/',
+              message: 'the library imports no reproduction or CLI code',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/reproduce/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '/cli/', message: 'a reproduction never imports the CLI' }] },
+      ],
+    },
+  },
+  {
     // The browser-safe core: models, read-outs, optimisers, kernels, data transforms. Files,
     // downloads, native loading and run directories live behind the Node entry (docs/api.md).
     files: [
@@ -56,7 +84,7 @@ export default tseslint.config(
           patterns: [
             { regex: '^node:', message: 'the browser-safe core imports no Node built-in' },
             {
-              regex: '/(cli|run|report|experiments)/',
+              regex: '/(cli|run|report|reproduce)/',
               message: 'Node-only code; keep it out of the core',
             },
             {

@@ -3,7 +3,7 @@
 // Usage: node --import tsx bench/similarity-step.ts [nps,...] [B,...]
 import { getBackend, Matrix } from '../src/backend/index.ts';
 import { mnist, subtractSampleMean, take } from '../src/data/index.ts';
-import { mnistNetwork } from '../src/similarity/experiments/mnist.ts';
+import { mnistNetwork } from '../src/reproduce/similarity/mnist.ts';
 
 const npsList = (process.argv[2] ?? '4,16').split(',').map(Number);
 const bList = (process.argv[3] ?? '100,500').split(',').map(Number);

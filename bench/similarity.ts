@@ -20,7 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackend, Matrix } from '../src/backend/index.ts';
 import { mnist, subtractSampleMean, take } from '../src/data/index.ts';
-import { mnistNetwork } from '../src/similarity/experiments/mnist.ts';
+import { mnistNetwork } from '../src/reproduce/similarity/mnist.ts';
 import { denseWeights } from '../src/similarity/index.ts';
 
 export function benchSimilarity(args: string[]): void {

@@ -6,7 +6,7 @@ import {
   trainLayer,
   trainSaved,
   type TrainFlags,
-} from '../softhebb/experiments/train.ts';
+} from '../reproduce/softhebb/train.ts';
 import { runExperiment } from './experiment.ts';
 import { addRunFlags, intFlag } from './flags.ts';
 import type { CliIO } from './io.ts';

@@ -3,12 +3,8 @@ import { getBackend } from '../backend/registry.ts';
 import type { Backend } from '../backend/types.ts';
 import { DATASET_NAMES, loadDataset } from '../data/index.ts';
 import { HebbError } from '../errors.ts';
-import {
-  runSummary,
-  TABLE_RULES,
-  tableOptions,
-  tableTask,
-} from '../emergence/experiments/table.ts';
+import { runSummary } from '../reproduce/emergence/table.ts';
+import { TABLE_RULES, tableOptions, tableTask } from '../emergence/paper-setup.ts';
 import { EmergenceLearner } from '../emergence/learner.ts';
 import {
   ARCHITECTURES,
@@ -20,13 +16,13 @@ import {
   reproduceCurves,
   reproducePhase,
   reproduceTable,
-} from '../emergence/experiments/reproduce.ts';
+} from '../reproduce/emergence/reproduce.ts';
 import { ANY_NETWORK_RULES, RULES, type RuleName } from '../emergence/rules.ts';
 import { classificationTask } from '../emergence/tasks.ts';
 import { runExperiment, UsageError } from './experiment.ts';
 import { addRunFlags, choiceOption, intFlag, listFlag, numFlag, type RunFlags } from './flags.ts';
 import type { CliIO } from './io.ts';
-import { addPointExecFlags } from './points.ts';
+import { addPointExecFlags } from './flags.ts';
 import { setThreads } from './threads.ts';
 
 interface RunFlagsEm extends RunFlags {

@@ -18,7 +18,7 @@ import {
   runFaces,
   standardiseImages,
   type FacesResult,
-} from '../similarity/experiments/faces.ts';
+} from '../reproduce/similarity/faces.ts';
 import { runExperiment } from './experiment.ts';
 import { addRunFlags, intFlag, listFlag, numFlag, type RunFlags } from './flags.ts';
 import type { CliIO } from './io.ts';

@@ -6,6 +6,7 @@ import type { Param } from '../model/params.ts';
 import { integer, number } from '../model/params.ts';
 import { parseSchedule } from '../model/schedule.ts';
 import { parseActivation, type ActivationName } from '../model/activation.ts';
+import type { RunOptions } from '../reproduce/context.ts';
 
 /** Runs a check and turns its error into commander's (exit code 2, one line). */
 function guard<T>(fn: () => T): T {
@@ -98,27 +99,25 @@ export function addRunFlags(cmd: Command, o: { out: string; seed?: number }): Co
     .option('--json', 'print the result as one JSON object on stdout');
 }
 
-/** What addRunFlags adds to a command's parsed flags. */
-export interface RunFlags {
-  out: string;
-  overwrite?: boolean;
-  resume?: boolean;
-  seed: number;
-  quiet?: boolean;
-  json?: boolean;
-  /** Reproductions over settings × seeds: run the points on a pool or a queue (src/cli/points.ts). */
-  workers?: number;
-  queue?: string;
-}
+/** What addRunFlags (and addPointExecFlags) add to a command's parsed flags. */
+export type RunFlags = RunOptions;
 
-/** Flags that steer a run without changing its result: never stored, never compared. */
-export const RUN_CONTROL_FLAGS = [
-  'out',
-  'overwrite',
-  'resume',
-  'quiet',
-  'json',
-  // where a reproduction's points run (src/cli/points.ts), not what they compute
-  'workers',
-  'queue',
-] as const;
+/**
+ * --workers / --queue: where a reproduction's points run (src/reproduce/points.ts), never part
+ * of a run's options.
+ */
+export function addPointExecFlags(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option(
+        '--workers <n>',
+        'run the points (settings × seeds) in n worker processes on this machine, each an ordinary run directory under <out>/points',
+      )
+        .argParser(intFlag('--workers', { min: 1 }))
+        .conflicts('queue'),
+    )
+    .option(
+      '--queue <url>',
+      'put the points on a Redis job queue for `hebb worker` on any machine and wait for them (<out> must be a folder every worker sees)',
+    );
+}

@@ -110,7 +110,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     if (e instanceof RunFailure) {
       io.err(`hebb: ${e.message}`);
-      return e.exitCode;
+      return e.interrupted ? EXIT.interrupted : EXIT.failed;
     }
     if (e instanceof HebbError) {
       io.err(`hebb: ${e.message}`);

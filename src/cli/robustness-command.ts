@@ -6,13 +6,10 @@ import { getBackend } from '../backend/registry.ts';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { parseActivation } from '../model/activation.ts';
 import { activationStage } from '../robustness/pipeline.ts';
-import {
-  epsLabel,
-  reproduceRobustness,
-  type RobustnessFlags,
-} from '../softhebb/experiments/robustness.ts';
-import { robustnessReport } from '../softhebb/experiments/robustness-report.ts';
-import { loadTrainingData } from '../softhebb/experiments/train.ts';
+import { reproduceRobustness } from '../reproduce/softhebb/robustness.ts';
+import { epsLabel, type RobustnessFlags } from '../reproduce/softhebb/robustness-options.ts';
+import { robustnessReport } from '../reproduce/softhebb/robustness-report.ts';
+import { loadTrainingData } from '../reproduce/softhebb/train.ts';
 import { runExperiment } from './experiment.ts';
 import { addRunFlags, intFlag, listFlag, numFlag } from './flags.ts';
 import type { CliIO } from './io.ts';

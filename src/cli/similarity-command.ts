@@ -13,14 +13,15 @@ import {
   runMnistNps,
   saveReceptiveFieldFigures,
   type MnistRow,
-} from '../similarity/experiments/mnist.ts';
-import { runToy } from '../similarity/experiments/toy.ts';
+} from '../reproduce/similarity/mnist.ts';
+import { runToy } from '../reproduce/similarity/toy.ts';
 import { SimilarityNetwork } from '../similarity/network.ts';
 import { SM_ACTIVATIONS } from '../similarity/activation.ts';
 import type { LayerSpec } from '../similarity/structure.ts';
 import { formatSchedule } from '../model/schedule.ts';
 import { runExperiment } from './experiment.ts';
-import { addPointExecFlags, adoptFigures, definedOptions, runPoints } from './points.ts';
+import { addPointExecFlags } from './flags.ts';
+import { adoptFigures, definedOptions, runPoints } from '../reproduce/points.ts';
 import {
   activationFlag,
   addRunFlags,

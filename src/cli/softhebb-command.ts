@@ -11,8 +11,8 @@ import {
   trainLayer,
   trainSaved,
   type TrainFlags,
-} from '../softhebb/experiments/train.ts';
-import { reproduceSoftHebb, type ReproduceFlags } from '../softhebb/experiments/reproduce.ts';
+} from '../reproduce/softhebb/train.ts';
+import { reproduceSoftHebb, type ReproduceFlags } from '../reproduce/softhebb/reproduce.ts';
 import { runExperiment } from './experiment.ts';
 import {
   activationFlag,
@@ -23,7 +23,7 @@ import {
   scheduleFlag,
 } from './flags.ts';
 import type { CliIO } from './io.ts';
-import { addPointExecFlags } from './points.ts';
+import { addPointExecFlags } from './flags.ts';
 import { formatSchedule } from '../model/schedule.ts';
 
 const pct = (v: number) => (100 * v).toFixed(2);

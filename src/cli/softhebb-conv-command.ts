@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { getBackend } from '../backend/registry.ts';
 import { loadDataset } from '../data/index.ts';
-import { convBlocks, reproduceConv, type ConvFlags } from '../softhebb/experiments/conv.ts';
+import { convBlocks, reproduceConv, type ConvFlags } from '../reproduce/softhebb/conv.ts';
 import { runExperiment } from './experiment.ts';
 import { addRunFlags, choiceOption, intFlag } from './flags.ts';
 import type { CliIO } from './io.ts';

@@ -18,7 +18,7 @@ import {
   type SummaryRow,
 } from '../sweep/summary.ts';
 import { sweepFigure } from '../sweep/figure.ts';
-import { Interrupted, RunFailure, UsageError } from './experiment.ts';
+import { Interrupted, RunFailure, UsageError } from '../reproduce/context.ts';
 import { intFlag } from './flags.ts';
 import type { CliIO } from './io.ts';
 
@@ -89,7 +89,7 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
         if (r.interrupted)
           throw new RunFailure(
             `interrupted; complete points are kept, unfinished ones continue with: hebb sweep run ${file}`,
-            130,
+            true,
           );
         const ran = r.outcomes.filter((x) => x.ok).length;
         io.out(
@@ -101,7 +101,7 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
         if (failed > 0)
           throw new RunFailure(
             `${failed} point${failed === 1 ? '' : 's'} failed (logs in ${join(spec.out, 'logs')}); fix the cause and run the sweep again — complete points are skipped`,
-            1,
+            false,
           );
       } finally {
         process.removeListener('SIGINT', onSigint);

@@ -18,7 +18,7 @@ export const RUN_FILES = {
   metrics: 'metrics.json',
   figures: 'figures',
   parts: 'parts',
-  /** The run directories of a reproduction's points run on a pool or a queue (src/cli/points.ts). */
+  /** The run directories of a reproduction's points run on a pool or a queue (src/reproduce/points.ts). */
   points: 'points',
 } as const;
 

@@ -2,8 +2,8 @@
 // transition line, on hand-made inputs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { transitionLine } from '../../src/emergence/experiments/reproduce.ts';
-import { secondLayerAlignment, tableOptions } from '../../src/emergence/experiments/table.ts';
+import { transitionLine } from '../../src/reproduce/emergence/reproduce.ts';
+import { secondLayerAlignment, tableOptions } from '../../src/emergence/paper-setup.ts';
 import type { EmergenceResult } from '../../src/emergence/learner.ts';
 
 describe('emergence table helpers', () => {

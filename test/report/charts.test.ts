@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix } from '../../src/backend/matrix.ts';
 import { ShapeError, ValueError } from '../../src/errors.ts';
-import { phaseFigure, tableFigure } from '../../src/emergence/experiments/figures.ts';
+import { phaseFigure, tableFigure } from '../../src/reproduce/emergence/figures.ts';
 import {
   base64,
   concat,

@@ -15,7 +15,7 @@ import {
   feedforwardReach,
   reverseCorrelation,
   standardiseImages,
-} from '../../src/similarity/experiments/faces.ts';
+} from '../../src/reproduce/similarity/faces.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const ts = getBackend('ts');

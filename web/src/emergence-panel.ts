@@ -2,13 +2,13 @@
 // thread (it yields every 25 ms), the alignment of each layer's signal with the Hebbian update
 // drawn as it fills.
 import { EmergenceLearner, getBackend } from '../../src/browser.ts';
-import { tableOptions, tableTask } from '../../src/emergence/experiments/table.ts';
+import { tableOptions, tableTask } from '../../src/emergence/paper-setup.ts';
 import type { RuleName } from '../../src/emergence/rules.ts';
 import { lineChart, type Series } from '../../src/report/charts.ts';
 import { draw } from './chart.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-// Table 1's set-up (src/emergence/experiments/table.ts): 20 000 samples, 30 epochs, batch 256
+// Table 1's set-up (src/reproduce/emergence/table.ts): 20 000 samples, 30 epochs, batch 256
 const EPOCHS = 30;
 
 export function emergencePanel(): void {

@@ -7,7 +7,7 @@ import {
   trainToy,
   type ToyOptions,
 } from '../../src/similarity/toy.ts';
-import { similarityRow } from '../../src/similarity/experiments/toy-chart.ts';
+import { similarityRow } from '../../src/report/similarity-row.ts';
 import { draw } from './chart.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;

@@ -1,75 +1,33 @@
 // Sec. 3.3 / Fig. 2, 3 and 5: how SoftHebb, a hard-WTA layer run with softmax, and a backprop
 // MLP of the same size hold up under Gaussian noise and under PGD attacks, end to end (the
 // Hebbian layer's inference included).
-import type { ExperimentContext } from '../../cli/experiment.ts';
-import type { RunFlags } from '../../cli/flags.ts';
+import type { ExperimentContext } from '../context.ts';
 import { Matrix } from '../../backend/matrix.ts';
 import { Rng } from '../../backend/rng.ts';
 import type { Split } from '../../data/dataset.ts';
 import { MlpClassifier } from '../../readout/mlp-classifier.ts';
 import { accuracy, defaultStepSize, pgd } from '../../robustness/attacks.ts';
-import { noiseCurve, pgdCurve, type CurvePoint, type PgdPoint } from '../../robustness/curves.ts';
+import { noiseCurve, pgdCurve } from '../../robustness/curves.ts';
 import { featureNetwork, mlpNetwork, softHebbNetwork } from '../../robustness/networks.ts';
 import { KMeans } from '../../features/kmeans.ts';
 import { PCA } from '../../features/pca.ts';
 import { activate, parseActivation } from '../../model/activation.ts';
 import type { Pipeline } from '../../robustness/pipeline.ts';
-import { SoftHebb } from '../layer.ts';
+import { SoftHebb } from '../../softhebb/layer.ts';
 import { saveFigures } from './robustness-report.ts';
-import { fitFeatureReadout, fitLinearReadout } from '../readout.ts';
-
-export interface RobustnessFlags extends RunFlags {
-  dataset: 'mnist' | 'fashion-mnist';
-  dataDir?: string;
-  units?: number;
-  epochs?: number;
-  readoutEpochs?: number;
-  mlpEpochs?: number;
-  /** Inference activation of the Hebbian layers (default softmax at the layer's temperature). */
-  activation?: string;
-  noise?: number[];
-  /** ε in pixel levels out of 255. */
-  eps?: number[];
-  steps?: number;
-  restarts?: number;
-  norm: 'linf' | 'l2';
-  attackSamples?: number;
-  /** Also the Appendix E.2 baselines: k-means and PCA layers, a 100-neuron SoftHebb. */
-  baselines?: boolean;
-  quick?: boolean;
-}
-
-export const PAPER_EPS = [4, 8, 16, 32, 64, 128, 255];
-export const DEFAULT_NOISE = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0];
-
-export interface ModelCurves {
-  name: string;
-  clean: number;
-  /** Clean accuracy on the attacked images (the ε = 0 point of the PGD curve). */
-  cleanAttacked: number;
-  noise: CurvePoint[];
-  pgd: Omit<PgdPoint, 'adversarial' | 'robust'>[];
-  trainSeconds: number;
-  /** Noise curve, PGD curve and Fig. 5 checks together. */
-  evalSeconds: number;
-  /** Fig. 5 (SoftHebb and the MLP): accuracy at fig5Eps against steps and step size. */
-  convergence?: Convergence;
-}
-
-export interface Convergence {
-  steps: { steps: number; accuracy: number }[];
-  stepSize: { ratio: number; accuracy: number }[];
-}
-
-/** Fig. 5's budget: 32/255 for L∞, an L2 radius of 1 for L2. */
-export const fig5Eps = (norm: 'linf' | 'l2') => (norm === 'linf' ? 32 / 255 : 1);
-/** L∞ budgets are given in pixel levels out of 255, L2 budgets as radii in [0, 1] pixel units. */
-export const epsScale = (norm: 'linf' | 'l2') => (norm === 'linf' ? 1 / 255 : 1);
-export const DEFAULT_L2_EPS = [0.25, 0.5, 1, 1.5, 2, 3];
-/** ε as the flags give it: 32 (/255) for L∞, 1.5 for L2. */
-export const epsLabel = (norm: 'linf' | 'l2', eps: number) =>
-  norm === 'linf' ? `${Math.round(eps * 255)}` : `${+eps.toFixed(3)}`;
-export const FIG5_RATIOS = [0.25, 0.5, 1, 2, 4];
+import {
+  DEFAULT_L2_EPS,
+  DEFAULT_NOISE,
+  epsScale,
+  fig5Eps,
+  FIG5_RATIOS,
+  PAPER_EPS,
+  type Convergence,
+  type ModelCurves,
+  type RobustnessFlags,
+  type RobustnessResult,
+} from './robustness-options.ts';
+import { fitFeatureReadout, fitLinearReadout } from '../../softhebb/readout.ts';
 
 /**
  * Fig. 5's checks that the attack has converged, at ε = fig5Eps, one restart: the accuracy after
@@ -96,13 +54,6 @@ export function convergenceChecks(
       return { ratio, accuracy: r.robust.reduce((a, b) => a + b, 0) / x.rows };
     }),
   };
-}
-
-export interface RobustnessResult {
-  models: ModelCurves[];
-  attackSamples: number;
-  settings: Record<string, number | string>;
-  figures: string[];
 }
 
 /** The settings a run uses, from the flags (quick: small and fast). */
@@ -256,14 +207,6 @@ export async function reproduceRobustness(
     figures,
   };
 }
-
-export const PAPER_BASELINES = {
-  'k-means, softmax': 53.64,
-  'PCA, softmax': 28.55,
-  'SoftHebb 100, softmax': 91.06,
-  'k-means, ReLU': 90.61,
-  'PCA, ReLU': 82.74,
-} as const;
 
 /**
  * Appendix E.2 / Fig. 6: k-means centroids (100, k-means++) or PCA components (100) used as a

@@ -3,8 +3,8 @@
 import { join } from 'node:path';
 import type { Matrix } from '../../backend/matrix.ts';
 import type { Backend } from '../../backend/types.ts';
-import type { ExperimentContext } from '../../cli/experiment.ts';
-import type { RunFlags } from '../../cli/flags.ts';
+import type { ExperimentContext } from '../context.ts';
+import type { RunOptions as RunFlags } from '../context.ts';
 import { take, type Split } from '../../data/dataset.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { receptiveFieldGrid } from '../../report/image-grid.ts';
@@ -14,9 +14,9 @@ import { reverseCorrelation } from '../../stack/receptive-fields.ts';
 import { Sequential } from '../../stack/sequential.ts';
 import { Standardize } from '../../stack/standardize.ts';
 import type { StackLayer } from '../../stack/layer.ts';
-import { SoftHebbConv2d } from '../conv.ts';
-import type { ImageShape } from '../conv-options.ts';
-import { fitFeatureReadout, standardizeFeatures } from '../readout.ts';
+import { SoftHebbConv2d } from '../../softhebb/conv.ts';
+import type { ImageShape } from '../../softhebb/conv-options.ts';
+import { fitFeatureReadout, standardizeFeatures } from '../../softhebb/readout.ts';
 
 export type ConvDataset = 'mnist' | 'fashion-mnist' | 'cifar10';
 

@@ -7,36 +7,18 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
 import { HebbError } from '../errors.ts';
 import { RUN_FILES } from '../run/run-dir.ts';
 import { runLocalSweep } from '../sweep/local-pool.ts';
 import type { SweepPoint, SweepSpec } from '../sweep/spec.ts';
 import { expandPoints } from '../sweep/spec.ts';
 import { readDone } from '../sweep/state.ts';
-import type { ExperimentContext } from './experiment.ts';
-import { intFlag } from './flags.ts';
+import type { ExperimentContext } from './context.ts';
 
 /** --workers / --queue: where the points run (never part of a run's options). */
 export interface PointExecFlags {
   workers?: number;
   queue?: string;
-}
-
-export function addPointExecFlags(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option(
-        '--workers <n>',
-        'run the points (settings × seeds) in n worker processes on this machine, each an ordinary run directory under <out>/points',
-      )
-        .argParser(intFlag('--workers', { min: 1 }))
-        .conflicts('queue'),
-    )
-    .option(
-      '--queue <url>',
-      'put the points on a Redis job queue for `hebb worker` on any machine and wait for them (<out> must be a folder every worker sees)',
-    );
 }
 
 export interface PointsPlan<R> {

@@ -6,9 +6,9 @@ import { Matrix } from '../../backend/matrix.ts';
 import { ValueError } from '../../errors.ts';
 import type { Raster } from '../../report/raster.ts';
 import { receptiveFieldGrid } from '../../report/image-grid.ts';
-import { cost } from '../dynamics.ts';
-import { SimilarityNetwork } from '../network.ts';
-import type { LayerSpec } from '../structure.ts';
+import { cost } from '../../similarity/dynamics.ts';
+import { SimilarityNetwork } from '../../similarity/network.ts';
+import type { LayerSpec } from '../../similarity/structure.ts';
 
 /** The paper's 64×64 geometry: strides 2, 4, 8 and radii 8, 12, 24 image pixels per layer. */
 const PAPER_SIDE = 64;

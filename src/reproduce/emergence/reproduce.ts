@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { ExperimentContext } from '../../cli/experiment.ts';
+import type { ExperimentContext } from '../context.ts';
 import { loadDataset } from '../../data/index.ts';
 import { HebbError } from '../../errors.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
@@ -12,27 +12,24 @@ import {
   type Series,
 } from '../../report/charts.ts';
 import { saveChart } from '../../report/render.ts';
-import { runPoints, type PointExecFlags } from '../../cli/points.ts';
+import { runPoints, type PointExecFlags } from '../points.ts';
 import type { SweepPoint } from '../../sweep/spec.ts';
-import type { Task } from '../tasks.ts';
+import type { Task } from '../../emergence/tasks.ts';
 import {
   meanStd,
   PAPER_TABLE,
   PAPER_TRANSFORMER_TABLE,
   regressionRun,
   summarise,
-  TABLE_DECAYS,
-  TABLE_SETUP,
-  tableOptions,
-  tableTask,
   type CellSummary,
   type RunSummary,
 } from './table.ts';
+import { TABLE_DECAYS, TABLE_SETUP, tableOptions, tableTask } from '../../emergence/paper-setup.ts';
 import { phaseFigure, shortNumber, tableFigure } from './figures.ts';
-import { EmergenceLearner, type EmergenceResult } from '../learner.ts';
-import type { Architecture, HiddenActivation } from '../network.ts';
-import { ANY_NETWORK_RULES, type RuleName } from '../rules.ts';
-import { classificationTask } from '../tasks.ts';
+import { EmergenceLearner, type EmergenceResult } from '../../emergence/learner.ts';
+import type { Architecture, HiddenActivation } from '../../emergence/network.ts';
+import { ANY_NETWORK_RULES, type RuleName } from '../../emergence/rules.ts';
+import { classificationTask } from '../../emergence/tasks.ts';
 
 export const RANDOM_RULE_DOC = `The "random" rule (src/emergence/rules.ts, RandomNetworkRule): a fixed random network R
 with the student's architecture (weights N(0, 1/fan-in), drawn once, never updated) maps each

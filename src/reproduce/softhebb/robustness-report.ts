@@ -1,5 +1,5 @@
 // report.md and the figures of `hebb reproduce softhebb-robustness` (Sec. 3.3, Fig. 2, 3, 5, 6, 7).
-import type { ExperimentContext } from '../../cli/experiment.ts';
+import type { ExperimentContext } from '../context.ts';
 import { Matrix } from '../../backend/matrix.ts';
 import { lineChart } from '../../report/charts.ts';
 import { receptiveFieldGrid } from '../../report/image-grid.ts';
@@ -10,7 +10,7 @@ import {
   type ModelCurves,
   type RobustnessFlags,
   type RobustnessResult,
-} from './robustness.ts';
+} from './robustness-options.ts';
 
 export async function saveFigures(
   ctx: ExperimentContext,

@@ -3,14 +3,14 @@
 import type { Backend } from '../../backend/types.ts';
 import { subset, type Dataset, type Split } from '../../data/dataset.ts';
 import { loadDataset } from '../../data/index.ts';
-import type { ExperimentContext } from '../../cli/experiment.ts';
-import type { RunFlags } from '../../cli/flags.ts';
+import type { ExperimentContext } from '../context.ts';
+import type { RunOptions as RunFlags } from '../context.ts';
 import { receptiveFieldGrid } from '../../report/image-grid.ts';
 import { saveImageGrid } from '../../report/render.ts';
 import type { Run } from '../../run/run-dir.ts';
-import { SoftHebb } from '../layer.ts';
-import type { SoftHebbOptions, SoftHebbPreset } from '../options.ts';
-import { labelAccuracy } from '../readout.ts';
+import { SoftHebb } from '../../softhebb/layer.ts';
+import type { SoftHebbOptions, SoftHebbPreset } from '../../softhebb/options.ts';
+import { labelAccuracy } from '../../softhebb/readout.ts';
 
 /** The flags of `softhebb train`; config.json stores them (less the run-control ones). */
 export interface TrainFlags extends RunFlags {

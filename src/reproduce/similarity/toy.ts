@@ -11,10 +11,10 @@ import {
   type ToyData,
   type ToyOptions,
   type ToyRun,
-} from '../toy.ts';
-import { similarityRow } from './toy-chart.ts';
+} from '../../similarity/toy.ts';
+import { similarityRow } from '../../report/similarity-row.ts';
 
-export type { ToyOptions, ToyRun } from '../toy.ts';
+export type { ToyOptions, ToyRun } from '../../similarity/toy.ts';
 
 /** Fig. 2A/2B similarity rows for one trained network. */
 async function similarityFigures(

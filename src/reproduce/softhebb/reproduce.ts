@@ -1,7 +1,7 @@
 import type { Backend } from '../../backend/types.ts';
 import { take, type Split } from '../../data/dataset.ts';
-import type { ExperimentContext } from '../../cli/experiment.ts';
-import type { RunFlags } from '../../cli/flags.ts';
+import type { ExperimentContext } from '../context.ts';
+import type { RunOptions as RunFlags } from '../context.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { activate, parseActivation } from '../../model/activation.ts';
 import { Matrix } from '../../backend/matrix.ts';
@@ -10,16 +10,16 @@ import { DeltaRuleClassifier } from '../../readout/delta-rule.ts';
 import { MlpClassifier } from '../../readout/mlp-classifier.ts';
 import { lineChart, type Series } from '../../report/charts.ts';
 import { saveChart } from '../../report/render.ts';
-import { SoftHebb } from '../layer.ts';
-import type { SoftHebbOptions } from '../options.ts';
+import { SoftHebb } from '../../softhebb/layer.ts';
+import type { SoftHebbOptions } from '../../softhebb/options.ts';
 import {
   DEFAULT_READOUT_ACTIVATION,
   fitLinearReadout,
   labelAccuracy,
   type LinearReadout,
-} from '../readout.ts';
+} from '../../softhebb/readout.ts';
 import { saveReceptiveFields } from './train.ts';
-import { adoptFigures, definedOptions, runPoints } from '../../cli/points.ts';
+import { adoptFigures, definedOptions, runPoints } from '../points.ts';
 
 /** Published values (docs/math/softhebb.md, mean ± std over 5 seeds). */
 const PAPER: Record<string, Record<string, string>> = {

@@ -11,7 +11,7 @@ import type { Dataset } from '../../data/dataset.ts';
 import { LinearSVC } from '../../readout/linear-svc.ts';
 import { receptiveFieldGrid } from '../../report/image-grid.ts';
 import { saveImageGrid } from '../../report/render.ts';
-import { SimilarityNetwork } from '../network.ts';
+import { SimilarityNetwork } from '../../similarity/network.ts';
 
 export const PAPER_TABLE1: Record<number, number> = {
   4: 3.87,
