@@ -22,6 +22,8 @@ export interface Param<T> {
   readonly flagText?: FlagText;
   /** The allowed words, where the option is one of a fixed list (commander shows them). */
   readonly choices?: readonly string[];
+  /** How --help names the flag's value, e.g. '<γ>' (default from the kind: '<n>', '<x>', …). */
+  readonly placeholder?: string;
 }
 
 export type FlagText = 'number' | 'text' | 'switch' | 'numbers' | 'texts';
@@ -58,9 +60,30 @@ function param<T>(
   return { expects, parse, fallback, flagText, ...(choices ? { choices } : {}) };
 }
 
-/** The same option with its one line of help (shown by a command's --help and in docs). */
-export function describe<P extends Param<unknown>>(p: P, help: string): P {
-  return { ...p, help };
+/**
+ * The same option with its one line of help (shown by a command's --help and in docs), and
+ * optionally how --help names its value ('<γ>').
+ */
+export function describe<P extends Param<unknown>>(p: P, help: string, placeholder?: string): P {
+  return placeholder === undefined ? { ...p, help } : { ...p, help, placeholder };
+}
+
+/**
+ * The same option with another default: an experiment that trains a model with settings of its
+ * own (e.g. the paper's 100 epochs). Declare why beside it (see the experiments' `models`).
+ */
+export function withDefault<T>(p: Param<T | undefined>, value: T): Param<T> {
+  return { ...(p as Param<T>), fallback: () => value, required: undefined } as Param<T>;
+}
+
+/** Some options of a table, unchanged (same checks, defaults and help). */
+export function pick<S extends ParamSpec, const K extends keyof S>(
+  spec: S,
+  ...keys: K[]
+): Pick<S, K> {
+  const out = {} as Pick<S, K>;
+  for (const k of keys) out[k] = spec[k];
+  return out;
 }
 
 type Bounds = { min?: number; max?: number };

@@ -4,36 +4,56 @@ import type { Backend } from '../../backend/types.ts';
 import { subset, type Dataset, type Split } from '../../data/dataset.ts';
 import { loadDataset } from '../../data/index.ts';
 import type { ExperimentContext } from '../context.ts';
-import type { RunOptions as RunFlags } from '../context.ts';
 import { receptiveFieldGrid } from '../../report/image-grid.ts';
 import { saveImageGrid } from '../../report/render.ts';
 import type { Run } from '../../run/run-dir.ts';
 import { SoftHebb } from '../../softhebb/layer.ts';
-import type { SoftHebbOptions, SoftHebbPreset } from '../../softhebb/options.ts';
+import { SOFTHEBB_SPEC, type SoftHebbOptions } from '../../softhebb/options.ts';
+import { describe, integer, pick, withDefault, type ParamSpec } from '../../model/params.ts';
+import { dataName, directory } from '../options.ts';
+import type { OptionsOf } from '../experiment.ts';
 import { labelAccuracy } from '../../softhebb/readout.ts';
 
-/** The flags of `softhebb train`; config.json stores them (less the run-control ones). */
-export interface TrainFlags extends RunFlags {
-  dataset: string;
-  dataDir?: string;
-  units: number;
-  epochs: number;
-  batchSize: number;
-  preset?: SoftHebbPreset;
-  wta: 'soft' | 'hard';
-  inverseTemperature?: number;
-  base?: number;
-  /** Schedule text: 0.03, linear:0.2, exponential:0.55:0.0055. */
-  lr?: string;
-  rule?: 'paper' | 'normalized';
-  integrator?: 'euler' | 'exact';
-  bias?: boolean;
-  initRadius?: number;
-  /** Train on the first n samples of a seeded shuffle (quick runs); default all. */
-  trainSamples?: number;
-  /** Evaluate (label read-out on the test set) every this many epochs and at the end. */
-  evalEvery: number;
-}
+/**
+ * The options of `softhebb train` (config.json stores them, less the run options): the data,
+ * the layer's own options as SoftHebb declares them, and how often to evaluate.
+ */
+export const TRAIN_OPTIONS = {
+  dataset: describe(dataName(), 'mnist, fashion-mnist or cifar10', '<name>'),
+  dataDir: describe(directory(), 'folder of the data set (fashion-mnist, cifar10)', '<dir>'),
+  trainSamples: describe(
+    integer({ min: 1 }),
+    'train on n samples of a seeded shuffle (quick runs); default all',
+  ),
+  units: withDefault(SOFTHEBB_SPEC.units, 2000),
+  epochs: withDefault(SOFTHEBB_SPEC.epochs, 100),
+  ...pick(
+    SOFTHEBB_SPEC,
+    'batchSize',
+    'preset',
+    'wta',
+    'inverseTemperature',
+    'base',
+    'lr',
+    'rule',
+    'integrator',
+    'bias',
+    'initRadius',
+  ),
+  evalEvery: describe(
+    integer({ min: 1, default: 10 }),
+    'label read-out on the test set every n epochs (and at the end)',
+  ),
+} satisfies ParamSpec;
+
+/** The SoftHebb defaults `softhebb train` (and the demo) deliberately replace. */
+export const TRAIN_DIFFERS = {
+  units: "the model requires it; 2000 is the paper's layer",
+  epochs: "the paper's 100 epochs; the model's fit makes one pass",
+};
+
+/** The options of `softhebb train`; config.json stores them (less the run options). */
+export type TrainFlags = OptionsOf<typeof TRAIN_OPTIONS>;
 
 export interface TrainResult {
   run: Run;
@@ -66,7 +86,7 @@ export function layerOptions(o: TrainFlags, backend: Backend): SoftHebbOptions {
 
 /** The data set, with the training set cut to a seeded subset when asked. */
 export function loadTrainingData(
-  o: Pick<TrainFlags, 'dataset' | 'dataDir' | 'trainSamples' | 'seed'>,
+  o: { dataset: string; dataDir?: string; trainSamples?: number; seed: number },
 ): Split {
   const data = loadDataset(o.dataset, { dir: o.dataDir });
   if (o.trainSamples && o.trainSamples < data.train.x.rows) {
