@@ -3,7 +3,7 @@
 // leads to a file (and a heading, for `#anchor`) that exists. Failures are listed all at once,
 // each with its file:line. The program is built in memory (createProgram); nothing is spawned.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { memoryIO } from '../../src/cli/io.ts';
@@ -18,6 +18,7 @@ import {
   hebbCommands,
   links,
   parseMarkdown,
+  repoPaths,
 } from '../helpers/markdown.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -80,6 +81,15 @@ function npmProblems(file: string, md: string): { problems: string[]; checked: n
   return { problems: problems.map((p) => `${file}:${p}`), checked };
 }
 
+/** Paths into the repository (`src/…`, `docs/…`, `sweeps/…`) that do not exist. */
+function pathProblems(file: string, md: string): { problems: string[]; checked: number } {
+  const found = repoPaths(parseMarkdown(md));
+  const problems = found
+    .filter(({ path }) => !existsSync(`${root}${path}`))
+    .map(({ line, path }) => `${file}:${line}: ${path} does not exist`);
+  return { problems, checked: found.length };
+}
+
 /** Every problem with the relative links in one markdown text, as `file:line: …`. */
 function linkProblems(file: string, md: string): { problems: string[]; checked: number } {
   const found = links(parseMarkdown(md).prose);
@@ -138,6 +148,17 @@ describe('docs', () => {
     assert.equal(problems.length, 0, `\n${problems.join('\n')}`);
   });
 
+  it('names only source files and folders that exist', () => {
+    let checked = 0;
+    const problems = files.flatMap((f) => {
+      const r = pathProblems(f, readFileSync(`${root}${f}`, 'utf8'));
+      checked += r.checked;
+      return r.problems;
+    });
+    assert.ok(checked > 50, `only ${checked} paths found in the docs: is the parser blind?`);
+    assert.equal(problems.length, 0, `\n${problems.join('\n')}`);
+  });
+
   it('links only to files and headings that exist', () => {
     let checked = 0;
     const problems = files.flatMap((f) => {
@@ -165,6 +186,7 @@ describe('the docs checks bite', () => {
     'sm-mnist --seedz 1`; not commands: `hebb: failed`, `hebb/report`, `HEBB_BACKEND=ts`.',
     'Flags: `--feature-tol` takes a list, `--reps 2` (bench), `--gone-flag`.',
     '`npm run demo`, `npm run bench -- gemm`, `npm run bench -- gemmm`, `npm run docs`.',
+    'Code: `src/cli/program.ts`, `src/cli/gone.ts` and src/similarity/experiments/, docs/gone/.',
     '',
     'See [the CLI](cli.md), [a page](missing.md), [flags](cli.md#flags-every-experiment-takes),',
     '[nothing](cli.md#no-such-heading), [here](#a-page), [not here](#b-page) and',
@@ -211,13 +233,22 @@ describe('the docs checks bite', () => {
     ]);
   });
 
+  it('names a source path that does not exist, with its file:line', () => {
+    const { problems, checked } = pathProblems('docs/page.md', page);
+    assert.equal(checked, 4);
+    assert.deepEqual(problems.sort(), [
+      'docs/page.md:14: docs/gone/ does not exist',
+      'docs/page.md:14: src/cli/gone.ts does not exist',
+    ]);
+  });
+
   it('names a missing file or heading, with its file:line', () => {
     const { problems, checked } = linkProblems('docs/page.md', page);
     assert.equal(checked, 7);
     assert.deepEqual(problems, [
-      'docs/page.md:15: link missing.md: docs/missing.md does not exist',
-      'docs/page.md:16: link cli.md#no-such-heading: docs/cli.md has no heading with the anchor #no-such-heading',
-      'docs/page.md:16: link #b-page: docs/page.md has no heading with the anchor #b-page',
+      'docs/page.md:16: link missing.md: docs/missing.md does not exist',
+      'docs/page.md:17: link cli.md#no-such-heading: docs/cli.md has no heading with the anchor #no-such-heading',
+      'docs/page.md:17: link #b-page: docs/page.md has no heading with the anchor #b-page',
     ]);
   });
 

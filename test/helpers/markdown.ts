@@ -14,7 +14,7 @@ export interface Snippet {
 /** Fenced blocks whose lines are commands a reader may type (`sh`, `console`, no language…). */
 const SHELL_FENCE = /^(|sh|bash|shell|console|zsh|text)$/;
 
-interface Parsed {
+export interface Parsed {
   /** Each line of a shell-like fenced block, without its `# comment` (`\` joins lines). */
   fenced: Snippet[];
   /** Each inline code span outside fenced blocks (it may wrap lines; `\|` of tables read as `|`). */
@@ -180,6 +180,25 @@ export function allOptionNames(program: Command): Set<string> {
   };
   walk(program);
   return names;
+}
+
+/** A path into the repository named in the text (`src/cli/program.ts`, docs/math/), from its root. */
+export interface RepoPath {
+  line: number;
+  path: string;
+}
+
+const REPO_PATH =
+  /(?<![\w/.(\]<$-])((?:src|test|docs|bench|scripts|native|web|sweeps|\.ci)\/[\w./-]*[\w/])/g;
+
+/** Paths into the repository's own folders named in prose, inline code or shell lines. */
+export function repoPaths(parsed: Parsed): RepoPath[] {
+  const out: RepoPath[] = [];
+  for (const m of parsed.prose.matchAll(REPO_PATH))
+    out.push({ line: lineAt(parsed.prose, m.index), path: m[1] });
+  for (const s of [...parsed.fenced, ...parsed.inline])
+    for (const m of s.text.matchAll(REPO_PATH)) out.push({ line: s.line, path: m[1] });
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
