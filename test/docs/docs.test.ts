@@ -178,6 +178,7 @@ describe('the docs checks bite', () => {
     '```sh',
     'npx hebb softhebb train --units 400 --bogus-flag 3   # a comment --not-a-flag',
     'npx hebb reproduce sm-toyy --quick',
+    'npx hebb reproduce softhebb-conv --dataset cifar-10 --wta hard --norm=l2',
     'npx hebb data fetch lfw && npx hebb reproduce sm-faces --data lfw --nps 4',
     '```',
     '',
@@ -193,26 +194,30 @@ describe('the docs checks bite', () => {
     '[web](https://example.org/x.md).',
   ].join('\n');
 
-  it('names an unknown flag or command, with its file:line', () => {
+  it('names an unknown command, flag or choice, with its file:line', () => {
     const { problems, checked } = commandProblems('docs/page.md', page);
-    assert.equal(checked, 7);
-    assert.equal(problems.length, 5, problems.join('\n'));
-    assert.match(
-      problems[0],
-      /^docs\/page\.md:4: .*\n.*--bogus-flag: not an option of `hebb softhebb train`/,
-    );
-    assert.match(problems[1], /^docs\/page\.md:5: .*\n.*`hebb reproduce` has no command 'sm-toyy'/);
-    assert.match(
-      problems[2],
-      /^docs\/page\.md:6: .*\n.*--nps: not an option of `hebb reproduce sm-faces`/,
-    );
-    assert.match(
-      problems[3],
-      /^docs\/page\.md:9: .*\n.*--no-such: not an option of `hebb softhebb eval`/,
-    );
-    assert.match(
-      problems[4],
-      /^docs\/page\.md:10: .*\n.*--seedz: not an option of `hebb reproduce sm-mnist`/,
+    assert.equal(checked, 8);
+    const see = (c: string) => ` (see \`hebb ${c} --help\`)`;
+    assert.deepEqual(
+      problems.map((p) => p.replace(/\n\s+/, ' → ')),
+      [
+        'docs/page.md:4: hebb softhebb train --units 400 --bogus-flag 3 → --bogus-flag: not an option of `hebb softhebb train`' +
+          see('softhebb train'),
+        "docs/page.md:5: hebb reproduce sm-toyy --quick → `hebb reproduce` has no command 'sm-toyy' (it has: " +
+          program.commands
+            .find((c) => c.name() === 'reproduce')!
+            .commands.map((c) => c.name())
+            .join(', ') +
+          ')',
+        'docs/page.md:6: hebb reproduce softhebb-conv --dataset cifar-10 --wta hard --norm=l2 → --dataset cifar-10: not one of mnist, fashion-mnist, cifar10; --norm: not an option of `hebb reproduce softhebb-conv`' +
+          see('reproduce softhebb-conv'),
+        'docs/page.md:7: hebb reproduce sm-faces --data lfw --nps 4 → --nps: not an option of `hebb reproduce sm-faces`' +
+          see('reproduce sm-faces'),
+        'docs/page.md:10: hebb softhebb eval RUN --readout linear --no-such → --no-such: not an option of `hebb softhebb eval`' +
+          see('softhebb eval'),
+        'docs/page.md:11: hebb reproduce sm-mnist --seedz 1 → --seedz: not an option of `hebb reproduce sm-mnist`' +
+          see('reproduce sm-mnist'),
+      ],
     );
   });
 
@@ -220,7 +225,7 @@ describe('the docs checks bite', () => {
     const { problems, checked } = flagProblems('docs/page.md', page);
     assert.equal(checked, 3);
     assert.deepEqual(problems, [
-      'docs/page.md:12: --gone-flag: no hebb command, bench or script takes it',
+      'docs/page.md:13: --gone-flag: no hebb command, bench or script takes it',
     ]);
   });
 
@@ -228,8 +233,8 @@ describe('the docs checks bite', () => {
     const { problems, checked } = npmProblems('docs/page.md', page);
     assert.equal(checked, 4);
     assert.deepEqual(problems, [
-      'docs/page.md:13: npm run bench -- gemmm: bench/main.ts has no such benchmark',
-      'docs/page.md:13: npm run docs: package.json has no such script',
+      'docs/page.md:14: npm run bench -- gemmm: bench/main.ts has no such benchmark',
+      'docs/page.md:14: npm run docs: package.json has no such script',
     ]);
   });
 
@@ -237,8 +242,8 @@ describe('the docs checks bite', () => {
     const { problems, checked } = pathProblems('docs/page.md', page);
     assert.equal(checked, 4);
     assert.deepEqual(problems.sort(), [
-      'docs/page.md:14: docs/gone/ does not exist',
-      'docs/page.md:14: src/cli/gone.ts does not exist',
+      'docs/page.md:15: docs/gone/ does not exist',
+      'docs/page.md:15: src/cli/gone.ts does not exist',
     ]);
   });
 
@@ -246,9 +251,9 @@ describe('the docs checks bite', () => {
     const { problems, checked } = linkProblems('docs/page.md', page);
     assert.equal(checked, 7);
     assert.deepEqual(problems, [
-      'docs/page.md:16: link missing.md: docs/missing.md does not exist',
-      'docs/page.md:17: link cli.md#no-such-heading: docs/cli.md has no heading with the anchor #no-such-heading',
-      'docs/page.md:17: link #b-page: docs/page.md has no heading with the anchor #b-page',
+      'docs/page.md:17: link missing.md: docs/missing.md does not exist',
+      'docs/page.md:18: link cli.md#no-such-heading: docs/cli.md has no heading with the anchor #no-such-heading',
+      'docs/page.md:18: link #b-page: docs/page.md has no heading with the anchor #b-page',
     ]);
   });
 

@@ -113,9 +113,9 @@ const isFlag = (w: string) => /^-[^\d.]/.test(w) && w !== '--';
 const optionNames = (o: Option) => [o.long, o.short].filter((n): n is string => !!n);
 
 /**
- * What is wrong with `hebb <words>` against the program: an unknown command word, or a flag
- * that is not an option of the command it resolves to (nor of a command above it, nor
- * `--help`/`-h`). Placeholders stop the walk without a complaint.
+ * What is wrong with `hebb <words>` against the program: an unknown command word, a flag that
+ * is not an option of the command it resolves to (nor of a command above it, nor
+ * `--help`/`-h`), or a value outside an option's choices. Placeholders are never wrong.
  */
 export function checkCommand(program: Command, words: string[]): string | undefined {
   let cmd = program;
@@ -140,17 +140,27 @@ export function checkCommand(program: Command, words: string[]): string | undefi
     }
     break; // an argument of a leaf command (a run directory, a spec file…)
   }
-  const known = new Set(['--help', '-h']);
+  const options = new Map<string, Option>();
   for (let c: Command | null = cmd; c; c = c.parent)
-    for (const o of c.options) for (const n of optionNames(o)) known.add(n);
-  const bad = words
-    .slice(i)
-    .filter(isFlag)
-    .map((w) => w.split('=')[0])
-    .filter((f) => !known.has(f));
-  if (bad.length === 0) return undefined;
+    for (const o of c.options) for (const n of optionNames(o)) options.set(n, o);
   const name = path.join(' ');
-  return `${bad.join(', ')}: not ${bad.length > 1 ? 'options' : 'an option'} of \`${name}\` (see \`${name} --help\`)`;
+  const problems: string[] = [];
+  const rest = words.slice(i);
+  rest.forEach((w, k) => {
+    if (!isFlag(w)) return;
+    const [flag, inlineValue] = w.split(/=(.*)/s, 2);
+    if (flag === '--help' || flag === '-h') return;
+    const o = options.get(flag);
+    if (!o) return problems.push(`${flag}: not an option of \`${name}\``);
+    // A literal value of an option with a fixed set of choices must be one of them.
+    const value = inlineValue ?? (o.required || o.optional ? rest[k + 1] : undefined);
+    if (o.argChoices && value !== undefined && !isFlag(value) && !isPlaceholder(value)) {
+      if (!o.argChoices.includes(value))
+        problems.push(`${flag} ${value}: not one of ${o.argChoices.join(', ')}`);
+    }
+  });
+  if (problems.length === 0) return undefined;
+  return `${problems.join('; ')} (see \`${name} --help\`)`;
 }
 
 /** A flag named on its own in inline code (`--feature-tol`, `--reps 2`), not in a command. */
