@@ -73,7 +73,9 @@ export function optionsFor(key: string, p: Param<unknown>): Option[] {
   if (p.flagText === 'switch') {
     if (fallback === true) return [new Option(`--no-${flag.slice(2)}`, help)];
     const on = new Option(flag, help);
-    return fallback === false ? [on] : [on, new Option(`--no-${flag.slice(2)}`, `not ${flag}`)];
+    return fallback === false
+      ? [on]
+      : [on, new Option(`--no-${flag.slice(2)}`, p.placeholder ?? `the opposite of ${flag}`)];
   }
   const o = new Option(`${flag} ${placeholder(p)}`, help);
   if (p.choices) o.choices(p.choices);

@@ -1,98 +1,22 @@
 import { type Command, Option } from 'commander';
 import { getBackend } from '../backend/registry.ts';
-import { SOFTHEBB_SPEC } from '../softhebb/options.ts';
 import { openRun } from '../run/run-dir.ts';
 import { SoftHebb } from '../softhebb/layer.ts';
 import { DEFAULT_READOUT_ACTIVATION, labelAccuracy, linearAccuracy } from '../softhebb/readout.ts';
 import {
   layerOptions,
   loadTrainingData,
-  prepareTraining,
-  trainLayer,
-  trainSaved,
+  softhebbTrain,
   type TrainFlags,
 } from '../reproduce/softhebb/train.ts';
 import { reproduceSoftHebb, type ReproduceFlags } from '../reproduce/softhebb/reproduce.ts';
 import { runExperiment } from './experiment.ts';
-import {
-  activationFlag,
-  addRunFlags,
-  choiceOption,
-  fromParam,
-  intFlag,
-  scheduleFlag,
-} from './flags.ts';
+import { registerExperiment } from './options.ts';
+import { activationFlag, addRunFlags, intFlag } from './flags.ts';
 import type { CliIO } from './io.ts';
 import { addPointExecFlags } from './flags.ts';
-import { formatSchedule } from '../model/schedule.ts';
 
 const pct = (v: number) => (100 * v).toFixed(2);
-
-/** The layer flags shared by `softhebb train` and the options they map to. */
-function addLayerFlags(cmd: Command): Command {
-  return cmd
-    .option('--dataset <name>', 'mnist, fashion-mnist or cifar10', 'mnist')
-    .option('--data-dir <dir>', 'folder of the data set (fashion-mnist, cifar10)')
-    .option(
-      '--train-samples <n>',
-      'train on n samples of a seeded shuffle (quick runs); default all',
-      intFlag('--train-samples'),
-    )
-    .option('--units <n>', 'number of units', intFlag('--units', { max: 1_000_000 }), 2000)
-    .option('--epochs <n>', 'passes over the training set', intFlag('--epochs'), 100)
-    .option('--batch-size <n>', 'samples per update (1 = online)', intFlag('--batch-size'), 100)
-    .addOption(
-      choiceOption(
-        '--preset <name>',
-        "starting settings: 'default' (measured best), 'paper', 'authors'",
-        ['default', 'paper', 'authors'],
-      ),
-    )
-    .addOption(
-      choiceOption('--wta <kind>', 'soft or hard winner-take-all', ['soft', 'hard'], 'soft'),
-    )
-    .option(
-      '--inverse-temperature <t>',
-      'softmax inverse temperature (preset default: 200)',
-      fromParam('--inverse-temperature', SOFTHEBB_SPEC.inverseTemperature),
-    )
-    .option(
-      '--base <b>',
-      'softmax base β instead (t = ln β)',
-      fromParam('--base', SOFTHEBB_SPEC.base),
-    )
-    .option(
-      '--lr <schedule>',
-      'rate: 0.03 (constant), linear:0.2 (→ 0), exponential:0.55:0.0055 (preset default: linear:0.2)',
-      (v) => formatSchedule(scheduleFlag('--lr')(v)),
-    )
-    .addOption(
-      choiceOption('--rule <rule>', "'paper' (Eq. 8) or 'normalized' (authors' code)", [
-        'paper',
-        'normalized',
-      ]),
-    )
-    .addOption(
-      choiceOption(
-        '--integrator <kind>',
-        "mini-batch step: 'exact' (never overshoots; preset default) or 'euler' (Eq. 8 summed)",
-        ['euler', 'exact'],
-      ),
-    )
-    .option('--bias', 'learn the prior bias (Eq. 10)')
-    .option('--no-bias', 'do not learn the prior bias (preset default)')
-    .option(
-      '--init-radius <r>',
-      'norm of the initial weight rows (preset default 3)',
-      fromParam('--init-radius', SOFTHEBB_SPEC.initRadius),
-    )
-    .option(
-      '--eval-every <n>',
-      'label read-out on the test set every n epochs (and at the end)',
-      intFlag('--eval-every'),
-      10,
-    );
-}
 
 export function registerSoftHebbCommands(program: Command, io: CliIO): void {
   const sh = program
@@ -101,45 +25,7 @@ export function registerSoftHebbCommands(program: Command, io: CliIO): void {
       'SoftHebb: soft winner-take-all layers with a local Hebbian rule (docs/math/softhebb.md)',
     );
 
-  const train = addRunFlags(
-    addLayerFlags(
-      sh
-        .command('train')
-        .description(
-          'train a SoftHebb layer into a run directory: config.json, model.safetensors (every epoch), metrics.json, figures/',
-        ),
-    ),
-    { out: 'runs/softhebb' },
-  ).addHelpText(
-    'after',
-    '\nExamples:\n  $ hebb softhebb train --units 2000 --epochs 100 --out runs/mnist-2000\n' +
-      '  $ hebb softhebb train --out runs/mnist-2000 --resume          # after an interruption\n' +
-      '  $ hebb softhebb train --units 400 --epochs 1 --batch-size 1 --lr exponential:0.55:0.0055 --out runs/online',
-  );
-  train.action(async (flags: TrainFlags, cmd: Command) => {
-    await runExperiment(
-      {
-        command: 'softhebb train',
-        prepare: prepareTraining,
-        run: trainLayer,
-        report: (r, f) => [
-          `${f.out}: test accuracy (label read-out) ${pct(r.testAccuracy)} %, R1 features ${r.r1}/${f.units}, trained in ${r.seconds.toFixed(1)} s`,
-        ],
-        json: (r, f) => ({
-          out: f.out,
-          testAccuracy: r.testAccuracy,
-          r1: r.r1,
-          units: f.units,
-          trainSeconds: r.seconds,
-        }),
-        saved: (run) => trainSaved(run, 'softhebb train'),
-      },
-      cmd,
-      flags,
-      io,
-      getBackend(),
-    );
-  });
+  registerExperiment(sh, softhebbTrain, io);
 
   sh.command('eval')
     .description(

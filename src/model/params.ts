@@ -22,7 +22,10 @@ export interface Param<T> {
   readonly flagText?: FlagText;
   /** The allowed words, where the option is one of a fixed list (commander shows them). */
   readonly choices?: readonly string[];
-  /** How --help names the flag's value, e.g. '<γ>' (default from the kind: '<n>', '<x>', …). */
+  /**
+   * How --help names the flag's value, e.g. '<γ>' (default from the kind: '<n>', '<x>', …); for
+   * a switch without a default, the help of its --no- flag.
+   */
   readonly placeholder?: string;
 }
 
@@ -62,7 +65,8 @@ function param<T>(
 
 /**
  * The same option with its one line of help (shown by a command's --help and in docs), and
- * optionally how --help names its value ('<γ>').
+ * optionally how --help names its value ('<γ>') — for a switch without a default (--bias and
+ * --no-bias), the help of its --no- flag instead.
  */
 export function describe<P extends Param<unknown>>(p: P, help: string, placeholder?: string): P {
   return placeholder === undefined ? { ...p, help } : { ...p, help, placeholder };

@@ -15,7 +15,9 @@ import { directory, text } from './options.ts';
 import { runExperiment, type Experiment, type RunHooks, type RunOptions } from './context.ts';
 
 /** The options of a declared experiment: its table's values and the run options. */
-export type OptionsOf<S extends ParamSpec> = { -readonly [K in keyof S]: Resolved<S>[K] } & RunOptions;
+export type OptionsOf<S extends ParamSpec> = {
+  -readonly [K in keyof S]: Resolved<S>[K];
+} & RunOptions;
 
 /** A model an experiment trains, whose option defaults its own must equal unless listed. */
 export interface ModelDefaults {
@@ -61,14 +63,17 @@ export const RUN_OPTIONS = {
     'run directory (config.json, model.safetensors, metrics.json, figures/)',
     '<dir>',
   ),
-  overwrite: describe(boolean(), 'replace an existing run in --out'),
-  resume: describe(boolean(), 'continue the run in --out with the options in its config.json'),
+  overwrite: describe(boolean({ default: false }), 'replace an existing run in --out'),
+  resume: describe(
+    boolean({ default: false }),
+    'continue the run in --out with the options in its config.json',
+  ),
   seed: describe(
     integer({ min: 0, default: 0 }),
     'seed of every random choice (initial weights, sample order, subsets)',
   ),
-  quiet: describe(boolean(), 'no progress output'),
-  json: describe(boolean(), 'print the result as one JSON object on stdout'),
+  quiet: describe(boolean({ default: false }), 'no progress output'),
+  json: describe(boolean({ default: false }), 'print the result as one JSON object on stdout'),
 } satisfies ParamSpec;
 
 /** Where a reproduction's points run (never part of its options: see RUN_CONTROL_OPTIONS). */

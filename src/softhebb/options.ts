@@ -123,7 +123,8 @@ export const PRESETS: Record<SoftHebbPreset, (wta: 'soft' | 'hard') => PresetVal
 };
 
 const SPEC = {
-  units: required(integer({ min: 1 })),
+  // A bound that refuses absurd sizes before anything is allocated.
+  units: required(integer({ min: 1, max: 1_000_000 })),
   preset: oneOf(['default', 'paper', 'authors'] as const, { default: 'default' }),
   wta: oneOf(['soft', 'hard'] as const, { default: 'soft' }),
   inverseTemperature: number({ gt: 0 }),

@@ -11,7 +11,7 @@ import { SoftHebb } from '../../softhebb/layer.ts';
 import { SOFTHEBB_SPEC, type SoftHebbOptions } from '../../softhebb/options.ts';
 import { describe, integer, pick, withDefault, type ParamSpec } from '../../model/params.ts';
 import { dataName, directory } from '../options.ts';
-import type { OptionsOf } from '../experiment.ts';
+import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { labelAccuracy } from '../../softhebb/readout.ts';
 
 /**
@@ -85,9 +85,12 @@ export function layerOptions(o: TrainFlags, backend: Backend): SoftHebbOptions {
 }
 
 /** The data set, with the training set cut to a seeded subset when asked. */
-export function loadTrainingData(
-  o: { dataset: string; dataDir?: string; trainSamples?: number; seed: number },
-): Split {
+export function loadTrainingData(o: {
+  dataset: string;
+  dataDir?: string;
+  trainSamples?: number;
+  seed: number;
+}): Split {
   const data = loadDataset(o.dataset, { dir: o.dataDir });
   if (o.trainSamples && o.trainSamples < data.train.x.rows) {
     return { ...data, train: subset(data.train, o.trainSamples, o.seed) };
@@ -186,3 +189,33 @@ export function trainSaved(run: Run, command: string): string {
   const epoch = rows.length > 0 ? rows[rows.length - 1].epoch : '?';
   return `${run.paths.model} holds epoch ${epoch}; continue with: hebb ${command} --out ${run.dir} --resume`;
 }
+
+const pct = (v: number) => (100 * v).toFixed(2);
+
+/** `hebb softhebb train`: a layer trained into a run directory. */
+export const softhebbTrain = defineExperiment({
+  command: 'softhebb train',
+  description:
+    'train a SoftHebb layer into a run directory: config.json, model.safetensors (every epoch), metrics.json, figures/',
+  options: TRAIN_OPTIONS,
+  out: 'runs/softhebb',
+  models: [{ name: 'SoftHebb', spec: SOFTHEBB_SPEC, differs: TRAIN_DIFFERS }],
+  examples: [
+    'hebb softhebb train --units 2000 --epochs 100 --out runs/mnist-2000',
+    'hebb softhebb train --out runs/mnist-2000 --resume          # after an interruption',
+    'hebb softhebb train --units 400 --epochs 1 --batch-size 1 --lr exponential:0.55:0.0055 --out runs/online',
+  ],
+  prepare: prepareTraining,
+  run: trainLayer,
+  report: (r, f) => [
+    `${f.out}: test accuracy (label read-out) ${pct(r.testAccuracy)} %, R1 features ${r.r1}/${f.units}, trained in ${r.seconds.toFixed(1)} s`,
+  ],
+  json: (r, f) => ({
+    out: f.out,
+    testAccuracy: r.testAccuracy,
+    r1: r.r1,
+    units: f.units,
+    trainSeconds: r.seconds,
+  }),
+  saved: (run) => trainSaved(run, 'softhebb train'),
+});
