@@ -8,6 +8,7 @@ import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import {
   boolean,
+  describe,
   integer,
   listOf,
   number,
@@ -95,30 +96,69 @@ export interface EmergenceOptions {
 }
 
 const SPEC = {
-  rule: required(oneOf(RULES)),
-  weightDecay: number({ min: 0, default: 0 }),
-  weightNoise: number({ min: 0, default: 0 }),
-  lr: number({ gt: 0 }),
-  architecture: oneOf(ARCHITECTURES, { default: 'mlp' }),
-  hidden: listOf(integer({ min: 1 }), { default: [128] }),
-  activation: activation(HIDDEN_ACTIVATIONS, { default: { name: 'tanh' } }),
-  tokens: integer({ min: 1, default: 8 }),
-  width: integer({ min: 1, default: 32 }),
-  heads: integer({ min: 1, default: 4 }),
-  blocks: integer({ min: 0, default: 2 }),
-  initScale: number({ gt: 0, default: 1 }),
-  feedbackScale: number({ gt: 0, default: 1 }),
-  batchSize: integer({ min: 1, default: 256 }),
-  epochs: integer({ min: 1, default: 10 }),
-  seed: seed(),
-  metricsEvery: integer({ min: 1, default: 1 }),
-  finalFraction: number({ gt: 0, max: 1, default: 0.1 }),
-  beta1: number({ min: 0, lt: 1, default: 0.9 }),
-  beta2: number({ min: 0, lt: 1, default: 0.999 }),
-  eps: number({ min: 0, default: 1e-8 }),
-  adamDecay: oneOf(['coupled', 'decoupled'] as const, { default: 'coupled' }),
-  alwaysPerturb: boolean({ default: false }),
-  valEvery: integer({ min: 1 }),
+  rule: describe(required(oneOf(RULES)), 'learning rule: sgd, adam, dfa or random'),
+  weightDecay: describe(number({ min: 0, default: 0 }), 'weight decay γ in ΔW = η (g − γW)'),
+  weightNoise: describe(
+    number({ min: 0, default: 0 }),
+    'weight noise σ: forward with w = v + ε, ε ~ N(0, σ²)',
+  ),
+  lr: describe(number({ gt: 0 }), 'learning rate η; default 0.05 (adam 1e-3)'),
+  architecture: describe(
+    oneOf(ARCHITECTURES, { default: 'mlp' }),
+    'a bias-free MLP, or a small transformer (sgd and adam only)',
+  ),
+  hidden: describe(listOf(integer({ min: 1 }), { default: [128] }), 'MLP: hidden widths'),
+  activation: describe(
+    activation(HIDDEN_ACTIVATIONS, { default: { name: 'tanh' } }),
+    'hidden activation: linear, relu, tanh or sigmoid (the output layer is linear)',
+  ),
+  tokens: describe(
+    integer({ min: 1, default: 8 }),
+    'transformer: tokens per sample (they split the inputs)',
+  ),
+  width: describe(
+    integer({ min: 1, default: 32 }),
+    'transformer: embedding width (a multiple of heads)',
+  ),
+  heads: describe(integer({ min: 1, default: 4 }), 'transformer: attention heads'),
+  blocks: describe(integer({ min: 0, default: 2 }), 'transformer: blocks of attention and MLP'),
+  initScale: describe(number({ gt: 0, default: 1 }), 'initial weights N(0, s²/fan-in)'),
+  feedbackScale: describe(
+    number({ gt: 0, default: 1 }),
+    'dfa and random: feedback matrices N(0, s²/width) (s = 1: the scale of the forward weights)',
+  ),
+  batchSize: describe(integer({ min: 1, default: 256 }), 'mini-batch size'),
+  epochs: describe(integer({ min: 1, default: 10 }), 'training epochs'),
+  seed: describe(
+    seed(),
+    'seed of every random choice (initial weights, sample order, weight noise, feedback matrices)',
+  ),
+  metricsEvery: describe(
+    integer({ min: 1, default: 1 }),
+    'record the alignments every k steps (and at every step of the final window)',
+  ),
+  finalFraction: describe(
+    number({ gt: 0, max: 1, default: 0.1 }),
+    'fraction in (0, 1] of the last steps that the final alignment and the stationarity check average',
+  ),
+  beta1: describe(
+    number({ min: 0, lt: 1, default: 0.9 }),
+    'adam: decay of the first moment, in [0, 1)',
+  ),
+  beta2: describe(
+    number({ min: 0, lt: 1, default: 0.999 }),
+    'adam: decay of the second moment, in [0, 1)',
+  ),
+  eps: describe(number({ min: 0, default: 1e-8 }), 'adam: ε added to √v̂'),
+  adamDecay: describe(
+    oneOf(['coupled', 'decoupled'] as const, { default: 'coupled' }),
+    "how adam meets weight decay: coupled (L2 in the gradient, torch's Adam weight_decay) or decoupled (AdamW)",
+  ),
+  alwaysPerturb: describe(
+    boolean({ default: false }),
+    'run the w = v + ε path even at σ = 0 (it must then change nothing; a check)',
+  ),
+  valEvery: describe(integer({ min: 1 }), 'validation loss every k steps; default once an epoch'),
   backend: backendOption(),
 } satisfies Record<keyof EmergenceOptions, unknown>;
 
@@ -192,6 +232,8 @@ export interface EmergenceFitOptions extends FitOptions {
  */
 export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, EmergenceFitOptions> {
   static readonly modelName = 'EmergenceLearner';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   /** The network (its `w` are the learnt weights v); null before fit. */
   net: EmergenceNetwork | null = null;
   /** The summary of the last fit. */

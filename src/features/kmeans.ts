@@ -8,7 +8,14 @@ import { ValueError } from '../errors.ts';
 import { runFit, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, UnsupervisedModel } from '../model/model.ts';
-import { integer, number, seed, validateOptions, type Resolved } from '../model/params.ts';
+import {
+  describe,
+  integer,
+  number,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
 import { f32, readCount, readMatrix, scalar, type ModelState } from '../model/state.ts';
 
 export interface KMeansOptions {
@@ -23,10 +30,13 @@ export interface KMeansOptions {
 }
 
 const SPEC = {
-  clusters: integer({ min: 1, default: 100 }),
-  maxIter: integer({ min: 1, default: 100 }),
-  tol: number({ min: 0, default: 1e-6 }),
-  seed: seed(),
+  clusters: describe(integer({ min: 1, default: 100 }), 'number of centroids'),
+  maxIter: describe(integer({ min: 1, default: 100 }), 'iterations of the Lloyd algorithm at most'),
+  tol: describe(
+    number({ min: 0, default: 1e-6 }),
+    'stop when the inertia falls by less than this fraction in an iteration',
+  ),
+  seed: describe(seed(), 'seed of the initial centroids'),
   backend: backendOption(),
 } satisfies Record<keyof KMeansOptions, unknown>;
 
@@ -34,6 +44,8 @@ const CHUNK = 4096;
 
 export class KMeans extends UnsupervisedModel<Resolved<typeof SPEC>> {
   static readonly modelName = 'KMeans';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   private c: Matrix | null = null;
   /** Sum of squared distances to the nearest centroid after the last iteration. */
   inertia = NaN;

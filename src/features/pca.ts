@@ -8,7 +8,14 @@ import { ValueError } from '../errors.ts';
 import type { FitEvent, FitOptions } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, UnsupervisedModel } from '../model/model.ts';
-import { integer, number, seed, validateOptions, type Resolved } from '../model/params.ts';
+import {
+  describe,
+  integer,
+  number,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
 import { f32, readMatrix, readVector, type ModelState } from '../model/state.ts';
 
 export interface PCAOptions {
@@ -24,10 +31,13 @@ export interface PCAOptions {
 }
 
 const SPEC = {
-  components: integer({ min: 1, default: 100 }),
-  maxIter: integer({ min: 1, default: 200 }),
-  tol: number({ min: 0, default: 1e-6 }),
-  seed: seed(),
+  components: describe(integer({ min: 1, default: 100 }), 'number of principal components'),
+  maxIter: describe(integer({ min: 1, default: 200 }), 'subspace iterations at most'),
+  tol: describe(
+    number({ min: 0, default: 1e-6 }),
+    'stop when no wanted Ritz value moves by more than this fraction',
+  ),
+  seed: describe(seed(), 'seed of the starting subspace'),
   backend: backendOption(),
 } satisfies Record<keyof PCAOptions, unknown>;
 
@@ -98,6 +108,8 @@ export function symmetricEigen(
 
 export class PCA extends UnsupervisedModel<Resolved<typeof SPEC>> {
   static readonly modelName = 'PCA';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   private v: Matrix | null = null;
   private m: Float32Array | null = null;
   /** Variance along each component, largest first. */

@@ -14,18 +14,21 @@ import {
   type FitOptions,
 } from './fit-loop.ts';
 import { fitArgs } from './inputs.ts';
-import { custom } from './params.ts';
+import { custom, describe, type ParamSpec } from './params.ts';
 import type { ModelState } from './state.ts';
 
 /** The `backend` option every model takes: a backend name ('native', 'ts', …) or object. */
 export function backendOption() {
-  return custom<string | Backend>(
-    "a backend name ('native', 'ts', …) or a Backend object",
-    (v, name) => {
-      if (typeof v === 'string' || (typeof v === 'object' && v !== null && 'gemm' in v))
-        return v as string | Backend;
-      throw new ValueError(`${name} must be a backend name or a Backend object, got ${typeof v}`);
-    },
+  return describe(
+    custom<string | Backend>(
+      "a backend name ('native', 'ts', …) or a Backend object",
+      (v, name) => {
+        if (typeof v === 'string' || (typeof v === 'object' && v !== null && 'gemm' in v))
+          return v as string | Backend;
+        throw new ValueError(`${name} must be a backend name or a Backend object, got ${typeof v}`);
+      },
+    ),
+    "where the model computes: 'native', 'wasm', 'ts' or a Backend object; default getBackend()",
   );
 }
 
@@ -38,6 +41,8 @@ export interface ModelOptions {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ModelClass<M extends Model<any> = Model<any>> {
   readonly modelName: string;
+  /** The model's option table (what its constructor validates; commands build flags from it). */
+  readonly optionTable: ParamSpec;
   new (options: never): M;
 }
 

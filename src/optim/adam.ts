@@ -3,7 +3,7 @@ import { Matrix } from '../backend/matrix.ts';
 import type { AdamStepParams, Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { backendOption } from '../model/model.ts';
-import { boolean, number, validateOptions } from '../model/params.ts';
+import { boolean, describe, number, validateOptions } from '../model/params.ts';
 import { f32, readCount, readVector, scalar, type ModelState } from '../model/state.ts';
 
 /** A trainable tensor: a Matrix, or a Float32Array (e.g. a bias vector), updated in place. */
@@ -25,12 +25,24 @@ export interface AdamOptions {
 }
 
 const SPEC = {
-  lr: number({ min: 0, default: 1e-3 }),
-  beta1: number({ min: 0, lt: 1, default: 0.9 }),
-  beta2: number({ min: 0, lt: 1, default: 0.999 }),
-  eps: number({ min: 0, default: 1e-8 }),
-  weightDecay: number({ min: 0, default: 0 }),
-  decoupledWeightDecay: boolean({ default: false }),
+  lr: describe(
+    number({ min: 0, default: 1e-3 }),
+    'learning rate (settable later through adam.lr, for schedules)',
+  ),
+  beta1: describe(number({ min: 0, lt: 1, default: 0.9 }), 'decay of the first moment, in [0, 1)'),
+  beta2: describe(
+    number({ min: 0, lt: 1, default: 0.999 }),
+    'decay of the second moment, in [0, 1)',
+  ),
+  eps: describe(number({ min: 0, default: 1e-8 }), 'ε added to √v̂'),
+  weightDecay: describe(
+    number({ min: 0, default: 0 }),
+    'L2 penalty λ ≥ 0, added to the gradient as torch.optim.Adam does',
+  ),
+  decoupledWeightDecay: describe(
+    boolean({ default: false }),
+    'decouple the decay from the gradient (AdamW): p ← p − lr·λ·p',
+  ),
   backend: backendOption(),
 } satisfies Record<keyof AdamOptions, unknown>;
 
@@ -38,7 +50,7 @@ function asMatrix(p: Param): Matrix {
   return p instanceof Matrix ? p : new Matrix(1, p.length, p);
 }
 
-function describe(p: Param): string {
+function shapeOf(p: Param): string {
   return p instanceof Matrix ? `${p.rows}×${p.cols}` : `length ${p.length}`;
 }
 
@@ -52,6 +64,8 @@ function describe(p: Param): string {
  *   adam.direction(0, dW, out)           // write Δ without applying it (moments advance)
  */
 export class Adam {
+  /** The options Adam takes, with their checks, defaults and help. */
+  static readonly optionTable = SPEC;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
@@ -134,7 +148,7 @@ export class Adam {
       const g = asMatrix(grads[i]);
       if (p.size !== g.size) {
         throw new ShapeError(
-          `Adam.step: parameter ${i} is ${describe(params[i])} but its gradient is ${describe(grads[i])}`,
+          `Adam.step: parameter ${i} is ${shapeOf(params[i])} but its gradient is ${shapeOf(grads[i])}`,
         );
       }
       const s = this.slot(i, g);
@@ -160,7 +174,7 @@ export class Adam {
     const o = asMatrix(out);
     if (o.size !== g.size) {
       throw new ShapeError(
-        `Adam.direction: out is ${describe(out)} but the gradient is ${describe(grad)}; they must have the same size`,
+        `Adam.direction: out is ${shapeOf(out)} but the gradient is ${shapeOf(grad)}; they must have the same size`,
       );
     }
     let p: Matrix;
@@ -168,7 +182,7 @@ export class Adam {
       p = asMatrix(param);
       if (p.size !== g.size) {
         throw new ShapeError(
-          `Adam.direction: param is ${describe(param)} but the gradient is ${describe(grad)}`,
+          `Adam.direction: param is ${shapeOf(param)} but the gradient is ${shapeOf(grad)}`,
         );
       }
     } else if (this.weightDecay > 0) {

@@ -7,6 +7,7 @@ import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import {
   boolean,
+  describe,
   integer,
   required,
   seed,
@@ -39,12 +40,21 @@ export interface DeltaRuleOptions {
 }
 
 const SPEC = {
-  classes: required(integer({ min: 2 })),
-  lr: schedule({ default: { kind: 'constant', from: 0.01 } }),
-  bias: boolean({ default: true }),
-  epochs: integer({ min: 1, default: 1 }),
-  shuffle: boolean({ default: true }),
-  seed: seed(),
+  classes: describe(
+    required(integer({ min: 2 })),
+    'number of classes (an online learner must know its outputs up front)',
+  ),
+  lr: describe(
+    schedule({ default: { kind: 'constant', from: 0.01 } }),
+    'rate η: a number or a schedule over the samples of fit',
+  ),
+  bias: describe(boolean({ default: true }), 'learn a bias alongside the weights'),
+  epochs: describe(integer({ min: 1, default: 1 }), 'passes over the data in fit'),
+  shuffle: describe(
+    boolean({ default: true }),
+    'visit the samples in a seeded random order each epoch',
+  ),
+  seed: describe(seed(), 'seed of the sample order'),
   backend: backendOption(),
 } satisfies Record<keyof DeltaRuleOptions, unknown>;
 
@@ -60,6 +70,8 @@ const SPEC = {
  */
 export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, Labels> {
   static readonly modelName = 'DeltaRuleClassifier';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   private v: Matrix | null = null;
   private c: Float32Array;
   /** Samples learnt from so far (drives the rate schedule). */

@@ -4,7 +4,7 @@ import { ValueError } from '../errors.ts';
 import { runFit, type FitEvent } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
-import { integer, oneOf, validateOptions, type Resolved } from '../model/params.ts';
+import { describe, integer, oneOf, validateOptions, type Resolved } from '../model/params.ts';
 import { f32, readMatrix, readVector, type ModelState } from '../model/state.ts';
 import { accuracy, checkLabels, oneHotInto, type Labels } from './classifier-inputs.ts';
 
@@ -35,9 +35,15 @@ export interface LabelAssignmentOptions {
 }
 
 const SPEC = {
-  assignBy: oneOf(['wins', 'activation'] as const, { default: 'wins' }),
-  voteBy: oneOf(['winner', 'sum', 'mean'] as const, { default: 'winner' }),
-  classes: integer({ min: 1 }),
+  assignBy: describe(
+    oneOf(['wins', 'activation'] as const, { default: 'wins' }),
+    "how a unit gets its class: 'wins' (the class that makes it win most often, per class size; the paper's) or 'activation' (highest mean activation)",
+  ),
+  voteBy: describe(
+    oneOf(['winner', 'sum', 'mean'] as const, { default: 'winner' }),
+    "how a sample's class is predicted: 'winner' (the class of the most active unit; the paper's), 'sum' or 'mean' of each class's units' activations",
+  ),
+  classes: describe(integer({ min: 1 }), 'number of classes; default max label + 1'),
   backend: backendOption(),
 } satisfies Record<keyof LabelAssignmentOptions, unknown>;
 
@@ -52,6 +58,8 @@ const CHUNK = 4096;
  */
 export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labels> {
   static readonly modelName = 'LabelAssignment';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   /** Per class × unit: wins and summed activations; per class: samples seen. */
   private wins: Matrix | null = null;
   private sums: Matrix | null = null;

@@ -7,6 +7,7 @@ import { backendOption, registerModel, SupervisedModel } from '../model/model.ts
 import {
   boolean,
   custom,
+  describe,
   integer,
   number,
   seed,
@@ -42,23 +43,44 @@ export interface LinearSVCOptions {
 }
 
 const SPEC = {
-  C: number({ gt: 0, default: 1 }),
-  tol: number({ gt: 0, default: 1e-4 }),
-  maxIter: integer({ min: 1, default: 1000 }),
-  classWeight: custom<'balanced' | null>(
-    "'balanced' or null",
-    (v, name) => {
-      if (v !== null && v !== 'balanced')
-        throw new ValueError(`${name} must be 'balanced' or null, got ${String(v)}`);
-      return v;
-    },
-    null,
+  C: describe(
+    number({ gt: 0, default: 1 }),
+    "inverse regularisation strength C > 0 (scikit-learn's default 1)",
   ),
-  fitIntercept: boolean({ default: true }),
-  interceptScaling: number({ gt: 0, default: 1 }),
-  seed: seed(),
-  classes: integer({ min: 2 }),
-  warn: boolean({ default: true }),
+  tol: describe(
+    number({ gt: 0, default: 1e-4 }),
+    "stop when the projected gradient's spread max PG − min PG ≤ tol",
+  ),
+  maxIter: describe(
+    integer({ min: 1, default: 1000 }),
+    'outer iterations (passes over the samples) per binary problem',
+  ),
+  classWeight: describe(
+    custom<'balanced' | null>(
+      "'balanced' or null",
+      (v, name) => {
+        if (v !== null && v !== 'balanced')
+          throw new ValueError(`${name} must be 'balanced' or null, got ${String(v)}`);
+        return v;
+      },
+      null,
+    ),
+    "'balanced': class k's C × n / (classes present · n_k), as scikit-learn's class_weight; null: every class C",
+  ),
+  fitIntercept: describe(
+    boolean({ default: true }),
+    'learn an intercept (a constant feature of value interceptScaling is appended)',
+  ),
+  interceptScaling: describe(
+    number({ gt: 0, default: 1 }),
+    'value of that constant feature (its weight is regularised like the others)',
+  ),
+  seed: describe(seed(), "seed of the coordinate descent's visiting order"),
+  classes: describe(integer({ min: 2 }), 'number of classes; default max label + 1 at fit'),
+  warn: describe(
+    boolean({ default: true }),
+    'emit a process warning when a problem stops at maxIter',
+  ),
   backend: backendOption(),
 } satisfies Record<keyof LinearSVCOptions, unknown>;
 
@@ -84,6 +106,8 @@ const W = 'LinearSVC';
  */
 export class LinearSVC extends SupervisedModel<Resolved<typeof SPEC>, SvcLabels> {
   static readonly modelName = 'LinearSVC';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
 
   /** Fitted weights, classes × features (null before fit). */
   coef: Matrix | null = null;

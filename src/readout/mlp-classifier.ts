@@ -7,6 +7,7 @@ import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel } from '../model/model.ts';
 import {
   boolean,
+  describe,
   integer,
   number,
   oneOf,
@@ -56,16 +57,37 @@ export interface MlpClassifierOptions {
 const HIDDEN_ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear', 'softmax'] as const;
 
 const SPEC = {
-  hidden: integer({ min: 1, default: 2000 }),
-  activation: activation(HIDDEN_ACTIVATIONS, { default: { name: 'relu' } }),
-  optimizer: oneOf(['adam', 'sgd'] as const, { default: 'adam' }),
-  lr: schedule({ default: { kind: 'step', from: 1e-3, factor: 0.5, every: 15 } }),
-  batchSize: integer({ min: 1, default: 64 }),
-  epochs: integer({ min: 1, default: 100 }),
-  weightDecay: number({ min: 0, default: 0 }),
-  shuffle: boolean({ default: true }),
-  seed: seed(),
-  classes: integer({ min: 2 }),
+  hidden: describe(
+    integer({ min: 1, default: 2000 }),
+    "hidden units K (2000: the size of the paper's SoftHebb layer)",
+  ),
+  activation: describe(
+    activation(HIDDEN_ACTIVATIONS, { default: { name: 'relu' } }),
+    'hidden activation: relu, tanh, sigmoid, linear, or softmax:T over the hidden units (a backprop soft-WTA layer)',
+  ),
+  optimizer: describe(
+    oneOf(['adam', 'sgd'] as const, { default: 'adam' }),
+    "'adam' or plain 'sgd' (cheaper per step in the online mode)",
+  ),
+  lr: describe(
+    schedule({ default: { kind: 'step', from: 1e-3, factor: 0.5, every: 15 } }),
+    'rate: a number (constant) or schedule, e.g. step:0.001:0.5:15 (1e-3 halved every 15 epochs)',
+  ),
+  batchSize: describe(integer({ min: 1, default: 64 }), 'mini-batch size (1 = online)'),
+  epochs: describe(integer({ min: 1, default: 100 }), 'epochs of fit'),
+  weightDecay: describe(
+    number({ min: 0, default: 0 }),
+    "L2 penalty λ: Adam's, or with sgd a shrink by 1 − η·λ each step",
+  ),
+  shuffle: describe(
+    boolean({ default: true }),
+    'visit the samples in a seeded random order each epoch',
+  ),
+  seed: describe(seed(), 'seed of the initial weights and of the sample order'),
+  classes: describe(
+    integer({ min: 2 }),
+    'number of classes; default max label + 1 at the first fit',
+  ),
   backend: backendOption(),
 } satisfies Record<keyof MlpClassifierOptions, unknown>;
 
@@ -94,6 +116,8 @@ const PREDICT_CHUNK = 2048;
  */
 export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
   static readonly modelName = 'MlpClassifier';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   private params: Params | null = null;
   private adam: Adam;
   private ws: Workspace | null = null;

@@ -3,7 +3,15 @@ import type { Backend } from '../backend/types.ts';
 import { HebbError } from '../errors.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel } from '../model/model.ts';
-import { boolean, integer, number, seed, validateOptions, type Resolved } from '../model/params.ts';
+import {
+  boolean,
+  describe,
+  integer,
+  number,
+  seed,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
 import { schedule, type Schedule } from '../model/schedule.ts';
 import {
   f32,
@@ -44,13 +52,25 @@ export interface SoftmaxClassifierOptions {
 }
 
 const SPEC = {
-  lr: schedule({ default: { kind: 'step', from: 1e-3, factor: 0.5, every: 15 } }),
-  batchSize: integer({ min: 1, default: 64 }),
-  epochs: integer({ min: 1, default: 100 }),
-  weightDecay: number({ min: 0, default: 0 }),
-  shuffle: boolean({ default: true }),
-  seed: seed(),
-  classes: integer({ min: 2 }),
+  lr: describe(
+    schedule({ default: { kind: 'step', from: 1e-3, factor: 0.5, every: 15 } }),
+    "the rate of Adam: a number (constant) or schedule; the paper's: 1e-3 halved every 15 epochs (step:0.001:0.5:15)",
+  ),
+  batchSize: describe(integer({ min: 1, default: 64 }), 'mini-batch size'),
+  epochs: describe(integer({ min: 1, default: 100 }), "epochs of fit (the paper's: 100)"),
+  weightDecay: describe(number({ min: 0, default: 0 }), 'L2 penalty of Adam'),
+  shuffle: describe(
+    boolean({ default: true }),
+    'visit the samples in a seeded random order each epoch',
+  ),
+  seed: describe(
+    seed(),
+    'seed of the sample order (the weights start at zero: the loss is convex)',
+  ),
+  classes: describe(
+    integer({ min: 2 }),
+    'number of classes; default max label + 1 at the first fit',
+  ),
   backend: backendOption(),
 } satisfies Record<keyof SoftmaxClassifierOptions, unknown>;
 
@@ -62,6 +82,8 @@ const SPEC = {
  */
 export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
   static readonly modelName = 'SoftmaxClassifier';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   private w: Matrix | null = null;
   private b: Float32Array | null = null;
   private adam: Adam;

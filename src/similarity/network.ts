@@ -14,6 +14,7 @@ import { backendOption, registerModel, UnsupervisedModel } from '../model/model.
 import {
   boolean,
   custom,
+  describe,
   integer,
   listOf,
   number,
@@ -98,53 +99,80 @@ export interface SimilarityNetworkOptions {
 const nonNegList = listOf(number({ min: 0 }));
 
 const SPEC = {
-  input: custom<number | [number, number, number]>(
-    'a positive integer or a grid [height, width, channels]',
-    (v, name) => {
-      const ok = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1;
-      if (ok(v)) return v as number;
-      if (Array.isArray(v) && v.length === 3 && v.every(ok))
-        return [...v] as [number, number, number];
-      throw new ValueError(
-        `${name} must be a positive integer or [height, width, channels], got ${show(v)}`,
-      );
-    },
-  ),
-  layers: required(
-    custom<(LayerSpec | LayerStructure)[]>('a non-empty array of layer specs', (v, name) => {
-      if (!Array.isArray(v) || v.length === 0) {
+  input: describe(
+    custom<number | [number, number, number]>(
+      'a positive integer or a grid [height, width, channels]',
+      (v, name) => {
+        const ok = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1;
+        if (ok(v)) return v as number;
+        if (Array.isArray(v) && v.length === 3 && v.every(ok))
+          return [...v] as [number, number, number];
         throw new ValueError(
-          `${name} must be a non-empty array of layers like {type: 'dense', units: 10}, got ${show(v)}`,
+          `${name} must be a positive integer or [height, width, channels], got ${show(v)}`,
         );
-      }
-      return v;
-    }),
-  ),
-  activation: required(
-    custom<(string | Activation) | (string | Activation)[]>(
-      'an activation or one per layer',
-      (v) => v as string,
+      },
     ),
+    "the input: its size, or its grid [height, width, channels] (a 'local' first layer needs the grid)",
   ),
-  feedback: number({ min: 0, default: 0 }),
-  lr: schedule({ default: AUTHORS_RATE }),
-  layerRates: nonNegList,
-  batchSize: integer({ min: 1, default: 1 }),
-  epochs: integer({ min: 1, default: 1 }),
-  shuffle: boolean({ default: true }),
-  solver: custom<SolverOptions>(
-    'solver settings {maxSteps, tol, dtStart, dtDecay, dtMin}',
-    (v, name) => {
-      const keys = Object.keys(AUTHORS_SOLVER);
-      const extra = Object.keys(v as object).find((k) => !keys.includes(k));
-      if (extra)
-        throw new ValueError(`${name} has no setting '${extra}' (settings: ${keys.join(', ')})`);
-      return { ...AUTHORS_SOLVER, ...(v as Partial<SolverOptions>) };
-    },
-    AUTHORS_SOLVER,
+  layers: describe(
+    required(
+      custom<(LayerSpec | LayerStructure)[]>('a non-empty array of layer specs', (v, name) => {
+        if (!Array.isArray(v) || v.length === 0) {
+          throw new ValueError(
+            `${name} must be a non-empty array of layers like {type: 'dense', units: 10}, got ${show(v)}`,
+          );
+        }
+        return v;
+      }),
+    ),
+    "the layers, bottom up: specs like {type: 'local', stride: 2, radius: 4, nps: 8} or {type: 'dense', units: 64}, or built structures",
   ),
-  homeostasis: nonNegList,
-  seed: seed(),
+  activation: describe(
+    required(
+      custom<(string | Activation) | (string | Activation)[]>(
+        'an activation or one per layer',
+        (v) => v as string,
+      ),
+    ),
+    'one activation for every layer, or one per layer: linear, relu, tanh, clip[:MIN:MAX], cappedRelu:λ[:CAP] or shrink:λ',
+  ),
+  feedback: describe(
+    number({ min: 0, default: 0 }),
+    'feedback strength γ ≥ 0 between layers (0: bottom-up only, the layers learn independently)',
+  ),
+  lr: describe(
+    schedule({ default: AUTHORS_RATE }),
+    "learning rate: a number or schedule over the samples seen, e.g. the authors' inverse:0.005:0.5:1000:0.0001",
+  ),
+  layerRates: describe(
+    nonNegList,
+    'per-layer rate factors; default γ^(p−P) of Eq. 19 (all 1 when γ = 0)',
+  ),
+  batchSize: describe(integer({ min: 1, default: 1 }), 'samples per summed update (1 = online)'),
+  epochs: describe(integer({ min: 1, default: 1 }), 'passes over the data in fit'),
+  shuffle: describe(
+    boolean({ default: true }),
+    'visit the samples in a seeded random order each epoch',
+  ),
+  solver: describe(
+    custom<SolverOptions>(
+      'solver settings {maxSteps, tol, dtStart, dtDecay, dtMin}',
+      (v, name) => {
+        const keys = Object.keys(AUTHORS_SOLVER);
+        const extra = Object.keys(v as object).find((k) => !keys.includes(k));
+        if (extra)
+          throw new ValueError(`${name} has no setting '${extra}' (settings: ${keys.join(', ')})`);
+        return { ...AUTHORS_SOLVER, ...(v as Partial<SolverOptions>) };
+      },
+      AUTHORS_SOLVER,
+    ),
+    "settings of the Euler solver {maxSteps, tol, dtStart, dtDecay, dtMin}; those not given are the authors'",
+  ),
+  homeostasis: describe(
+    nonNegList,
+    'per-layer α ≥ 0 of the decorrelating regulariser (homeostatic thresholds θ → α·E[r]); default 0 for every layer',
+  ),
+  seed: describe(seed(), 'seed of the initial weights and of the sample order'),
   backend: backendOption(),
 } satisfies Record<keyof SimilarityNetworkOptions, unknown>;
 
@@ -258,6 +286,8 @@ function resolve(given: SimilarityNetworkOptions): {
  */
 export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
   static readonly modelName = 'SimilarityNetwork';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   /** The built layers (block-sparse connectivity). */
   readonly layers: LayerStructure[];
   readonly activations: SmActivation[];

@@ -3,6 +3,7 @@ import { ValueError } from '../errors.ts';
 import {
   boolean,
   custom,
+  describe,
   integer,
   required,
   validateOptions,
@@ -79,13 +80,37 @@ function kernelSize() {
 
 export const CONV_SPEC = {
   ...SOFTHEBB_SPEC,
-  inputShape: required(imageShape()),
-  kernelSize: required(kernelSize()),
-  stride: integer({ min: 1, default: 1 }),
-  padding: integer({ min: 0, default: 0 }),
-  dilation: integer({ min: 1, default: 1 }),
-  batchSize: integer({ min: 1, default: 10 }),
-  normalizeInput: boolean({ default: false }),
+  units: describe(
+    SOFTHEBB_SPEC.units,
+    'number of kernels K (the output channels); they compete at every position',
+  ),
+  initialWeights: describe(
+    SOFTHEBB_SPEC.initialWeights,
+    'start from these kernels (units × kernelH·kernelW·channels, HWC) instead of random ones',
+  ),
+  activation: describe(
+    SOFTHEBB_SPEC.activation,
+    'what transform gives per position over the K channels when called without one, e.g. triangle:0.7 in a deep stack; default the softmax posterior at t (onehot when hard)',
+  ),
+  inputShape: describe(
+    required(imageShape()),
+    '[height, width, channels] of the input images (rows hold them in HWC order)',
+  ),
+  kernelSize: describe(
+    required(kernelSize()),
+    'kernel size: one number (square) or [height, width]',
+  ),
+  stride: describe(integer({ min: 1, default: 1 }), 'step in pixels between two patches'),
+  padding: describe(integer({ min: 0, default: 0 }), 'zero pixels added on each side of the image'),
+  dilation: describe(integer({ min: 1, default: 1 }), "spacing in pixels between a kernel's taps"),
+  batchSize: describe(
+    integer({ min: 1, default: 10 }),
+    'images per update, all their patches summed into one step (1 = online over images)',
+  ),
+  normalizeInput: describe(
+    boolean({ default: false }),
+    'divide each patch by its Euclidean norm (off by default: a faint stroke edge would become full-contrast)',
+  ),
 } satisfies Record<keyof SoftHebbConv2dOptions, unknown>;
 
 export type ConvLayerOptions = Resolved<typeof CONV_SPEC>;

@@ -8,6 +8,7 @@ import { allocateMatrix, checkSamples } from '../model/inputs.ts';
 import { registerModel, UnsupervisedModel } from '../model/model.ts';
 import type { ModelState } from '../model/state.ts';
 import {
+  CONV_SPEC,
   imageSize,
   validateConvOptions,
   type ConvLayerOptions,
@@ -42,6 +43,8 @@ export type ResolvedSoftHebbConv2dOptions = Omit<ResolvedSoftHebbOptions, 'batch
  */
 export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOptions> {
   static readonly modelName = 'SoftHebbConv2d';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = CONV_SPEC;
   /** The dense layer that learns from the patches (batch = images per batch × positions). */
   private readonly core: SoftHebb;
   /** The im2col geometry of one image. */

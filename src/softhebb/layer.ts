@@ -18,6 +18,7 @@ import {
 } from '../model/state.ts';
 import {
   resolveSoftHebbOptions,
+  SOFTHEBB_SPEC,
   type ResolvedSoftHebbOptions,
   type SoftHebbOptions,
 } from './options.ts';
@@ -54,6 +55,8 @@ const DIVERGENCE_CHECK = 1000;
  */
 export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   static readonly modelName = 'SoftHebb';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SOFTHEBB_SPEC;
   private w: Matrix | null = null;
   /**
    * While the fused soft step trains, the weights are diag(rowScale)·w: each step's decay

@@ -3,6 +3,7 @@ import { activation, type Activation } from '../model/activation.ts';
 import { backendOption } from '../model/model.ts';
 import {
   boolean,
+  describe,
   float32,
   integer,
   matrix,
@@ -123,28 +124,79 @@ export const PRESETS: Record<SoftHebbPreset, (wta: 'soft' | 'hard') => PresetVal
 };
 
 const SPEC = {
-  // A bound that refuses absurd sizes before anything is allocated.
-  units: required(integer({ min: 1, max: 1_000_000 })),
-  preset: oneOf(['default', 'paper', 'authors'] as const, { default: 'default' }),
-  wta: oneOf(['soft', 'hard'] as const, { default: 'soft' }),
-  inverseTemperature: number({ gt: 0 }),
-  base: number({ gt: 1 }),
-  bias: boolean(),
-  biasLr: schedule(),
-  lr: schedule(),
-  rule: oneOf(['paper', 'normalized'] as const),
-  integrator: oneOf(['euler', 'exact'] as const),
-  adaptivePower: number({ min: 0, default: 0.5 }),
-  krotov: boolean({ default: false }),
-  normalizeInput: boolean({ default: true }),
-  init: oneOf(['positive-uniform', 'normal'] as const),
-  initRadius: number({ gt: 0 }),
-  initialWeights: matrix(),
-  initialBias: float32(),
-  epochs: integer({ min: 1, default: 1 }),
-  batchSize: integer({ min: 1, default: 100 }),
-  seed: seed(),
-  activation: activation(),
+  // The bound refuses absurd sizes before anything is allocated.
+  units: describe(required(integer({ min: 1, max: 1_000_000 })), 'number of units K'),
+  preset: describe(
+    oneOf(['default', 'paper', 'authors'] as const, { default: 'default' }),
+    "starting settings: 'default' (measured best), 'paper' (the paper's stated ones), 'authors' (their public code); options given beside it win",
+  ),
+  wta: describe(
+    oneOf(['soft', 'hard'] as const, { default: 'soft' }),
+    'soft (softmax posterior) or hard (one-hot winner) winner-take-all',
+  ),
+  inverseTemperature: describe(
+    number({ gt: 0 }),
+    "softmax inverse temperature t > 0; default the preset's (200; paper ln 1000; authors 12)",
+  ),
+  base: describe(number({ gt: 1 }), 'softmax base β > 1 instead of inverseTemperature (t = ln β)'),
+  bias: describe(
+    boolean(),
+    "learn the prior bias by Eq. 10 (soft WTA only); default the preset's (off; on for 'paper' with soft WTA)",
+  ),
+  biasLr: describe(
+    schedule(),
+    "rate of the prior bias: a number, schedule or text; default the weights' rate × 0.1/K (paper rule) or × 1/t (normalized rule)",
+  ),
+  lr: describe(
+    schedule(),
+    "weight rate: 0.03 (constant), linear:0.2 (→ 0), exponential:0.55:0.0055; default the preset's (linear:0.2, linear:0.05 with hard WTA)",
+  ),
+  rule: describe(
+    oneOf(['paper', 'normalized'] as const),
+    "'paper' (Eq. 8) or 'normalized' (the authors' code: the update over its max, a per-unit rate); default the preset's ('paper')",
+  ),
+  integrator: describe(
+    oneOf(['euler', 'exact'] as const),
+    "mini-batch step: 'exact' (solves each unit's ODE, never overshoots) or 'euler' (Eq. 8 summed); default the preset's ('exact'); batch 1 is Euler",
+  ),
+  adaptivePower: describe(
+    number({ min: 0, default: 0.5 }),
+    "exponent q ≥ 0 of the normalized rule's per-unit rate η·(|‖w_k‖ − 1| + 1e-10)^q",
+  ),
+  krotov: describe(
+    boolean({ default: false }),
+    'soft-Krotov: anti-Hebbian updates for every unit but the winner',
+  ),
+  normalizeInput: describe(
+    boolean({ default: true }),
+    'divide each input by its Euclidean norm before use',
+  ),
+  init: describe(
+    oneOf(['positive-uniform', 'normal'] as const),
+    "initial weight rows: 'positive-uniform' (U[0,1)) or 'normal', each scaled to initRadius; default the preset's ('positive-uniform')",
+  ),
+  initRadius: describe(
+    number({ gt: 0 }),
+    "norm of each initial weight row; default the preset's (3; authors 35)",
+  ),
+  initialWeights: describe(
+    matrix(),
+    'start from these weights (units × inputs) instead of random ones',
+  ),
+  initialBias: describe(
+    float32(),
+    'start from this bias (one value per unit) instead of the uniform prior ln(1/K)/t',
+  ),
+  epochs: describe(integer({ min: 1, default: 1 }), 'passes over the training set in fit'),
+  batchSize: describe(
+    integer({ min: 1, default: 100 }),
+    'samples per update (1 = online learning)',
+  ),
+  seed: describe(seed(), 'seed of the initial weights and of the sample order'),
+  activation: describe(
+    activation(),
+    "what transform gives when called without one (a stack's next layer reads it), e.g. triangle:3; default the softmax posterior at t (onehot when hard)",
+  ),
   backend: backendOption(),
 } satisfies Record<keyof SoftHebbOptions, unknown>;
 

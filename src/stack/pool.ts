@@ -3,7 +3,14 @@ import { convOutputSize, type ConvGeometry } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { allocateMatrix, checkSamples } from '../model/inputs.ts';
 import { registerModel, UnsupervisedModel, backendOption } from '../model/model.ts';
-import { integer, oneOf, required, validateOptions, type Resolved } from '../model/params.ts';
+import {
+  describe,
+  integer,
+  oneOf,
+  required,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
 import type { FitEvent } from '../model/fit-loop.ts';
 import type { ModelState } from '../model/state.ts';
 import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
@@ -24,11 +31,20 @@ export interface Pool2dOptions {
 }
 
 const SPEC = {
-  inputShape: required(imageShape()),
-  size: required(integer({ min: 1 })),
-  stride: integer({ min: 1 }),
-  padding: integer({ min: 0, default: 0 }),
-  kind: oneOf(['max', 'avg'] as const, { default: 'max' }),
+  inputShape: describe(
+    required(imageShape()),
+    '[height, width, channels] of the input images (rows in HWC order)',
+  ),
+  size: describe(required(integer({ min: 1 })), 'side of the pooling window, in pixels'),
+  stride: describe(
+    integer({ min: 1 }),
+    'step between windows; default size (windows that do not overlap)',
+  ),
+  padding: describe(
+    integer({ min: 0, default: 0 }),
+    'pixels added on each side, left out of the max and of the mean',
+  ),
+  kind: describe(oneOf(['max', 'avg'] as const, { default: 'max' }), "'max' or 'avg' pooling"),
   backend: backendOption(),
 } satisfies Record<keyof Pool2dOptions, unknown>;
 
@@ -40,6 +56,8 @@ const SPEC = {
  */
 export class Pool2d extends UnsupervisedModel<Resolved<typeof SPEC> & { readonly stride: number }> {
   static readonly modelName = 'Pool2d';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   readonly geometry: ConvGeometry;
   readonly fitPasses = 0;
 

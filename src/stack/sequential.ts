@@ -13,6 +13,7 @@ import {
 } from '../model/model.ts';
 import {
   custom,
+  describe,
   integer,
   listOf,
   oneOf,
@@ -67,11 +68,23 @@ function layerParam() {
 }
 
 const SPEC = {
-  layers: required(listOf(layerParam(), { minLength: 1 })),
-  training: oneOf(['greedy', 'simultaneous'] as const, { default: 'greedy' }),
-  batchSize: integer({ min: 1, default: 100 }),
-  epochs: integer({ min: 1, default: 1 }),
-  seed: seed(),
+  layers: describe(
+    required(listOf(layerParam(), { minLength: 1 })),
+    'the layers, input first: models (SoftHebbConv2d, Pool2d, Standardize, SoftHebb) or records {model, options}',
+  ),
+  training: describe(
+    oneOf(['greedy', 'simultaneous'] as const, { default: 'greedy' }),
+    "'greedy': each learning layer trains alone, for its own epochs, on the frozen layers below; 'simultaneous': every batch trains all layers on its way up",
+  ),
+  batchSize: describe(
+    integer({ min: 1, default: 100 }),
+    'samples sent up the stack at once (each layer then steps in its own batchSize)',
+  ),
+  epochs: describe(
+    integer({ min: 1, default: 1 }),
+    'passes over the data in simultaneous training',
+  ),
+  seed: describe(seed(), "seed of the sample order (each layer's own seed draws its weights)"),
   backend: backendOption(),
 } satisfies Record<keyof SequentialOptions, unknown>;
 
@@ -89,6 +102,8 @@ const SPEC = {
  */
 export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
   static readonly modelName = 'Sequential';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   /** The layers, input first. */
   readonly layers: readonly StackLayer[];
   /** Greedy: the layer in training (layers.length once all are trained). */

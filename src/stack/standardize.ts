@@ -4,7 +4,14 @@ import { ShapeError, ValueError } from '../errors.ts';
 import type { FitEvent, FitOptions } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, UnsupervisedModel } from '../model/model.ts';
-import { boolean, number, required, validateOptions, type Resolved } from '../model/params.ts';
+import {
+  boolean,
+  describe,
+  number,
+  required,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
 import { readCount, scalar, type ModelState } from '../model/state.ts';
 import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
 
@@ -23,9 +30,18 @@ export interface StandardizeOptions {
 }
 
 const SPEC = {
-  inputShape: required(imageShape()),
-  eps: number({ gt: 0, default: 1e-5 }),
-  center: boolean({ default: true }),
+  inputShape: describe(
+    required(imageShape()),
+    '[height, width, channels] of the input (HWC rows); vectors of length D are [1, 1, D]',
+  ),
+  eps: describe(
+    number({ gt: 0, default: 1e-5 }),
+    "added to each channel's variance before the square root (as batch norm's)",
+  ),
+  center: describe(
+    boolean({ default: true }),
+    'subtract the mean (off: divide by the standard deviation only, so non-negative inputs stay non-negative)',
+  ),
   backend: backendOption(),
 } satisfies Record<keyof StandardizeOptions, unknown>;
 
@@ -41,6 +57,8 @@ const STATS_ROWS = 4096;
  */
 export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
   static readonly modelName = 'Standardize';
+  /** The options this model takes, with their checks, defaults and help (docs/api.md). */
+  static readonly optionTable = SPEC;
   readonly fitPasses = 1;
   private sum: Float64Array;
   private sumSq: Float64Array;
