@@ -4,7 +4,9 @@
 // command this way, so no option is declared twice.
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { getBackend } from '../backend/registry.ts';
-import type { Param, ParamSpec } from '../model/params.ts';
+import { ValueError } from '../errors.ts';
+import { validateOptions, type Param, type ParamSpec, type Resolved } from '../model/params.ts';
+import { UsageError } from '../reproduce/context.ts';
 import {
   optionTables,
   resolveOptions,
@@ -99,6 +101,56 @@ function examplesText(lines: readonly string[]): string {
   return `\n${commands > 1 ? 'Examples' : 'Example'}:\n${shown.join('\n')}`;
 }
 
+/** The declaration each registered experiment command came from (the defaults test reads it). */
+const declarations = new WeakMap<Command, ExperimentDeclaration<ParamSpec, unknown, unknown>>();
+
+export function declarationOf(
+  cmd: Command,
+): ExperimentDeclaration<ParamSpec, unknown, unknown> | undefined {
+  return declarations.get(cmd);
+}
+
+/** A command that is not an experiment (no run directory): its options as a table. */
+export interface CommandDeclaration<S extends ParamSpec> {
+  /** The command's name under its parent, with its arguments: 'eval <run>'. */
+  name: string;
+  description: string;
+  /** Arguments' help, in order: { run: 'run directory written by hebb softhebb train' }. */
+  args?: Record<string, string>;
+  options: S;
+  examples?: string[];
+  action(options: Resolved<S>, args: string[]): void | Promise<void>;
+}
+
+/** Registers a command whose flags come from its option table (checked again as a whole). */
+export function registerCommand<S extends ParamSpec>(
+  parent: Command,
+  d: CommandDeclaration<S>,
+): Command {
+  const [name, ...argNames] = d.name.split(' ');
+  const cmd = parent.command(name).description(d.description);
+  for (const a of argNames) cmd.argument(a, d.args?.[a.replace(/[<>[\].]/g, '')] ?? '');
+  addOptions(cmd, d.options);
+  if (d.examples?.length) cmd.addHelpText('after', examplesText(d.examples));
+  cmd.action(async (...params: unknown[]) => {
+    const c = params.at(-1) as Command;
+    const flags = params.at(-2) as Record<string, unknown>;
+    const args = params.slice(0, -2) as string[];
+    let options: Resolved<S>;
+    try {
+      options = validateOptions(`hebb ${c.name()}`, d.options, flags);
+    } catch (e) {
+      if (e instanceof ValueError) throw new UsageError(e.message);
+      throw e;
+    }
+    // Given values keep their form (text stays text), as for experiments.
+    const kept = { ...options } as Record<string, unknown>;
+    for (const [k, v] of Object.entries(flags)) if (v !== undefined) kept[k] = v;
+    await d.action(kept as Resolved<S>, args);
+  });
+  return cmd;
+}
+
 /**
  * Registers a declared experiment under `parent` (its command's last word): its flags from its
  * option tables, --help, and an action that runs it and prints its report.
@@ -113,6 +165,7 @@ export function registerExperiment<S extends ParamSpec, P, R>(
   for (const table of optionTables(d as never)) addOptions(cmd, table);
   if (d.points) cmd.options.find((o) => o.long === '--workers')?.conflicts('queue');
   if (d.examples?.length) cmd.addHelpText('after', examplesText(d.examples));
+  declarations.set(cmd, d as never);
   cmd.action(async (flags: Record<string, unknown>, c: Command) => {
     await runExperiment(d, c, resolveOptions(d, flags as never), io, getBackend());
   });
