@@ -5,17 +5,18 @@ import {
   getBackend,
   registeredBackends,
 } from '../backend/registry.ts';
+import { boolean, describe } from '../model/params.ts';
 import type { CliIO } from './io.ts';
+import { registerCommand } from './options.ts';
 
 export function registerBackendCommand(program: Command, io: CliIO): void {
-  program
-    .command('backend')
-    .description(
+  registerCommand(program, {
+    name: 'backend',
+    description:
       'print the active compute backend and, for native, the BLAS library and thread counts',
-    )
-    .option('--json', 'print one JSON object')
-    .addHelpText('after', '\nExample:\n  $ hebb backend\n  $ HEBB_BACKEND=ts hebb backend')
-    .action((o: { json?: boolean }) => {
+    options: { json: describe(boolean({ default: false }), 'print one JSON object') },
+    examples: ['hebb backend', 'HEBB_BACKEND=ts hebb backend'],
+    action: (o) => {
       const info = getBackend().info();
       const unavailable = Object.fromEntries(
         registeredBackends()
@@ -32,5 +33,6 @@ export function registerBackendCommand(program: Command, io: CliIO): void {
       io.out(`openmp threads: ${info.ompThreads}`);
       io.out(`available: ${availableBackends().join(', ')}`);
       for (const [n, why] of Object.entries(unavailable)) io.out(`${n} unavailable: ${why}`);
-    });
+    },
+  });
 }

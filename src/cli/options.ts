@@ -83,6 +83,7 @@ export function optionsFor(key: string, p: Param<unknown>): Option[] {
   if (p.choices) o.choices(p.choices);
   else o.argParser(flagParser(flag, p));
   if (fallback !== undefined) o.default(fallback);
+  if ((p as { required?: boolean }).required) o.makeOptionMandatory();
   return [o];
 }
 
@@ -95,9 +96,12 @@ export function addOptions(cmd: Command, spec: ParamSpec): Command {
   return cmd;
 }
 
+/** A command line of an example (maybe after VAR=value settings), as opposed to a note. */
+const isCommandLine = (l: string) => /^(\w+=\S+ )*hebb /.test(l);
+
 function examplesText(lines: readonly string[]): string {
-  const commands = lines.filter((l) => l.startsWith('hebb ')).length;
-  const shown = lines.map((l) => (l.startsWith('hebb ') ? `  $ ${l}` : `  ${l}`));
+  const commands = lines.filter(isCommandLine).length;
+  const shown = lines.map((l) => (isCommandLine(l) ? `  $ ${l}` : `  ${l}`));
   return `\n${commands > 1 ? 'Examples' : 'Example'}:\n${shown.join('\n')}`;
 }
 

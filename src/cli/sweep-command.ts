@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { writeFileAtomic } from '../io/atomic.ts';
 import { createProgress, formatDuration } from '../report/progress.ts';
 import { saveChart } from '../report/render.ts';
@@ -19,7 +19,10 @@ import {
 } from '../sweep/summary.ts';
 import { sweepFigure } from '../sweep/figure.ts';
 import { Interrupted, RunFailure, UsageError } from '../reproduce/context.ts';
-import { intFlag } from './flags.ts';
+import { boolean, describe, integer, listOf, oneOf, required } from '../model/params.ts';
+import { RUN_OPTIONS } from '../reproduce/experiment.ts';
+import { text } from '../reproduce/options.ts';
+import { registerCommand } from './options.ts';
 import type { CliIO } from './io.ts';
 
 /** Reads and checks a sweep file; its default output folder is runs/sweeps/<file name>. */
@@ -43,23 +46,31 @@ export function loadSweep(file: string): { spec: SweepSpec; points: SweepPoint[]
 export const defaultWorkers = (threads: number) =>
   Math.max(1, Math.floor(availableParallelism() / threads));
 
+const SPEC_ARG = { spec: 'the sweep file (JSON)' };
+const QUEUE = describe(
+  required(text('a redis:// URL')),
+  'the Redis server, e.g. redis://10.0.0.5:6379',
+  '<url>',
+);
+
 export function registerSweepCommands(program: Command, io: CliIO): void {
   const sweep = program
     .command('sweep')
     .description('run one command over a grid of settings × seeds, and tabulate the results');
 
-  sweep
-    .command('run')
-    .description('run every point not yet complete, in a pool of worker processes on this machine')
-    .argument('<spec>', 'the sweep file (JSON)')
-    .option(
-      '--workers <n>',
-      "runs at the same time (default: the cores divided by the spec's threads per run)",
-      intFlag('--workers', { min: 1 }),
-    )
-    .option('--quiet', 'no progress output')
-    .addHelpText('after', '\nExample:\n  $ hebb sweep run sweeps/emergence-table.json --workers 2')
-    .action(async (file: string, o: { workers?: number; quiet?: boolean }) => {
+  registerCommand(sweep, {
+    name: 'run <spec>',
+    description: 'run every point not yet complete, in a pool of worker processes on this machine',
+    args: SPEC_ARG,
+    options: {
+      workers: describe(
+        integer({ min: 1 }),
+        "runs at the same time (default: the cores divided by the spec's threads per run)",
+      ),
+      quiet: RUN_OPTIONS.quiet,
+    },
+    examples: ['hebb sweep run sweeps/emergence-table.json --workers 2'],
+    action: async (o, [file]) => {
       const { spec, points } = loadSweep(file);
       const workers = o.workers ?? defaultWorkers(spec.threads);
       const ac = new AbortController();
@@ -107,40 +118,42 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
         process.removeListener('SIGINT', onSigint);
         process.removeListener('SIGTERM', onSigint);
       }
-    });
+    },
+  });
 
-  sweep
-    .command('submit')
-    .description(
+  registerCommand(sweep, {
+    name: 'submit <spec>',
+    description:
       'put every incomplete point on a Redis job queue, for `hebb worker` on any machine',
-    )
-    .argument('<spec>', 'the sweep file (JSON); its "out" must be the same path on every worker')
-    .requiredOption('--queue <url>', 'the Redis server, e.g. redis://10.0.0.5:6379')
-    .option(
-      '--attempts <n>',
-      'runs of a failing point before it counts as failed',
-      intFlag('--attempts'),
-      2,
-    )
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ hebb sweep submit sweeps/emergence-table.json --queue redis://127.0.0.1:6379\n  $ hebb worker --queue redis://127.0.0.1:6379      # on each machine',
-    )
-    .action(async (file: string, o: { queue: string; attempts: number }) => {
+    args: { spec: 'the sweep file (JSON); its "out" must be the same path on every worker' },
+    options: {
+      queue: QUEUE,
+      attempts: describe(
+        integer({ min: 1, default: 2 }),
+        'runs of a failing point before it counts as failed',
+      ),
+    },
+    examples: [
+      'hebb sweep submit sweeps/emergence-table.json --queue redis://127.0.0.1:6379',
+      'hebb worker --queue redis://127.0.0.1:6379      # on each machine',
+    ],
+    action: async (o, [file]) => {
       const { spec, points } = loadSweep(file);
       const { submitSweep } = await import('../sweep/queue.ts');
       const r = await submitSweep(o.queue, spec, points, { attempts: o.attempts });
       io.out(
         `${spec.out}: ${r.added} point${r.added === 1 ? '' : 's'} queued, ${r.queued} on the queue already, ${r.complete} complete; follow with: hebb sweep status ${file}`,
       );
-    });
+    },
+  });
 
-  sweep
-    .command('status')
-    .description('which points are complete')
-    .argument('<spec>', 'the sweep file (JSON)')
-    .option('--json', 'print one JSON object')
-    .action((file: string, o: { json?: boolean }) => {
+  registerCommand(sweep, {
+    name: 'status <spec>',
+    description: 'which points are complete',
+    args: SPEC_ARG,
+    options: { json: describe(boolean({ default: false }), 'print one JSON object') },
+    examples: ['hebb sweep status sweeps/emergence-table.json'],
+    action: (o, [file]) => {
       const { spec, points } = loadSweep(file);
       const results = collectResults(spec, points);
       const done = results.filter((r) => r.result !== undefined);
@@ -157,28 +170,33 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
       }
       io.out(`${spec.out}: ${done.length}/${points.length} points complete`);
       for (const r of results) if (r.result === undefined) io.out(`  pending ${r.point.name}`);
-    });
+    },
+  });
 
-  sweep
-    .command('report')
-    .description(
+  registerCommand(sweep, {
+    name: 'report <spec>',
+    description:
       'one table of every metric, mean ± std over seeds per setting (report.md, .csv, .json and a figure)',
-    )
-    .argument('<spec>', 'the sweep file (JSON)')
-    .addOption(
-      new Option('--format <f>', 'what to print').choices(['md', 'csv', 'json']).default('md'),
-    )
-    .option(
-      '--metrics <list>',
-      "dotted paths into the results, comma separated (default: the spec's, or every number)",
-    )
-    .action(async (file: string, o: { format: 'md' | 'csv' | 'json'; metrics?: string }) => {
+    args: SPEC_ARG,
+    options: {
+      format: describe(
+        oneOf(['md', 'csv', 'json'] as const, { default: 'md' }),
+        'what to print',
+        '<f>',
+      ),
+      metrics: describe(
+        listOf(text('a metric path')),
+        "dotted paths into the results, comma separated (default: the spec's, or every number)",
+      ),
+    },
+    examples: [
+      'hebb sweep report sweeps/emergence-table.json',
+      'hebb sweep report sweeps/emergence-table.json --format csv --metrics secondLayer,validation.loss',
+    ],
+    action: async (o, [file]) => {
       const { spec, points } = loadSweep(file);
       const results = collectResults(spec, points);
-      const columns = metricColumns(
-        results,
-        o.metrics?.split(',').map((s) => s.trim()) ?? spec.metrics,
-      );
+      const columns = metricColumns(results, o.metrics ?? spec.metrics);
       const rows = summarize(results, columns);
       const md = summaryMarkdown(rows, columns);
       const csv = summaryCsv(rows, columns);
@@ -189,7 +207,8 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
       writeFileAtomic(join(spec.out, 'report.csv'), csv);
       writeFileAtomic(join(spec.out, 'report.json'), json);
       io.out(o.format === 'md' ? md.trimEnd() : o.format === 'csv' ? csv.trimEnd() : json);
-    });
+    },
+  });
 }
 
 function reportMarkdown(
@@ -216,26 +235,23 @@ function reportMarkdown(
 }
 
 export function registerWorkerCommand(program: Command, io: CliIO): void {
-  program
-    .command('worker')
-    .description('take sweep points from a Redis job queue and run them, until Ctrl-C or SIGTERM')
-    .requiredOption('--queue <url>', 'the Redis server, e.g. redis://10.0.0.5:6379')
-    .option(
-      '--concurrency <n>',
-      "points run at the same time (default: the cores; each run's threads come from its sweep file)",
-      intFlag('--concurrency'),
-    )
-    .option(
-      '--lock-seconds <s>',
-      'seconds without a sign of life after which a job counts as stalled and goes to another worker',
-      intFlag('--lock-seconds'),
-      30,
-    )
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ hebb worker --queue redis://10.0.0.5:6379 --concurrency 2',
-    )
-    .action(async (o: { queue: string; concurrency?: number; lockSeconds: number }) => {
+  registerCommand(program, {
+    name: 'worker',
+    description: 'take sweep points from a Redis job queue and run them, until Ctrl-C or SIGTERM',
+    options: {
+      queue: QUEUE,
+      concurrency: describe(
+        integer({ min: 1 }),
+        "points run at the same time (default: the cores; each run's threads come from its sweep file)",
+      ),
+      lockSeconds: describe(
+        integer({ min: 1, default: 30 }),
+        'seconds without a sign of life after which a job counts as stalled and goes to another worker',
+        '<s>',
+      ),
+    },
+    examples: ['hebb worker --queue redis://10.0.0.5:6379 --concurrency 2'],
+    action: async (o) => {
       const { runWorker } = await import('../sweep/queue.ts');
       const ac = new AbortController();
       const stop = () => ac.abort();
@@ -253,5 +269,6 @@ export function registerWorkerCommand(program: Command, io: CliIO): void {
         process.removeListener('SIGINT', stop);
         process.removeListener('SIGTERM', stop);
       }
-    });
+    },
+  });
 }

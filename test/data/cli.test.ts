@@ -112,7 +112,7 @@ describe('hebb data', () => {
       let help = '';
       c.configureOutput({ writeOut: (s) => (help += s) });
       c.outputHelp();
-      assert.match(help, /Example:\n {2}\$ hebb data/, `${c.name()} help`);
+      assert.match(help, /Examples?:\n {2}\$ hebb data/, `${c.name()} help`);
     }
   });
 });

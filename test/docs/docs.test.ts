@@ -187,7 +187,7 @@ describe('the docs checks bite', () => {
     'sm-mnist --seedz 1`; not commands: `hebb: failed`, `hebb/report`, `HEBB_BACKEND=ts`.',
     'Flags: `--feature-tol` takes a list, `--reps 2` (bench), `--gone-flag`.',
     '`npm run demo`, `npm run bench -- gemm`, `npm run bench -- gemmm`, `npm run docs`.',
-    'Code: `src/cli/program.ts`, `src/cli/gone.ts` and src/similarity/experiments/, docs/gone/.',
+    'Code: `src/cli/program.ts`, `src/cli/gone.ts` and src/reproduce/similarity/, docs/gone/.',
     '',
     'See [the CLI](cli.md), [a page](missing.md), [flags](cli.md#flags-every-experiment-takes),',
     '[nothing](cli.md#no-such-heading), [here](#a-page), [not here](#b-page) and',

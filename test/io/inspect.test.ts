@@ -6,7 +6,8 @@ import { after, describe, it, type TestContext } from 'node:test';
 import { Command } from 'commander';
 import { Matrix } from '../../src/backend/matrix.ts';
 import { HebbError } from '../../src/errors.ts';
-import { registerInspectCommand, summarizeTensor } from '../../src/cli/inspect-command.ts';
+import { registerInspectCommand } from '../../src/cli/inspect-command.ts';
+import { summarizeTensor } from '../../src/io/checkpoint-summary.ts';
 import { saveSafetensors } from '../../src/io/safetensors-file.ts';
 import { memoryIO } from '../../src/cli/io.ts';
 
@@ -86,7 +87,7 @@ describe('hebb inspect', () => {
     let help = '';
     sub.configureOutput({ writeOut: (s) => (help += s) });
     sub.outputHelp();
-    assert.match(help, /Example:\n {2}\$ hebb inspect runs\/demo\/model\.safetensors/);
+    assert.match(help, /Examples?:\n {2}\$ hebb inspect runs\/demo\/model\.safetensors/);
     assert.match(help, /--json/);
   });
 
