@@ -1,8 +1,7 @@
 // The faces experiment (Sec. 6.2): the paper's geometry, the feedforward reach against a
 // brute-force geometric computation, reverse correlation against a direct sum, and
-// `hebb reproduce sm-faces` end to end on a generated 64×64 LFW folder.
+// `hebb reproduce sm-faces` on a generated 64×64 LFW folder (in-process) and through the CLI.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,10 @@ import {
   reverseCorrelation,
   standardiseImages,
 } from '../../src/reproduce/similarity/faces.ts';
+import { memoryIO } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/program.ts';
+import { runDeclared } from '../../src/reproduce/experiment.ts';
+import { smFaces } from '../../src/reproduce/similarity/sm-faces.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const ts = getBackend('ts');
@@ -110,17 +113,9 @@ describe('faces network (Sec. 6.2)', () => {
 describe('hebb reproduce sm-faces', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-faces-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
-  const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
-  const faces = (...args: string[]) =>
-    spawnSync(
-      process.execPath,
-      ['--import', 'tsx', MAIN, 'reproduce', 'sm-faces', '--data', 'lfw', ...args],
-      {
-        encoding: 'utf8',
-      },
-    );
+  const backend = getBackend();
 
-  it('runs end to end on a generated LFW folder at the paper’s 64×64 geometry', () => {
+  it('runs end to end on a generated LFW folder at the paper’s 64×64 geometry', async () => {
     // 20 pictures of 250×250 (the LFW frame): a bright ellipse "face" moved around.
     const rng = new Rng(1, ts);
     for (let k = 0; k < 20; k++) {
@@ -141,23 +136,15 @@ describe('hebb reproduce sm-faces', () => {
       );
     }
     const out = join(dir, 'run');
-    const r = faces(
-      '--data-dir',
-      dir,
-      '--epochs',
-      '1',
-      '--batch-size',
-      '6',
-      '--out',
-      out,
-      '--json',
+    const { result: res } = await runDeclared(
+      smFaces,
+      { data: 'lfw', dataDir: dir, epochs: 1, batchSize: 6, out, quiet: true },
+      { backend },
     );
-    assert.equal(r.status, 0, r.stderr);
-    const res = JSON.parse(r.stdout);
     assert.equal(res.data, 'lfw');
     assert.equal(res.side, 64);
     assert.deepEqual(
-      res.rows[0].layers.map((l: { units: number }) => l.units),
+      res.rows[0].layers.map((l) => l.units),
       [1024, 256, 64],
     );
     const report = readFileSync(join(out, 'report.md'), 'utf8');
@@ -172,13 +159,31 @@ describe('hebb reproduce sm-faces', () => {
     assertFiguresLinked(join(out, 'report.md'), 4);
   });
 
-  it('a missing LFW folder is a clear error that says how to get it', () => {
-    const r = faces('--data-dir', join(dir, 'none'), '--out', join(dir, 'x'));
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /LFW not found .*hebb data fetch lfw/);
-    const auto = faces('--data', 'auto', '--data-dir', join(dir, 'none'), '--out', join(dir, 'x'));
-    assert.notEqual(auto.status, 0);
-    assert.match(auto.stderr, /no faces found — neither LFW .* nor the 200-image lfw-subset/);
+  it('a missing LFW folder is a clear error that says how to get it', async () => {
+    const io = memoryIO();
+    const code = await runCli(
+      [
+        'reproduce',
+        'sm-faces',
+        '--data',
+        'lfw',
+        '--data-dir',
+        join(dir, 'none'),
+        '--out',
+        join(dir, 'x'),
+      ],
+      io,
+    );
+    assert.equal(code, 1);
+    assert.match(io.stderr.join('\n'), /^hebb: LFW not found .*hebb data fetch lfw/);
+    await assert.rejects(
+      runDeclared(
+        smFaces,
+        { data: 'auto', dataDir: join(dir, 'none'), out: join(dir, 'x') },
+        { backend },
+      ),
+      /no faces found — neither LFW .* nor the 200-image lfw-subset/,
+    );
     assert.ok(!existsSync(join(dir, 'x')), 'nothing was created');
   });
 });

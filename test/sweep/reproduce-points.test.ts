@@ -8,12 +8,17 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { getBackend } from '../../src/backend/index.ts';
+import { setThreads } from '../../src/cli/threads.ts';
+import { runDeclared } from '../../src/reproduce/experiment.ts';
+import { smMnist } from '../../src/reproduce/similarity/sm-mnist.ts';
 import { hebbSync } from '../helpers/cli.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 // One BLAS thread in every process: a 2-worker pool on 2 cores gives each child one.
 const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
 const hebb = (...args: string[]) => hebbSync(args, env);
+const backend = getBackend();
 
 describe('reproductions over settings × seeds on a worker pool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-points-'));
@@ -49,18 +54,25 @@ describe('reproductions over settings × seeds on a worker pool', () => {
     assert.deepEqual(cells(again.stdout.trim().split('\n').at(-1)!), cells(here.stdout));
   });
 
-  it('sm-mnist over NPS × seeds: the same rows and receptive-field figures on a pool', () => {
+  it('sm-mnist over NPS × seeds: the same rows and receptive-field figures on a pool', async () => {
+    // In this process with one BLAS thread, as the pool's children run.
+    setThreads(backend, 1);
+    const given = { quick: true, trainSamples: 300, testSamples: 200, nps: [4, 8], seeds: [0, 1] };
+    const here = await runDeclared(
+      smMnist,
+      { ...given, out: join(dir, 'sm-here'), quiet: true },
+      { backend },
+    );
+    // The pool's children are `hebb` processes, so its parent is one too.
     const args = ['reproduce', 'sm-mnist', '--quick', '--train-samples', '300'];
     const more = ['--test-samples', '200', '--nps', '4,8', '--seeds', '0,1', '--json', '--quiet'];
-    const here = hebb(...args, ...more, '--out', join(dir, 'sm-here'));
-    assert.equal(here.status, 0, here.stderr);
     const pool = hebb(...args, ...more, '--out', join(dir, 'sm-pool'), '--workers', '2');
     assert.equal(pool.status, 0, pool.stderr);
-    type Rows = { rows: { nps: number; seed: number; errorPct: number; meanSteps: number }[] };
-    const rows = (t: string) =>
-      (JSON.parse(t) as Rows).rows.map((r) => [r.nps, r.seed, r.errorPct, r.meanSteps]);
-    assert.equal(rows(pool.stdout).length, 4);
-    assert.deepEqual(rows(pool.stdout), rows(here.stdout));
+    type Row = { nps: number; seed: number; errorPct: number; meanSteps: number };
+    const rows = (rs: Row[]) => rs.map((r) => [r.nps, r.seed, r.errorPct, r.meanSteps]);
+    const pooled = rows((JSON.parse(pool.stdout) as { rows: Row[] }).rows);
+    assert.equal(pooled.length, 4);
+    assert.deepEqual(pooled, rows(here.result.rows));
     assert.deepEqual(
       readdirSync(join(dir, 'sm-pool', 'figures')).sort(),
       readdirSync(join(dir, 'sm-here', 'figures')).sort(),
