@@ -37,7 +37,7 @@ export const PHASE_OPTIONS = {
 /** The learner's defaults the phase diagram deliberately replaces. */
 export const PHASE_DIFFERS = {
   epochs:
-    "the diagram trains 5 σ × 6 γ × 3 seeds: 15 epochs, half the table's 30 (docs/math/emergence.md)",
+    "the diagram's documented setting: 15 epochs per run over its 5 σ × 6 γ × 3 seeds (docs/math/emergence.md)",
   rule: 'the learner requires a rule; the diagram maps plain sgd unless told',
 };
 

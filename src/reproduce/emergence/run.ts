@@ -43,7 +43,8 @@ export const EMERGENCE_RUN_OPTIONS = {
     "regression only: Gaussian noise of std σ added to the teacher's targets (the teacher's outputs are O(1))",
     '<σ>',
   ),
-  // No default, as the learner's, but another rate: the task's (see learnerOptions).
+  // No default, as the learner's; but where the learner falls back to 0.05 (adam 1e-3), a run
+  // takes its task's rate (learnerOptions).
   lr: describe(
     LEARNER_SPEC.lr,
     'learning rate (default 0.5 regression / 0.01 classification / 0.1 transformer; adam 1e-3)',
