@@ -1,39 +1,64 @@
-// The emergence reproductions write reports whose figures exist and are SVG charts: the phase
-// map (values over its γ = σ² line) and the per-data-set alignment curves.
+// The emergence experiments, run in-process from their declarations: the reproductions write
+// reports whose figures exist and are SVG charts (the phase map with its γ = σ² line, the
+// per-data-set alignment curves), `emergence run` passes its options to the learner, and
+// contradicting options are refused. One command line (phase) checks the flags reach the same run.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { hebbSync } from '../helpers/cli.ts';
+import { getBackend } from '../../src/backend/registry.ts';
+import { memoryIO } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/program.ts';
+import { runDeclared } from '../../src/reproduce/experiment.ts';
+import { emergenceCurves } from '../../src/reproduce/emergence/curves.ts';
+import { emergenceTable } from '../../src/reproduce/emergence/paper-table.ts';
+import { emergencePhase } from '../../src/reproduce/emergence/phase.ts';
+import { emergenceRun } from '../../src/reproduce/emergence/run.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
-const hebb = (...args: string[]) => hebbSync(args);
+const hooks = () => ({ backend: getBackend() });
 
 describe('emergence reproductions: reports and figures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-emergence-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('emergence-phase: a 2 × 2 grid, its figure linked from the report', () => {
+  it('emergence-phase: a 2 × 2 grid, its figure linked from the report; the command line gives the same grid', async () => {
     const out = join(dir, 'phase');
-    const r = hebb(
-      'reproduce', 'emergence-phase', '--sigmas', '0.003,0.1', '--decays', '0.001,0.01',
-      '--seeds', '1', '--epochs', '1', '--out', out, '--quiet',
-    ); // prettier-ignore
-    assert.equal(r.status, 0, r.stderr);
+    const phase = { sigmas: [0.003, 0.1], decays: [0.001, 0.01], seeds: 1, epochs: 1 };
+    const { result } = await runDeclared(emergencePhase, { ...phase, out, quiet: true }, hooks());
     const [fig] = assertFiguresLinked(join(out, 'report.md'), 1);
     const svg = readFileSync(join(out, fig), 'utf8');
     for (const label of ['3e-3', '1e-1', '1e-3', '1e-2', 'weight decay γ', 'noise σ'])
       assert.ok(svg.includes(`>${label}<`), `${label} missing from the phase map`);
+    const io = memoryIO();
+    const code = await runCli(
+      [
+        'reproduce', 'emergence-phase', '--sigmas', '0.003,0.1', '--decays', '0.001,0.01',
+        '--seeds', '1', '--epochs', '1', '--out', join(dir, 'phase-cli'), '--json', '--quiet',
+      ],
+      io,
+    ); // prettier-ignore
+    assert.equal(code, 0, io.stderr.join('\n'));
+    assert.deepEqual(JSON.parse(io.stdout.join('\n')).grid, result.grid);
   });
 
-  it('emergence-curves on MNIST: a figure per activation with both panels on one x-range, and one against γ', () => {
+  it('emergence-curves on MNIST: a figure per activation with both panels on one x-range, and one against γ', async () => {
     const out = join(dir, 'curves');
-    const r = hebb(
-      'reproduce', 'emergence-curves', '--datasets', 'mnist', '--decays', '0,0.01', '--epochs', '1',
-      '--train-samples', '512', '--val-samples', '256', '--activations', 'tanh,relu', '--out', out, '--quiet',
-    ); // prettier-ignore
-    assert.equal(r.status, 0, r.stderr);
+    await runDeclared(
+      emergenceCurves,
+      {
+        datasets: ['mnist'],
+        decays: [0, 0.01],
+        epochs: 1,
+        trainSamples: 512,
+        valSamples: 256,
+        activations: ['tanh', 'relu'],
+        out,
+        quiet: true,
+      },
+      hooks(),
+    );
     const figs = assertFiguresLinked(join(out, 'report.md'), 3);
     assert.deepEqual(figs, [
       'figures/curves-mnist-tanh.svg',
@@ -61,77 +86,54 @@ describe('emergence reproductions: reports and figures', () => {
     const [align, loss] = decay.hconcat.map((c: { data: { values: object[] } }) => c.data.values);
     assert.equal(align.length, 2 * 2 * 2); // activation × γ × layer
     assert.equal(loss.length, 2 * 2);
-    const bad = hebb(
-      'reproduce',
-      'emergence-curves',
-      '--activations',
-      'gelu',
-      '--out',
-      join(dir, 'x'),
-    );
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /unknown activation 'gelu'/);
-    const arch = hebb(
-      'reproduce',
-      'emergence-table',
-      '--architectures',
-      'mlp,cnn',
-      '--out',
-      join(dir, 'y'),
-    );
-    assert.equal(arch.status, 2);
-    assert.match(
-      arch.stderr,
-      /--architectures: unknown architecture 'cnn'; choose from mlp, transformer/,
-    );
-    const dfa = hebb(
-      'emergence',
-      'run',
-      '--architecture',
-      'transformer',
-      '--rule',
-      'dfa',
-      '--out',
-      join(dir, 'z'),
-    );
-    assert.equal(dfa.status, 2);
-    assert.match(dfa.stderr, /--rule dfa needs --architecture mlp/);
   });
 
-  it('emergence run: --adam-decay and --label-noise reach the run; --label-noise off the regression task is refused', () => {
-    const run = (...a: string[]) =>
-      hebb(
-        'emergence',
-        'run',
-        '--rule',
-        'adam',
-        '--weight-decay',
-        '5e-3',
-        '--epochs',
-        '1',
-        '--json',
-        '--quiet',
-        ...a,
-      );
-    const out = (k: string) => ['--out', join(dir, k), '--overwrite'];
-    const coupled = JSON.parse(run(...out('c')).stdout);
-    const decoupled = JSON.parse(run('--adam-decay', 'decoupled', ...out('d')).stdout);
-    const noisy = JSON.parse(run('--label-noise', '1', ...out('n')).stdout);
+  it('unknown names and a rule the transformer cannot take are refused', async () => {
+    await assert.rejects(
+      runDeclared(
+        emergenceCurves,
+        { activations: ['gelu'] as never, out: join(dir, 'x') },
+        hooks(),
+      ),
+      /unknown activation 'gelu'/,
+    );
+    await assert.rejects(
+      runDeclared(
+        emergenceTable,
+        { architectures: ['mlp', 'cnn'] as never, out: join(dir, 'y') },
+        hooks(),
+      ),
+      /unknown architecture 'cnn'; choose from mlp, transformer/,
+    );
+    await assert.rejects(
+      runDeclared(
+        emergenceRun,
+        { architecture: 'transformer', rule: 'dfa', out: join(dir, 'z') },
+        hooks(),
+      ),
+      /--rule dfa needs --architecture mlp/,
+    );
+  });
+
+  it('emergence run: --adam-decay and --label-noise reach the run; --label-noise off the regression task is refused', async () => {
+    const run = async (k: string, more: { adamDecay?: 'decoupled'; labelNoise?: number } = {}) =>
+      (
+        await runDeclared(
+          emergenceRun,
+          { rule: 'adam', weightDecay: 5e-3, epochs: 1, out: join(dir, k), quiet: true, ...more },
+          hooks(),
+        )
+      ).result;
+    const coupled = await run('c');
+    const decoupled = await run('d', { adamDecay: 'decoupled' });
+    const noisy = await run('n', { labelNoise: 1 });
     // AdamW's −ηγv at η = 1e-3 barely moves the weights: another run, but not coupled's
     assert.notDeepEqual(decoupled.alignment.signal, coupled.alignment.signal);
     assert.ok(noisy.validation.loss > 10 * coupled.validation.loss, 'noisy targets: larger loss');
     assert.equal(coupled.alignment.gradient.length, 2);
-    const bad = hebb(
-      'emergence',
-      'run',
-      '--task',
-      'mnist',
-      '--label-noise',
-      '1',
-      '--out',
-      join(dir, 'x'),
+    await assert.rejects(
+      runDeclared(emergenceRun, { task: 'mnist', labelNoise: 1, out: join(dir, 'x') }, hooks()),
+      /--label-noise applies to the regression task only/,
     );
-    assert.equal(bad.status, 2);
-    assert.match(bad.stderr, /--label-noise applies to the regression task only/);
   });
 });

@@ -2,7 +2,7 @@
 // transition line, on hand-made inputs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { transitionLine } from '../../src/reproduce/emergence/reproduce.ts';
+import { transitionLine } from '../../src/reproduce/emergence/curves.ts';
 import { secondLayerAlignment, tableOptions } from '../../src/emergence/paper-setup.ts';
 import type { EmergenceResult } from '../../src/emergence/learner.ts';
 

@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { getBackend } from '../../src/backend/registry.ts';
+import { emergenceTable } from '../../src/reproduce/emergence/paper-table.ts';
+import { runDeclared } from '../../src/reproduce/experiment.ts';
 import { CLI_ARGS, hebbSync } from '../helpers/cli.ts';
 
 const hebb = (...args: string[]) => hebbSync(args);
@@ -144,7 +147,7 @@ describe(
       assert.ok(!existsSync(join(out, 'report.md')));
     });
 
-    it('reproduce emergence-table --queue: the points run on a worker, the table equals the one computed in-process', async () => {
+    it('emergence-table on a queue: the points run on a worker, the table equals the one computed in-process', async () => {
       const url = await startRedis();
       const w = spawn(
         process.execPath,
@@ -155,47 +158,29 @@ describe(
         },
       );
       procs.push(w);
-      const args = [
-        'reproduce',
-        'emergence-table',
-        '--epochs',
-        '1',
-        '--seeds',
-        '2',
-        '--rules',
-        'sgd',
-      ];
-      const here = hebb(...args, '--out', join(dir, 'table-here'), '--json', '--quiet');
-      assert.equal(here.status, 0, here.stderr);
-      const q = spawn(
-        process.execPath,
-        [
-          ...CLI_ARGS,
-          ...args,
-          '--out',
-          join(dir, 'table-queue'),
-          '--json',
-          '--quiet',
-          '--queue',
-          url,
-        ],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Both in this process: the one here computes its points itself, the other queues them.
+      const table = { epochs: 1, seeds: 2, rules: ['sgd' as const], quiet: true };
+      const here = await runDeclared(
+        emergenceTable,
+        { ...table, out: join(dir, 'table-here') },
+        { backend: getBackend() },
       );
-      let stdout = '';
-      let stderr = '';
-      q.stdout!.on('data', (s) => (stdout += s));
-      q.stderr!.on('data', (s) => (stderr += s));
-      const code = await new Promise((r) => q.on('exit', r));
-      assert.equal(code, 0, stderr);
+      const queued = await runDeclared(
+        emergenceTable,
+        { ...table, out: join(dir, 'table-queue'), queue: url },
+        { backend: getBackend() },
+      );
+      // As the command line's --json prints them (NaN as null).
+      const json = JSON.stringify(queued.result);
       const cells = (t: string) =>
         (JSON.parse(t) as { cells: { seconds: number }[] }).cells.map((c) => ({
           ...c,
           seconds: 0,
         }));
       // 4 MLP cells, then 4 transformer cells (its points named architecture=transformer_…)
-      assert.equal(cells(stdout).length, 8);
+      assert.equal(cells(json).length, 8);
       assert.deepEqual(
-        (JSON.parse(stdout) as { cells: { architecture: string }[] }).cells.map(
+        (JSON.parse(json) as { cells: { architecture: string }[] }).cells.map(
           (c) => c.architecture,
         ),
         [...Array(4).fill('mlp'), ...Array(4).fill('transformer')],
@@ -211,7 +196,7 @@ describe(
           ),
         ),
       );
-      assert.deepEqual(cells(stdout), cells(here.stdout));
+      assert.deepEqual(cells(json), cells(JSON.stringify(here.result)));
       // Each point is an ordinary run directory, written by the worker.
       const rec = JSON.parse(
         readFileSync(

@@ -8,8 +8,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { getBackend } from '../../src/backend/index.ts';
-import { setThreads } from '../../src/cli/threads.ts';
+import { getBackend } from '../../src/backend/registry.ts';
+import { setNativeThreads } from '../../src/backend/native/threads.ts';
+import { emergenceTable, type TableOptions } from '../../src/reproduce/emergence/paper-table.ts';
 import { runDeclared } from '../../src/reproduce/experiment.ts';
 import { smMnist } from '../../src/reproduce/similarity/sm-mnist.ts';
 import { hebbSync } from '../helpers/cli.ts';
@@ -24,19 +25,27 @@ describe('reproductions over settings × seeds on a worker pool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-points-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('emergence-table: --workers 2 gives the in-process table; --resume runs only what is missing', () => {
-    const args = ['reproduce', 'emergence-table', '--epochs', '1', '--seeds', '2'];
+  it('emergence-table: --workers 2 (the command line) gives the in-process table; --resume runs only what is missing', async () => {
     // the MLP rows: the transformer's go through the queue in test/sweep/queue.test.ts
-    const rules = ['--rules', 'sgd,dfa', '--architectures', 'mlp'];
-    const here = hebb(...args, ...rules, '--out', join(dir, 'here'), '--json', '--quiet');
-    assert.equal(here.status, 0, here.stderr);
+    const table: Partial<TableOptions> = {
+      epochs: 1,
+      seeds: 2,
+      rules: ['sgd', 'dfa'],
+      architectures: ['mlp'],
+    };
+    const inProcess = (o: object, err?: (line: string) => void) =>
+      runDeclared(emergenceTable, { ...table, ...o }, { backend: getBackend(), err });
+    const here = await inProcess({ out: join(dir, 'here'), quiet: true });
     const out = join(dir, 'pool');
+    const args = ['reproduce', 'emergence-table', '--epochs', '1', '--seeds', '2'];
+    const rules = ['--rules', 'sgd,dfa', '--architectures', 'mlp'];
     const pool = hebb(...args, ...rules, '--out', out, '--json', '--quiet', '--workers', '2');
     assert.equal(pool.status, 0, pool.stderr);
     type Table = { cells: { rule: string; decay: number; values: number[]; seconds: number }[] };
     const cells = (t: string) => (JSON.parse(t) as Table).cells.map((c) => ({ ...c, seconds: 0 }));
+    const hereCells = cells(JSON.stringify(here.result));
     assert.equal(cells(pool.stdout).length, 8);
-    assert.deepEqual(cells(pool.stdout), cells(here.stdout));
+    assert.deepEqual(cells(pool.stdout), hereCells);
     // 2 rules × 4 decays × 2 seeds, each an ordinary run directory with its record.
     const points = readdirSync(join(out, 'points')).filter((n) => n !== 'logs');
     assert.equal(points.length, 16);
@@ -47,16 +56,21 @@ describe('reproductions over settings × seeds on a worker pool', () => {
     const lost = 'rule=dfa_weight-decay=0.0005_seed=2';
     rmSync(join(out, 'points', lost), { recursive: true });
     rmSync(join(out, 'parts', `point-${lost}.json`));
-    const again = hebb('reproduce', 'emergence-table', '--out', out, '--resume', '--json');
-    assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stderr, /15\/16 points finished earlier, reused/);
-    assert.equal(again.stderr.match(/ seed \d: /g)?.length, 16, 'a line per point, one run');
-    assert.deepEqual(cells(again.stdout.trim().split('\n').at(-1)!), cells(here.stdout));
+    const log: string[] = [];
+    const again = await runDeclared(
+      emergenceTable,
+      { out, resume: true },
+      { backend: getBackend(), err: (line) => log.push(line) },
+    );
+    const stderr = log.join('\n');
+    assert.match(stderr, /15\/16 points finished earlier, reused/);
+    assert.equal(stderr.match(/ seed \d: /g)?.length, 16, 'a line per point, one run');
+    assert.deepEqual(cells(JSON.stringify(again.result)), hereCells);
   });
 
   it('sm-mnist over NPS × seeds: the same rows and receptive-field figures on a pool', async () => {
     // In this process with one BLAS thread, as the pool's children run.
-    setThreads(backend, 1);
+    setNativeThreads(backend, 1);
     const given = { quick: true, trainSamples: 300, testSamples: 200, nps: [4, 8], seeds: [0, 1] };
     const here = await runDeclared(
       smMnist,

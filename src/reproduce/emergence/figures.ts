@@ -1,6 +1,16 @@
 // The emergence reproductions' figures as Vega-Lite specs (rendered to SVG by the CLI).
 import { Matrix } from '../../backend/matrix.ts';
-import { errorBarChart, heatmap, type ChartSpec, type ErrorBarPoint } from '../../report/charts.ts';
+import type { EmergenceResult } from '../../emergence/learner.ts';
+import {
+  concat,
+  errorBarChart,
+  heatmap,
+  lineChart,
+  type ChartSpec,
+  type ErrorBarPoint,
+  type Series,
+} from '../../report/charts.ts';
+import { meanStd } from './table.ts';
 
 /** Compact label of a small positive number: 0, 5e-5, 0.003 → '3e-3'. */
 export function shortNumber(v: number): string {
@@ -109,4 +119,75 @@ export function tableFigure(
     subtitle: 'paper cells marked "collapsed" are not drawn',
     ylabel: 'alignment cos(g, H)',
   });
+}
+
+/** Trailing moving average over w points (NaN-aware), for readable curves. */
+function smooth(v: Float32Array, w: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const win = Array.from(v.subarray(Math.max(0, i - w + 1), i + 1));
+    out.push(meanStd(win).mean);
+  }
+  return out;
+}
+
+/** One run per γ: alignment per layer (smoothed) above validation loss, on one x-range. */
+export function curvesFigure(title: string, results: EmergenceResult[]): ChartSpec {
+  const align: Series[] = [];
+  const loss: Series[] = [];
+  for (const r of results) {
+    const x = Array.from(r.recordedSteps);
+    for (let l = 0; l < r.alignment.signal.length; l++)
+      align.push({
+        name: `layer ${l + 1}, γ=${shortNumber(r.weightDecay)}`,
+        x,
+        y: smooth(r.alignment.signal[l], 10),
+      });
+    loss.push({
+      name: `γ=${shortNumber(r.weightDecay)}`,
+      x: r.validation.map((v) => v.step),
+      y: r.validation.map((v) => v.loss),
+    });
+  }
+  // one x-range for both panels, so that a step lines up across them
+  const last = Math.max(...results.map((r) => r.recordedSteps.at(-1) ?? 0), 1);
+  const xRange: [number, number] = [0, last];
+  return concat(
+    [
+      lineChart(align, {
+        title: `${title}: cos(g, H) vs step`,
+        xlabel: 'step',
+        ylabel: 'alignment',
+        xRange,
+        height: 280,
+      }),
+      lineChart(loss, {
+        title: `${title}: validation loss`,
+        xlabel: 'step',
+        ylabel: 'cross-entropy',
+        xRange,
+        height: 200,
+      }),
+    ],
+    'v',
+  );
+}
+
+/** Final alignment per layer and final validation loss per γ, a colour per activation. */
+export function decayFigure(
+  name: string,
+  align: ErrorBarPoint[],
+  loss: ErrorBarPoint[],
+): ChartSpec {
+  return concat(
+    [
+      errorBarChart(align, { title: `${name}: final cos(g, H)`, ylabel: 'alignment', height: 220 }),
+      errorBarChart(loss, {
+        title: `${name}: final validation loss`,
+        ylabel: 'cross-entropy',
+        height: 220,
+      }),
+    ],
+    'h',
+  );
 }
