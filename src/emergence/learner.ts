@@ -18,7 +18,7 @@ import {
   validateOptions,
   type Resolved,
 } from '../model/params.ts';
-import { f32, readCount, readMatrix, scalar, type ModelState } from '../model/state.ts';
+import { tensor, type StateValues, type TensorSlots } from '../model/state.ts';
 import { checkLabels, accuracy, type Labels } from '../readout/classifier-inputs.ts';
 import { cosine, layerAlignment, StationarityMeter } from './alignment.ts';
 import { mseLoss, softmaxCrossEntropy } from './losses.ts';
@@ -38,7 +38,7 @@ import {
   type LossGrad,
   type RuleName,
 } from './rules.ts';
-import { TinyTransformer } from './transformer.ts';
+import { TinyTransformer, transformerSizes } from './transformer.ts';
 
 export interface EmergenceOptions {
   /** The learning rule: 'sgd', 'adam', 'dfa' or 'random'. */
@@ -521,53 +521,41 @@ export class EmergenceLearner extends SupervisedModel<Resolved_, Targets, Emerge
     return ssTot > 0 ? 1 - ssRes / ssTot : NaN;
   }
 
-  /** The learnt weights (w.0, w.1, … F32) and steps (F64). */
-  getState(): ModelState {
-    const net = this.net;
-    if (!net) throw this.notFitted('getState');
-    const s: ModelState = { steps: scalar(this.steps) };
-    net.w.forEach((w, l) => (s[`w.${l}`] = f32(w)));
-    return s;
+  /**
+   * The learnt weights w.0, w.1, … (F32, in `result.matrices` order) and steps (F64). Their
+   * sizes follow from the options but for the inputs and outputs, which a restored state gives.
+   */
+  stateSlots(): TensorSlots {
+    const net = () => {
+      if (!this.net) throw this.notFitted('getState');
+      return this.net;
+    };
+    const slots: TensorSlots = { steps: tensor.count({ get: () => this.steps }) };
+    this.matrixSizes().forEach(([rows, cols], l) => {
+      slots[`w.${l}`] = tensor.matrix({ rows, cols, get: () => net().w[l] });
+    });
+    return slots;
   }
 
   /**
-   * Restores the weights. The rule's own state (feedback matrices, Adam's moments) is rebuilt
-   * from the seed, not saved: a restored learner predicts exactly, and further training starts
-   * its rule afresh.
+   * Rebuilds the network for the state's inputs and outputs and puts the weights in. The
+   * rule's own state (feedback matrices, Adam's moments) is rebuilt from the seed, not saved:
+   * a restored learner predicts exactly, and further training starts its rule afresh.
    */
-  setState(s: ModelState): this {
-    const where = 'EmergenceLearner.setState';
-    const w0 = readMatrix(s, 'w.0', where, undefined);
-    if (this.options.architecture === 'transformer') return this.setTransformerState(s, w0);
-    const sizes = [w0.cols];
-    const ws: Matrix[] = [];
-    for (let l = 0; l <= this.options.hidden.length; l++) {
-      const w = readMatrix(
-        s,
-        `w.${l}`,
-        where,
-        l < this.options.hidden.length ? this.options.hidden[l] : undefined,
-        sizes[l],
-      );
-      ws.push(w);
-      sizes.push(w.rows);
-    }
-    this.build(sizes[0], sizes[sizes.length - 1]);
+  protected override afterSetState(v: StateValues): void {
+    const ws = this.matrixSizes().map((_, l) => v[`w.${l}`] as Matrix);
+    const perToken = this.options.architecture === 'transformer' ? this.options.tokens : 1;
+    this.build(ws[0].cols * perToken, ws[ws.length - 1].rows);
     ws.forEach((w, l) => this.net!.w[l].data.set(w.data));
-    this.steps = readCount(s, 'steps', where);
-    return this;
+    this.steps = v.steps as number;
   }
 
-  /** The transformer's shape follows from the options, its inputs from w.0, outputs from the last. */
-  private setTransformerState(s: ModelState, embed: Matrix): this {
-    const where = 'EmergenceLearner.setState';
-    const { tokens, blocks } = this.options;
-    const last = `w.${1 + 6 * blocks}`;
-    const readout = readMatrix(s, last, where, undefined);
-    this.build(embed.cols * tokens, readout.rows);
-    this.net!.w.forEach((w, l) => w.data.set(readMatrix(s, `w.${l}`, where, w.rows, w.cols).data));
-    this.steps = readCount(s, 'steps', where);
-    return this;
+  /** Rows × columns of each weight matrix as the options fix them (inputs, outputs: any). */
+  private matrixSizes(): [number | undefined, number | undefined][] {
+    const o = this.options;
+    if (o.architecture === 'transformer') return transformerSizes(o);
+    const sizes = [undefined, ...o.hidden, undefined];
+    return sizes.slice(1).map((rows, l) => [rows, sizes[l]]);
   }
 }
 

@@ -25,7 +25,7 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
-import { f32, readCount, readMatrix, readVector, scalar, type ModelState } from '../model/state.ts';
+import { tensor, type TensorSlots } from '../model/state.ts';
 import { resolveSmActivation, type SmActivation } from './activation.ts';
 import { solveDynamics, type SolveOptions, type SolveResult } from './dynamics.ts';
 import {
@@ -570,32 +570,37 @@ export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
     return out;
   }
 
-  /** Per layer p: layers.p.W, layers.p.L (block layout, F32), layers.p.theta; samples_seen. */
-  getState(): ModelState {
-    const s: ModelState = { samples_seen: scalar(this.samplesSeen) };
+  /** Per layer p: layers.p.W, layers.p.L (block layout, F32), layers.p.theta (1 × N_p); samples_seen. */
+  stateSlots(): TensorSlots {
+    const slots: TensorSlots = {};
     this.layers.forEach((_, p) => {
-      s[`layers.${p}.W`] = f32(this.W[p].w);
-      s[`layers.${p}.L`] = f32(this.L[p].w);
-      s[`layers.${p}.theta`] = f32(this.theta[p]);
+      const { W, L, theta } = { W: this.W[p], L: this.L[p], theta: this.theta[p] };
+      slots[`layers.${p}.W`] = tensor.vector({
+        length: W.w.length,
+        get: () => W.w,
+        set: (w) => W.w.set(w),
+      });
+      slots[`layers.${p}.L`] = tensor.vector({
+        length: L.w.length,
+        get: () => L.w,
+        set: (w) => L.w.set(w),
+      });
+      slots[`layers.${p}.theta`] = tensor.matrix({
+        rows: 1,
+        cols: this.units(p),
+        get: () => theta,
+        set: (t) => theta.data.set(t.data),
+      });
     });
-    return s;
+    slots.samples_seen = tensor.count({
+      get: () => this.samplesSeen,
+      set: (n) => (this.samplesSeen = n),
+    });
+    return slots;
   }
 
-  setState(s: ModelState): this {
-    const where = 'SimilarityNetwork.setState';
-    const next = this.layers.map((_, p) => ({
-      W: readVector(s, `layers.${p}.W`, where, this.W[p].w.length),
-      L: readVector(s, `layers.${p}.L`, where, this.L[p].w.length),
-      theta: readMatrix(s, `layers.${p}.theta`, where, 1, this.units(p)),
-    }));
-    next.forEach((n, p) => {
-      this.W[p].w.set(n.W);
-      this.L[p].w.set(n.L);
-      this.theta[p].data.set(n.theta.data);
-    });
-    this.samplesSeen = readCount(s, 'samples_seen', where);
+  protected override afterSetState(): void {
     this.fitted = true;
-    return this;
   }
 }
 

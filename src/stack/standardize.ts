@@ -1,6 +1,6 @@
 import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
-import { ShapeError, ValueError } from '../errors.ts';
+import { ValueError } from '../errors.ts';
 import type { FitEvent, FitOptions } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, UnsupervisedModel } from '../model/model.ts';
@@ -12,7 +12,7 @@ import {
   validateOptions,
   type Resolved,
 } from '../model/params.ts';
-import { readCount, scalar, type ModelState } from '../model/state.ts';
+import { tensor, type TensorSlots } from '../model/state.ts';
 import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
 
 export interface StandardizeOptions {
@@ -157,35 +157,17 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return out;
   }
 
-  /** sum and sum_sq (F64, per channel) and samples_seen. */
-  getState(): ModelState {
+  /** sum and sum_sq (F64, one per channel) and samples_seen. */
+  stateSlots(): TensorSlots {
+    const C = this.channels;
     return {
-      sum: { dtype: 'F64', shape: [this.channels], data: this.sum.slice() },
-      sum_sq: { dtype: 'F64', shape: [this.channels], data: this.sumSq.slice() },
-      samples_seen: scalar(this.samplesSeen),
+      sum: tensor.float64({ length: C, get: () => this.sum, set: (v) => (this.sum = v) }),
+      sum_sq: tensor.float64({ length: C, get: () => this.sumSq, set: (v) => (this.sumSq = v) }),
+      samples_seen: tensor.count({
+        get: () => this.samplesSeen,
+        set: (n) => (this.samplesSeen = n),
+      }),
     };
-  }
-
-  setState(s: ModelState): this {
-    const where = 'Standardize.setState';
-    const read = (key: string): Float64Array => {
-      const t = s?.[key];
-      if (!t)
-        throw new ValueError(
-          `${where}: the state has no tensor '${key}' (it has ${Object.keys(s ?? {}).join(', ') || 'none'}); was it saved by a Standardize?`,
-        );
-      if (t.dtype !== 'F64' || t.shape.length !== 1 || t.shape[0] !== this.channels)
-        throw new ShapeError(
-          `${where}: tensor '${key}' must be F64 of length ${this.channels} (one per channel); was it saved by a Standardize of the same inputShape?`,
-        );
-      return Float64Array.from(t.data as Float64Array);
-    };
-    const sum = read('sum');
-    const sumSq = read('sum_sq');
-    this.samplesSeen = readCount(s, 'samples_seen', where);
-    this.sum = sum;
-    this.sumSq = sumSq;
-    return this;
   }
 
   private accumulate(x: Matrix): void {
