@@ -7,12 +7,11 @@ import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts'
 import { allocateMatrix, checkSamples } from '../model/inputs.ts';
 import { registerModel, UnsupervisedModel } from '../model/model.ts';
 import { tensor, type Slot, type TensorSlots } from '../model/state.ts';
+import { imageSize, type ImageShape } from '../model/image-shape.ts';
 import {
   CONV_SPEC,
-  imageSize,
   validateConvOptions,
   type ConvLayerOptions,
-  type ImageShape,
   type SoftHebbConv2dOptions,
 } from './conv-options.ts';
 import { outputActivation, SoftHebb } from './layer.ts';

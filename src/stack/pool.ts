@@ -13,7 +13,7 @@ import {
 } from '../model/params.ts';
 import type { FitEvent } from '../model/fit-loop.ts';
 import type { TensorSlots } from '../model/state.ts';
-import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
+import { imageShape, imageSize, type ImageShape } from '../model/image-shape.ts';
 import type { Backend } from '../backend/types.ts';
 
 export interface Pool2dOptions {

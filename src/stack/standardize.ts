@@ -13,7 +13,7 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import { tensor, type TensorSlots } from '../model/state.ts';
-import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
+import { imageShape, imageSize, type ImageShape } from '../model/image-shape.ts';
 
 export interface StandardizeOptions {
   /** [height, width, channels] of the input (HWC rows); vectors of length D are [1, 1, D]. */
