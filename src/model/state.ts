@@ -304,20 +304,20 @@ export function restoreState(where: string, slots: TensorSlots, s: ModelState): 
       );
     return sizes(of)[d.axis];
   };
+  const inState = (name: string, slot: TensorSlot) =>
+    slot.kind === 'state'
+      ? Object.keys(s).some((k) => k.startsWith(`${name}.`))
+      : Object.hasOwn(s, name);
+  // A tensor the model does not hold says most plainly that the options differ: first.
   for (const [name, slot] of Object.entries(slots)) {
-    const held = slot.present !== false;
-    const inState =
-      slot.kind === 'state'
-        ? Object.keys(s).some((k) => k.startsWith(`${name}.`))
-        : Object.hasOwn(s, name);
-    if (!held) {
-      if (inState)
-        throw new ValueError(
-          `${where}: the state has a tensor '${name}' but this model holds none${slot.heldWith ? ` (only with ${slot.heldWith})` : ''}; were the options the same?`,
-        );
-      continue;
-    }
-    if (!inState && slot.heldWith && slot.kind !== 'state')
+    if (slot.present === false && inState(name, slot))
+      throw new ValueError(
+        `${where}: the state has a tensor '${name}' but this model holds none${slot.heldWith ? ` (only with ${slot.heldWith})` : ''}; were the options the same?`,
+      );
+  }
+  for (const [name, slot] of Object.entries(slots)) {
+    if (slot.present === false) continue;
+    if (slot.heldWith && slot.kind !== 'state' && !inState(name, slot))
       throw new ValueError(
         `${where}: the state has no tensor '${name}', which this model holds with ${slot.heldWith}; were the options the same?`,
       );

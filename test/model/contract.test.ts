@@ -129,7 +129,7 @@ function cases(backend: string): Case[] {
       partialFit: (m) => uns(m).partialFit(x),
       output: (m) => (m as Standardize).transform(x).data,
       epochs: false,
-      bad: [{ eps: 0 }, /eps must be/],
+      bad: [{ eps: -1 }, /eps must be/],
     },
     {
       name: 'Sequential',
