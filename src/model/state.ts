@@ -166,7 +166,15 @@ export function readFloat64(
 // ---------------------------------------------------------------------------------------------
 // Declared state (PyTorch's registered parameters and buffers → state_dict): a model lists its
 // tensors once — name, kind, expected shape, where the value lives — and getState/setState with
-// their checks follow from that list (Model.getState, Model.setState).
+// their checks follow from that list (Model.getState, Model.setState). For example:
+//
+//   stateSlots(): TensorSlots {
+//     return {
+//       weights: tensor.matrix({ rows: this.options.units, get: () => this.w, set: (w) => (this.w = w) }),
+//       bias: tensor.vector({ length: sizeOf('weights', 0), get: () => this.b, set: (b) => (this.b = b) }),
+//       samples_seen: tensor.count({ get: () => this.seen, set: (n) => (this.seen = n) }),
+//     };
+//   }
 
 /** A size a tensor must have: a number, free (undefined), or that of another tensor's axis. */
 export type Dim = number | undefined | SizeOf;
