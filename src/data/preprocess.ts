@@ -1,5 +1,6 @@
 import { getBackend, Matrix, type Backend } from '../backend/index.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import { Standardize, standardizeInPlace } from '../stack/standardize.ts';
 import type { Dataset, Split } from './dataset.ts';
 
 /**
@@ -71,39 +72,25 @@ export interface Standardizer {
 }
 
 /**
- * Per-pixel mean and standard deviation over the samples of ds. Accumulated in float64
- * (a float32 sum over 60000 samples would lose ~4 digits). Features whose std is below
- * minStd (constant border pixels of MNIST) get std 1, so they map to x − mean rather than
- * blowing up on test data.
+ * Per-pixel mean and standard deviation over the samples of ds: a Standardize of statistics
+ * 'two-pass' (float64; a float32 sum over 60000 samples would lose ~4 digits). Features whose
+ * std is below minStd (constant border pixels of MNIST) get std 1, so they map to x − mean
+ * rather than blowing up on test data.
  */
 export function fitStandardizer(ds: Dataset, { minStd = 1e-6 } = {}): Standardizer {
-  const { rows, cols, data } = ds.x;
-  if (rows === 0) {
+  if (ds.x.rows === 0) {
     throw new ShapeError(`fitStandardizer: '${ds.name}' has no samples to fit on`);
   }
-  const sum = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) sum[j] += data[base + j];
-  }
-  const mean = sum.map((s) => s / rows);
-  const sq = new Float64Array(cols);
-  for (let i = 0; i < rows; i++) {
-    const base = i * cols;
-    for (let j = 0; j < cols; j++) {
-      const d = data[base + j] - mean[j];
-      sq[j] += d * d;
-    }
-  }
-  const std = new Float32Array(cols);
-  for (let j = 0; j < cols; j++) {
-    const s = Math.sqrt(sq[j] / rows);
-    std[j] = s < minStd ? 1 : s;
-  }
-  return { mean: Float32Array.from(mean), std };
+  const s = new Standardize({
+    inputShape: [1, 1, ds.x.cols],
+    statistics: 'two-pass',
+    eps: 0,
+    minStd,
+  }).fit(ds.x);
+  return { mean: s.mean, std: s.scale };
 }
 
-/** (x − mean) / std feature-wise with stats from fitStandardizer. */
+/** (x − mean) / std feature-wise with stats from fitStandardizer (as Standardize applies them). */
 export function applyStandardizer(
   ds: Dataset,
   stats: Standardizer,
@@ -116,11 +103,7 @@ export function applyStandardizer(
   }
   const out = target(ds, opts.inPlace);
   if (out.x !== ds.x) out.x.data.set(ds.x.data);
-  (opts.backend ?? getBackend()).addRowVector(out.x, stats.mean, -1);
-  (opts.backend ?? getBackend()).scaleColumns(
-    out.x,
-    stats.std.map((s) => 1 / s),
-  );
+  standardizeInPlace(opts.backend ?? getBackend(), out.x, stats.mean, stats.std);
   return out;
 }
 

@@ -27,6 +27,24 @@ export interface TransformerShape {
 /** Per block, its weight matrices in order (names in reports: 'block 1 q', …). */
 const BLOCK_MATRICES = ['q', 'k', 'v', 'o', 'up', 'down'] as const;
 
+/**
+ * Rows × columns of every weight matrix, in order: embed (width × inputs/tokens), q, k, v, o,
+ * up, down of each block, readout (outputs × tokens·width). Unknown inputs or outputs leave
+ * their sizes undefined (what a saved state is checked against before the inputs are known).
+ */
+export function transformerSizes(
+  s: Pick<TransformerShape, 'tokens' | 'width' | 'blocks'> & { inputs?: number; outputs?: number },
+): [number | undefined, number | undefined][] {
+  const { tokens: T, width: D } = s;
+  const sizes: [number | undefined, number | undefined][] = [
+    [D, s.inputs === undefined ? undefined : s.inputs / T],
+  ];
+  for (let b = 0; b < s.blocks; b++)
+    sizes.push([D, D], [D, D], [D, D], [D, D], [4 * D, D], [D, 4 * D]);
+  sizes.push([s.outputs, T * D]);
+  return sizes;
+}
+
 /** Buffers of one block for one batch (rows = batch · tokens). */
 interface BlockBuffers {
   /** Residual stream entering the block, and after its attention half. */
@@ -100,13 +118,10 @@ export class TinyTransformer implements EmergenceNetwork {
     const R = batch * T;
     const P = inputs / T;
     const z = (r: number, c: number) => Matrix.zeros(r, c);
-    const sizes: [number, number][] = [[D, P]];
+    const sizes = transformerSizes(this.shape) as [number, number][];
     this.matrixNames = ['embed'];
-    for (let b = 0; b < blocks; b++) {
-      sizes.push([D, D], [D, D], [D, D], [D, D], [4 * D, D], [D, 4 * D]);
+    for (let b = 0; b < blocks; b++)
       for (const m of BLOCK_MATRICES) this.matrixNames.push(`block ${b + 1} ${m}`);
-    }
-    sizes.push([outputs, T * D]);
     this.matrixNames.push('readout');
     this.w = sizes.map(([n, k]) => z(n, k));
     this.dw = sizes.map(([n, k]) => z(n, k));

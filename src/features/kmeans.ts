@@ -16,7 +16,7 @@ import {
   validateOptions,
   type Resolved,
 } from '../model/params.ts';
-import { f32, readCount, readMatrix, scalar, type ModelState } from '../model/state.ts';
+import { tensor, type TensorSlots } from '../model/state.ts';
 
 export interface KMeansOptions {
   /** Number of centroids (default 100). */
@@ -206,14 +206,15 @@ export class KMeans extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return this;
   }
 
-  getState(): ModelState {
-    return { centroids: f32(this.centroids), iterations: scalar(this.iterations) };
-  }
-
-  setState(s: ModelState): this {
-    this.c = readMatrix(s, 'centroids', 'KMeans.setState', this.options.clusters);
-    this.iterations = readCount(s, 'iterations', 'KMeans.setState');
-    return this;
+  stateSlots(): TensorSlots {
+    return {
+      centroids: tensor.matrix({
+        rows: this.options.clusters,
+        get: () => this.centroids,
+        set: (c) => (this.c = c),
+      }),
+      iterations: tensor.count({ get: () => this.iterations, set: (n) => (this.iterations = n) }),
+    };
   }
 }
 

@@ -16,7 +16,7 @@ import {
   validateOptions,
   type Resolved,
 } from '../model/params.ts';
-import { f32, readMatrix, readVector, type ModelState } from '../model/state.ts';
+import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
 
 export interface PCAOptions {
   /** Number of components (default 100). */
@@ -227,19 +227,24 @@ export class PCA extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return this.fit(x);
   }
 
-  getState(): ModelState {
+  stateSlots(): TensorSlots {
     return {
-      components: f32(this.components),
-      mean: f32(this.mean),
-      explained_variance: f32(this.explainedVariance),
+      components: tensor.matrix({
+        rows: this.options.components,
+        get: () => this.components,
+        set: (v) => (this.v = v),
+      }),
+      mean: tensor.vector({
+        length: sizeOf('components', 1),
+        get: () => this.mean,
+        set: (m) => (this.m = m),
+      }),
+      explained_variance: tensor.vector({
+        length: sizeOf('components', 0),
+        get: () => this.explainedVariance,
+        set: (v) => (this.explainedVariance = v),
+      }),
     };
-  }
-
-  setState(s: ModelState): this {
-    this.v = readMatrix(s, 'components', 'PCA.setState', this.options.components);
-    this.m = readVector(s, 'mean', 'PCA.setState', this.v.cols);
-    this.explainedVariance = readVector(s, 'explained_variance', 'PCA.setState', this.v.rows);
-    return this;
   }
 }
 

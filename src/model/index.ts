@@ -7,4 +7,5 @@ export * from './activation.ts';
 export * from './fit-loop.ts';
 export * from './state.ts';
 export * from './batches.ts';
+export * from './image-shape.ts';
 export { checkSamples, allocateMatrix } from './inputs.ts';

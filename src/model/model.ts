@@ -15,7 +15,13 @@ import {
 } from './fit-loop.ts';
 import { fitArgs } from './inputs.ts';
 import { custom, describe, type ParamSpec } from './params.ts';
-import type { ModelState } from './state.ts';
+import {
+  collectState,
+  restoreState,
+  type ModelState,
+  type StateValues,
+  type TensorSlots,
+} from './state.ts';
 
 /** The `backend` option every model takes: a backend name ('native', 'ts', …) or object. */
 export function backendOption() {
@@ -47,9 +53,10 @@ export interface ModelClass<M extends Model<any> = Model<any>> {
 }
 
 /**
- * Base of every model. Subclasses declare `static readonly modelName`, their option table, and
- * implement getState/setState; fit, fitAsync and partialFit are declared per model because
- * supervised and unsupervised ones take different arguments (see docs/api.md).
+ * Base of every model. Subclasses declare `static readonly modelName`, their option table
+ * (`static readonly optionTable`) and their tensors (`stateSlots`), from which getState and
+ * setState follow; fit, fitAsync and partialFit are declared per model because supervised and
+ * unsupervised ones take different arguments (see docs/api.md).
  */
 export abstract class Model<O extends ModelOptions = ModelOptions> {
   /** The validated options, defaults filled in (frozen). */
@@ -71,11 +78,30 @@ export abstract class Model<O extends ModelOptions = ModelOptions> {
   /** True once the model has learnt (or been given) its parameters. */
   abstract get isFitted(): boolean;
 
-  /** Everything learnt, as named tensors (copies). */
-  abstract getState(): ModelState;
+  /**
+   * The model's tensors (PyTorch's named parameters and buffers): their names in states and
+   * files, kinds, expected shapes (from the options where known) and where each value lives
+   * (src/model/state.ts). getState and setState follow from them.
+   */
+  abstract stateSlots(): TensorSlots;
 
-  /** Restores what getState returned (for a model built with the same options). */
-  abstract setState(state: ModelState): this;
+  /** After setState put the tensors in place: rebuild what derives from them. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  protected afterSetState(values: StateValues): void {}
+
+  /** Everything learnt, as named tensors (copies). */
+  getState(): ModelState {
+    return collectState(this.stateSlots());
+  }
+
+  /**
+   * Restores what getState returned (for a model built with the same options); every tensor's
+   * dtype and shape is checked before any is put in place.
+   */
+  setState(state: ModelState): this {
+    this.afterSetState(restoreState(`${this.modelName}.setState`, this.stateSlots(), state));
+    return this;
+  }
 
   /** The options as plain JSON (what a saved model is rebuilt from), less `notSaved()`. */
   getParams(): Record<string, unknown> {

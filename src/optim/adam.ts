@@ -4,7 +4,14 @@ import type { AdamStepParams, Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { backendOption } from '../model/model.ts';
 import { boolean, describe, number, validateOptions } from '../model/params.ts';
-import { f32, readCount, readVector, scalar, type ModelState } from '../model/state.ts';
+import {
+  collectState,
+  restoreState,
+  sizeOf,
+  tensor,
+  type ModelState,
+  type TensorSlots,
+} from '../model/state.ts';
 
 /** A trainable tensor: a Matrix, or a Float32Array (e.g. a bias vector), updated in place. */
 export type Param = Matrix | Float32Array;
@@ -63,6 +70,8 @@ function shapeOf(p: Param): string {
  *   adam.step([W, b], [dW, db])          // apply
  *   adam.direction(0, dW, out)           // write Δ without applying it (moments advance)
  */
+const EMPTY = new Matrix(1, 0);
+
 export class Adam {
   /** The options Adam takes, with their checks, defaults and help. */
   static readonly optionTable = SPEC;
@@ -201,34 +210,36 @@ export class Adam {
    * slot i used so far — for checkpoints; setState continues bit for bit.
    */
   getState(): ModelState {
-    const out: ModelState = {};
-    this.slots.forEach((s, i) => {
-      if (!s) return;
-      out[`m.${i}`] = f32(s.m.data);
-      out[`v.${i}`] = f32(s.v.data);
-      out[`step.${i}`] = scalar(s.step);
-    });
-    return out;
+    return collectState(this.tensors(this.slots));
   }
 
   /** Restores what getState returned (an empty state: a fresh start). */
   setState(state: ModelState): this {
-    const where = 'Adam.setState';
     const slots: typeof this.slots = [];
-    for (const key of Object.keys(state)) {
+    for (const key of Object.keys(state ?? {})) {
       const m = /^step\.(\d+)$/.exec(key);
-      if (!m) continue;
-      const i = Number(m[1]);
-      const mi = readVector(state, `m.${i}`, where);
-      const vi = readVector(state, `v.${i}`, where, mi.length);
-      slots[i] = {
-        m: new Matrix(1, mi.length, mi),
-        v: new Matrix(1, vi.length, vi),
-        step: readCount(state, key, where),
-      };
+      if (m) slots[Number(m[1])] = { m: EMPTY, v: EMPTY, step: 0 };
     }
+    restoreState('Adam.setState', this.tensors(slots), state);
     this.slots = slots;
     return this;
+  }
+
+  /** The tensors of each slot, read from and restored into `slots`. */
+  private tensors(slots: typeof this.slots): TensorSlots {
+    const out: TensorSlots = {};
+    slots.forEach((s, i) => {
+      if (!s) return;
+      const row = (a: Float32Array) => new Matrix(1, a.length, a);
+      out[`m.${i}`] = tensor.vector({ get: () => s.m.data, set: (m) => (s.m = row(m)) });
+      out[`v.${i}`] = tensor.vector({
+        length: sizeOf(`m.${i}`),
+        get: () => s.v.data,
+        set: (v) => (s.v = row(v)),
+      });
+      out[`step.${i}`] = tensor.count({ get: () => s.step, set: (n) => (s.step = n) });
+    });
+    return out;
   }
 
   /** Forget all moments (a fresh start with the same settings). */

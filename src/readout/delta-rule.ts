@@ -15,7 +15,7 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
-import { f32, readCount, readMatrix, readVector, scalar, type ModelState } from '../model/state.ts';
+import { tensor, type TensorSlots } from '../model/state.ts';
 import {
   accuracy,
   checkLabels,
@@ -239,20 +239,16 @@ export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, 
   }
 
   /** weights, bias (F32) and samples_seen (F64). */
-  getState(): ModelState {
+  stateSlots(): TensorSlots {
+    const C = this.options.classes;
     return {
-      weights: f32(this.weights),
-      bias: f32(this.c),
-      samples_seen: scalar(this.samplesSeen),
+      weights: tensor.matrix({ rows: C, get: () => this.weights, set: (v) => (this.v = v) }),
+      bias: tensor.vector({ length: C, get: () => this.c, set: (c) => (this.c = c) }),
+      samples_seen: tensor.count({
+        get: () => this.samplesSeen,
+        set: (n) => (this.samplesSeen = n),
+      }),
     };
-  }
-
-  setState(s: ModelState): this {
-    const where = 'DeltaRuleClassifier.setState';
-    this.v = readMatrix(s, 'weights', where, this.options.classes);
-    this.c = readVector(s, 'bias', where, this.options.classes);
-    this.samplesSeen = readCount(s, 'samples_seen', where);
-    return this;
   }
 }
 

@@ -1,11 +1,10 @@
 import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
-import { ValueError } from '../errors.ts';
 import { runFit, type FitEvent } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import { describe, integer, oneOf, validateOptions, type Resolved } from '../model/params.ts';
-import { f32, readMatrix, readVector, type ModelState } from '../model/state.ts';
+import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
 import { accuracy, checkLabels, oneHotInto, type Labels } from './classifier-inputs.ts';
 
 /**
@@ -220,21 +219,37 @@ export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labe
   }
 
   /** wins and sums (F32 classes × units) and class_sizes (F32): the counts the labels come from. */
-  getState(): ModelState {
-    if (!this.wins) throw this.notFitted('getState');
-    return { wins: f32(this.wins), sums: f32(this.sums!), class_sizes: f32(this.sizes!) };
+  stateSlots(): TensorSlots {
+    const fitted = () => {
+      if (!this.wins) throw this.notFitted('getState');
+      return { wins: this.wins, sums: this.sums!, sizes: this.sizes! };
+    };
+    return {
+      wins: tensor.matrix({
+        rows: this.options.classes,
+        get: () => fitted().wins,
+        set: (w) => (this.wins = w),
+      }),
+      sums: tensor.matrix({
+        rows: sizeOf('wins', 0),
+        cols: sizeOf('wins', 1),
+        get: () => fitted().sums,
+        set: (s) => (this.sums = s),
+      }),
+      class_sizes: tensor.vector({
+        length: sizeOf('wins', 0),
+        get: () => fitted().sizes,
+        set: (n) => (this.sizes = n),
+        check: (n) =>
+          n.some((v) => v < 0 || !Number.isInteger(v))
+            ? 'must hold counts (non-negative integers)'
+            : undefined,
+      }),
+    };
   }
 
-  setState(s: ModelState): this {
-    const where = 'LabelAssignment.setState';
-    const wins = readMatrix(s, 'wins', where, this.options.classes);
-    this.sums = readMatrix(s, 'sums', where, wins.rows, wins.cols);
-    this.sizes = readVector(s, 'class_sizes', where, wins.rows);
-    if (this.sizes.some((v) => v < 0 || !Number.isInteger(v)))
-      throw new ValueError(`${where}: class_sizes must be counts (non-negative integers)`);
-    this.wins = wins;
+  protected override afterSetState(): void {
     this.assign();
-    return this;
   }
 }
 

@@ -14,7 +14,7 @@ import {
   validateOptions,
   type Resolved,
 } from '../model/params.ts';
-import { f32, i32, readInt32, readMatrix, readVector, type ModelState } from '../model/state.ts';
+import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
 
 export interface LinearSVCOptions {
   /** Inverse regularisation strength (default 1, scikit-learn's). */
@@ -260,19 +260,28 @@ export class LinearSVC extends SupervisedModel<Resolved<typeof SPEC>, SvcLabels>
   }
 
   /** coef (F32 classes × features), intercept (F32) and n_iter (I32). */
-  getState(): ModelState {
-    const coef = this.fitted('getState');
-    return { coef: f32(coef), intercept: f32(this.intercept!), n_iter: i32(this.nIter!) };
+  stateSlots(): TensorSlots {
+    return {
+      coef: tensor.matrix({
+        rows: this.options.classes,
+        get: () => this.fitted('getState'),
+        set: (c) => (this.coef = c),
+      }),
+      intercept: tensor.vector({
+        length: sizeOf('coef', 0),
+        get: () => this.intercept!,
+        set: (b) => (this.intercept = b),
+      }),
+      n_iter: tensor.int32({
+        length: sizeOf('coef', 0),
+        get: () => this.nIter!,
+        set: (n) => (this.nIter = n),
+      }),
+    };
   }
 
-  setState(s: ModelState): this {
-    const where = `${W}.setState`;
-    const coef = readMatrix(s, 'coef', where, this.options.classes);
-    this.intercept = readVector(s, 'intercept', where, coef.rows);
-    this.nIter = readInt32(s, 'n_iter', where, coef.rows);
-    this.coef = coef;
-    this.convergenceWarning = this.nIter.some((t) => t >= this.options.maxIter);
-    return this;
+  protected override afterSetState(): void {
+    this.convergenceWarning = this.nIter!.some((t) => t >= this.options.maxIter);
   }
 }
 

@@ -16,16 +16,7 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import { schedule, type Schedule } from '../model/schedule.ts';
-import {
-  f32,
-  prefixed,
-  readCount,
-  readMatrix,
-  readVector,
-  scalar,
-  substate,
-  type ModelState,
-} from '../model/state.ts';
+import { sizeOf, tensor, type StateValues, type TensorSlots } from '../model/state.ts';
 import { Adam } from '../optim/adam.ts';
 import { checkLabels, softmaxOutputError, type Labels } from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
@@ -349,32 +340,28 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
   }
 
   /** w1, b1, w2, b2 (F32), samples_seen (F64) and the optimizer's moments (optimizer.*). */
-  getState(): ModelState {
-    const p = this.parameters;
+  /** w1, b1, w2, b2 are put in place together (afterSetState), as one parameter set. */
+  stateSlots(): TensorSlots {
+    const K = this.options.hidden;
+    const p = () => this.parameters;
     return {
-      w1: f32(p.w1),
-      b1: f32(p.b1),
-      w2: f32(p.w2),
-      b2: f32(p.b2),
-      samples_seen: scalar(this.samplesSeen),
-      ...prefixed(this.adam.getState(), 'optimizer.'),
+      w1: tensor.matrix({ rows: K, get: () => p().w1 }),
+      b1: tensor.vector({ length: K, get: () => p().b1 }),
+      w2: tensor.matrix({ rows: this.options.classes, cols: K, get: () => p().w2 }),
+      b2: tensor.vector({ length: sizeOf('w2', 0), get: () => p().b2 }),
+      samples_seen: tensor.count({
+        get: () => this.samplesSeen,
+        set: (n) => (this.samplesSeen = n),
+      }),
+      optimizer: tensor.state({
+        get: () => this.adam.getState(),
+        set: (s) => (this.adam = this.newAdam().setState(s)),
+      }),
     };
   }
 
-  setState(s: ModelState): this {
-    const where = 'MlpClassifier.setState';
-    const K = this.options.hidden;
-    const w1 = readMatrix(s, 'w1', where, K);
-    const w2 = readMatrix(s, 'w2', where, this.options.classes, K);
-    this.params = {
-      w1,
-      b1: readVector(s, 'b1', where, K),
-      w2,
-      b2: readVector(s, 'b2', where, w2.rows),
-    };
-    this.samplesSeen = readCount(s, 'samples_seen', where);
-    this.adam = this.newAdam().setState(substate(s, 'optimizer.'));
-    return this;
+  protected override afterSetState(v: StateValues): void {
+    this.params = { w1: v.w1, b1: v.b1, w2: v.w2, b2: v.b2 } as Params;
   }
 }
 

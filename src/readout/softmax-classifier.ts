@@ -13,16 +13,7 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import { schedule, type Schedule } from '../model/schedule.ts';
-import {
-  f32,
-  prefixed,
-  readCount,
-  readMatrix,
-  readVector,
-  scalar,
-  substate,
-  type ModelState,
-} from '../model/state.ts';
+import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
 import { Adam } from '../optim/adam.ts';
 import {
   checkLabels,
@@ -245,23 +236,27 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
   }
 
   /** weights, bias (F32), samples_seen (F64) and the optimizer's moments (optimizer.*). */
-  getState(): ModelState {
+  stateSlots(): TensorSlots {
     return {
-      weights: f32(this.weights),
-      bias: f32(this.bias),
-      samples_seen: scalar(this.samplesSeen),
-      ...prefixed(this.adam.getState(), 'optimizer.'),
+      weights: tensor.matrix({
+        rows: this.options.classes,
+        get: () => this.weights,
+        set: (w) => (this.w = w),
+      }),
+      bias: tensor.vector({
+        length: sizeOf('weights', 0),
+        get: () => this.bias,
+        set: (b) => (this.b = b),
+      }),
+      samples_seen: tensor.count({
+        get: () => this.samplesSeen,
+        set: (n) => (this.samplesSeen = n),
+      }),
+      optimizer: tensor.state({
+        get: () => this.adam.getState(),
+        set: (s) => (this.adam = this.newAdam().setState(s)),
+      }),
     };
-  }
-
-  setState(s: ModelState): this {
-    const where = 'SoftmaxClassifier.setState';
-    const w = readMatrix(s, 'weights', where, this.options.classes);
-    this.w = w;
-    this.b = readVector(s, 'bias', where, w.rows);
-    this.samplesSeen = readCount(s, 'samples_seen', where);
-    this.adam = this.newAdam().setState(substate(s, 'optimizer.'));
-    return this;
   }
 }
 

@@ -5,8 +5,43 @@
 // it is then, and the batch shrinks to the samples still moving. Rows never interact, so a
 // sample's fixed point does not depend on the rest of the batch.
 import { Matrix } from '../backend/matrix.ts';
+import type { Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
-import type { SimilarityNetwork } from './network.ts';
+import type { SmActivation } from './activation.ts';
+import type { SolverOptions } from './options.ts';
+import type { LayerStructure } from './structure.ts';
+
+/** One layer's feedforward or lateral synapses. */
+export interface Synapses {
+  /** Weights in block layout; masked synapses (c = 0) hold exactly 0. */
+  w: Float32Array;
+  /** 1/c where c > 0, else 0; null when c ≡ 1. */
+  invC: Float32Array | null;
+  mask: Float32Array | null;
+}
+
+/**
+ * What the dynamics and the monitoring quantities read of a network (a SimilarityNetwork):
+ * declared here so that the network imports the dynamics and not the other way round.
+ */
+export interface DynamicsNetwork {
+  readonly backend: Backend;
+  readonly depth: number;
+  readonly layers: readonly LayerStructure[];
+  readonly activations: readonly SmActivation[];
+  /** Feedforward and lateral synapses, and homeostatic thresholds θ (1 × N_p), per layer. */
+  readonly W: readonly Synapses[];
+  readonly L: readonly Synapses[];
+  readonly theta: readonly Matrix[];
+  /** Feedback strength γ. */
+  readonly gamma: number;
+  readonly homeostasis: readonly number[];
+  readonly solver: SolverOptions;
+  /** Neurons in layer p (0-based). */
+  units(p: number): number;
+  /** Fixed points of a batch (Eq. 17). */
+  solve(x: Matrix): SolveResult;
+}
 
 export interface SolveOptions {
   /**
@@ -83,7 +118,7 @@ class ActiveRows {
   }
 }
 
-export function solveDynamics(net: SimilarityNetwork, x: Matrix, opts: SolveOptions): SolveResult {
+export function solveDynamics(net: DynamicsNetwork, x: Matrix, opts: SolveOptions): SolveResult {
   const b = net.backend;
   const P = net.depth;
   const B = x.rows;
@@ -162,13 +197,13 @@ export function solveDynamics(net: SimilarityNetwork, x: Matrix, opts: SolveOpti
 }
 
 /** Layer weights γ^(p−P) of Eq. 20/13 (all 1 when γ = 0: the layers are then independent). */
-export function layerWeights(net: SimilarityNetwork): number[] {
+export function layerWeights(net: DynamicsNetwork): number[] {
   const P = net.depth;
   return Array.from({ length: P }, (_, p) => (net.gamma > 0 ? net.gamma ** (p + 1 - P) : 1));
 }
 
 function rowDots(
-  net: SimilarityNetwork,
+  net: DynamicsNetwork,
   a: Matrix,
   c: Matrix,
   out: Float64Array,
@@ -181,7 +216,7 @@ function rowDots(
   for (let i = 0; i < a.rows; i++) out[i] += scale * s[i];
 }
 
-function sumF(net: SimilarityNetwork, p: number, r: Matrix, row: number): number {
+function sumF(net: DynamicsNetwork, p: number, r: Matrix, row: number): number {
   const F = net.activations[p].F;
   let s = 0;
   for (let i = row * r.cols, e = i + r.cols; i < e; i++) s += Math.abs(F(r.data[i]));
@@ -192,7 +227,7 @@ function sumF(net: SimilarityNetwork, p: number, r: Matrix, row: number): number
  * Energy (Eq. 20) per sample for states r (default: the fixed points of x):
  * E = Σ_p γ^(p−P) (−2 r⁽ᵖ⁾ᵀW̄ r⁽ᵖ⁻¹⁾ + r⁽ᵖ⁾ᵀ L̄ r⁽ᵖ⁾ + 2‖F(r⁽ᵖ⁾)‖₁).
  */
-export function energy(net: SimilarityNetwork, x: Matrix, r?: readonly Matrix[]): Float64Array {
+export function energy(net: DynamicsNetwork, x: Matrix, r?: readonly Matrix[]): Float64Array {
   const states = r ?? net.solve(x).r;
   if (
     states.length !== net.depth ||
@@ -228,7 +263,7 @@ export function energy(net: SimilarityNetwork, x: Matrix, r?: readonly Matrix[])
  * with M_W = Σ_t r⁽ᵖ⁾_t r⁽ᵖ⁻¹⁾_tᵀ and M_L = Σ_t r⁽ᵖ⁾_t r⁽ᵖ⁾_tᵀ on the synapses present,
  * plus γ^(p−P)·α_p‖r̄⁽ᵖ⁾‖² for layers with homeostasis α_p > 0.
  */
-export function cost(net: SimilarityNetwork, x: Matrix, r?: readonly Matrix[]): number {
+export function cost(net: DynamicsNetwork, x: Matrix, r?: readonly Matrix[]): number {
   const states = r ?? net.solve(x).r;
   const T = x.rows;
   const w = layerWeights(net);
@@ -263,7 +298,7 @@ export function cost(net: SimilarityNetwork, x: Matrix, r?: readonly Matrix[]): 
 }
 
 /** Dense N×K feedforward (kind 'W') or N×N lateral ('L') matrix of layer p, for small networks. */
-export function denseWeights(net: SimilarityNetwork, p: number, kind: 'W' | 'L'): Matrix {
+export function denseWeights(net: DynamicsNetwork, p: number, kind: 'W' | 'L'): Matrix {
   const conn = kind === 'W' ? net.layers[p].ff : net.layers[p].lat;
   const w = (kind === 'W' ? net.W : net.L)[p].w;
   const { map } = conn;
@@ -288,7 +323,7 @@ export function denseWeights(net: SimilarityNetwork, p: number, kind: 'W' | 'L')
 }
 
 /** Closed-form fixed point of a linear single layer: r = L⁻¹ W x (Cholesky of dense L, float64). */
-export function linearFixedPoint(net: SimilarityNetwork, x: Matrix): Matrix {
+export function linearFixedPoint(net: DynamicsNetwork, x: Matrix): Matrix {
   if (net.depth !== 1 || net.activations[0].name !== 'linear') {
     throw new ValueError(
       'linearFixedPoint: only a single linear layer has the closed form r = L⁻¹Wx',

@@ -1,6 +1,7 @@
 // Structured and deep similarity matching (docs/math/similarity-matching.md): networks, structure builders, dynamics.
 export * from './activation.ts';
 export * from './structure.ts';
+export * from './options.ts';
 export * from './network.ts';
 export {
   cost,
@@ -9,6 +10,7 @@ export {
   layerWeights,
   linearFixedPoint,
   solveDynamics,
+  type DynamicsNetwork,
   type SolveOptions,
   type SolveResult,
 } from './dynamics.ts';

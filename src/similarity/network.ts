@@ -4,274 +4,29 @@
 // (dynamics.ts), then the local learning rules summed over the batch (batchSize 1 = online).
 import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
-import type { Backend } from '../backend/types.ts';
 import { HebbError, ShapeError, ValueError } from '../errors.ts';
-import { type Activation } from '../model/activation.ts';
 import { epochBatches } from '../model/batches.ts';
 import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
-import { backendOption, registerModel, UnsupervisedModel } from '../model/model.ts';
-import {
-  boolean,
-  custom,
-  describe,
-  integer,
-  listOf,
-  number,
-  required,
-  seed,
-  show,
-  validateOptions,
-  type Resolved,
-} from '../model/params.ts';
-import { rateAt, schedule, type Schedule } from '../model/schedule.ts';
-import { f32, readCount, readMatrix, readVector, scalar, type ModelState } from '../model/state.ts';
+import { registerModel, UnsupervisedModel } from '../model/model.ts';
+import { rateAt } from '../model/schedule.ts';
+import { tensor, type TensorSlots } from '../model/state.ts';
 import { resolveSmActivation, type SmActivation } from './activation.ts';
-import { solveDynamics, type SolveOptions, type SolveResult } from './dynamics.ts';
 import {
-  buildLayer,
-  layerUnits,
-  outputGrid,
-  toJson,
-  type LayerSpec,
-  type LayerStructure,
-} from './structure.ts';
-
-/** The authors' rate: max(5e-3 / (1 + 0.5·⌊samples / 1000⌋), 1e-4). */
-export const AUTHORS_RATE: Schedule = {
-  kind: 'inverse',
-  from: 5e-3,
-  decay: 0.5,
-  every: 1000,
-  min: 1e-4,
-};
-
-/** Authors' Euler solver: dt_i = max(dtStart / (1 + dtDecay·i), dtMin), ≤ maxSteps, stop at tol. */
-export interface SolverOptions {
-  maxSteps: number;
-  tol: number;
-  dtStart: number;
-  dtDecay: number;
-  dtMin: number;
-}
-export const AUTHORS_SOLVER: SolverOptions = {
-  maxSteps: 3000,
-  tol: 1e-4,
-  dtStart: 0.2,
-  dtDecay: 0.005,
-  dtMin: 0.05,
-};
-
-export interface SimilarityNetworkOptions {
-  /** The input: its size, or its grid [height, width, channels] (needed by 'local' layers). */
-  input?: number | [number, number, number];
-  /** The layers, bottom up: specs ({type: 'local', stride, radius, nps}, …) or built structures. */
-  layers: (LayerSpec | LayerStructure)[];
-  /** One activation for every layer, or one per layer: linear, relu, tanh, clip, cappedRelu, shrink. */
-  activation: string | Activation | (string | Activation)[];
-  /** Feedback strength γ ≥ 0 (0: layers are independent, bottom-up only). Default 0. */
-  feedback?: number;
-  /** Learning rate: a number or schedule; default the authors' inverse:0.005:0.5:1000:0.0001. */
-  lr?: number | Schedule | string;
-  /**
-   * Per-layer rate factors. Default: the γ^(p−P) of the paper's Eq. 19 (all 1 when γ = 0).
-   * Give your own to fold other factors in.
-   */
-  layerRates?: number[];
-  /** Samples per update: 1 is online (per sample); B sums B per-sample updates. Default 1. */
-  batchSize?: number;
-  /** Passes over the data in fit. Default 1. */
-  epochs?: number;
-  /** Visit the samples in a seeded random order each epoch of fit (default true). */
-  shuffle?: boolean;
-  /** Euler solver settings (default the authors'). */
-  solver?: Partial<SolverOptions>;
-  /**
-   * Per-layer α ≥ 0 of the regularised cost of Sengupta et al. 2018: input similarities enter
-   * as (r⁽ᵖ⁻¹⁾·r⁽ᵖ⁻¹⁾′ − α), which gives each neuron a homeostatic threshold θ (drive −θ,
-   * Δθ = η(α r − θ), θ → α·E[r]) that decorrelates outputs of non-negative inputs. Default 0.
-   */
-  homeostasis?: number[];
-  seed?: number;
-  backend?: string | Backend;
-}
-
-const nonNegList = listOf(number({ min: 0 }));
-
-const SPEC = {
-  input: describe(
-    custom<number | [number, number, number]>(
-      'a positive integer or a grid [height, width, channels]',
-      (v, name) => {
-        const ok = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 1;
-        if (ok(v)) return v as number;
-        if (Array.isArray(v) && v.length === 3 && v.every(ok))
-          return [...v] as [number, number, number];
-        throw new ValueError(
-          `${name} must be a positive integer or [height, width, channels], got ${show(v)}`,
-        );
-      },
-    ),
-    "the input: its size, or its grid [height, width, channels] (a 'local' first layer needs the grid)",
-  ),
-  layers: describe(
-    required(
-      custom<(LayerSpec | LayerStructure)[]>('a non-empty array of layer specs', (v, name) => {
-        if (!Array.isArray(v) || v.length === 0) {
-          throw new ValueError(
-            `${name} must be a non-empty array of layers like {type: 'dense', units: 10}, got ${show(v)}`,
-          );
-        }
-        return v;
-      }),
-    ),
-    "the layers, bottom up: specs like {type: 'local', stride: 2, radius: 4, nps: 8} or {type: 'dense', units: 64}, or built structures",
-  ),
-  activation: describe(
-    required(
-      custom<(string | Activation) | (string | Activation)[]>(
-        'an activation or one per layer',
-        (v) => v as string,
-      ),
-    ),
-    'one activation for every layer, or one per layer: linear, relu, tanh, clip[:MIN:MAX], cappedRelu:λ[:CAP] or shrink:λ',
-  ),
-  feedback: describe(
-    number({ min: 0, default: 0 }),
-    'feedback strength γ ≥ 0 between layers (0: bottom-up only, the layers learn independently)',
-  ),
-  lr: describe(
-    schedule({ default: AUTHORS_RATE }),
-    "learning rate: a number or schedule over the samples seen, e.g. the authors' inverse:0.005:0.5:1000:0.0001",
-  ),
-  layerRates: describe(
-    nonNegList,
-    'per-layer rate factors; default γ^(p−P) of Eq. 19 (all 1 when γ = 0)',
-  ),
-  batchSize: describe(integer({ min: 1, default: 1 }), 'samples per summed update (1 = online)'),
-  epochs: describe(integer({ min: 1, default: 1 }), 'passes over the data in fit'),
-  shuffle: describe(
-    boolean({ default: true }),
-    'visit the samples in a seeded random order each epoch',
-  ),
-  solver: describe(
-    custom<SolverOptions>(
-      'solver settings {maxSteps, tol, dtStart, dtDecay, dtMin}',
-      (v, name) => {
-        const keys = Object.keys(AUTHORS_SOLVER);
-        const extra = Object.keys(v as object).find((k) => !keys.includes(k));
-        if (extra)
-          throw new ValueError(`${name} has no setting '${extra}' (settings: ${keys.join(', ')})`);
-        return { ...AUTHORS_SOLVER, ...(v as Partial<SolverOptions>) };
-      },
-      AUTHORS_SOLVER,
-    ),
-    "settings of the Euler solver {maxSteps, tol, dtStart, dtDecay, dtMin}; those not given are the authors'",
-  ),
-  homeostasis: describe(
-    nonNegList,
-    'per-layer α ≥ 0 of the decorrelating regulariser (homeostatic thresholds θ → α·E[r]); default 0 for every layer',
-  ),
-  seed: describe(seed(), 'seed of the initial weights and of the sample order'),
-  backend: backendOption(),
-} satisfies Record<keyof SimilarityNetworkOptions, unknown>;
-
-type NetworkOptions = Resolved<typeof SPEC> & {
-  readonly layers: LayerSpec[];
-  readonly activation: (string | Activation)[];
-  readonly layerRates: number[];
-  readonly homeostasis: number[];
-  readonly solver: SolverOptions;
-};
-
-interface Synapses {
-  /** Weights in block layout; masked synapses (c = 0) hold exactly 0. */
-  w: Float32Array;
-  /** 1/c where c > 0, else 0; null when c ≡ 1. */
-  invC: Float32Array | null;
-  mask: Float32Array | null;
-}
-
-/** Builds the layers and checks the option combinations. */
-function resolve(given: SimilarityNetworkOptions): {
-  options: NetworkOptions;
-  layers: LayerStructure[];
-} {
-  const where = 'SimilarityNetwork';
-  const o = validateOptions(where, SPEC, given);
-  const P = o.layers.length;
-  const layers: LayerStructure[] = [];
-  let grid: [number, number, number] | null =
-    o.input === undefined ? null : typeof o.input === 'number' ? [1, o.input, 1] : o.input;
-  o.layers.forEach((l, p) => {
-    const at = `${where} layer ${p + 1}`;
-    let s: LayerStructure;
-    if ((l as LayerStructure).ff && (l as LayerStructure).lat) s = l as LayerStructure;
-    else {
-      const spec = l as LayerSpec;
-      if (!grid) {
-        if (spec.type === 'separate') grid = [1, (spec.inputs ?? []).reduce((a, b) => a + b, 0), 1];
-        else
-          throw new ValueError(
-            `${where}: give the input's size (input: 784 or input: [28, 28, 1]) for a '${spec.type}' first layer`,
-          );
-      }
-      s = buildLayer(spec, grid, at);
-    }
-    layers.push(s);
-    grid = outputGrid(s);
-  });
-  const acts = Array.isArray(o.activation)
-    ? o.activation
-    : layers.map(() => o.activation as string);
-  if (acts.length !== P) {
-    throw new ShapeError(
-      `${where}: ${acts.length} activations for ${P} layers; give one per layer`,
-    );
-  }
-  const gamma = o.feedback;
-  const layerRates = o.layerRates ?? layers.map((_, p) => (gamma > 0 ? gamma ** (p + 1 - P) : 1));
-  if (layerRates.length !== P)
-    throw new ValueError(`${where}: layerRates must hold ${P} numbers (one per layer)`);
-  const homeostasis = o.homeostasis ?? layers.map(() => 0);
-  if (homeostasis.length !== P) {
-    throw new ValueError(
-      `${where}: homeostasis must hold ${P} finite numbers ≥ 0 (one α per layer)`,
-    );
-  }
-  const sv = o.solver as SolverOptions;
-  if (!Number.isInteger(sv.maxSteps) || sv.maxSteps < 1) {
-    throw new ValueError(
-      `${where}: solver.maxSteps must be a positive integer, got ${sv.maxSteps}`,
-    );
-  }
-  if (
-    !(sv.tol > 0) ||
-    !(sv.dtStart > 0) ||
-    !(sv.dtMin > 0) ||
-    !(sv.dtDecay >= 0) ||
-    sv.dtStart > 1
-  ) {
-    throw new ValueError(
-      `${where}: solver needs tol > 0, 0 < dtMin, 0 < dtStart ≤ 1, dtDecay ≥ 0; got ${JSON.stringify(sv)}`,
-    );
-  }
-  // Saved options keep the declarative specs, and hand-built structures in JSON form.
-  const specs = o.layers.map((l, p) =>
-    (l as LayerStructure).ff ? toJson(layers[p]) : (l as LayerSpec),
-  );
-  return {
-    options: Object.freeze({
-      ...o,
-      layers: specs,
-      activation: acts,
-      layerRates,
-      homeostasis,
-      solver: sv,
-    }),
-    layers,
-  };
-}
+  solveDynamics,
+  type DynamicsNetwork,
+  type SolveOptions,
+  type SolveResult,
+  type Synapses,
+} from './dynamics.ts';
+import {
+  resolveNetworkOptions,
+  SIMILARITY_SPEC,
+  type ResolvedSimilarityNetworkOptions,
+  type SimilarityNetworkOptions,
+  type SolverOptions,
+} from './options.ts';
+import { layerUnits, type LayerStructure } from './structure.ts';
 
 /**
  * A structured, deep similarity-matching network (the model contract of docs/api.md):
@@ -284,10 +39,13 @@ function resolve(given: SimilarityNetworkOptions): {
  *   }).fit(x);
  *   const r = net.transform(x);   // fixed points of the last layer
  */
-export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
+export class SimilarityNetwork
+  extends UnsupervisedModel<ResolvedSimilarityNetworkOptions>
+  implements DynamicsNetwork
+{
   static readonly modelName = 'SimilarityNetwork';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
-  static readonly optionTable = SPEC;
+  static readonly optionTable = SIMILARITY_SPEC;
   /** The built layers (block-sparse connectivity). */
   readonly layers: LayerStructure[];
   readonly activations: SmActivation[];
@@ -303,7 +61,7 @@ export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
   private fitted = false;
 
   constructor(options: SimilarityNetworkOptions) {
-    const r = resolve(options);
+    const r = resolveNetworkOptions(options);
     super(r.options);
     this.layers = r.layers;
     this.activations = this.options.activation.map((a, p) =>
@@ -570,32 +328,37 @@ export class SimilarityNetwork extends UnsupervisedModel<NetworkOptions> {
     return out;
   }
 
-  /** Per layer p: layers.p.W, layers.p.L (block layout, F32), layers.p.theta; samples_seen. */
-  getState(): ModelState {
-    const s: ModelState = { samples_seen: scalar(this.samplesSeen) };
+  /** Per layer p: layers.p.W, layers.p.L (block layout, F32), layers.p.theta (1 × N_p); samples_seen. */
+  stateSlots(): TensorSlots {
+    const slots: TensorSlots = {};
     this.layers.forEach((_, p) => {
-      s[`layers.${p}.W`] = f32(this.W[p].w);
-      s[`layers.${p}.L`] = f32(this.L[p].w);
-      s[`layers.${p}.theta`] = f32(this.theta[p]);
+      const { W, L, theta } = { W: this.W[p], L: this.L[p], theta: this.theta[p] };
+      slots[`layers.${p}.W`] = tensor.vector({
+        length: W.w.length,
+        get: () => W.w,
+        set: (w) => W.w.set(w),
+      });
+      slots[`layers.${p}.L`] = tensor.vector({
+        length: L.w.length,
+        get: () => L.w,
+        set: (w) => L.w.set(w),
+      });
+      slots[`layers.${p}.theta`] = tensor.matrix({
+        rows: 1,
+        cols: this.units(p),
+        get: () => theta,
+        set: (t) => theta.data.set(t.data),
+      });
     });
-    return s;
+    slots.samples_seen = tensor.count({
+      get: () => this.samplesSeen,
+      set: (n) => (this.samplesSeen = n),
+    });
+    return slots;
   }
 
-  setState(s: ModelState): this {
-    const where = 'SimilarityNetwork.setState';
-    const next = this.layers.map((_, p) => ({
-      W: readVector(s, `layers.${p}.W`, where, this.W[p].w.length),
-      L: readVector(s, `layers.${p}.L`, where, this.L[p].w.length),
-      theta: readMatrix(s, `layers.${p}.theta`, where, 1, this.units(p)),
-    }));
-    next.forEach((n, p) => {
-      this.W[p].w.set(n.W);
-      this.L[p].w.set(n.L);
-      this.theta[p].data.set(n.theta.data);
-    });
-    this.samplesSeen = readCount(s, 'samples_seen', where);
+  protected override afterSetState(): void {
     this.fitted = true;
-    return this;
   }
 }
 

@@ -10,10 +10,11 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import type { Activation } from '../model/activation.ts';
+import { imageShape, type ImageShape } from '../model/image-shape.ts';
 import { SOFTHEBB_SPEC, type SoftHebbOptions } from './options.ts';
 
-/** [height, width, channels] of the HWC images a layer reads (one image per row). */
-export type ImageShape = [number, number, number];
+// The image shape lives in src/model (the stack's layers use it too); kept here for importers.
+export { imageShape, imageSize, type ImageShape } from '../model/image-shape.ts';
 
 /** Options of SoftHebbConv2d (docs/math/softhebb.md, "Convolution"). */
 export interface SoftHebbConv2dOptions extends Omit<SoftHebbOptions, 'activation'> {
@@ -45,22 +46,6 @@ export interface SoftHebbConv2dOptions extends Omit<SoftHebbOptions, 'activation
    * normalised against 98.48 % raw; docs/reproducing.md).
    */
   normalizeInput?: boolean;
-}
-
-/** Values per image of that shape (h·w·c). */
-export function imageSize([h, w, c]: ImageShape): number {
-  return h * w * c;
-}
-
-/** An [h, w, c] of positive integers. */
-export function imageShape() {
-  return custom<ImageShape>('[height, width, channels] of positive integers', (v, name) => {
-    if (!Array.isArray(v) || v.length !== 3 || !v.every((n) => Number.isInteger(n) && n > 0))
-      throw new ValueError(
-        `${name} must be [height, width, channels] of positive integers (e.g. [28, 28, 1] for MNIST), got ${JSON.stringify(v)}`,
-      );
-    return [v[0], v[1], v[2]];
-  });
 }
 
 function kernelSize() {

@@ -6,13 +6,12 @@ import { epochBatches } from '../model/batches.ts';
 import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
 import { allocateMatrix, checkSamples } from '../model/inputs.ts';
 import { registerModel, UnsupervisedModel } from '../model/model.ts';
-import type { ModelState } from '../model/state.ts';
+import { tensor, type Slot, type TensorSlots } from '../model/state.ts';
+import { imageSize, type ImageShape } from '../model/image-shape.ts';
 import {
   CONV_SPEC,
-  imageSize,
   validateConvOptions,
   type ConvLayerOptions,
-  type ImageShape,
   type SoftHebbConv2dOptions,
 } from './conv-options.ts';
 import { outputActivation, SoftHebb } from './layer.ts';
@@ -250,19 +249,25 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     return ['backend', 'initialWeights', 'initialBias'];
   }
 
-  /** The dense layer's tensors: weights (units × patch), bias, samples_seen and horizon (patches). */
-  getState(): ModelState {
-    if (!this.isFitted) throw this.notFitted('getState');
-    return this.core.getState();
-  }
-
-  setState(s: ModelState): this {
-    this.core.setState(s);
-    if (this.core.weights.cols !== this.patchLength)
-      throw new ShapeError(
-        `SoftHebbConv2d.setState: tensor 'weights' has ${this.core.weights.cols} columns but ${this.geometry.kernelH}×${this.geometry.kernelW}×${this.geometry.channels} kernels need ${this.patchLength}; were the options the same?`,
-      );
-    return this;
+  /**
+   * The dense layer's tensors: weights (units × kernelH·kernelW·channels), bias, samples_seen
+   * and horizon (both in patches).
+   */
+  stateSlots(): TensorSlots {
+    const core = this.core.stateSlots();
+    const weights = core.weights as Slot<'matrix'>;
+    return {
+      ...core,
+      weights: tensor.matrix({
+        rows: this.options.units,
+        cols: this.patchLength,
+        get: () => {
+          if (!this.isFitted) throw this.notFitted('getState');
+          return weights.get();
+        },
+        set: weights.set,
+      }),
+    };
   }
 
   private patchBuffer: Matrix | null = null;

@@ -7,15 +7,7 @@ import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts'
 import { epochBatches } from '../model/batches.ts';
 import { registerModel, UnsupervisedModel } from '../model/model.ts';
 import { formatSchedule, rateAt } from '../model/schedule.ts';
-import {
-  f32,
-  has,
-  readCount,
-  readMatrix,
-  readVector,
-  scalar,
-  type ModelState,
-} from '../model/state.ts';
+import { tensor, type TensorSlots } from '../model/state.ts';
 import {
   resolveSoftHebbOptions,
   SOFTHEBB_SPEC,
@@ -302,32 +294,32 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
   }
 
   /** weights (F32 units × inputs), bias (F32, when learnt), samples_seen and horizon (F64). */
-  getState(): ModelState {
-    const s: ModelState = {
-      weights: f32(this.weights),
-      samples_seen: scalar(this.samplesSeen),
-      horizon: scalar(this.horizon),
+  stateSlots(): TensorSlots {
+    const K = this.options.units;
+    return {
+      weights: tensor.matrix({ rows: K, get: () => this.weights, set: (w) => this.restore(w) }),
+      bias: tensor.vector({
+        length: K,
+        present: this.options.bias,
+        heldWith: 'bias: true',
+        get: () => this.b!,
+        set: (b) => (this.b = b),
+      }),
+      samples_seen: tensor.count({
+        get: () => this.samplesSeen,
+        set: (n) => (this.samplesSeen = n),
+      }),
+      horizon: tensor.count({ get: () => this.horizon, set: (n) => (this.horizon = n) }),
     };
-    if (this.b) s.bias = f32(this.b);
-    return s;
   }
 
-  setState(s: ModelState): this {
-    const where = 'SoftHebb.setState';
-    const w = readMatrix(s, 'weights', where, this.options.units);
-    if (this.options.bias !== has(s, 'bias'))
-      throw new ValueError(
-        `${where}: the state ${has(s, 'bias') ? 'has' : 'has no'} bias but the layer's bias option is ${this.options.bias}`,
-      );
-    this.b = this.options.bias ? readVector(s, 'bias', where, this.options.units) : null;
+  /** Restored weights: the divergence limit follows from their norms (as in initialize). */
+  private restore(w: Matrix): void {
     this.w = w;
     this.rowScale = null;
-    this.samplesSeen = readCount(s, 'samples_seen', where);
-    this.horizon = readCount(s, 'horizon', where);
     let maxNorm = 0;
     for (const v of this.weightNorms()) maxNorm = Math.max(maxNorm, v);
     this.normLimit = 1000 * Math.max(1, maxNorm, this.options.initRadius);
-    return this;
   }
 
   private rate(which: 'lr' | 'biasLr', at = this.samplesSeen): number {

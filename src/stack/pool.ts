@@ -12,8 +12,8 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import type { FitEvent } from '../model/fit-loop.ts';
-import type { ModelState } from '../model/state.ts';
-import { imageShape, imageSize, type ImageShape } from '../softhebb/conv-options.ts';
+import type { TensorSlots } from '../model/state.ts';
+import { imageShape, imageSize, type ImageShape } from '../model/image-shape.ts';
 import type { Backend } from '../backend/types.ts';
 
 export interface Pool2dOptions {
@@ -120,12 +120,9 @@ export class Pool2d extends UnsupervisedModel<Resolved<typeof SPEC> & { readonly
     return out;
   }
 
-  getState(): ModelState {
+  /** Pooling learns nothing. */
+  stateSlots(): TensorSlots {
     return {};
-  }
-
-  setState(): this {
-    return this;
   }
 }
 

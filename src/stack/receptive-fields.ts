@@ -2,7 +2,7 @@
 import { Matrix } from '../backend/matrix.ts';
 import { convOutputSize, type ConvGeometry } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
-import type { ImageShape } from '../softhebb/conv-options.ts';
+import type { ImageShape } from '../model/image-shape.ts';
 import type { StackLayer } from './layer.ts';
 import type { Sequential } from './sequential.ts';
 

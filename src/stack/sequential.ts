@@ -22,7 +22,7 @@ import {
   validateOptions,
   type Resolved,
 } from '../model/params.ts';
-import { readCount, scalar, type ModelState } from '../model/state.ts';
+import { tensor, type ModelState, type StateValues, type TensorSlots } from '../model/state.ts';
 import { isStackLayer, type StackLayer } from './layer.ts';
 
 /** A layer as saved: its class name and options. */
@@ -282,39 +282,47 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return { layers, training, batchSize, epochs, seed };
   }
 
-  /** `layers.i.<name>` for every tensor of layer i, with `stage` and `stage_samples`. */
-  getState(): ModelState {
-    const s: ModelState = { stage: scalar(this.stage), stage_samples: scalar(this.stageSamples) };
-    for (const [i, l] of this.layers.entries()) {
-      if (!l.isFitted) continue;
-      for (const [k, t] of Object.entries(l.getState())) s[`layers.${i}.${k}`] = t;
-    }
-    return s;
+  /**
+   * `stage` and `stage_samples`, and `layers.i.<name>` for every tensor of layer i (fitted
+   * layers only). The layers are restored by afterSetState, which needs the stage read.
+   */
+  stateSlots(): TensorSlots {
+    const slots: TensorSlots = {
+      stage: tensor.count({
+        get: () => this.stage,
+        check: (n) =>
+          n > this.layers.length
+            ? `says a stack of at least ${n} layers but this one has ${this.layers.length}`
+            : undefined,
+      }),
+      stage_samples: tensor.count({ get: () => this.stageSamples }),
+    };
+    for (const [i, l] of this.layers.entries())
+      slots[`layers.${i}`] = tensor.state({ get: () => (l.isFitted ? l.getState() : {}) });
+    return slots;
   }
 
-  setState(s: ModelState): this {
-    const where = 'Sequential.setState';
-    const stage = readCount(s, 'stage', where);
-    if (stage > this.layers.length)
-      throw new ShapeError(
-        `${where}: the state is of a stack of at least ${stage} layers but this one has ${this.layers.length}`,
-      );
-    const parts: ModelState[] = this.layers.map(() => ({}));
-    for (const [k, t] of Object.entries(s)) {
-      const m = /^layers\.(\d+)\.(.+)$/.exec(k);
-      if (!m) continue;
-      const i = Number(m[1]);
-      if (i >= this.layers.length)
+  override setState(s: ModelState): this {
+    // A tensor of a layer the stack does not have is refused, not ignored.
+    for (const k of Object.keys(s ?? {})) {
+      const m = /^layers\.(\d+)\./.exec(k);
+      if (m && Number(m[1]) >= this.layers.length)
         throw new ShapeError(
-          `${where}: tensor '${k}' is of layer ${i} but the stack has ${this.layers.length} layers; were the options the same?`,
+          `Sequential.setState: tensor '${k}' is of layer ${m[1]} but the stack has ${this.layers.length} layers; were the options the same?`,
         );
-      parts[i][m[2]] = t;
     }
-    for (const [i, l] of this.layers.entries())
-      if (Object.keys(parts[i]).length > 0 || (i < stage && l.fitPasses > 0)) l.setState(parts[i]);
+    return super.setState(s);
+  }
+
+  /** Each layer gets its part, where it has one or where the stage says it was trained. */
+  protected override afterSetState(v: StateValues): void {
+    const stage = v.stage as number;
+    for (const [i, l] of this.layers.entries()) {
+      const part = v[`layers.${i}`] as ModelState;
+      if (Object.keys(part).length > 0 || (i < stage && l.fitPasses > 0)) l.setState(part);
+    }
     this.stage = stage;
-    this.stageSamples = readCount(s, 'stage_samples', where);
-    return this;
+    this.stageSamples = v.stage_samples as number;
   }
 
   /** Each layer must read what the one below writes. */

@@ -12,6 +12,7 @@ import { Matrix } from '../../src/backend/matrix.ts';
 import { gaussianClusters } from '../../src/data/synthetic.ts';
 import { EmergenceLearner } from '../../src/emergence/learner.ts';
 import { loadModel, saveModel } from '../../src/io/model-file.ts';
+import type { Tensor } from '../../src/io/safetensors.ts';
 import { fromSafetensors, toSafetensors, type Model } from '../../src/model/model.ts';
 import {
   DeltaRuleClassifier,
@@ -128,7 +129,7 @@ function cases(backend: string): Case[] {
       partialFit: (m) => uns(m).partialFit(x),
       output: (m) => (m as Standardize).transform(x).data,
       epochs: false,
-      bad: [{ eps: 0 }, /eps must be/],
+      bad: [{ eps: -1 }, /eps must be/],
     },
     {
       name: 'Sequential',
@@ -341,6 +342,39 @@ for (const be of backendsUnderTest()) {
         saveModel(m, path);
         assert.deepEqual(c.output(loadModel(path, { backend: be.name })), c.output(m));
         assert.throws(() => m.setState({}), /the state has no tensor/);
+      });
+
+      it('getState and setState follow from the declared tensors; a bad tensor changes nothing', () => {
+        const m = c.fit(c.make());
+        const state = m.getState();
+        const slots = Object.entries(m.stateSlots()).filter(([, s]) => s.present !== false);
+        const nested = slots.filter(([, s]) => s.kind === 'state').map(([n]) => `${n}.`);
+        for (const [n, s] of slots)
+          if (s.kind !== 'state')
+            assert.ok(n in state, `declared tensor '${n}' is not in the state`);
+        for (const k of Object.keys(state))
+          assert.ok(
+            slots.some(([n]) => n === k) || nested.some((p) => k.startsWith(p)),
+            `'${k}' is in the state but not declared`,
+          );
+        assert.deepEqual(c.make().setState(state).getState(), state);
+        for (const [k, t] of Object.entries(state)) {
+          const nums = Array.from(t.data as Float32Array);
+          const bad: Tensor =
+            t.shape.length === 0
+              ? { dtype: 'F64', shape: [], data: Float64Array.of(-1) }
+              : t.dtype === 'I32'
+                ? { dtype: 'F32', shape: t.shape, data: Float32Array.from(nums) }
+                : { dtype: 'I32', shape: t.shape, data: Int32Array.from(nums) };
+          assert.throws(
+            () => m.setState({ ...state, [k]: bad }),
+            t.shape.length === 0
+              ? /must hold one non-negative integer/
+              : /must be \d-D (F32|F64|I32)/,
+            k,
+          );
+          assert.deepEqual(m.getState(), state, `a refused '${k}' changed the model`);
+        }
       });
 
       if (c.epochs) {

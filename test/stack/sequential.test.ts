@@ -72,6 +72,40 @@ for (const be of backendsUnderTest()) {
           Math.abs(zu.data[i] - v.data[i] / s.scale[i % 3]) < 1e-5 * (1 + Math.abs(zu.data[i])),
         );
     });
+
+    it("statistics 'two-pass': exactly the float64 two-pass values; pieces merge to one fit", () => {
+      const v = randMatrix(13, 5 * 4 * 3, 4, -2, 5);
+      const o = { inputShape: [5, 4, 3] as [number, number, number], backend: be };
+      const s = new Standardize({ ...o, statistics: 'two-pass', eps: 0, minStd: 1e-6 }).fit(v);
+      const n = 13 * 20;
+      for (let c = 0; c < 3; c++) {
+        let m = 0;
+        for (let i = c; i < v.data.length; i += 3) m += v.data[i];
+        m /= n;
+        let q = 0;
+        for (let i = c; i < v.data.length; i += 3) q += (v.data[i] - m) ** 2;
+        assert.equal(s.mean[c], Math.fround(m));
+        assert.equal(s.scale[c], Math.fround(Math.sqrt(q / n)));
+      }
+      const p = new Standardize({ ...o, statistics: 'two-pass', eps: 0, minStd: 1e-6 });
+      p.partialFit(v.sliceRows(0, 4)).partialFit(v.sliceRows(4, 13));
+      assertClose(p.mean, s.mean, { rtol: 1e-6 });
+      assertClose(p.scale, s.scale, { rtol: 1e-6 });
+      // Its state is the mean and the squared deviations; the other mode's is refused.
+      const state = s.getState();
+      assert.deepEqual(Object.keys(state).sort(), ['m2', 'mean', 'samples_seen']);
+      const back = new Standardize({ ...o, statistics: 'two-pass', eps: 0, minStd: 1e-6 });
+      assert.deepEqual(back.setState(state).transform(v).data, s.transform(v).data);
+      assert.throws(
+        () => new Standardize(o).setState(state),
+        /has a tensor 'mean' but this model holds none \(only with statistics: 'two-pass'\)/,
+      );
+      // minStd: a constant channel is left unscaled; eps 0 alone would divide by zero.
+      const flat = new Matrix(2, 3, Float32Array.of(1, 2, 3, 1, 4, 5));
+      const f = new Standardize({ inputShape: [1, 1, 3], eps: 0, minStd: 1e-6, backend: be });
+      assert.deepEqual(Array.from(f.fit(flat).scale), [1, 1, 1]);
+      assert.throws(() => new Standardize({ ...o, eps: 0 }), /eps 0 needs minStd/);
+    });
   });
 
   describe(`Sequential on ${be.name}`, () => {
