@@ -449,7 +449,10 @@ for (const be of backendsUnderTest()) {
         () => layer.transform(posRand(2, 6, 1)),
         /x is 2×6 but the model was fitted on 5 features per sample/,
       );
-      assert.throws(() => new SoftHebb({ units: 0 }), /units must be a positive integer/);
+      assert.throws(
+        () => new SoftHebb({ units: 0 }),
+        /units must be an integer in \[1, 1000000\], got 0/,
+      );
       assert.throws(() => new SoftHebb({ units: 2, base: 1 }), /base must be a finite number > 1/);
       assert.throws(
         () => new SoftHebb({ units: 2, wta: 'hard', bias: true }),
