@@ -341,10 +341,7 @@ export const softhebbConv = defineExperiment({
     'hebb reproduce softhebb-conv --dataset fashion-mnist',
     'hebb data fetch cifar10 && hebb reproduce softhebb-conv --dataset cifar10',
   ],
-  prepare: (f) => {
-    convBlocks(f.dataset, f);
-    return loadDataset(f.dataset, { dir: f.dataDir });
-  },
+  prepare: (f) => loadDataset(f.dataset, { dir: f.dataDir }),
   run: (ctx, data, f) => reproduceConv(ctx, data, f),
   report: (r) => [
     `report: ${r.report}`,

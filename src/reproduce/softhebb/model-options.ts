@@ -9,13 +9,8 @@ import { SOFTHEBB_SPEC } from '../../softhebb/options.ts';
  * The option without a default (and not required): the run chooses its value, e.g. by --quick;
  * `help` says how. The model's checks stay.
  */
-export function runChooses<T>(
-  p: Param<T>,
-  help: string,
-  placeholder?: string,
-): Param<T | undefined> {
-  const out = { ...p, fallback: undefined, required: undefined, help };
-  return (placeholder === undefined ? out : { ...out, placeholder }) as Param<T | undefined>;
+export function runChooses<T>(p: Param<T>, help: string): Param<T | undefined> {
+  return { ...p, fallback: undefined, required: undefined, help } as Param<T | undefined>;
 }
 
 /**
