@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { memoryIO } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/program.ts';
+import { getBackend } from '../../src/backend/registry.ts';
 import { loadModel } from '../../src/io/model-file.ts';
+import { evaluateRun } from '../../src/reproduce/softhebb/eval.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
 import { SimilarityNetwork } from '../../src/similarity/network.ts';
 
@@ -68,6 +70,46 @@ describe('hebb CLI', () => {
       metrics.map((m: { epoch?: number; eval?: string }) => m.epoch ?? m.eval),
       [1, 2, 'label'],
     );
+  });
+
+  it('demo end to end: both read-outs printed; softhebb eval reads its run in-process (MNIST)', async () => {
+    const out = join(dir, 'demo');
+    const r = await hebb('demo', '--units', '20', '--readout-epochs', '1', '--quiet', '--out', out);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.split('\n');
+    assert.match(lines[0], /^backend: \w+ \(/);
+    assert.match(lines[1], /^SoftHebb 784→20, 1 epoch\(s\) of MNIST in /);
+    assert.match(lines[2], /1-layer \(label read-out\) test accuracy: \d+\.\d\d %$/);
+    assert.match(lines[3], /2-layer \(linear read-out, 1 epochs, .*\) test accuracy: \d+\.\d\d %$/);
+    // The demo's run names no data set (MNIST is the demo's own): eval finds the same read-out.
+    const options = { readout: 'linear', epochs: 1, activation: 'triangle:3' } as const;
+    const ev = evaluateRun(
+      out,
+      { ...options, quiet: true, json: false },
+      { backend: getBackend() },
+    );
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    assert.equal(ev.testAccuracy, metrics[1].testAccuracy);
+    assert.deepEqual(
+      metrics.map((m: { epoch?: number; eval?: string }) => m.epoch ?? m.eval),
+      [1, 'linear', 'linear'],
+    );
+  });
+
+  it('reproduce softhebb-fashion end to end: without its data it fails saying how to get it, leaving nothing', async () => {
+    const out = join(dir, 'fashion');
+    const r = await hebb(
+      'reproduce',
+      'softhebb-fashion',
+      '--quick',
+      '--data-dir',
+      join(dir, 'nowhere'),
+      '--out',
+      out,
+    );
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^hebb: Fashion-MNIST not found .*hebb data fetch fashion-mnist/);
+    assert.ok(!existsSync(out));
   });
 
   it('an existing run needs --resume or --overwrite; --resume takes its options from config.json', async () => {

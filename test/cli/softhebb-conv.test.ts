@@ -1,13 +1,17 @@
-// `hebb reproduce softhebb-conv` end to end on small data: MNIST's quick subset, and the
-// CIFAR-10 path (two blocks, RGB figures) on generated files in CIFAR's binary format.
+// `hebb reproduce softhebb-conv` on small data: MNIST's quick subset end to end through the
+// CLI, then in-process the hard-WTA variant and the CIFAR-10 path (two blocks, RGB figures) on
+// generated files in CIFAR's binary format.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { getBackend } from '../../src/backend/registry.ts';
 import { memoryIO } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { loadModel } from '../../src/io/model-file.ts';
+import { runDeclared } from '../../src/reproduce/experiment.ts';
+import { softhebbConv } from '../../src/reproduce/softhebb/conv.ts';
 import { Sequential } from '../../src/stack/index.ts';
 import { cifarRecords } from '../data/helpers.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
@@ -22,7 +26,7 @@ async function hebb(...args: string[]) {
 }
 
 describe('hebb reproduce softhebb-conv', () => {
-  it('--quick on MNIST: a report, the stack saved, kernels and receptive fields drawn', async () => {
+  it('end to end, --quick on MNIST: a report, the stack saved, kernels and receptive fields drawn', async () => {
     const out = join(dir, 'mnist');
     const r = await hebb(
       'reproduce',
@@ -62,23 +66,19 @@ describe('hebb reproduce softhebb-conv', () => {
     );
   });
 
+  const backend = getBackend();
+
   it('--wta hard gives every conv layer a hard winner-take-all', async () => {
     const out = join(dir, 'hard');
-    const r = await hebb(
-      'reproduce',
-      'softhebb-conv',
-      '--quick',
-      '--wta',
-      'hard',
-      '--units',
-      '4',
-      '--readout-epochs',
-      '1',
-      '--quiet',
-      '--out',
+    const given = {
+      quick: true,
+      wta: 'hard',
+      units: 4,
+      readoutEpochs: 1,
+      quiet: true,
       out,
-    );
-    assert.equal(r.code, 0, r.err);
+    } as const;
+    await runDeclared(softhebbConv, given, { backend });
     const net = loadModel(join(out, 'model.safetensors'), { expect: Sequential });
     const convs = net.layers.filter((l) => l.modelName === 'SoftHebbConv2d');
     assert.deepEqual(
@@ -107,25 +107,18 @@ describe('hebb reproduce softhebb-conv', () => {
       ),
     );
     const out = join(dir, 'cifar');
-    const r = await hebb(
-      'reproduce',
-      'softhebb-conv',
-      '--dataset',
-      'cifar10',
-      '--data-dir',
-      data,
-      '--quick',
-      '--units',
-      '4',
-      '--readout-epochs',
-      '1',
-      '--quiet',
-      '--json',
-      '--out',
-      out,
+    const given = {
+      dataset: 'cifar10',
+      dataDir: data,
+      quick: true,
+      units: 4,
+      readoutEpochs: 1,
+    } as const;
+    const { result: res } = await runDeclared(
+      softhebbConv,
+      { ...given, quiet: true, out },
+      { backend },
     );
-    assert.equal(r.code, 0, r.err);
-    const res = JSON.parse(r.out);
     assert.equal(res.train, 60);
     assert.equal(res.blocks.length, 2);
     // 32×32 → conv 5 pad 2 → 32 → pool 4/2/1 → 16 → conv 3 pad 1 → 16 → pool → 8; 16 channels.
@@ -138,20 +131,10 @@ describe('hebb reproduce softhebb-conv', () => {
       assert.ok(existsSync(join(out, 'figures', f)), f);
   });
 
-  it('a missing CIFAR-10 folder is a usage error that says how to get it, and leaves nothing', async () => {
+  it('a missing CIFAR-10 folder is refused saying how to get it, and leaves nothing', async () => {
     const out = join(dir, 'none');
-    const r = await hebb(
-      'reproduce',
-      'softhebb-conv',
-      '--dataset',
-      'cifar10',
-      '--data-dir',
-      join(dir, 'nowhere'),
-      '--out',
-      out,
-    );
-    assert.notEqual(r.code, 0);
-    assert.match(r.err, /hebb data fetch cifar10/);
+    const given = { dataset: 'cifar10', dataDir: join(dir, 'nowhere'), out } as const;
+    await assert.rejects(runDeclared(softhebbConv, given, { backend }), /hebb data fetch cifar10/);
     assert.ok(!existsSync(out));
   });
 });

@@ -1,42 +1,54 @@
-// `hebb reproduce softhebb-robustness --quick` at tiny size, end to end, and its bad input.
+// `reproduce softhebb-robustness` at tiny size (in-process), its bad input, and `hebb attack` /
+// `hebb robustness` on a trained run — each command once end to end through the CLI.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { hebbSync } from '../helpers/cli.ts';
+import { Matrix } from '../../src/backend/matrix.ts';
+import { getBackend } from '../../src/backend/registry.ts';
+import { memoryIO } from '../../src/cli/io.ts';
+import { runCli } from '../../src/cli/program.ts';
+import { encodeSafetensors } from '../../src/io/safetensors.ts';
+import { loadModel } from '../../src/io/model-file.ts';
+import { UsageError } from '../../src/reproduce/context.ts';
+import { runDeclared } from '../../src/reproduce/experiment.ts';
+import { attackRun, noiseRun, type NoiseOptions } from '../../src/reproduce/softhebb/attack.ts';
+import { StandardizedClassifier } from '../../src/reproduce/softhebb/readout-model.ts';
+import { softhebbRobustness } from '../../src/reproduce/softhebb/robustness.ts';
+import { softhebbTrain } from '../../src/reproduce/softhebb/train.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
-const hebb = (...args: string[]) => hebbSync(args);
+const backend = getBackend();
+
+async function hebb(...args: string[]) {
+  const io = memoryIO();
+  const code = await runCli(args, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+
+/** Through JSON, as --json prints it (a part read back has no undefined fields). */
+const plain = <T>(v: T): T => JSON.parse(JSON.stringify(v));
 
 describe('hebb reproduce softhebb-robustness', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-rob-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('--quick at tiny size writes the tables and figures; ε = 255/255 fools the MLP', () => {
+  it('--quick at tiny size writes the tables and figures; ε = 255/255 fools the MLP', async () => {
     const out = join(dir, 'r');
-    const r = hebb(
-      'reproduce',
-      'softhebb-robustness',
-      '--quick',
-      '--units',
-      '30',
-      '--attack-samples',
-      '40',
-      '--eps',
-      '8,255',
-      '--steps',
-      '40',
-      '--noise',
-      '0,0.5',
-      '--out',
+    const given = {
+      quick: true,
+      units: 30,
+      attackSamples: 40,
+      eps: [8, 255],
+      steps: 40,
+      noise: [0, 0.5],
       out,
-      '--json',
-    );
-    assert.equal(r.status, 0, r.stderr);
-    const res = JSON.parse(r.stdout);
+    };
+    const { result } = await runDeclared(softhebbRobustness, given, { backend });
+    const res = plain(result);
     assert.deepEqual(
-      res.models.map((m: { name: string }) => m.name),
+      res.models.map((m) => m.name),
       [
         'SoftHebb',
         'hard WTA',
@@ -65,12 +77,9 @@ describe('hebb reproduce softhebb-robustness', () => {
     for (const m of [res.models[0], res.models[2]]) {
       const c = m.convergence;
       assert.ok(c, `${m.name} has the convergence checks`);
-      const last = c.steps.at(-1);
+      const last = c.steps.at(-1)!;
       assert.equal(last.steps, 40);
-      assert.equal(
-        last.accuracy,
-        c.stepSize.find((p: { ratio: number }) => p.ratio === 1).accuracy,
-      );
+      assert.equal(last.accuracy, c.stepSize.find((p) => p.ratio === 1)!.accuracy);
       for (let i = 1; i < c.steps.length; i++)
         assert.ok(c.steps[i].accuracy <= c.steps[i - 1].accuracy);
     }
@@ -97,52 +106,59 @@ describe('hebb reproduce softhebb-robustness', () => {
     // An interrupted run keeps every finished group of models: remove the last group's part
     // and --resume recomputes only that group — to the same numbers, as the seed fixes them.
     rmSync(join(out, 'parts', 'mlp-softmax.json'));
-    const again = hebb('reproduce', 'softhebb-robustness', '--out', out, '--resume', '--json');
-    assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stderr, /soft-wta: finished earlier, reused/);
-    assert.match(again.stderr, /pca: finished earlier, reused/);
-    assert.doesNotMatch(again.stderr, /mlp-softmax: finished earlier/);
+    const log: string[] = [];
+    const again = await runDeclared(
+      softhebbRobustness,
+      { out, resume: true },
+      { backend, err: (l) => log.push(l) },
+    );
+    assert.match(log.join('\n'), /soft-wta: finished earlier, reused/);
+    assert.match(log.join('\n'), /pca: finished earlier, reused/);
+    assert.doesNotMatch(log.join('\n'), /mlp-softmax: finished earlier/);
     const strip = (m: { trainSeconds: number; pgd: { seconds: number }[] }) => ({
       ...m,
       trainSeconds: 0,
       evalSeconds: 0,
       pgd: m.pgd.map((p) => ({ ...p, seconds: 0 })),
     });
-    assert.deepEqual(JSON.parse(again.stdout).models.map(strip), res.models.map(strip));
+    assert.deepEqual(plain(again.result).models.map(strip), res.models.map(strip));
   });
 
-  it('an activation without a gradient is refused before anything runs', () => {
-    const r = hebb(
+  it('an activation without a gradient is refused before anything runs', async () => {
+    const out = join(dir, 'x');
+    await assert.rejects(
+      runDeclared(softhebbRobustness, { quick: true, activation: 'onehot', out }, { backend }),
+      (e: Error) => e instanceof UsageError && /onehot.*softmax at inference/.test(e.message),
+    );
+    assert.ok(!existsSync(out), 'nothing was created');
+  });
+
+  it('end to end: a bad activation is a usage error (exit 2) that leaves nothing', async () => {
+    const out = join(dir, 'y');
+    const r = await hebb(
       'reproduce',
       'softhebb-robustness',
       '--quick',
       '--activation',
       'onehot',
       '--out',
-      join(dir, 'x'),
+      out,
     );
-    assert.notEqual(r.status, 0);
-    assert.match(r.stderr, /onehot.*softmax at inference/);
-    assert.ok(!existsSync(join(dir, 'x')), 'nothing was created');
+    assert.equal(r.code, 2);
+    assert.match(r.err, /^hebb: .*onehot.*softmax at inference/);
+    assert.ok(!existsSync(out));
   });
+});
 
-  it('hebb attack and hebb robustness on a trained run: results in metrics.json, the read-out kept', () => {
-    const run = join(dir, 'trained');
-    const t = hebb(
-      'softhebb',
-      'train',
-      '--units',
-      '40',
-      '--epochs',
-      '1',
-      '--train-samples',
-      '3000',
-      '--out',
-      run,
-      '--quiet',
-    );
-    assert.equal(t.status, 0, t.stderr);
-    const a = hebb(
+describe('hebb attack and hebb robustness on a trained run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hebb-attack-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const run = join(dir, 'trained');
+
+  it('end to end: results in metrics.json, the read-out fitted once and kept as a model', async () => {
+    const train = { units: 40, epochs: 1, trainSamples: 3000, out: run, quiet: true };
+    await runDeclared(softhebbTrain, train, { backend });
+    const a = await hebb(
       'attack',
       run,
       '--eps',
@@ -157,27 +173,81 @@ describe('hebb reproduce softhebb-robustness', () => {
       '2',
       '--json',
     );
-    assert.equal(a.status, 0, a.stderr);
-    const res = JSON.parse(a.stdout);
+    assert.equal(a.code, 0, a.err);
+    const res = JSON.parse(a.out);
     assert.equal(res.samples, 30);
     assert.deepEqual(
       res.points.map((p: { eps: number }) => p.eps),
       [8, 255],
     );
     assert.ok(res.points[0].accuracy >= res.points[1].accuracy);
-    assert.match(a.stderr, /read-out saved/);
-    const n = hebb('robustness', run, '--noise', '0,0.3', '--readout-epochs', '2', '--json');
-    assert.equal(n.status, 0, n.stderr);
-    assert.match(n.stderr, /saved earlier/, 'the read-out is reused');
-    const noise = JSON.parse(n.stdout);
-    assert.equal(noise.points.length, 2);
+    assert.match(a.err, /read-out saved: .*readout-softmax-200-e2-s0\.safetensors/);
+    // The read-out is an ordinary model file: the standardiser's statistics and the classifier.
+    const ro = loadModel(join(run, 'readout-softmax-200-e2-s0.safetensors'), {
+      expect: StandardizedClassifier,
+    });
+    assert.equal(ro.stats?.mean.length, 40);
+    assert.deepEqual([ro.classifier.weights.rows, ro.classifier.weights.cols], [10, 40]);
+
+    const n = await hebb('robustness', run, '--noise', '0,0.3', '--readout-epochs', '2', '--json');
+    assert.equal(n.code, 0, n.err);
+    assert.match(n.err, /saved earlier/, 'the read-out is reused');
+    assert.equal(JSON.parse(n.out).points.length, 2);
     const metrics = JSON.parse(readFileSync(join(run, 'metrics.json'), 'utf8'));
     assert.deepEqual(
       metrics.filter((m: { eval?: string }) => m.eval).map((m: { eval: string }) => m.eval),
       ['attack', 'noise'],
     );
-    const bad = hebb('attack', join(dir, 'nothing-here'));
-    assert.notEqual(bad.status, 0);
-    assert.match(bad.stderr, /not a hebb run directory/);
+  });
+
+  const noise: NoiseOptions = {
+    noise: [0],
+    activation: 'relu',
+    readoutEpochs: 1,
+    seed: 0,
+    quiet: true,
+    json: false,
+  };
+
+  it('in-process: the same read-out gives the same accuracies whether fitted now or read back', () => {
+    const first = noiseRun(run, noise, { backend });
+    const again = noiseRun(run, noise, { backend });
+    assert.equal(first.row.activation, 'relu');
+    assert.deepEqual(again.row, first.row);
+    assert.equal(first.testImages, 10000);
+  });
+
+  it('a read-out file of an older hebb is refused with the fix, a folder without a run too', () => {
+    // The older format: the classifier's and the statistics' tensors, bare.
+    const old = join(run, 'readout-relu-e3-s0.safetensors');
+    const v = (n: number) => new Matrix(1, n, new Float32Array(n));
+    writeFileSync(
+      old,
+      encodeSafetensors({ weights: new Matrix(10, 40), bias: v(10), mean: v(40), std: v(40) }),
+    );
+    assert.throws(
+      () => noiseRun(run, { ...noise, readoutEpochs: 3 }, { backend }),
+      /readout-relu-e3-s0\.safetensors is a read-out saved by an older hebb \(no model metadata\); delete it and it is fitted again/,
+    );
+    assert.throws(
+      () =>
+        attackRun(
+          join(dir, 'nothing-here'),
+          {
+            eps: [8],
+            steps: 1,
+            restarts: 1,
+            norm: 'linf',
+            attackSamples: 1,
+            activation: undefined,
+            readoutEpochs: 1,
+            seed: 0,
+            quiet: true,
+            json: false,
+          },
+          { backend },
+        ),
+      /not a hebb run directory/,
+    );
   });
 });

@@ -1,28 +1,86 @@
 // The robustness reproduction's options, published numbers and result shapes (shared by its
-// run and its report).
-import type { RunOptions as RunFlags } from '../context.ts';
+// run and its report), and the attack's options `hebb attack` takes too.
+import {
+  boolean,
+  describe,
+  integer,
+  listOf,
+  number,
+  oneOf,
+  type ParamSpec,
+} from '../../model/params.ts';
 import type { CurvePoint, PgdPoint } from '../../robustness/curves.ts';
+import { SOFTHEBB_SPEC } from '../../softhebb/options.ts';
+import type { OptionsOf } from '../experiment.ts';
+import { directory } from '../options.ts';
+import { LAYER_OUTPUT, MLP_EPOCHS, READOUT_EPOCHS, runChooses } from './model-options.ts';
 
-export interface RobustnessFlags extends RunFlags {
-  dataset: 'mnist' | 'fashion-mnist';
-  dataDir?: string;
-  units?: number;
-  epochs?: number;
-  readoutEpochs?: number;
-  mlpEpochs?: number;
-  /** Inference activation of the Hebbian layers (default softmax at the layer's temperature). */
-  activation?: string;
-  noise?: number[];
-  /** ε in pixel levels out of 255. */
-  eps?: number[];
-  steps?: number;
-  restarts?: number;
-  norm: 'linf' | 'l2';
-  attackSamples?: number;
-  /** Also the Appendix E.2 baselines: k-means and PCA layers, a 100-neuron SoftHebb. */
-  baselines?: boolean;
-  quick?: boolean;
-}
+/** The attack's options (their defaults are each command's). */
+export const ATTACK_PARAMS = {
+  eps: describe(
+    listOf(number({ min: 0, max: 255 })),
+    'budgets ε, comma separated: L∞ in pixel levels of 255, L2 as radii in pixel units',
+  ),
+  steps: describe(integer({ min: 1 }), 'PGD steps'),
+  restarts: describe(integer({ min: 1 }), 'random restarts'),
+  norm: describe(oneOf(['linf', 'l2'] as const, { default: 'linf' }), 'attack norm', '<norm>'),
+  attackSamples: describe(integer({ min: 1 }), 'test images attacked, fixed by the seed'),
+} satisfies ParamSpec;
+
+/** Gaussian noise levels. */
+export const NOISE_LEVELS = describe(
+  listOf(number({ min: 0 })),
+  'noise standard deviations σ, comma separated',
+);
+
+/** The options of `reproduce softhebb-robustness`; those --quick shrinks have no default. */
+export const ROBUSTNESS_OPTIONS = {
+  dataset: describe(
+    oneOf(['mnist', 'fashion-mnist'] as const, { default: 'mnist' }),
+    'data set',
+    '<name>',
+  ),
+  dataDir: describe(directory(), 'folder of the data set', '<dir>'),
+  units: runChooses(SOFTHEBB_SPEC.units, 'units of each layer (default 2000; 200 with --quick)'),
+  epochs: runChooses(SOFTHEBB_SPEC.epochs, 'Hebbian epochs (default 100; 1 with --quick)'),
+  readoutEpochs: runChooses(READOUT_EPOCHS, 'linear read-out epochs (default 100; 3 with --quick)'),
+  mlpEpochs: runChooses(MLP_EPOCHS, 'backprop MLP epochs (default 20; 1 with --quick)'),
+  activation: describe(
+    LAYER_OUTPUT,
+    "the Hebbian layers' output at inference (default softmax at the layer's inverse temperature)",
+    '<f>',
+  ),
+  noise: runChooses(
+    NOISE_LEVELS,
+    'noise standard deviations σ, comma separated (default 0,0.1,0.2,0.3,0.4,0.5,0.6,0.8,1; 0,0.3,0.6,1 with --quick)',
+  ),
+  eps: runChooses(
+    ATTACK_PARAMS.eps,
+    'attack budgets ε, comma separated: L∞ in pixel levels of 255 (default 4,8,16,32,64,128,255), L2 as radii (default 0.25,0.5,1,1.5,2,3)',
+  ),
+  steps: runChooses(ATTACK_PARAMS.steps, 'PGD steps (default 200; 10 with --quick)'),
+  restarts: runChooses(ATTACK_PARAMS.restarts, 'random restarts (default 5; 1 with --quick)'),
+  norm: ATTACK_PARAMS.norm,
+  attackSamples: runChooses(
+    ATTACK_PARAMS.attackSamples,
+    'test images attacked, fixed by the seed (default 1000; 100 with --quick)',
+  ),
+  baselines: describe(
+    boolean({ default: true }),
+    'leave out the k-means, PCA and 100-neuron SoftHebb layers (Fig. 6)',
+  ),
+  quick: describe(
+    boolean({ default: false }),
+    'small and fast: 200 units, 1 epoch, 10k training images, 100 attacked images',
+  ),
+} satisfies ParamSpec;
+
+/** The SoftHebb defaults the reproduction replaces. */
+export const ROBUSTNESS_DIFFERS = {
+  epochs: "the run chooses: the paper's 100, 1 with --quick",
+};
+
+export type RobustnessFlags = OptionsOf<typeof ROBUSTNESS_OPTIONS>;
 
 export const PAPER_EPS = [4, 8, 16, 32, 64, 128, 255];
 export const DEFAULT_NOISE = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0];

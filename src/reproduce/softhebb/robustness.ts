@@ -1,7 +1,10 @@
 // Sec. 3.3 / Fig. 2, 3 and 5: how SoftHebb, a hard-WTA layer run with softmax, and a backprop
 // MLP of the same size hold up under Gaussian noise and under PGD attacks, end to end (the
 // Hebbian layer's inference included).
+import { join } from 'node:path';
 import type { ExperimentContext } from '../context.ts';
+import { defineExperiment } from '../experiment.ts';
+import { writeFileAtomic } from '../../io/atomic.ts';
 import { Matrix } from '../../backend/matrix.ts';
 import { Rng } from '../../backend/rng.ts';
 import type { Split } from '../../data/dataset.ts';
@@ -14,20 +17,26 @@ import { PCA } from '../../features/pca.ts';
 import { activate, parseActivation } from '../../model/activation.ts';
 import type { Pipeline } from '../../robustness/pipeline.ts';
 import { SoftHebb } from '../../softhebb/layer.ts';
-import { saveFigures } from './robustness-report.ts';
+import { activationStage } from '../../robustness/pipeline.ts';
+import { SOFTHEBB_SPEC } from '../../softhebb/options.ts';
+import { robustnessReport, saveFigures } from './robustness-report.ts';
 import {
   DEFAULT_L2_EPS,
   DEFAULT_NOISE,
+  epsLabel,
   epsScale,
   fig5Eps,
   FIG5_RATIOS,
   PAPER_EPS,
+  ROBUSTNESS_DIFFERS,
+  ROBUSTNESS_OPTIONS,
   type Convergence,
   type ModelCurves,
   type RobustnessFlags,
   type RobustnessResult,
 } from './robustness-options.ts';
 import { fitFeatureReadout, fitLinearReadout } from '../../softhebb/readout.ts';
+import { loadTrainingData } from './train.ts';
 
 /**
  * Fig. 5's checks that the attack has converged, at ε = fig5Eps, one restart: the accuracy after
@@ -300,3 +309,50 @@ function readOutLayer(
   const net = softHebbNetwork(layer, ro.activation, { classifier: ro.classifier, stats: ro.stats });
   return { name, net, seconds: (performance.now() - started) / 1000 };
 }
+
+/** The reproduction with its report.md and a metrics row per model. */
+async function runRobustness(ctx: ExperimentContext, data: Split, f: RobustnessFlags) {
+  const t = performance.now();
+  const r = await reproduceRobustness(ctx, data, f);
+  const report = join(ctx.run.dir, 'report.md');
+  const seconds = (performance.now() - t) / 1000;
+  writeFileAtomic(report, robustnessReport(r, f, seconds, ctx.backend.name));
+  for (const m of r.models)
+    ctx.run.appendMetrics({ model: m.name, clean: m.clean, noise: m.noise, pgd: m.pgd });
+  return { report, ...r, seconds };
+}
+
+/** `hebb reproduce softhebb-robustness`. */
+export const softhebbRobustness = defineExperiment({
+  command: 'reproduce softhebb-robustness',
+  description:
+    'SoftHebb paper Sec. 3.3 / Fig. 2, 3: Gaussian noise and PGD attacks on SoftHebb, hard WTA and a backprop MLP',
+  options: ROBUSTNESS_OPTIONS,
+  out: 'runs/softhebb-robustness',
+  models: [{ name: 'SoftHebb', spec: SOFTHEBB_SPEC, differs: ROBUSTNESS_DIFFERS }],
+  examples: [
+    'hebb reproduce softhebb-robustness --quick',
+    'hebb reproduce softhebb-robustness --dataset fashion-mnist',
+  ],
+  prepare: (f, backend) => {
+    if (f.activation !== undefined) {
+      // Refuse an activation without a usable gradient before anything is trained.
+      activationStage(backend, parseActivation(f.activation, undefined, '--activation'));
+    }
+    return loadTrainingData({
+      dataset: f.dataset,
+      dataDir: f.dataDir,
+      seed: 0,
+      trainSamples: f.quick ? 10000 : undefined,
+    });
+  },
+  run: runRobustness,
+  report: (r, f) => [
+    `report: ${r.report}`,
+    ...r.models.map(
+      (m) =>
+        `${m.name}: clean ${(100 * m.clean).toFixed(2)} %; under PGD ${m.pgd.map((p) => `${epsLabel(f.norm, p.level)}${f.norm === 'linf' ? '/255' : ''} ${(100 * p.accuracy).toFixed(1)} %`).join(', ')}`,
+    ),
+  ],
+  json: (r) => r,
+});

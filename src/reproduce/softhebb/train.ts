@@ -98,6 +98,15 @@ export function loadTrainingData(o: {
   return data;
 }
 
+/**
+ * The data a run's layer was trained on, as its config.json says; MNIST where it names no data
+ * set (`hebb demo` trains on MNIST and stores only its own options).
+ */
+export function trainingDataOf(run: Run): Split {
+  const o = run.config.options as Partial<TrainFlags>;
+  return loadTrainingData({ ...o, dataset: o.dataset ?? 'mnist', seed: o.seed ?? run.config.seed });
+}
+
 /** The first maxTiles units' weights as images (PNG; with a title also a titled SVG beside it). */
 export async function saveReceptiveFields(
   layer: SoftHebb,
