@@ -1,25 +1,23 @@
 // The hebb command line: its commands, and one way to end — an exit code and, on failure,
 // one `hebb:` line that says what went wrong and what to do.
-import { registerSoftHebbConvReproduction } from './softhebb-conv-command.ts';
 import { Command, CommanderError } from 'commander';
 import { HebbError } from '../errors.ts';
+import { demo } from '../reproduce/softhebb/demo.ts';
 import { VERSION } from '../version.ts';
 import { registerBackendCommand } from './backend-command.ts';
 import { registerDataCommands } from './data-command.ts';
-import { registerDemoCommand } from './demo-command.ts';
-import { registerEmergenceCommands, registerEmergenceReproductions } from './emergence-command.ts';
 import { RunFailure, UsageError } from './experiment.ts';
 import { registerInspectCommand } from './inspect-command.ts';
 import type { CliIO } from './io.ts';
-import {
-  registerSimilarityCommands,
-  registerSimilarityReproductions,
-} from './similarity-command.ts';
-import { registerFacesReproduction } from './faces-command.ts';
-import { registerRobustnessReproduction } from './robustness-command.ts';
-import { registerAttackCommands } from './attack-command.ts';
-import { registerSoftHebbCommands, registerSoftHebbReproductions } from './softhebb-command.ts';
+import { registerExperiment } from './options.ts';
 import { registerSweepCommands, registerWorkerCommand } from './sweep-command.ts';
+import {
+  registerAttackCommands,
+  registerEmergenceCommands,
+  registerReproductions,
+  registerSimilarityCommands,
+  registerSoftHebbCommands,
+} from './systems.ts';
 
 /** Exit codes, as documented in `hebb --help`. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -51,7 +49,7 @@ export function createProgram(io: CliIO): Command {
     .addHelpText('after', EXIT_HELP);
 
   registerBackendCommand(program, io);
-  registerDemoCommand(program, io);
+  registerExperiment(program, demo, io);
   registerDataCommands(program, io);
   registerInspectCommand(program, io);
   registerSoftHebbCommands(program, io);
@@ -60,16 +58,7 @@ export function createProgram(io: CliIO): Command {
   registerAttackCommands(program, io);
   registerSweepCommands(program, io);
   registerWorkerCommand(program, io);
-  // Each system adds its paper's experiments here as subcommands: hebb reproduce <experiment>.
-  const reproduce = program
-    .command('reproduce')
-    .description("run a paper's experiment and write report.md with figures");
-  registerSoftHebbReproductions(reproduce, io);
-  registerSoftHebbConvReproduction(reproduce, io);
-  registerEmergenceReproductions(reproduce, io);
-  registerSimilarityReproductions(reproduce, io);
-  registerFacesReproduction(reproduce, io);
-  registerRobustnessReproduction(reproduce, io);
+  registerReproductions(program, io);
   return program;
 }
 

@@ -10,3 +10,4 @@ export {
 export { MlpClassifier, type MlpClassifierOptions, type MlpGradients } from './mlp-classifier.ts';
 export { SoftmaxClassifier, type SoftmaxClassifierOptions } from './softmax-classifier.ts';
 export { LinearSVC, solveSvcDual, type LinearSVCOptions, type SvcLabels } from './linear-svc.ts';
+export { StandardizedClassifier } from './standardized-classifier.ts';

@@ -13,9 +13,6 @@ import type { Activation } from '../model/activation.ts';
 import { imageShape, type ImageShape } from '../model/image-shape.ts';
 import { SOFTHEBB_SPEC, type SoftHebbOptions } from './options.ts';
 
-// The image shape lives in src/model (the stack's layers use it too); kept here for importers.
-export { imageShape, imageSize, type ImageShape } from '../model/image-shape.ts';
-
 /** Options of SoftHebbConv2d (docs/math/softhebb.md, "Convolution"). */
 export interface SoftHebbConv2dOptions extends Omit<SoftHebbOptions, 'activation'> {
   /** Number of kernels K (the output channels); they compete at every position. */

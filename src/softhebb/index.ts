@@ -15,4 +15,5 @@ export {
   type ReadoutOptions,
 } from './readout.ts';
 export { SoftHebbConv2d, type ResolvedSoftHebbConv2dOptions } from './conv.ts';
-export { type ImageShape, type SoftHebbConv2dOptions } from './conv-options.ts';
+export { type SoftHebbConv2dOptions } from './conv-options.ts';
+export { type ImageShape } from '../model/image-shape.ts';

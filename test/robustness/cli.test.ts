@@ -14,7 +14,7 @@ import { loadModel } from '../../src/io/model-file.ts';
 import { UsageError } from '../../src/reproduce/context.ts';
 import { runDeclared } from '../../src/reproduce/experiment.ts';
 import { attackRun, noiseRun, type NoiseOptions } from '../../src/reproduce/softhebb/attack.ts';
-import { StandardizedClassifier } from '../../src/reproduce/softhebb/readout-model.ts';
+import { StandardizedClassifier } from '../../src/readout/standardized-classifier.ts';
 import { softhebbRobustness } from '../../src/reproduce/softhebb/robustness.ts';
 import { softhebbTrain } from '../../src/reproduce/softhebb/train.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';

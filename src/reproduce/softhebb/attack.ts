@@ -16,7 +16,8 @@ import { SoftHebb } from '../../softhebb/layer.ts';
 import { fitLinearReadout } from '../../softhebb/readout.ts';
 import { RUN_OPTIONS, type OptionsOf } from '../experiment.ts';
 import { LAYER_OUTPUT, READOUT_EPOCHS } from './model-options.ts';
-import { loadReadout, saveReadout, StandardizedClassifier } from './readout-model.ts';
+import { StandardizedClassifier } from '../../readout/standardized-classifier.ts';
+import { loadReadout, saveReadout } from './readout-file.ts';
 import { ATTACK_PARAMS, epsScale, NOISE_LEVELS } from './robustness-options.ts';
 import { trainingDataOf } from './train.ts';
 
