@@ -23,14 +23,20 @@ function fail(reason) {
 if (process.env.HEBB_SKIP_WASM === '1') fail('HEBB_SKIP_WASM=1');
 const cxx = process.env.HEBB_WASM_CXX || 'clang++';
 const sources = [
-  'kernels',
-  'softhebb',
-  'similarity',
-  'optim',
-  'rng',
-  'linear_svc',
-  'attention',
-].map((f) => join('native', `${f}.cc`));
+  'wasm/api.cc',
+  'wasm/gemm.cc',
+  'glue/registry.cc',
+  'gemm.cc',
+  'elementwise.cc',
+  'reduce.cc',
+  'conv.cc',
+  'softhebb.cc',
+  'optim.cc',
+  'similarity.cc',
+  'attention.cc',
+  'linear_svc.cc',
+  'random.cc',
+].map((f) => `native/${f}`);
 const args = [
   '--target=wasm32-wasi',
   '-mexec-model=reactor', // a library: no main, exports called from JavaScript
@@ -52,8 +58,6 @@ const args = [
   '-Wl,--strip-all',
   '-o',
   `${out}.tmp`,
-  'native/wasm/api.cc',
-  'native/wasm/gemm.cc',
   ...sources,
 ];
 mkdirSync(dirname(out), { recursive: true });

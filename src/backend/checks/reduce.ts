@@ -1,4 +1,5 @@
-// Checks of the row-wise and whole-matrix reductions.
+// Checks of the reductions: per row (softmax, norms, argmax and their backward passes) and over
+// a whole matrix.
 import { ShapeError, ValueError } from '../../errors.ts';
 import type { CheckGroup } from './types.ts';
 import { dims, finite, matrix, positive, sameShape, scalar, vector } from './validators.ts';
