@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "hebb_native",
-      "sources": ["native/node/addon.cc", "native/node/args.cc", "native/glue/registry.cc", "native/gemm.cc", "native/elementwise.cc", "native/reduce.cc", "native/conv.cc", "native/softhebb.cc", "native/optim.cc", "native/similarity.cc", "native/attention.cc", "native/linear_svc.cc", "native/random.cc"],
+      "sources": ["<!@(node scripts/native-sources.mjs node)"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"
