@@ -124,6 +124,35 @@ void sum_axis(const float* a, size_t rows, size_t cols, int axis, float* out) {
   }
 }
 
+// sum_axis of a∘a: the same loops, each element's square rounded to float32 first.
+void sum_squares(CMat a, int axis, Span<float> out) {
+  const long R = a.rows, Cn = a.cols;
+  const float* x = a.data;
+  if (axis == 1) {
+#pragma omp parallel for schedule(static) if (R * Cn > PAR)
+    for (long i = 0; i < R; i++) {
+      double s = 0;
+      for (long j = 0; j < Cn; j++) {
+        const float v = x[i * Cn + j];
+        s += v * v;
+      }
+      out.data[i] = static_cast<float>(s);
+    }
+    return;
+  }
+#pragma omp parallel for schedule(static) if (R * Cn > PAR)
+  for (long j0 = 0; j0 < Cn; j0 += 256) {
+    const long j1 = std::min(Cn, j0 + 256);
+    double acc[256] = {0};
+    for (long i = 0; i < R; i++)
+      for (long j = j0; j < j1; j++) {
+        const float v = x[i * Cn + j];
+        acc[j - j0] += v * v;
+      }
+    for (long j = j0; j < j1; j++) out.data[j] = static_cast<float>(acc[j - j0]);
+  }
+}
+
 double dot(const float* a, const float* b, size_t n) {
   double s = 0;
   const long N = static_cast<long>(n);
@@ -161,6 +190,7 @@ HEBB_KERNEL(normalizeRowsBackward, [](CMat a, CMat g, Mat out, double eps) {
 });
 HEBB_KERNEL(argmaxRows, [](CMat a, Span<int32_t> out) { argmax_rows(a.data, a.rows, a.cols, out.data); });
 HEBB_KERNEL(sum, [](CMat a, int axis, Span<float> out) { sum_axis(a.data, a.rows, a.cols, axis, out.data); });
+HEBB_KERNEL(sumSquares, sum_squares);
 HEBB_KERNEL(dot, [](CMat a, CMat b) { return dot(a.data, b.data, a.size); });
 HEBB_KERNEL(countNonFinite, [](Span<const float> a) { return static_cast<double>(count_non_finite(a.data, a.size)); });
 HEBB_KERNEL(absMax, [](CMat a) { return abs_max(a.data, a.size); });

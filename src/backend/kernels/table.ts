@@ -128,6 +128,12 @@ export const KERNELS = {
   argmaxRows: (a = matrix(), out = i32('out')) => {},
   /** axis 0: out[j] ← Σ_i a[i,j] (length cols); axis 1: out[i] ← Σ_j a[i,j] (length rows). */
   sum: (a = matrix(), axis = choice([0, 1]), out = f32('inout')) => {},
+  /**
+   * Sums of squares, axis 0: out[j] ← Σ_i a[i,j]² (length cols); axis 1: out[i] ← Σ_j a[i,j]²
+   * (length rows). Each square is rounded to float32 and summed in float64: the bits of
+   * binary('mul', a, a, sq) then sum(sq, axis, out), without the temporary matrix.
+   */
+  sumSquares: (a = matrix(), axis = choice([0, 1]), out = f32('out')) => {},
   /** Σ_ij a_ij·b_ij, accumulated in float64. */
   dot: (a = matrix(), b = matrix()) => 0,
   /** Number of NaN or ±Inf entries. */

@@ -112,6 +112,26 @@ export function sumTs(a: Matrix, axis: 0 | 1, out: Float32Array): void {
   out.set(acc);
 }
 
+/** sumTs of a∘a: each square rounded to float32 (as binary 'mul' stores it), summed in float64. */
+export function sumSquaresTs(a: Matrix, axis: 0 | 1, out: Float32Array): void {
+  const n = a.cols;
+  const x = a.data;
+  if (axis === 1) {
+    for (let i = 0; i < a.rows; i++) {
+      let s = 0;
+      for (let j = i * n; j < (i + 1) * n; j++) s += Math.fround(x[j] * x[j]);
+      out[i] = s;
+    }
+    return;
+  }
+  const acc = new Float64Array(n);
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) acc[j] += Math.fround(x[o + j] * x[o + j]);
+  }
+  out.set(acc);
+}
+
 export function dotTs(a: Matrix, b: Matrix): number {
   const x = a.data;
   const z = b.data;
@@ -145,6 +165,7 @@ export const reduceKernels = {
   normalizeRowsBackward: normalizeRowsBackwardTs,
   argmaxRows: argmaxRowsTs,
   sum: sumTs,
+  sumSquares: sumSquaresTs,
   dot: dotTs,
   countNonFinite: countNonFiniteTs,
   absMax: absMaxTs,
