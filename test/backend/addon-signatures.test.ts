@@ -61,6 +61,13 @@ describe('the kernel table against a module', () => {
     assert.deepEqual(signatureDrift(fake(expectedSignatures())), []);
   });
 
+  it('says so for an addon built before the table (signatures() returned an object)', () => {
+    const old = { signatures: () => ({ dot: ['a:Float32Array', 'b:Float32Array'] }) };
+    assert.deepEqual(signatureDrift(old as unknown as Addon), [
+      'it was built before the kernel table',
+    ]);
+  });
+
   it('names a missing, an extra and a changed kernel, and refuses to wrap the module', () => {
     const { rowNorms, ...rest } = expectedSignatures();
     const drifted = {

@@ -1,7 +1,8 @@
 // The compiled kernels (the native addon or the wasm module) as a Backend: for each kernel of
 // the table, a caller derived from its declaration (../kernels/callers.ts) that flattens the
-// arguments and calls the kernel. The module's own list of kernels is compared with the table once, when it is wrapped,
-// so a stale build says so instead of misreading arguments. Browser-safe.
+// arguments and calls the kernel. The module's own list of kernels is compared with the table
+// once, when it is wrapped, so a stale build says so instead of misreading arguments.
+// Browser-safe.
 import { HebbError } from '../../errors.ts';
 import { DESCRIPTORS, expectedSignatures, KERNEL_NAMES } from '../kernels/describe.ts';
 import { caller } from '../kernels/callers.ts';
@@ -11,7 +12,10 @@ import type { Addon, KernelSignature } from './addon.ts';
 
 /** Differences between the module's kernels and the table's, in words (none: []). */
 export function signatureDrift(addon: Addon): string[] {
-  const got = JSON.parse(addon.signatures()) as Record<string, KernelSignature>;
+  const json: unknown = addon.signatures();
+  // An addon built before the kernel table reported an object of parameter lists.
+  if (typeof json !== 'string') return ['it was built before the kernel table'];
+  const got = JSON.parse(json) as Record<string, KernelSignature>;
   const want = expectedSignatures();
   const said = (s: KernelSignature) => `(${s.params.join(', ')}) → ${s.returns}`;
   const drift: string[] = [];

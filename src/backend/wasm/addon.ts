@@ -134,6 +134,11 @@ function readString(memory: WebAssembly.Memory, at: number): string {
  */
 export function wasmAddon(instance: WebAssembly.Instance, copyAll = false): Addon {
   const e = instance.exports as unknown as Exports;
+  if (typeof e.call !== 'function' || typeof e.signatures !== 'function') {
+    throw new HebbError(
+      'the wasm module was built before the kernel table (it has no call export); rebuild it with npm run build:wasm',
+    );
+  }
   e._initialize?.();
   const signatures = readString(e.memory, e.signatures());
   const addon: Record<string, unknown> = {
