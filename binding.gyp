@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "hebb_native",
-      "sources": ["native/addon.cc", "native/args.cc", "native/kernels.cc", "native/rng.cc", "native/softhebb.cc", "native/optim.cc", "native/similarity.cc", "native/linear_svc.cc", "native/attention.cc"],
+      "sources": ["<!@(node scripts/native-sources.mjs node)"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "<!@(pkg-config --cflags-only-I openblas | sed 's/-I//g')"

@@ -2,13 +2,12 @@
 // (sequence, head) pair is a handful of tiny products, far below where a BLAS call pays, so
 // the pairs are split over OpenMP threads and each runs plain loops. Every pair owns its slice
 // of the outputs, so results do not depend on the thread count.
-#include "attention.h"
-
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "fastmath.h"
+#include "glue/kernel.h"
 
 namespace hebb {
 namespace {
@@ -113,5 +112,15 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
     }
   }
 }
+
+
+HEBB_KERNEL(attention, [](CMat q, CMat k, CMat v, long heads, long tokens, double scale, Mat probs, Mat out) {
+  attention(q.data, k.data, v.data, q.rows, q.cols, heads, tokens, scale, probs.data, out.data);
+});
+HEBB_KERNEL(attentionBackward, [](CMat q, CMat k, CMat v, CMat probs, CMat d_out, long heads, long tokens,
+                                  double scale, Mat dq, Mat dk, Mat dv) {
+  attention_backward(q.data, k.data, v.data, probs.data, d_out.data, q.rows, q.cols, heads, tokens, scale, dq.data,
+                     dk.data, dv.data);
+});
 
 }  // namespace hebb

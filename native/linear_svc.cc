@@ -13,6 +13,8 @@
 #include <cmath>
 #include <vector>
 
+#include "glue/kernel.h"
+
 namespace hebb {
 
 namespace {
@@ -145,5 +147,12 @@ void svc_dual_epoch(const float* x, long rows, long cols, const double* sq_norms
     st[2] = pass[t].pg_min;
   }
 }
+
+
+HEBB_KERNEL(svcDualEpoch, [](CMat x, Span<const double> sq_norms, double bias, Span<const int32_t> order,
+                             Span<SvcProblem> problems) {
+  svc_dual_epoch(x.data, x.rows, x.cols, sq_norms.data, bias, order.data, static_cast<long>(order.size),
+                 problems.data, static_cast<long>(problems.size));
+});
 
 }  // namespace hebb

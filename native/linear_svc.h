@@ -1,6 +1,7 @@
 // Dual coordinate descent for the linear SVM read-out (src/readout/linear-svc.ts); the
 // portable twin is src/backend/ts/linear-svc.ts. Arguments are validated in TypeScript
-// (src/backend/checks/).
+// (src/backend/checks/). SvcProblem is also what the readers of both builds build from the
+// problems argument (native/node/args.cc, native/wasm/api.cc).
 #pragma once
 #include <cstdint>
 

@@ -4,11 +4,27 @@
 // each vectorises.
 // binding.gyp passes -fno-math-errno (results unchanged; no errno side effect), so the
 // square root vectorises (sqrtps) instead of branching to sqrtf for errno.
-#include "optim.h"
-
 #include <cmath>
+#include <cstddef>
+
+#include "glue/kernel.h"
 
 namespace hebb {
+
+// The scalars of one step, from adamScalars() in src/backend/ts/optim.ts (already rounded to
+// float32) so that every backend gives the same bits.
+struct AdamScalars {
+  float beta1, beta2, c1, c2, eps, l2, decay, step_size, sqrt_bc2;
+};
+template <>
+struct Arg<AdamScalars> {
+  static AdamScalars Read(Reader& r) {
+    AdamScalars s;
+    for (float* f : {&s.beta1, &s.beta2, &s.c1, &s.c2, &s.eps, &s.l2, &s.decay, &s.step_size, &s.sqrt_bc2})
+      *f = static_cast<float>(r.Num());
+    return s;
+  }
+};
 
 namespace {
 constexpr long PAR_OPTIM = 1 << 15;
@@ -42,5 +58,11 @@ void adam_update(float* p, const float* g, float* m, float* v, size_t n, const A
     }
   }
 }
+
+
+// direction: null applies the step to param, else writes it there.
+HEBB_KERNEL(adamUpdate, [](Mat p, CMat g, Mat m, Mat v, AdamScalars s, OrNull<Mat> direction) {
+  adam_update(p.data, g.data, m.data, v.data, p.size, s, direction.data);
+});
 
 }  // namespace hebb

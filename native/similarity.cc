@@ -6,8 +6,6 @@
 // outputs), the transposed product over batch rows (overlapping patches accumulate into the
 // same inputs, so sites must stay in order within a row). Results do not depend on the
 // thread count.
-#include "similarity.h"
-
 #include <cblas.h>
 #include <omp.h>
 
@@ -15,8 +13,9 @@
 #include <cmath>
 #include <vector>
 
+#include "elementwise.h"
 #include "fastmath.h"
-#include "kernels.h"
+#include "glue/kernel.h"
 
 // An AVX2 clone of the hot loops beside the baseline one, chosen at load time (x86-64 only;
 // the WebAssembly build has one target).
@@ -32,6 +31,24 @@ void openblas_set_num_threads(int);
 }
 
 namespace hebb {
+
+// A LocalMap (src/backend/types.ts): the table's localMap().
+struct LocalMapView {
+  long sites, n, inputs;
+  const int32_t* offsets;  // sites + 1
+  const int32_t* indices;  // offsets[sites]
+};
+template <>
+struct Arg<LocalMapView> {
+  static LocalMapView Read(Reader& r) {
+    const long sites = static_cast<long>(r.Int());
+    const long n = static_cast<long>(r.Int());
+    const long inputs = static_cast<long>(r.Int());
+    const int32_t* offsets = r.I32().data;
+    const int32_t* indices = r.I32().data;
+    return {sites, n, inputs, offsets, indices};
+  }
+};
 namespace {
 
 // The per-site products are small; BLAS threads would only add a barrier per site (costly on
@@ -345,5 +362,21 @@ void sm_euler_step(float* u, const float* drive, const float* bias, float* r, lo
   euler_rows(u, drive, bias, r, rows, cols, dt, tanh, du2, u2);
   if (!tanh) unary(op, u, r, static_cast<size_t>(rows * cols), p, q);
 }
+
+
+HEBB_KERNEL(localMatmul, [](LocalMapView m, Span<const float> blocks, CMat x, double alpha, double beta, Mat out) {
+  local_matmul(m, blocks.data, x.data, x.rows, alpha, beta, out.data);
+});
+HEBB_KERNEL(localMatmulT, [](LocalMapView m, Span<const float> blocks, CMat y, double alpha, double beta, Mat out) {
+  local_matmul_t(m, blocks.data, y.data, y.rows, alpha, beta, out.data);
+});
+HEBB_KERNEL(localOuter, [](LocalMapView m, CMat post, CMat pre, double alpha, double beta, Span<float> blocks) {
+  local_outer(m, post.data, pre.data, post.rows, alpha, beta, blocks.data);
+});
+// op: the index in UNARY_OPS.
+HEBB_KERNEL(smEulerStep, [](Mat u, CMat drive, OrNull<CMat> bias, Mat r, double dt, int op, double p, double q,
+                            Span<float> du2, Span<float> u2) {
+  sm_euler_step(u.data, drive.data, bias.data, r.data, u.rows, u.cols, dt, op, p, q, du2.data, u2.data);
+});
 
 }  // namespace hebb

@@ -1,18 +1,17 @@
-// Online SoftHebb: per sample one sweep over W. Row k's update for sample s only needs y_k and
-// u_k, and row k's pre-activation for sample s+1 only needs the updated row k, so both happen
-// while the row is in cache; the only serial step per sample is the softmax over K units.
-#include "softhebb.h"
-
-#include "fastmath.h"
-#include "kernels.h"
-
+// SoftHebb plasticity kernels (src/softhebb/): the batch update, its fused soft-WTA and hard-WTA
+// forms, and the online rule.
 #include <cblas.h>
 
 #include <omp.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <vector>
+
+#include "elementwise.h"
+#include "fastmath.h"
+#include "glue/kernel.h"
 
 namespace hebb {
 
@@ -27,6 +26,11 @@ inline float dot_row(const float* a, const float* b, long n) {
 }
 }  // namespace
 
+// Online SoftHebb: per sample one sweep over W. Row k's update for sample s only needs y_k and
+// u_k, and row k's pre-activation for sample s+1 only needs the updated row k, so both happen
+// while the row is in cache; the only serial step per sample is the softmax over K units.
+// bias and eta_b may be null; u_out (B × K, may be null) receives each sample's u + bias
+// before its update.
 void softhebb_online(float* w, long K, long n, const float* x, long B, float* bias, double t, bool hard,
                      const float* eta, const float* eta_b, double bias_t, float* u_out) {
   if (B == 0 || K == 0) return;
@@ -144,24 +148,6 @@ void softhebb_hard_update(float* w, long K, long n, const float* x, long B, cons
   }
 }
 
-void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
-  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
-#pragma omp parallel for schedule(static) if (R * C > PAR)
-  for (long i = 0; i < R; i++) {
-    const float add = static_cast<float>(alpha * v[i]);
-    float* r = a + i * C;
-    for (long j = 0; j < C; j++) r[j] += add;
-  }
-}
-
-double abs_max(const float* a, size_t n) {
-  float m = 0;
-  const long N = static_cast<long>(n);
-#pragma omp parallel for schedule(static) reduction(max : m) if (N > PAR)
-  for (long i = 0; i < N; i++) m = std::max(m, std::fabs(a[i]));
-  return m;
-}
-
 // The step of Eq. 8 summed over a batch with as few passes over the B × K posteriors as the
 // math allows: the softmax of each row and that row's share of c_k = Σ_b y_bk u_bk happen
 // while the row is in cache (per-thread partial sums, reduced after), then one pass scales Y's
@@ -250,5 +236,82 @@ void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const 
   }
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, yr, K, x, n, 1.0f, w, n);
 }
+
+
+void softhebb_update(float* w, size_t K, size_t n, const float* x, size_t B, const float* y,
+                     const float* u, double eta, const float* eta_vec) {
+  const long Kl = static_cast<long>(K);
+  const long nl = static_cast<long>(n);
+  if (B == 1) {
+    // Online path: one pass over W, w_k ← (1 − η_k y_k u_k) w_k + η_k y_k x.
+#pragma omp parallel for schedule(static) if (Kl * nl > PAR)
+    for (long k = 0; k < Kl; k++) {
+      const double e = eta_vec ? eta_vec[k] : eta;
+      const float s = static_cast<float>(1 - e * static_cast<double>(y[k]) * u[k]);
+      const float a = static_cast<float>(e * y[k]);
+      float* wk = w + k * n;
+      for (long j = 0; j < nl; j++) wk[j] = s * wk[j] + a * x[j];
+    }
+    return;
+  }
+  // c_k = Σ_b y_bk u_bk over column blocks (rows read contiguously), then W ← diag(1 − η c) W,
+  // then W += η Yᵀ X in one sgemm.
+  std::vector<float> rowscale(K);
+  constexpr long CB = 256;
+#pragma omp parallel for schedule(static) if (Kl * static_cast<long>(B) > PAR)
+  for (long k0 = 0; k0 < Kl; k0 += CB) {
+    const long k1 = std::min(Kl, k0 + CB);
+    double acc[CB] = {0};
+    for (size_t b = 0; b < B; b++) {
+      const float* yb = y + b * K;
+      const float* ub = u + b * K;
+      for (long k = k0; k < k1; k++) acc[k - k0] += static_cast<double>(yb[k]) * ub[k];
+    }
+    for (long k = k0; k < k1; k++) rowscale[k] = static_cast<float>(1 - (eta_vec ? eta_vec[k] : eta) * acc[k - k0]);
+  }
+  scale_rows(w, K, n, rowscale.data());
+  if (eta_vec == nullptr) {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, static_cast<float>(eta), y, K, x, n, 1.0f,
+                w, n);
+  } else {
+    std::vector<float> ys(B * K);
+    const long Bl = static_cast<long>(B);
+#pragma omp parallel for schedule(static) if (Bl * Kl > PAR)
+    for (long b = 0; b < Bl; b++)
+      for (long k = 0; k < Kl; k++) ys[b * Kl + k] = y[b * Kl + k] * eta_vec[k];
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, ys.data(), K, x, n, 1.0f, w, n);
+  }
+}
+
+// The table's rate(): one rate for every unit, or one per unit (per_unit, length K).
+struct Rate {
+  double eta;
+  const float* per_unit;
+};
+template <>
+struct Arg<Rate> {
+  static Rate Read(Reader& r) {
+    const double eta = r.Num();
+    const float* per_unit = r.F32(true).data;
+    return {eta, per_unit};
+  }
+};
+
+HEBB_KERNEL(softHebbUpdate, [](Mat w, CMat x, CMat y, CMat u, Rate eta) {
+  softhebb_update(w.data, w.rows, w.cols, x.data, x.rows, y.data, u.data, eta.eta, eta.per_unit);
+});
+HEBB_KERNEL(softHebbOnline, [](Mat w, CMat x, OrNull<Span<float>> bias, double t, bool hard,
+                               Span<const float> eta, OrNull<Span<const float>> bias_rate, double bias_t,
+                               OrNull<Mat> u_out) {
+  softhebb_online(w.data, w.rows, w.cols, x.data, x.rows, bias.data, t, hard, eta.data, bias_rate.data, bias_t,
+                  u_out.data);
+});
+HEBB_KERNEL(softHebbHardUpdate, [](Mat w, CMat x, Span<const int32_t> winners, CMat u, Rate eta) {
+  softhebb_hard_update(w.data, w.rows, w.cols, x.data, x.rows, winners.data, u.data, eta.eta, eta.per_unit);
+});
+HEBB_KERNEL(softHebbSoftStep, [](Mat w, CMat x, CMat u, OrNull<Span<const float>> bias, double t, double eta,
+                                 bool exact, OrNull<Span<float>> scale, Mat y) {
+  softhebb_soft_step(w.data, w.rows, w.cols, x.data, x.rows, u.data, bias.data, t, eta, exact, scale.data, y.data);
+});
 
 }  // namespace hebb

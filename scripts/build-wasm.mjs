@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nativeSources } from './native-sources.mjs';
 
 const strict = process.argv.includes('--strict');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,15 +23,6 @@ function fail(reason) {
 
 if (process.env.HEBB_SKIP_WASM === '1') fail('HEBB_SKIP_WASM=1');
 const cxx = process.env.HEBB_WASM_CXX || 'clang++';
-const sources = [
-  'kernels',
-  'softhebb',
-  'similarity',
-  'optim',
-  'rng',
-  'linear_svc',
-  'attention',
-].map((f) => join('native', `${f}.cc`));
 const args = [
   '--target=wasm32-wasi',
   '-mexec-model=reactor', // a library: no main, exports called from JavaScript
@@ -52,9 +44,7 @@ const args = [
   '-Wl,--strip-all',
   '-o',
   `${out}.tmp`,
-  'native/wasm/api.cc',
-  'native/wasm/gemm.cc',
-  ...sources,
+  ...nativeSources('wasm'),
 ];
 mkdirSync(dirname(out), { recursive: true });
 const res = spawnSync(cxx, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });

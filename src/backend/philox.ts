@@ -1,6 +1,6 @@
 /**
  * Philox4x32-10 (Salmon et al., SC'11) and the deterministic transforms that turn its words
- * into uniform and normal floats. native/rng.cc mirrors this file operation for operation
+ * into uniform and normal floats. native/random.cc mirrors this file operation for operation
  * (IEEE double +, −, ×, ÷ and sqrt only, no FMA contraction), so both backends produce the
  * same float32 streams bit for bit — Math.log/Math.cos are not used because their last-ulp
  * results differ between V8 and libm.
@@ -64,7 +64,7 @@ const SQRT_HALF = 0.7071067811865476;
 const HALF_PI = 1.5707963267948966;
 const POW2: number[] = [1];
 for (let i = 1; i <= 34; i++) POW2.push(POW2[i - 1] * 2);
-/** 1/k! built by repeated division, in the same order as native/rng.cc. */
+/** 1/k! built by repeated division, in the same order as native/random.cc. */
 const INV_FACT: number[] = [1];
 for (let k = 1; k <= 21; k++) INV_FACT.push(INV_FACT[k - 1] / k);
 

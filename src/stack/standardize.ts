@@ -260,9 +260,7 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
     const part = new Float32Array(C);
     this.backend.sum(v, 0, part);
     for (let c = 0; c < C; c++) this.first[c] += part[c];
-    const sq = new Matrix(v.rows, C);
-    this.backend.binary('mul', v, v, sq);
-    this.backend.sum(sq, 0, part);
+    this.backend.sumSquares(v, 0, part);
     for (let c = 0; c < C; c++) this.second[c] += part[c];
   }
 

@@ -1,16 +1,23 @@
-// The native addon and its TypeScript caller declare each function's parameters separately
-// (native/addon.cc reads them by name and type; src/backend/addon/signatures.ts lists them for
-// the compiler): drift between the two must fail here. Every call below fails its argument
-// checks, so no kernel runs. Skipped when the addon is not built.
+// The compiled kernels and the kernel table (src/backend/kernels/table.ts) declare each
+// kernel's parameters separately (native/*.cc registers each kernel with HEBB_KERNEL and its
+// C++ parameter types; the table flattens its kinds): drift between the two must fail here, and
+// loading a drifted build must say so. The addon calls below all fail their argument checks, so
+// no kernel runs. Skipped where the addon is not built.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADDON_SIGNATURES } from '../../src/backend/addon/signatures.ts';
+import type { Addon } from '../../src/backend/addon/addon.ts';
+import { createAddonKernels, signatureDrift } from '../../src/backend/addon/kernels.ts';
+import {
+  DESCRIPTORS,
+  expectedSignatures,
+  KERNEL_NAMES,
+} from '../../src/backend/kernels/describe.ts';
 import { loadAddon } from '../../src/backend/native/index.ts';
+import { HebbError } from '../../src/errors.ts';
 
 const res = loadAddon();
 const addon =
   'addon' in res ? (res.addon as unknown as Record<string, (...a: unknown[]) => unknown>) : null;
-const table = ADDON_SIGNATURES as Record<string, readonly string[]>;
 
 /** A value of the declared type, and one of another type. */
 function sample(type: string): { good: unknown; bad: unknown } {
@@ -36,11 +43,7 @@ function sample(type: string): { good: unknown; bad: unknown } {
   }
 }
 
-const parse = (p: string) => ({
-  name: p.slice(0, p.indexOf(':')),
-  type: p.slice(p.indexOf(':') + 1),
-});
-const goodArgs = (params: readonly string[]) => params.map((p) => sample(parse(p).type).good);
+const goodArgs = (types: readonly string[]) => types.map((t) => sample(t).good);
 
 function throwsTypeError(fn: () => unknown, pattern: RegExp): void {
   assert.throws(fn, (e: unknown) => {
@@ -50,24 +53,59 @@ function throwsTypeError(fn: () => unknown, pattern: RegExp): void {
   });
 }
 
+describe('the kernel table against a module', () => {
+  const fake = (signatures: object) =>
+    ({ signatures: () => JSON.stringify(signatures), info: () => ({}) }) as unknown as Addon;
+
+  it('finds no drift when the module registers what the table declares', () => {
+    assert.deepEqual(signatureDrift(fake(expectedSignatures())), []);
+  });
+
+  it('says so for an addon built before the table (signatures() returned an object)', () => {
+    const old = { signatures: () => ({ dot: ['a:Float32Array', 'b:Float32Array'] }) };
+    assert.deepEqual(signatureDrift(old as unknown as Addon), [
+      'it was built before the kernel table',
+    ]);
+  });
+
+  it('names a missing, an extra and a changed kernel, and refuses to wrap the module', () => {
+    const { rowNorms, ...rest } = expectedSignatures();
+    const drifted = {
+      ...rest,
+      dot: { params: ['Float32Array', 'number', 'number'], returns: 'number' },
+      rowSums: rowNorms,
+    };
+    const drift = signatureDrift(fake(drifted));
+    assert.equal(drift.length, 3, drift.join('\n'));
+    assert.match(drift.join('\n'), /lacks rowNorms/);
+    assert.match(drift.join('\n'), /its dot takes \(Float32Array, number, number\) → number but/);
+    assert.match(drift.join('\n'), /registers rowSums, which the table does not declare/);
+    assert.throws(
+      () => createAddonKernels(fake(drifted), 'wasm'),
+      (e: unknown) =>
+        e instanceof HebbError && /differ from .*table\.ts.*npm run build:wasm/.test(e.message),
+    );
+  });
+});
+
 describe(
   'native addon signatures',
   { skip: addon === null && `${(res as { reason: string }).reason}` },
   () => {
-    it('the addon reads the parameters that src/backend/addon/signatures.ts declares', () => {
-      assert.deepEqual(addon!.signatures(), table);
+    it('the addon registers the kernels of the table with the parameters it declares', () => {
+      assert.deepEqual(JSON.parse(addon!.signatures() as string), expectedSignatures());
     });
 
-    it('an argument of the wrong type is a TypeError naming the function, position and name', () => {
-      for (const [fn, params] of Object.entries(table)) {
-        params.forEach((p, i) => {
-          const { name, type } = parse(p);
-          const args = goodArgs(params);
+    it('an argument of the wrong type is a TypeError naming the function and its position', () => {
+      for (const fn of KERNEL_NAMES) {
+        const types = DESCRIPTORS[fn].flat;
+        types.forEach((type, i) => {
+          const args = goodArgs(types);
           args[i] = sample(type).bad;
           throwsTypeError(
             () => addon![fn](...args),
             new RegExp(
-              `^hebb_native\\.${fn}: argument ${i} '${name}' must be .*, got .*npm run build:native`,
+              `^hebb_native\\.${fn}: argument ${i} must be .*, got .*npm run build:native`,
             ),
           );
         });
@@ -75,23 +113,22 @@ describe(
     });
 
     it('too many or too few arguments are a TypeError', () => {
-      for (const [fn, params] of Object.entries(table)) {
-        const n = params.length;
+      for (const fn of KERNEL_NAMES) {
+        const types = DESCRIPTORS[fn].flat;
+        const n = types.length;
         throwsTypeError(
-          () => addon![fn](...goodArgs(params), 0),
+          () => addon![fn](...goodArgs(types), 0),
           new RegExp(`^hebb_native\\.${fn}: takes ${n} arguments, got ${n + 1}`),
         );
-        if (n > 0) {
-          throwsTypeError(
-            () => addon![fn](...goodArgs(params).slice(0, -1)),
-            new RegExp(`argument ${n - 1} .* got nothing \\(the call passed ${n - 1} arguments\\)`),
-          );
-        }
+        throwsTypeError(
+          () => addon![fn](...goodArgs(types).slice(0, -1)),
+          new RegExp(`argument ${n - 1} .* got nothing \\(the call passed ${n - 1} arguments\\)`),
+        );
       }
     });
 
     it('the fields of each SvcProblem are checked too', () => {
-      const args = goodArgs(table.svcDualEpoch);
+      const args = goodArgs(DESCRIPTORS.svcDualEpoch.flat);
       const problem = {
         y: new Int8Array(0),
         alpha: new Float64Array(0),
@@ -101,18 +138,19 @@ describe(
         diagNeg: 1,
         state: new Float64Array(3),
       };
+      const last = args.length - 1;
       const call = (problems: unknown[]) => addon!.svcDualEpoch(...args.slice(0, -1), problems);
       throwsTypeError(
         () => call([problem, null]),
-        /argument 6 'problems'\[1\] must be an object, got null/,
+        new RegExp(`argument ${last}\\[1\\] must be an object, got null`),
       );
       throwsTypeError(
         () => call([{ ...problem, alpha: new Float32Array(0) }]),
-        /'problems'\[0\]\.alpha must be a Float64Array, got a Float32Array/,
+        new RegExp(`argument ${last}\\[0\\]\\.alpha must be a Float64Array, got a Float32Array`),
       );
       throwsTypeError(
         () => call([{ ...problem, diagNeg: '1' }]),
-        /'problems'\[0\]\.diagNeg must be a number, got a string/,
+        new RegExp(`argument ${last}\\[0\\]\\.diagNeg must be a number, got a string`),
       );
     });
   },

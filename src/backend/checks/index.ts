@@ -1,22 +1,24 @@
-// The checked backend: one generic wrapper over a table with one check per kernel. A new
-// kernel needs one entry in the group file of its domain (the compiler and
+// The checked backend: one generic wrapper over a table with one check per kernel of the kernel
+// table. A new kernel needs one entry in the group file of its group (the compiler and
 // test/backend/checks-table.test.ts say when one is missing).
 import { HebbError } from '../../errors.ts';
 import type { Backend } from '../types.ts';
 import { attentionChecks } from './attention.ts';
 import { convChecks } from './conv.ts';
-import { coreChecks } from './core.ts';
+import { elementwiseChecks } from './elementwise.ts';
+import { gemmChecks } from './gemm.ts';
 import { linearSvcChecks } from './linear-svc.ts';
 import { optimChecks } from './optim.ts';
 import { reduceChecks } from './reduce.ts';
-import { rngChecks } from './rng.ts';
+import { randomChecks } from './random.ts';
 import { similarityChecks } from './similarity.ts';
 import { softHebbChecks } from './softhebb.ts';
 import type { CheckTable, KernelName } from './types.ts';
 import type { Ctx } from './validators.ts';
 
 export const CHECKS: CheckTable = {
-  ...coreChecks,
+  ...gemmChecks,
+  ...elementwiseChecks,
   ...reduceChecks,
   ...convChecks,
   ...softHebbChecks,
@@ -24,7 +26,7 @@ export const CHECKS: CheckTable = {
   ...similarityChecks,
   ...linearSvcChecks,
   ...attentionChecks,
-  ...rngChecks,
+  ...randomChecks,
 };
 
 type AnyCheck = (c: Ctx, ...args: unknown[]) => unknown[] | void;
@@ -36,7 +38,7 @@ type AnyKernel = (...args: unknown[]) => unknown;
  * argument, the shapes seen and the fix.
  */
 export function withChecks(raw: Backend): Backend {
-  const checked: Record<string, unknown> = { name: raw.name };
+  const checked: Record<string, unknown> = { name: raw.name, info: () => raw.info() };
   for (const k of Object.keys(CHECKS) as KernelName[]) {
     const kernel = raw[k] as AnyKernel;
     if (typeof kernel !== 'function') {

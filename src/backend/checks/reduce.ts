@@ -1,7 +1,30 @@
-// Checks of the row-wise and whole-matrix reductions.
+// Checks of the reductions: per row (softmax, norms, argmax and their backward passes) and over
+// a whole matrix.
 import { ShapeError, ValueError } from '../../errors.ts';
+import type { Matrix } from '../matrix.ts';
 import type { CheckGroup } from './types.ts';
-import { dims, finite, matrix, positive, sameShape, scalar, vector } from './validators.ts';
+import {
+  dims,
+  finite,
+  matrix,
+  positive,
+  sameShape,
+  scalar,
+  vector,
+  type Ctx,
+} from './validators.ts';
+
+/** A reduction over axis 0 (one value per column) or 1 (one per row) into out. */
+function sumOverAxis(c: Ctx, a: Matrix, axis: 0 | 1, out: Float32Array): void {
+  matrix(c, 'a', a);
+  if (axis !== 0 && axis !== 1)
+    throw new ValueError(
+      `${c.k}: axis must be 0 (over rows) or 1 (over columns), got ${String(axis)}`,
+    );
+  const len = axis === 0 ? a.cols : a.rows;
+  const why = axis === 0 ? 'one sum per column' : 'one sum per row';
+  vector(c, 'out', out, Float32Array, len, why);
+}
 
 export const reduceChecks = {
   softmaxRows(c, a, t, out) {
@@ -51,16 +74,8 @@ export const reduceChecks = {
       throw new ShapeError(`${c.k}: a is ${dims(a)}; argmax needs at least one column`);
     finite(c, 'a', a);
   },
-  sum(c, a, axis, out) {
-    matrix(c, 'a', a);
-    if (axis !== 0 && axis !== 1)
-      throw new ValueError(
-        `sum: axis must be 0 (over rows) or 1 (over columns), got ${String(axis)}`,
-      );
-    const len = axis === 0 ? a.cols : a.rows;
-    const why = axis === 0 ? 'one sum per column' : 'one sum per row';
-    vector(c, 'out', out, Float32Array, len, why);
-  },
+  sum: sumOverAxis,
+  sumSquares: sumOverAxis,
   dot(c, a, b) {
     matrix(c, 'a', a);
     matrix(c, 'b', b);

@@ -1,8 +1,7 @@
-import type { Backend } from '../types.ts';
+import type { KernelName, Kernels } from '../kernels/methods.ts';
 import type { Ctx } from './validators.ts';
 
-/** Every member of Backend that is called (all but its name). */
-export type KernelName = Exclude<keyof Backend, 'name'>;
+export type { KernelName };
 
 /**
  * The checks of one kernel: validates a call's arguments in the order the messages should
@@ -11,9 +10,10 @@ export type KernelName = Exclude<keyof Backend, 'name'>;
  */
 export type Check<K extends KernelName> = (
   c: Ctx,
-  ...args: Parameters<Backend[K]>
-) => void | Parameters<Backend[K]>;
+  ...args: Parameters<Kernels[K]>
+) => void | Parameters<Kernels[K]>;
 
-/** One check per kernel; a group file declares `{…} satisfies CheckGroup`. */
+/** One check per kernel of the table (src/backend/kernels/table.ts). */
 export type CheckTable = { [K in KernelName]: Check<K> };
+/** The checks of one group file, named as the group's file in src/backend/ts/. */
 export type CheckGroup = Partial<CheckTable>;

@@ -13,6 +13,12 @@ registerBackend({
   fix: NATIVE_FIX,
   load: () => {
     const res = loadAddon();
-    return 'addon' in res ? withChecks(createNativeKernels(res.addon)) : { reason: res.reason };
+    if (!('addon' in res)) return { reason: res.reason };
+    try {
+      return withChecks(createNativeKernels(res.addon));
+    } catch (e) {
+      // A build from other kernel sources than the table: unusable, and the message says why.
+      return { reason: (e as Error).message };
+    }
   },
 });

@@ -2,6 +2,7 @@
 // a time. Sums run in float64 here and in float32 in native/attention.cc, so the two agree to
 // float rounding, not bit for bit. Checked in checks/attention.ts.
 import type { Matrix } from '../matrix.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 export function attentionTs(
   q: Matrix,
@@ -100,3 +101,9 @@ export function attentionBackwardTs(
     }
   }
 }
+
+/** The attention kernels of the portable backend. */
+export const attentionKernels = {
+  attention: attentionTs,
+  attentionBackward: attentionBackwardTs,
+} satisfies KernelGroup;

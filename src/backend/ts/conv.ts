@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.ts';
 import { convOutputSize, type ConvGeometry } from '../types.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 /** Visits every (patch row, patch column, image offset) pair; offset −1 marks padding. */
 function forEachPatchEntry(
@@ -82,3 +83,10 @@ export function pool2dTs(images: Matrix, g: ConvGeometry, kind: 'max' | 'avg', o
     }
   }
 }
+
+/** The convolution kernels of the portable backend. */
+export const convKernels = {
+  im2col: im2colTs,
+  col2im: col2imTs,
+  pool2d: pool2dTs,
+} satisfies KernelGroup;

@@ -1,5 +1,7 @@
+// Portable element-wise kernels: unary and binary maps, axpy, scaling, row and column broadcasts.
 import type { Matrix } from '../matrix.ts';
 import type { BinaryOp, UnaryOp } from '../types.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 type Scalar = (x: number) => number;
 
@@ -131,3 +133,23 @@ export function scaleRowsTs(a: Matrix, s: Float32Array): void {
     for (let j = 0; j < n; j++) d[o + j] *= si;
   }
 }
+
+export function addColumnVectorTs(a: Matrix, v: Float32Array, alpha = 1): void {
+  const { rows, cols, data } = a;
+  for (let i = 0; i < rows; i++) {
+    const add = alpha * v[i];
+    for (let j = i * cols, end = j + cols; j < end; j++) data[j] += add;
+  }
+}
+
+/** The element-wise kernels of the portable backend. */
+export const elementwiseKernels = {
+  unary: unaryTs,
+  binary: binaryTs,
+  axpy: axpyTs,
+  scale: scaleTs,
+  addRowVector: addRowVectorTs,
+  addColumnVector: addColumnVectorTs,
+  scaleRows: scaleRowsTs,
+  scaleColumns: scaleColumnsTs,
+} satisfies KernelGroup;

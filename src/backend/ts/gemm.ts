@@ -1,4 +1,5 @@
 import type { Matrix } from '../matrix.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 // Block sizes chosen so a packed B panel (KC×NC floats = 256 KiB) stays in L2 and a
 // packed A block row plus one C row stay in L1.
@@ -89,3 +90,8 @@ export function gemmTs(
     }
   }
 }
+
+/** GEMM of the portable backend. */
+export const gemmKernels = {
+  gemm: gemmTs,
+} satisfies KernelGroup;

@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.ts';
 import type { SvcDualProblem } from '../types.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 /**
  * Portable Backend.svcDualEpoch. For each sample i in `order`, for each problem where i is
@@ -65,3 +66,8 @@ export function svcDualEpochTs(
     p.state[2] = pgMin[t];
   });
 }
+
+/** The linear SVM kernel of the portable backend. */
+export const linearSvcKernels = {
+  svcDualEpoch: svcDualEpochTs,
+} satisfies KernelGroup;

@@ -1,5 +1,6 @@
 import type { Matrix } from '../matrix.ts';
 import type { AdamStepParams } from '../types.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 /**
  * Scalars of one Adam step that every backend derives the same way, in TypeScript (so that
@@ -68,3 +69,8 @@ export function adamUpdateTs(
     else p[i] = f(pi - f(decay * pi)) + d;
   }
 }
+
+/** The optimiser kernels of the portable backend. */
+export const optimKernels = {
+  adamUpdate: adamUpdateTs,
+} satisfies KernelGroup;

@@ -1,5 +1,6 @@
 import { cosSinWord, logUniformWord, philoxAt, unitFloatWord } from '../philox.ts';
 import type { RngKey } from '../types.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 /** Calls visit(i, w0, w1, w2, w3) for each 4-word block covering out indices [4i, 4i+4). */
 function blocks(
@@ -54,3 +55,10 @@ export function fillNormalTs(
     for (let j = 0; j < 4 && base + j < out.length; j++) out[base + j] = mean + std * z[j];
   });
 }
+
+/** The Philox stream kernels of the portable backend. */
+export const randomKernels = {
+  randomU32: randomU32Ts,
+  fillUniform: fillUniformTs,
+  fillNormal: fillNormalTs,
+} satisfies KernelGroup;

@@ -1,5 +1,7 @@
+// Portable reductions: per row (softmax, norms, argmax, with their backward passes) and over a
+// whole matrix (sum, dot, non-finite count, largest magnitude).
 import type { Matrix } from '../matrix.ts';
-import { gemmTs } from './gemm.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 export function softmaxRowsTs(a: Matrix, t: number, out: Matrix): void {
   const n = a.cols;
@@ -110,6 +112,26 @@ export function sumTs(a: Matrix, axis: 0 | 1, out: Float32Array): void {
   out.set(acc);
 }
 
+/** sumTs of a∘a: each square rounded to float32 (as binary 'mul' stores it), summed in float64. */
+export function sumSquaresTs(a: Matrix, axis: 0 | 1, out: Float32Array): void {
+  const n = a.cols;
+  const x = a.data;
+  if (axis === 1) {
+    for (let i = 0; i < a.rows; i++) {
+      let s = 0;
+      for (let j = i * n; j < (i + 1) * n; j++) s += Math.fround(x[j] * x[j]);
+      out[i] = s;
+    }
+    return;
+  }
+  const acc = new Float64Array(n);
+  for (let i = 0; i < a.rows; i++) {
+    const o = i * n;
+    for (let j = 0; j < n; j++) acc[j] += Math.fround(x[o + j] * x[o + j]);
+  }
+  out.set(acc);
+}
+
 export function dotTs(a: Matrix, b: Matrix): number {
   const x = a.data;
   const z = b.data;
@@ -124,92 +146,27 @@ export function countNonFiniteTs(a: Float32Array): number {
   return c;
 }
 
-/**
- * Posteriors, then the update with per-unit rates: the reference for the fused native step,
- * with the same choice between keeping the row scale and folding it into W.
- */
-export function softHebbSoftStepTs(
-  w: Matrix,
-  x: Matrix,
-  u: Matrix,
-  bias: Float32Array | null,
-  o: { inverseTemperature: number; eta: number; exact: boolean; scale?: Float32Array | null },
-  y: Matrix,
-): void {
-  const B = x.rows;
-  const K = w.rows;
-  const scale = o.scale ?? null;
-  const [yd, ud] = [y.data, u.data];
-  for (let b = 0; b < B; b++)
-    for (let k = 0; k < K; k++)
-      yd[b * K + k] = ud[b * K + k] * (scale ? scale[k] : 1) + (bias ? bias[k] : 0);
-  softmaxRowsTs(y, o.inverseTemperature, y);
-  const c = new Float64Array(K);
-  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) c[k] += yd[b * K + k] * ud[b * K + k];
-  const rate = new Float64Array(K);
-  const keep = new Float64Array(K);
-  let lazy = scale !== null && (o.exact || B < w.cols);
-  for (let k = 0; k < K; k++) {
-    const s = scale ? scale[k] : 1;
-    c[k] *= s;
-    const z = o.eta * c[k];
-    rate[k] = !o.exact ? o.eta : Math.abs(z) < 1e-6 ? o.eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
-    keep[k] = 1 - rate[k] * c[k];
-    lazy &&= keep[k] > 0 && s * keep[k] >= 1e-3 && s * keep[k] <= 1e3;
+export function absMaxTs(a: Matrix): number {
+  let m = 0;
+  const d = a.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = Math.abs(d[i]);
+    if (v > m) m = v;
   }
-  const coef = new Float32Array(K);
-  if (lazy) {
-    for (let k = 0; k < K; k++) {
-      scale![k] *= keep[k];
-      coef[k] = rate[k] / scale![k];
-    }
-  } else {
-    const wd = w.data;
-    const n = w.cols;
-    for (let k = 0; k < K; k++) {
-      const f = Math.fround((scale ? scale[k] : 1) * keep[k]);
-      for (let j = k * n; j < (k + 1) * n; j++) wd[j] *= f;
-      coef[k] = rate[k];
-    }
-    scale?.fill(1);
-  }
-  const ys = y.clone();
-  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) ys.data[b * K + k] *= coef[k];
-  gemmTs(true, false, 1, ys, x, 1, w);
+  return m;
 }
 
-/**
- * W ← W + η⊙(YᵀX − diag(c)W), c_k = Σ_b y_bk u_bk, as a row scaling of W by (1 − η_k c_k)
- * followed by one GEMM with beta = 1.
- */
-export function softHebbUpdateTs(
-  w: Matrix,
-  x: Matrix,
-  y: Matrix,
-  u: Matrix,
-  eta: number | Float32Array,
-): void {
-  const K = w.rows;
-  const B = x.rows;
-  const c = new Float64Array(K);
-  const yd = y.data;
-  const ud = u.data;
-  for (let b = 0; b < B; b++) {
-    const o = b * K;
-    for (let k = 0; k < K; k++) c[k] += yd[o + k] * ud[o + k];
-  }
-  const wd = w.data;
-  const n = w.cols;
-  for (let k = 0; k < K; k++) {
-    const s = 1 - (typeof eta === 'number' ? eta : eta[k]) * c[k];
-    for (let j = k * n; j < (k + 1) * n; j++) wd[j] *= s;
-  }
-  if (typeof eta === 'number') {
-    gemmTs(true, false, eta, y, x, 1, w);
-  } else {
-    // Per-unit rates scale Y's columns (B×K, small next to W) instead of the product.
-    const ys = y.clone();
-    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) ys.data[b * K + k] *= eta[k];
-    gemmTs(true, false, 1, ys, x, 1, w);
-  }
-}
+/** The reductions of the portable backend. */
+export const reduceKernels = {
+  softmaxRows: softmaxRowsTs,
+  softmaxRowsBackward: softmaxRowsBackwardTs,
+  rowNorms: rowNormsTs,
+  normalizeRows: normalizeRowsTs,
+  normalizeRowsBackward: normalizeRowsBackwardTs,
+  argmaxRows: argmaxRowsTs,
+  sum: sumTs,
+  sumSquares: sumSquaresTs,
+  dot: dotTs,
+  countNonFinite: countNonFiniteTs,
+  absMax: absMaxTs,
+} satisfies KernelGroup;

@@ -3,6 +3,7 @@
 import type { Matrix } from '../matrix.ts';
 import type { LocalMap, UnaryOp } from '../types.ts';
 import { unaryTs } from './elementwise.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 function prepareOut(out: Matrix, beta: number): void {
   const d = out.data;
@@ -141,3 +142,11 @@ export function smEulerStepTs(
   }
   unaryTs(op, u, r, p, q);
 }
+
+/** The similarity-matching kernels of the portable backend. */
+export const similarityKernels = {
+  localMatmul: localMatmulTs,
+  localMatmulT: localMatmulTTs,
+  localOuter: localOuterTs,
+  smEulerStep: smEulerStepTs,
+} satisfies KernelGroup;

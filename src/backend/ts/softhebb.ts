@@ -1,5 +1,10 @@
+// Portable SoftHebb plasticity kernels (src/softhebb/): the batch update, its fused soft-WTA
+// and hard-WTA forms, and the online rule.
 import type { Matrix } from '../matrix.ts';
 import type { SoftHebbOnlineOptions } from '../types.ts';
+import { gemmTs } from './gemm.ts';
+import { softmaxRowsTs } from './reduce.ts';
+import type { KernelGroup } from '../kernels/methods.ts';
 
 /**
  * Online SoftHebb, one sample after another (see Backend.softHebbOnline). Dot products
@@ -38,7 +43,7 @@ export function softHebbOnlineTs(
       // Max-subtracted softmax of t·(u + b).
       let z = 0;
       for (let k = 0; k < K; k++) {
-        y[k] = Math.exp(o.inverseTemperature * (u[k] + (bias ? bias[k] : 0) - best));
+        y[k] = Math.exp((o.inverseTemperature ?? 0) * (u[k] + (bias ? bias[k] : 0) - best));
         z += y[k];
       }
       for (let k = 0; k < K; k++) y[k] = Math.fround(y[k] / z);
@@ -53,28 +58,10 @@ export function softHebbOnlineTs(
     }
     if (bias && o.biasRate) {
       const eb = o.biasRate[s];
-      const t = o.biasInverseTemperature;
+      const t = o.biasInverseTemperature ?? 0;
       for (let k = 0; k < K; k++) bias[k] += eb * (y[k] * Math.exp(-t * bias[k]) - 1);
     }
   }
-}
-
-export function addColumnVectorTs(a: Matrix, v: Float32Array, alpha = 1): void {
-  const { rows, cols, data } = a;
-  for (let i = 0; i < rows; i++) {
-    const add = alpha * v[i];
-    for (let j = i * cols, end = j + cols; j < end; j++) data[j] += add;
-  }
-}
-
-export function absMaxTs(a: Matrix): number {
-  let m = 0;
-  const d = a.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = Math.abs(d[i]);
-    if (v > m) m = v;
-  }
-  return m;
 }
 
 /**
@@ -116,3 +103,101 @@ export function softHebbHardUpdateTs(
     for (let j = 0; j < n; j++) wd[o + j] = Math.fround(s * wd[o + j]) + Math.fround(a * sum[j]);
   }
 }
+
+/**
+ * Posteriors, then the update with per-unit rates: the reference for the fused native step,
+ * with the same choice between keeping the row scale and folding it into W.
+ */
+export function softHebbSoftStepTs(
+  w: Matrix,
+  x: Matrix,
+  u: Matrix,
+  bias: Float32Array | null,
+  o: { inverseTemperature: number; eta: number; exact: boolean; scale?: Float32Array | null },
+  y: Matrix,
+): void {
+  const B = x.rows;
+  const K = w.rows;
+  const scale = o.scale ?? null;
+  const [yd, ud] = [y.data, u.data];
+  for (let b = 0; b < B; b++)
+    for (let k = 0; k < K; k++)
+      yd[b * K + k] = ud[b * K + k] * (scale ? scale[k] : 1) + (bias ? bias[k] : 0);
+  softmaxRowsTs(y, o.inverseTemperature, y);
+  const c = new Float64Array(K);
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) c[k] += yd[b * K + k] * ud[b * K + k];
+  const rate = new Float64Array(K);
+  const keep = new Float64Array(K);
+  let lazy = scale !== null && (o.exact || B < w.cols);
+  for (let k = 0; k < K; k++) {
+    const s = scale ? scale[k] : 1;
+    c[k] *= s;
+    const z = o.eta * c[k];
+    rate[k] = !o.exact ? o.eta : Math.abs(z) < 1e-6 ? o.eta * (1 - z / 2) : -Math.expm1(-z) / c[k];
+    keep[k] = 1 - rate[k] * c[k];
+    lazy &&= keep[k] > 0 && s * keep[k] >= 1e-3 && s * keep[k] <= 1e3;
+  }
+  const coef = new Float32Array(K);
+  if (lazy) {
+    for (let k = 0; k < K; k++) {
+      scale![k] *= keep[k];
+      coef[k] = rate[k] / scale![k];
+    }
+  } else {
+    const wd = w.data;
+    const n = w.cols;
+    for (let k = 0; k < K; k++) {
+      const f = Math.fround((scale ? scale[k] : 1) * keep[k]);
+      for (let j = k * n; j < (k + 1) * n; j++) wd[j] *= f;
+      coef[k] = rate[k];
+    }
+    scale?.fill(1);
+  }
+  const ys = y.clone();
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) ys.data[b * K + k] *= coef[k];
+  gemmTs(true, false, 1, ys, x, 1, w);
+}
+
+/**
+ * W ← W + η⊙(YᵀX − diag(c)W), c_k = Σ_b y_bk u_bk, as a row scaling of W by (1 − η_k c_k)
+ * followed by one GEMM with beta = 1.
+ */
+export function softHebbUpdateTs(
+  w: Matrix,
+  x: Matrix,
+  y: Matrix,
+  u: Matrix,
+  eta: number | Float32Array,
+): void {
+  const K = w.rows;
+  const B = x.rows;
+  const c = new Float64Array(K);
+  const yd = y.data;
+  const ud = u.data;
+  for (let b = 0; b < B; b++) {
+    const o = b * K;
+    for (let k = 0; k < K; k++) c[k] += yd[o + k] * ud[o + k];
+  }
+  const wd = w.data;
+  const n = w.cols;
+  for (let k = 0; k < K; k++) {
+    const s = 1 - (typeof eta === 'number' ? eta : eta[k]) * c[k];
+    for (let j = k * n; j < (k + 1) * n; j++) wd[j] *= s;
+  }
+  if (typeof eta === 'number') {
+    gemmTs(true, false, eta, y, x, 1, w);
+  } else {
+    // Per-unit rates scale Y's columns (B×K, small next to W) instead of the product.
+    const ys = y.clone();
+    for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) ys.data[b * K + k] *= eta[k];
+    gemmTs(true, false, 1, ys, x, 1, w);
+  }
+}
+
+/** The SoftHebb kernels of the portable backend. */
+export const softHebbKernels = {
+  softHebbUpdate: softHebbUpdateTs,
+  softHebbOnline: softHebbOnlineTs,
+  softHebbHardUpdate: softHebbHardUpdateTs,
+  softHebbSoftStep: softHebbSoftStepTs,
+} satisfies KernelGroup;

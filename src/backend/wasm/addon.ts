@@ -1,62 +1,25 @@
-// The WebAssembly module (wasm/hebb.wasm, built from native/ by scripts/build-wasm.mjs) seen
-// through the native addon's interface, so createAddonKernels serves both. The module exports
-// the addon's functions under the same names, each typed array as (pointer, length) into its
-// own memory: every call copies its arrays into one scratch area of that memory, calls, and
-// copies back the arrays the function writes. The parameter lists come from the addon's
-// signature table (ADDON_SIGNATURES), so the two builds cannot drift apart silently.
-// Browser-safe.
+// The WebAssembly module (wasm/hebb.wasm, built from native/ by scripts/build-wasm.mjs) seen as
+// an Addon, so createAddonKernels serves both builds. The module runs its registered kernels
+// through one export, call(id, record): the record is one float64 slot per number or boolean
+// and two, (pointer, length), per array, the arrays living in the module's own memory. Every
+// call copies its arrays into one scratch area of that memory, calls, and copies back the
+// arrays the kernel writes, as the kernel table says (../kernels/describe.ts). Browser-safe.
+import { HebbError } from '../../errors.ts';
+import type { Addon, KernelFunction, KernelSignature } from '../addon/addon.ts';
+import { DESCRIPTORS, type KernelDescriptor } from '../kernels/describe.ts';
+import type { KernelName } from '../kernels/methods.ts';
 import type { SvcDualProblem } from '../types.ts';
-import type { Addon } from '../addon/addon.ts';
-import { ADDON_SIGNATURES } from '../addon/signatures.ts';
 
 type Typed = Float32Array | Int32Array | Uint32Array | Float64Array | Int8Array | Uint8Array;
-type Fn = keyof typeof ADDON_SIGNATURES;
-
-/**
- * The arrays each function writes (copied back after the call), and of those the ones it
- * never reads (not copied in). test/backend/wasm.test.ts checks the first list is complete.
- */
-export const WASM_WRITES: Partial<Record<Fn, { writes: string[]; writeOnly?: string[] }>> = {
-  gemm: { writes: ['c'] },
-  unary: { writes: ['y'], writeOnly: ['y'] },
-  binary: { writes: ['y'], writeOnly: ['y'] },
-  axpy: { writes: ['y'] },
-  scale: { writes: ['x'] },
-  addRowVector: { writes: ['a'] },
-  addColumnVector: { writes: ['a'] },
-  scaleRows: { writes: ['a'] },
-  scaleColumns: { writes: ['a'] },
-  softmaxRows: { writes: ['out'], writeOnly: ['out'] },
-  softmaxRowsBackward: { writes: ['out'] },
-  rowNorms: { writes: ['out'], writeOnly: ['out'] },
-  normalizeRows: { writes: ['out'], writeOnly: ['out'] },
-  normalizeRowsBackward: { writes: ['out'] },
-  argmaxRows: { writes: ['out'], writeOnly: ['out'] },
-  sum: { writes: ['out'] },
-  im2col: { writes: ['out'], writeOnly: ['out'] },
-  col2im: { writes: ['out'], writeOnly: ['out'] },
-  pool2d: { writes: ['out'], writeOnly: ['out'] },
-  softHebbUpdate: { writes: ['w'] },
-  softHebbHardUpdate: { writes: ['w'] },
-  softHebbSoftStep: { writes: ['w', 'y', 'scale'], writeOnly: ['y'] },
-  softHebbOnline: { writes: ['w', 'bias', 'preActivations'] },
-  adamUpdate: { writes: ['param', 'm', 'v', 'direction'] },
-  localMatmul: { writes: ['out'] },
-  localMatmulT: { writes: ['out'] },
-  localOuter: { writes: ['blocks'] },
-  smEulerStep: { writes: ['u', 'r', 'du2', 'u2'] },
-  attention: { writes: ['probs', 'out'], writeOnly: ['probs', 'out'] },
-  attentionBackward: { writes: ['dq', 'dk', 'dv'], writeOnly: ['dq', 'dk', 'dv'] },
-  randomU32: { writes: ['out'], writeOnly: ['out'] },
-  fillUniform: { writes: ['out'], writeOnly: ['out'] },
-  fillNormal: { writes: ['out'], writeOnly: ['out'] },
-};
 
 interface Exports {
   memory: WebAssembly.Memory;
   _initialize?: () => void;
+  /** Scratch space of at least `bytes` (16-byte aligned), or 0 when memory is exhausted. */
   arena(bytes: number): number;
-  [fn: string]: unknown;
+  /** The registered kernels' signatures: a NUL-terminated JSON string. */
+  signatures(): number;
+  call(id: number, record: number): number;
 }
 
 /** One array of a call: where it goes in the scratch area and whether it moves in and out. */
@@ -67,10 +30,10 @@ interface Slot {
   copyOut: boolean;
 }
 
-/** Lays out a call's arrays in the scratch area; the same array twice gets one slot (aliasing kept). */
+/** Lays out a call's arrays after its record; the same array twice gets one slot (aliasing kept). */
 class Layout {
   slots: Slot[] = [];
-  bytes = 0;
+  constructor(public bytes: number) {}
   add(array: Typed, copyIn: boolean, copyOut: boolean): Slot {
     const same = this.slots.find(
       (s) =>
@@ -95,99 +58,104 @@ function view(memory: WebAssembly.Memory, a: Typed, at: number): Typed {
   return new C(memory.buffer, at, a.length);
 }
 
-/**
- * The module's functions behind the Addon interface. `copyAll` (for tests) copies every array
- * in and out, whatever WASM_WRITES says.
- */
-export function wasmAddon(instance: WebAssembly.Instance, copyAll = false): Addon {
-  const e = instance.exports as unknown as Exports;
-  e._initialize?.();
+/** A problem's arrays in SvcProblem's field order, and whether the kernel writes each. */
+const problemArrays = (p: SvcDualProblem): [Typed, boolean][] => [
+  [p.y, false],
+  [p.alpha, true],
+  [p.w, true],
+  [p.active, true],
+  [p.state, true],
+];
+/** Float64 slots per problem: the five array pointers and the two diagonal terms. */
+const PROBLEM_SLOTS = 7;
 
-  function call(fn: Fn, args: unknown[]): unknown {
-    const params = ADDON_SIGNATURES[fn] as readonly string[];
-    const table = WASM_WRITES[fn] ?? { writes: [] };
-    const layout = new Layout();
-    // Each argument becomes one or two wasm parameters; arrays as [slot, length] until placed.
-    const plan: (number | Slot | [Slot | null, number])[] = [];
-    let problems: { list: readonly SvcDualProblem[]; slots: Slot[][] } | undefined;
-    params.forEach((param, i) => {
-      const [name, type] = param.split(':');
-      const v = args[i];
-      if (type === 'number') plan.push(v as number);
-      else if (type === 'boolean') plan.push(v ? 1 : 0);
-      else if (type === 'SvcProblem[]') {
-        const list = v as readonly SvcDualProblem[];
-        problems = {
-          list,
-          slots: list.map((p) => [
-            layout.add(p.y, true, false),
-            layout.add(p.alpha, true, true),
-            layout.add(p.w, true, true),
-            layout.add(p.active, true, true),
-            layout.add(p.state, true, true),
-          ]),
-        };
-      } else if (v === null) plan.push([null, 0]);
-      else {
-        const a = v as Typed;
-        const writes = copyAll || table.writes.includes(name);
-        const writeOnly =
-          !copyAll &&
-          ((table.writeOnly?.includes(name) ?? false) ||
-            (fn === 'gemm' && name === 'c' && args[10] === 0));
-        plan.push([layout.add(a, !writeOnly, writes), a.length]);
-      }
+/** The function that runs kernel `id` (described by d) on its flat parameters. */
+function caller(e: Exports, id: number, d: KernelDescriptor, copyAll: boolean): KernelFunction {
+  // Record slots: two per array or problem list, one per number or boolean.
+  const twoSlots = d.flat.map((t) => t !== 'number' && t !== 'boolean');
+  const slots = twoSlots.reduce((n, two) => n + (two ? 2 : 1), 0);
+  return (...flat: unknown[]) => {
+    const problems = d.flat.flatMap((t, i) => (t === 'SvcProblem[]' ? flat[i] : [])) as
+      | SvcDualProblem[]
+      | never[];
+    const header = (slots + PROBLEM_SLOTS * problems.length) * 8;
+    const layout = new Layout((header + 15) & ~15);
+    const placed = flat.map((v, i) => {
+      if (!twoSlots[i] || v === null || d.flat[i] === 'SvcProblem[]') return null;
+      const z = d.readUnlessZero[i];
+      const read = d.access[i] !== 'out' && !(z >= 0 && flat[z] === 0);
+      return layout.add(v as Typed, copyAll || read, copyAll || d.access[i] !== 'in');
     });
-    // svcDualEpoch's problems: per problem five pointers and two diagonal terms.
-    let ptrs: Slot | undefined;
-    let diags: Slot | undefined;
-    if (problems) {
-      const n = problems.list.length;
-      ptrs = layout.add(new Int32Array(5 * n), true, false);
-      diags = layout.add(new Float64Array(2 * n), true, false);
-    }
+    const problemSlots = (problems as SvcDualProblem[]).map((p) =>
+      problemArrays(p).map(([a, writes]) => layout.add(a, true, copyAll || writes)),
+    );
     const base = e.arena(layout.bytes);
-    if (problems && ptrs && diags) {
-      const p = ptrs.array as Int32Array;
-      const d = diags.array as Float64Array;
-      problems.slots.forEach((s, t) => {
-        s.forEach((slot, j) => (p[5 * t + j] = base + slot.offset));
-        d[2 * t] = problems!.list[t].diagPos;
-        d[2 * t + 1] = problems!.list[t].diagNeg;
-      });
+    if (base === 0 && layout.bytes > 0) {
+      throw new HebbError(`wasm: no memory left for the ${layout.bytes} bytes of a ${d.name} call`);
     }
     for (const s of layout.slots) {
       if (s.copyIn) view(e.memory, s.array, base + s.offset).set(s.array as never);
     }
-    const flat: number[] = [];
-    for (const p of plan) {
-      if (typeof p === 'number') flat.push(p);
-      else if (Array.isArray(p)) flat.push(p[0] ? base + p[0].offset : 0, p[1]);
-    }
-    if (ptrs && diags) flat.push(base + ptrs.offset, base + diags.offset, problems!.list.length);
-    const result = (e[fn] as (...a: number[]) => unknown)(...flat);
+    const record = new Float64Array(e.memory.buffer, base, header / 8);
+    let r = 0;
+    flat.forEach((v, i) => {
+      if (!twoSlots[i]) record[r++] = typeof v === 'boolean' ? Number(v) : (v as number);
+      else if (d.flat[i] === 'SvcProblem[]') {
+        record[r++] = base + slots * 8;
+        record[r++] = problems.length;
+      } else {
+        record[r++] = placed[i] ? base + placed[i]!.offset : 0;
+        record[r++] = placed[i] ? (v as Typed).length : 0;
+      }
+    });
+    (problems as SvcDualProblem[]).forEach((p, t) => {
+      const at = slots + PROBLEM_SLOTS * t;
+      const ptr = problemSlots[t].map((s) => base + s.offset);
+      record.set([ptr[0], ptr[1], ptr[2], ptr[3], p.diagPos, p.diagNeg, ptr[4]], at);
+    });
+    const result = e.call(id, base);
     // Views are made after the call: the kernel may have grown (and so moved) the memory.
     for (const s of layout.slots) {
       if (s.copyOut) s.array.set(view(e.memory, s.array, base + s.offset) as never);
     }
-    return result;
-  }
+    return d.returns === 'number' ? result : undefined;
+  };
+}
 
+/** The NUL-terminated string at `at` in the module's memory. */
+function readString(memory: WebAssembly.Memory, at: number): string {
+  const bytes = new Uint8Array(memory.buffer, at);
+  return new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)));
+}
+
+/**
+ * The module's kernels behind the Addon interface. `copyAll` (for tests) copies every array
+ * in and out, whatever the table says.
+ */
+export function wasmAddon(instance: WebAssembly.Instance, copyAll = false): Addon {
+  const e = instance.exports as unknown as Exports;
+  if (typeof e.call !== 'function' || typeof e.signatures !== 'function') {
+    throw new HebbError(
+      'the wasm module was built before the kernel table (it has no call export); rebuild it with npm run build:wasm',
+    );
+  }
+  e._initialize?.();
+  const signatures = readString(e.memory, e.signatures());
   const addon: Record<string, unknown> = {
     info: () => ({
       blas: 'hebb SIMD128 GEMM (WebAssembly, single-threaded)',
       threads: 1,
       ompThreads: 1,
     }),
-    signatures: () => ADDON_SIGNATURES,
+    signatures: () => signatures,
     setThreads: () => {},
   };
-  for (const fn of Object.keys(ADDON_SIGNATURES) as Fn[]) {
-    if (fn in addon) continue;
-    if (typeof e[fn] !== 'function') {
-      throw new Error(`the WebAssembly module lacks '${fn}': rebuild it (npm run build:wasm)`);
-    }
-    addon[fn] = (...args: unknown[]) => call(fn, args);
-  }
+  // Kernel ids are the registration order, which is the order of the JSON's keys.
+  const registered = Object.keys(JSON.parse(signatures) as Record<string, KernelSignature>);
+  registered.forEach((name, id) => {
+    const d = DESCRIPTORS[name as KernelName];
+    // A kernel the table lacks is reported by createAddonKernels; it is never called.
+    if (d) addon[name] = caller(e, id, d, copyAll);
+  });
   return addon as unknown as Addon;
 }

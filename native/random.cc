@@ -1,6 +1,11 @@
-#include "rng.h"
-
+// The Philox4x32-10 stream and the word→float transforms; mirrors src/backend/philox.ts
+// operation for operation so the float32 streams are identical on every backend (built with
+// -ffp-contract=off: an FMA would change the last bit).
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "glue/kernel.h"
 
 namespace hebb {
 namespace {
@@ -136,5 +141,30 @@ void fill_normal(float* out, size_t n, uint32_t k0, uint32_t k1, uint64_t counte
     for (size_t j = 0; j < 4 && 4 * b + j < n; j++) out[4 * b + j] = static_cast<float>(mean + stdev * z[j]);
   }
 }
+
+
+// The table's rngKey(): two 32-bit words.
+struct RngKey {
+  uint32_t k0, k1;
+};
+template <>
+struct Arg<RngKey> {
+  static RngKey Read(Reader& r) {
+    const auto k0 = static_cast<uint32_t>(r.Num());
+    const auto k1 = static_cast<uint32_t>(r.Num());
+    return {k0, k1};
+  }
+};
+
+// The counter is read as a double, exact up to 2^53 (the checks' safe integers).
+HEBB_KERNEL(randomU32, [](Span<uint32_t> out, RngKey key, double counter) {
+  random_u32(out.data, out.size, key.k0, key.k1, static_cast<uint64_t>(counter));
+});
+HEBB_KERNEL(fillUniform, [](Span<float> out, RngKey key, double counter, double low, double high) {
+  fill_uniform(out.data, out.size, key.k0, key.k1, static_cast<uint64_t>(counter), low, high);
+});
+HEBB_KERNEL(fillNormal, [](Span<float> out, RngKey key, double counter, double mean, double std) {
+  fill_normal(out.data, out.size, key.k0, key.k1, static_cast<uint64_t>(counter), mean, std);
+});
 
 }  // namespace hebb

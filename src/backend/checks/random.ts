@@ -20,7 +20,7 @@ function keyAndCounter(c: Ctx, key: unknown, counter: unknown): void {
   }
 }
 
-export const rngChecks = {
+export const randomChecks = {
   randomU32(c, out, key, counter) {
     vector(c, 'out', out, Uint32Array);
     keyAndCounter(c, key, counter);

@@ -1,43 +1,10 @@
-// Checks of the dense linear-algebra and element-wise kernels.
-import { ShapeError, ValueError } from '../../errors.ts';
+// Checks of the element-wise kernels.
+import { ValueError } from '../../errors.ts';
 import { BINARY_OPS, UNARY_OPS } from '../types.ts';
 import type { CheckGroup } from './types.ts';
-import {
-  dims,
-  distinct,
-  knownOp,
-  matrix,
-  relabel,
-  sameShape,
-  scalar,
-  vector,
-} from './validators.ts';
+import { dims, knownOp, matrix, relabel, sameShape, scalar, vector } from './validators.ts';
 
-export const coreChecks = {
-  info() {},
-  gemm(c, transA, transB, alpha, a, b, beta, C) {
-    matrix(c, 'A', a);
-    matrix(c, 'B', b);
-    matrix(c, 'C', C);
-    scalar(c, 'alpha', alpha);
-    scalar(c, 'beta', beta);
-    const [am, ak] = transA ? [a.cols, a.rows] : [a.rows, a.cols];
-    const [bk, bn] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
-    if (ak !== bk) {
-      throw new ShapeError(
-        `gemm: inner dimensions differ: op(A) is ${am}×${ak} (A ${dims(a)}, transA=${transA}) but op(B) is ${bk}×${bn} (B ${dims(b)}, transB=${transB}); op(A).cols must equal op(B).rows`,
-      );
-    }
-    if (C.rows !== am || C.cols !== bn) {
-      throw new ShapeError(
-        `gemm: C is ${dims(C)} but op(A)·op(B) is ${am}×${bn}; allocate C as Matrix.zeros(${am}, ${bn})`,
-      );
-    }
-    distinct(c, 'C', C, 'A', a);
-    distinct(c, 'C', C, 'B', b);
-    // Truthy flags from JavaScript callers become the booleans the kernels take.
-    return [!!transA, !!transB, alpha, a, b, beta, C];
-  },
+export const elementwiseChecks = {
   unary(c, op, a, out, p = 0, q = 0) {
     knownOp(c, op, UNARY_OPS);
     const u = relabel(c, `unary(${op})`);

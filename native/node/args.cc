@@ -4,8 +4,8 @@ namespace hebb {
 namespace {
 
 const char* const kFix =
-    "the addon and its caller disagree: rebuild it with npm run build:native, or fix the call in "
-    "src/backend/native/index.ts";
+    "the addon and the kernel table disagree: rebuild it with npm run build:native, or fix the kernel's "
+    "HEBB_KERNEL in native/ to take the arguments of its declaration in src/backend/kernels/table.ts";
 
 const char* TypedName(napi_typedarray_type t) {
   switch (t) {
@@ -62,56 +62,48 @@ std::string Describe(napi_env env, napi_value v) {
 
 }  // namespace
 
-Args::Args(const Napi::CallbackInfo& info, const char* fn) : env_(info.Env()), info_(&info), fn_(fn) {}
+Args::Args(const Napi::CallbackInfo& info, const char* fn) : env_(info.Env()), info_(info), fn_(fn) {}
 
-Args::Args(Napi::Env env, const char* fn, std::vector<std::string>* out) : env_(env), fn_(fn), record_(out) {}
-
-bool Args::Next(const char* name, const char* type, napi_value* v) {
-  name_ = name;
+bool Args::Next(const char* type, napi_value* v) {
   where_.clear();
-  if (record_) {
-    record_->push_back(std::string(name) + ":" + type);
-    return false;
-  }
   pos_ = next_++;
   if (failed_) return false;
-  if (pos_ >= info_->Length()) {
+  if (pos_ >= info_.Length()) {
     Fail(nullptr, type);
     return false;
   }
-  *v = (*info_)[pos_];
+  *v = info_[pos_];
   return true;
 }
 
 void Args::Fail(napi_value got, const std::string& type) {
   failed_ = true;
   const std::string seen = got ? Describe(env_, got)
-                               : "nothing (the call passed " + std::to_string(info_->Length()) + " arguments)";
-  Napi::TypeError::New(env_, std::string("hebb_native.") + fn_ + ": argument " + std::to_string(pos_) + " '" +
-                                 name_ + "'" + where_ + " must be " + Expected(type) + ", got " + seen + "; " +
-                                 kFix)
+                               : "nothing (the call passed " + std::to_string(info_.Length()) + " arguments)";
+  Napi::TypeError::New(env_, std::string("hebb_native.") + fn_ + ": argument " + std::to_string(pos_) + where_ +
+                                 " must be " + Expected(type) + ", got " + seen + "; " + kFix)
       .ThrowAsJavaScriptException();
 }
 
-bool Args::Bool(const char* name) {
+bool Args::Bool() {
   napi_value v;
   bool b = false;
-  if (Next(name, "boolean", &v) && napi_get_value_bool(env_, v, &b) != napi_ok) Fail(v, "boolean");
+  if (Next("boolean", &v) && napi_get_value_bool(env_, v, &b) != napi_ok) Fail(v, "boolean");
   return b;
 }
 
-double Args::Num(const char* name) {
+double Args::Num() {
   napi_value v;
   double d = 0;
-  if (Next(name, "number", &v) && napi_get_value_double(env_, v, &d) != napi_ok) Fail(v, "number");
+  if (Next("number", &v) && napi_get_value_double(env_, v, &d) != napi_ok) Fail(v, "number");
   return d;
 }
 
-long Args::Int(const char* name) {
+int64_t Args::Int() {
   napi_value v;
   int64_t i = 0;
-  if (Next(name, "number", &v) && napi_get_value_int64(env_, v, &i) != napi_ok) Fail(v, "number");
-  return static_cast<long>(i);
+  if (Next("number", &v) && napi_get_value_int64(env_, v, &i) != napi_ok) Fail(v, "number");
+  return i;
 }
 
 template <class T>
@@ -133,34 +125,22 @@ Span<T> Args::Typed(napi_value v, napi_typedarray_type want, const char* type, b
   return s;
 }
 
-#define HEBB_TYPED_ARG(Method, T, napi_type, type, null_ok)                  \
-  Span<T> Args::Method(const char* name) {                                   \
-    napi_value v;                                                            \
-    return Next(name, type, &v) ? Typed<T>(v, napi_type, type, null_ok) : Span<T>{}; \
-  }
-HEBB_TYPED_ARG(F32, float, napi_float32_array, "Float32Array", false)
-HEBB_TYPED_ARG(F32OrNull, float, napi_float32_array, "Float32Array|null", true)
-HEBB_TYPED_ARG(I32, int32_t, napi_int32_array, "Int32Array", false)
-HEBB_TYPED_ARG(U32, uint32_t, napi_uint32_array, "Uint32Array", false)
-HEBB_TYPED_ARG(F64, double, napi_float64_array, "Float64Array", false)
-#undef HEBB_TYPED_ARG
-
-Napi::Array Args::Objects(const char* name, const char* type) {
+Span<float> Args::F32(bool null_ok) {
+  const char* type = null_ok ? "Float32Array|null" : "Float32Array";
   napi_value v;
-  bool array = false;
-  if (Next(name, type, &v)) {
-    if (napi_is_array(env_, v, &array) == napi_ok && array) return Napi::Array(env_, v);
-    Fail(v, type);
-  }
-  return Napi::Array::New(env_);  // empty: the caller's loop over it does nothing
+  return Next(type, &v) ? Typed<float>(v, napi_float32_array, type, null_ok) : Span<float>{};
 }
-
-Napi::Object Args::Element(Napi::Array list, uint32_t i) {
-  if (failed_) return Napi::Object::New(env_);
-  where_ = "[" + std::to_string(i) + "]";
-  Napi::Value v = list.Get(i);
-  if (!v.IsObject()) Fail(v, "object");
-  return failed_ ? Napi::Object::New(env_) : v.As<Napi::Object>();
+Span<int32_t> Args::I32() {
+  napi_value v;
+  return Next("Int32Array", &v) ? Typed<int32_t>(v, napi_int32_array, "Int32Array", false) : Span<int32_t>{};
+}
+Span<uint32_t> Args::U32() {
+  napi_value v;
+  return Next("Uint32Array", &v) ? Typed<uint32_t>(v, napi_uint32_array, "Uint32Array", false) : Span<uint32_t>{};
+}
+Span<double> Args::F64() {
+  napi_value v;
+  return Next("Float64Array", &v) ? Typed<double>(v, napi_float64_array, "Float64Array", false) : Span<double>{};
 }
 
 template <class T>
@@ -173,10 +153,6 @@ Span<T> Args::Field(Napi::Object o, const char* field, napi_typedarray_type want
   return s;
 }
 
-Span<int8_t> Args::I8Field(Napi::Object o, const char* f) { return Field<int8_t>(o, f, napi_int8_array, "Int8Array"); }
-Span<uint8_t> Args::U8Field(Napi::Object o, const char* f) { return Field<uint8_t>(o, f, napi_uint8_array, "Uint8Array"); }
-Span<double> Args::F64Field(Napi::Object o, const char* f) { return Field<double>(o, f, napi_float64_array, "Float64Array"); }
-
 double Args::NumField(Napi::Object o, const char* field) {
   double d = 0;
   if (failed_) return d;
@@ -188,12 +164,42 @@ double Args::NumField(Napi::Object o, const char* field) {
   return d;
 }
 
+Span<SvcProblem> Args::Problems() {
+  napi_value v;
+  bool array = false;
+  problems_.clear();
+  if (!Next("SvcProblem[]", &v)) return {};
+  if (napi_is_array(env_, v, &array) != napi_ok || !array) {
+    Fail(v, "SvcProblem[]");
+    return {};
+  }
+  const Napi::Array list(env_, v);
+  problems_.resize(list.Length());
+  for (uint32_t t = 0; t < list.Length() && !failed_; t++) {
+    where_ = "[" + std::to_string(t) + "]";
+    const Napi::Value e = list.Get(t);
+    if (!e.IsObject()) {
+      Fail(e, "object");
+      break;
+    }
+    const Napi::Object o = e.As<Napi::Object>();
+    problems_[t] = SvcProblem{Field<int8_t>(o, "y", napi_int8_array, "Int8Array").data,
+                              Field<double>(o, "alpha", napi_float64_array, "Float64Array").data,
+                              Field<double>(o, "w", napi_float64_array, "Float64Array").data,
+                              Field<uint8_t>(o, "active", napi_uint8_array, "Uint8Array").data,
+                              NumField(o, "diagPos"),
+                              NumField(o, "diagNeg"),
+                              Field<double>(o, "state", napi_float64_array, "Float64Array").data};
+  }
+  return {problems_.data(), problems_.size()};
+}
+
 bool Args::Done() {
-  if (record_ || failed_) return false;
-  if (info_->Length() != next_) {
+  if (failed_) return false;
+  if (info_.Length() != next_) {
     failed_ = true;
     Napi::TypeError::New(env_, std::string("hebb_native.") + fn_ + ": takes " + std::to_string(next_) +
-                                   " arguments, got " + std::to_string(info_->Length()) + "; " + kFix)
+                                   " arguments, got " + std::to_string(info_.Length()) + "; " + kFix)
         .ThrowAsJavaScriptException();
   }
   return !failed_;

@@ -1,0 +1,143 @@
+// Element-wise kernels: unary and binary maps, axpy, scaling, row and column broadcasts.
+#include "elementwise.h"
+
+#include <cmath>
+
+#include "glue/kernel.h"
+
+namespace hebb {
+namespace {
+// Below this many elements a parallel region costs more than it saves.
+constexpr long PAR = 1 << 15;
+
+template <typename F>
+inline void map1(const float* x, float* y, size_t n, F f) {
+  const long N = static_cast<long>(n);
+#pragma omp parallel for schedule(static) if (N > PAR)
+  for (long i = 0; i < N; i++) y[i] = static_cast<float>(f(static_cast<double>(x[i])));
+}
+
+template <typename F>
+inline void map2(const float* a, const float* b, float* y, size_t n, F f) {
+  const long N = static_cast<long>(n);
+#pragma omp parallel for schedule(static) if (N > PAR)
+  for (long i = 0; i < N; i++) y[i] = f(a[i], b[i]);
+}
+}  // namespace
+
+void unary(int op, const float* x, float* y, size_t n, double p, double q) {
+  switch (op) {
+    case U_COPY: map1(x, y, n, [](double v) { return v; }); break;
+    case U_NEG: map1(x, y, n, [](double v) { return -v; }); break;
+    case U_ABS: map1(x, y, n, [](double v) { return std::fabs(v); }); break;
+    case U_SQUARE: map1(x, y, n, [](double v) { return v * v; }); break;
+    case U_SQRT: map1(x, y, n, [](double v) { return std::sqrt(v); }); break;
+    case U_EXP: map1(x, y, n, [](double v) { return std::exp(v); }); break;
+    case U_LOG: map1(x, y, n, [](double v) { return std::log(v); }); break;
+    case U_TANH: map1(x, y, n, [](double v) { return std::tanh(v); }); break;
+    case U_SIGMOID: map1(x, y, n, [](double v) { return 1 / (1 + std::exp(-v)); }); break;
+    case U_RELU: map1(x, y, n, [](double v) { return v > 0 ? v : 0.0; }); break;
+    case U_REPU: map1(x, y, n, [p](double v) { return v > 0 ? std::pow(v, p) : 0.0; }); break;
+    case U_CLIP: map1(x, y, n, [p, q](double v) { return v < p ? p : v > q ? q : v; }); break;
+    case U_SHRINK: map1(x, y, n, [p](double v) { return v > p ? v - p : v < -p ? v + p : 0.0; }); break;
+    case U_CAPPED_RELU:
+      map1(x, y, n, [p, q](double v) { return v - p <= 0 ? 0.0 : v - p >= q ? q : v - p; });
+      break;
+    case U_POW: map1(x, y, n, [p](double v) { return v < 0 ? -std::pow(-v, p) : std::pow(v, p); }); break;
+    case U_AFFINE: map1(x, y, n, [p, q](double v) { return p * v + q; }); break;
+    case U_SIGN: map1(x, y, n, [](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0; }); break;
+    case U_TANH_GRAD: map1(x, y, n, [](double v) { return 1 - v * v; }); break;
+    case U_SIGMOID_GRAD: map1(x, y, n, [](double v) { return v * (1 - v); }); break;
+    case U_RELU_GRAD: map1(x, y, n, [](double v) { return v > 0 ? 1.0 : 0.0; }); break;
+    default: break;
+  }
+}
+
+void binary(int op, const float* a, const float* b, float* y, size_t n) {
+  switch (op) {
+    case B_ADD: map2(a, b, y, n, [](float u, float v) { return u + v; }); break;
+    case B_SUB: map2(a, b, y, n, [](float u, float v) { return u - v; }); break;
+    case B_MUL: map2(a, b, y, n, [](float u, float v) { return u * v; }); break;
+    case B_DIV: map2(a, b, y, n, [](float u, float v) { return u / v; }); break;
+    case B_MAX: map2(a, b, y, n, [](float u, float v) { return u > v ? u : v; }); break;
+    case B_MIN: map2(a, b, y, n, [](float u, float v) { return u < v ? u : v; }); break;
+    case B_MUL_RELU_GRAD: map2(a, b, y, n, [](float u, float v) { return v > 0 ? u : 0.0f; }); break;
+    // The derivative rounded to float first: the same bits as the unary *Grad op then mul.
+    case B_MUL_TANH_GRAD:
+      map2(a, b, y, n, [](float u, float v) { return u * static_cast<float>(1 - double(v) * v); });
+      break;
+    case B_MUL_SIGMOID_GRAD:
+      map2(a, b, y, n, [](float u, float v) { return u * static_cast<float>(double(v) * (1 - double(v))); });
+      break;
+    default: break;
+  }
+}
+
+void axpy(double alpha, const float* x, float* y, size_t n) {
+  const long N = static_cast<long>(n);
+  const float a = static_cast<float>(alpha);
+#pragma omp parallel for schedule(static) if (N > PAR)
+  for (long i = 0; i < N; i++) y[i] += a * x[i];
+}
+
+void scale(double alpha, float* x, size_t n) {
+  const long N = static_cast<long>(n);
+  const float a = static_cast<float>(alpha);
+#pragma omp parallel for schedule(static) if (N > PAR)
+  for (long i = 0; i < N; i++) x[i] *= a;
+}
+
+void add_row_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
+  const long R = static_cast<long>(rows);
+  const float al = static_cast<float>(alpha);
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+  for (long i = 0; i < R; i++) {
+    float* r = a + i * cols;
+    for (size_t j = 0; j < cols; j++) r[j] += al * v[j];
+  }
+}
+
+void scale_rows(float* a, size_t rows, size_t cols, const float* s) {
+  const long R = static_cast<long>(rows);
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+  for (long i = 0; i < R; i++) {
+    float* r = a + i * cols;
+    const float si = s[i];
+    for (size_t j = 0; j < cols; j++) r[j] *= si;
+  }
+}
+
+void scale_columns(float* a, size_t rows, size_t cols, const float* s) {
+  const long R = static_cast<long>(rows);
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+  for (long i = 0; i < R; i++) {
+    float* r = a + i * cols;
+    for (size_t j = 0; j < cols; j++) r[j] *= s[j];
+  }
+}
+
+void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+#pragma omp parallel for schedule(static) if (R * C > PAR)
+  for (long i = 0; i < R; i++) {
+    const float add = static_cast<float>(alpha * v[i]);
+    float* r = a + i * C;
+    for (long j = 0; j < C; j++) r[j] += add;
+  }
+}
+
+
+HEBB_KERNEL(unary, [](int op, CMat a, Mat out, double p, double q) { unary(op, a.data, out.data, a.size, p, q); });
+HEBB_KERNEL(binary, [](int op, CMat a, CMat b, Mat out) { binary(op, a.data, b.data, out.data, a.size); });
+HEBB_KERNEL(axpy, [](double alpha, CMat x, Mat y) { axpy(alpha, x.data, y.data, x.size); });
+HEBB_KERNEL(scale, [](double alpha, Mat x) { scale(alpha, x.data, x.size); });
+HEBB_KERNEL(addRowVector, [](Mat a, Span<const float> v, double alpha) {
+  add_row_vector(a.data, a.rows, a.cols, v.data, alpha);
+});
+HEBB_KERNEL(addColumnVector, [](Mat a, Span<const float> v, double alpha) {
+  add_column_vector(a.data, a.rows, a.cols, v.data, alpha);
+});
+HEBB_KERNEL(scaleRows, [](Mat a, Span<const float> s) { scale_rows(a.data, a.rows, a.cols, s.data); });
+HEBB_KERNEL(scaleColumns, [](Mat a, Span<const float> s) { scale_columns(a.data, a.rows, a.cols, s.data); });
+
+}  // namespace hebb

@@ -1,0 +1,198 @@
+// Reductions: per row (softmax, norms, argmax, with their backward passes) and over a whole
+// matrix (sum, dot, non-finite count, largest magnitude).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+#include "fastmath.h"
+#include "glue/kernel.h"
+
+namespace hebb {
+namespace {
+// Below this many elements a parallel region costs more than it saves.
+constexpr long PAR = 1 << 15;
+}  // namespace
+
+void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out) {
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+#pragma omp parallel for schedule(static) if (R * C > PAR / 8)
+  for (long i = 0; i < R; i++) softmax_row(a + i * C, C, t, out + i * C);
+}
+
+void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out) {
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+  const float tf = static_cast<float>(t);
+#pragma omp parallel for schedule(static) if (R * C > PAR)
+  for (long i = 0; i < R; i++) {
+    const float* hi = h + i * C;
+    const float* gi = g + i * C;
+    float* y = out + i * C;
+    double s = 0;
+#pragma omp simd reduction(+ : s)
+    for (long j = 0; j < C; j++) s += static_cast<double>(gi[j]) * hi[j];
+    const float sf = static_cast<float>(s);
+#pragma omp simd
+    for (long j = 0; j < C; j++) y[j] = tf * hi[j] * (gi[j] - sf);
+  }
+}
+
+void normalize_rows_backward(const float* a, const float* g, size_t rows, size_t cols, float* out, double eps) {
+  const long R = static_cast<long>(rows), C = static_cast<long>(cols);
+#pragma omp parallel for schedule(static) if (R * C > PAR)
+  for (long i = 0; i < R; i++) {
+    const float* x = a + i * C;
+    const float* gi = g + i * C;
+    float* y = out + i * C;
+    double ss = 0, d = 0;
+#pragma omp simd reduction(+ : ss, d)
+    for (long j = 0; j < C; j++) {
+      ss += static_cast<double>(x[j]) * x[j];
+      d += static_cast<double>(x[j]) * gi[j];
+    }
+    const double n = std::max(std::sqrt(ss), eps);
+    // (g − x·(x·g)/n²)/n
+    const float inv = static_cast<float>(1 / n), k = static_cast<float>(d / (n * n * n));
+#pragma omp simd
+    for (long j = 0; j < C; j++) y[j] = gi[j] * inv - x[j] * k;
+  }
+}
+
+void row_norms(const float* a, size_t rows, size_t cols, float* out) {
+  const long R = static_cast<long>(rows);
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+  for (long i = 0; i < R; i++) {
+    const float* x = a + i * cols;
+    double s = 0;
+    // Vectorised partial sums (in double): a serial sum waits on every add.
+#pragma omp simd reduction(+ : s)
+    for (size_t j = 0; j < cols; j++) s += static_cast<double>(x[j]) * x[j];
+    out[i] = static_cast<float>(std::sqrt(s));
+  }
+}
+
+void normalize_rows(const float* a, size_t rows, size_t cols, float* out, double eps) {
+  const long R = static_cast<long>(rows);
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+  for (long i = 0; i < R; i++) {
+    const float* x = a + i * cols;
+    float* y = out + i * cols;
+    double s = 0;
+    // Vectorised partial sums (in double): a serial sum waits on every add.
+#pragma omp simd reduction(+ : s)
+    for (size_t j = 0; j < cols; j++) s += static_cast<double>(x[j]) * x[j];
+    const double inv = 1 / std::max(std::sqrt(s), eps);
+    for (size_t j = 0; j < cols; j++) y[j] = static_cast<float>(x[j] * inv);
+  }
+}
+
+void argmax_rows(const float* a, size_t rows, size_t cols, int32_t* out) {
+  const long R = static_cast<long>(rows);
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+  for (long i = 0; i < R; i++) {
+    const float* x = a + i * cols;
+    size_t best = 0;
+    float bv = x[0];
+    for (size_t j = 1; j < cols; j++)
+      if (x[j] > bv) {
+        bv = x[j];
+        best = j;
+      }
+    out[i] = static_cast<int32_t>(best);
+  }
+}
+
+void sum_axis(const float* a, size_t rows, size_t cols, int axis, float* out) {
+  const long R = static_cast<long>(rows);
+  if (axis == 1) {
+#pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
+    for (long i = 0; i < R; i++) {
+      double s = 0;
+      for (size_t j = 0; j < cols; j++) s += a[i * cols + j];
+      out[i] = static_cast<float>(s);
+    }
+    return;
+  }
+  const long Cn = static_cast<long>(cols);
+  // Column sums: each thread owns a slice of columns and walks all rows (rows stay in order).
+#pragma omp parallel for schedule(static) if (R * Cn > PAR)
+  for (long j0 = 0; j0 < Cn; j0 += 256) {
+    const long j1 = std::min(Cn, j0 + 256);
+    double acc[256] = {0};
+    for (long i = 0; i < R; i++)
+      for (long j = j0; j < j1; j++) acc[j - j0] += a[i * cols + j];
+    for (long j = j0; j < j1; j++) out[j] = static_cast<float>(acc[j - j0]);
+  }
+}
+
+// sum_axis of a∘a: the same loops, each element's square rounded to float32 first.
+void sum_squares(CMat a, int axis, Span<float> out) {
+  const long R = a.rows, Cn = a.cols;
+  const float* x = a.data;
+  if (axis == 1) {
+#pragma omp parallel for schedule(static) if (R * Cn > PAR)
+    for (long i = 0; i < R; i++) {
+      double s = 0;
+      for (long j = 0; j < Cn; j++) {
+        const float v = x[i * Cn + j];
+        s += v * v;
+      }
+      out.data[i] = static_cast<float>(s);
+    }
+    return;
+  }
+#pragma omp parallel for schedule(static) if (R * Cn > PAR)
+  for (long j0 = 0; j0 < Cn; j0 += 256) {
+    const long j1 = std::min(Cn, j0 + 256);
+    double acc[256] = {0};
+    for (long i = 0; i < R; i++)
+      for (long j = j0; j < j1; j++) {
+        const float v = x[i * Cn + j];
+        acc[j - j0] += v * v;
+      }
+    for (long j = j0; j < j1; j++) out.data[j] = static_cast<float>(acc[j - j0]);
+  }
+}
+
+double dot(const float* a, const float* b, size_t n) {
+  double s = 0;
+  const long N = static_cast<long>(n);
+#pragma omp parallel for schedule(static) reduction(+ : s) if (N > PAR)
+  for (long i = 0; i < N; i++) s += static_cast<double>(a[i]) * b[i];
+  return s;
+}
+
+size_t count_non_finite(const float* a, size_t n) {
+  long c = 0;
+  const long N = static_cast<long>(n);
+#pragma omp parallel for schedule(static) reduction(+ : c) if (N > PAR)
+  for (long i = 0; i < N; i++) c += std::isfinite(a[i]) ? 0 : 1;
+  return static_cast<size_t>(c);
+}
+
+double abs_max(const float* a, size_t n) {
+  float m = 0;
+  const long N = static_cast<long>(n);
+#pragma omp parallel for schedule(static) reduction(max : m) if (N > PAR)
+  for (long i = 0; i < N; i++) m = std::max(m, std::fabs(a[i]));
+  return m;
+}
+
+HEBB_KERNEL(softmaxRows, [](CMat a, double t, Mat out) { softmax_rows(a.data, a.rows, a.cols, t, out.data); });
+HEBB_KERNEL(softmaxRowsBackward, [](CMat h, CMat g, double t, Mat out) {
+  softmax_rows_backward(h.data, g.data, h.rows, h.cols, t, out.data);
+});
+HEBB_KERNEL(rowNorms, [](CMat a, Span<float> out) { row_norms(a.data, a.rows, a.cols, out.data); });
+HEBB_KERNEL(normalizeRows, [](CMat a, Mat out, double eps) {
+  normalize_rows(a.data, a.rows, a.cols, out.data, eps);
+});
+HEBB_KERNEL(normalizeRowsBackward, [](CMat a, CMat g, Mat out, double eps) {
+  normalize_rows_backward(a.data, g.data, a.rows, a.cols, out.data, eps);
+});
+HEBB_KERNEL(argmaxRows, [](CMat a, Span<int32_t> out) { argmax_rows(a.data, a.rows, a.cols, out.data); });
+HEBB_KERNEL(sum, [](CMat a, int axis, Span<float> out) { sum_axis(a.data, a.rows, a.cols, axis, out.data); });
+HEBB_KERNEL(sumSquares, sum_squares);
+HEBB_KERNEL(dot, [](CMat a, CMat b) { return dot(a.data, b.data, a.size); });
+HEBB_KERNEL(countNonFinite, [](Span<const float> a) { return static_cast<double>(count_non_finite(a.data, a.size)); });
+HEBB_KERNEL(absMax, [](CMat a) { return abs_max(a.data, a.size); });
+
+}  // namespace hebb
