@@ -2,7 +2,13 @@
 // TypeScript type, the parameters the compiled kernels receive for it (native/glue/kernel.h
 // reads the same list), and whether the kernel reads or writes it. Browser-safe.
 import type { Matrix } from '../matrix.ts';
-import type { AdamStepParams, ConvGeometry, LocalMap, RngKey, SvcDualProblem } from '../types.ts';
+import type {
+  AdamStepParams,
+  ConvGeometry,
+  LocalMap,
+  RngKey,
+  SvcDualProblem,
+} from './arguments.ts';
 
 /** in: read only; out: written and never read (wasm skips copying it in); inout: both. */
 export type Access = 'in' | 'out' | 'inout';

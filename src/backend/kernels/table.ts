@@ -8,7 +8,7 @@
 // A kernel of group G lives in src/backend/ts/G.ts, src/backend/checks/G.ts and native/G.cc
 // (which registers it with HEBB_KERNEL, taking the same arguments in the same order).
 /* eslint-disable @typescript-eslint/no-unused-vars -- parameters declare, nothing reads them */
-import { BINARY_OPS, UNARY_OPS } from '../types.ts';
+import { BINARY_OPS, UNARY_OPS } from './arguments.ts';
 import {
   adamStep,
   bool,
