@@ -59,9 +59,10 @@ function flagParser(flag: string, p: Param<unknown>): (text: string) => unknown 
   }
 }
 
-function placeholder(p: Param<unknown>): string {
+function placeholder(key: string, p: Param<unknown>): string {
   if (p.placeholder) return p.placeholder;
-  if (p.choices) return '<name>';
+  // A choice is named by its flag's last word: --adam-decay <decay>, --rule <rule>.
+  if (p.choices) return `<${key.replace(/^.*[A-Z]/, (m) => m.slice(-1).toLowerCase())}>`;
   if (p.flagText === 'number') return p.expects.includes('integer') ? '<n>' : '<x>';
   if (p.flagText === 'numbers' || p.flagText === 'texts') return '<list>';
   return '<text>';
@@ -79,7 +80,7 @@ export function optionsFor(key: string, p: Param<unknown>): Option[] {
       ? [on]
       : [on, new Option(`--no-${flag.slice(2)}`, p.placeholder ?? `the opposite of ${flag}`)];
   }
-  const o = new Option(`${flag} ${placeholder(p)}`, help);
+  const o = new Option(`${flag} ${placeholder(key, p)}`, help);
   if (p.choices) o.choices(p.choices);
   else o.argParser(flagParser(flag, p));
   if (fallback !== undefined) o.default(fallback);

@@ -86,7 +86,11 @@ export const EMERGENCE_SPEC = {
     oneOf(ARCHITECTURES, { default: 'mlp' }),
     'a bias-free MLP, or a small transformer (sgd and adam only)',
   ),
-  hidden: describe(listOf(integer({ min: 1 }), { default: [128] }), 'MLP: hidden widths'),
+  hidden: describe(
+    listOf(integer({ min: 1 }), { default: [128] }),
+    'MLP: hidden widths, comma-separated',
+    '<widths>',
+  ),
   activation: describe(
     activation(HIDDEN_ACTIVATIONS, { default: { name: 'tanh' } }),
     'hidden activation: linear, relu, tanh or sigmoid (the output layer is linear)',

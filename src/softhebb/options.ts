@@ -137,8 +137,13 @@ const SPEC = {
   inverseTemperature: describe(
     number({ gt: 0 }),
     "softmax inverse temperature t > 0; default the preset's (200; paper ln 1000; authors 12)",
+    '<t>',
   ),
-  base: describe(number({ gt: 1 }), 'softmax base β > 1 instead of inverseTemperature (t = ln β)'),
+  base: describe(
+    number({ gt: 1 }),
+    'softmax base β > 1 instead of inverseTemperature (t = ln β)',
+    '<b>',
+  ),
   bias: describe(
     boolean(),
     "learn the prior bias by Eq. 10 (soft WTA only); default the preset's (off; on for 'paper' with soft WTA)",
@@ -150,6 +155,7 @@ const SPEC = {
   lr: describe(
     schedule(),
     "weight rate: 0.03 (constant), linear:0.2 (→ 0), exponential:0.55:0.0055; default the preset's (linear:0.2, linear:0.05 with hard WTA)",
+    '<schedule>',
   ),
   rule: describe(
     oneOf(['paper', 'normalized'] as const),
@@ -178,6 +184,7 @@ const SPEC = {
   initRadius: describe(
     number({ gt: 0 }),
     "norm of each initial weight row; default the preset's (3; authors 35)",
+    '<r>',
   ),
   initialWeights: describe(
     matrix(),
