@@ -310,10 +310,17 @@ describe('hebb CLI', () => {
 
 describe('hebb CLI, interrupted (child process)', () => {
   const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
+  // Bit-exact only at equal thread counts: OpenBLAS's sgemm and the fused SoftHebb step sum in
+  // an order that depends on the thread count, which by default is the number of CPUs the
+  // process may use when it starts (its affinity, a container's cpuset), so a machine that
+  // changes it between the three children made this test flaky. One thread each: the same
+  // count whatever the machine (an environment setting of 2 is still capped at the CPUs seen).
+  const env = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
   const run = (args: string[], onErr?: (text: string, kill: () => void) => void) =>
     new Promise<{ code: number | null; err: string }>((resolve) => {
       const p = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
         stdio: ['ignore', 'ignore', 'pipe'],
+        env,
       });
       let err = '';
       p.stderr.setEncoding('utf8');
