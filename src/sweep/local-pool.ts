@@ -6,12 +6,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pointArgs, type SweepPoint, type SweepSpec } from './spec.ts';
 import { logPath, parseResult, pointDir, readDone, restartFlag, writeDone } from './state.ts';
 
-/** How to start hebb in a child: the same runtime, loader flags and entry as this process. */
+/**
+ * How to start hebb in a child: the same runtime and loader flags as this process, and hebb's
+ * own entry beside this module (src/cli/main.ts from the sources, dist/cli/main.js when built) —
+ * never process.argv[1], which in a test or a script that runs a sweep is that file, and would
+ * start it again in every child.
+ */
 export function selfCommand(): string[] {
-  return [process.execPath, ...process.execArgv, process.argv[1]];
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  const entry = fileURLToPath(new URL(`../cli/main.${ext}`, import.meta.url));
+  return [process.execPath, ...process.execArgv.filter((a) => a !== '--test'), entry];
 }
 
 export interface PointOutcome {
