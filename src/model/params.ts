@@ -42,7 +42,15 @@ export function show(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (v instanceof Matrix) return `a ${v.rows}×${v.cols} Matrix`;
   if (v === null || typeof v !== 'object') return String(v);
-  if (Array.isArray(v)) return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    // A value can be a whole data set (a nested array of images): show its start, not all of it.
+    const text = JSON.stringify(v) ?? String(v);
+    if (text.length <= 80) return text;
+    const size = Array.isArray(v[0])
+      ? `a nested array, ${v.length} × ${(v[0] as unknown[]).length}`
+      : `an array of ${v.length} items`;
+    return `${text.slice(0, 60)}… (${size})`;
+  }
   return v.constructor?.name && v.constructor !== Object ? `a ${v.constructor.name}` : 'an object';
 }
 
