@@ -77,6 +77,10 @@ const FS_REASONS: Record<string, [string, string]> = {
 export function describeFsError(e: unknown): string | null {
   const err = e as NodeJS.ErrnoException;
   if (!(err instanceof Error) || typeof err.code !== 'string' || !FS_REASONS[err.code]) return null;
+  if (err.syscall === 'mkdir' && err.code === 'ENOENT') {
+    // The parent exists (makeDirs made it) but refuses a folder in it, as /proc does.
+    return `cannot create ${err.path ?? 'a folder'}: the file system refuses a folder there (ENOENT); choose another --out`;
+  }
   const [why, fix] = FS_REASONS[err.code];
   const verb =
     err.syscall === 'open' || err.syscall === 'mkdir' || err.syscall === 'rename'

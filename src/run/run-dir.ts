@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Backend, BackendInfo } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
-import { writeJsonAtomic } from '../io/atomic.ts';
+import { makeDirs, writeJsonAtomic } from '../io/atomic.ts';
 import { loadModel, saveModel } from '../io/model-file.ts';
 import type { Model, ModelClass } from '../model/model.ts';
 import { VERSION } from '../version.ts';
@@ -140,7 +140,7 @@ export class Run {
 
   /** Records a finished part atomically, so a resumed run can skip it. */
   writePart(key: string, value: unknown): void {
-    mkdirSync(join(this.dir, RUN_FILES.parts), { recursive: true });
+    makeDirs(join(this.dir, RUN_FILES.parts));
     writeJsonAtomic(this.partPath(key), value);
   }
 
@@ -167,7 +167,7 @@ export class Run {
     ) {
       throw new ValueError(`figure name '${name}' must be a plain file name like 'weights.png'`);
     }
-    mkdirSync(this.paths.figures, { recursive: true });
+    makeDirs(this.paths.figures);
     return join(this.paths.figures, name);
   }
 }
@@ -225,7 +225,7 @@ export function createRun(dir: string, spec: RunSpec, opts: CreateRunOptions = {
       `${dir} exists and is not a hebb run directory (no ${RUN_FILES.config}); choose another --out or remove it`,
     );
   }
-  mkdirSync(join(dir, RUN_FILES.figures), { recursive: true });
+  makeDirs(join(dir, RUN_FILES.figures));
   writeJsonAtomic(join(dir, RUN_FILES.config), config);
   writeJsonAtomic(join(dir, RUN_FILES.metrics), []);
   return new Run(dir, config, [], false);
