@@ -2,7 +2,7 @@
 // config.json on resume), checks before any directory exists, the run directory, interruption,
 // what is left behind when a run fails. The CLI is one caller (it adds flags, printing and exit
 // codes); tests and scripts call runExperiment directly.
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
 import { createProgress, type Progress, type ProgressStream } from '../report/progress.ts';
@@ -162,6 +162,11 @@ export async function runExperiment<O extends RunOptions, P, R>(
 ): Promise<{ result: R; options: O; run: Run }> {
   if (given.resume && given.overwrite) {
     throw new UsageError('--resume and --overwrite contradict each other; pass one of them');
+  }
+  if (statSync(given.out, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new UsageError(
+      `--out ${given.out} is a file, not a folder; choose another --out (a new or empty folder, or a run to --resume)`,
+    );
   }
   const options = given.resume
     ? resumeOptions(given, e.command, hooks.given ?? (() => true))
