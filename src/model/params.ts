@@ -100,6 +100,12 @@ export function pick<S extends ParamSpec, const K extends keyof S>(
 
 type Bounds = { min?: number; max?: number };
 
+/**
+ * The most epochs any model or command takes: far beyond any useful run, low enough that a
+ * typo (1e9) is refused at once instead of training for years.
+ */
+export const MAX_EPOCHS = 100_000;
+
 /** A whole number in [min, max]. */
 export function integer(o: Bounds & { default: number }): Param<number>;
 export function integer(o?: Bounds): Param<number | undefined>;
