@@ -13,6 +13,7 @@ import { describe, integer, pick, withDefault, type ParamSpec } from '../../mode
 import { dataName, directory } from '../options.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { labelAccuracy } from '../../softhebb/readout.ts';
+import { checkAllocation, MAX_ELEMENTS } from '../../model/inputs.ts';
 
 /**
  * The options of `softhebb train` (config.json stores them, less the run options): the data,
@@ -129,6 +130,17 @@ export function prepareTraining(
   backend: Backend,
 ): { data: Split; layer: SoftHebb } {
   const data = loadTrainingData(flags);
+  // The label read-out holds every image's pre-activations (images × units) at once.
+  const images = Math.max(data.train.x.rows, data.test.x.rows);
+  const most = `use at most ${Math.floor(MAX_ELEMENTS / images)} --units`;
+  checkAllocation(images, flags.units, 'softhebb train', "the read-out's images × --units", most);
+  checkAllocation(
+    flags.units,
+    data.train.x.cols,
+    'softhebb train',
+    '--units × inputs weights',
+    most,
+  );
   const layer = new SoftHebb(layerOptions(flags, backend));
   layer.initialize(data.train.x.cols);
   return { data, layer };
