@@ -6,7 +6,7 @@ import { rmSync, statSync } from 'node:fs';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
 import { createProgress, type Progress, type ProgressStream } from '../report/progress.ts';
-import { createRun, inspectDir, readRunConfig, type Run } from '../run/run-dir.ts';
+import { createRun, DamagedFile, inspectDir, readRunConfig, type Run } from '../run/run-dir.ts';
 
 /** A bad request (a contradicting option, a run in the way): nothing was written. */
 export class UsageError extends HebbError {
@@ -117,6 +117,9 @@ function experimentOptions(options: RunOptions): Record<string, unknown> {
   return out;
 }
 
+/** A path as a shell word. */
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
 const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** On resume: the saved options, and an error for any option given that contradicts them. */
@@ -225,10 +228,12 @@ export async function runExperiment<O extends RunOptions, P, R>(
   try {
     return { result: await e.run(ctx, prepared, options), options, run };
   } catch (err) {
+    // A damaged file cannot be continued from: its message says how to start over.
+    if (err instanceof DamagedFile) throw new RunFailure(err.message, false);
     const keep = run.hasSavedWork();
     const left = keep
       ? (e.saved?.(run, options) ??
-        `${run.dir} keeps what finished; continue with: ${run.config.commandLine.replace(/ --(overwrite|resume)\b/g, '')} --resume`)
+        `${run.dir} keeps what finished; continue with: hebb ${e.command} --out ${quote(run.dir)} --resume`)
       : fresh
         ? `nothing was saved; removed ${run.dir}`
         : `nothing was saved in ${run.dir}`;

@@ -74,6 +74,14 @@ export function runPath(name: string, root = 'runs'): string {
   return join(root, name);
 }
 
+/** A run's file that cannot be read: the message says what to delete or start over. */
+export class DamagedFile extends HebbError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DamagedFile';
+  }
+}
+
 export class Run {
   readonly dir: string;
   readonly config: RunConfig;
@@ -129,7 +137,19 @@ export class Run {
         `${this.dir} has no ${RUN_FILES.model}; its training never finished an epoch`,
       );
     }
-    return loadModel<M>(this.paths.model, o);
+    try {
+      return loadModel<M>(this.paths.model, o);
+    } catch (e) {
+      if (!(e instanceof HebbError)) throw e;
+      // The reader's own advice (re-save it) is for code; a run's user can only retrain.
+      const path = this.paths.model;
+      const why = e.message
+        .replace(`${path}: `, '')
+        .replace(/; the file is corrupt or not a safetensors file; re-save the checkpoint$/, '');
+      throw new DamagedFile(
+        `${path} cannot be read (${why}); delete it and pass --resume to train again from the start with the saved options, or pass --overwrite to start over`,
+      );
+    }
   }
 
   /** A finished part of a multi-part run (a reproduction's seed, cell, …), or undefined. */
