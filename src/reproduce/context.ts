@@ -117,6 +117,15 @@ function experimentOptions(options: RunOptions): Record<string, unknown> {
   return out;
 }
 
+/** Whether path is a file (not a folder, not missing, not under a file). */
+function isFile(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** A path as a shell word. */
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 
@@ -166,7 +175,7 @@ export async function runExperiment<O extends RunOptions, P, R>(
   if (given.resume && given.overwrite) {
     throw new UsageError('--resume and --overwrite contradict each other; pass one of them');
   }
-  if (statSync(given.out, { throwIfNoEntry: false })?.isDirectory() === false) {
+  if (isFile(given.out)) {
     throw new UsageError(
       `--out ${given.out} is a file, not a folder; choose another --out (a new or empty folder, or a run to --resume)`,
     );
