@@ -91,6 +91,11 @@ export interface Experiment<O extends RunOptions, P, R> {
   json(result: R, options: O): unknown;
   /** What an interrupted or failed run left in the directory, and how to continue it. */
   saved?(run: Run, options: O): string;
+  /**
+   * Options --resume may raise (e.g. ['epochs']: a finished run trains further); run() must
+   * continue from what was saved. Every other option must agree with the saved run.
+   */
+  extendable?: readonly string[];
 }
 
 /** How runExperiment reaches its caller. */
@@ -136,6 +141,7 @@ function resumeOptions<O extends RunOptions>(
   options: O,
   command: string,
   given: (key: string) => boolean,
+  extendable: readonly string[] = [],
 ): O {
   const cfg = readRunConfig(options.out);
   if (!cfg) {
@@ -147,18 +153,28 @@ function resumeOptions<O extends RunOptions>(
     throw new UsageError(`--resume: ${options.out} holds a '${cfg.command}' run, not '${command}'`);
   }
   const saved = cfg.options as Record<string, unknown>;
+  const raised: Record<string, unknown> = {};
   for (const key of Object.keys(options)) {
     if (isControl(key) || !given(key)) continue;
-    const value = JSON.stringify((options as Record<string, unknown>)[key]);
-    if (value !== JSON.stringify(saved[key])) {
-      throw new UsageError(
-        `--resume: ${kebab(key)} ${value} differs from the run's ${JSON.stringify(saved[key])}; drop the flag (the saved options are used) or start a new run`,
-      );
+    const v = (options as Record<string, unknown>)[key];
+    const value = JSON.stringify(v);
+    if (value === JSON.stringify(saved[key])) continue;
+    if (extendable.includes(key) && typeof v === 'number' && typeof saved[key] === 'number') {
+      if (v < saved[key]) {
+        throw new UsageError(
+          `--resume: ${kebab(key)} ${v} is below the run's ${saved[key]}; a run can only be extended (raise ${kebab(key)}), or start a new one with another --out`,
+        );
+      }
+      raised[key] = v;
+      continue;
     }
+    throw new UsageError(
+      `--resume: ${kebab(key)} ${value} differs from the run's ${JSON.stringify(saved[key])}; drop the flag (the saved options are used) or start a new run`,
+    );
   }
   const control: Record<string, unknown> = {};
   for (const k of RUN_CONTROL_OPTIONS) if (options[k] !== undefined) control[k] = options[k];
-  return { ...(saved as object), ...control, seed: cfg.seed } as O;
+  return { ...(saved as object), ...raised, ...control, seed: cfg.seed } as O;
 }
 
 /**
@@ -181,7 +197,7 @@ export async function runExperiment<O extends RunOptions, P, R>(
     );
   }
   const options = given.resume
-    ? resumeOptions(given, e.command, hooks.given ?? (() => true))
+    ? resumeOptions(given, e.command, hooks.given ?? (() => true), e.extendable)
     : given;
   const { backend } = hooks;
   let prepared: P;
@@ -202,7 +218,7 @@ export async function runExperiment<O extends RunOptions, P, R>(
         options: experimentOptions(options),
         backend: backend.info(),
       },
-      { resume: options.resume, overwrite: options.overwrite },
+      { resume: options.resume, overwrite: options.overwrite, extend: e.extendable },
     );
   } catch (err) {
     // An existing run in the way is settled by the options (resume, overwrite, out).

@@ -56,6 +56,8 @@ export interface CreateRunOptions {
   overwrite?: boolean;
   /** Continue an existing run with the same command, seed and options (fresh if none). */
   resume?: boolean;
+  /** Options a resumed run may change (raised epochs): config.json then records the new value. */
+  extend?: readonly string[];
 }
 
 /** runs/<name>, refusing names that would escape the runs root. */
@@ -220,12 +222,23 @@ export function createRun(dir: string, spec: RunSpec, opts: CreateRunOptions = {
     const old = opts.overwrite ? undefined : readConfig(dir);
     const diff = old ? configDiff(old, config) : [];
     if (opts.resume) {
-      if (diff.length > 0) {
+      // Extended options (raised epochs) are compared as saved, then recorded as now.
+      const kept = { ...config.options };
+      for (const k of opts.extend ?? []) if (old && k in old.options) kept[k] = old.options[k];
+      const others = old ? configDiff(old, { ...config, options: kept }) : [];
+      if (others.length > 0) {
         throw new HebbError(
-          `cannot resume ${dir}: its config differs (${diff.join(', ')}); resume with the options saved in ${join(dir, RUN_FILES.config)}, or pass --overwrite to start over`,
+          `cannot resume ${dir}: its config differs (${others.join(', ')}); resume with the options saved in ${join(dir, RUN_FILES.config)}, or pass --overwrite to start over`,
         );
       }
-      return new Run(dir, old!, readMetricsFile(join(dir, RUN_FILES.metrics)), true);
+      let cfg = old!;
+      if (diff.length > 0) {
+        cfg = { ...cfg, options: { ...cfg.options } };
+        for (const k of opts.extend ?? [])
+          if (k in config.options) cfg.options[k] = config.options[k];
+        writeJsonAtomic(join(dir, RUN_FILES.config), cfg);
+      }
+      return new Run(dir, cfg, readMetricsFile(join(dir, RUN_FILES.metrics)), true);
     }
     if (diff.length > 0) {
       throw new HebbError(

@@ -155,8 +155,19 @@ export async function trainLayer(
   const { data } = prepared;
   const run = ctx.run;
   const resume = run.resumed && run.hasModel();
-  const layer = resume ? run.loadModel({ expect: SoftHebb, backend: ctx.backend }) : prepared.layer;
   const N = data.train.x.rows;
+  let layer = prepared.layer;
+  if (resume) {
+    const saved = run.loadModel({ expect: SoftHebb, backend: ctx.backend });
+    if (saved.options.epochs === o.epochs) layer = saved;
+    else {
+      // Extended (--resume --epochs raised): the saved state, trained on to the new epochs with
+      // the rate schedule over them (a constant rate continues exactly as a longer run).
+      layer.setState(saved.getState());
+      layer.horizon = o.epochs * N;
+      ctx.log(`extending ${run.dir} from ${saved.options.epochs} to ${o.epochs} epochs`);
+    }
+  }
   const first = resume ? Math.floor(layer.samplesSeen / N) : 0;
   if (resume)
     ctx.log(`resuming after epoch ${first} of ${o.epochs} (${layer.samplesSeen} samples seen)`);
@@ -196,7 +207,9 @@ export async function trainLayer(
       },
     });
   } else {
-    ctx.log(`${run.dir} is already trained for ${o.epochs} epochs`);
+    ctx.log(
+      `${run.dir} is already trained for ${o.epochs} epochs; to train further, --resume with a higher --epochs`,
+    );
   }
   if (Number.isNaN(testAccuracy)) testAccuracy = labelAccuracy(layer, data);
   await saveReceptiveFields(layer, data.train, run.figurePath('receptive-fields.png'));
@@ -239,4 +252,5 @@ export const softhebbTrain = defineExperiment({
     trainSeconds: r.seconds,
   }),
   saved: (run) => trainSaved(run, 'softhebb train'),
+  extendable: ['epochs'],
 });
