@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 import { boolean, describe, integer, oneOf, required } from '../model/params.ts';
 import { directory, text } from '../reproduce/options.ts';
+import { knownDataset } from '../reproduce/options.ts';
+import { UsageError } from '../reproduce/context.ts';
+import { ValueError } from '../errors.ts';
 import { registerCommand } from './options.ts';
 import type { CliIO } from './io.ts';
 import path from 'node:path';
@@ -10,6 +13,16 @@ import { DATASET_NAMES, DATASETS, datasetEntry, loadDataset } from '../data/inde
 import { receptiveFieldGrid } from '../report/image-grid.ts';
 import { savePng } from '../report/render.ts';
 import { dataDir, formatMB } from '../data/paths.ts';
+
+/** A data set named on the command line must exist (a usage error naming the near one). */
+function checkName(name: string): void {
+  try {
+    knownDataset().parse(name, '<name>');
+  } catch (e) {
+    if (e instanceof ValueError) throw new UsageError(e.message);
+    throw e;
+  }
+}
 
 /**
  * Progress printer for downloads. Not a TTY (logs, CI): a plain line at most every 10 %
@@ -119,6 +132,7 @@ export function registerDataCommands(program: Command, io: CliIO): void {
     },
     examples: ['hebb data show mnist --count 100 --out digits.png'],
     action: (o, [name]) => {
+      checkName(name);
       const ds = loadDataset(name, { dir: o.dataDir })[o.split];
       const [h, w, c] = ds.shape;
       const x = ds.x.sliceRows(0, Math.min(o.count, ds.x.rows));
@@ -134,6 +148,7 @@ export function registerDataCommands(program: Command, io: CliIO): void {
     options: { dataDir: dataRoot("the data set's folder or a data root holding it") },
     examples: ['hebb data info mnist', 'hebb data info cifar10 --data-dir ~/data'],
     action: (o, [name]) => {
+      checkName(name);
       const entry = datasetEntry(name);
       const split = entry.load({ dir: o.dataDir });
       const [h, w, c] = split.train.shape;

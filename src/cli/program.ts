@@ -77,12 +77,28 @@ const FS_REASONS: Record<string, [string, string]> = {
 export function describeFsError(e: unknown): string | null {
   const err = e as NodeJS.ErrnoException;
   if (!(err instanceof Error) || typeof err.code !== 'string' || !FS_REASONS[err.code]) return null;
+  if (err.syscall === 'mkdir' && err.code === 'ENOENT') {
+    // The parent exists (makeDirs made it) but refuses a folder in it, as /proc does.
+    return `cannot create ${err.path ?? 'a folder'}: the file system refuses a folder there (ENOENT); choose another --out`;
+  }
   const [why, fix] = FS_REASONS[err.code];
   const verb =
     err.syscall === 'open' || err.syscall === 'mkdir' || err.syscall === 'rename'
       ? 'write'
       : (err.syscall ?? 'use');
   return `cannot ${verb === 'write' && err.syscall === 'open' && err.code === 'ENOENT' ? 'open' : verb} ${err.path ?? 'a file'}: ${why} (${err.code}); ${fix}`;
+}
+
+/**
+ * A message as one printable line: newlines become spaces, other control characters (a
+ * damaged file's NUL bytes quoted in a parse error) are written as \xNN.
+ */
+export function printable(message: string): string {
+  return message.replace(/\r?\n/g, ' ').replace(
+    // eslint-disable-next-line no-control-regex -- finding them is the point
+    /[\x00-\x08\x0b-\x1f\x7f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 /** Runs the command line; returns the exit code. Unexpected errors (bugs) keep their stack. */
@@ -94,20 +110,20 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     if (e instanceof UsageError) {
-      io.err(`hebb: ${e.message}`);
+      io.err(`hebb: ${printable(e.message)}`);
       return EXIT.usage;
     }
     if (e instanceof RunFailure) {
-      io.err(`hebb: ${e.message}`);
+      io.err(`hebb: ${printable(e.message)}`);
       return e.interrupted ? EXIT.interrupted : EXIT.failed;
     }
     if (e instanceof HebbError) {
-      io.err(`hebb: ${e.message}`);
+      io.err(`hebb: ${printable(e.message)}`);
       return EXIT.failed;
     }
     const fs = describeFsError(e);
     if (fs) {
-      io.err(`hebb: ${fs}`);
+      io.err(`hebb: ${printable(fs)}`);
       return EXIT.failed;
     }
     throw e;

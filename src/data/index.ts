@@ -1,5 +1,6 @@
 // The data-set layer: loaders, the Dataset type and its helpers, preprocessing, downloads.
 import { HebbError } from '../errors.ts';
+import { nearest } from '../model/params.ts';
 import { CIFAR10_CLASSES, cifar10, cifar10DefaultDir, findCifar10 } from './cifar10.ts';
 import type { Split } from './dataset.ts';
 import { CIFAR10_SOURCE, FASHION_MNIST_SOURCE } from './fetch.ts';
@@ -144,7 +145,10 @@ export const DATASET_NAMES = Object.keys(DATASETS);
 export function datasetEntry(name: string): DatasetEntry {
   const entry = Object.hasOwn(DATASETS, name) ? DATASETS[name] : undefined;
   if (!entry) {
-    throw new HebbError(`unknown data set '${name}'; known: ${DATASET_NAMES.join(', ')}`);
+    const near = nearest(String(name), DATASET_NAMES);
+    throw new HebbError(
+      `unknown data set '${name}'${near ? `; did you mean '${near}'?` : ''} (known: ${DATASET_NAMES.join(', ')})`,
+    );
   }
   return entry;
 }

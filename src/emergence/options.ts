@@ -5,6 +5,7 @@ import { ValueError } from '../errors.ts';
 import { activation, type Activation } from '../model/activation.ts';
 import { backendOption } from '../model/model.ts';
 import {
+  MAX_EPOCHS,
   boolean,
   describe,
   integer,
@@ -111,7 +112,7 @@ export const EMERGENCE_SPEC = {
     'dfa and random: feedback matrices N(0, s²/width) (s = 1: the scale of the forward weights)',
   ),
   batchSize: describe(integer({ min: 1, default: 256 }), 'mini-batch size'),
-  epochs: describe(integer({ min: 1, default: 10 }), 'training epochs'),
+  epochs: describe(integer({ min: 1, max: MAX_EPOCHS, default: 10 }), 'training epochs'),
   seed: describe(
     seed(),
     'seed of every random choice (initial weights, sample order, weight noise, feedback matrices)',

@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import {
   closeSync,
   fsyncSync,
+  mkdirSync,
   openSync,
+  statSync,
   renameSync,
   rmSync,
   writeSync,
   type PathLike,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Replaces `path` with `data` so that a reader (or a crash) sees either the old file or the
@@ -62,5 +64,33 @@ function fsyncDir(dir: PathLike): void {
     // durability of the rename is a bonus, not a requirement
   } finally {
     if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * mkdir -p that always ends: each missing folder from the deepest existing one down, one mkdir
+ * each, so a path the system refuses fails with that error (Node's recursive mkdir retries
+ * forever where the parent exists but refuses children, as /proc does).
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; ) {
+    try {
+      statSync(d);
+      break;
+    } catch {
+      missing.push(d);
+    }
+    const parent = dirname(d);
+    if (parent === d) break;
+    d = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // Made meanwhile by another process: fine when it is a folder.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(d).isDirectory()) throw e;
+    }
   }
 }

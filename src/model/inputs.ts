@@ -52,6 +52,25 @@ export function checkSamples(
   }
 }
 
+/**
+ * Refuses, before anything is computed, a rows × cols float32 buffer larger than one buffer
+ * can hold: `what` names it, `fix` says which setting to change.
+ */
+export function checkAllocation(
+  rows: number,
+  cols: number,
+  where: string,
+  what: string,
+  fix: string,
+): void {
+  const n = rows * cols;
+  if (!(n <= MAX_ELEMENTS)) {
+    throw new ValueError(
+      `${where}: ${what} = ${rows} × ${cols} = ${n.toExponential(2)} values is more than one buffer can hold (${MAX_ELEMENTS.toExponential(2)} float32, 4 GiB); ${fix}`,
+    );
+  }
+}
+
 /** A zeroed rows × cols Matrix, or a clear error when it is too large to allocate. */
 export function allocateMatrix(
   rows: number,
@@ -60,12 +79,7 @@ export function allocateMatrix(
   what: string,
   fix: string,
 ): Matrix {
-  const n = rows * cols;
-  if (!(n <= MAX_ELEMENTS)) {
-    throw new ValueError(
-      `${where}: ${what} = ${rows} × ${cols} = ${n.toExponential(2)} values is more than one buffer can hold (${MAX_ELEMENTS.toExponential(2)} float32, 4 GiB); ${fix}`,
-    );
-  }
+  checkAllocation(rows, cols, where, what, fix);
   try {
     return Matrix.zeros(rows, cols);
   } catch (e) {

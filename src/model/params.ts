@@ -42,7 +42,15 @@ export function show(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (v instanceof Matrix) return `a ${v.rows}×${v.cols} Matrix`;
   if (v === null || typeof v !== 'object') return String(v);
-  if (Array.isArray(v)) return JSON.stringify(v);
+  if (Array.isArray(v)) {
+    // A value can be a whole data set (a nested array of images): show its start, not all of it.
+    const text = JSON.stringify(v) ?? String(v);
+    if (text.length <= 80) return text;
+    const size = Array.isArray(v[0])
+      ? `a nested array, ${v.length} × ${(v[0] as unknown[]).length}`
+      : `an array of ${v.length} items`;
+    return `${text.slice(0, 60)}… (${size})`;
+  }
   return v.constructor?.name && v.constructor !== Object ? `a ${v.constructor.name}` : 'an object';
 }
 
@@ -91,6 +99,12 @@ export function pick<S extends ParamSpec, const K extends keyof S>(
 }
 
 type Bounds = { min?: number; max?: number };
+
+/**
+ * The most epochs any model or command takes: far beyond any useful run, low enough that a
+ * typo (1e9) is refused at once instead of training for years.
+ */
+export const MAX_EPOCHS = 100_000;
 
 /** A whole number in [min, max]. */
 export function integer(o: Bounds & { default: number }): Param<number>;

@@ -6,6 +6,7 @@ import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts'
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
 import {
+  MAX_EPOCHS,
   boolean,
   describe,
   integer,
@@ -49,7 +50,7 @@ const SPEC = {
     'rate η: a number or a schedule over the samples of fit',
   ),
   bias: describe(boolean({ default: true }), 'learn a bias alongside the weights'),
-  epochs: describe(integer({ min: 1, default: 1 }), 'passes over the data in fit'),
+  epochs: describe(integer({ min: 1, max: MAX_EPOCHS, default: 1 }), 'passes over the data in fit'),
   shuffle: describe(
     boolean({ default: true }),
     'visit the samples in a seeded random order each epoch',

@@ -6,6 +6,7 @@ import { activation, DIFFERENTIABLE, unaryOf, type Activation } from '../model/a
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel } from '../model/model.ts';
 import {
+  MAX_EPOCHS,
   boolean,
   describe,
   integer,
@@ -65,7 +66,7 @@ const SPEC = {
     'rate: a number (constant) or schedule, e.g. step:0.001:0.5:15 (1e-3 halved every 15 epochs)',
   ),
   batchSize: describe(integer({ min: 1, default: 64 }), 'mini-batch size (1 = online)'),
-  epochs: describe(integer({ min: 1, default: 100 }), 'epochs of fit'),
+  epochs: describe(integer({ min: 1, max: MAX_EPOCHS, default: 100 }), 'epochs of fit'),
   weightDecay: describe(
     number({ min: 0, default: 0 }),
     "L2 penalty λ: Adam's, or with sgd a shrink by 1 − η·λ each step",

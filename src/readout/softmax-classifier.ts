@@ -4,6 +4,7 @@ import { HebbError } from '../errors.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel } from '../model/model.ts';
 import {
+  MAX_EPOCHS,
   boolean,
   describe,
   integer,
@@ -48,7 +49,10 @@ const SPEC = {
     "the rate of Adam: a number (constant) or schedule; the paper's: 1e-3 halved every 15 epochs (step:0.001:0.5:15)",
   ),
   batchSize: describe(integer({ min: 1, default: 64 }), 'mini-batch size'),
-  epochs: describe(integer({ min: 1, default: 100 }), "epochs of fit (the paper's: 100)"),
+  epochs: describe(
+    integer({ min: 1, max: MAX_EPOCHS, default: 100 }),
+    "epochs of fit (the paper's: 100)",
+  ),
   weightDecay: describe(number({ min: 0, default: 0 }), 'L2 penalty of Adam'),
   shuffle: describe(
     boolean({ default: true }),

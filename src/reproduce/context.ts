@@ -2,11 +2,11 @@
 // config.json on resume), checks before any directory exists, the run directory, interruption,
 // what is left behind when a run fails. The CLI is one caller (it adds flags, printing and exit
 // codes); tests and scripts call runExperiment directly.
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
 import { createProgress, type Progress, type ProgressStream } from '../report/progress.ts';
-import { createRun, inspectDir, readRunConfig, type Run } from '../run/run-dir.ts';
+import { createRun, DamagedFile, inspectDir, readRunConfig, type Run } from '../run/run-dir.ts';
 
 /** A bad request (a contradicting option, a run in the way): nothing was written. */
 export class UsageError extends HebbError {
@@ -91,6 +91,11 @@ export interface Experiment<O extends RunOptions, P, R> {
   json(result: R, options: O): unknown;
   /** What an interrupted or failed run left in the directory, and how to continue it. */
   saved?(run: Run, options: O): string;
+  /**
+   * Options --resume may raise (e.g. ['epochs']: a finished run trains further); run() must
+   * continue from what was saved. Every other option must agree with the saved run.
+   */
+  extendable?: readonly string[];
 }
 
 /** How runExperiment reaches its caller. */
@@ -117,6 +122,18 @@ function experimentOptions(options: RunOptions): Record<string, unknown> {
   return out;
 }
 
+/** Whether path is a file (not a folder, not missing, not under a file). */
+function isFile(path: string): boolean {
+  try {
+    return !statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A path as a shell word. */
+const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
+
 const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** On resume: the saved options, and an error for any option given that contradicts them. */
@@ -124,6 +141,7 @@ function resumeOptions<O extends RunOptions>(
   options: O,
   command: string,
   given: (key: string) => boolean,
+  extendable: readonly string[] = [],
 ): O {
   const cfg = readRunConfig(options.out);
   if (!cfg) {
@@ -135,18 +153,28 @@ function resumeOptions<O extends RunOptions>(
     throw new UsageError(`--resume: ${options.out} holds a '${cfg.command}' run, not '${command}'`);
   }
   const saved = cfg.options as Record<string, unknown>;
+  const raised: Record<string, unknown> = {};
   for (const key of Object.keys(options)) {
     if (isControl(key) || !given(key)) continue;
-    const value = JSON.stringify((options as Record<string, unknown>)[key]);
-    if (value !== JSON.stringify(saved[key])) {
-      throw new UsageError(
-        `--resume: ${kebab(key)} ${value} differs from the run's ${JSON.stringify(saved[key])}; drop the flag (the saved options are used) or start a new run`,
-      );
+    const v = (options as Record<string, unknown>)[key];
+    const value = JSON.stringify(v);
+    if (value === JSON.stringify(saved[key])) continue;
+    if (extendable.includes(key) && typeof v === 'number' && typeof saved[key] === 'number') {
+      if (v < saved[key]) {
+        throw new UsageError(
+          `--resume: ${kebab(key)} ${v} is below the run's ${saved[key]}; a run can only be extended (raise ${kebab(key)}), or start a new one with another --out`,
+        );
+      }
+      raised[key] = v;
+      continue;
     }
+    throw new UsageError(
+      `--resume: ${kebab(key)} ${value} differs from the run's ${JSON.stringify(saved[key])}; drop the flag (the saved options are used) or start a new run`,
+    );
   }
   const control: Record<string, unknown> = {};
   for (const k of RUN_CONTROL_OPTIONS) if (options[k] !== undefined) control[k] = options[k];
-  return { ...(saved as object), ...control, seed: cfg.seed } as O;
+  return { ...(saved as object), ...raised, ...control, seed: cfg.seed } as O;
 }
 
 /**
@@ -163,8 +191,13 @@ export async function runExperiment<O extends RunOptions, P, R>(
   if (given.resume && given.overwrite) {
     throw new UsageError('--resume and --overwrite contradict each other; pass one of them');
   }
+  if (isFile(given.out)) {
+    throw new UsageError(
+      `--out ${given.out} is a file, not a folder; choose another --out (a new or empty folder, or a run to --resume)`,
+    );
+  }
   const options = given.resume
-    ? resumeOptions(given, e.command, hooks.given ?? (() => true))
+    ? resumeOptions(given, e.command, hooks.given ?? (() => true), e.extendable)
     : given;
   const { backend } = hooks;
   let prepared: P;
@@ -185,7 +218,7 @@ export async function runExperiment<O extends RunOptions, P, R>(
         options: experimentOptions(options),
         backend: backend.info(),
       },
-      { resume: options.resume, overwrite: options.overwrite },
+      { resume: options.resume, overwrite: options.overwrite, extend: e.extendable },
     );
   } catch (err) {
     // An existing run in the way is settled by the options (resume, overwrite, out).
@@ -220,10 +253,12 @@ export async function runExperiment<O extends RunOptions, P, R>(
   try {
     return { result: await e.run(ctx, prepared, options), options, run };
   } catch (err) {
+    // A damaged file cannot be continued from: its message says how to start over.
+    if (err instanceof DamagedFile) throw new RunFailure(err.message, false);
     const keep = run.hasSavedWork();
     const left = keep
       ? (e.saved?.(run, options) ??
-        `${run.dir} keeps what finished; continue with: ${run.config.commandLine.replace(/ --(overwrite|resume)\b/g, '')} --resume`)
+        `${run.dir} keeps what finished; continue with: hebb ${e.command} --out ${quote(run.dir)} --resume`)
       : fresh
         ? `nothing was saved; removed ${run.dir}`
         : `nothing was saved in ${run.dir}`;

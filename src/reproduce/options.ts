@@ -1,5 +1,6 @@
 // Option kinds the experiments share (the models' own options come from their tables).
-import { custom, withDefault, type Param } from '../model/params.ts';
+import { DATASET_NAMES } from '../data/index.ts';
+import { custom, nearest, show, withDefault, type Param } from '../model/params.ts';
 import { ValueError } from '../errors.ts';
 
 /** Text that must not be empty (a path, a name, a URL), described by `expects`. */
@@ -14,5 +15,17 @@ export function text(expects: string): Param<string | undefined> {
 /** A folder (of a data set, of runs). */
 export const directory = () => text('a directory path');
 
-/** A data set's name as `hebb data list` shows them (loadDataset says which exist). */
-export const dataName = (dflt = 'mnist') => withDefault(text('a data set name'), dflt);
+/** A known data set's name (as `hebb data list` shows them); a typo names the near one. */
+export function knownDataset(): Param<string | undefined> {
+  const known = DATASET_NAMES.join(', ');
+  return custom(`one of ${known}`, (v: unknown, name: string) => {
+    if (typeof v === 'string' && DATASET_NAMES.includes(v)) return v;
+    const near = typeof v === 'string' ? nearest(v, DATASET_NAMES) : undefined;
+    throw new ValueError(
+      `${name} must be a data set name (${known}), got ${show(v)}${near ? `; did you mean '${near}'?` : ''}`,
+    );
+  });
+}
+
+/** The data set option of a command that trains on one. */
+export const dataName = (dflt = 'mnist') => withDefault(knownDataset(), dflt);

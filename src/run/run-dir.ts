@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Backend, BackendInfo } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
-import { writeJsonAtomic } from '../io/atomic.ts';
+import { makeDirs, writeJsonAtomic } from '../io/atomic.ts';
 import { loadModel, saveModel } from '../io/model-file.ts';
 import type { Model, ModelClass } from '../model/model.ts';
 import { VERSION } from '../version.ts';
@@ -56,6 +56,8 @@ export interface CreateRunOptions {
   overwrite?: boolean;
   /** Continue an existing run with the same command, seed and options (fresh if none). */
   resume?: boolean;
+  /** Options a resumed run may change (raised epochs): config.json then records the new value. */
+  extend?: readonly string[];
 }
 
 /** runs/<name>, refusing names that would escape the runs root. */
@@ -72,6 +74,14 @@ export function runPath(name: string, root = 'runs'): string {
     );
   }
   return join(root, name);
+}
+
+/** A run's file that cannot be read: the message says what to delete or start over. */
+export class DamagedFile extends HebbError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DamagedFile';
+  }
 }
 
 export class Run {
@@ -129,7 +139,19 @@ export class Run {
         `${this.dir} has no ${RUN_FILES.model}; its training never finished an epoch`,
       );
     }
-    return loadModel<M>(this.paths.model, o);
+    try {
+      return loadModel<M>(this.paths.model, o);
+    } catch (e) {
+      if (!(e instanceof HebbError)) throw e;
+      // The reader's own advice (re-save it) is for code; a run's user can only retrain.
+      const path = this.paths.model;
+      const why = e.message
+        .replace(`${path}: `, '')
+        .replace(/; the file is corrupt or not a safetensors file; re-save the checkpoint$/, '');
+      throw new DamagedFile(
+        `${path} cannot be read (${why}); delete it and pass --resume to train again from the start with the saved options, or pass --overwrite to start over`,
+      );
+    }
   }
 
   /** A finished part of a multi-part run (a reproduction's seed, cell, …), or undefined. */
@@ -140,7 +162,7 @@ export class Run {
 
   /** Records a finished part atomically, so a resumed run can skip it. */
   writePart(key: string, value: unknown): void {
-    mkdirSync(join(this.dir, RUN_FILES.parts), { recursive: true });
+    makeDirs(join(this.dir, RUN_FILES.parts));
     writeJsonAtomic(this.partPath(key), value);
   }
 
@@ -167,7 +189,7 @@ export class Run {
     ) {
       throw new ValueError(`figure name '${name}' must be a plain file name like 'weights.png'`);
     }
-    mkdirSync(this.paths.figures, { recursive: true });
+    makeDirs(this.paths.figures);
     return join(this.paths.figures, name);
   }
 }
@@ -200,12 +222,23 @@ export function createRun(dir: string, spec: RunSpec, opts: CreateRunOptions = {
     const old = opts.overwrite ? undefined : readConfig(dir);
     const diff = old ? configDiff(old, config) : [];
     if (opts.resume) {
-      if (diff.length > 0) {
+      // Extended options (raised epochs) are compared as saved, then recorded as now.
+      const kept = { ...config.options };
+      for (const k of opts.extend ?? []) if (old && k in old.options) kept[k] = old.options[k];
+      const others = old ? configDiff(old, { ...config, options: kept }) : [];
+      if (others.length > 0) {
         throw new HebbError(
-          `cannot resume ${dir}: its config differs (${diff.join(', ')}); resume with the options saved in ${join(dir, RUN_FILES.config)}, or pass --overwrite to start over`,
+          `cannot resume ${dir}: its config differs (${others.join(', ')}); resume with the options saved in ${join(dir, RUN_FILES.config)}, or pass --overwrite to start over`,
         );
       }
-      return new Run(dir, old!, readMetricsFile(join(dir, RUN_FILES.metrics)), true);
+      let cfg = old!;
+      if (diff.length > 0) {
+        cfg = { ...cfg, options: { ...cfg.options } };
+        for (const k of opts.extend ?? [])
+          if (k in config.options) cfg.options[k] = config.options[k];
+        writeJsonAtomic(join(dir, RUN_FILES.config), cfg);
+      }
+      return new Run(dir, cfg, readMetricsFile(join(dir, RUN_FILES.metrics)), true);
     }
     if (diff.length > 0) {
       throw new HebbError(
@@ -225,7 +258,7 @@ export function createRun(dir: string, spec: RunSpec, opts: CreateRunOptions = {
       `${dir} exists and is not a hebb run directory (no ${RUN_FILES.config}); choose another --out or remove it`,
     );
   }
-  mkdirSync(join(dir, RUN_FILES.figures), { recursive: true });
+  makeDirs(join(dir, RUN_FILES.figures));
   writeJsonAtomic(join(dir, RUN_FILES.config), config);
   writeJsonAtomic(join(dir, RUN_FILES.metrics), []);
   return new Run(dir, config, [], false);

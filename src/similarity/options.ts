@@ -5,6 +5,7 @@ import { ShapeError, ValueError } from '../errors.ts';
 import { type Activation } from '../model/activation.ts';
 import { backendOption } from '../model/model.ts';
 import {
+  MAX_EPOCHS,
   boolean,
   custom,
   describe,
@@ -138,7 +139,7 @@ export const SIMILARITY_SPEC = {
     'per-layer rate factors; default γ^(p−P) of Eq. 19 (all 1 when γ = 0)',
   ),
   batchSize: describe(integer({ min: 1, default: 1 }), 'samples per summed update (1 = online)'),
-  epochs: describe(integer({ min: 1, default: 1 }), 'passes over the data in fit'),
+  epochs: describe(integer({ min: 1, max: MAX_EPOCHS, default: 1 }), 'passes over the data in fit'),
   shuffle: describe(
     boolean({ default: true }),
     'visit the samples in a seeded random order each epoch',

@@ -2,6 +2,7 @@ import { ValueError } from '../errors.ts';
 import { activation, type Activation } from '../model/activation.ts';
 import { backendOption } from '../model/model.ts';
 import {
+  MAX_EPOCHS,
   boolean,
   describe,
   float32,
@@ -194,7 +195,10 @@ const SPEC = {
     float32(),
     'start from this bias (one value per unit) instead of the uniform prior ln(1/K)/t',
   ),
-  epochs: describe(integer({ min: 1, default: 1 }), 'passes over the training set in fit'),
+  epochs: describe(
+    integer({ min: 1, max: MAX_EPOCHS, default: 1 }),
+    'passes over the training set in fit',
+  ),
   batchSize: describe(
     integer({ min: 1, default: 100 }),
     'samples per update (1 = online learning)',

@@ -12,6 +12,7 @@ import {
   type Model,
 } from '../model/model.ts';
 import {
+  MAX_EPOCHS,
   custom,
   describe,
   integer,
@@ -81,7 +82,7 @@ const SPEC = {
     'samples sent up the stack at once (each layer then steps in its own batchSize)',
   ),
   epochs: describe(
-    integer({ min: 1, default: 1 }),
+    integer({ min: 1, max: MAX_EPOCHS, default: 1 }),
     'passes over the data in simultaneous training',
   ),
   seed: describe(seed(), "seed of the sample order (each layer's own seed draws its weights)"),

@@ -165,10 +165,10 @@ describe('hebb CLI', () => {
       '--out',
       join(dir, 'bad'),
     );
-    assert.equal(data.code, 1);
+    assert.equal(data.code, 2, 'an unknown data set is a bad command line');
     assert.match(
       data.err,
-      /^hebb: unknown data set 'imagenet'; known: mnist, fashion-mnist, cifar10, lfw, lfw-subset$/,
+      /^hebb: .*--dataset must be a data set name \(mnist, fashion-mnist, cifar10, lfw, lfw-subset\), got 'imagenet'$/,
     );
   });
 

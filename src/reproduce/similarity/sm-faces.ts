@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import {
+  MAX_EPOCHS,
   boolean,
   describe,
   integer,
@@ -35,7 +36,7 @@ export const FACES_OPTIONS = {
   ),
   images: describe(integer({ min: 1 }), 'training images (default all)'),
   epochs: describe(
-    integer({ min: 1 }),
+    integer({ min: 1, max: MAX_EPOCHS }),
     'passes over the images (default 1 on lfw, 20 on lfw-subset)',
   ),
   batchSize: withDefault(SM_SPEC.batchSize, 10),

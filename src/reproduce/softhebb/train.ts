@@ -13,6 +13,7 @@ import { describe, integer, pick, withDefault, type ParamSpec } from '../../mode
 import { dataName, directory } from '../options.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { labelAccuracy } from '../../softhebb/readout.ts';
+import { checkAllocation, MAX_ELEMENTS } from '../../model/inputs.ts';
 
 /**
  * The options of `softhebb train` (config.json stores them, less the run options): the data,
@@ -129,6 +130,17 @@ export function prepareTraining(
   backend: Backend,
 ): { data: Split; layer: SoftHebb } {
   const data = loadTrainingData(flags);
+  // The label read-out holds every image's pre-activations (images × units) at once.
+  const images = Math.max(data.train.x.rows, data.test.x.rows);
+  const most = `use at most ${Math.floor(MAX_ELEMENTS / images)} --units`;
+  checkAllocation(images, flags.units, 'softhebb train', "the read-out's images × --units", most);
+  checkAllocation(
+    flags.units,
+    data.train.x.cols,
+    'softhebb train',
+    '--units × inputs weights',
+    most,
+  );
   const layer = new SoftHebb(layerOptions(flags, backend));
   layer.initialize(data.train.x.cols);
   return { data, layer };
@@ -143,8 +155,19 @@ export async function trainLayer(
   const { data } = prepared;
   const run = ctx.run;
   const resume = run.resumed && run.hasModel();
-  const layer = resume ? run.loadModel({ expect: SoftHebb, backend: ctx.backend }) : prepared.layer;
   const N = data.train.x.rows;
+  let layer = prepared.layer;
+  if (resume) {
+    const saved = run.loadModel({ expect: SoftHebb, backend: ctx.backend });
+    if (saved.options.epochs === o.epochs) layer = saved;
+    else {
+      // Extended (--resume --epochs raised): the saved state, trained on to the new epochs with
+      // the rate schedule over them (a constant rate continues exactly as a longer run).
+      layer.setState(saved.getState());
+      layer.horizon = o.epochs * N;
+      ctx.log(`extending ${run.dir} from ${saved.options.epochs} to ${o.epochs} epochs`);
+    }
+  }
   const first = resume ? Math.floor(layer.samplesSeen / N) : 0;
   if (resume)
     ctx.log(`resuming after epoch ${first} of ${o.epochs} (${layer.samplesSeen} samples seen)`);
@@ -184,7 +207,9 @@ export async function trainLayer(
       },
     });
   } else {
-    ctx.log(`${run.dir} is already trained for ${o.epochs} epochs`);
+    ctx.log(
+      `${run.dir} is already trained for ${o.epochs} epochs; to train further, --resume with a higher --epochs`,
+    );
   }
   if (Number.isNaN(testAccuracy)) testAccuracy = labelAccuracy(layer, data);
   await saveReceptiveFields(layer, data.train, run.figurePath('receptive-fields.png'));
@@ -227,4 +252,5 @@ export const softhebbTrain = defineExperiment({
     trainSeconds: r.seconds,
   }),
   saved: (run) => trainSaved(run, 'softhebb train'),
+  extendable: ['epochs'],
 });
