@@ -1,6 +1,6 @@
 // `hebb sweep run|status|report SPEC`: one command over a grid of settings × seeds, each point
 // its own run directory (docs/sweeps.md).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
@@ -12,21 +12,30 @@ import { expandPoints, parseSweepSpec, type SweepPoint, type SweepSpec } from '.
 import { collectResults } from '../sweep/state.ts';
 import {
   metricColumns,
+  numericLeaves,
   summarize,
   summaryCsv,
   summaryMarkdown,
+  type PointResult,
   type SummaryRow,
 } from '../sweep/summary.ts';
 import { sweepFigure } from '../sweep/figure.ts';
 import { Interrupted, RunFailure, UsageError } from '../reproduce/context.ts';
-import { boolean, describe, integer, listOf, oneOf, required } from '../model/params.ts';
+import { boolean, describe, integer, listOf, nearest, oneOf, required } from '../model/params.ts';
 import { RUN_OPTIONS } from '../reproduce/experiment.ts';
 import { text } from '../reproduce/options.ts';
 import { registerCommand } from './options.ts';
+import { checkSweepCommand } from './sweep-check.ts';
 import type { CliIO } from './io.ts';
 
-/** Reads and checks a sweep file; its default output folder is runs/sweeps/<file name>. */
-export function loadSweep(file: string): { spec: SweepSpec; points: SweepPoint[] } {
+/**
+ * Reads and checks a sweep file; its default output folder is runs/sweeps/<file name>. Given
+ * the program, its command, options and values are checked against that command's flags too.
+ */
+export function loadSweep(
+  file: string,
+  program?: Command,
+): { spec: SweepSpec; points: SweepPoint[] } {
   if (!existsSync(file)) throw new UsageError(`${file}: no such sweep file`);
   let raw: unknown;
   try {
@@ -36,6 +45,7 @@ export function loadSweep(file: string): { spec: SweepSpec; points: SweepPoint[]
   }
   try {
     const spec = parseSweepSpec(raw, join('runs', 'sweeps', basename(file, extname(file))));
+    if (program) checkSweepCommand(program, spec);
     return { spec, points: expandPoints(spec) };
   } catch (err) {
     throw new UsageError(`${file}: ${(err as Error).message}`);
@@ -71,7 +81,7 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
     },
     examples: ['hebb sweep run sweeps/emergence-table.json --workers 2'],
     action: async (o, [file]) => {
-      const { spec, points } = loadSweep(file);
+      const { spec, points } = loadSweep(file, program);
       const workers = o.workers ?? defaultWorkers(spec.threads);
       const ac = new AbortController();
       const onSigint = () => ac.abort(new Interrupted());
@@ -138,7 +148,7 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
       'hebb worker --queue redis://127.0.0.1:6379      # on each machine',
     ],
     action: async (o, [file]) => {
-      const { spec, points } = loadSweep(file);
+      const { spec, points } = loadSweep(file, program);
       const { submitSweep } = await import('../sweep/queue.ts');
       const r = await submitSweep(o.queue, spec, points, { attempts: o.attempts });
       io.out(
@@ -196,19 +206,49 @@ export function registerSweepCommands(program: Command, io: CliIO): void {
     action: async (o, [file]) => {
       const { spec, points } = loadSweep(file);
       const results = collectResults(spec, points);
+      checkMetrics(
+        results,
+        o.metrics ? '--metrics' : `${file}: sweep spec (metrics)`,
+        o.metrics ?? spec.metrics,
+      );
       const columns = metricColumns(results, o.metrics ?? spec.metrics);
       const rows = summarize(results, columns);
       const md = summaryMarkdown(rows, columns);
       const csv = summaryCsv(rows, columns);
       const json = JSON.stringify({ command: spec.command, columns, rows }, null, 1);
       const fig = sweepFigure(spec, rows, columns[0]);
-      if (fig) await saveChart(join(spec.out, 'report.svg'), fig);
+      const svg = join(spec.out, 'report.svg');
+      // A figure from an earlier report would sit beside a table it no longer matches.
+      if (fig) await saveChart(svg, fig);
+      else rmSync(svg, { force: true });
       writeFileAtomic(join(spec.out, 'report.md'), reportMarkdown(spec, rows, md, fig !== null));
       writeFileAtomic(join(spec.out, 'report.csv'), csv);
       writeFileAtomic(join(spec.out, 'report.json'), json);
       io.out(o.format === 'md' ? md.trimEnd() : o.format === 'csv' ? csv.trimEnd() : json);
+      io.err(
+        `wrote ${join(spec.out, 'report.md')}, report.csv, report.json${fig ? ' and report.svg' : ' (no figure: no metric has a value)'}`,
+      );
     },
   });
+}
+
+/**
+ * Metrics asked for must be numbers in the results (once any point is complete): a misspelt
+ * path would give a column of '–'. Names the near path and the known ones.
+ */
+function checkMetrics(results: PointResult[], where: string, asked?: string[]): void {
+  if (!asked) return;
+  const known = metricColumns(results);
+  if (!results.some((r) => r.result !== undefined)) return;
+  const all = new Set(results.flatMap((r) => [...numericLeaves(r.result).keys()]));
+  for (const m of asked) {
+    if (all.has(m)) continue;
+    const near = nearest(m, [...all]);
+    const shown = known.length > 12 ? [...known.slice(0, 12), '…'] : known;
+    throw new UsageError(
+      `${where}: '${m}' is not a number in the results${near ? `; did you mean '${near}'?` : ''} (metrics: ${shown.join(', ')}${known.length > 12 ? `; all ${known.length} are the columns of a report without --metrics` : ''})`,
+    );
+  }
 }
 
 function reportMarkdown(

@@ -29,7 +29,46 @@ export interface LineChartOptions {
   /** Fixed axis limits [low, high]; what leaves them is clipped. Default: the data's. */
   xRange?: [number, number];
   yRange?: [number, number];
+  /**
+   * A symmetric-log x axis: linear within ±constant, logarithmic beyond, so 0 keeps its place
+   * beside values spanning decades (ε = 0, 4, 8 … 255). Overrides logX.
+   */
+  symlogX?: number;
+  /** The x axis's tick values (default: Vega's). */
+  xTicks?: number[];
 }
+
+/**
+ * Series colours: ten that stay apart in hue and lightness (no two pastels side by side); a
+ * chart with more repeats them, the dash and marker shape still differing.
+ */
+export const PALETTE = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#ff7f0e',
+  '#9467bd',
+  '#000000',
+  '#17becf',
+  '#e377c2',
+  '#8c564b',
+  '#bcbd22',
+];
+/** Marker shapes, a second cue beside colour. */
+const SHAPES = [
+  'circle',
+  'square',
+  'triangle-up',
+  'diamond',
+  'cross',
+  'triangle-down',
+  'triangle-right',
+  'triangle-left',
+  'wedge',
+  'arrow',
+];
+const cycle = <T>(list: T[], n: number) =>
+  Array.from({ length: n }, (_, k) => list[k % list.length]);
 
 /** Dash patterns that tell lines apart where they lie on one another (colour alone cannot). */
 const DASHES = [
@@ -126,9 +165,14 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): ChartS
     title: opts.xlabel ?? 'x',
     scale: {
       // a log axis rounded out to powers of ten would leave most of the plot empty
-      ...(logX ? { type: 'log', nice: false } : { zero: false }),
+      ...(opts.symlogX !== undefined
+        ? { type: 'symlog', constant: opts.symlogX, nice: false }
+        : logX
+          ? { type: 'log', nice: false }
+          : { zero: false }),
       ...(opts.xRange ? { domain: opts.xRange } : {}),
     },
+    ...(opts.xTicks ? { axis: { values: opts.xTicks, labelExpr: 'toString(datum.value)' } } : {}),
   };
   const yScale = {
     ...(logY ? { type: 'log' } : { zero: false }),
@@ -141,30 +185,37 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): ChartS
     type: 'nominal',
     title: null,
     sort: order,
-    scale: { domain: order },
+    scale: { domain: order, range: cycle(PALETTE, order.length) },
     legend,
   };
   const dash = {
     ...color,
-    scale: { domain: order, range: order.map((_, k) => DASHES[k % DASHES.length]) },
+    scale: { domain: order, range: cycle(DASHES, order.length) },
   };
+  const yEnc = { field: 'y', type: 'quantitative', title: opts.ylabel ?? 'y', scale: yScale };
   const layers: ChartSpec[] = [
     {
-      mark: {
-        type: 'line',
-        strokeWidth: 2,
-        clip: true,
-        ...(few ? { point: { size: 28, filled: true } } : {}),
-      },
-      encoding: {
-        x: xEnc,
-        y: { field: 'y', type: 'quantitative', title: opts.ylabel ?? 'y', scale: yScale },
-        color,
-        strokeDash: dash,
-        order: { field: 'x' },
-      },
+      mark: { type: 'line', strokeWidth: 2, clip: true },
+      encoding: { x: xEnc, y: yEnc, color, strokeDash: dash, order: { field: 'x' } },
     },
   ];
+  // markers where points are few: a shape per series as well as a colour
+  if (few)
+    layers.push({
+      mark: { type: 'point', size: 36, filled: true, clip: true, opacity: 1 },
+      encoding: {
+        x: xEnc,
+        y: yEnc,
+        color,
+        shape: {
+          field: 'series',
+          type: 'nominal',
+          sort: order,
+          scale: { domain: order, range: cycle(SHAPES, order.length) },
+          legend,
+        },
+      },
+    });
   // after the lines: the legend takes its symbols (dashed strokes) from the first layer
   if (banded)
     layers.push({
@@ -361,7 +412,13 @@ export function errorBarChart(points: ErrorBarPoint[], opts: ErrorBarChartOption
     axis: { labelAngle: 0 },
   };
   const xOffset = { field: 'group', type: 'nominal', sort: groups, scale: { paddingInner: 0.15 } };
-  const color = { field: 'group', type: 'nominal', sort: groups, title: null };
+  const color = {
+    field: 'group',
+    type: 'nominal',
+    sort: groups,
+    title: null,
+    scale: { domain: groups, range: cycle(PALETTE, groups.length) },
+  };
   return {
     ...frame(opts.title, opts.subtitle),
     width: opts.width ?? Math.max(360, xs.length * groups.length * 34),

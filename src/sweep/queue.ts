@@ -31,16 +31,32 @@ async function connect(url: string) {
     throw new HebbError(`--queue: '${url}' is not a Redis URL; write redis://HOST:6379`);
   const [{ Queue, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
   // Workers block on Redis; BullMQ needs maxRetriesPerRequest: null so a blocking call waits
-  // out a reconnect instead of failing.
-  const open = () => new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
-  const probe = open();
+  // out a reconnect instead of failing. Every client gets an error listener: without one,
+  // ioredis prints its own "Unhandled error event" stack for each failed (re)connect.
+  const open = () => {
+    const client = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true });
+    client.on('error', () => {});
+    return client;
+  };
+  // The probe's first connect is tried once (no reconnects) and keeps the socket's own error,
+  // e.g. ECONNREFUSED, which says more than ioredis's "Connection is closed"; once it is
+  // connected (a queue uses it) it reconnects as usual.
+  let probing = true;
+  const probe = new Redis(url, {
+    maxRetriesPerRequest: null,
+    lazyConnect: true,
+    retryStrategy: (times) => (probing ? null : Math.min(times * 50, 2000)),
+  });
+  let cause: Error | undefined;
+  probe.on('error', (err: Error) => (cause ??= err));
   try {
     await probe.connect();
     await probe.ping();
+    probing = false;
   } catch (err) {
     probe.disconnect();
     throw new HebbError(
-      `cannot reach Redis at ${url} (${(err as Error).message}); start it (redis-server --port 6379) or check --queue`,
+      `cannot reach Redis at ${url} (${(cause ?? (err as Error)).message}); start it (redis-server --port 6379) or check --queue`,
     );
   }
   return { Queue, Worker, open, probe };

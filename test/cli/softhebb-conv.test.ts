@@ -59,6 +59,10 @@ describe('hebb reproduce softhebb-conv', () => {
       readFileSync(join(out, 'report.md'), 'utf8'),
       /\| mnist \| \d+\.\d\d % \| 98\.63 % \|/,
     );
+    // The header says what was measured: --quick trains on 2000 images, not 10 000.
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    assert.match(report, /\| train accuracy \(2000 images\) \|/);
+    assert.match(report, /Hebbian layers: (1 epoch|[02-9]\d* epochs|1\d+ epochs) each/);
     const net = loadModel(join(out, 'model.safetensors'), { expect: Sequential });
     assert.deepEqual(
       net.layers.map((l) => l.modelName),

@@ -84,13 +84,15 @@ describe('hebb sweep (local pool)', () => {
   });
 
   it('a failing point is reported with its log, and the others still complete', () => {
+    // Each value passes its flag's check (the sweep file is checked before launch); the
+    // combination dfa × transformer is refused by the run itself.
     const bad = join(dir, 'bad.json');
     writeFileSync(
       bad,
       JSON.stringify({
         command: 'emergence run',
-        options: { epochs: 1 },
-        grid: { rule: ['sgd', 'no-such-rule'] },
+        options: { epochs: 1, rule: 'dfa' },
+        grid: { architecture: ['mlp', 'transformer'] },
         out: join(dir, 'bad'),
       }),
     );
@@ -98,13 +100,13 @@ describe('hebb sweep (local pool)', () => {
     assert.equal(r.status, 1);
     assert.match(
       r.stderr,
-      /rule=no-such-rule_seed=0: failed \(exit 2\); see .*logs\/rule=no-such-rule_seed=0\.log/,
+      /architecture=transformer_seed=0: failed \(exit 2\); see .*logs\/architecture=transformer_seed=0\.log/,
     );
     assert.match(r.stderr, /1 point failed .* run the sweep again — complete points are skipped/);
-    assert.ok(existsSync(join(dir, 'bad', 'rule=sgd_seed=0', 'sweep-point.json')));
+    assert.ok(existsSync(join(dir, 'bad', 'architecture=mlp_seed=0', 'sweep-point.json')));
     assert.match(
-      readFileSync(join(dir, 'bad', 'logs', 'rule=no-such-rule_seed=0.log'), 'utf8'),
-      /no-such-rule/,
+      readFileSync(join(dir, 'bad', 'logs', 'architecture=transformer_seed=0.log'), 'utf8'),
+      /--rule dfa needs --architecture mlp/,
     );
   });
 

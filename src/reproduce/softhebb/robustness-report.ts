@@ -1,7 +1,7 @@
 // report.md and the figures of `hebb reproduce softhebb-robustness` (Sec. 3.3, Fig. 2, 3, 5, 6, 7).
 import type { ExperimentContext } from '../context.ts';
 import { Matrix } from '../../backend/matrix.ts';
-import { lineChart } from '../../report/charts.ts';
+import { lineChart, type ChartSpec } from '../../report/charts.ts';
 import { receptiveFieldGrid } from '../../report/image-grid.ts';
 import { saveChart, saveImageGrid } from '../../report/render.ts';
 import {
@@ -40,21 +40,7 @@ export async function saveFigures(
       },
     ),
   );
-  await saveChart(
-    fig('pgd.svg'),
-    lineChart(
-      models.map((m) => ({
-        name: m.name,
-        x: m.pgd.map((p) => (o.norm === 'linf' ? Math.log2(p.level * 255) : p.level)),
-        y: m.pgd.map((p) => 100 * p.accuracy),
-      })),
-      {
-        title: `${o.norm} PGD (${o.dataset})`,
-        xlabel: o.norm === 'linf' ? 'log2 of 255 x epsilon' : 'L2 radius epsilon',
-        ylabel: 'accuracy under attack %',
-      },
-    ),
-  );
+  await saveChart(fig('pgd.svg'), pgdChart(models, o));
   const conv = models.filter((m) => m.convergence);
   if (conv.length > 0) {
     await saveChart(
@@ -120,6 +106,33 @@ export async function saveFigures(
     );
   }
   return out;
+}
+
+/**
+ * Fig. 2B: accuracy under PGD against ε, from the clean point (ε = 0) on. L∞ reads ε ×255 on a
+ * symmetric-log axis (0, 4, 8 … 255 evenly apart, 0 in its place); L2 its radii as they are.
+ */
+export function pgdChart(
+  models: ModelCurves[],
+  o: Pick<RobustnessFlags, 'norm' | 'dataset'>,
+): ChartSpec {
+  const linf = o.norm === 'linf';
+  const scale = linf ? 255 : 1;
+  const xs = [0, ...models[0].pgd.map((p) => p.level * scale)];
+  return lineChart(
+    models.map((m) => ({
+      name: m.name,
+      x: [0, ...m.pgd.map((p) => p.level * scale)],
+      y: [100 * m.cleanAttacked, ...m.pgd.map((p) => 100 * p.accuracy)],
+    })),
+    {
+      title: `${linf ? 'L∞' : 'L2'} PGD (${o.dataset})`,
+      subtitle: 'ε = 0: clean accuracy on the attacked images',
+      xlabel: linf ? 'ε ×255 (pixel levels; symmetric log scale)' : 'L2 radius ε',
+      ylabel: 'accuracy under attack %',
+      ...(linf ? { symlogX: 2, xTicks: xs } : {}),
+    },
+  );
 }
 
 const pct = (v: number) => (100 * v).toFixed(1);
