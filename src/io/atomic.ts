@@ -74,7 +74,7 @@ function fsyncDir(dir: PathLike): void {
  */
 export function makeDirs(dir: string): void {
   const missing: string[] = [];
-  for (let d = resolve(dir); ; ) {
+  for (let d = resolve(dir); ;) {
     try {
       statSync(d);
       break;
