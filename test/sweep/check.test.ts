@@ -59,7 +59,7 @@ describe('a sweep file is checked before launch', () => {
   it('bad values, by the flags’ own checks (sweep run and sweep submit)', async () => {
     assert.equal(
       await refused({ command: 'emergence run', options: { epochs: -1 } }),
-      'sweep spec (options.epochs): --epochs must be a positive integer, got -1',
+      'sweep spec (options.epochs): --epochs must be an integer in [1, 100000], got -1',
     );
     // submit checks before it reaches for the queue (nothing listens on port 1).
     assert.equal(
