@@ -5,18 +5,17 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { getBackend } from '../backend/registry.ts';
 import { ValueError } from '../errors.ts';
-import { validateOptions, type Param, type ParamSpec, type Resolved } from '../model/params.ts';
+import { type Param, type ParamSpec, type Resolved } from '../model/params.ts';
 import { UsageError } from '../reproduce/context.ts';
+import { flagName } from '../reproduce/options.ts';
 import {
+  checkKeepingForm,
   optionTables,
   resolveOptions,
   type ExperimentDeclaration,
 } from '../reproduce/experiment.ts';
 import { runExperiment } from './experiment.ts';
 import type { CliIO } from './io.ts';
-
-/** The flag of an option key: seedsPerCell → --seeds-per-cell. */
-export const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** A number from flag text: '' and non-numbers are refused (Number('') would be 0). */
 function toNumber(text: string, flag: string): number {
@@ -143,15 +142,12 @@ export function registerCommand<S extends ParamSpec>(
     const args = params.slice(0, -2) as string[];
     let options: Resolved<S>;
     try {
-      options = validateOptions(`hebb ${c.name()}`, d.options, flags);
+      options = checkKeepingForm(`hebb ${c.name()}`, d.options, flags);
     } catch (e) {
       if (e instanceof ValueError) throw new UsageError(e.message);
       throw e;
     }
-    // Given values keep their form (text stays text), as for experiments.
-    const kept = { ...options } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(flags)) if (v !== undefined) kept[k] = v;
-    await d.action(kept as Resolved<S>, args);
+    await d.action(options, args);
   });
   return cmd;
 }

@@ -88,6 +88,19 @@ export function withDefault<T>(p: Param<T | undefined>, value: T): Param<T> {
   return { ...(p as Param<T>), fallback: () => value, required: undefined } as Param<T>;
 }
 
+/**
+ * The same option without a default (and not required): the experiment picks its value from
+ * others (e.g. --quick); `help`, when given, says how. The checks stay.
+ */
+export function withoutDefault<T>(p: Param<T>, help?: string): Param<T | undefined> {
+  return {
+    ...p,
+    fallback: undefined,
+    required: undefined,
+    ...(help === undefined ? {} : { help }),
+  } as Param<T | undefined>;
+}
+
 /** Some options of a table, unchanged (same checks, defaults and help). */
 export function pick<S extends ParamSpec, const K extends keyof S>(
   spec: S,

@@ -6,6 +6,7 @@ import { rmSync, statSync } from 'node:fs';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
 import { createProgress, type Progress, type ProgressStream } from '../report/progress.ts';
+import { flagName } from './options.ts';
 import { createRun, DamagedFile, inspectDir, readRunConfig, type Run } from '../run/run-dir.ts';
 
 /** A bad request (a contradicting option, a run in the way): nothing was written. */
@@ -134,8 +135,6 @@ function isFile(path: string): boolean {
 /** A path as a shell word. */
 const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replaceAll("'", `'\\''`)}'`);
 
-const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
-
 /** On resume: the saved options, and an error for any option given that contradicts them. */
 function resumeOptions<O extends RunOptions>(
   options: O,
@@ -162,14 +161,14 @@ function resumeOptions<O extends RunOptions>(
     if (extendable.includes(key) && typeof v === 'number' && typeof saved[key] === 'number') {
       if (v < saved[key]) {
         throw new UsageError(
-          `--resume: ${kebab(key)} ${v} is below the run's ${saved[key]}; a run can only be extended (raise ${kebab(key)}), or start a new one with another --out`,
+          `--resume: ${flagName(key)} ${v} is below the run's ${saved[key]}; a run can only be extended (raise ${flagName(key)}), or start a new one with another --out`,
         );
       }
       raised[key] = v;
       continue;
     }
     throw new UsageError(
-      `--resume: ${kebab(key)} ${value} differs from the run's ${JSON.stringify(saved[key])}; drop the flag (the saved options are used) or start a new run`,
+      `--resume: ${flagName(key)} ${value} differs from the run's ${JSON.stringify(saved[key])}; drop the flag (the saved options are used) or start a new run`,
     );
   }
   const control: Record<string, unknown> = {};

@@ -109,10 +109,21 @@ export function resolveOptions<S extends ParamSpec>(
   given: Partial<OptionsOf<S>>,
 ): OptionsOf<S> {
   const spec = Object.assign({}, ...optionTables(d as never)) as ParamSpec;
-  const checked = validateOptions(d.command, spec, given);
-  const out: Record<string, unknown> = { ...checked };
+  return checkKeepingForm(d.command, spec, given) as OptionsOf<S>;
+}
+
+/**
+ * validateOptions (every value checked, absent ones at their default), with the values given
+ * kept in the form given (a schedule as text stays text).
+ */
+export function checkKeepingForm<S extends ParamSpec>(
+  where: string,
+  spec: S,
+  given: object,
+): Resolved<S> {
+  const out: Record<string, unknown> = { ...validateOptions(where, spec, given) };
   for (const [k, v] of Object.entries(given)) if (v !== undefined) out[k] = v;
-  return out as OptionsOf<S>;
+  return out as Resolved<S>;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Option kinds the experiments share (the models' own options come from their tables).
 import { DATASET_NAMES } from '../data/index.ts';
-import { custom, nearest, show, withDefault, type Param } from '../model/params.ts';
+import { custom, describe, nearest, show, withDefault, type Param } from '../model/params.ts';
 import { ValueError } from '../errors.ts';
 
 /** Text that must not be empty (a path, a name, a URL), described by `expects`. */
@@ -29,3 +29,10 @@ export function knownDataset(): Param<string | undefined> {
 
 /** The data set option of a command that trains on one. */
 export const dataName = (dflt = 'mnist') => withDefault(knownDataset(), dflt);
+
+/** A model's option as it is, with --help naming its value `placeholder` (e.g. '<γ>'). */
+export const named = <P extends Param<unknown>>(p: P, placeholder: string): P =>
+  describe(p, p.help ?? '', placeholder);
+
+/** The flag of an option key: seedsPerCell → --seeds-per-cell. */
+export const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;

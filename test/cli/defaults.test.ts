@@ -5,7 +5,8 @@ import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import type { Command } from 'commander';
 import { memoryIO } from '../../src/cli/io.ts';
-import { declarationOf, flagName } from '../../src/cli/options.ts';
+import { declarationOf } from '../../src/cli/options.ts';
+import { flagName } from '../../src/reproduce/options.ts';
 import { createProgram } from '../../src/cli/program.ts';
 import { optionTables } from '../../src/reproduce/experiment.ts';
 

@@ -36,15 +36,6 @@ export function namesFrom<const T extends string>(
   };
 }
 
-/** The same option without a default (the experiment picks the value from others). */
-export function withoutDefault<T>(p: Param<T>): Param<T | undefined> {
-  return { ...p, fallback: undefined };
-}
-
-/** The same option with the placeholder --help names its value by ('<γ>'). */
-export const named = <P extends Param<unknown>>(p: P, placeholder: string): P =>
-  describe(p, p.help ?? '', placeholder);
-
 /** --threads: BLAS threads; the small matrices here (256 × 128) run fastest on one. */
 export const THREADS_OPTION = describe(
   integer({ min: 1, max: 1024, default: 1 }),

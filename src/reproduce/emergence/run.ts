@@ -17,11 +17,13 @@ import {
   pick,
   withDefault,
   type ParamSpec,
+  withoutDefault,
 } from '../../model/params.ts';
 import { UsageError, type ExperimentContext } from '../context.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
-import { LEARNER_SPEC, named, THREADS_OPTION, useThreads, withoutDefault } from './options.ts';
+import { LEARNER_SPEC, THREADS_OPTION, useThreads } from './options.ts';
+import { named } from '../options.ts';
 import { f3 } from './report-text.ts';
 import { runSummary, type RunSummary } from './table.ts';
 
@@ -51,11 +53,10 @@ export const EMERGENCE_RUN_OPTIONS = {
     '<η>',
   ),
   ...pick(LEARNER_SPEC, 'architecture', 'hidden'),
-  activation: {
-    ...withoutDefault(LEARNER_SPEC.activation),
-    choices: HIDDEN_ACTIVATIONS,
-    help: "hidden activation (default tanh for the MLP, relu in the transformer's MLP blocks)",
-  },
+  activation: withoutDefault(
+    { ...LEARNER_SPEC.activation, choices: HIDDEN_ACTIVATIONS },
+    "hidden activation (default tanh for the MLP, relu in the transformer's MLP blocks)",
+  ),
   ...pick(LEARNER_SPEC, 'tokens', 'width', 'heads', 'blocks'),
   initScale: named(LEARNER_SPEC.initScale, '<s>'),
   feedbackScale: named(LEARNER_SPEC.feedbackScale, '<s>'),

@@ -1,7 +1,6 @@
 // The option tables of the models the similarity experiments train, imported here alone: the
 // experiments pick their model options from these (the network's table may move to
 // src/similarity/options.ts; then only this import changes).
-import { describe, type Param } from '../../model/params.ts';
 import { LinearSVC } from '../../readout/linear-svc.ts';
 import { SimilarityNetwork } from '../../similarity/network.ts';
 
@@ -10,8 +9,3 @@ export const SM_SPEC = SimilarityNetwork.optionTable;
 
 /** The LinearSVC read-out's options. */
 export const SVC_SPEC = LinearSVC.optionTable;
-
-/** A model's option as it is, with --help naming its value `placeholder` (e.g. '<γ>'). */
-export function named<P extends Param<unknown>>(p: P, placeholder: string): P {
-  return describe(p, p.help ?? '', placeholder);
-}

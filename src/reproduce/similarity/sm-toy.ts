@@ -11,7 +11,8 @@ import {
 } from '../../model/params.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
-import { named, SM_SPEC } from './model-options.ts';
+import { SM_SPEC } from './model-options.ts';
+import { named } from '../options.ts';
 import { runToy } from './toy.ts';
 import { toyReport, type ToySetting } from './toy-report.ts';
 

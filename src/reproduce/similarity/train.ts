@@ -22,7 +22,8 @@ import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { dataName, directory } from '../options.ts';
 import { duration } from './duration.ts';
 import { loadImages } from './images.ts';
-import { named, SM_SPEC } from './model-options.ts';
+import { SM_SPEC } from './model-options.ts';
+import { named } from '../options.ts';
 import { saveReceptiveFieldFigures } from './receptive-fields.ts';
 
 const LAYERS_EXAMPLE = '\'[{"type":"dense","units":64}]\'';

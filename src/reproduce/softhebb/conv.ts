@@ -18,10 +18,18 @@ import { SoftHebbConv2d } from '../../softhebb/conv.ts';
 import { CONV_SPEC } from '../../softhebb/conv-options.ts';
 import type { ImageShape } from '../../model/image-shape.ts';
 import { fitFeatureReadout, standardizeFeatures } from '../../softhebb/readout.ts';
-import { boolean, describe, integer, oneOf, pick, type ParamSpec } from '../../model/params.ts';
+import {
+  boolean,
+  describe,
+  integer,
+  oneOf,
+  pick,
+  withoutDefault,
+  type ParamSpec,
+} from '../../model/params.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
-import { READOUT_EPOCHS, runChooses } from './model-options.ts';
+import { READOUT_EPOCHS } from './model-options.ts';
 
 /** Published accuracies (%), the paper's Table 2; Fashion-MNIST has no conv figure. */
 const PAPER: Record<ConvDataset, string> = {
@@ -47,12 +55,12 @@ export const CONV_OPTIONS = {
     'smoke test: 2000 training and 500 test images, 16 kernels, 3 read-out epochs',
   ),
   layers: describe(integer({ min: 1, max: 4, default: 2 }), 'conv blocks'),
-  units: runChooses(
+  units: withoutDefault(
     CONV_SPEC.units,
     'kernels of the first block, ×4 per deeper block (default 64; 16 with --quick)',
   ),
   ...pick(CONV_SPEC, 'epochs', 'batchSize', 'wta'),
-  readoutEpochs: runChooses(
+  readoutEpochs: withoutDefault(
     READOUT_EPOCHS,
     'linear classifier epochs (default 15; 3 with --quick)',
   ),

@@ -1,17 +1,9 @@
 // The model options the SoftHebb commands take, from the models' own tables (SoftHebb's, the
-// read-outs'), and the two ways a command may use one beyond picking it as it is.
+// read-outs'), and how a command may take one as the text given.
 import type { Param } from '../../model/params.ts';
 import { MlpClassifier } from '../../readout/mlp-classifier.ts';
 import { SoftmaxClassifier } from '../../readout/softmax-classifier.ts';
 import { SOFTHEBB_SPEC } from '../../softhebb/options.ts';
-
-/**
- * The option without a default (and not required): the run chooses its value, e.g. by --quick;
- * `help` says how. The model's checks stay.
- */
-export function runChooses<T>(p: Param<T>, help: string): Param<T | undefined> {
-  return { ...p, fallback: undefined, required: undefined, help } as Param<T | undefined>;
-}
 
 /**
  * The option as the text given: the table's parse checks it, the value stays as written (so

@@ -3,7 +3,14 @@
 import { take, type Split } from '../../data/dataset.ts';
 import type { ExperimentContext } from '../context.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
-import { boolean, describe, integer, withDefault, type ParamSpec } from '../../model/params.ts';
+import {
+  boolean,
+  describe,
+  integer,
+  withDefault,
+  withoutDefault,
+  type ParamSpec,
+} from '../../model/params.ts';
 import type { ModelState } from '../../model/state.ts';
 import { MlpClassifier } from '../../readout/mlp-classifier.ts';
 import { lineChart, type Series } from '../../report/charts.ts';
@@ -19,7 +26,7 @@ import {
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
 import { adoptFigures, definedOptions, runPoints } from '../points.ts';
-import { LAYER_OUTPUT, MLP_EPOCHS, READOUT_EPOCHS, runChooses } from './model-options.ts';
+import { LAYER_OUTPUT, MLP_EPOCHS, READOUT_EPOCHS } from './model-options.ts';
 import { oneEpoch, type OnlineResult } from './one-epoch.ts';
 import { loadTrainingData, saveReceptiveFields } from './train.ts';
 
@@ -53,13 +60,13 @@ export const FIG1_OPTIONS = {
     boolean({ default: false }),
     'small and fast: 200 units, 2 epochs, 10k training samples',
   ),
-  units: runChooses(SOFTHEBB_SPEC.units, 'units (default 2000; 200 with --quick)'),
-  epochs: runChooses(SOFTHEBB_SPEC.epochs, 'Hebbian epochs (default 100; 2 with --quick)'),
-  readoutEpochs: runChooses(
+  units: withoutDefault(SOFTHEBB_SPEC.units, 'units (default 2000; 200 with --quick)'),
+  epochs: withoutDefault(SOFTHEBB_SPEC.epochs, 'Hebbian epochs (default 100; 2 with --quick)'),
+  readoutEpochs: withoutDefault(
     READOUT_EPOCHS,
     'linear classifier epochs (default 100; 5 with --quick)',
   ),
-  mlpEpochs: runChooses(MLP_EPOCHS, 'backprop MLP epochs (default 20; 1 with --quick)'),
+  mlpEpochs: withoutDefault(MLP_EPOCHS, 'backprop MLP epochs (default 20; 1 with --quick)'),
   activation: describe(
     withDefault(LAYER_OUTPUT, DEFAULT_READOUT_ACTIVATION),
     'layer output for the linear classifier',

@@ -8,12 +8,13 @@ import {
   number,
   oneOf,
   type ParamSpec,
+  withoutDefault,
 } from '../../model/params.ts';
 import type { CurvePoint, PgdPoint } from '../../robustness/curves.ts';
 import { SOFTHEBB_SPEC } from '../../softhebb/options.ts';
 import type { OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
-import { LAYER_OUTPUT, MLP_EPOCHS, READOUT_EPOCHS, runChooses } from './model-options.ts';
+import { LAYER_OUTPUT, MLP_EPOCHS, READOUT_EPOCHS } from './model-options.ts';
 
 /** The attack's options (their defaults are each command's). */
 export const ATTACK_PARAMS = {
@@ -41,27 +42,33 @@ export const ROBUSTNESS_OPTIONS = {
     '<name>',
   ),
   dataDir: describe(directory(), 'folder of the data set', '<dir>'),
-  units: runChooses(SOFTHEBB_SPEC.units, 'units of each layer (default 2000; 200 with --quick)'),
-  epochs: runChooses(SOFTHEBB_SPEC.epochs, 'Hebbian epochs (default 100; 1 with --quick)'),
-  readoutEpochs: runChooses(READOUT_EPOCHS, 'linear read-out epochs (default 100; 3 with --quick)'),
-  mlpEpochs: runChooses(MLP_EPOCHS, 'backprop MLP epochs (default 20; 1 with --quick)'),
+  units: withoutDefault(
+    SOFTHEBB_SPEC.units,
+    'units of each layer (default 2000; 200 with --quick)',
+  ),
+  epochs: withoutDefault(SOFTHEBB_SPEC.epochs, 'Hebbian epochs (default 100; 1 with --quick)'),
+  readoutEpochs: withoutDefault(
+    READOUT_EPOCHS,
+    'linear read-out epochs (default 100; 3 with --quick)',
+  ),
+  mlpEpochs: withoutDefault(MLP_EPOCHS, 'backprop MLP epochs (default 20; 1 with --quick)'),
   activation: describe(
     LAYER_OUTPUT,
     "the Hebbian layers' output at inference (default softmax at the layer's inverse temperature)",
     '<f>',
   ),
-  noise: runChooses(
+  noise: withoutDefault(
     NOISE_LEVELS,
     'noise standard deviations σ, comma separated (default 0,0.1,0.2,0.3,0.4,0.5,0.6,0.8,1; 0,0.3,0.6,1 with --quick)',
   ),
-  eps: runChooses(
+  eps: withoutDefault(
     ATTACK_PARAMS.eps,
     'attack budgets ε, comma separated: L∞ in pixel levels of 255 (default 4,8,16,32,64,128,255), L2 as radii (default 0.25,0.5,1,1.5,2,3)',
   ),
-  steps: runChooses(ATTACK_PARAMS.steps, 'PGD steps (default 200; 10 with --quick)'),
-  restarts: runChooses(ATTACK_PARAMS.restarts, 'random restarts (default 5; 1 with --quick)'),
+  steps: withoutDefault(ATTACK_PARAMS.steps, 'PGD steps (default 200; 10 with --quick)'),
+  restarts: withoutDefault(ATTACK_PARAMS.restarts, 'random restarts (default 5; 1 with --quick)'),
   norm: ATTACK_PARAMS.norm,
-  attackSamples: runChooses(
+  attackSamples: withoutDefault(
     ATTACK_PARAMS.attackSamples,
     'test images attacked, fixed by the seed (default 1000; 100 with --quick)',
   ),
