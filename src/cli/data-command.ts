@@ -13,6 +13,7 @@ import { DATASET_NAMES, DATASETS, datasetEntry, loadDataset } from '../data/inde
 import { receptiveFieldGrid } from '../report/image-grid.ts';
 import { savePng } from '../report/render.ts';
 import { dataDir, formatMB } from '../data/paths.ts';
+import { count } from '../model/wording.ts';
 
 /** A data set named on the command line must exist (a usage error naming the near one). */
 function checkName(name: string): void {
@@ -75,7 +76,7 @@ function describeSplit(label: string, ds: Dataset): string[] {
   const counts = classCounts(ds);
   const w = Math.max(...ds.classes.map((c) => c.length));
   return [
-    `${label}: ${ds.x.rows} samples`,
+    `${label}: ${count(ds.x.rows, 'sample')}`,
     ...ds.classes.map((c, i) => `  ${String(i).padStart(2)} ${c.padEnd(w)}  ${counts[i]}`),
   ];
 }
@@ -109,7 +110,7 @@ export function registerDataCommands(program: Command, io: CliIO): void {
             ? 'Debian package'
             : 'bundled';
         log(
-          `${name.padEnd(14)} ${e.train}+${e.test} × ${h}×${w}×${c}, ${e.classes.length} classes, ${size} — ${e.description}`,
+          `${name.padEnd(14)} ${e.train}+${e.test} × ${h}×${w}×${c}, ${count(e.classes.length, 'class', 'classes')}, ${size} — ${e.description}`,
         );
         const how = e.fetchable ? `run: hebb data fetch ${name}` : (e.obtain ?? 'see docs/cli.md');
         log(
@@ -137,7 +138,7 @@ export function registerDataCommands(program: Command, io: CliIO): void {
       const [h, w, c] = ds.shape;
       const x = ds.x.sliceRows(0, Math.min(o.count, ds.x.rows));
       savePng(o.out, receptiveFieldGrid(x, { height: h, width: w, channels: c }));
-      log(`${o.out}: ${x.rows} ${o.split} samples of ${name} (${h}×${w}×${c})`);
+      log(`${o.out}: ${count(x.rows, `${o.split} sample`)} of ${name} (${h}×${w}×${c})`);
     },
   });
 
@@ -154,7 +155,7 @@ export function registerDataCommands(program: Command, io: CliIO): void {
       const [h, w, c] = split.train.shape;
       log(`${name}: ${entry.description}`);
       log(`location: ${entry.locate({ dir: o.dataDir }) ?? '?'}`);
-      log(`shape: ${h}×${w}×${c} (${split.train.x.cols} values per sample, HWC)`);
+      log(`shape: ${h}×${w}×${c} (${count(split.train.x.cols, 'value')} per sample, HWC)`);
       log(`classes: ${split.train.classes.length}`);
       for (const line of describeSplit('train', split.train)) log(line);
       for (const line of describeSplit('test', split.test)) log(line);

@@ -3,12 +3,13 @@ import { summarizeCheckpoint, type CheckpointSummary } from '../io/checkpoint-su
 import { boolean, describe } from '../model/params.ts';
 import type { CliIO } from './io.ts';
 import { registerCommand } from './options.ts';
+import { count } from '../model/wording.ts';
 
 /** The human-readable report: metadata, then an aligned table of tensors. */
 export function formatSummary(s: CheckpointSummary): string {
   const total = s.tensors.reduce((a, t) => a + t.size, 0);
   const lines = [
-    `${s.file}: ${s.tensors.length} tensor${s.tensors.length === 1 ? '' : 's'}, ${total} values, ${s.bytes} bytes`,
+    `${s.file}: ${count(s.tensors.length, 'tensor')}, ${count(total, 'value')}, ${s.bytes} bytes`,
   ];
   const meta = Object.entries(s.metadata);
   if (meta.length > 0) {

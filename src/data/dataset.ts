@@ -1,5 +1,6 @@
 import { getBackend, Matrix, Rng } from '../backend/index.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import { count } from '../model/wording.ts';
 
 /**
  * A labelled data set: one sample per row of x (N × D float32), D = H·W·C with images in
@@ -30,13 +31,13 @@ export function validateDataset(ds: Dataset, where = 'dataset'): Dataset {
   }
   if (ds.x.rows !== ds.y.length) {
     throw new ShapeError(
-      `${label}: x has ${ds.x.rows} rows but y has ${ds.y.length} labels; they must match one to one`,
+      `${label}: x has ${count(ds.x.rows, 'row')} but y has ${count(ds.y.length, 'label')}; they must match one to one`,
     );
   }
   const [h, w, c] = ds.shape;
   if (h * w * c !== ds.x.cols) {
     throw new ShapeError(
-      `${label}: shape ${h}×${w}×${c} = ${h * w * c} values per sample but x has ${ds.x.cols} columns`,
+      `${label}: shape ${h}×${w}×${c} = ${count(h * w * c, 'value')} per sample but x has ${ds.x.cols} columns`,
     );
   }
   if (ds.classes.length === 0 || ds.classes.length > 256) {
@@ -45,7 +46,7 @@ export function validateDataset(ds: Dataset, where = 'dataset'): Dataset {
   for (let i = 0; i < ds.y.length; i++) {
     if (ds.y[i] >= ds.classes.length) {
       throw new ValueError(
-        `${label}: label ${ds.y[i]} at row ${i} is not below the ${ds.classes.length} classes`,
+        `${label}: label ${ds.y[i]} at row ${i} is not below the ${count(ds.classes.length, 'class', 'classes')}`,
       );
     }
   }

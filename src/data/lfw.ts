@@ -11,6 +11,7 @@ import { writeFileAtomic } from '../io/atomic.ts';
 import { validateDataset, type Dataset, type Split } from './dataset.ts';
 import { parseNpy } from './npy.ts';
 import { dataDir, isFile } from './paths.ts';
+import { count } from '../model/wording.ts';
 
 /** The archive scikit-learn downloads too (a figshare copy of the official lfw.tgz). */
 export const LFW_SOURCE = {
@@ -46,7 +47,7 @@ export function faceImage(
 ): Float32Array {
   if (rgb.length !== width * height * 3) {
     throw new HebbError(
-      `faceImage: ${rgb.length} values for a ${width}×${height} RGB image (need ${width * height * 3})`,
+      `faceImage: ${count(rgb.length, 'value')} for a ${width}×${height} RGB image (need ${width * height * 3})`,
     );
   }
   const c = Math.max(side, Math.floor(Math.min(width, height) * CROP));

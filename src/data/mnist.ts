@@ -11,6 +11,7 @@ import {
   findFolderWith,
   resolveMaybeGz,
 } from './paths.ts';
+import { count as countOf } from '../model/wording.ts';
 
 /** The four IDX files of MNIST and Fashion-MNIST (both use these names). */
 export const IDX_FILES = {
@@ -50,7 +51,7 @@ export function readIdxPair(
   const [count, h, w] = images.dims;
   if (labels.dims[0] !== count) {
     throw new HebbError(
-      `${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${count} images; the files come from different sets, ${meta.fix}`,
+      `${labelsFile} has ${countOf(labels.dims[0], 'label')} but ${imagesFile} has ${count} images; the files come from different sets, ${meta.fix}`,
     );
   }
   for (let i = 0; i < count; i++) {

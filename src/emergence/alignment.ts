@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/types.ts';
 import { Matrix } from '../backend/matrix.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import { count } from '../model/wording.ts';
 
 /**
  * Cosine (normalised Frobenius inner product) ⟨A, B⟩ / (‖A‖ ‖B‖), accumulated in float64.
@@ -21,7 +22,7 @@ export function cosine(be: Backend, a: Matrix, b: Matrix): number {
 export function hebbianTerm(be: Backend, hb: Matrix, ha: Matrix, out?: Matrix): Matrix {
   if (hb.rows !== ha.rows) {
     throw new ShapeError(
-      `hebbianTerm: hb has ${hb.rows} rows (samples) but ha has ${ha.rows}; pass the same batch`,
+      `hebbianTerm: hb has ${count(hb.rows, 'row')} (samples) but ha has ${ha.rows}; pass the same batch`,
     );
   }
   const h = out ?? Matrix.zeros(hb.cols, ha.cols);
@@ -51,7 +52,7 @@ export function hebbianAlignment(
   if (update.rows !== hb.cols || update.cols !== ha.cols) {
     throw new ShapeError(
       `hebbianAlignment: update is ${update.rows}×${update.cols} but the layer maps ${ha.cols} ` +
-        `inputs to ${hb.cols} units (expected ${hb.cols}×${ha.cols})`,
+        `inputs to ${count(hb.cols, 'unit')} (expected ${hb.cols}×${ha.cols})`,
     );
   }
   return cosine(be, update, hebbianTerm(be, hb, ha, scratch));

@@ -1,6 +1,7 @@
 import type { Backend } from '../backend/types.ts';
 import type { Matrix } from '../backend/matrix.ts';
 import { ShapeError } from '../errors.ts';
+import { count } from '../model/wording.ts';
 
 export const LOSSES = ['mse', 'cross-entropy'] as const;
 export type LossName = (typeof LOSSES)[number];
@@ -37,7 +38,9 @@ export function softmaxCrossEntropy(
   const B = logits.rows;
   const C = logits.cols;
   if (labels.length !== B) {
-    throw new ShapeError(`softmaxCrossEntropy: ${B} logit rows but ${labels.length} labels`);
+    throw new ShapeError(
+      `softmaxCrossEntropy: ${B} logit rows but ${count(labels.length, 'label')}`,
+    );
   }
   // probs (B×C) = softmax(logits) row-wise, max-subtracted
   be.softmaxRows(logits, 1, probs);

@@ -13,6 +13,7 @@ import { mseLoss, softmaxCrossEntropy } from './losses.ts';
 import { BiasFreeMlp, type Architecture, type EmergenceNetwork } from './network.ts';
 import type { ResolvedEmergenceOptions } from './options.ts';
 import type { LearningRule, LossGrad, RuleName } from './rules.ts';
+import { count } from '../model/wording.ts';
 
 /** Per layer, per recorded step: cos(g, H), cos(ΔW, H), cos(g, H⁺). */
 export interface AlignmentTrace {
@@ -284,7 +285,7 @@ export function checkTargets(
     checkSamples(where, be, y, outputs, 'y');
     if (y.rows !== x.rows)
       throw new ShapeError(
-        `${where}: x has ${x.rows} rows but y has ${y.rows}; give one target row per sample`,
+        `${where}: x has ${count(x.rows, 'row')} but y has ${y.rows}; give one target row per sample`,
       );
     return { labels: null, targets: y, outputs: y.cols };
   }

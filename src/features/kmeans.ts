@@ -17,6 +17,7 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import { tensor, type TensorSlots } from '../model/state.ts';
+import { count } from '../model/wording.ts';
 
 export interface KMeansOptions {
   /** Number of centroids (default 100). */
@@ -71,7 +72,9 @@ export class KMeans extends UnsupervisedModel<Resolved<typeof SPEC>> {
     checkSamples(where, this.backend, x);
     const k = this.options.clusters;
     if (x.rows < k) {
-      throw new ValueError(`${where}: ${x.rows} samples cannot make ${k} clusters; lower clusters`);
+      throw new ValueError(
+        `${where}: ${count(x.rows, 'sample')} cannot make ${k} clusters; lower clusters`,
+      );
     }
     this.c = this.seedCentroids(x);
     let prev = Infinity;

@@ -5,6 +5,7 @@ import { Matrix } from '../backend/matrix.ts';
 import type { Backend, BinaryOp, UnaryOp } from '../backend/types.ts';
 import { ValueError } from '../errors.ts';
 import { custom, type Param } from './params.ts';
+import { count } from './wording.ts';
 
 export type Activation =
   | { name: 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'onehot' }
@@ -95,7 +96,8 @@ function fromText(text: string, what: string): Activation {
   if (nums.some((v) => !Number.isFinite(v))) bad('its parameters must be numbers');
   const n = nums.length;
   const arity = (lo: number, hi: number) => {
-    if (n < lo || n > hi) bad(`${name} takes ${lo === hi ? lo : `${lo}–${hi}`} parameter(s)`);
+    if (n < lo || n > hi)
+      bad(`${name} takes ${lo === hi ? count(lo, 'parameter') : `${lo}–${hi} parameters`}`);
   };
   switch (name as ActivationName) {
     case 'softmax':

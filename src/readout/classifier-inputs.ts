@@ -1,6 +1,7 @@
 import type { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import { count } from '../model/wording.ts';
 
 /** Class indices, one per sample (a Dataset's `y` is a Uint8Array). */
 export type Labels = ArrayLike<number>;
@@ -28,7 +29,7 @@ export function checkLabels(where: string, y: unknown, n: number, classes?: numb
   const labels = y as ArrayLike<number>;
   if (labels.length !== n) {
     throw new ShapeError(
-      `${where}: ${n} samples but ${labels.length} labels; give exactly one label per row`,
+      `${where}: ${count(n, 'sample')} but ${count(labels.length, 'label')}; give exactly one label per row`,
     );
   }
   let max = -1;

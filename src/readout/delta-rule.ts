@@ -24,6 +24,7 @@ import {
   oneHotInto,
   type Labels,
 } from './classifier-inputs.ts';
+import { count } from '../model/wording.ts';
 
 export interface DeltaRuleOptions {
   /** Number of classes (required: an online learner must know its outputs up front). */
@@ -225,7 +226,7 @@ export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, 
     const C = this.options.classes;
     if (weights.rows !== C) {
       throw new ShapeError(
-        `DeltaRuleClassifier.setParameters: weights are ${weights.rows}×${weights.cols} but must have ${C} rows (one per class)`,
+        `DeltaRuleClassifier.setParameters: weights are ${weights.rows}×${weights.cols} but must have ${count(C, 'row')} (one per class)`,
       );
     }
     checkSamples('DeltaRuleClassifier.setParameters', this.backend, weights, undefined, 'weights');

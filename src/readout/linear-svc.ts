@@ -15,6 +15,7 @@ import {
   type Resolved,
 } from '../model/params.ts';
 import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
+import { count } from '../model/wording.ts';
 
 export interface LinearSVCOptions {
   /** Inverse regularisation strength (default 1, scikit-learn's). */
@@ -141,7 +142,7 @@ export class LinearSVC extends SupervisedModel<Resolved<typeof SPEC>, SvcLabels>
     const present = counts.filter((c) => c > 0).length;
     if (present < 2) {
       throw new ValueError(
-        `${where}: all ${x.rows} samples have the same label (${y[0]}); a classifier needs at least two classes`,
+        `${where}: all ${count(x.rows, 'sample')} have the same label (${y[0]}); a classifier needs at least two classes`,
       );
     }
     const cOf = (c: number): number =>
@@ -382,7 +383,7 @@ function checkY(where: string, y: unknown, n: number, classes?: number): number[
   }
   if (y.length !== n) {
     throw new ShapeError(
-      `${where}: x has ${n} rows but y has ${y.length} labels; give one label per row`,
+      `${where}: x has ${count(n, 'row')} but y has ${count(y.length, 'label')}; give one label per row`,
     );
   }
   let max = 0;

@@ -14,6 +14,7 @@ import type { SweepPoint, SweepSpec } from '../sweep/spec.ts';
 import { expandPoints } from '../sweep/spec.ts';
 import { readDone } from '../sweep/state.ts';
 import type { ExperimentContext } from './context.ts';
+import { count } from '../model/wording.ts';
 
 /** --workers / --queue: where the points run (never part of a run's options). */
 export interface PointExecFlags {
@@ -123,7 +124,7 @@ async function onQueue<R>(
   const { submitSweep, waitForSweep } = await import('../sweep/queue.ts');
   const s = await submitSweep(url, spec, todo);
   ctx.log(
-    `${s.added} points queued at ${url} (${s.queued} there already); start workers with: hebb worker --queue ${url}`,
+    `${count(s.added, 'point')} queued at ${url} (${s.queued} there already); start workers with: hebb worker --queue ${url}`,
   );
   const bar = ctx.progress(todo.length, 'points on the queue', 'run');
   await waitForSweep(url, spec, todo, {

@@ -11,6 +11,7 @@ import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import type { Pipeline } from './pipeline.ts';
+import { count } from '../model/wording.ts';
 
 export interface Range {
   lo: number;
@@ -25,7 +26,7 @@ function checkData(where: string, net: Pipeline, x: Matrix, y: ArrayLike<number>
     );
   }
   if (y.length !== x.rows)
-    throw new ShapeError(`${where}: ${y.length} labels for ${x.rows} samples`);
+    throw new ShapeError(`${where}: ${count(y.length, 'label')} for ${count(x.rows, 'sample')}`);
   if (net.backend.countNonFinite(x.data) > 0) {
     throw new ValueError(`${where}: the inputs hold NaN or Infinity`);
   }

@@ -10,6 +10,7 @@ import {
   formatActivation,
   type Activation,
 } from '../model/activation.ts';
+import { count } from '../model/wording.ts';
 
 /**
  * Reusable outputs: `take(slot, rows, cols)` gives a rows × cols view of a buffer kept for that
@@ -242,7 +243,7 @@ export class Pipeline {
    */
   lossGradient(x: Matrix, y: ArrayLike<number>, { copy = true } = {}): LossGradient {
     if (y.length !== x.rows) {
-      throw new ShapeError(`Pipeline: ${y.length} labels for ${x.rows} samples`);
+      throw new ShapeError(`Pipeline: ${count(y.length, 'label')} for ${count(x.rows, 'sample')}`);
     }
     const be = this.backend;
     const z = this.forward(x).clone();

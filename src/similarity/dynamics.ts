@@ -10,6 +10,7 @@ import { ShapeError, ValueError } from '../errors.ts';
 import type { SmActivation } from './activation.ts';
 import type { SolverOptions } from './options.ts';
 import type { LayerStructure } from './structure.ts';
+import { count } from '../model/wording.ts';
 
 /** One layer's feedforward or lateral synapses. */
 export interface Synapses {
@@ -234,7 +235,7 @@ export function energy(net: DynamicsNetwork, x: Matrix, r?: readonly Matrix[]): 
     states.some((m, p) => m.rows !== x.rows || m.cols !== net.units(p))
   ) {
     throw new ShapeError(
-      `energy: states must be one B×N_p matrix per layer for the ${x.rows} samples of x`,
+      `energy: states must be one B×N_p matrix per layer for the ${count(x.rows, 'sample')} of x`,
     );
   }
   const w = layerWeights(net);

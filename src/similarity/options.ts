@@ -26,6 +26,7 @@ import {
   type LayerSpec,
   type LayerStructure,
 } from './structure.ts';
+import { count } from '../model/wording.ts';
 
 /** The authors' rate: max(5e-3 / (1 + 0.5·⌊samples / 1000⌋), 1e-4). */
 export const AUTHORS_RATE: Schedule = {
@@ -209,7 +210,7 @@ export function resolveNetworkOptions(given: SimilarityNetworkOptions): {
     : layers.map(() => o.activation as string);
   if (acts.length !== P) {
     throw new ShapeError(
-      `${where}: ${acts.length} activations for ${P} layers; give one per layer`,
+      `${where}: ${acts.length} activations for ${count(P, 'layer')}; give one per layer`,
     );
   }
   const gamma = o.feedback;

@@ -5,6 +5,7 @@
 // scale the decay; c = 0 removes a synapse.
 import type { LocalMap } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
+import { count } from '../model/wording.ts';
 
 export interface Connections {
   map: LocalMap;
@@ -197,7 +198,7 @@ export function fromStructureConstants(
   const s = allToAll(inputs, units);
   if (cW.length !== units * inputs || cL.length !== units * units) {
     throw new ShapeError(
-      `fromStructureConstants: cW has ${cW.length} and cL ${cL.length} values but must be ` +
+      `fromStructureConstants: cW has ${cW.length} and cL ${count(cL.length, 'value')} but must be ` +
         `units×inputs = ${units * inputs} and units×units = ${units * units}`,
     );
   }

@@ -16,6 +16,7 @@ import {
 } from './conv-options.ts';
 import { outputActivation, SoftHebb } from './layer.ts';
 import type { ResolvedSoftHebbOptions, SoftHebbOptions } from './options.ts';
+import { count } from '../model/wording.ts';
 
 /** Patch values handled in one piece by transform (bounds its working memory to ~16 MB). */
 const CHUNK_VALUES = 4 << 20;
@@ -166,7 +167,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
       this.horizon = o.epochs * N;
     } else if (this.horizon !== o.epochs * N) {
       throw new ShapeError(
-        `SoftHebbConv2d.fit: cannot resume: the state's rate schedule covers ${this.horizon} images but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
+        `SoftHebbConv2d.fit: cannot resume: the state's rate schedule covers ${count(this.horizon, 'image')} but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
       );
     }
     const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, opts.resume);
@@ -285,7 +286,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     const [h, w, c] = this.options.inputShape;
     if (x instanceof Matrix && x.cols !== this.inputSize)
       throw new ShapeError(
-        `${where}: x is ${x.rows}×${x.cols} but the layer reads ${h}×${w}×${c} images (${this.inputSize} values per row, HWC order); pass images of inputShape or change inputShape`,
+        `${where}: x is ${x.rows}×${x.cols} but the layer reads ${h}×${w}×${c} images (${count(this.inputSize, 'value')} per row, HWC order); pass images of inputShape or change inputShape`,
       );
     checkSamples(where, this.backend, x);
   }

@@ -14,6 +14,7 @@ import {
   type ResolvedSoftHebbOptions,
   type SoftHebbOptions,
 } from './options.ts';
+import { count } from '../model/wording.ts';
 
 const ONLINE_CHUNK = 500;
 
@@ -146,7 +147,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       if (o.initialBias) {
         if (o.initialBias.length !== K)
           throw new ShapeError(
-            `SoftHebb: initialBias has length ${o.initialBias.length} but the layer has ${K} units`,
+            `SoftHebb: initialBias has length ${o.initialBias.length} but the layer has ${count(K, 'unit')}`,
           );
         this.b = o.initialBias.slice();
       } else {
@@ -176,7 +177,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       this.horizon = o.epochs * N;
     } else if (this.horizon !== o.epochs * N) {
       throw new ValueError(
-        `${where}: cannot resume: the state's rate schedule covers ${this.horizon} samples but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
+        `${where}: cannot resume: the state's rate schedule covers ${count(this.horizon, 'sample')} but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
       );
     }
     const xs = this.preparedInput(x);
@@ -376,7 +377,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       ...(o.bias ? [`lower biasLr (now ${formatSchedule(o.biasLr)}) or turn the bias off`] : []),
     ];
     throw new HebbError(
-      `SoftHebb: training diverged after ${this.samplesSeen} samples: ${what}; ${fixes.join(', or ')}`,
+      `SoftHebb: training diverged after ${count(this.samplesSeen, 'sample')}: ${what}; ${fixes.join(', or ')}`,
     );
   }
 

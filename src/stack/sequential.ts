@@ -25,6 +25,7 @@ import {
 } from '../model/params.ts';
 import { tensor, type ModelState, type StateValues, type TensorSlots } from '../model/state.ts';
 import { isStackLayer, type StackLayer } from './layer.ts';
+import { count } from '../model/wording.ts';
 
 /** A layer as saved: its class name and options. */
 export interface LayerRecord {
@@ -293,7 +294,7 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
         get: () => this.stage,
         check: (n) =>
           n > this.layers.length
-            ? `says a stack of at least ${n} layers but this one has ${this.layers.length}`
+            ? `says a stack of at least ${count(n, 'layer')} but this one has ${this.layers.length}`
             : undefined,
       }),
       stage_samples: tensor.count({ get: () => this.stageSamples }),
@@ -309,7 +310,7 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
       const m = /^layers\.(\d+)\./.exec(k);
       if (m && Number(m[1]) >= this.layers.length)
         throw new ShapeError(
-          `Sequential.setState: tensor '${k}' is of layer ${m[1]} but the stack has ${this.layers.length} layers; were the options the same?`,
+          `Sequential.setState: tensor '${k}' is of layer ${m[1]} but the stack has ${count(this.layers.length, 'layer')}; were the options the same?`,
         );
     }
     return super.setState(s);
@@ -335,7 +336,7 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
         const prev = this.layers[i - 1];
         const shape = (prev as unknown as { outputShape?: number[] }).outputShape;
         throw new ShapeError(
-          `Sequential: layers[${i}] (${l.modelName}) reads ${need} values per sample but layers[${i - 1}] (${prev.modelName}) writes ${width}${shape ? ` (${shape.join('×')})` : ''}; set layers[${i}]'s inputShape to the output shape of the layer below`,
+          `Sequential: layers[${i}] (${l.modelName}) reads ${count(need, 'value')} per sample but layers[${i - 1}] (${prev.modelName}) writes ${width}${shape ? ` (${shape.join('×')})` : ''}; set layers[${i}]'s inputShape to the output shape of the layer below`,
         );
       }
       width = width === undefined ? undefined : l.outputSize(width);

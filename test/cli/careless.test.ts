@@ -227,6 +227,17 @@ describe('careless command lines', () => {
     );
     assert.deepEqual(epochs, [1, 2, 3, 4]);
   });
+
+  it('one of a thing is singular: "1 epoch", never "1 epochs"', async () => {
+    const out = join(dir, 'one-epoch');
+    assert.equal((await hebb(...train(out, 1))).code, 0);
+    const again = await hebb('softhebb', 'train', '--out', out, '--resume');
+    assert.match(again.err, /already trained for 1 epoch;/);
+    const ev = await hebb('softhebb', 'eval', out, '--readout', 'linear', '--epochs', '1');
+    assert.equal(ev.code, 0, ev.err);
+    assert.match(ev.out, /linear read-out \([^)]*, 1 epoch\)/);
+    assert.doesNotMatch(again.err + ev.out, /\b1 (epochs|samples|images|classes)\b/);
+  });
 });
 
 /** softhebb train in a child process, killed if it has not ended in a minute (the old spin). */

@@ -23,6 +23,7 @@ import { directory } from '../options.ts';
 import { curvesFigure, decayFigure, shortNumber } from './figures.ts';
 import { LEARNER_SPEC, namesFrom, THREADS_OPTION, useThreads } from './options.ts';
 import { f2, f3 } from './report-text.ts';
+import { count } from '../../model/wording.ts';
 
 /** The options of `reproduce emergence-curves`. */
 export const CURVES_OPTIONS = {
@@ -69,7 +70,7 @@ export async function reproduceCurves(
   const md = [
     '# Emergent Hebbian dynamics — alignment over training, 2-layer MLP classifier',
     '',
-    `input → 128 (${o.activations.join(' / ')}) → 10 (bias-free), softmax cross-entropy, SGD with η = 0.01, batch 256, ${o.epochs} epochs on a`,
+    `input → 128 (${o.activations.join(' / ')}) → 10 (bias-free), softmax cross-entropy, SGD with η = 0.01, batch 256, ${count(o.epochs, 'epoch')} on a`,
     `${o.trainSamples}-image training subset (validation: ${o.valSamples} test images), seed ${o.seed}; γ ∈ {${o.decays.map(shortNumber).join(', ')}}.`,
     'Alignment cos(g, H) is recorded every 5 steps and smoothed over 10 records in the figure.',
     '',

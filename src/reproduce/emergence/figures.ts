@@ -11,6 +11,7 @@ import {
   type Series,
 } from '../../report/charts.ts';
 import { meanStd } from './table.ts';
+import { count } from '../../model/wording.ts';
 
 /** Compact label of a small positive number: 0, 5e-5, 0.003 → '3e-3'. */
 export function shortNumber(v: number): string {
@@ -107,7 +108,7 @@ export function tableFigure(
       points.push({
         x,
         group: r.rule,
-        source: `hebb (± std, ${seeds} seeds)`,
+        source: `hebb (± std, ${count(seeds, 'seed')})`,
         value: r.ours[k].mean,
         spread: r.ours[k].std,
       });

@@ -15,6 +15,7 @@ import { shortNumber, tableFigure } from './figures.ts';
 import { LEARNER_SPEC, namesFrom, THREADS_OPTION, useThreads } from './options.ts';
 import { f2, f3, setupLines } from './report-text.ts';
 import { PAPER_TABLE, PAPER_TRANSFORMER_TABLE, type CellSummary } from './table.ts';
+import { count } from '../../model/wording.ts';
 
 /** The options of `reproduce emergence-table`. */
 export const TABLE_OPTIONS = {
@@ -134,7 +135,7 @@ export async function reproduceTable(
   const md = [
     "# Emergent Hebbian dynamics — the paper's alignment table",
     '',
-    `Measured cos(g, H) of the 2nd layer at the end of training, mean ± std over ${o.seeds} seeds,`,
+    `Measured cos(g, H) of the 2nd layer at the end of training, mean ± std over ${count(o.seeds, 'seed')},`,
     'beside the paper\'s regression values; adam\'s "raw gradient" rows are cos(−∇ℓ, H), its gradient',
     'before preconditioning (docs/math/emergence.md). Total run time ' +
       `${seconds.toFixed(0)} s on backend ${ctx.backend.name}.`,

@@ -17,6 +17,7 @@ import { regressionCells } from './cells.ts';
 import { phaseFigure, shortNumber } from './figures.ts';
 import { LEARNER_SPEC, THREADS_OPTION, useThreads } from './options.ts';
 import { f2, setupLines } from './report-text.ts';
+import { count } from '../../model/wording.ts';
 
 /** The options of `reproduce emergence-phase`. */
 export const PHASE_OPTIONS = {
@@ -80,7 +81,7 @@ export async function reproducePhase(
     '# Emergent Hebbian dynamics — phase diagram over weight noise and weight decay',
     '',
     `Rule ${o.rule}; parameter noise w = v + ε, ε ~ N(0, σ²) fresh each step, weight decay γ;`,
-    `cell = final cos(g, H) of the 2nd layer, mean over ${o.seeds} seeds, ${o.epochs} epochs. Run time ${seconds.toFixed(0)} s.`,
+    `cell = final cos(g, H) of the 2nd layer, mean over ${count(o.seeds, 'seed')}, ${count(o.epochs, 'epoch')}. Run time ${seconds.toFixed(0)} s.`,
     'The paper: positive (Hebbian) at low noise / high decay, negative (anti-Hebbian) at high',
     'noise / low decay, ≈ 0 along γ ∝ σ² (the line γ = σ² is drawn).',
     '',

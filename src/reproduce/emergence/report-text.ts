@@ -1,6 +1,7 @@
 // The emergence reports' shared text: number formats, the regression setup section and the
 // random rule's description.
 import { TABLE_SETUP } from '../../emergence/paper-setup.ts';
+import { count } from '../../model/wording.ts';
 
 export const RANDOM_RULE_DOC = `The "random" rule (src/emergence/rules.ts, RandomNetworkRule): a fixed random network R
 with the student's architecture (weights N(0, 1/fan-in), drawn once, never updated) maps each
@@ -22,7 +23,7 @@ export function setupLines(): string[] {
     `  ${s.task.train} training / ${s.task.val} validation samples. Realisable: the student can fit it.`,
     `- Student: ${s.task.dim} → ${s.hidden.join(' → ')} → ${s.task.dim}, ${s.activation} hidden layer, linear output, no biases,`,
     '  loss ℓ = (1/(B·D)) Σ (ŷ − y)² (mean over samples and outputs, as torch.nn.MSELoss).',
-    `- Training: batch ${s.batch}, ${s.epochs} epochs (${Math.floor(s.task.train / s.batch) * s.epochs} steps), ΔW = η (g − γW);`,
+    `- Training: batch ${s.batch}, ${count(s.epochs, 'epoch')} (${count(Math.floor(s.task.train / s.batch) * s.epochs, 'step')}), ΔW = η (g − γW);`,
     `  η = ${s.lr.sgd} for sgd, dfa and random, ${s.lr.adam} for adam. Adam meets weight decay as torch.optim.Adam does`,
     '  (coupled L2: step = η·adam(∂ℓ/∂W + γW), adam(·) = −m̂/(√v̂+ε)); written as ΔW = η (g − γW) its signal is',
     '  g = adam(∂ℓ/∂W + γW) + γW, so its stationarity ratio is not the SGD identity and is shown for completeness only.',

@@ -26,6 +26,7 @@ import { LEARNER_SPEC, THREADS_OPTION, useThreads } from './options.ts';
 import { named } from '../options.ts';
 import { f3 } from './report-text.ts';
 import { runSummary, type RunSummary } from './table.ts';
+import { count } from '../../model/wording.ts';
 
 /** What a run learns: the table's student–teacher regression, or an image data set. */
 export const EMERGENCE_TASKS = ['regression', 'mnist', 'fashion-mnist', 'cifar10'] as const;
@@ -165,7 +166,7 @@ export async function trainRun(
 export function runReport(r: RunSummary, o: EmergenceRunOptions): string[] {
   const layers = (v: (number | null)[]) => v.map((x) => f3(x ?? NaN)).join(' / ');
   return [
-    `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}, ${o.task}, ${o.architecture}, ${r.steps} steps, ${r.seconds.toFixed(1)} s`,
+    `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}, ${o.task}, ${o.architecture}, ${count(r.steps, 'step')}, ${r.seconds.toFixed(1)} s`,
     ...(o.architecture === 'transformer'
       ? [`matrices:              ${r.matrices.join(' / ')}`]
       : []),

@@ -8,6 +8,7 @@ import { SimilarityNetwork } from '../../similarity/network.ts';
 import { RUN_OPTIONS } from '../experiment.ts';
 import { loadImages } from './images.ts';
 import type { TrainFlags } from './train.ts';
+import { count } from '../../model/wording.ts';
 
 export const EVAL_OPTIONS = {
   trainSamples: describe(integer({ min: 1 }), 'images to fit the SVM on (default all)'),
@@ -69,5 +70,5 @@ export function evalOutput(
   json: boolean,
 ): string {
   if (json) return JSON.stringify({ run: dir, ...r.row });
-  return `${dir}: test error ${r.row.errorPct.toFixed(2)} % on ${r.row.testSamples} images (SVM fit on ${r.row.trainSamples}); added to ${r.metrics}`;
+  return `${dir}: test error ${r.row.errorPct.toFixed(2)} % on ${count(r.row.testSamples, 'image')} (SVM fit on ${r.row.trainSamples}); added to ${r.metrics}`;
 }

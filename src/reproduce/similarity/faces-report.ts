@@ -3,6 +3,7 @@
 import { duration } from './duration.ts';
 import { facesLayers, type FacesResult } from './faces.ts';
 import type { FacesData } from './faces-data.ts';
+import { count } from '../../model/wording.ts';
 
 /** One trained network (one γ): a metrics row and a row of the report. */
 export interface FacesRow {
@@ -55,7 +56,7 @@ export function facesReport(
       return `| ${p + 1} | ${g} | ${l.type === 'local' ? l.stride : ''} | ${l.type === 'local' ? l.radius.toFixed(2) : ''} |`;
     }),
     '',
-    `Training: ${f.epochs} epoch(s), updates summed over ${f.batchSize} images, the authors’ rate`,
+    `Training: ${count(f.epochs, 'epoch')}, updates summed over ${count(f.batchSize, 'image')}, the authors’ rate`,
     'schedule, per-layer rate factors 1 (the γ^(p−P) of Eq. 19 folded into the rates: at γ = 0.01',
     'it would make layer 1 learn 10⁴ times as fast as layer 3, beyond the stable step; the',
     'learning’s fixed points do not depend on these factors), the L-decay factor 1/(1+γ) kept.',

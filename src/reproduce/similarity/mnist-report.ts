@@ -2,6 +2,7 @@
 // feature tolerance) as mean ± std over seeds, every run, the paper's Table 1, the figures.
 import { PAPER_TABLE1, type MnistRow } from './mnist.ts';
 import { duration } from './duration.ts';
+import { count } from '../../model/wording.ts';
 
 export interface MnistSummary {
   nps: number;
@@ -44,7 +45,7 @@ export function summarise(rows: MnistRow[]): MnistSummary[] {
 export function summaryLines(rows: MnistRow[]): string[] {
   return summarise(rows).map(
     (x) =>
-      `NPS ${x.nps}${x.tols > 1 ? `, feature tol ${x.featureTol}` : ''}: test error ${x.error} % (paper ${x.paper ?? '–'} %), ${duration(x.seconds)}${x.seeds > 1 ? ` per seed (${x.seeds} seeds)` : ''}`,
+      `NPS ${x.nps}${x.tols > 1 ? `, feature tol ${x.featureTol}` : ''}: test error ${x.error} % (paper ${x.paper ?? '–'} %), ${duration(x.seconds)}${x.seeds > 1 ? ` per seed (${count(x.seeds, 'seed')})` : ''}`,
   );
 }
 
@@ -71,7 +72,7 @@ export function mnistReport(f: MnistSetting, rows: MnistRow[], backend: string):
     '# Structured similarity matching on MNIST (Sec. 6.3, Table 1)',
     '',
     'One locally connected layer (28×28 input, stride 2 → 14×14 sites, radius 4, tanh, laterals',
-    `within a site), per-image mean subtraction, ${f.epochs} epoch(s) over ${f.nTrain} training images`,
+    `within a site), per-image mean subtraction, ${count(f.epochs, 'epoch')} over ${f.nTrain} training images`,
     `in a seeded order, updates summed over mini-batches of ${f.batchSize} (dynamics per batch at fixed`,
     "weights), the authors' rate schedule and Euler solver; LinearSVC (C = 1, squared hinge,",
     `one-vs-rest) on the fixed points; error on ${f.nTest} test images. Backend: ${backend}.`,

@@ -23,6 +23,7 @@ import { facesLayers, featureFigure, runFaces, type FacesResult } from './faces.
 import { loadFaces, type FacesData } from './faces-data.ts';
 import { facesReport, type FacesRow } from './faces-report.ts';
 import { SM_SPEC } from './model-options.ts';
+import { count } from '../../model/wording.ts';
 
 export const FACES_OPTIONS = {
   data: describe(
@@ -145,7 +146,7 @@ export const smFaces = defineExperiment({
   run: async (ctx, data, o): Promise<FacesOutcome> => {
     const epochs = facesSizes(o).epochs ?? data.epochs;
     ctx.log(
-      `${data.name}: ${data.train.rows} training faces (${data.side}×${data.side}), ${data.heldOut.rows} held out; ${epochs} epoch(s); backend ${ctx.backend.name}`,
+      `${data.name}: ${data.train.rows} training faces (${data.side}×${data.side}), ${data.heldOut.rows} held out; ${count(epochs, 'epoch')}; backend ${ctx.backend.name}`,
     );
     const results: { gamma: number; res: FacesResult }[] = [];
     const rows: FacesRow[] = [];

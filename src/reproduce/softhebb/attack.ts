@@ -20,6 +20,7 @@ import { StandardizedClassifier } from '../../readout/standardized-classifier.ts
 import { loadReadout, saveReadout } from './readout-file.ts';
 import { ATTACK_PARAMS, epsScale, NOISE_LEVELS } from './robustness-options.ts';
 import { trainingDataOf } from './train.ts';
+import { count } from '../../model/wording.ts';
 
 /** How the run's layer is read out (both commands). */
 const READOUT_OPTIONS = {
@@ -91,7 +92,7 @@ function runNetwork(
     readout = loadReadout(file, backend);
     log(`read-out: ${file} (saved earlier)`);
   } else {
-    log(`fitting the linear read-out on ${text} (${o.readoutEpochs} epochs) …`);
+    log(`fitting the linear read-out on ${text} (${count(o.readoutEpochs, 'epoch')}) …`);
     readout = StandardizedClassifier.of(
       fitLinearReadout(layer, data, { epochs: o.readoutEpochs, activation: text, seed: o.seed }),
     );

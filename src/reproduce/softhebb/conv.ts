@@ -30,6 +30,7 @@ import {
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
 import { READOUT_EPOCHS } from './model-options.ts';
+import { count } from '../../model/wording.ts';
 
 /** Published accuracies (%), the paper's Table 2; Fashion-MNIST has no conv figure. */
 const PAPER: Record<ConvDataset, string> = {
@@ -182,7 +183,7 @@ export async function reproduceConv(
   ctx.log(
     `${data.train.name}: ${data.train.x.rows} training and ${data.test.x.rows} test images (${shape.join('×')}); ` +
       blocks
-        .map((b, i) => `block ${i + 1}: ${b.units} kernels ${b.kernel}×${b.kernel}`)
+        .map((b, i) => `block ${i + 1}: ${count(b.units, 'kernel')} ${b.kernel}×${b.kernel}`)
         .join(', ') +
       `; backend ${ctx.backend.name}`,
   );
@@ -285,7 +286,7 @@ async function drawFigures(
       }),
       {
         title: `Block ${block}: receptive fields by reverse correlation, ${side}×${side}`,
-        subtitle: `${Math.min(100, fields.rows)} units, ${sample.rows} training images; red positive, blue negative`,
+        subtitle: `${count(Math.min(100, fields.rows), 'unit')}, ${count(sample.rows, 'training image')}; red positive, blue negative`,
       },
     );
     names.push(`${name}.svg`);
@@ -317,10 +318,10 @@ function convReport(
             `${i > 0 ? 'scale to unit variance per channel → ' : ''}SoftHebbConv2d ${b.units} × ${b.kernel}×${b.kernel} (padding ${b.padding}, raw patches, ${f.wta === 'hard' ? 'hard WTA, exact step, linear rate 0.05 → 0' : 'soft WTA t = 200, exact step, linear rate 0.2 → 0'}) → triangle^${b.power} → max-pool ${b.pool.size}/${b.pool.stride}/${b.pool.padding}`,
         )
         .join(' → ') +
-      ` → ${r.features} features, standardised → linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15 epochs, ${roEpochs} epoch${roEpochs === 1 ? '' : 's'}).`,
-    `Hebbian layers: ${f.epochs} epoch${f.epochs === 1 ? '' : 's'} each, greedy, ${f.batchSize} images per update.`,
+      ` → ${r.features} features, standardised → linear softmax classifier (Adam, batch 64, lr 1e-3 halved every 15 epochs, ${count(roEpochs, 'epoch')}).`,
+    `Hebbian layers: ${count(f.epochs, 'epoch')} each, greedy, ${count(f.batchSize, 'image')} per update.`,
     '',
-    `| data set | conv SoftHebb + linear read-out (here) | paper | train accuracy (${Math.min(TRAIN_SCORED, r.train)} images) |`,
+    `| data set | conv SoftHebb + linear read-out (here) | paper | train accuracy (${count(Math.min(TRAIN_SCORED, r.train), 'image')}) |`,
     '|---|---|---|---|',
     `| ${r.dataset} | ${(100 * r.accuracy).toFixed(2)} % | ${PAPER[r.dataset]} % | ${(100 * r.trainAccuracy).toFixed(2)} % |`,
     '',

@@ -12,6 +12,7 @@ import {
   trainSaved,
   type TrainFlags,
 } from './train.ts';
+import { count } from '../../model/wording.ts';
 
 export const DEMO_OPTIONS = {
   units: withDefault(SOFTHEBB_SPEC.units, 400),
@@ -68,10 +69,10 @@ export const demo = defineExperiment({
     };
   },
   report: (r, o) => [
-    `backend: ${r.backend.name} (${r.backend.blas.split(' ').slice(0, 2).join(' ')}, ${r.backend.threads} thread${r.backend.threads === 1 ? '' : 's'})`,
-    `SoftHebb 784→${o.units}, ${o.epochs} epoch(s) of MNIST in ${r.seconds.toFixed(1)} s`,
+    `backend: ${r.backend.name} (${r.backend.blas.split(' ').slice(0, 2).join(' ')}, ${count(r.backend.threads, 'thread')})`,
+    `SoftHebb 784→${o.units}, ${count(o.epochs, 'epoch')} of MNIST in ${r.seconds.toFixed(1)} s`,
     `  1-layer (label read-out) test accuracy: ${pct(r.testAccuracy)} %`,
-    `  2-layer (linear read-out, ${o.readoutEpochs} epochs, ${r.linSeconds.toFixed(1)} s) test accuracy: ${pct(r.linear)} %`,
+    `  2-layer (linear read-out, ${count(o.readoutEpochs, 'epoch')}, ${r.linSeconds.toFixed(1)} s) test accuracy: ${pct(r.linear)} %`,
     `  R1 features: ${r.r1}/${o.units}; receptive fields: ${r.figure}`,
   ],
   json: (r, o) => ({

@@ -12,6 +12,7 @@ import {
 import { RUN_OPTIONS, type OptionsOf } from '../experiment.ts';
 import { LAYER_OUTPUT, READOUT_EPOCHS } from './model-options.ts';
 import { trainingDataOf } from './train.ts';
+import { count } from '../../model/wording.ts';
 
 export const EVAL_OPTIONS = {
   readout: describe(
@@ -82,6 +83,8 @@ export function evaluateRun(
 /** The result as the command prints it. */
 export function evalReport(dir: string, r: EvalResult): string {
   const what =
-    r.eval === 'label' ? 'label read-out' : `linear read-out (${r.activation}, ${r.epochs} epochs)`;
+    r.eval === 'label'
+      ? 'label read-out'
+      : `linear read-out (${r.activation}, ${count(r.epochs, 'epoch')})`;
   return `${dir}: ${what} test accuracy ${(100 * r.testAccuracy).toFixed(2)} %`;
 }

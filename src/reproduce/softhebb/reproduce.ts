@@ -29,6 +29,7 @@ import { adoptFigures, definedOptions, runPoints } from '../points.ts';
 import { LAYER_OUTPUT, MLP_EPOCHS, READOUT_EPOCHS } from './model-options.ts';
 import { oneEpoch, type OnlineResult } from './one-epoch.ts';
 import { loadTrainingData, saveReceptiveFields } from './train.ts';
+import { count } from '../../model/wording.ts';
 
 /** Published values (docs/math/softhebb.md, mean ± std over 5 seeds). */
 const PAPER: Record<string, Record<string, string>> = {
@@ -225,9 +226,9 @@ export async function reproduceSoftHebb(
   const lines = [
     `# SoftHebb on ${o.dataset}: paper vs hebb`,
     '',
-    `${units} units, ${epochs} epochs (batch 100, the 'default' preset: exact per-unit step, no prior bias, t = 200, linear rate decay from 0.2; hard WTA from 0.05), ${o.seeds} seed(s), ` +
+    `${count(units, 'unit')}, ${count(epochs, 'epoch')} (batch 100, the 'default' preset: exact per-unit step, no prior bias, t = 200, linear rate decay from 0.2; hard WTA from 0.05), ${count(o.seeds, 'seed')}, ` +
       `${N} training samples${o.quick ? ' (--quick)' : ''}; 2-layer read-out: linear softmax classifier on ${activation} ` +
-      `for ${roEpochs} epochs (Adam, batch 64, lr 1e-3 halved every 15 epochs); MLP: ${units} hidden ReLU units, Adam, ${mlpEpochs} epochs. Backend: ${be.info().name}.`,
+      `for ${count(roEpochs, 'epoch')} (Adam, batch 64, lr 1e-3 halved every 15 epochs); MLP: ${count(units, 'hidden ReLU unit')}, Adam, ${count(mlpEpochs, 'epoch')}. Backend: ${be.info().name}.`,
     '',
     ...table,
     '',
@@ -315,7 +316,7 @@ async function seedRun(
       const acc2 = ro.classifier.score(ro.features(layer, data.test.x), data.test.y);
       if (keep)
         await saveReceptiveFields(layer, data.train, ctx.run.figurePath('receptive-fields.png'), {
-          title: `SoftHebb receptive fields (${wta} WTA, ${units} units, seed ${seed})`,
+          title: `SoftHebb receptive fields (${wta} WTA, ${count(units, 'unit')}, seed ${seed})`,
         });
       return {
         acc1,

@@ -11,6 +11,7 @@ import {
   type RobustnessFlags,
   type RobustnessResult,
 } from './robustness-options.ts';
+import { count } from '../../model/wording.ts';
 
 export async function saveFigures(
   ctx: ExperimentContext,
@@ -148,9 +149,9 @@ export function robustnessReport(
   const lines = [
     `# SoftHebb robustness (Sec. 3.3, Fig. 2, 3, 5) — ${o.dataset}`,
     '',
-    `Models: **SoftHebb** (${s.units} units, ${s.epochs} epochs, the 'default' preset) and a **hard WTA** layer of the same size,`,
-    `both run with softmax at inference and read out by a linear classifier (${s.readoutEpochs} epochs) on the standardised`,
-    `layer output; a backprop **MLP** with ${s.units} ReLU hidden units (${s.mlpEpochs} epochs). Every attack differentiates`,
+    `Models: **SoftHebb** (${count(s.units, 'unit')}, ${count(s.epochs, 'epoch')}, the 'default' preset) and a **hard WTA** layer of the same size,`,
+    `both run with softmax at inference and read out by a linear classifier (${count(s.readoutEpochs, 'epoch')}) on the standardised`,
+    `layer output; a backprop **MLP** with ${count(s.units, 'ReLU hidden unit')} (${count(s.mlpEpochs, 'epoch')}). Every attack differentiates`,
     'through the whole network: input normalisation, the Hebbian layer, its activation, the read-out.',
     '',
     '## Gaussian noise (Fig. 2A)',
@@ -166,7 +167,7 @@ export function robustnessReport(
     '',
     `## ${o.norm === 'linf' ? 'L∞' : 'L2'} PGD (Fig. 2B)`,
     '',
-    `${s.steps} steps, ${s.restarts} random restarts (a sample counts as robust only if no restart fools it), step`,
+    `${count(s.steps, 'step')}, ${count(s.restarts, 'random restart')} (a sample counts as robust only if no restart fools it), step`,
     `${o.norm === 'linf' ? '(0.01/0.3)·ε' : '(0.025/0.3)·ε'} (foolbox's default ratio), on ${r.attackSamples} test images fixed by the seed`,
     '(the same for every model); accuracy under attack with its 95 % Wilson interval.',
     '',
@@ -253,7 +254,7 @@ function convergenceTable(r: RobustnessResult): string[] {
   return [
     '## Has the attack converged? (Fig. 5)',
     '',
-    `ε = ${r.settings.norm === 'linf' ? '32/255' : 'L2 radius 1'}, one restart, on the same ${r.attackSamples} images. Accuracy after k steps (one attack, read`,
+    `ε = ${r.settings.norm === 'linf' ? '32/255' : 'L2 radius 1'}, one restart, on the same ${count(r.attackSamples, 'image')}. Accuracy after k steps (one attack, read`,
     'off the step at which each sample fell):',
     '',
     `| model | ${c0.steps.map((p) => `${p.steps}`).join(' | ')} |`,

@@ -37,6 +37,7 @@ import {
 } from './robustness-options.ts';
 import { fitFeatureReadout, fitLinearReadout } from '../../softhebb/readout.ts';
 import { loadTrainingData } from './train.ts';
+import { count } from '../../model/wording.ts';
 
 /**
  * Fig. 5's checks that the attack has converged, at ε = fig5Eps, one restart: the accuracy after
@@ -113,7 +114,7 @@ export async function reproduceRobustness(
     const clean = accuracy(net, data.test.x, data.test.y);
     ctx.log(`${name}: clean test accuracy ${(100 * clean).toFixed(2)} %`);
     ctx.log(
-      `${name}: Gaussian noise, then ${o.norm} PGD (${s.steps} steps, ${s.restarts} restarts) on ${xa.rows} test images`,
+      `${name}: Gaussian noise, then ${o.norm} PGD (${count(s.steps, 'step')}, ${count(s.restarts, 'restart')}) on ${count(xa.rows, 'test image')}`,
     );
     const t = performance.now();
     const noise = noiseCurve(net, data.test.x, data.test.y, s.noise, o.seed);

@@ -14,6 +14,7 @@ import { dataName, directory } from '../options.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { labelAccuracy } from '../../softhebb/readout.ts';
 import { checkAllocation, MAX_ELEMENTS } from '../../model/inputs.ts';
+import { count } from '../../model/wording.ts';
 
 /**
  * The options of `softhebb train` (config.json stores them, less the run options): the data,
@@ -165,12 +166,14 @@ export async function trainLayer(
       // the rate schedule over them (a constant rate continues exactly as a longer run).
       layer.setState(saved.getState());
       layer.horizon = o.epochs * N;
-      ctx.log(`extending ${run.dir} from ${saved.options.epochs} to ${o.epochs} epochs`);
+      ctx.log(`extending ${run.dir} from ${saved.options.epochs} to ${count(o.epochs, 'epoch')}`);
     }
   }
   const first = resume ? Math.floor(layer.samplesSeen / N) : 0;
   if (resume)
-    ctx.log(`resuming after epoch ${first} of ${o.epochs} (${layer.samplesSeen} samples seen)`);
+    ctx.log(
+      `resuming after epoch ${first} of ${o.epochs} (${count(layer.samplesSeen, 'sample')} seen)`,
+    );
   let testAccuracy = NaN;
   let seconds = 0;
   const startBar = (epoch: number) => ctx.progress(N, `epoch ${epoch}/${o.epochs}`);
@@ -208,7 +211,7 @@ export async function trainLayer(
     });
   } else {
     ctx.log(
-      `${run.dir} is already trained for ${o.epochs} epochs; to train further, --resume with a higher --epochs`,
+      `${run.dir} is already trained for ${count(o.epochs, 'epoch')}; to train further, --resume with a higher --epochs`,
     );
   }
   if (Number.isNaN(testAccuracy)) testAccuracy = labelAccuracy(layer, data);
