@@ -17,3 +17,4 @@ export * from './alignment.ts';
 export * from './rules.ts';
 export * from './tasks.ts';
 export * from './learner.ts';
+export * from './trace.ts';

@@ -3,19 +3,27 @@
 import type { Matrix } from '../backend/matrix.ts';
 import { concat, heatmap, type ChartSpec } from './charts.ts';
 
-/** Similarity matrices side by side on one scale (−1 … 1, blue–white–red). */
-export function similarityRow(title: string, mats: { title: string; m: Matrix }[]): ChartSpec {
+/**
+ * Similarity matrices side by side on one scale (−1 … 1, blue–white–red). `cellSize` (px per
+ * matrix entry, 14 by default) lets a page fit the row to its width.
+ */
+export function similarityRow(
+  title: string,
+  mats: { title: string; m: Matrix }[],
+  cellSize = 14,
+): ChartSpec {
   const parts = mats.map(({ title: t, m }) =>
     heatmap(m, {
       title: t,
       colormap: 'diverging',
       min: -1,
       max: 1,
-      cellSize: 14,
+      cellSize,
       xlabel: 'sample',
       ylabel: 'sample',
       legend: 'similarity',
     }),
   );
-  return concat(parts, 'h', title);
+  // one scale for all, so one colour bar for the row (concat keeps each chart's own by default)
+  return { ...concat(parts, 'h', title), resolve: { scale: { color: 'shared' } } };
 }

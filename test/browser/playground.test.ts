@@ -85,6 +85,12 @@ describe('the playground in headless Chromium', { skip }, () => {
     const seconds = (Date.now() - t0) / 1000;
     const status = (await page.textContent('#sh-status')) ?? '';
     console.log(`playground: ≥ 85 % after ${seconds.toFixed(1)} s (${backend}): ${status}`);
+    // "post-hoc cross-entropy" is the CLI's Fig. 1C (a classifier fitted on the posteriors,
+    // ≈1.7 nats); the page's quantity is the posterior read-out's (≈0.5): named apart
+    assert.match(status, /posterior read-out cross-entropy \d\.\d{3}/);
+    const charts = (await page.innerHTML('#sh-chart')) ?? '';
+    assert.ok(charts.includes('posterior read-out cross-entropy'), 'the chart names it too');
+    assert.doesNotMatch(status + charts, /post-hoc/i);
     // the canvas holds 100 tiles of varied grey: not blank, not one colour
     const spread = await page.evaluate(
       `(() => { const c = document.getElementById('sh-fields'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -138,6 +144,22 @@ describe('the playground in headless Chromium', { skip }, () => {
     const svg = (await page.innerHTML('#sm-chart')) ?? '';
     for (const t of ['input top', 'layer 1 bottom', 'layer 2', 'similarity'])
       assert.ok(svg.includes(t), t);
+    // the row of matrices fits the 1280 px window: no horizontal scrolling, nothing cut off
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+      chart: document.querySelector('#sm-chart svg')!.getBoundingClientRect().right,
+      box: document.getElementById('sm-chart')!.getBoundingClientRect().right,
+    }));
+    console.log(`similarity row: ${JSON.stringify(widths)}`);
+    assert.ok(
+      widths.page <= widths.window,
+      `page ${widths.page} px wide in a ${widths.window} px window`,
+    );
+    assert.ok(
+      widths.chart <= widths.box + 1,
+      `chart ends at ${widths.chart} px, its box at ${widths.box}`,
+    );
     await page.screenshot({ path: join(ARTIFACTS, 'playground-similarity.png'), fullPage: true });
   });
 

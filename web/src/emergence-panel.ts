@@ -4,12 +4,14 @@
 import { EmergenceLearner, getBackend } from '../../src/browser.ts';
 import { tableOptions, tableTask } from '../../src/emergence/paper-setup.ts';
 import type { RuleName } from '../../src/emergence/rules.ts';
+import { regularTrace } from '../../src/emergence/trace.ts';
 import { lineChart, type Series } from '../../src/report/charts.ts';
 import { draw } from './chart.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 // Table 1's set-up (src/reproduce/emergence/table.ts): 20 000 samples, 30 epochs, batch 256
 const EPOCHS = 30;
+const METRICS_EVERY = 10;
 
 export function emergencePanel(): void {
   const decay = $<HTMLInputElement>('em-decay');
@@ -34,22 +36,21 @@ export function emergencePanel(): void {
     const be = getBackend();
     const task = tableTask(be);
     const learner = new EmergenceLearner({
-      ...tableOptions(rule, gamma, sigma, { epochs: EPOCHS, metricsEvery: 10 }),
+      ...tableOptions(rule, gamma, sigma, { epochs: EPOCHS, metricsEvery: METRICS_EVERY }),
       backend: be,
     });
     const status = $('em-status');
     const t0 = performance.now();
     let last = 0;
     const plot = () => {
-      const trace = learner.trace;
-      if (!trace) return;
-      const n = trace.signal[0].findIndex((v) => Number.isNaN(v));
-      const k = n < 0 ? trace.signal[0].length : n;
-      const x = Array.from(trace.steps.subarray(0, k));
+      if (!learner.trace) return;
+      // one spacing to the end: the final window's per-step entries would look like noise
+      const trace = regularTrace(learner.trace, METRICS_EVERY);
+      const x = Array.from(trace.steps);
       const series: Series[] = trace.signal.map((s, l) => ({
         name: `layer ${l + 1}`,
         x,
-        y: Array.from(s.subarray(0, k)),
+        y: Array.from(s),
       }));
       if (x.length > 1)
         void draw(

@@ -27,8 +27,12 @@ export interface Progress {
   rate: number;
   /** Label read-out (each unit votes for the class it wins most) on the test images. */
   accuracy: number;
-  /** Post-hoc cross-entropy of the posterior read-out on the test images (nats). */
-  loss: number;
+  /**
+   * Cross-entropy of the posterior read-out on the test images (nats): p(class | x) from the
+   * units' class frequencies, no classifier trained. Not the CLI's post-hoc cross-entropy
+   * (Fig. 1C: a linear classifier fitted on the layer's posteriors), which is higher.
+   */
+  posteriorLoss: number;
   r1: number;
   /** The first tiles' weights, rows of 784, for the receptive-field canvas. */
   weights: Float32Array;

@@ -43,13 +43,25 @@ export function similarityPanel(): void {
       status.textContent =
         `γ = ${o.gamma}: the ambiguous bottom input follows the top's cluster in ${(100 * run.followRate).toFixed(0)} % ` +
         `of ${o.trials} trials (chance 50 %) · ${((performance.now() - t0) / 1000).toFixed(1)} s on ${be.name}`;
+      const mats = toySimilarities(o, run, data, true);
+      const chart = $('sm-chart');
       void draw(
-        $('sm-chart'),
+        chart,
         similarityRow(
           `Similarity matrices, ambiguous bottom input, γ = ${o.gamma}`,
-          toySimilarities(o, run, data, true),
+          mats,
+          cellSizeToFit(chart.clientWidth, mats.length, mats[0].m.rows),
         ),
       );
     }, 20);
   };
+}
+
+/**
+ * The largest cell (≤ 14 px, the CLI's figure) at which `count` n×n matrices, each with its
+ * axes (≤ 80 px), and the shared colour bar (≤ 110 px) fit `width` (measured on the rendered
+ * SVG: five 16×16 matrices are 1549 px wide at 14 px a cell, 1069 px at 8).
+ */
+function cellSizeToFit(width: number, count: number, n: number): number {
+  return Math.max(4, Math.min(14, Math.floor((width - 110 - 80 * count) / (count * n))));
 }

@@ -85,7 +85,7 @@ export function softHebbPanel(onBackend: (name: string, webgpu: boolean) => void
     status.textContent =
       `epoch ${p.epoch}, ${p.samples.toLocaleString('en')} / ${p.horizon.toLocaleString('en')} images` +
       ` · ${Math.round(p.rate).toLocaleString('en')} img/s · label read-out ${pct} %` +
-      ` · post-hoc loss ${p.loss.toFixed(3)} · R1 ${p.r1}${done ? ' · done' : ''}`;
+      ` · posterior read-out cross-entropy ${p.posteriorLoss.toFixed(3)} · R1 ${p.r1}${done ? ' · done' : ''}`;
     status.dataset.accuracy = String(p.accuracy);
     const x = history.map((h) => h.samples);
     const size = { width: 300, height: 190, xlabel: 'training images seen' };
@@ -98,9 +98,9 @@ export function softHebbPanel(onBackend: (name: string, webgpu: boolean) => void
             title: 'test accuracy (%)',
             ylabel: '%',
           }),
-          lineChart([{ name: 'posterior read-out', x, y: history.map((h) => h.loss) }], {
+          lineChart([{ name: 'posterior read-out', x, y: history.map((h) => h.posteriorLoss) }], {
             ...size,
-            title: 'post-hoc cross-entropy',
+            title: 'posterior read-out cross-entropy',
             ylabel: 'nats',
           }),
         ],

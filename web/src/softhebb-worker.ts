@@ -156,7 +156,7 @@ function report(done: boolean): void {
     epoch: Math.min(settings!.epochs, Math.floor(l.samplesSeen / train.x.rows) + 1),
     rate,
     accuracy: ro.score(uTest, test.y),
-    loss: posthocLoss(uTrain, ye, uTest, test.y, l.options.inverseTemperature),
+    posteriorLoss: posteriorCrossEntropy(uTrain, ye, uTest, test.y, l.options.inverseTemperature),
     r1: l.r1Features(),
     weights,
     tiles,
@@ -168,7 +168,7 @@ function report(done: boolean): void {
  * Cross-entropy of the posterior read-out: each unit's class distribution from the training
  * posteriors (softmax at the layer's inverse temperature), then p(class | x) = Σ_k y_k(x) P(class | k).
  */
-function posthocLoss(
+function posteriorCrossEntropy(
   uTrain: Matrix,
   yTrain: Int32Array,
   uTest: Matrix,
