@@ -118,6 +118,17 @@ export class Run {
     writeJsonAtomic(this.paths.metrics, this.metrics);
   }
 
+  /**
+   * Drops the rows of epochs after `epoch` (a run restarting from an earlier checkpoint, or
+   * from none, rewrites them instead of repeating them) and rewrites metrics.json if any went.
+   */
+  dropMetricsAfter(epoch: number): void {
+    const kept = this.metrics.filter((r) => !(typeof r.epoch === 'number' && r.epoch > epoch));
+    if (kept.length === this.metrics.length) return;
+    this.metrics = kept;
+    writeJsonAtomic(this.paths.metrics, this.metrics);
+  }
+
   /** The metrics as stored on disk. */
   readMetrics(): MetricsRow[] {
     return readMetricsFile(this.paths.metrics);

@@ -121,6 +121,19 @@ describe('careless command lines', () => {
     }
   });
 
+  it('--resume without the checkpoint (deleted as damaged) retrains its epochs, metrics.json not repeating them', async () => {
+    const out = join(dir, 'deleted');
+    assert.equal((await hebb(...train(out, 2))).code, 0);
+    rmSync(join(out, 'model.safetensors'));
+    const r = await hebb('softhebb', 'train', '--out', out, '--resume', '--quiet');
+    assert.equal(r.code, 0, r.err);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    assert.deepEqual(
+      metrics.map((m: { epoch: number }) => m.epoch),
+      [1, 2],
+    );
+  });
+
   it("a failed reproduction's advice keeps --out", async () => {
     const out = join(dir, 'advice');
     const e = {

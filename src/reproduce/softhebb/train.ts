@@ -174,6 +174,8 @@ export async function trainLayer(
     ctx.log(
       `resuming after epoch ${first} of ${o.epochs} (${count(layer.samplesSeen, 'sample')} seen)`,
     );
+  // a checkpoint older than the metrics (or none: deleted as damaged) trains those epochs again
+  run.dropMetricsAfter(first);
   let testAccuracy = NaN;
   let seconds = 0;
   const startBar = (epoch: number) => ctx.progress(N, `epoch ${epoch}/${o.epochs}`);
