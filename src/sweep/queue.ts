@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HebbError } from '../errors.ts';
+import { requirePackages } from '../io/optional-packages.ts';
 import { runPoint } from './local-pool.ts';
 import type { SweepPoint, SweepSpec } from './spec.ts';
 import { readDone } from './state.ts';
@@ -29,6 +30,7 @@ export interface PointJobResult {
 async function connect(url: string) {
   if (!/^rediss?:\/\//.test(url))
     throw new HebbError(`--queue: '${url}' is not a Redis URL; write redis://HOST:6379`);
+  requirePackages('queue');
   const [{ Queue, Worker }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
   // Workers block on Redis; BullMQ needs maxRetriesPerRequest: null so a blocking call waits
   // out a reconnect instead of failing. Every client gets an error listener: without one,

@@ -80,7 +80,7 @@ describe('hebb CLI', () => {
     assert.match(lines[0], /^backend: \w+ \(/);
     assert.match(lines[1], /^SoftHebb 784→20, 1 epoch\(s\) of MNIST in /);
     assert.match(lines[2], /1-layer \(label read-out\) test accuracy: \d+\.\d\d %$/);
-    assert.match(lines[3], /2-layer \(linear read-out, 1 epochs, .*\) test accuracy: \d+\.\d\d %$/);
+    assert.match(lines[3], /2-layer \(linear read-out, 1 epoch, .*\) test accuracy: \d+\.\d\d %$/);
     // The demo's run names no data set (MNIST is the demo's own): eval finds the same read-out.
     const options = { readout: 'linear', epochs: 1, activation: 'triangle:3' } as const;
     const ev = evaluateRun(

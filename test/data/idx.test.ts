@@ -119,7 +119,7 @@ describe('IDX reader', () => {
           classes: ['0', '1', '2', '3'],
           fix: 'x',
         }),
-      /has 1 labels but .* has 2 images/,
+      /has 1 label but .* has 2 images/,
     );
   });
 

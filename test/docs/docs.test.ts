@@ -184,7 +184,7 @@ describe('the docs checks bite', () => {
     '',
     'Inline: `hebb softhebb eval RUN --readout linear --no-such` and `hebb <command> --help`,',
     'wrapped: `npx hebb reproduce',
-    'sm-mnist --seedz 1`; not commands: `hebb: failed`, `hebb/report`, `HEBB_BACKEND=ts`.',
+    'sm-mnist --seedz 1`; not commands: `hebb: failed`, `hebb/report`, `HEBB_BACKEND=ts`, `npm install hebb vega`, `npm rebuild hebb x`.',
     'Flags: `--feature-tol` takes a list, `--reps 2` (bench), `--gone-flag`.',
     '`npm run demo`, `npm run bench -- gemm`, `npm run bench -- gemmm`, `npm run docs`.',
     'Code: `src/cli/program.ts`, `src/cli/gone.ts` and src/reproduce/similarity/, docs/gone/.',

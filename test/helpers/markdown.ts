@@ -83,8 +83,11 @@ export interface DocCommand {
   words: string[];
 }
 
-/** `hebb` as a command word: not part of a path, a package name (`'hebb'`), or `hebb:`. */
-const HEBB = /(?<![\w./@'"$-])hebb(?=[ \t])/g;
+/**
+ * `hebb` as a command word: not part of a path, a package name (`'hebb'`, `npm install hebb`,
+ * `npm rebuild hebb`), or `hebb:`.
+ */
+const HEBB = /(?<![\w./@'"$-])(?<!\b(?:install|i|rebuild|uninstall|add) )hebb(?=[ \t])/g;
 
 export function hebbCommands(snippets: Snippet[]): DocCommand[] {
   const found: DocCommand[] = [];

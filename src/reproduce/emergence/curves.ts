@@ -206,6 +206,7 @@ export function transitionLine(results: EmergenceResult[]): string {
 /** `hebb reproduce emergence-curves`. */
 export const emergenceCurves = defineExperiment({
   command: 'reproduce emergence-curves',
+  needs: ['charts'],
   description:
     'alignment vs step for a 784-128-10 MLP (SGD, lr 0.01) on MNIST / Fashion-MNIST / CIFAR-10, per hidden activation, and validation loss vs γ',
   options: CURVES_OPTIONS,

@@ -204,6 +204,7 @@ function transformerDetail(cells: CellSummary[]): string[] {
 /** `hebb reproduce emergence-table`. */
 export const emergenceTable = defineExperiment({
   command: 'reproduce emergence-table',
+  needs: ['charts'],
   description:
     "the paper's table: alignment of sgd/adam/dfa/random × γ ∈ {0, 5e-5, 5e-4, 5e-3}, mean ± std over seeds",
   options: TABLE_OPTIONS,

@@ -102,6 +102,7 @@ export async function reproducePhase(
 /** `hebb reproduce emergence-phase`. */
 export const emergencePhase = defineExperiment({
   command: 'reproduce emergence-phase',
+  needs: ['charts'],
   description: 'phase diagram: alignment over weight noise σ × weight decay γ (log axes)',
   options: PHASE_OPTIONS,
   out: 'runs/emergence-phase',

@@ -129,6 +129,7 @@ const layerLine = (res: FacesResult) =>
 
 export const smFaces = defineExperiment({
   command: 'reproduce sm-faces',
+  needs: ['charts'],
   description:
     'similarity matching Sec. 6.2 / Fig. 3: three locally connected layers with feedback on faces, features by reverse correlation',
   options: FACES_OPTIONS,

@@ -58,6 +58,7 @@ export interface ToyOutcome {
 
 export const smToy = defineExperiment({
   command: 'reproduce sm-toy',
+  needs: ['charts'],
   description: 'similarity matching Sec. 6.1 / Fig. 2: two-cluster two-layer network with feedback',
   options: TOY_OPTIONS,
   out: 'runs/sm-toy',

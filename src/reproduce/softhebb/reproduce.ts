@@ -419,6 +419,7 @@ async function writeFigures(
 function fig1(name: 'softhebb-mnist' | 'softhebb-fashion', dataset: 'mnist' | 'fashion-mnist') {
   return defineExperiment({
     command: `reproduce ${name}`,
+    needs: ['charts'],
     description: `SoftHebb paper, Fig. 1 on ${dataset}: accuracy table, one-epoch comparison, post-hoc loss, R1 features`,
     options: FIG1_OPTIONS,
     out: `runs/reproduce-${name}`,

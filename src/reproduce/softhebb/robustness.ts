@@ -326,6 +326,7 @@ async function runRobustness(ctx: ExperimentContext, data: Split, f: RobustnessF
 /** `hebb reproduce softhebb-robustness`. */
 export const softhebbRobustness = defineExperiment({
   command: 'reproduce softhebb-robustness',
+  needs: ['charts'],
   description:
     'SoftHebb paper Sec. 3.3 / Fig. 2, 3: Gaussian noise and PGD attacks on SoftHebb, hard WTA and a backprop MLP',
   options: ROBUSTNESS_OPTIONS,
