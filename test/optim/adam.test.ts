@@ -68,6 +68,27 @@ for (const be of backendsUnderTest()) {
       });
     }
 
+    it('the defaults (β₁ 0.9, β₂ 0.999, ε 1e-8) match the float64 reference over 100 steps of gradients the size of ε', () => {
+      // |g| ~ 1e-8 makes ε half the denominator; magnitudes changing 5-fold from step to step
+      // make v̂'s weighting of past steps, hence β₂, matter.
+      const p = Matrix.zeros(3, 4);
+      const grads = Array.from(
+        { length: 100 },
+        (_, s) => randMatrix(3, 4, 500 + s, -2e-8 * (1 + (s % 5)), 2e-8 * (1 + (s % 5))).data,
+      );
+      const ref = naiveAdam(p.data, grads, {
+        lr: 0.01,
+        b1: 0.9,
+        b2: 0.999,
+        eps: 1e-8,
+        wd: 0,
+        decoupled: false,
+      });
+      const adam = new Adam({ lr: 0.01, backend: be });
+      for (const g of grads) adam.step([p], [new Matrix(3, 4, g)]);
+      assertClose(p.data, ref, { rtol: 1e-5, atol: 1e-6, what: 'p' });
+    });
+
     it('direction() writes the step without applying it, and equals what step() applies', () => {
       const p = randMatrix(3, 4, 5, -1, 1);
       const p0 = p.clone();

@@ -60,6 +60,44 @@ for (const be of backendsUnderTest()) {
       assert.equal(la.score(TRAIN, Y), 1);
     });
 
+    it('win rates divide by the class size: wins_ck / n_c, not the raw counts (by hand)', () => {
+      // Classes of 100 and 5 samples. Unit 0: 50/100 = 0.5 beats 2/5 = 0.4; unit 1: 30/100 = 0.3
+      // loses to 2/5 although 30 > 2; unit 2: 20/100 = 1/5, a tie, goes to the first class.
+      const la = new LabelAssignment({ backend: be }).setState({
+        wins: f32(
+          Matrix.from([
+            [50, 30, 20],
+            [2, 2, 1],
+          ]),
+        ),
+        sums: f32(Matrix.zeros(2, 3)),
+        class_sizes: f32(Float32Array.of(100, 5)),
+      });
+      assert.deepEqual(Array.from(la.unitLabels), [0, 1, 0]);
+    });
+
+    it("the 'mean' vote averages each class's units: 1 unit of class 0 against 3 of class 1 (by hand)", () => {
+      const state = {
+        wins: f32(
+          Matrix.from([
+            [1, 0, 0, 0],
+            [0, 1, 1, 1],
+          ]),
+        ),
+        sums: f32(Matrix.zeros(2, 4)),
+        class_sizes: f32(Float32Array.of(1, 3)),
+      };
+      // row 0: means 1 vs 3.2/3 = 1.067 (class 1); row 1: means 1 vs 0.5 but sums 1 vs 1.5
+      const a = Matrix.from([
+        [1, 1.1, 1.05, 1.05],
+        [1, 0.5, 0.5, 0.5],
+      ]);
+      const vote = (voteBy: 'mean' | 'sum') =>
+        Array.from(new LabelAssignment({ voteBy, backend: be }).setState(state).predict(a));
+      assert.deepEqual(vote('mean'), [1, 0]);
+      assert.deepEqual(vote('sum'), [1, 1]);
+    });
+
     it('a class with no unit never wins the mean vote', () => {
       // Counts where class 0 wins both units and classes 1, 2 have samples but no unit.
       const la = new LabelAssignment({ voteBy: 'mean', backend: be }).setState({

@@ -164,6 +164,26 @@ for (const be of backendsUnderTest()) {
           assertClose(q.b2, expected.b2, { atol: 1e-6, what: 'b2' });
         });
 
+    it("starts from U(±1/√fan-in) weights and biases (torch.nn.Linear's default)", () => {
+      // lr 0: the SGD step leaves the initial parameters as they are
+      const m = new MlpClassifier({ hidden: 300, optimizer: 'sgd', lr: 0, seed: 3, backend: be });
+      m.partialFit(randMatrix(2, 400, 1), [0, 9]);
+      const { w1, b1, w2 } = m.parameters;
+      for (const [what, v, fanIn] of [
+        ['W1', w1.data, 400],
+        ['b1', b1, 400],
+        ['W2', w2.data, 300],
+      ] as const) {
+        const bound = 1 / Math.sqrt(fanIn);
+        const max = v.reduce((a, x) => Math.max(a, Math.abs(x)), 0);
+        // the largest of n uniform magnitudes lies within bound·(1 − 5/n) but for e^−5
+        assert.ok(
+          max <= bound && max > bound * (1 - 5 / v.length),
+          `${what}: max |w| ${max} vs ${bound}`,
+        );
+      }
+    });
+
     it('rejects bad options and input', () => {
       assert.throws(() => new MlpClassifier({ activation: 'gelu' as MlpActivation }), ValueError);
       assert.throws(() => new MlpClassifier({ hidden: 0 }), /hidden must be a positive integer/);
