@@ -7,19 +7,28 @@ import { custom, type Param } from './params.ts';
  * - linear η₀ → η₁ (default 0) over the whole fit (SoftHebb, paper Appendix D);
  * - exponential η₀ → η₁, geometric, over the whole fit (SoftHebb's one-epoch mode);
  * - step: η₀ · factor^⌊epoch / every⌋ (the read-outs: halved every 15 epochs);
+ * - milestones: η₀ · factor^(milestones ≤ epoch) (the authors' read-out, utils.py CustomStepLR);
  * - inverse: max(η₀ / (1 + decay·⌊samples / every⌋), min) (similarity matching, authors' code).
  * In text (CLI flags): 0.03, linear:0.2[:0], exponential:0.55:0.0055, step:0.001:0.5:15,
- * inverse:0.005:0.5:1000[:0.0001].
+ * milestones:0.001:0.5:20/35/50, inverse:0.005:0.5:1000[:0.0001].
  */
 export type Schedule =
   | { kind: 'constant'; from: number }
   | { kind: 'linear'; from: number; to?: number }
   | { kind: 'exponential'; from: number; to: number }
   | { kind: 'step'; from: number; factor: number; every: number }
+  | { kind: 'milestones'; from: number; factor: number; at: number[] }
   | { kind: 'inverse'; from: number; decay: number; every: number; min?: number };
 
 export type ScheduleKind = Schedule['kind'];
-const KINDS: ScheduleKind[] = ['constant', 'linear', 'exponential', 'step', 'inverse'];
+const KINDS: ScheduleKind[] = [
+  'constant',
+  'linear',
+  'exponential',
+  'step',
+  'milestones',
+  'inverse',
+];
 
 /** Where training stands: samples seen, samples of the whole fit, samples per epoch. */
 export interface SchedulePosition {
@@ -48,6 +57,7 @@ export function validateSchedule(s: Schedule, what: string): Schedule {
           linear: ['kind', 'from', 'to'],
           exponential: ['kind', 'from', 'to'],
           step: ['kind', 'from', 'factor', 'every'],
+          milestones: ['kind', 'from', 'factor', 'at'],
           inverse: ['kind', 'from', 'decay', 'every', 'min'],
         } as const
       )[s.kind].includes(k as never),
@@ -70,6 +80,16 @@ export function validateSchedule(s: Schedule, what: string): Schedule {
       if (!finiteNonNeg(s.factor) || !(Number.isInteger(s.every) && s.every >= 1))
         throw new ValueError(
           `${what}: a step schedule needs factor ≥ 0 and every ≥ 1 epochs, got factor ${s.factor}, every ${s.every}`,
+        );
+      break;
+    case 'milestones':
+      if (
+        !finiteNonNeg(s.factor) ||
+        !Array.isArray(s.at) ||
+        !s.at.every((e, i) => Number.isInteger(e) && e >= 1 && (i === 0 || e > s.at[i - 1]))
+      )
+        throw new ValueError(
+          `${what}: a milestones schedule needs factor ≥ 0 and increasing epochs ≥ 1, got factor ${s.factor}, at ${JSON.stringify(s.at)}`,
         );
       break;
     case 'inverse':
@@ -98,6 +118,12 @@ export function rateAt(s: Schedule, at: SchedulePosition): number {
       const epoch = at.perEpoch ? Math.floor(at.samples / at.perEpoch) : 0;
       return s.from * s.factor ** Math.floor(epoch / s.every);
     }
+    case 'milestones': {
+      // Epoch e (from 0) runs at the rate after every milestone m ≤ e: torch's MultiStepLR,
+      // stepped after each epoch, halves from epoch m on.
+      const epoch = at.perEpoch ? Math.floor(at.samples / at.perEpoch) : 0;
+      return s.from * s.factor ** s.at.filter((m) => m <= epoch).length;
+    }
     case 'inverse':
       return Math.max(s.from / (1 + s.decay * Math.floor(at.samples / s.every)), s.min ?? 0);
   }
@@ -110,8 +136,14 @@ export function parseSchedule(text: string, what = 'lr'): Schedule {
   const bad = () =>
     new ValueError(
       `${what}: cannot read schedule '${text}'; write a number (constant), linear:FROM[:TO], ` +
-        'exponential:FROM:TO, step:FROM:FACTOR:EVERY_EPOCHS or inverse:FROM:DECAY:EVERY_SAMPLES[:MIN]',
+        'exponential:FROM:TO, step:FROM:FACTOR:EVERY_EPOCHS, milestones:FROM:FACTOR:E1/E2/… or inverse:FROM:DECAY:EVERY_SAMPLES[:MIN]',
     );
+  if (parts[0] === 'milestones' && parts.length === 4) {
+    const at = parts[3].split('/').map((p) => (p.trim() === '' ? NaN : Number(p)));
+    const [from, factor] = nums;
+    if (![from, factor, ...at].every(Number.isFinite)) throw bad();
+    return validateSchedule({ kind: 'milestones', from, factor, at }, what);
+  }
   if (parts.length === 1) {
     if (parts[0].trim() === '') throw bad();
     const v = Number(parts[0]);
@@ -156,6 +188,8 @@ export function formatSchedule(s: Schedule): string {
       return `exponential:${s.from}:${s.to}`;
     case 'step':
       return `step:${s.from}:${s.factor}:${s.every}`;
+    case 'milestones':
+      return `milestones:${s.from}:${s.factor}:${s.at.join('/')}`;
     case 'inverse':
       return `inverse:${s.from}:${s.decay}:${s.every}${s.min !== undefined ? `:${s.min}` : ''}`;
   }
@@ -164,6 +198,7 @@ export function formatSchedule(s: Schedule): string {
 /** A schedule with every rate multiplied by f. */
 export function scaleSchedule(s: Schedule, f: number): Schedule {
   const out = { ...s, from: s.from * f } as Schedule;
+  if (out.kind === 'milestones') out.at = [...out.at];
   if ((out.kind === 'linear' || out.kind === 'exponential') && out.to !== undefined)
     out.to = out.to * f;
   if (out.kind === 'inverse' && out.min !== undefined) out.min = out.min * f;

@@ -3,7 +3,14 @@ import type { Backend } from '../backend/types.ts';
 import { runFit, type FitEvent } from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, registerModel, SupervisedModel } from '../model/model.ts';
-import { describe, integer, oneOf, validateOptions, type Resolved } from '../model/params.ts';
+import {
+  boolean,
+  describe,
+  integer,
+  oneOf,
+  validateOptions,
+  type Resolved,
+} from '../model/params.ts';
 import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
 import { accuracy, checkLabels, oneHotInto, type Labels } from './classifier-inputs.ts';
 
@@ -28,6 +35,11 @@ export type VoteBy = 'winner' | 'sum' | 'mean';
 export interface LabelAssignmentOptions {
   assignBy?: AssignBy;
   voteBy?: VoteBy;
+  /**
+   * Divide wins and summed activations by each class's size before comparing classes (default
+   * true). false: raw counts and sums, as the authors' code (engine.py get_neuron_labels).
+   */
+  perClass?: boolean;
   /** Number of classes; default max label + 1. */
   classes?: number;
   backend?: string | Backend;
@@ -41,6 +53,10 @@ const SPEC = {
   voteBy: describe(
     oneOf(['winner', 'sum', 'mean'] as const, { default: 'winner' }),
     "how a sample's class is predicted: 'winner' (the class of the most active unit; the paper's), 'sum' or 'mean' of each class's units' activations",
+  ),
+  perClass: describe(
+    boolean({ default: true }),
+    "compare classes by wins and activations per class size; off: raw counts and sums (the authors' code)",
   ),
   classes: describe(integer({ min: 1 }), 'number of classes; default max label + 1'),
   backend: backendOption(),
@@ -139,6 +155,7 @@ export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labe
     const [wins, sums, sizes] = [this.wins!, this.sums!, this.sizes!];
     const [C, K] = [wins.rows, wins.cols];
     const labels = new Int32Array(K);
+    const perClass = this.options.perClass;
     for (let k = 0; k < K; k++) {
       let best = -1;
       let bestWin = 0;
@@ -146,12 +163,12 @@ export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labe
       let bestActClass = 0;
       for (let c = 0; c < C; c++) {
         if (sizes[c] === 0) continue;
-        const rate = wins.data[c * K + k] / sizes[c];
+        const rate = perClass ? wins.data[c * K + k] / sizes[c] : wins.data[c * K + k];
         if (rate > bestWin) {
           bestWin = rate;
           best = c;
         }
-        const mean = sums.data[c * K + k] / sizes[c];
+        const mean = perClass ? sums.data[c * K + k] / sizes[c] : sums.data[c * K + k];
         if (mean > bestAct) {
           bestAct = mean;
           bestActClass = c;

@@ -1,4 +1,5 @@
 import { Matrix } from '../backend/matrix.ts';
+import { Rng } from '../backend/rng.ts';
 import type { Backend } from '../backend/types.ts';
 import { HebbError } from '../errors.ts';
 import { checkSamples } from '../model/inputs.ts';
@@ -9,6 +10,7 @@ import {
   describe,
   integer,
   number,
+  oneOf,
   seed,
   validateOptions,
   type Resolved,
@@ -36,8 +38,13 @@ export interface SoftmaxClassifierOptions {
   weightDecay?: number;
   /** Visit the samples in a seeded random order each epoch (default true). */
   shuffle?: boolean;
-  /** Seeds the sample order (default 0). Weights start at zero (the loss is convex). */
+  /** Seeds the sample order and a 'uniform' init (default 0). */
   seed?: number;
+  /**
+   * Initial W and b: 'zeros' (default; the loss is convex) or 'uniform', U(±1/√features) for
+   * both, as PyTorch's nn.Linear (the authors' classifier).
+   */
+  init?: 'zeros' | 'uniform';
   /** Number of classes; default max label + 1 at the first fit. */
   classes?: number;
   backend?: string | Backend;
@@ -58,9 +65,10 @@ const SPEC = {
     boolean({ default: true }),
     'visit the samples in a seeded random order each epoch',
   ),
-  seed: describe(
-    seed(),
-    'seed of the sample order (the weights start at zero: the loss is convex)',
+  seed: describe(seed(), "seed of the sample order (and of a 'uniform' init)"),
+  init: describe(
+    oneOf(['zeros', 'uniform'] as const, { default: 'zeros' }),
+    "initial weights and bias: 'zeros' (the loss is convex) or 'uniform' U(±1/√features), PyTorch's nn.Linear default",
   ),
   classes: describe(
     integer({ min: 2 }),
@@ -135,10 +143,16 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
     return this.w ? { features: this.w.cols, classes: this.w.rows } : undefined;
   }
 
-  /** Zero weights (the loss is convex) and a fresh optimiser. */
+  /** Zero (or PyTorch-like uniform) weights and a fresh optimiser. */
   protected reset(features: number, classes: number): void {
     this.w = Matrix.zeros(classes, features);
     this.b = new Float32Array(classes);
+    if (this.options.init === 'uniform') {
+      const a = 1 / Math.sqrt(features);
+      const rng = new Rng(this.options.seed, this.backend).fork(1);
+      rng.uniform(this.w.data, -a, a);
+      rng.uniform(this.b, -a, a);
+    }
     this.adam = this.newAdam();
   }
 

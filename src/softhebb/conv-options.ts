@@ -7,6 +7,7 @@ import {
   integer,
   required,
   validateOptions,
+  withDefault,
   type Resolved,
 } from '../model/params.ts';
 import type { Activation } from '../model/activation.ts';
@@ -85,6 +86,7 @@ export const CONV_SPEC = {
   stride: describe(integer({ min: 1, default: 1 }), 'step in pixels between two patches'),
   padding: describe(integer({ min: 0, default: 0 }), 'zero pixels added on each side of the image'),
   dilation: describe(integer({ min: 1, default: 1 }), "spacing in pixels between a kernel's taps"),
+  epochs: describe(withDefault(SOFTHEBB_SPEC.epochs, 1), 'passes over the training images in fit'),
   batchSize: describe(
     integer({ min: 1, default: 10 }),
     'images per update, all their patches summed into one step (1 = online over images)',

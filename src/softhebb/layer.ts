@@ -136,10 +136,15 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     } else {
       const rng = new Rng(o.seed, this.backend).fork(0);
       this.w = allocateMatrix(K, inputs, 'SoftHebb', 'units × inputs weights', 'use fewer units');
-      if (o.init === 'normal') rng.normal(this.w.data);
-      else rng.uniform(this.w.data);
-      this.backend.normalizeRows(this.w, this.w);
-      this.backend.scale(o.initRadius, this.w);
+      if (o.init === 'positive-uniform-iid') {
+        // The authors' init (train.py check_dimension): E‖w_k‖² = n·a²/3 = R², rows not rescaled.
+        rng.uniform(this.w.data, 0, o.initRadius * Math.sqrt(3 / inputs));
+      } else {
+        if (o.init === 'normal') rng.normal(this.w.data);
+        else rng.uniform(this.w.data);
+        this.backend.normalizeRows(this.w, this.w);
+        this.backend.scale(o.initRadius, this.w);
+      }
     }
     this.rowScale = null;
     this.b = null;

@@ -1,5 +1,5 @@
 import { ValueError } from '../errors.ts';
-import { activation, type Activation } from '../model/activation.ts';
+import { activation, parseActivation, type Activation } from '../model/activation.ts';
 import { backendOption } from '../model/model.ts';
 import {
   MAX_EPOCHS,
@@ -18,6 +18,7 @@ import {
 import { scaleSchedule, schedule, type Schedule } from '../model/schedule.ts';
 import type { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
+import { AUTHORS_MLP_MNIST } from './authors.ts';
 
 /** Options of a SoftHebb layer (docs/math/softhebb.md; names as in docs/api.md's glossary). */
 export interface SoftHebbOptions {
@@ -48,29 +49,34 @@ export interface SoftHebbOptions {
    * unit's linear ODE over the step (never overshoots; see docs/math/softhebb.md). Batch 1 is Euler.
    */
   integrator?: 'euler' | 'exact';
-  /** Exponent q of the 'normalized' rule's per-unit rate η₀·(|‖w_k‖ − 1| + 1e-10)^q. */
+  /** Exponent q of the 'normalized' rule's per-unit rate η₀·(|‖w_k‖ − 1| + 1e-10)^q. Default the preset's (0.5; authors 0.2). */
   adaptivePower?: number;
   /** Soft-Krotov: flip the sign of y for every unit but the winner (anti-Hebbian losers). */
   krotov?: boolean;
-  /** Divide each input by its Euclidean norm before use. */
+  /** Divide each input by its Euclidean norm before use. Default the preset's (on; authors off). */
   normalizeInput?: boolean;
-  /** Initial weights: 'positive-uniform' (U[0,1) rows) or 'normal', each row scaled to initRadius. */
-  init?: 'positive-uniform' | 'normal';
+  /**
+   * Initial weights: 'positive-uniform' (U[0,1) rows) or 'normal', each row scaled to
+   * initRadius; 'positive-uniform-iid': entries U[0, a) with a = initRadius·√(3/inputs), rows
+   * not rescaled, so E‖w_k‖² = initRadius² (the authors' code).
+   */
+  init?: SoftHebbInit;
   /** Euclidean norm of each initial weight row. */
   initRadius?: number;
   /** Start from these weights (units × inputs) instead of random ones. */
   initialWeights?: Matrix;
   /** Start from this bias (length units); default ln(1/K)/t, the uniform prior. */
   initialBias?: Float32Array;
-  /** Passes over the data in fit. Default 1. */
+  /** Passes over the data in fit. Default the preset's (1; authors 100). */
   epochs?: number;
-  /** Samples per update; 1 is online learning (a fused per-sample kernel). Default 100. */
+  /** Samples per update; 1 is online learning (a fused per-sample kernel). Default the preset's (100; authors 64). */
   batchSize?: number;
   /** Seed of the initial weights and of the sample order. Default 0. */
   seed?: number;
   /**
    * What transform hands the next layer when called without one (a stack calls it so):
-   * default the posterior softmax at the layer's t ('onehot' when hard).
+   * default the posterior softmax at the layer's t ('onehot' when hard); the 'authors' preset
+   * softmax:5.
    */
   activation?: Activation | string;
   /** Backend name or object; default getBackend(). */
@@ -79,10 +85,28 @@ export interface SoftHebbOptions {
 
 export type SoftHebbPreset = 'default' | 'paper' | 'authors';
 
-type PresetValues = Pick<
-  SoftHebbOptions,
-  'inverseTemperature' | 'bias' | 'lr' | 'rule' | 'integrator' | 'init' | 'initRadius'
->;
+export type SoftHebbInit = 'positive-uniform' | 'normal' | 'positive-uniform-iid';
+
+type PresetValues = Required<
+  Pick<
+    SoftHebbOptions,
+    | 'inverseTemperature'
+    | 'bias'
+    | 'lr'
+    | 'rule'
+    | 'integrator'
+    | 'init'
+    | 'initRadius'
+    | 'adaptivePower'
+    | 'normalizeInput'
+    | 'epochs'
+    | 'batchSize'
+  >
+> &
+  Pick<SoftHebbOptions, 'activation'>;
+
+/** What the 'default' and 'paper' presets share: hebb's settings for the rest. */
+const HEBB_REST = { adaptivePower: 0.5, normalizeInput: true, epochs: 1, batchSize: 100 } as const;
 
 /**
  * Named settings. 'default' is what was measured best here on MNIST: t = 200, linear rate
@@ -91,8 +115,8 @@ type PresetValues = Pick<
  * never overshoots, so no unit diverges at any size or batch. Positive uniform rows of norm 3
  * let every unit win early (norm 1: 13 of 100 units ever won, 38 %; norm 3: all 100, 83 %).
  * 'paper' is Eq. 8 and the learnt prior (Eq. 10) with base 1000 and a linear rate from 0.03
- * (0.05 hard), Euler steps. 'authors' follows the authors' public code: the normalised update,
- * rows of norm 35, t = 12, rate 0.045.
+ * (0.05 hard), Euler steps. 'authors' is what the authors' public code runs for their MNIST
+ * preset 2SoftMlpMNIST (AUTHORS_MLP_MNIST in ./authors.ts, each value with its source).
  */
 export const PRESETS: Record<SoftHebbPreset, (wta: 'soft' | 'hard') => PresetValues> = {
   default: (wta) => ({
@@ -103,6 +127,7 @@ export const PRESETS: Record<SoftHebbPreset, (wta: 'soft' | 'hard') => PresetVal
     integrator: 'exact',
     init: 'positive-uniform',
     initRadius: 3,
+    ...HEBB_REST,
   }),
   paper: (wta) => ({
     inverseTemperature: Math.log(1000),
@@ -112,16 +137,28 @@ export const PRESETS: Record<SoftHebbPreset, (wta: 'soft' | 'hard') => PresetVal
     integrator: 'euler',
     init: 'positive-uniform',
     initRadius: 3,
+    ...HEBB_REST,
   }),
-  authors: () => ({
-    inverseTemperature: 12,
-    bias: false,
-    lr: { kind: 'linear', from: 0.045 },
-    rule: 'normalized',
-    integrator: 'euler',
-    init: 'positive-uniform',
-    initRadius: 35,
-  }),
+  authors: () => {
+    const a = AUTHORS_MLP_MNIST;
+    return {
+      inverseTemperature: a.inverseTemperature.value,
+      bias: a.bias.value,
+      // Their rate's amplitude stays constant (hebblinear.py update_lr: the scheduler's line is
+      // commented out); the per-unit factor (|‖w‖ − 1| + 1e-10)^q is the 'normalized' rule's.
+      lr: { kind: 'constant', from: a.lr.value },
+      rule: 'normalized',
+      // The normalised rule ignores the integrator; Euler is what their update is.
+      integrator: 'euler',
+      init: 'positive-uniform-iid',
+      initRadius: a.initRadius.value,
+      adaptivePower: a.adaptivePower.value,
+      normalizeInput: a.normalizeInput.value,
+      epochs: a.epochs.value,
+      batchSize: a.batchSize.value,
+      activation: { name: 'softmax', inverseTemperature: a.activation.value },
+    };
+  },
 };
 
 const SPEC = {
@@ -167,20 +204,21 @@ const SPEC = {
     "mini-batch step: 'exact' (solves each unit's ODE, never overshoots) or 'euler' (Eq. 8 summed); default the preset's ('exact'); batch 1 is Euler",
   ),
   adaptivePower: describe(
-    number({ min: 0, default: 0.5 }),
-    "exponent q ≥ 0 of the normalized rule's per-unit rate η·(|‖w_k‖ − 1| + 1e-10)^q",
+    number({ min: 0 }),
+    "exponent q ≥ 0 of the normalized rule's per-unit rate η·(|‖w_k‖ − 1| + 1e-10)^q; default the preset's (0.5; authors 0.2)",
+    '<q>',
   ),
   krotov: describe(
     boolean({ default: false }),
     'soft-Krotov: anti-Hebbian updates for every unit but the winner',
   ),
   normalizeInput: describe(
-    boolean({ default: true }),
-    'divide each input by its Euclidean norm before use',
+    boolean(),
+    "divide each input by its Euclidean norm before use; default the preset's (on; authors off)",
   ),
   init: describe(
-    oneOf(['positive-uniform', 'normal'] as const),
-    "initial weight rows: 'positive-uniform' (U[0,1)) or 'normal', each scaled to initRadius; default the preset's ('positive-uniform')",
+    oneOf(['positive-uniform', 'normal', 'positive-uniform-iid'] as const),
+    "initial weights: 'positive-uniform' (U[0,1) rows) or 'normal', each row scaled to initRadius, or 'positive-uniform-iid' (entries U[0, initRadius·√(3/inputs)), the authors'); default the preset's",
   ),
   initRadius: describe(
     number({ gt: 0 }),
@@ -196,17 +234,17 @@ const SPEC = {
     'start from this bias (one value per unit) instead of the uniform prior ln(1/K)/t',
   ),
   epochs: describe(
-    integer({ min: 1, max: MAX_EPOCHS, default: 1 }),
-    'passes over the training set in fit',
+    integer({ min: 1, max: MAX_EPOCHS }),
+    "passes over the training set in fit; default the preset's (1; authors 100)",
   ),
   batchSize: describe(
-    integer({ min: 1, default: 100 }),
-    'samples per update (1 = online learning)',
+    integer({ min: 1 }),
+    "samples per update (1 = online learning); default the preset's (100; authors 64)",
   ),
   seed: describe(seed(), 'seed of the initial weights and of the sample order'),
   activation: describe(
     activation(),
-    "what transform gives when called without one (a stack's next layer reads it), e.g. triangle:3; default the softmax posterior at t (onehot when hard)",
+    "what transform gives when called without one (a stack's next layer reads it), e.g. triangle:3; default the softmax posterior at t (onehot when hard; the authors preset softmax:5)",
   ),
   backend: backendOption(),
 } satisfies Record<keyof SoftHebbOptions, unknown>;
@@ -221,8 +259,12 @@ export type ResolvedSoftHebbOptions = Resolved<SoftHebbSpec> & {
   readonly biasLr: Schedule;
   readonly rule: 'paper' | 'normalized';
   readonly integrator: 'euler' | 'exact';
-  readonly init: 'positive-uniform' | 'normal';
+  readonly init: SoftHebbInit;
   readonly initRadius: number;
+  readonly adaptivePower: number;
+  readonly normalizeInput: boolean;
+  readonly epochs: number;
+  readonly batchSize: number;
 };
 
 /** The option table (for the Model base) and the preset merge done before validation. */
@@ -266,5 +308,12 @@ export function resolveSoftHebbOptions(given: unknown): ResolvedSoftHebbOptions 
     integrator: pick('integrator'),
     init: pick('init'),
     initRadius: pick('initRadius'),
+    adaptivePower: pick('adaptivePower'),
+    normalizeInput: pick('normalizeInput'),
+    epochs: pick('epochs'),
+    batchSize: pick('batchSize'),
+    activation:
+      o.activation ??
+      (preset.activation === undefined ? undefined : parseActivation(preset.activation)),
   });
 }

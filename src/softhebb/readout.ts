@@ -7,13 +7,32 @@ import { parseActivation, type Activation } from '../model/activation.ts';
 import type { FitOptions } from '../model/fit-loop.ts';
 import { LabelAssignment } from '../readout/label-assignment.ts';
 import { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
+import type { Schedule } from '../model/schedule.ts';
+import { AUTHORS_MLP_MNIST, AUTHORS_READOUT, authorsReadoutLr } from './authors.ts';
 import type { SoftHebb } from './layer.ts';
 
-/** Label-assignment accuracy (the paper's 1-layer read-out) on the test set. */
-export function labelAccuracy(layer: SoftHebb, data: Split): number {
-  const ro = new LabelAssignment({ classes: data.train.classes.length, backend: layer.backend });
-  ro.fit(layer.preActivation(data.train.x), data.train.y);
-  return ro.score(layer.preActivation(data.test.x), data.test.y);
+/**
+ * Label-assignment accuracy (the paper's 1-layer read-out) on the test set: by default wins
+ * per class size on u + b; `authors`: as their engine.py, raw win counts and, for units that
+ * never win, the class of the largest summed posterior softmax(t·u).
+ */
+export function labelAccuracy(
+  layer: SoftHebb,
+  data: Split,
+  { authors = false }: { authors?: boolean } = {},
+): number {
+  const ro = new LabelAssignment({
+    classes: data.train.classes.length,
+    perClass: !authors,
+    backend: layer.backend,
+  });
+  const t = layer.options.inverseTemperature;
+  // Any per-sample monotone map of u + b gives the same winners; the posterior matters only
+  // for the authors' never-winning units.
+  const act = (x: Matrix) =>
+    authors ? layer.transform(x, { activation: `softmax:${t}` }) : layer.preActivation(x);
+  ro.fit(act(data.train.x), data.train.y);
+  return ro.score(act(data.test.x), data.test.y);
 }
 
 /**
@@ -34,6 +53,12 @@ export interface ReadoutOptions {
   seed?: number;
   /** Adam's L2 penalty on the classifier (default 0). */
   weightDecay?: number;
+  /** Adam's rate (default the classifier's: 1e-3 halved every 15 epochs). */
+  lr?: Schedule;
+  /** Mini-batch size (default the classifier's: 64). */
+  batchSize?: number;
+  /** The classifier's initial weights (default the classifier's: zeros). */
+  init?: 'zeros' | 'uniform';
   /** z-score each feature with the training set's statistics (default true; see below). */
   standardize?: boolean;
   /** Progress of the classifier's fit (e.g. from fitAsync callers). */
@@ -72,6 +97,9 @@ export function fitFeatureReadout(
     epochs: o.epochs ?? 100,
     seed: o.seed ?? 0,
     weightDecay: o.weightDecay ?? 0,
+    ...(o.lr ? { lr: o.lr } : {}),
+    ...(o.batchSize ? { batchSize: o.batchSize } : {}),
+    ...(o.init ? { init: o.init } : {}),
     classes: data.train.classes.length,
     backend,
   });
@@ -115,6 +143,24 @@ export function fitLinearReadout(
   const features = (l: SoftHebb, x: Matrix) =>
     standardizeFeatures(raw(l, x), r.stats, data, l.backend);
   return { ...r, activation: act, features };
+}
+
+/**
+ * The authors' read-out of their MNIST preset (AUTHORS_READOUT): softmax(5u) unstandardised into
+ * a linear layer with PyTorch's init, Adam at 1e-3 with their CustomStepLR, batch 64, 100
+ * epochs (or `epochs`, the schedule following).
+ */
+export function authorsReadoutOptions(epochs?: number): ReadoutOptions {
+  const a = AUTHORS_READOUT;
+  const e = epochs ?? a.epochs.value;
+  return {
+    epochs: e,
+    activation: `softmax:${AUTHORS_MLP_MNIST.activation.value}`,
+    standardize: false,
+    init: 'uniform',
+    lr: authorsReadoutLr(e),
+    batchSize: a.batchSize.value,
+  };
 }
 
 /** Test accuracy of the 2-layer read-out. */

@@ -16,13 +16,14 @@ import { count } from '../../model/wording.ts';
 
 export const DEMO_OPTIONS = {
   units: withDefault(SOFTHEBB_SPEC.units, 400),
-  epochs: SOFTHEBB_SPEC.epochs,
+  epochs: withDefault(SOFTHEBB_SPEC.epochs, 1),
   readoutEpochs: describe(withDefault(READOUT_EPOCHS, 5), 'epochs of the linear read-out'),
 } satisfies ParamSpec;
 
 /** The SoftHebb defaults the demo replaces. */
 export const DEMO_DIFFERS = {
   units: 'the model requires it; 400 units learn MNIST in about a second',
+  epochs: "one epoch, as the model's default preset (its table leaves epochs to the preset)",
 };
 
 export type DemoOptions = OptionsOf<typeof DEMO_OPTIONS>;

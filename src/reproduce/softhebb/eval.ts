@@ -1,10 +1,11 @@
 // `hebb softhebb eval RUN`: a trained run's layer read out — by label assignment (the paper's
 // 1-layer network) or by a linear classifier (2-layer) — the result added to its metrics.json.
 import type { Backend } from '../../backend/types.ts';
-import { describe, oneOf, pick, withDefault, type ParamSpec } from '../../model/params.ts';
+import { describe, oneOf, pick, type ParamSpec } from '../../model/params.ts';
 import { openRun } from '../../run/run-dir.ts';
 import { SoftHebb } from '../../softhebb/layer.ts';
 import {
+  authorsReadoutOptions,
   DEFAULT_READOUT_ACTIVATION,
   labelAccuracy,
   linearAccuracy,
@@ -16,14 +17,14 @@ import { count } from '../../model/wording.ts';
 
 export const EVAL_OPTIONS = {
   readout: describe(
-    oneOf(['label', 'linear'] as const, { default: 'label' }),
-    'label (the 1-layer read-out) or linear (a classifier on the layer: 2-layer)',
+    oneOf(['label', 'linear', 'authors'] as const, { default: 'label' }),
+    'label (the 1-layer read-out), linear (a classifier on the standardised layer output: 2-layer) or authors (their classifier: unstandardised, PyTorch init, their CustomStepLR)',
     '<kind>',
   ),
   epochs: describe(READOUT_EPOCHS, 'epochs of the linear classifier'),
   activation: describe(
-    withDefault(LAYER_OUTPUT, DEFAULT_READOUT_ACTIVATION),
-    'layer output for the classifier: triangle:3, triangle:0.7, repu:4.5, softmax:5, relu, …',
+    LAYER_OUTPUT,
+    `layer output for the classifier: triangle:3, triangle:0.7, repu:4.5, softmax:5, relu, … (default ${DEFAULT_READOUT_ACTIVATION}; authors softmax:5)`,
     '<act>',
   ),
   ...pick(RUN_OPTIONS, 'quiet', 'json'),
@@ -33,7 +34,7 @@ export type EvalOptions = Omit<OptionsOf<typeof EVAL_OPTIONS>, 'out' | 'seed'>;
 
 /** The metrics row an evaluation adds. */
 export type EvalResult = {
-  eval: 'label' | 'linear';
+  eval: 'label' | 'linear' | 'authors';
   activation?: string;
   epochs?: number;
   testAccuracy: number;
@@ -58,9 +59,12 @@ export function evaluateRun(
   if (o.readout === 'label') {
     row = { eval: 'label', testAccuracy: labelAccuracy(layer, data) };
   } else {
+    const authors = o.readout === 'authors' ? authorsReadoutOptions(o.epochs) : {};
+    const activation = o.activation ?? authors.activation ?? DEFAULT_READOUT_ACTIVATION;
     const r = linearAccuracy(layer, data, {
+      ...authors,
       epochs: o.epochs,
-      activation: o.activation,
+      activation,
       fit: {
         onEpoch: (e) => {
           if (e % 10 === 0 || e === o.epochs) log?.(`classifier epoch ${e}/${o.epochs}`);
@@ -68,8 +72,8 @@ export function evaluateRun(
       },
     });
     row = {
-      eval: 'linear',
-      activation: o.activation,
+      eval: o.readout,
+      activation,
       epochs: o.epochs,
       testAccuracy: r.accuracy,
       trainLoss: r.trainLoss,
@@ -85,6 +89,6 @@ export function evalReport(dir: string, r: EvalResult): string {
   const what =
     r.eval === 'label'
       ? 'label read-out'
-      : `linear read-out (${r.activation}, ${count(r.epochs, 'epoch')})`;
+      : `${r.eval === 'authors' ? "authors' classifier" : 'linear read-out'} (${r.activation}, ${count(r.epochs, 'epoch')})`;
   return `${dir}: ${what} test accuracy ${(100 * r.testAccuracy).toFixed(2)} %`;
 }

@@ -82,10 +82,8 @@ export const ROBUSTNESS_OPTIONS = {
   ),
 } satisfies ParamSpec;
 
-/** The SoftHebb defaults the reproduction replaces. */
-export const ROBUSTNESS_DIFFERS = {
-  epochs: "the run chooses: the paper's 100, 1 with --quick",
-};
+/** The SoftHebb defaults the reproduction replaces: none (epochs: the run takes 100, 1 with --quick). */
+export const ROBUSTNESS_DIFFERS = {};
 
 export type RobustnessFlags = OptionsOf<typeof ROBUSTNESS_OPTIONS>;
 
