@@ -123,8 +123,11 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
-/** Encodes bytes as an IDX file (the inverse of parseIdx); used to write small test files. */
-export function encodeIdx(dims: number[], data: Uint8Array): Buffer {
+/**
+ * Encodes bytes as an IDX file (the inverse of parseIdx); used to write small test files.
+ * (A Buffer, typed as Uint8Array so that the declarations need no @types/node.)
+ */
+export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
   const count = dims.reduce((a, b) => a * b, 1);
   if (data.length !== count) {
     throw new HebbError(`encodeIdx: ${data.length} values do not fill ${dims.join('×')}`);

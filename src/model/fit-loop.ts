@@ -28,9 +28,14 @@ export interface FitOptions {
   resume?: boolean;
 }
 
+/** An AbortSignal, by the one method used (so that these types need no DOM lib). */
+export interface AbortSignalLike {
+  throwIfAborted(): void;
+}
+
 export interface AsyncFitOptions extends FitOptions {
   /** Stops training at the next batch boundary; fitAsync then rejects with signal.reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Longest stretch of work between two turns of the event loop, in ms. Default 25. */
   yieldEveryMs?: number;
 }
