@@ -62,6 +62,26 @@ function sh(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
   return String(r.stdout);
 }
 
+/** What `npm install hebb` may bring: the library and its few dependencies (issue 30). */
+const DEPENDENCY_BUDGET = { packages: 15, bytes: 10e6 };
+
+/** Packages (folders with a package.json, scoped and nested ones included) and their bytes. */
+function installedPackages(nodeModules: string): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  const walk = (dir: string, isModules: boolean) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) {
+        if (isModules && !e.name.startsWith('.') && !e.name.startsWith('@')) count++;
+        walk(p, e.name === 'node_modules' || (isModules && e.name.startsWith('@')));
+      } else if (e.isFile()) bytes += statSync(p).size;
+    }
+  };
+  walk(nodeModules, true);
+  return { count, bytes };
+}
+
 /** A fresh project folder with a package.json and the given fixture files. */
 function project(name: string, files: Record<string, string>): string {
   const dir = join(work, name);
@@ -224,6 +244,19 @@ try {
   assert.equal(plainOut.backend, 'wasm', 'no addon: Node runs on the packaged wasm module');
   assert.ok(plainOut.score > 0.9, `the read-out scores ${plainOut.score}`);
   assert.equal(sh(join(plain, 'node_modules', '.bin', 'hebb'), ['--version']).trim(), pkg.version);
+  const deps = installedPackages(join(plain, 'node_modules'));
+  console.log(`   node_modules: ${deps.count} packages, ${(deps.bytes / 1e6).toFixed(1)} MB`);
+  assert.ok(deps.count <= DEPENDENCY_BUDGET.packages, `${deps.count} packages installed`);
+  assert.ok(deps.bytes <= DEPENDENCY_BUDGET.bytes, `${deps.bytes} bytes installed`);
+  // an optional peer missing: one line with the install command, nothing written
+  const figures = spawnSync(
+    join(plain, 'node_modules', '.bin', 'hebb'),
+    ['reproduce', 'sm-toy', '--quick', '--out', join(plain, 'toy')],
+    { encoding: 'utf8', env },
+  );
+  assert.equal(figures.status, 1, figures.stderr);
+  assert.match(figures.stderr, /hebb: .*install: npm install vega vega-lite\n/);
+  assert.ok(!existsSync(join(plain, 'toy')), 'nothing written before the check');
 
   step('web: install --ignore-scripts, type-check as a browser project');
   const web = project('web', {
