@@ -10,6 +10,7 @@ export {
   resolveBackend,
   setBackend,
   type BackendProvider,
+  type Unusable,
 } from './registry.ts';
 export { withChecks } from './checks/index.ts';
 export { createTsKernels } from './ts/index.ts';
