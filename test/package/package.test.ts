@@ -144,12 +144,20 @@ describe('package surface', () => {
     // the install script's files only (scripts/ holds the README runner, web assets, checks)
     assert.deepEqual(
       pkg.files.filter((f: string) => f.startsWith('scripts')),
-      ['scripts/build-native.mjs', 'scripts/native-sources.mjs'],
+      [
+        'scripts/build-native.mjs',
+        'scripts/native-gyp.mjs',
+        'scripts/native-messages.mjs',
+        'scripts/native-sources.mjs',
+      ],
     );
-    const install = readFileSync(join(ROOT, 'scripts/build-native.mjs'), 'utf8');
-    const local = [...install.matchAll(/from '\.\/([^']+)'/g)].map((m) => `scripts/${m[1]}`);
-    for (const f of local) assert.ok(pkg.files.includes(f), `build-native.mjs imports ${f}`);
-    assert.equal(pkg.scripts.prepack, 'node scripts/check-pack.mjs');
+    // everything the shipped scripts import is shipped too
+    for (const s of pkg.files.filter((f: string) => f.startsWith('scripts'))) {
+      const text = readFileSync(join(ROOT, s), 'utf8');
+      const local = [...text.matchAll(/from '\.\/([^']+)'/g)].map((m) => `scripts/${m[1]}`);
+      for (const f of local) assert.ok(pkg.files.includes(f), `${s} imports ${f}`);
+    }
+    assert.equal(pkg.scripts.prepack, 'node scripts/prebuild.mjs && node scripts/check-pack.mjs');
   });
 
   it('prepack refuses a package without wasm/hebb.wasm, in one line', () => {
