@@ -82,6 +82,20 @@ function installedPackages(nodeModules: string): { count: number; bytes: number 
   return { count, bytes };
 }
 
+/** An installed hebb with an addon that loads here: built at install, or the prebuilt one. */
+function hasAddon(hebb: string): boolean {
+  if (existsSync(join(hebb, 'build', 'Release', 'hebb_native.node'))) return true;
+  const prebuilt = join(
+    hebb,
+    'prebuilds',
+    `${process.platform}-${process.arch}`,
+    'hebb_native.node',
+  );
+  if (!existsSync(prebuilt)) return false;
+  const probe = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(prebuilt)})`]);
+  return probe.status === 0;
+}
+
 /** A fresh project folder with a package.json and the given fixture files. */
 function project(name: string, files: Record<string, string>): string {
   const dir = join(work, name);
@@ -120,9 +134,18 @@ function tarballChecks(files: string[]): void {
   );
   assert.deepEqual(unwanted, [], 'files the tarball should not ship');
   // every file the install script reads
-  for (const f of ['scripts/build-native.mjs', 'scripts/native-sources.mjs', 'binding.gyp']) {
+  for (const f of [
+    'scripts/build-native.mjs',
+    'scripts/native-gyp.mjs',
+    'scripts/native-messages.mjs',
+    'scripts/native-sources.mjs',
+    'binding.gyp',
+  ]) {
     assert.ok(has.has(f), `${f} is missing from the tarball`);
   }
+  // CI packs on Linux x64: the addon a consumer without a compiler loads must be in it
+  if (requireNative && process.platform === 'linux' && process.arch === 'x64')
+    assert.ok(has.has('prebuilds/linux-x64/hebb_native.node'), 'no prebuilt addon in the tarball');
 }
 
 interface PageRun {
@@ -231,18 +254,24 @@ try {
   assert.equal(nodeOut.version, pkg.version);
   assert.ok(nodeOut.score > 0.9, `the read-out scores ${nodeOut.score}`);
   assert.ok(nodeOut.same, 'loadModel rebuilds the saved layer');
-  const native = existsSync(join(node, 'node_modules', 'hebb', 'build', 'Release'));
+  const native = hasAddon(join(node, 'node_modules', 'hebb'));
   assert.equal(nodeOut.backend, native ? 'native' : 'wasm');
-  if (requireNative) assert.ok(native, 'the install built no addon (HEBB_REQUIRE_NATIVE=1)');
+  if (requireNative) assert.ok(native, 'no addon built or shipped (HEBB_REQUIRE_NATIVE=1)');
 
-  step('plain: install --ignore-scripts, run on wasm, the CLI');
+  step('plain: install --ignore-scripts (the prebuilt addon, else wasm), on wasm, the CLI');
   const plain = project('plain', {});
   sh('npm', [...NPM_INSTALL, '--ignore-scripts', tarball], { cwd: plain });
   cpSync(join(node, 'build'), plain, { recursive: true });
   const plainOut = JSON.parse(sh(process.execPath, ['main.js'], { cwd: plain }));
   console.log(`   ${JSON.stringify(plainOut)}`);
-  assert.equal(plainOut.backend, 'wasm', 'no addon: Node runs on the packaged wasm module');
+  // no install script ran: the prebuilt addon needs none; without one, the packaged wasm module
+  assert.equal(plainOut.backend, hasAddon(join(plain, 'node_modules', 'hebb')) ? 'native' : 'wasm');
   assert.ok(plainOut.score > 0.9, `the read-out scores ${plainOut.score}`);
+  const wasmOut = JSON.parse(
+    sh(process.execPath, ['main.js'], { cwd: plain, env: { ...env, HEBB_BACKEND: 'wasm' } }),
+  );
+  assert.equal(wasmOut.backend, 'wasm');
+  assert.ok(wasmOut.score > 0.9, `on wasm the read-out scores ${wasmOut.score}`);
   assert.equal(sh(join(plain, 'node_modules', '.bin', 'hebb'), ['--version']).trim(), pkg.version);
   const deps = installedPackages(join(plain, 'node_modules'));
   console.log(`   node_modules: ${deps.count} packages, ${(deps.bytes / 1e6).toFixed(1)} MB`);
