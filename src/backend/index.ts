@@ -1,6 +1,10 @@
-// The compute layer's public face (browser-safe): backend selection, the array types and the
-// Backend interface. The native addon and the wasm module register themselves from the Node
-// entry; a page loads the wasm module with loadWasmBackend().
+/**
+ * The compute layer's public face (browser-safe): backend selection, the array types and the
+ * Backend interface. The native addon and the wasm module register themselves from the Node
+ * entry; a page loads the wasm module with loadWasmBackend().
+ *
+ * @module hebb/backend
+ */
 export {
   availableBackends,
   backendUnavailableReason,

@@ -8,6 +8,7 @@ import type { Backend } from './types.ts';
 
 /** A backend that may or may not be usable here. */
 export interface BackendProvider {
+  /** The name it is registered and selected by ('native', 'wasm', 'ts', …). */
   name: string;
   /** Automatic selection takes the usable provider with the highest priority. */
   priority: number;

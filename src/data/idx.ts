@@ -15,6 +15,7 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
+/** What readIdx checks the file against. */
 export interface IdxExpect {
   /** 'images' needs magic 0x00000803 (3 dims), 'labels' 0x00000801 (1 dim). */
   kind?: 'images' | 'labels';

@@ -3,7 +3,9 @@
 import { HebbError } from '../errors.ts';
 import { halfToFloat } from '../io/safetensors.ts';
 
+/** An array read from .npy bytes. */
 export interface NpyArray {
+  /** Its sizes per axis, as stored. */
   shape: number[];
   /** The values as float32, row-major (C order). */
   data: Float32Array;

@@ -20,6 +20,7 @@ import {
 import { ARCHITECTURES, HIDDEN_ACTIVATIONS, type Architecture } from './network.ts';
 import { ANY_NETWORK_RULES, RULES, type RuleName } from './rules.ts';
 
+/** Options of EmergenceLearner (docs/math/emergence.md). */
 export interface EmergenceOptions {
   /** The learning rule: 'sgd', 'adam', 'dfa' or 'random'. */
   rule: RuleName;
@@ -54,14 +55,17 @@ export interface EmergenceOptions {
   batchSize?: number;
   /** Passes over the data. Default 10. */
   epochs?: number;
+  /** Seed of every random choice: initial weights, sample order, weight noise, feedback. */
   seed?: number;
   /** Record the alignments every k steps (default 1), and at every step of the final window. */
   metricsEvery?: number;
   /** The final alignment and the stationarity check average the last fraction of steps. */
   finalFraction?: number;
-  /** Adam's moment decays and ε. */
+  /** Adam's decay of the first moment, in [0, 1) (default 0.9). */
   beta1?: number;
+  /** Adam's decay of the second moment, in [0, 1) (default 0.999). */
   beta2?: number;
+  /** Adam's ε added to √v̂ (default 1e-8). */
   eps?: number;
   /** Adam and weight decay: 'coupled' (torch.optim.Adam, default) or 'decoupled' (AdamW). */
   adamDecay?: 'coupled' | 'decoupled';
@@ -72,9 +76,11 @@ export interface EmergenceOptions {
   alwaysPerturb?: boolean;
   /** Validation loss every k steps (default: once an epoch). */
   valEvery?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
+/** EmergenceLearner's option table: each option's check, default and help line. */
 export const EMERGENCE_SPEC = {
   rule: describe(required(oneOf(RULES)), 'learning rule: sgd, adam, dfa or random'),
   weightDecay: describe(number({ min: 0, default: 0 }), 'weight decay γ in ΔW = η (g − γW)'),
@@ -147,7 +153,10 @@ export const EMERGENCE_SPEC = {
 } satisfies Record<keyof EmergenceOptions, unknown>;
 
 /** Validated options, defaults filled in (lr: 0.05, or 1e-3 for adam). */
-export type ResolvedEmergenceOptions = Resolved<typeof EMERGENCE_SPEC> & { readonly lr: number };
+export type ResolvedEmergenceOptions = Resolved<typeof EMERGENCE_SPEC> & {
+  /** The learning rate η. */
+  readonly lr: number;
+};
 
 /** Checks the options and the combinations the networks cannot run. */
 export function resolveEmergenceOptions(given: EmergenceOptions): ResolvedEmergenceOptions {

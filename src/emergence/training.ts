@@ -19,8 +19,11 @@ import { count } from '../model/wording.ts';
 export interface AlignmentTrace {
   /** The steps at which the alignments are recorded (entry k of each array below). */
   steps: Int32Array;
+  /** cos(g, H) per weight matrix: the learning signal against the Hebbian term. */
   signal: Float32Array[];
+  /** cos(ΔW, H) per weight matrix, ΔW = η (g − γW) the whole update. */
   update: Float32Array[];
+  /** cos(g, H⁺) per weight matrix, H⁺ = f(h_b) h_aᵀ (the post-activation variant). */
   post: Float32Array[];
   /**
    * cos(−∂ℓ/∂W, H): the raw backprop gradient, for the rules that compute it (sgd — there the
@@ -29,38 +32,75 @@ export interface AlignmentTrace {
   gradient: Float32Array[];
 }
 
+/** What an EmergenceLearner's training measured (`learner.result`), with its settings. */
 export interface EmergenceResult {
+  /** The learning rule. */
   rule: RuleName;
+  /** Weight decay γ. */
   weightDecay: number;
+  /** Weight noise σ. */
   weightNoise: number;
+  /** Learning rate η. */
   lr: number;
+  /** The seed of the run. */
   seed: number;
+  /** The network trained. */
   architecture: Architecture;
   /** The MLP's layer sizes; for a transformer [inputs, outputs]. */
   sizes: number[];
   /** Names of the weight matrices, in the order of every per-layer array below. */
   matrices: string[];
+  /** Training steps taken (mini-batches). */
   steps: number;
   /** Step index of each recorded alignment. */
   recordedSteps: Int32Array;
+  /** The alignments at the recorded steps. */
   alignment: AlignmentTrace;
   /** Training loss of every step. */
   loss: Float32Array;
   /** Validation loss (and accuracy for classification) at the evaluated steps. */
-  validation: { step: number; loss: number; accuracy?: number }[];
+  validation: {
+    /** The step evaluated at. */
+    step: number;
+    /** Validation loss. */
+    loss: number;
+    /** Validation accuracy in [0, 1], for classification. */
+    accuracy?: number;
+  }[];
   /** Mean alignments per layer over the last finalFraction of steps, and their layer mean. */
   final: {
+    /** Mean cos(g, H) per weight matrix. */
     signal: number[];
+    /** Mean cos(ΔW, H) per weight matrix. */
     update: number[];
+    /** Mean cos(g, H⁺) per weight matrix. */
     post: number[];
+    /** Mean cos(−∂ℓ/∂W, H) per weight matrix (NaN for dfa and random). */
     gradient: number[];
+    /** The mean of `signal` over the weight matrices. */
     meanSignal: number;
   };
   /** Per layer ⟨E g, E H⟩, γ E‖h_b‖² and their ratio over the same window. */
-  stationarity: { lhs: number; rhs: number; ratio: number; meanCosine: number }[];
-  weightNorm: { initial: number[]; final: number[] };
+  stationarity: {
+    /** ⟨E g, E H⟩. */
+    lhs: number;
+    /** γ E Σ_b ‖h_b‖². */
+    rhs: number;
+    /** lhs / rhs, ≈ 1 at stationarity. */
+    ratio: number;
+    /** cos(E g, E H). */
+    meanCosine: number;
+  }[];
+  /** Frobenius norm of each weight matrix. */
+  weightNorm: {
+    /** At initialisation. */
+    initial: number[];
+    /** After training. */
+    final: number[];
+  };
   /** Weights shrank below 1e-3 of their initial norm, or became non-finite. */
   collapsed: boolean;
+  /** The loss became non-finite and training stopped there. */
   diverged: boolean;
 }
 

@@ -12,7 +12,9 @@ import { activationStage, linearStage, normalizeStage, Pipeline, type Stage } fr
 
 /** A linear read-out on a feature layer: the classifier and the standardiser before it. */
 export interface ReadoutParts {
+  /** The fitted softmax classifier. */
   classifier: SoftmaxClassifier;
+  /** The standardisation before it; null: none. */
   stats: Standardizer | null;
 }
 

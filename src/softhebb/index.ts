@@ -1,4 +1,8 @@
-// SoftHebb: soft winner-take-all layers learning by a local Hebbian rule (docs/math/softhebb.md).
+/**
+ * SoftHebb: soft winner-take-all layers learning by a local Hebbian rule (docs/math/softhebb.md).
+ *
+ * @module hebb/softhebb
+ */
 export { SoftHebb } from './layer.ts';
 export {
   PRESETS as SOFTHEBB_PRESETS,

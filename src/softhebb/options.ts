@@ -77,8 +77,10 @@ export interface SoftHebbOptions {
   backend?: string | Backend;
 }
 
+/** A named set of SoftHebb settings (PRESETS says what each holds). */
 export type SoftHebbPreset = 'default' | 'paper' | 'authors';
 
+/** @inline */
 type PresetValues = Pick<
   SoftHebbOptions,
   'inverseTemperature' | 'bias' | 'lr' | 'rule' | 'integrator' | 'init' | 'initRadius'
@@ -213,15 +215,26 @@ const SPEC = {
 
 export type SoftHebbSpec = typeof SPEC;
 
-/** Validated options with the preset applied: every setting has its value. */
+/**
+ * Validated options with the preset applied: every field of SoftHebbOptions with its value
+ * (SoftHebb.options).
+ */
 export type ResolvedSoftHebbOptions = Resolved<SoftHebbSpec> & {
+  /** Softmax inverse temperature t (from base when that was given). */
   readonly inverseTemperature: number;
+  /** Whether the layer learns a bias. */
   readonly bias: boolean;
+  /** The weights' rate schedule. */
   readonly lr: Schedule;
+  /** The bias's rate schedule (derived from lr when not given). */
   readonly biasLr: Schedule;
+  /** The learning rule. */
   readonly rule: 'paper' | 'normalized';
+  /** How a step integrates the rule. */
   readonly integrator: 'euler' | 'exact';
+  /** The initial weights' distribution. */
   readonly init: 'positive-uniform' | 'normal';
+  /** The norm of each initial weight row. */
   readonly initRadius: number;
 };
 
