@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'build/', 'runs/', 'node_modules/', 'coverage/', 'web/dist/', 'web/public/'],
+    ignores: [
+      'dist/',
+      'build/',
+      'runs/',
+      'node_modules/',
+      'coverage/',
+      'web/dist/',
+      'web/public/',
+      'api-docs/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
