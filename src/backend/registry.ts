@@ -23,7 +23,9 @@ export interface BackendProvider {
 
 /** Why a backend cannot run here, and what to do about it when the provider knows. */
 export interface Unusable {
+  /** Why it cannot run here. */
   reason: string;
+  /** What to do about it, when the provider knows (else the provider's `fix`). */
   fix?: string;
 }
 

@@ -5,18 +5,21 @@ import { Matrix } from '../backend/matrix.ts';
 import { HebbError } from '../errors.ts';
 import { nearest } from '../model/params.ts';
 
+/** A CSV file read as features and labels. */
 export interface CsvTable {
   /** The feature columns' names, in file order. */
   columns: string[];
   /** One row per data line, one column per feature column (float32). */
   x: Matrix;
-  /** The label column's name, and its cells as written (trimmed), one per row. */
+  /** The label column's name. */
   labelColumn: string;
+  /** The label column's cells as written (trimmed), one per row. */
   labels: string[];
   /** The file line (1-based) of each row, for messages. */
   lines: number[];
 }
 
+/** Options of parseCsv. */
 export interface CsvOptions {
   /** The label column's name; default 'label' when the header has it, else the last column. */
   labelColumn?: string;

@@ -7,8 +7,10 @@ import { count } from '../model/wording.ts';
 import { validateDataset, type Dataset, type Split } from './dataset.ts';
 import { numericCell } from './csv.ts';
 
+/** [height, width, channels] of a sample. */
 export type ImageShape3 = [number, number, number];
 
+/** Options of datasetFrom. */
 export interface DatasetFromOptions {
   /** Names the data in reports (and messages); default 'data'. */
   name?: string;
@@ -102,7 +104,12 @@ export function classIndices(
   labels: ArrayLike<string | number>,
   source = 'labels',
   where: (i: number) => string = (i) => `label ${i}`,
-): { y: Uint8Array; classes: string[] } {
+): {
+  /** The class index of each label. */
+  y: Uint8Array;
+  /** Class names, by index. */
+  classes: string[];
+} {
   const n = labels.length;
   const values = Array.from(labels, (l) => (typeof l === 'number' ? l : numericCell(l.trim())));
   if (values.every((v) => !Number.isNaN(v))) {

@@ -6,10 +6,13 @@ import { HebbError } from '../errors.ts';
 
 /** A decoded image: height × width × channels values in [0, 1], row-major, channels last. */
 export interface FloatImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** 1 (grey) or 3 (RGB); alpha is dropped. */
   channels: 1 | 3;
+  /** The values, height × width × channels (length height·width·channels). */
   data: Float32Array;
 }
 

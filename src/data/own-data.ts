@@ -20,6 +20,7 @@ import { decodeImage, resizeBilinear, toGrey, toRgb, type FloatImage } from './i
 import { parseNpy, type NpyArray } from './npy.ts';
 import { parseNpz } from './npz.ts';
 
+/** Options of loadData and the loaders of one file or folder (loadNpy, loadCsv, …). */
 export interface DataFileOptions {
   /** The labels of a .npy of samples: a .npy, or a .csv / .txt of one label per line. */
   labels?: string;
@@ -33,9 +34,11 @@ export interface DataFileOptions {
   grey?: boolean;
 }
 
+/** Options of loadDataSplit. */
 export interface DataSplitOptions extends DataFileOptions {
   /** A test set of the same kind (its labels: testLabels); else a share of the data is held out. */
   testData?: string;
+  /** The labels of testData, as `labels` for the data. */
   testLabels?: string;
   /** The share held out for testing when there is no testData; default 0.2. */
   testFraction?: number;
@@ -118,7 +121,12 @@ function labelsOf(a: NpyArray, file: string): Float32Array {
 export function readLabels(
   file: string,
   o: Pick<DataFileOptions, 'labelColumn'> = {},
-): { y: Uint8Array; classes: string[] } {
+): {
+  /** The class index of each label. */
+  y: Uint8Array;
+  /** Class names, by index. */
+  classes: string[];
+} {
   if (/\.npy$/i.test(file)) {
     const a = parseNpy(readBytes(file), file);
     return fromFile(() => classIndices(labelsOf(a, file), file, (i) => `label ${i}`));
@@ -174,8 +182,9 @@ export function loadNpy(file: string, o: DataFileOptions = {}): Dataset {
   );
 }
 
-/** The names an .npz's samples and labels may have, in the order looked for. */
+/** The names an .npz's samples may have, in the order looked for. */
 export const NPZ_SAMPLES = ['x', 'X'];
+/** The names an .npz's labels may have, in the order looked for. */
 export const NPZ_LABELS = ['y', 'Y'];
 
 /** A .npz holding the samples as x (or X) and the labels as y (or Y): np.savez(f, x=x, y=y). */

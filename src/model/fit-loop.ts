@@ -32,6 +32,7 @@ export interface FitOptions {
 
 /** An AbortSignal, by the one method used (so that these types need no DOM lib). */
 export interface AbortSignalLike {
+  /** Throws the signal's reason once it has fired. */
   throwIfAborted(): void;
 }
 

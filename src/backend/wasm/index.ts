@@ -11,14 +11,19 @@ import { createWasmBackend, registerWasmBackend, wasmUrl } from './module.ts';
 
 /** A URL object, or anything else with an href. */
 export interface UrlLike {
+  /** The URL as text. */
   readonly href: string;
 }
 
 /** The part of a fetch Response loadWasmBackend reads. */
 export interface ResponseLike {
+  /** Whether the status is 2xx. */
   readonly ok: boolean;
+  /** The HTTP status. */
   readonly status: number;
+  /** Where the body came from, for messages. */
   readonly url: string;
+  /** The body's bytes. */
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
