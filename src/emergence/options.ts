@@ -28,6 +28,11 @@ export interface EmergenceOptions {
   weightDecay?: number;
   /** Std σ ≥ 0 of the weight noise: the forward pass uses w = v + ε, ε ~ N(0, σ²). Default 0. */
   weightNoise?: number;
+  /**
+   * Std σ ≥ 0 of the gradient noise: the update uses g + ξ, ξ ~ N(0, σ²) fresh each step and
+   * entry, and the recorded signal is that noisy g. Default 0.
+   */
+  gradientNoise?: number;
   /** η. Default 0.05, or 1e-3 for adam (whose signal has unit-scale entries). */
   lr?: number;
   /** The network: a bias-free MLP (default) or a small transformer (TinyTransformer). */
@@ -87,6 +92,10 @@ export const EMERGENCE_SPEC = {
   weightNoise: describe(
     number({ min: 0, default: 0 }),
     'weight noise σ: forward with w = v + ε, ε ~ N(0, σ²)',
+  ),
+  gradientNoise: describe(
+    number({ min: 0, default: 0 }),
+    'gradient noise σ: the signal is g + ξ, ξ ~ N(0, σ²) fresh each step (the update follows it)',
   ),
   lr: describe(number({ gt: 0 }), 'learning rate η; default 0.05 (adam 1e-3)'),
   architecture: describe(

@@ -1,6 +1,7 @@
 // The emergence learner's training loops (docs/math/emergence.md): fit's, which records per
 // layer and step how Hebbian the learning signal is, and partialFit's plain steps. Both take
-// ΔW = η (g − γW) on the learnt weights v, with the forward pass through w = v + ε.
+// ΔW = η (g − γW) on the learnt weights v, with the forward pass through w = v + ε, and the
+// gradient noise ξ added to g (g + ξ is the recorded signal).
 import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
 import type { Backend } from '../backend/types.ts';
@@ -40,6 +41,8 @@ export interface EmergenceResult {
   weightDecay: number;
   /** Weight noise σ. */
   weightNoise: number;
+  /** Gradient noise σ. */
+  gradientNoise: number;
   /** Learning rate η. */
   lr: number;
   /** The seed of the run. */
@@ -140,6 +143,7 @@ export function* trainWithAlignments(
   const rng = new Rng(o.seed, be);
   const shuffleRng = rng.fork(1);
   const noiseRng = rng.fork(2);
+  const gradNoise = new GradientNoise(run, rng.fork(4));
   const perturb = o.weightNoise > 0 || o.alwaysPerturb;
   if (perturb) net.weff = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
   const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
@@ -192,6 +196,7 @@ export function* trainWithAlignments(
       }
       net.forward();
       loss[step] = rule.signal(net, batch.lossGrad(be), g);
+      gradNoise.add(g);
       if (!Number.isFinite(loss[step])) {
         diverged = true;
         break;
@@ -244,6 +249,7 @@ export function* trainWithAlignments(
     rule: o.rule,
     weightDecay: o.weightDecay,
     weightNoise: o.weightNoise,
+    gradientNoise: o.gradientNoise,
     lr: o.lr,
     seed: o.seed,
     architecture: o.architecture,
@@ -278,6 +284,7 @@ export function trainSteps(
   const order = Int32Array.from({ length: x.rows }, (_, i) => i);
   const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
   const noise = new Rng(o.seed, be).fork(2 + 1000 + progress.steps);
+  const gradNoise = new GradientNoise(run, new Rng(o.seed, be).fork(4).fork(progress.steps));
   const perturb = o.weightNoise > 0 || o.alwaysPerturb;
   for (let s = 0; s + o.batchSize <= x.rows; s += o.batchSize) {
     batch.gather(order, s, x, net.input);
@@ -290,9 +297,29 @@ export function trainSteps(
     }
     net.forward();
     rule.signal(net, batch.lossGrad(be), g);
+    gradNoise.add(g);
     descend(run, g);
     net.weff = net.w;
     progress.steps++;
+  }
+}
+
+/** Gradient noise: g ← g + ξ, ξ ~ N(0, σ²) i.i.d., fresh each step (nothing at σ = 0). */
+class GradientNoise {
+  private readonly xi: Matrix[];
+  constructor(
+    private readonly run: TrainingRun,
+    private readonly rng: Rng,
+  ) {
+    const on = run.options.gradientNoise > 0;
+    this.xi = on ? run.net.w.map((w) => Matrix.zeros(w.rows, w.cols)) : [];
+  }
+  add(g: Matrix[]): void {
+    const { options: o, backend: be } = this.run;
+    for (let l = 0; l < this.xi.length; l++) {
+      this.rng.normal(this.xi[l].data, 0, o.gradientNoise); // ξ
+      be.axpy(1, this.xi[l], g[l]); // g + ξ
+    }
   }
 }
 
