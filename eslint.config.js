@@ -3,7 +3,16 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['dist/', 'build/', 'runs/', 'node_modules/', 'coverage/', 'web/dist/', 'web/public/'],
+    ignores: [
+      'dist/',
+      'build/',
+      'runs/',
+      'node_modules/',
+      'coverage/',
+      'web/dist/',
+      'web/public/',
+      'api-docs/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -66,6 +75,10 @@ export default tseslint.config(
       'src/data/preprocess.ts',
       'src/data/synthetic.ts',
       'src/data/transforms.ts',
+      'src/data/csv.ts',
+      'src/data/from-arrays.ts',
+      'src/data/npy.ts',
+      'src/data/image-decode.ts',
       'src/io/safetensors.ts',
       'src/errors.ts',
       'src/version.ts',

@@ -1,5 +1,6 @@
 // Benchmarks (not tests): npm run bench -- <name> [--json] [--quick]
 import '../src/backend/register-node.ts';
+import { benchAddonBuilds } from './addon-builds.ts'; // builds of the native addon, per kernel
 import { benchBackends } from './backends.ts'; // SoftHebb epoch per backend
 import { benchBrowser } from './browser.ts'; // ts and wasm in headless Chromium
 import { benchGemm } from './gemm.ts';
@@ -17,6 +18,7 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   'linear-svc': benchLinearSvc, // linear SVM read-out
   gemm: benchGemm,
   backends: benchBackends, // SoftHebb epoch per backend (native, wasm, ts)
+  'addon-builds': benchAddonBuilds, // builds of the native addon (e.g. prebuilt vs -march=native)
   browser: benchBrowser, // ts and wasm in headless Chromium, and in Node
   readout: benchReadout, // SoftHebb read-outs
   softhebb: benchSoftHebb, // SoftHebb training vs PyTorch

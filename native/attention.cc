@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "dispatch.h"
 #include "fastmath.h"
 #include "glue/kernel.h"
 
@@ -13,15 +14,17 @@ namespace hebb {
 namespace {
 constexpr long SERIAL_WORK = 1L << 16;
 
+// The helpers are always inlined: each HEBB_CLONES copy of a caller gets its own (dispatch.h).
 // One (sequence, head) pair's T × d slice of a (batch·tokens) × width matrix, transposed into
 // dst (d × T): a row of scores is then d vector multiply-adds over T.
-inline void transposed_slice(const float* src, long base, long width, long T, long d, float* dst) {
+inline __attribute__((always_inline)) void transposed_slice(const float* src, long base, long width, long T, long d,
+                                                             float* dst) {
   for (long u = 0; u < T; u++)
     for (long j = 0; j < d; j++) dst[j * T + u] = src[base + u * width + j];
 }
 
 // out (T) = a (d) · bt (d × T): one row of scores from a transposed slice.
-inline void row_times(const float* a, const float* bt, long d, long T, float* out) {
+inline __attribute__((always_inline)) void row_times(const float* a, const float* bt, long d, long T, float* out) {
   for (long u = 0; u < T; u++) out[u] = 0;
   for (long j = 0; j < d; j++) {
     const float aj = a[j];
@@ -32,8 +35,8 @@ inline void row_times(const float* a, const float* bt, long d, long T, float* ou
 }
 }  // namespace
 
-void attention(const float* q, const float* k, const float* v, long rows, long width, long heads, long tokens,
-               double scale, float* probs, float* out) {
+HEBB_CLONES void attention(const float* q, const float* k, const float* v, long rows, long width, long heads,
+                           long tokens, double scale, float* probs, float* out) {
   const long T = tokens, d = width / heads, pairs = (rows / tokens) * heads;
   const long work = pairs * T * T * d;
 #pragma omp parallel if (work > SERIAL_WORK)
@@ -60,9 +63,9 @@ void attention(const float* q, const float* k, const float* v, long rows, long w
   }
 }
 
-void attention_backward(const float* q, const float* k, const float* v, const float* probs, const float* d_out,
-                        long rows, long width, long heads, long tokens, double scale, float* dq, float* dk,
-                        float* dv) {
+HEBB_CLONES void attention_backward(const float* q, const float* k, const float* v, const float* probs,
+                                    const float* d_out, long rows, long width, long heads, long tokens, double scale,
+                                    float* dq, float* dk, float* dv) {
   const long T = tokens, d = width / heads, pairs = (rows / tokens) * heads;
   const long work = pairs * T * T * d;
   const float sc = static_cast<float>(scale);

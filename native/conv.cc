@@ -1,6 +1,7 @@
 // Convolution patches of HWC images (im2col and its adjoint) and pooling.
 #include <cmath>
 
+#include "dispatch.h"
 #include "glue/kernel.h"
 
 namespace hebb {
@@ -31,7 +32,7 @@ Conv WithBatch(Conv g, long batch) {
 }
 }  // namespace
 
-void im2col(const float* images, const Conv& g, float* out) {
+HEBB_CLONES void im2col(const float* images, const Conv& g, float* out) {
   const long P = g.kH * g.kW * g.C, img = g.inH * g.inW * g.C, rows = g.batch * g.outH * g.outW;
 #pragma omp parallel for schedule(static) if (rows * P > PAR)
   for (long r = 0; r < rows; r++) {
@@ -53,7 +54,7 @@ void im2col(const float* images, const Conv& g, float* out) {
   }
 }
 
-void col2im(const float* cols, const Conv& g, float* out) {
+HEBB_CLONES void col2im(const float* cols, const Conv& g, float* out) {
   const long P = g.kH * g.kW * g.C, img = g.inH * g.inW * g.C;
   // One image per thread: patches of different images never write the same pixel.
 #pragma omp parallel for schedule(static) if (g.batch > 1 && g.batch * img > PAR / 4)
@@ -78,7 +79,7 @@ void col2im(const float* cols, const Conv& g, float* out) {
   }
 }
 
-void pool2d(const float* images, const Conv& g, bool is_max, float* out) {
+HEBB_CLONES void pool2d(const float* images, const Conv& g, bool is_max, float* out) {
   const long C = g.C, img = g.inH * g.inW * C, rows = g.batch * g.outH * g.outW;
 #pragma omp parallel for schedule(static) if (rows * C * g.kH * g.kW > PAR)
   for (long r = 0; r < rows; r++) {

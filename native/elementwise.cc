@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "dispatch.h"
 #include "glue/kernel.h"
 
 namespace hebb {
@@ -25,7 +26,7 @@ inline void map2(const float* a, const float* b, float* y, size_t n, F f) {
 }
 }  // namespace
 
-void unary(int op, const float* x, float* y, size_t n, double p, double q) {
+HEBB_CLONES void unary(int op, const float* x, float* y, size_t n, double p, double q) {
   switch (op) {
     case U_COPY: map1(x, y, n, [](double v) { return v; }); break;
     case U_NEG: map1(x, y, n, [](double v) { return -v; }); break;
@@ -53,7 +54,7 @@ void unary(int op, const float* x, float* y, size_t n, double p, double q) {
   }
 }
 
-void binary(int op, const float* a, const float* b, float* y, size_t n) {
+HEBB_CLONES void binary(int op, const float* a, const float* b, float* y, size_t n) {
   switch (op) {
     case B_ADD: map2(a, b, y, n, [](float u, float v) { return u + v; }); break;
     case B_SUB: map2(a, b, y, n, [](float u, float v) { return u - v; }); break;
@@ -73,21 +74,21 @@ void binary(int op, const float* a, const float* b, float* y, size_t n) {
   }
 }
 
-void axpy(double alpha, const float* x, float* y, size_t n) {
+HEBB_CLONES void axpy(double alpha, const float* x, float* y, size_t n) {
   const long N = static_cast<long>(n);
   const float a = static_cast<float>(alpha);
 #pragma omp parallel for schedule(static) if (N > PAR)
   for (long i = 0; i < N; i++) y[i] += a * x[i];
 }
 
-void scale(double alpha, float* x, size_t n) {
+HEBB_CLONES void scale(double alpha, float* x, size_t n) {
   const long N = static_cast<long>(n);
   const float a = static_cast<float>(alpha);
 #pragma omp parallel for schedule(static) if (N > PAR)
   for (long i = 0; i < N; i++) x[i] *= a;
 }
 
-void add_row_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
+HEBB_CLONES void add_row_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
   const long R = static_cast<long>(rows);
   const float al = static_cast<float>(alpha);
 #pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
@@ -97,7 +98,7 @@ void add_row_vector(float* a, size_t rows, size_t cols, const float* v, double a
   }
 }
 
-void scale_rows(float* a, size_t rows, size_t cols, const float* s) {
+HEBB_CLONES void scale_rows(float* a, size_t rows, size_t cols, const float* s) {
   const long R = static_cast<long>(rows);
 #pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
   for (long i = 0; i < R; i++) {
@@ -107,7 +108,7 @@ void scale_rows(float* a, size_t rows, size_t cols, const float* s) {
   }
 }
 
-void scale_columns(float* a, size_t rows, size_t cols, const float* s) {
+HEBB_CLONES void scale_columns(float* a, size_t rows, size_t cols, const float* s) {
   const long R = static_cast<long>(rows);
 #pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
   for (long i = 0; i < R; i++) {
@@ -116,7 +117,7 @@ void scale_columns(float* a, size_t rows, size_t cols, const float* s) {
   }
 }
 
-void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
+HEBB_CLONES void add_column_vector(float* a, size_t rows, size_t cols, const float* v, double alpha) {
   const long R = static_cast<long>(rows), C = static_cast<long>(cols);
 #pragma omp parallel for schedule(static) if (R * C > PAR)
   for (long i = 0; i < R; i++) {

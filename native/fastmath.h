@@ -42,38 +42,10 @@ inline float exp_fd(double z) {
   return exp_reduced(static_cast<float>(z - n * 0.6931471805599453), static_cast<float>(n));
 }
 
-// y = softmax(t·z) over n entries (y may be z): max-subtracted in double (finite for inverse
-// temperatures up to ~1e30); exp_fd keeps float accuracy for any exponent and vectorises.
-inline void softmax_row(const float* z, long n, double t, float* y) {
-  float hi = z[0], lo = z[0];
-#pragma omp simd reduction(max : hi) reduction(min : lo)
-  for (long j = 0; j < n; j++) hi = std::max(hi, z[j]), lo = std::min(lo, z[j]);
-  const double m = t >= 0 ? t * hi : t * lo;
-  double s = 0;
-#pragma omp simd reduction(+ : s)
-  for (long j = 0; j < n; j++) {
-    const float e = exp_fd(t * z[j] - m);
-    y[j] = e;
-    s += e;
-  }
-  const float inv = static_cast<float>(1 / s);
-#if defined(__wasm__)
-  // WebAssembly cannot flush subnormals to zero, and x86 multiplies them ~100× slower: tiny
-  // posteriors times inputs make subnormal products in the update GEMM, which slowed the
-  // wasm SoftHebb step from 2.1 to 3.2 ms as training sharpened the posteriors. The wasm
-  // build sets posteriors below 2^-64 (5.4e-20) to 0: their share of any update is ~2^-40 of
-  // a float32 weight's resolution, and their products with inputs above 2^-60 stay normal.
-  const float tiny = 5.421010862427522e-20f;  // 2^-64
-#pragma omp simd
-  for (long j = 0; j < n; j++) {
-    const float v = y[j] * inv;
-    y[j] = v < tiny ? 0.0f : v;
-  }
-#else
-#pragma omp simd
-  for (long j = 0; j < n; j++) y[j] *= inv;
-#endif
-}
+// y = softmax(t·z) over n entries (y may be z), max-subtracted in double (reduce.cc). Not
+// inline: GCC declined to inline it into some callers, and the out-of-line copy was then
+// compiled for the baseline only; defined once, its HEBB_CLONES copies (dispatch.h) serve all.
+void softmax_row(const float* z, long n, double t, float* y);
 
 inline float tanh_f(float x) {
   const float a = x < 0 ? -x : x;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstddef>
 
+#include "dispatch.h"
 #include "glue/kernel.h"
 
 namespace hebb {
@@ -30,7 +31,8 @@ namespace {
 constexpr long PAR_OPTIM = 1 << 15;
 }
 
-void adam_update(float* p, const float* g, float* m, float* v, size_t n, const AdamScalars& s, float* dir) {
+HEBB_CLONES void adam_update(float* p, const float* g, float* m, float* v, size_t n, const AdamScalars& s,
+                             float* dir) {
   const long N = static_cast<long>(n);
   const float b1 = s.beta1, b2 = s.beta2, c1 = s.c1, c2 = s.c2, eps = s.eps, l2 = s.l2, decay = s.decay,
               step = s.step_size, sb2 = s.sqrt_bc2;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "dispatch.h"
 #include "fastmath.h"
 #include "glue/kernel.h"
 
@@ -13,13 +14,46 @@ namespace {
 constexpr long PAR = 1 << 15;
 }  // namespace
 
+// y = softmax(t·z) over n entries (y may be z): max-subtracted in double (finite for inverse
+// temperatures up to ~1e30); exp_fd keeps float accuracy for any exponent and vectorises.
+HEBB_CLONES void softmax_row(const float* z, long n, double t, float* y) {
+  float hi = z[0], lo = z[0];
+#pragma omp simd reduction(max : hi) reduction(min : lo)
+  for (long j = 0; j < n; j++) hi = std::max(hi, z[j]), lo = std::min(lo, z[j]);
+  const double m = t >= 0 ? t * hi : t * lo;
+  double s = 0;
+#pragma omp simd reduction(+ : s)
+  for (long j = 0; j < n; j++) {
+    const float e = exp_fd(t * z[j] - m);
+    y[j] = e;
+    s += e;
+  }
+  const float inv = static_cast<float>(1 / s);
+#if defined(__wasm__)
+  // WebAssembly cannot flush subnormals to zero, and x86 multiplies them ~100× slower: tiny
+  // posteriors times inputs make subnormal products in the update GEMM, which slowed the
+  // wasm SoftHebb step from 2.1 to 3.2 ms as training sharpened the posteriors. The wasm
+  // build sets posteriors below 2^-64 (5.4e-20) to 0: their share of any update is ~2^-40 of
+  // a float32 weight's resolution, and their products with inputs above 2^-60 stay normal.
+  const float tiny = 5.421010862427522e-20f;  // 2^-64
+#pragma omp simd
+  for (long j = 0; j < n; j++) {
+    const float v = y[j] * inv;
+    y[j] = v < tiny ? 0.0f : v;
+  }
+#else
+#pragma omp simd
+  for (long j = 0; j < n; j++) y[j] *= inv;
+#endif
+}
+
 void softmax_rows(const float* a, size_t rows, size_t cols, double t, float* out) {
   const long R = static_cast<long>(rows), C = static_cast<long>(cols);
 #pragma omp parallel for schedule(static) if (R * C > PAR / 8)
   for (long i = 0; i < R; i++) softmax_row(a + i * C, C, t, out + i * C);
 }
 
-void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out) {
+HEBB_CLONES void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t cols, double t, float* out) {
   const long R = static_cast<long>(rows), C = static_cast<long>(cols);
   const float tf = static_cast<float>(t);
 #pragma omp parallel for schedule(static) if (R * C > PAR)
@@ -36,7 +70,8 @@ void softmax_rows_backward(const float* h, const float* g, size_t rows, size_t c
   }
 }
 
-void normalize_rows_backward(const float* a, const float* g, size_t rows, size_t cols, float* out, double eps) {
+HEBB_CLONES void normalize_rows_backward(const float* a, const float* g, size_t rows, size_t cols, float* out,
+                                         double eps) {
   const long R = static_cast<long>(rows), C = static_cast<long>(cols);
 #pragma omp parallel for schedule(static) if (R * C > PAR)
   for (long i = 0; i < R; i++) {
@@ -57,7 +92,7 @@ void normalize_rows_backward(const float* a, const float* g, size_t rows, size_t
   }
 }
 
-void row_norms(const float* a, size_t rows, size_t cols, float* out) {
+HEBB_CLONES void row_norms(const float* a, size_t rows, size_t cols, float* out) {
   const long R = static_cast<long>(rows);
 #pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
   for (long i = 0; i < R; i++) {
@@ -70,7 +105,7 @@ void row_norms(const float* a, size_t rows, size_t cols, float* out) {
   }
 }
 
-void normalize_rows(const float* a, size_t rows, size_t cols, float* out, double eps) {
+HEBB_CLONES void normalize_rows(const float* a, size_t rows, size_t cols, float* out, double eps) {
   const long R = static_cast<long>(rows);
 #pragma omp parallel for schedule(static) if (R * static_cast<long>(cols) > PAR)
   for (long i = 0; i < R; i++) {
@@ -125,7 +160,7 @@ void sum_axis(const float* a, size_t rows, size_t cols, int axis, float* out) {
 }
 
 // sum_axis of a∘a: the same loops, each element's square rounded to float32 first.
-void sum_squares(CMat a, int axis, Span<float> out) {
+HEBB_CLONES void sum_squares(CMat a, int axis, Span<float> out) {
   const long R = a.rows, Cn = a.cols;
   const float* x = a.data;
   if (axis == 1) {
@@ -153,7 +188,7 @@ void sum_squares(CMat a, int axis, Span<float> out) {
   }
 }
 
-double dot(const float* a, const float* b, size_t n) {
+HEBB_CLONES double dot(const float* a, const float* b, size_t n) {
   double s = 0;
   const long N = static_cast<long>(n);
 #pragma omp parallel for schedule(static) reduction(+ : s) if (N > PAR)

@@ -13,17 +13,10 @@
 #include <cmath>
 #include <vector>
 
+#include "dispatch.h"
 #include "elementwise.h"
 #include "fastmath.h"
 #include "glue/kernel.h"
-
-// An AVX2 clone of the hot loops beside the baseline one, chosen at load time (x86-64 only;
-// the WebAssembly build has one target).
-#if defined(__x86_64__)
-#define HEBB_AVX2_CLONE __attribute__((target_clones("avx2", "default")))
-#else
-#define HEBB_AVX2_CLONE
-#endif
 
 extern "C" {
 int openblas_get_num_threads(void);
@@ -166,9 +159,8 @@ inline __attribute__((always_inline)) void tiny_pass(const LocalMapView& m, cons
 }
 
 // Built for AVX2 as well (picked at load time); no FMA either way, so the sums are identical.
-HEBB_AVX2_CLONE void tiny_sites(const LocalMapView& m, const TinySites& t,
-                                                                  const float* x, long B, float al,
-                                                                  float* out) {
+HEBB_CLONES void tiny_sites(const LocalMapView& m, const TinySites& t, const float* x, long B, float al,
+                            float* out) {
   switch (m.n) {
     case 1: tiny_pass<1>(m, t, x, B, al, out); break;
     case 2: tiny_pass<2>(m, t, x, B, al, out); break;
@@ -334,10 +326,8 @@ inline __attribute__((always_inline)) void euler_row(float* ub, const float* db,
 
 // Built for AVX2 as well (picked at load time where the CPU has it): the step is compute-bound in
 // tanh_f. No FMA either way (-ffp-contract=off), so u and r are the same on both paths.
-HEBB_AVX2_CLONE void euler_rows(float* u, const float* drive,
-                                                                  const float* bias, float* r, long rows,
-                                                                  long cols, double dt, bool tanh, float* du2,
-                                                                  float* u2) {
+HEBB_CLONES void euler_rows(float* u, const float* drive, const float* bias, float* r, long rows, long cols,
+                            double dt, bool tanh, float* du2, float* u2) {
 #pragma omp parallel for schedule(static) if (rows * cols > SERIAL_WORK / 8)
   for (long b = 0; b < rows; b++) {
     float* ub = u + b * cols;

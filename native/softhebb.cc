@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dispatch.h"
 #include "elementwise.h"
 #include "fastmath.h"
 #include "glue/kernel.h"
@@ -18,7 +19,8 @@ namespace hebb {
 namespace {
 constexpr long PAR = 1 << 15;
 
-inline float dot_row(const float* a, const float* b, long n) {
+// Always inlined: each HEBB_CLONES copy of a caller gets its own (native/dispatch.h).
+inline __attribute__((always_inline)) float dot_row(const float* a, const float* b, long n) {
   float acc = 0;
 #pragma omp simd reduction(+ : acc)
   for (long j = 0; j < n; j++) acc += a[j] * b[j];
@@ -31,8 +33,8 @@ inline float dot_row(const float* a, const float* b, long n) {
 // while the row is in cache; the only serial step per sample is the softmax over K units.
 // bias and eta_b may be null; u_out (B × K, may be null) receives each sample's u + bias
 // before its update.
-void softhebb_online(float* w, long K, long n, const float* x, long B, float* bias, double t, bool hard,
-                     const float* eta, const float* eta_b, double bias_t, float* u_out) {
+HEBB_CLONES void softhebb_online(float* w, long K, long n, const float* x, long B, float* bias, double t,
+                                 bool hard, const float* eta, const float* eta_b, double bias_t, float* u_out) {
   if (B == 0 || K == 0) return;
   std::vector<float> u(K), y(K);
   // Without a bias the softmax reads zeros: one loop that vectorises (a conditional load does not).
@@ -112,8 +114,8 @@ void softhebb_online(float* w, long K, long n, const float* x, long B, float* bi
   }
 }
 
-void softhebb_hard_update(float* w, long K, long n, const float* x, long B, const int32_t* win, const float* u,
-                          double eta, const float* eta_vec) {
+HEBB_CLONES void softhebb_hard_update(float* w, long K, long n, const float* x, long B, const int32_t* win,
+                                      const float* u, double eta, const float* eta_vec) {
   // Counting sort of the rows by winner; each group summed in batch order (as the portable
   // backend does), so the result does not depend on the thread count.
   std::vector<long> start(K + 1, 0), order(B);
@@ -157,8 +159,8 @@ void softhebb_hard_update(float* w, long K, long n, const float* x, long B, cons
 // diag(r/s) Yᵀ X to w: no pass over w (6 MB at 2000 × 784). s is folded into w instead (one
 // pass, as without s) when a factor 1 − r c is not positive or s would leave [1e-3, 1e3], and
 // for a scalar rate with B ≥ n, where the pass over Y that s needs costs more than it saves.
-void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const float* u, const float* bias,
-                        double t, double eta, bool exact, float* scale, float* y) {
+HEBB_CLONES void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const float* u,
+                                    const float* bias, double t, double eta, bool exact, float* scale, float* y) {
   if (B == 0 || K == 0) return;
   const bool par = B * K > PAR / 8;
   const int threads = par ? omp_get_max_threads() : 1;
@@ -238,8 +240,8 @@ void softhebb_soft_step(float* w, long K, long n, const float* x, long B, const 
 }
 
 
-void softhebb_update(float* w, size_t K, size_t n, const float* x, size_t B, const float* y,
-                     const float* u, double eta, const float* eta_vec) {
+HEBB_CLONES void softhebb_update(float* w, size_t K, size_t n, const float* x, size_t B, const float* y,
+                                 const float* u, double eta, const float* eta_vec) {
   const long Kl = static_cast<long>(K);
   const long nl = static_cast<long>(n);
   if (B == 1) {

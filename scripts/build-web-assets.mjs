@@ -2,9 +2,9 @@
 // - web/public/mnist-subset.bin: the first 10 000 MNIST training and 2 000 test images as bytes
 //   (format: "HEBBMNIST1", u32 train count, u32 test count, then train pixels, train labels,
 //   test pixels, test labels; 28×28 uint8 pixels, uint8 labels), 9.4 MB;
-// - web/public/hebb.wasm: the WebAssembly backend (when built; the page falls back to the
-//   TypeScript backend without it).
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// The WebAssembly backend is not among them: Vite emits wasm/hebb.wasm from the library's own
+// new URL('…/hebb.wasm', import.meta.url), as in any app that imports hebb.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +45,9 @@ writeFileSync(
     idx('t10k-labels-idx1-ubyte', TEST, 2049, 1),
   ]),
 );
-const wasm = join(root, 'wasm', 'hebb.wasm');
-if (existsSync(wasm)) copyFileSync(wasm, join(out, 'hebb.wasm'));
-else
+// The wasm module is not copied: Vite emits it from the library's own new URL(…) reference.
+rmSync(join(out, 'hebb.wasm'), { force: true }); // an older build's copy
+if (!existsSync(join(root, 'wasm', 'hebb.wasm')))
   console.log(
     'hebb: wasm/hebb.wasm not built (npm run build:wasm); the playground will use the TypeScript backend',
   );

@@ -1,6 +1,10 @@
-// The browser entry (also the root's core): the models, arrays, backend selection, model bytes
-// and errors, with no Node built-in anywhere in its import graph. Bundlers pick it for `hebb`
-// through the package's "browser" condition; `hebb/browser` names it explicitly.
+/**
+ * The browser entry (also the root's core): the models, arrays, backend selection, model bytes
+ * and errors, with no Node built-in anywhere in its import graph. Bundlers pick it for `hebb`
+ * through the package's "browser" condition; `hebb/browser` names it explicitly.
+ *
+ * @module hebb/browser
+ */
 export { availableBackends, getBackend, setBackend, type Backend } from './backend/index.ts';
 export { loadWasmBackend } from './backend/wasm/index.ts';
 export { Matrix } from './backend/matrix.ts';

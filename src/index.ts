@@ -1,6 +1,10 @@
-// hebb's Node entry: everything of the browser entry, the native backend, files and data sets.
-// Further pieces live on subpaths: hebb/data, hebb/io, hebb/report, hebb/run, hebb/model,
-// hebb/backend, hebb/softhebb, hebb/similarity, hebb/emergence, hebb/readout (docs/api.md).
+/**
+ * hebb's Node entry: everything of the browser entry, the native backend, files and data sets.
+ * Further pieces live on subpaths: hebb/data, hebb/io, hebb/report, hebb/run, hebb/model,
+ * hebb/backend, hebb/softhebb, hebb/similarity, hebb/emergence, hebb/readout (docs/api.md).
+ *
+ * @module hebb
+ */
 import './backend/register-node.ts';
 
 export * from './browser.ts';

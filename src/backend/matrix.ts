@@ -3,8 +3,11 @@
  * Element (i, j) lives at data[i * cols + j]. Views share storage with their parent.
  */
 export class Matrix {
+  /** Number of rows. */
   readonly rows: number;
+  /** Number of columns. */
   readonly cols: number;
+  /** The elements, row after row (length rows × cols). */
   readonly data: Float32Array;
 
   constructor(rows: number, cols: number, data?: Float32Array) {
@@ -30,10 +33,12 @@ export class Matrix {
     this.data = data ?? new Float32Array(rows * cols);
   }
 
+  /** A rows × cols matrix of zeros. */
   static zeros(rows: number, cols: number): Matrix {
     return new Matrix(rows, cols);
   }
 
+  /** A rows × cols matrix with every element `value`. */
   static filled(rows: number, cols: number, value: number): Matrix {
     const m = new Matrix(rows, cols);
     m.data.fill(value);
@@ -55,24 +60,29 @@ export class Matrix {
     return m;
   }
 
+  /** The n × n identity matrix. */
   static identity(n: number): Matrix {
     const m = new Matrix(n, n);
     for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
     return m;
   }
 
+  /** Number of elements, rows × cols. */
   get size(): number {
     return this.rows * this.cols;
   }
 
+  /** [rows, cols]. */
   get shape(): [number, number] {
     return [this.rows, this.cols];
   }
 
+  /** Element (i, j). */
   get(i: number, j: number): number {
     return this.data[i * this.cols + j];
   }
 
+  /** Sets element (i, j) to v. */
   set(i: number, j: number, v: number): void {
     this.data[i * this.cols + j] = v;
   }
@@ -104,6 +114,7 @@ export class Matrix {
     return new Matrix(rows, cols, this.data);
   }
 
+  /** A copy with storage of its own. */
   clone(): Matrix {
     return new Matrix(this.rows, this.cols, this.data.slice());
   }
@@ -121,6 +132,7 @@ export class Matrix {
     return out;
   }
 
+  /** A new cols × rows matrix holding the transpose. */
   transpose(): Matrix {
     const out = new Matrix(this.cols, this.rows);
     for (let i = 0; i < this.rows; i++) {
@@ -130,12 +142,14 @@ export class Matrix {
     return out;
   }
 
+  /** The elements as nested arrays, one per row. */
   toArray(): number[][] {
     const out: number[][] = [];
     for (let i = 0; i < this.rows; i++) out.push(Array.from(this.row(i)));
     return out;
   }
 
+  /** `Matrix(rows×cols)`: the shape, not the values. */
   toString(): string {
     return `Matrix(${this.rows}×${this.cols})`;
   }

@@ -8,17 +8,29 @@ import type { Backend } from './types.ts';
 
 /** A backend that may or may not be usable here. */
 export interface BackendProvider {
+  /** The name it is registered and selected by ('native', 'wasm', 'ts', …). */
   name: string;
   /** Automatic selection takes the usable provider with the highest priority. */
   priority: number;
-  /** Builds the (checked) backend, or says why it cannot run here. Called at most once. */
-  load(): Backend | { reason: string };
+  /**
+   * Builds the (checked) backend, or says why it cannot run here and, when that depends on the
+   * why, what to do about it (in place of `fix`). Called at most once.
+   */
+  load(): Backend | Unusable;
   /** What to do to make it usable, appended to errors and the fallback notice. */
   fix?: string;
 }
 
+/** Why a backend cannot run here, and what to do about it when the provider knows. */
+export interface Unusable {
+  /** Why it cannot run here. */
+  reason: string;
+  /** What to do about it, when the provider knows (else the provider's `fix`). */
+  fix?: string;
+}
+
 const providers = new Map<string, BackendProvider>();
-const loaded = new Map<string, Backend | { reason: string }>();
+const loaded = new Map<string, Backend | Unusable>();
 let selected: Backend | undefined;
 let noticeShown = false;
 
@@ -40,7 +52,7 @@ function env(name: string): string | undefined {
   return proc?.env?.[name]?.trim() || undefined;
 }
 
-function load(name: string): Backend | { reason: string } {
+function load(name: string): Backend | Unusable {
   const p = providers.get(name);
   if (!p)
     return { reason: `no backend named '${name}' (known: ${[...providers.keys()].join(', ')})` };
@@ -52,9 +64,14 @@ function load(name: string): Backend | { reason: string } {
   return r;
 }
 
-function unusable(name: string, why: string, reason: string): HebbError {
-  const fix = providers.get(name)?.fix;
-  return new HebbError(`${why} but ${reason}${fix ? `; ${fix}` : ''}`);
+/** What to do about an unusable backend: the load's own fix, else the provider's. */
+function fixFor(name: string, r: Unusable): string | undefined {
+  return r.fix ?? providers.get(name)?.fix;
+}
+
+function unusable(name: string, why: string, r: Unusable): HebbError {
+  const fix = fixFor(name, r);
+  return new HebbError(`${why} but ${r.reason}${fix ? `; ${fix}` : ''}`);
 }
 
 /** Why backend `name` cannot be used here, or null when it can. */
@@ -78,7 +95,7 @@ export function registeredBackends(): string[] {
 
 function byName(name: string, why: string): Backend {
   const r = load(name);
-  if ('reason' in r) throw unusable(name, why, r.reason);
+  if ('reason' in r) throw unusable(name, why, r);
   return r;
 }
 
@@ -117,9 +134,10 @@ export function getBackend(name?: string): Backend {
     if (skipped.length > 0 && !noticeShown) {
       noticeShown = true;
       const q = skipped[0];
-      const why = (load(q.name) as { reason: string }).reason;
+      const why = load(q.name) as Unusable;
+      const fix = fixFor(q.name, why);
       console.warn(
-        `hebb: using the ${p.name} backend because ${why}${q.fix ? `; for speed, ${q.fix}` : ''}`,
+        `hebb: using the ${p.name} backend because ${why.reason}${fix ? `; for speed, ${fix}` : ''}`,
       );
     }
     return r;

@@ -19,9 +19,11 @@ function fmix32(h: number): number {
  * numbers on every backend, bit for bit.
  */
 export class Rng {
+  /** The generator's key, derived from the seed. */
   readonly key: RngKey;
   /** Index of the next unused 4-word block. */
   counter = 0;
+  /** The backend whose generator draws the numbers. */
   readonly backend: Backend;
 
   constructor(seed: number, backend: Backend) {

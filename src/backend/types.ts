@@ -6,7 +6,9 @@ export type { KernelName } from './kernels/methods.ts';
 export type { SoftHebbOnlineOptions } from './kernels/table.ts';
 export * from './kernels/arguments.ts';
 
+/** What a backend is and how it runs, for logs and run records (Backend.info()). */
 export interface BackendInfo {
+  /** The backend's name. */
   name: BackendName;
   /** e.g. 'OpenBLAS 0.3.21 …' for native; 'portable TypeScript' for ts. */
   blas: string;
@@ -16,6 +18,7 @@ export interface BackendInfo {
   ompThreads: number;
 }
 
+/** The built-in backends: the portable TypeScript kernels, the native addon, the wasm module. */
 export type BackendName = 'ts' | 'native' | 'wasm';
 
 /**
@@ -25,6 +28,8 @@ export type BackendName = 'ts' | 'native' | 'wasm';
  * src/backend/kernels/table.ts.
  */
 export interface Backend extends Kernels {
+  /** Which backend this is. */
   readonly name: BackendName;
+  /** Its BLAS library and thread counts. */
   info(): BackendInfo;
 }

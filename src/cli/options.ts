@@ -165,6 +165,10 @@ export function registerExperiment<S extends ParamSpec, P, R>(
   const cmd = parent.command(name).description(d.description);
   for (const table of optionTables(d as never)) addOptions(cmd, table);
   if (d.points) cmd.options.find((o) => o.long === '--workers')?.conflicts('queue');
+  // Your own data replaces a named data set (src/reproduce/data-options.ts).
+  const flag = (long: string) => cmd.options.find((o) => o.long === long);
+  if (flag('--dataset')) flag('--data')?.conflicts(['dataset', 'dataDir']);
+  flag('--test-data')?.conflicts('testFraction');
   if (d.examples?.length) cmd.addHelpText('after', examplesText(d.examples));
   declarations.set(cmd, d as never);
   cmd.action(async (flags: Record<string, unknown>, c: Command) => {

@@ -21,12 +21,16 @@ export const CIFAR10_CLASSES = [
   'ship',
   'truck',
 ];
+/** The five training batch files, 10 000 images each. */
 export const CIFAR10_TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`);
+/** The test batch file, 10 000 images. */
 export const CIFAR10_TEST_FILE = 'test_batch.bin';
+/** All six batch files a complete CIFAR-10 folder holds. */
 export const CIFAR10_FILES = [...CIFAR10_TRAIN_FILES, CIFAR10_TEST_FILE];
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
+/** Bytes per record: 1 label byte and 3 × 32 × 32 pixel bytes. */
 export const CIFAR10_RECORD = 1 + 3 * PLANE;
 
 const FIX = 'run `hebb data fetch cifar10` (downloads 170 MB) to get a fresh copy';
@@ -65,7 +69,15 @@ function decodeInto(buf: Uint8Array, file: string, x: Matrix, y: Uint8Array, at:
 }
 
 /** Decodes one batch file's bytes (any number of records); `file` names it in errors. */
-export function parseCifarBatch(buf: Uint8Array, file: string): { x: Matrix; y: Uint8Array } {
+export function parseCifarBatch(
+  buf: Uint8Array,
+  file: string,
+): {
+  /** The images, one HWC row of 3072 values in [0, 1] each. */
+  x: Matrix;
+  /** Their class indices. */
+  y: Uint8Array;
+} {
   const n = checkLength(buf, file);
   const x = new Matrix(n, 3 * PLANE);
   const y = new Uint8Array(n);
@@ -85,12 +97,22 @@ function readBytes(file: string): Buffer {
 }
 
 /** Reads one batch file (data_batch_i.bin or test_batch.bin). */
-export function readCifarBatch(file: string): { x: Matrix; y: Uint8Array } {
+export function readCifarBatch(file: string): {
+  /** The images, one HWC row of 3072 values in [0, 1] each. */
+  x: Matrix;
+  /** Their class indices. */
+  y: Uint8Array;
+} {
   return parseCifarBatch(readBytes(file), file);
 }
 
 /** Several batch files decoded straight into one matrix (no second 614 MB copy). */
-export function readCifarBatches(files: string[]): { x: Matrix; y: Uint8Array } {
+export function readCifarBatches(files: string[]): {
+  /** The images of every file in order, one HWC row of 3072 values in [0, 1] each. */
+  x: Matrix;
+  /** Their class indices. */
+  y: Uint8Array;
+} {
   const bufs = files.map((f) => readBytes(f));
   const rows = bufs.reduce((s, b, i) => s + checkLength(b, files[i]), 0);
   const x = new Matrix(rows, 3 * PLANE);
@@ -111,6 +133,7 @@ export function findCifar10(dir?: string): string | null {
   return candidates.find((d) => CIFAR10_FILES.every((f) => isFile(path.join(d, f)))) ?? null;
 }
 
+/** Where `hebb data fetch cifar10` puts the files: <dataDir>/cifar-10-batches-bin. */
 export function cifar10DefaultDir(): string {
   return path.join(dataDir(), CIFAR10_FOLDER);
 }

@@ -7,16 +7,23 @@ import { count } from '../model/wording.ts';
  * HWC order (the layout the backend's im2col expects). Labels are class indices < classes.length.
  */
 export interface Dataset {
+  /** The samples, N × D, one per row. */
   x: Matrix;
+  /** The class index of each sample (length N). */
   y: Uint8Array;
   /** [H, W, C]; non-image vectors of length D use [1, D, 1]. */
   shape: [number, number, number];
+  /** Class names, by index. */
   classes: string[];
+  /** The data set's name, e.g. 'mnist'; errors and run records use it. */
   name: string;
 }
 
+/** A data set's training and test parts. */
 export interface Split {
+  /** The training samples. */
   train: Dataset;
+  /** The held-out test samples. */
   test: Dataset;
 }
 

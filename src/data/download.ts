@@ -13,13 +13,16 @@ import { VERSION } from '../version.ts';
  * it), the finished file is checked against its md5 (or SHA-256) and only then renamed to `dest`.
  */
 
+/** Called as bytes arrive: bytes received so far, and the total when the server says it. */
 export type ProgressFn = (received: number, total: number | undefined) => void;
 
+/** Options of downloadFile. */
 export interface DownloadOptions {
   /** Expected md5 (lower-case hex); null or undefined skips the check. */
   md5?: string | null;
   /** Expected SHA-256 (lower-case hex), checked like md5 (both may be given). */
   sha256?: string | null;
+  /** Called as bytes arrive. */
   onProgress?: ProgressFn;
   /** Further attempts after a failed one (default 4), each resuming the .part file. */
   retries?: number;

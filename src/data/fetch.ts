@@ -18,9 +18,13 @@ import { CIFAR10_FOLDER, FASHION_MNIST_FOLDER, dataDir, isFile } from './paths.t
 
 /** The official binary-version archive and the md5 listed on the CIFAR page. */
 export const CIFAR10_SOURCE = {
+  /** Where the archive is downloaded from. */
   url: 'https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz',
+  /** The archive's file name. */
   file: 'cifar-10-binary.tar.gz',
+  /** Its md5, lower-case hex. */
   md5: 'c32a1d4ab5d03f1284b67883e8d87530',
+  /** Its size in bytes. */
   bytes: 170_052_171,
 };
 
@@ -31,19 +35,25 @@ export const CIFAR10_SOURCE = {
  * recompresses the files, so its .gz copies have other md5s but the same contents.)
  */
 export const FASHION_MNIST_SOURCE = {
+  /** The folder URL the four files are fetched from. */
   url: 'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/',
+  /** The md5 of each .gz file, by name. */
   files: {
     'train-images-idx3-ubyte.gz': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
     'train-labels-idx1-ubyte.gz': '25c81989df183df01b3e8a0aad5dffbe',
     't10k-images-idx3-ubyte.gz': 'bef4ecab320f06d8554ea6380940ec79',
     't10k-labels-idx1-ubyte.gz': 'bb300cfdad3c16e7a12a480ee83cd310',
   } as Record<string, string>,
+  /** Their total size in bytes. */
   bytes: 30_878_645,
 };
 
+/** The data sets fetchDataset (`hebb data fetch`) downloads. */
 export const FETCHABLE = ['cifar10', 'fashion-mnist', 'lfw'] as const;
+/** A name fetchDataset takes. */
 export type FetchableName = (typeof FETCHABLE)[number];
 
+/** Options of fetchDataset. */
 export interface FetchOptions {
   /** Data root to install into (default $HEBB_DATA or ~/.cache/hebb). */
   dir?: string;
@@ -57,12 +67,17 @@ export interface FetchOptions {
   force?: boolean;
   /** Keep cifar-10-binary.tar.gz after extracting it (default: delete it). */
   keepArchive?: boolean;
+  /** Further attempts after a failed download (default 4), each resuming where it stopped. */
   retries?: number;
+  /** Wait before the first retry, doubled each time (default 1000 ms). */
   retryDelayMs?: number;
+  /** Give up on a connection that sends nothing for this long (default 60 000 ms). */
   timeoutMs?: number;
 }
 
+/** What fetchDataset installed. */
 export interface FetchResult {
+  /** The data set. */
   name: FetchableName;
   /** The installed folder. */
   path: string;
@@ -70,6 +85,11 @@ export interface FetchResult {
   alreadyPresent: boolean;
 }
 
+/**
+ * Downloads a data set into the data root (`opts.dir`, $HEBB_DATA or ~/.cache/hebb), checks
+ * every file against its checksum and installs it, unless it is already there (`force` fetches
+ * again). The same as `hebb data fetch NAME`.
+ */
 export async function fetchDataset(name: string, opts: FetchOptions = {}): Promise<FetchResult> {
   const root = path.resolve(opts.dir ?? dataDir());
   if (name === 'cifar10') return fetchCifar10(root, opts);

@@ -15,6 +15,7 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
+/** What readIdx checks the file against. */
 export interface IdxExpect {
   /** 'images' needs magic 0x00000803 (3 dims), 'labels' 0x00000801 (1 dim). */
   kind?: 'images' | 'labels';
@@ -123,8 +124,11 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
-/** Encodes bytes as an IDX file (the inverse of parseIdx); used to write small test files. */
-export function encodeIdx(dims: number[], data: Uint8Array): Buffer {
+/**
+ * Encodes bytes as an IDX file (the inverse of parseIdx); used to write small test files.
+ * (A Buffer, typed as Uint8Array so that the declarations need no @types/node.)
+ */
+export function encodeIdx(dims: number[], data: Uint8Array): Uint8Array {
   const count = dims.reduce((a, b) => a * b, 1);
   if (data.length !== count) {
     throw new HebbError(`encodeIdx: ${data.length} values do not fill ${dims.join('×')}`);

@@ -1,4 +1,8 @@
-// The data-set layer: loaders, the Dataset type and its helpers, preprocessing, downloads.
+/**
+ * The data-set layer: loaders, the Dataset type and its helpers, preprocessing, downloads.
+ *
+ * @module hebb/data
+ */
 import { HebbError } from '../errors.ts';
 import { nearest } from '../model/params.ts';
 import { CIFAR10_CLASSES, cifar10, cifar10DefaultDir, findCifar10 } from './cifar10.ts';
@@ -28,21 +32,34 @@ export * from './cifar10.ts';
 export * from './fetch.ts';
 export * from './lfw.ts';
 export { parseNpy, type NpyArray } from './npy.ts';
+export { parseNpz, unzip } from './npz.ts';
+export * from './csv.ts';
+export * from './from-arrays.ts';
+export * from './image-decode.ts';
+export * from './own-data.ts';
 export { downloadFile, type DownloadOptions, type ProgressFn } from './download.ts';
 export { ArchiveError } from './tar.ts';
 export { dataDir } from './paths.ts';
 
+/** Options of loadDataset and of a registry entry's load, locate and searched. */
 export interface LoadOptions {
   /** The data set's folder, or a data root holding it (see each loader). */
   dir?: string;
 }
 
+/** A data set the registry (DATASETS, `hebb data list`) knows: what it is and how to load it. */
 export interface DatasetEntry {
+  /** Its name, e.g. 'fashion-mnist'. */
   name: string;
+  /** One line on what it holds and where it comes from. */
   description: string;
+  /** [H, W, C] of one sample. */
   shape: [number, number, number];
+  /** Number of training samples. */
   train: number;
+  /** Number of test samples. */
   test: number;
+  /** Class names, by index. */
   classes: string[];
   /** Download size in bytes; 0 when the data ships with the package. */
   downloadBytes: number;
@@ -54,6 +71,7 @@ export interface DatasetEntry {
   locate(opts?: LoadOptions): string | null;
   /** Every place searched, for messages. */
   searched(opts?: LoadOptions): string[];
+  /** Reads it; throws, naming the places searched and how to get it, when it is not there. */
   load(opts?: LoadOptions): Split;
 }
 
@@ -68,6 +86,7 @@ function mnistCandidates(o?: LoadOptions): string[] {
   return dirs;
 }
 
+/** Every data set loadDataset and the CLI load by name, keyed by that name. */
 export const DATASETS: Record<string, DatasetEntry> = {
   mnist: {
     name: 'mnist',
@@ -145,6 +164,7 @@ export const DATASETS: Record<string, DatasetEntry> = {
   },
 };
 
+/** The names DATASETS knows, in its order. */
 export const DATASET_NAMES = Object.keys(DATASETS);
 
 /** The registry entry for a name, or a HebbError listing the known names. */

@@ -15,12 +15,18 @@ import { count } from '../model/wording.ts';
 
 /** The archive scikit-learn downloads too (a figshare copy of the official lfw.tgz). */
 export const LFW_SOURCE = {
+  /** Where the archive is downloaded from. */
   url: 'https://ndownloader.figshare.com/files/5976018',
+  /** The official address of the same archive. */
   official: 'http://vis-www.cs.umass.edu/lfw/lfw.tgz',
+  /** The archive's file name. */
   file: 'lfw.tgz',
+  /** Its SHA-256, lower-case hex. */
   sha256: '055f7d9c632d7370e6fb4afc7468d40f970c34a80d4c6f50ffec63f5a8d536c0',
+  /** Its size in bytes. */
   bytes: 180_566_744,
 };
+/** The folder the archive extracts to, under the data root. */
 export const LFW_FOLDER = 'lfw';
 /** The side of the grey images the full set is decoded to (the paper's 64²). */
 export const LFW_SIDE = 64;
@@ -29,6 +35,7 @@ const CROP = 128 / 250;
 /** The decoded images, cached beside the extracted folder. */
 export const LFW_CACHE = `lfw-${LFW_SIDE}.safetensors`;
 
+/** scikit-image's 200-image subset (100 faces, 100 non-faces, 25 × 25 grey). */
 export const LFW_SUBSET_FILE = 'lfw_subset.npy';
 /** Where Debian's python3-skimage installs the subset. */
 export const LFW_SUBSET_PATHS = ['/usr/lib/python3/dist-packages/skimage/data/lfw_subset.npy'];

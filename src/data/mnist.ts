@@ -16,13 +16,19 @@ import { requirePackages } from '../io/optional-packages.ts';
 
 /** The four IDX files of MNIST and Fashion-MNIST (both use these names). */
 export const IDX_FILES = {
+  /** The 60 000 training images. */
   trainImages: 'train-images-idx3-ubyte',
+  /** Their labels. */
   trainLabels: 'train-labels-idx1-ubyte',
+  /** The 10 000 test images. */
   testImages: 't10k-images-idx3-ubyte',
+  /** Their labels. */
   testLabels: 't10k-labels-idx1-ubyte',
 } as const;
 
+/** MNIST's class names: the digits '0' to '9'. */
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** Fashion-MNIST's class names, by label. */
 export const FASHION_MNIST_CLASSES = [
   'T-shirt/top',
   'Trouser',

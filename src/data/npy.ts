@@ -3,7 +3,9 @@
 import { HebbError } from '../errors.ts';
 import { halfToFloat } from '../io/safetensors.ts';
 
+/** An array read from .npy bytes. */
 export interface NpyArray {
+  /** Its sizes per axis, as stored. */
   shape: number[];
   /** The values as float32, row-major (C order). */
   data: Float32Array;
@@ -60,13 +62,18 @@ export function parseNpy(bytes: Uint8Array, source = 'npy bytes'): NpyArray {
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
     bytes.subarray(start, start + headerLen),
   );
-  const descr = /'descr':\s*'([<>|=])([a-z]\d+)'/.exec(header);
+  const descr = /'descr':\s*'([<>|=])([A-Za-z]\d*)'/.exec(header);
   const order = /'fortran_order':\s*(True|False)/.exec(header);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header);
   if (!descr || !order || !shapeText)
     fail(`cannot read the header ${JSON.stringify(header.trim())}`);
   const reader = READERS[descr![2]];
-  if (!reader) fail(`dtype '${descr![1]}${descr![2]}' is not a number type hebb reads`);
+  if (!reader) {
+    // A readable file of another kind (text, complex, objects): say how to save numbers.
+    throw new HebbError(
+      `${source}: dtype '${descr![1]}${descr![2]}' is not a number type (float, int, uint or bool); save the array as numbers, e.g. np.save(f, x.astype(np.float32))`,
+    );
+  }
   if (order![1] === 'True')
     fail('the array is in Fortran order; save it with np.ascontiguousarray first');
   const shape = shapeText![1]

@@ -9,6 +9,7 @@ import type { Dataset, Split } from './dataset.ts';
  * (saves a copy of a 188 MB matrix; never do it on a cached loader result such as mnist()).
  */
 export interface PreprocessOptions {
+  /** Overwrite ds.x and return ds instead of a copy (default false). */
   inPlace?: boolean;
   /** Backend for the kernels (default getBackend()). */
   backend?: Backend;
@@ -66,6 +67,7 @@ export function subtractSampleMean(ds: Dataset, opts: PreprocessOptions = {}): D
 
 /** Per-feature statistics fitted on a training set. */
 export interface Standardizer {
+  /** The mean of each feature. */
   mean: Float32Array;
   /** Population standard deviation (divides by N); 1 where the feature is constant. */
   std: Float32Array;
@@ -111,7 +113,10 @@ export function applyStandardizer(
 export function standardizePixels(
   split: Split,
   opts: PreprocessOptions & { minStd?: number } = {},
-): Split & { stats: Standardizer } {
+): Split & {
+  /** The statistics fitted on split.train. */
+  stats: Standardizer;
+} {
   const stats = fitStandardizer(split.train, { minStd: opts.minStd });
   return {
     train: applyStandardizer(split.train, stats, opts),

@@ -2,13 +2,17 @@ import { getBackend, Matrix, Rng } from '../backend/index.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { validateDataset, type Dataset } from './dataset.ts';
 
+/** Options of gaussianClusters. */
 export interface GaussianClustersOptions {
+  /** Number of clusters K (= classes). */
   clusters: number;
   /** Samples per cluster; with priors, the total clusters·perCluster is shared by priors. */
   perCluster: number;
+  /** Dimension of the samples. */
   dim: number;
   /** Standard deviation of the isotropic noise around each center. */
   spread: number;
+  /** Seed of every random draw. */
   seed: number;
   /** Relative cluster weights (normalised here); counts use largest-remainder rounding. */
   priors?: number[];
@@ -37,7 +41,10 @@ export function allocate(total: number, priors: number[]): number[] {
  * bit-identical for a seed on every backend. Shape [1, dim, 1]; classes '0'..'K−1'.
  * The centers used are returned alongside the Dataset fields.
  */
-export function gaussianClusters(opts: GaussianClustersOptions): Dataset & { centers: Matrix } {
+export function gaussianClusters(opts: GaussianClustersOptions): Dataset & {
+  /** The clusters' centers, clusters × dim. */
+  centers: Matrix;
+} {
   const { clusters: k, perCluster, dim, spread, seed } = opts;
   const posInt = (v: number, what: string): void => {
     if (!Number.isInteger(v) || v < 1) {

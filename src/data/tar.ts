@@ -63,8 +63,8 @@ export class TarExtractor {
     private readonly source: string,
   ) {}
 
-  push(chunk: Buffer): void {
-    this.pending.push(chunk);
+  push(chunk: Uint8Array): void {
+    this.pending.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     this.pendingLen += chunk.length;
     for (;;) {
       if (this.remaining > 0) {
@@ -223,8 +223,11 @@ export async function extractTarGz(archive: string, dest: string): Promise<strin
   }
 }
 
-/** Builds an uncompressed ustar archive from in-memory files (for tests and small bundles). */
-export function createTar(entries: { name: string; data: Uint8Array }[]): Buffer {
+/**
+ * Builds an uncompressed ustar archive from in-memory files (for tests and small bundles).
+ * (A Buffer, typed as Uint8Array so that the declarations need no @types/node.)
+ */
+export function createTar(entries: { name: string; data: Uint8Array }[]): Uint8Array {
   const blocks: Buffer[] = [];
   for (const { name, data } of entries) {
     const h = Buffer.alloc(BLOCK);

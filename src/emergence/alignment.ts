@@ -109,6 +109,7 @@ export class StationarityMeter {
   private readonly hSum: Matrix;
   private hbSq = 0;
   private n = 0;
+  /** The weight decay γ the stationarity condition holds for. */
   readonly decay: number;
   private readonly be: Backend;
 
@@ -128,6 +129,7 @@ export class StationarityMeter {
     this.n++;
   }
 
+  /** Steps added so far. */
   get steps(): number {
     return this.n;
   }
@@ -137,7 +139,16 @@ export class StationarityMeter {
    * cos(E g, E H): the alignment of the window's mean signal with its mean Hebbian term, where
    * per-step noise that averages out no longer counts (the mean of per-step cosines keeps it).
    */
-  result(): { lhs: number; rhs: number; ratio: number; meanCosine: number } {
+  result(): {
+    /** ⟨E g, E H⟩. */
+    lhs: number;
+    /** γ E Σ_b ‖h_b‖². */
+    rhs: number;
+    /** lhs / rhs, ≈ 1 at stationarity. */
+    ratio: number;
+    /** cos(E g, E H). */
+    meanCosine: number;
+  } {
     if (this.n === 0) return { lhs: NaN, rhs: NaN, ratio: NaN, meanCosine: NaN };
     const lhs = this.be.dot(this.gSum, this.hSum) / (this.n * this.n);
     const rhs = (this.decay * this.hbSq) / this.n;

@@ -1,7 +1,11 @@
-// Emergent Hebbian dynamics (docs/math/emergence.md): an MLP (or a small transformer) trained
-// by SGD, Adam, DFA or a random rule with weight decay and weight noise, and the alignment of
-// its learning signal with H = h_b h_aᵀ. `hebb/emergence` exports these pieces; the root
-// exports EmergenceLearner.
+/**
+ * Emergent Hebbian dynamics (docs/math/emergence.md): an MLP (or a small transformer) trained
+ * by SGD, Adam, DFA or a random rule with weight decay and weight noise, and the alignment of
+ * its learning signal with H = h_b h_aᵀ. `hebb/emergence` exports these pieces; the root
+ * exports EmergenceLearner.
+ *
+ * @module hebb/emergence
+ */
 export {
   ARCHITECTURES,
   BiasFreeMlp,
@@ -17,4 +21,5 @@ export * from './alignment.ts';
 export * from './rules.ts';
 export * from './tasks.ts';
 export * from './learner.ts';
+export type { ResolvedEmergenceOptions } from './options.ts';
 export * from './trace.ts';

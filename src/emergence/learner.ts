@@ -31,9 +31,15 @@ import { TinyTransformer, transformerSizes } from './transformer.ts';
 export { EMERGENCE_SPEC, type EmergenceOptions } from './options.ts';
 export type { AlignmentTrace, EmergenceResult, Targets } from './training.ts';
 
+/** Options of EmergenceLearner.fit and fitAsync. */
 export interface EmergenceFitOptions extends FitOptions {
   /** Held-out data for the validation loss (and accuracy), evaluated every valEvery steps. */
-  validation?: { x: Matrix; y: Targets };
+  validation?: {
+    /** The inputs, one sample per row. */
+    x: Matrix;
+    /** Their targets, as fit takes them. */
+    y: Targets;
+  };
 }
 
 /**
@@ -50,6 +56,7 @@ export class EmergenceLearner extends SupervisedModel<
   Targets,
   EmergenceFitOptions
 > {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'EmergenceLearner';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = EMERGENCE_SPEC;

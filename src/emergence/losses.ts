@@ -3,7 +3,9 @@ import type { Matrix } from '../backend/matrix.ts';
 import { ShapeError } from '../errors.ts';
 import { count } from '../model/wording.ts';
 
+/** The losses a network is trained on: mean squared error, softmax cross-entropy. */
 export const LOSSES = ['mse', 'cross-entropy'] as const;
+/** A loss of LOSSES. */
 export type LossName = (typeof LOSSES)[number];
 
 /**

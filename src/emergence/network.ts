@@ -6,10 +6,12 @@ import { DIFFERENTIABLE } from '../model/activation.ts';
 
 /** Hidden-layer non-linearities (names of the shared vocabulary). The output layer is linear. */
 export const HIDDEN_ACTIVATIONS = ['linear', 'relu', 'tanh', 'sigmoid'] as const;
+/** A hidden-layer non-linearity of HIDDEN_ACTIVATIONS. */
 export type HiddenActivation = (typeof HIDDEN_ACTIVATIONS)[number];
 
 /** The networks an EmergenceLearner trains: BiasFreeMlp or TinyTransformer. */
 export const ARCHITECTURES = ['mlp', 'transformer'] as const;
+/** A network of ARCHITECTURES. */
 export type Architecture = (typeof ARCHITECTURES)[number];
 
 export function checkActivation(a: unknown, where: string): HiddenActivation {
@@ -51,9 +53,13 @@ export interface LayerActivity {
  * `dw`, and each matrix's activity. BiasFreeMlp and TinyTransformer implement it.
  */
 export interface EmergenceNetwork {
+  /** The backend it computes on. */
   readonly backend: Backend;
+  /** Rows of every batch buffer (samples per step). */
   readonly batch: number;
+  /** Input features per sample. */
   readonly inputs: number;
+  /** Output values per sample. */
   readonly outputs: number;
   /** Learned weights v, one N × K matrix per weight matrix, in order. */
   readonly w: Matrix[];
@@ -69,8 +75,11 @@ export interface EmergenceNetwork {
   readonly output: Matrix;
   /** ∂ℓ/∂output (batch × outputs): the loss writes it before backward(). */
   readonly outputGrad: Matrix;
+  /** Computes `output` from `input` with the weights `weff`. */
   forward(): void;
+  /** Fills `dw` from `outputGrad`, through the activity of the last forward(). */
   backward(): void;
+  /** Weight matrix l's activity on the last forward() (buffers the next forward overwrites). */
   activity(l: number): LayerActivity;
   /** W_l ~ N(0, gain²/K_l), drawn matrix by matrix from rng. */
   init(rng: Rng, gain?: number): void;
@@ -92,7 +101,9 @@ export interface EmergenceNetwork {
  * weights the forward pass used.
  */
 export class BiasFreeMlp implements EmergenceNetwork {
+  /** Layer widths [input, ...hidden, output]. */
   readonly sizes: number[];
+  /** The hidden layers' non-linearity. */
   readonly activation: HiddenActivation;
   readonly batch: number;
   readonly backend: Backend;
@@ -140,6 +151,7 @@ export class BiasFreeMlp implements EmergenceNetwork {
     this.weff = this.w;
   }
 
+  /** Number of weight matrices, L = sizes.length − 1. */
   get layers(): number {
     return this.w.length;
   }

@@ -20,6 +20,7 @@ import {
 import { ARCHITECTURES, HIDDEN_ACTIVATIONS, type Architecture } from './network.ts';
 import { ANY_NETWORK_RULES, RULES, type RuleName } from './rules.ts';
 
+/** Options of EmergenceLearner (docs/math/emergence.md). */
 export interface EmergenceOptions {
   /** The learning rule: 'sgd', 'adam', 'dfa' or 'random'. */
   rule: RuleName;
@@ -27,6 +28,11 @@ export interface EmergenceOptions {
   weightDecay?: number;
   /** Std σ ≥ 0 of the weight noise: the forward pass uses w = v + ε, ε ~ N(0, σ²). Default 0. */
   weightNoise?: number;
+  /**
+   * Std σ ≥ 0 of the gradient noise: the update uses g + ξ, ξ ~ N(0, σ²) fresh each step and
+   * entry, and the recorded signal is that noisy g. Default 0.
+   */
+  gradientNoise?: number;
   /** η. Default 0.05, or 1e-3 for adam (whose signal has unit-scale entries). */
   lr?: number;
   /** The network: a bias-free MLP (default) or a small transformer (TinyTransformer). */
@@ -54,14 +60,17 @@ export interface EmergenceOptions {
   batchSize?: number;
   /** Passes over the data. Default 10. */
   epochs?: number;
+  /** Seed of every random choice: initial weights, sample order, weight noise, feedback. */
   seed?: number;
   /** Record the alignments every k steps (default 1), and at every step of the final window. */
   metricsEvery?: number;
   /** The final alignment and the stationarity check average the last fraction of steps. */
   finalFraction?: number;
-  /** Adam's moment decays and ε. */
+  /** Adam's decay of the first moment, in [0, 1) (default 0.9). */
   beta1?: number;
+  /** Adam's decay of the second moment, in [0, 1) (default 0.999). */
   beta2?: number;
+  /** Adam's ε added to √v̂ (default 1e-8). */
   eps?: number;
   /** Adam and weight decay: 'coupled' (torch.optim.Adam, default) or 'decoupled' (AdamW). */
   adamDecay?: 'coupled' | 'decoupled';
@@ -72,15 +81,21 @@ export interface EmergenceOptions {
   alwaysPerturb?: boolean;
   /** Validation loss every k steps (default: once an epoch). */
   valEvery?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
+/** EmergenceLearner's option table: each option's check, default and help line. */
 export const EMERGENCE_SPEC = {
   rule: describe(required(oneOf(RULES)), 'learning rule: sgd, adam, dfa or random'),
   weightDecay: describe(number({ min: 0, default: 0 }), 'weight decay γ in ΔW = η (g − γW)'),
   weightNoise: describe(
     number({ min: 0, default: 0 }),
     'weight noise σ: forward with w = v + ε, ε ~ N(0, σ²)',
+  ),
+  gradientNoise: describe(
+    number({ min: 0, default: 0 }),
+    'gradient noise σ: the signal is g + ξ, ξ ~ N(0, σ²) fresh each step (the update follows it)',
   ),
   lr: describe(number({ gt: 0 }), 'learning rate η; default 0.05 (adam 1e-3)'),
   architecture: describe(
@@ -147,7 +162,10 @@ export const EMERGENCE_SPEC = {
 } satisfies Record<keyof EmergenceOptions, unknown>;
 
 /** Validated options, defaults filled in (lr: 0.05, or 1e-3 for adam). */
-export type ResolvedEmergenceOptions = Resolved<typeof EMERGENCE_SPEC> & { readonly lr: number };
+export type ResolvedEmergenceOptions = Resolved<typeof EMERGENCE_SPEC> & {
+  /** The learning rate η. */
+  readonly lr: number;
+};
 
 /** Checks the options and the combinations the networks cannot run. */
 export function resolveEmergenceOptions(given: EmergenceOptions): ResolvedEmergenceOptions {

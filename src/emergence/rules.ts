@@ -6,9 +6,12 @@ import { Adam } from '../optim/adam.ts';
 import { mseLoss } from './losses.ts';
 import { BiasFreeMlp, type EmergenceNetwork } from './network.ts';
 
+/** The learning rules: backprop SGD, Adam, direct feedback alignment, a random network's. */
 export const RULES = ['sgd', 'adam', 'dfa', 'random'] as const;
+/** A rule of RULES. */
 export type RuleName = (typeof RULES)[number];
 
+/** `rule` as a RuleName, or a ValueError naming `where` and the rules there are. */
 export function checkRule(rule: unknown, where: string): RuleName {
   if (!RULES.includes(rule as RuleName)) {
     throw new ValueError(
@@ -29,6 +32,7 @@ export type LossGrad = (out: Matrix, dOut: Matrix) => number;
  * the learning signal of every layer. The trainer then applies ΔW = η (g − γ W).
  */
 export interface LearningRule {
+  /** Which rule this is. */
   readonly name: RuleName;
   /** Whether signal() leaves ∂ℓ/∂W in net.dw (it backpropagates), for cos(−∇ℓ, H). */
   readonly backprop: boolean;
@@ -36,10 +40,13 @@ export interface LearningRule {
   signal(net: EmergenceNetwork, lossGrad: LossGrad, g: Matrix[]): number;
 }
 
+/** Options of createRule. */
 export interface RuleOptions {
-  /** Adam's moment decays and ε (its step direction with lr = 1 is the signal). */
+  /** Adam's decay of the first moment (its step direction with lr = 1 is the signal). */
   beta1?: number;
+  /** Adam's decay of the second moment. */
   beta2?: number;
+  /** Adam's ε added to √v̂. */
   eps?: number;
   /** How Adam meets weight decay: 'coupled' (L2 in the gradient, default) or 'decoupled'. */
   adamDecay?: 'coupled' | 'decoupled';
@@ -194,6 +201,10 @@ export class RandomNetworkRule implements LearningRule {
 /** The rules that work on any EmergenceNetwork; dfa and random need a BiasFreeMlp. */
 export const ANY_NETWORK_RULES: readonly RuleName[] = ['sgd', 'adam'];
 
+/**
+ * The rule `name` for network `net`: its feedback matrices (dfa, random) drawn from rng. dfa and
+ * random need a BiasFreeMlp.
+ */
 export function createRule(
   name: RuleName,
   net: EmergenceNetwork,

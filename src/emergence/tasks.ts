@@ -7,26 +7,39 @@ import { checkActivation, BiasFreeMlp, type HiddenActivation } from './network.t
 
 /** Inputs and targets of one split: regression targets (N × D) or class labels. */
 export interface TaskSplit {
+  /** The inputs, one sample per row. */
   x: Matrix;
+  /** Regression targets (N × D) or class labels (length N). */
   y: Matrix | Uint8Array;
 }
 
+/** A learning problem for the emergence experiments: its training and validation data. */
 export interface Task {
+  /** Its name in reports, e.g. 'regression' or a data set's name. */
   name: string;
+  /** Regression (MSE on Matrix targets) or classification (cross-entropy on labels). */
   kind: 'regression' | 'classification';
+  /** Input features per sample. */
   inputDim: number;
+  /** Output dimension (classification: number of classes). */
   outputDim: number;
+  /** The training data. */
   train: TaskSplit;
+  /** The validation data. */
   val: TaskSplit;
 }
 
+/** Options of studentTeacherTask; STUDENT_TEACHER_DEFAULTS holds the defaults. */
 export interface StudentTeacherOptions {
   /** Input and output dimension (the paper: 32). */
   dim?: number;
+  /** Training samples (default 20000). */
   train?: number;
+  /** Validation samples (default 2000). */
   val?: number;
   /** Teacher: dim → teacherWidth → dim, hidden activation teacherActivation. */
   teacherWidth?: number;
+  /** The teacher's hidden activation (default tanh). */
   teacherActivation?: HiddenActivation;
   /** Std of Gaussian noise added to the teacher's outputs (default 0: realisable). */
   labelNoise?: number;
@@ -34,13 +47,21 @@ export interface StudentTeacherOptions {
   seed?: number;
 }
 
+/** The defaults of StudentTeacherOptions. */
 export const STUDENT_TEACHER_DEFAULTS = {
+  /** Input and output dimension. */
   dim: 32,
+  /** Training samples. */
   train: 20000,
+  /** Validation samples. */
   val: 2000,
+  /** The teacher's hidden width. */
   teacherWidth: 32,
+  /** The teacher's hidden activation. */
   teacherActivation: 'tanh' as HiddenActivation,
+  /** Std of the noise on the teacher's outputs. */
   labelNoise: 0,
+  /** Seed of the data. */
   seed: 0,
 };
 

@@ -1,6 +1,7 @@
 // The emergence learner's training loops (docs/math/emergence.md): fit's, which records per
 // layer and step how Hebbian the learning signal is, and partialFit's plain steps. Both take
-// ΔW = η (g − γW) on the learnt weights v, with the forward pass through w = v + ε.
+// ΔW = η (g − γW) on the learnt weights v, with the forward pass through w = v + ε, and the
+// gradient noise ξ added to g (g + ξ is the recorded signal).
 import { Matrix } from '../backend/matrix.ts';
 import { Rng } from '../backend/rng.ts';
 import type { Backend } from '../backend/types.ts';
@@ -19,8 +20,11 @@ import { count } from '../model/wording.ts';
 export interface AlignmentTrace {
   /** The steps at which the alignments are recorded (entry k of each array below). */
   steps: Int32Array;
+  /** cos(g, H) per weight matrix: the learning signal against the Hebbian term. */
   signal: Float32Array[];
+  /** cos(ΔW, H) per weight matrix, ΔW = η (g − γW) the whole update. */
   update: Float32Array[];
+  /** cos(g, H⁺) per weight matrix, H⁺ = f(h_b) h_aᵀ (the post-activation variant). */
   post: Float32Array[];
   /**
    * cos(−∂ℓ/∂W, H): the raw backprop gradient, for the rules that compute it (sgd — there the
@@ -29,38 +33,77 @@ export interface AlignmentTrace {
   gradient: Float32Array[];
 }
 
+/** What an EmergenceLearner's training measured (`learner.result`), with its settings. */
 export interface EmergenceResult {
+  /** The learning rule. */
   rule: RuleName;
+  /** Weight decay γ. */
   weightDecay: number;
+  /** Weight noise σ. */
   weightNoise: number;
+  /** Gradient noise σ. */
+  gradientNoise: number;
+  /** Learning rate η. */
   lr: number;
+  /** The seed of the run. */
   seed: number;
+  /** The network trained. */
   architecture: Architecture;
   /** The MLP's layer sizes; for a transformer [inputs, outputs]. */
   sizes: number[];
   /** Names of the weight matrices, in the order of every per-layer array below. */
   matrices: string[];
+  /** Training steps taken (mini-batches). */
   steps: number;
   /** Step index of each recorded alignment. */
   recordedSteps: Int32Array;
+  /** The alignments at the recorded steps. */
   alignment: AlignmentTrace;
   /** Training loss of every step. */
   loss: Float32Array;
   /** Validation loss (and accuracy for classification) at the evaluated steps. */
-  validation: { step: number; loss: number; accuracy?: number }[];
+  validation: {
+    /** The step evaluated at. */
+    step: number;
+    /** Validation loss. */
+    loss: number;
+    /** Validation accuracy in [0, 1], for classification. */
+    accuracy?: number;
+  }[];
   /** Mean alignments per layer over the last finalFraction of steps, and their layer mean. */
   final: {
+    /** Mean cos(g, H) per weight matrix. */
     signal: number[];
+    /** Mean cos(ΔW, H) per weight matrix. */
     update: number[];
+    /** Mean cos(g, H⁺) per weight matrix. */
     post: number[];
+    /** Mean cos(−∂ℓ/∂W, H) per weight matrix (NaN for dfa and random). */
     gradient: number[];
+    /** The mean of `signal` over the weight matrices. */
     meanSignal: number;
   };
   /** Per layer ⟨E g, E H⟩, γ E‖h_b‖² and their ratio over the same window. */
-  stationarity: { lhs: number; rhs: number; ratio: number; meanCosine: number }[];
-  weightNorm: { initial: number[]; final: number[] };
+  stationarity: {
+    /** ⟨E g, E H⟩. */
+    lhs: number;
+    /** γ E Σ_b ‖h_b‖². */
+    rhs: number;
+    /** lhs / rhs, ≈ 1 at stationarity. */
+    ratio: number;
+    /** cos(E g, E H). */
+    meanCosine: number;
+  }[];
+  /** Frobenius norm of each weight matrix. */
+  weightNorm: {
+    /** At initialisation. */
+    initial: number[];
+    /** After training. */
+    final: number[];
+  };
   /** Weights shrank below 1e-3 of their initial norm, or became non-finite. */
   collapsed: boolean;
+  /** The loss became non-finite and training stopped there. */
   diverged: boolean;
 }
 
@@ -100,6 +143,7 @@ export function* trainWithAlignments(
   const rng = new Rng(o.seed, be);
   const shuffleRng = rng.fork(1);
   const noiseRng = rng.fork(2);
+  const gradNoise = new GradientNoise(run, rng.fork(4));
   const perturb = o.weightNoise > 0 || o.alwaysPerturb;
   if (perturb) net.weff = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
   const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
@@ -152,6 +196,7 @@ export function* trainWithAlignments(
       }
       net.forward();
       loss[step] = rule.signal(net, batch.lossGrad(be), g);
+      gradNoise.add(g);
       if (!Number.isFinite(loss[step])) {
         diverged = true;
         break;
@@ -204,6 +249,7 @@ export function* trainWithAlignments(
     rule: o.rule,
     weightDecay: o.weightDecay,
     weightNoise: o.weightNoise,
+    gradientNoise: o.gradientNoise,
     lr: o.lr,
     seed: o.seed,
     architecture: o.architecture,
@@ -238,6 +284,7 @@ export function trainSteps(
   const order = Int32Array.from({ length: x.rows }, (_, i) => i);
   const g = net.w.map((w) => Matrix.zeros(w.rows, w.cols));
   const noise = new Rng(o.seed, be).fork(2 + 1000 + progress.steps);
+  const gradNoise = new GradientNoise(run, new Rng(o.seed, be).fork(4).fork(progress.steps));
   const perturb = o.weightNoise > 0 || o.alwaysPerturb;
   for (let s = 0; s + o.batchSize <= x.rows; s += o.batchSize) {
     batch.gather(order, s, x, net.input);
@@ -250,9 +297,29 @@ export function trainSteps(
     }
     net.forward();
     rule.signal(net, batch.lossGrad(be), g);
+    gradNoise.add(g);
     descend(run, g);
     net.weff = net.w;
     progress.steps++;
+  }
+}
+
+/** Gradient noise: g ← g + ξ, ξ ~ N(0, σ²) i.i.d., fresh each step (nothing at σ = 0). */
+class GradientNoise {
+  private readonly xi: Matrix[];
+  constructor(
+    private readonly run: TrainingRun,
+    private readonly rng: Rng,
+  ) {
+    const on = run.options.gradientNoise > 0;
+    this.xi = on ? run.net.w.map((w) => Matrix.zeros(w.rows, w.cols)) : [];
+  }
+  add(g: Matrix[]): void {
+    const { options: o, backend: be } = this.run;
+    for (let l = 0; l < this.xi.length; l++) {
+      this.rng.normal(this.xi[l].data, 0, o.gradientNoise); // ξ
+      be.axpy(1, this.xi[l], g[l]); // g + ξ
+    }
   }
 }
 

@@ -11,14 +11,19 @@ import {
   type LayerActivity,
 } from './network.ts';
 
+/** The sizes of a TinyTransformer. */
 export interface TransformerShape {
   /** Input features per sample; split into `tokens` tokens of inputs / tokens features. */
   inputs: number;
+  /** Output values per sample. */
   outputs: number;
+  /** Tokens per sample. */
   tokens: number;
   /** Width of the token embeddings (the residual stream). */
   width: number;
+  /** Attention heads per block; they divide width. */
   heads: number;
+  /** Blocks of attention and MLP. */
   blocks: number;
   /** The MLP's non-linearity; its hidden width is 4 · width. */
   activation: HiddenActivation;
@@ -79,6 +84,7 @@ interface BlockBuffers {
  * o, up, down of each block, then readout.
  */
 export class TinyTransformer implements EmergenceNetwork {
+  /** Its sizes. */
   readonly shape: TransformerShape;
   readonly backend: Backend;
   readonly batch: number;

@@ -19,6 +19,7 @@ import {
 import { tensor, type TensorSlots } from '../model/state.ts';
 import { count } from '../model/wording.ts';
 
+/** Options of KMeans. */
 export interface KMeansOptions {
   /** Number of centroids (default 100). */
   clusters?: number;
@@ -26,7 +27,9 @@ export interface KMeansOptions {
   maxIter?: number;
   /** Stop when the inertia falls by less than this fraction in an iteration (default 1e-6). */
   tol?: number;
+  /** Seed of the k-means++ seeding (default 0). */
   seed?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -43,7 +46,13 @@ const SPEC = {
 
 const CHUNK = 4096;
 
+/**
+ * k-means with k-means++ seeding and Lloyd's iterations. transform gives each sample's dot
+ * products with the centroids, predict the nearest one. A fixed feature layer for comparisons
+ * with Hebbian ones.
+ */
 export class KMeans extends UnsupervisedModel<Resolved<typeof SPEC>> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'KMeans';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;

@@ -18,6 +18,7 @@ import {
 } from '../model/params.ts';
 import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
 
+/** Options of PCA. */
 export interface PCAOptions {
   /** Number of components (default 100). */
   components?: number;
@@ -27,6 +28,7 @@ export interface PCAOptions {
   tol?: number;
   /** Seeds the starting subspace. */
   seed?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -65,7 +67,12 @@ function orthonormalRows(q: Matrix): void {
 export function symmetricEigen(
   a: Float64Array,
   n: number,
-): { values: Float64Array; vectors: Float64Array } {
+): {
+  /** The eigenvalues, in the order Jacobi leaves them. */
+  values: Float64Array;
+  /** The eigenvectors as rows, row i belonging to values[i] (n × n, row-major). */
+  vectors: Float64Array;
+} {
   const m = Float64Array.from(a);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
@@ -106,7 +113,13 @@ export function symmetricEigen(
   return { values, vectors: v };
 }
 
+/**
+ * Principal component analysis: the leading eigenvectors of the training data's covariance,
+ * by subspace iteration; transform gives the centred projections, samples × components.
+ * A fixed feature layer for comparisons with Hebbian ones.
+ */
 export class PCA extends UnsupervisedModel<Resolved<typeof SPEC>> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'PCA';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
@@ -114,6 +127,7 @@ export class PCA extends UnsupervisedModel<Resolved<typeof SPEC>> {
   private m: Float32Array | null = null;
   /** Variance along each component, largest first. */
   explainedVariance: Float32Array = new Float32Array(0);
+  /** Subspace iterations the last fit ran. */
   iterations = 0;
 
   constructor(options: PCAOptions = {}) {
@@ -130,6 +144,7 @@ export class PCA extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return this.v;
   }
 
+  /** The training data's mean of each feature (a live reference). */
   get mean(): Float32Array {
     if (!this.m) throw this.notFitted('mean');
     return this.m;
@@ -223,6 +238,7 @@ export class PCA extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return vm.data;
   }
 
+  /** The same as fit: PCA has no incremental form here, so it learns from x alone, afresh. */
   partialFit(x: Matrix): this {
     return this.fit(x);
   }

@@ -7,17 +7,29 @@ import { ShapeError, ValueError } from '../errors.ts';
  * the tensor bytes (offsets relative to the start of that byte buffer), all little-endian.
  * F16 tensors are carried as raw half-precision bits (Uint16Array); see halfToFloat.
  * Pure bytes in and out (browser-safe); files are read and written by safetensors-file.ts.
+ * DTYPES gives each dtype's bytes per element (`size`) and the typed array holding it (`array`).
  */
 export const DTYPES = {
+  /** 64-bit float. */
   F64: { size: 8, array: Float64Array },
+  /** 64-bit signed integer. */
   I64: { size: 8, array: BigInt64Array },
+  /** 32-bit float. */
   F32: { size: 4, array: Float32Array },
+  /** 32-bit signed integer. */
   I32: { size: 4, array: Int32Array },
+  /** 16-bit float, carried as its raw bits. */
   F16: { size: 2, array: Uint16Array },
+  /** Unsigned byte. */
   U8: { size: 1, array: Uint8Array },
 } as const;
+/** A dtype hebb reads and writes: a key of DTYPES. */
 export type Dtype = keyof typeof DTYPES;
 
+/**
+ * One tensor of a safetensors file: its dtype, its sizes per axis (`shape`, [] for a scalar)
+ * and its elements in row-major order (`data`, the typed array DTYPES gives the dtype).
+ */
 export type Tensor =
   | { dtype: 'F32'; shape: number[]; data: Float32Array }
   | { dtype: 'F64'; shape: number[]; data: Float64Array }
@@ -26,8 +38,11 @@ export type Tensor =
   | { dtype: 'I64'; shape: number[]; data: BigInt64Array }
   | { dtype: 'F16'; shape: number[]; data: Uint16Array };
 
+/** What a safetensors file holds. */
 export interface SafetensorsFile {
+  /** The tensors, by name. */
   tensors: Record<string, Tensor>;
+  /** The header's `__metadata__`: string keys to string values ({} when absent). */
   metadata: Record<string, string>;
 }
 

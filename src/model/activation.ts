@@ -7,23 +7,60 @@ import { ValueError } from '../errors.ts';
 import { custom, type Param } from './params.ts';
 import { count } from './wording.ts';
 
+/**
+ * An activation in object form; the text form ('softmax:5', 'triangle:1') reads into it
+ * (parseActivation). onehot is 1 for each sample's largest unit and 0 elsewhere.
+ */
 export type Activation =
-  | { name: 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'onehot' }
-  /** softmax(t·a) over the units of a sample (t: inverse temperature). */
-  | { name: 'softmax'; inverseTemperature: number }
-  /** max(a, 0)^p. */
-  | { name: 'repu'; power: number }
-  /** max(a − mean over units of a, 0)^p (Journé et al. 2023). */
-  | { name: 'triangle'; power: number }
-  /** min(max(a, min), max). */
-  | { name: 'clip'; min: number; max: number }
-  /** min(max(a − threshold, 0), cap). */
-  | { name: 'cappedRelu'; threshold: number; cap: number }
-  /** sign(a)·max(|a| − threshold, 0). */
-  | { name: 'shrink'; threshold: number };
+  | {
+      /** An activation without parameters. */
+      name: 'linear' | 'relu' | 'tanh' | 'sigmoid' | 'onehot';
+    }
+  | {
+      /** softmax(t·a) over the units of a sample. */
+      name: 'softmax';
+      /** t, the inverse temperature. */
+      inverseTemperature: number;
+    }
+  | {
+      /** max(a, 0)^p. */
+      name: 'repu';
+      /** p. */
+      power: number;
+    }
+  | {
+      /** max(a − mean over units of a, 0)^p (Journé et al. 2023). */
+      name: 'triangle';
+      /** p. */
+      power: number;
+    }
+  | {
+      /** min(max(a, min), max). */
+      name: 'clip';
+      /** The lower bound. */
+      min: number;
+      /** The upper bound. */
+      max: number;
+    }
+  | {
+      /** min(max(a − threshold, 0), cap). */
+      name: 'cappedRelu';
+      /** Subtracted before the ReLU. */
+      threshold: number;
+      /** The largest output. */
+      cap: number;
+    }
+  | {
+      /** sign(a)·max(|a| − threshold, 0). */
+      name: 'shrink';
+      /** The dead zone's half-width. */
+      threshold: number;
+    };
 
+/** The name of an activation (ACTIVATION_NAMES). */
 export type ActivationName = Activation['name'];
 
+/** Every activation name, in the order messages list them. */
 export const ACTIVATION_NAMES: readonly ActivationName[] = [
   'linear',
   'relu',
@@ -156,6 +193,7 @@ function fromObject(a: Activation, what: string): Activation {
   }
 }
 
+/** The text form of an activation, e.g. 'softmax:5': what parseActivation reads back. */
 export function formatActivation(a: Activation): string {
   switch (a.name) {
     case 'softmax':
@@ -175,7 +213,14 @@ export function formatActivation(a: Activation): string {
 }
 
 /** The element-wise backend op (and its parameters) of an activation, or null for row-wise ones. */
-export function unaryOf(a: Activation): { op: UnaryOp; p: number; q: number } | null {
+export function unaryOf(a: Activation): {
+  /** The backend's unary op. */
+  op: UnaryOp;
+  /** Its first parameter. */
+  p: number;
+  /** Its second parameter. */
+  q: number;
+} | null {
   switch (a.name) {
     case 'linear':
       return { op: 'copy', p: 0, q: 0 };

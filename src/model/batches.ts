@@ -7,7 +7,9 @@ export interface Batch {
   epoch: number;
   /** Row indices of the batch, in visiting order (a view; copy to keep). */
   rows: Int32Array;
+  /** True for an epoch's first batch. */
   epochStart: boolean;
+  /** True for an epoch's last batch. */
   epochEnd: boolean;
 }
 

@@ -11,11 +11,13 @@ export interface FitEvent {
   total: number;
   /** The epoch in progress or just finished (1-based, counted over the whole training). */
   epoch: number;
+  /** Epochs of the whole training. */
   epochs: number;
   /** True on the event that finishes an epoch. */
   epochEnd?: boolean;
 }
 
+/** Options of fit (and of fitAsync). */
 export interface FitOptions {
   /** Called after every mini-batch. */
   onProgress?: (p: FitEvent) => void;
@@ -28,9 +30,16 @@ export interface FitOptions {
   resume?: boolean;
 }
 
+/** An AbortSignal, by the one method used (so that these types need no DOM lib). */
+export interface AbortSignalLike {
+  /** Throws the signal's reason once it has fired. */
+  throwIfAborted(): void;
+}
+
+/** Options of fitAsync. */
 export interface AsyncFitOptions extends FitOptions {
   /** Stops training at the next batch boundary; fitAsync then rejects with signal.reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** Longest stretch of work between two turns of the event loop, in ms. Default 25. */
   yieldEveryMs?: number;
 }
@@ -88,7 +97,12 @@ export function epochPlan(
   epochs: number,
   samplesSeen: number,
   resume: boolean | undefined,
-): { first: number; total: number } {
+): {
+  /** The first epoch to run, 0-based (past the epochs samplesSeen completes, when resuming). */
+  first: number;
+  /** Samples the fit will process. */
+  total: number;
+} {
   const first = resume ? Math.min(epochs, Math.floor(samplesSeen / n)) : 0;
   return { first, total: (epochs - first) * n };
 }

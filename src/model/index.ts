@@ -1,5 +1,9 @@
-// hebb/model: the pieces of the model contract (docs/api.md), for people writing a model of
-// their own that loads, saves and fits like hebb's.
+/**
+ * hebb/model: the pieces of the model contract (docs/api.md), for people writing a model of
+ * their own that loads, saves and fits like hebb's.
+ *
+ * @module hebb/model
+ */
 export * from './model.ts';
 export * from './params.ts';
 export * from './schedule.ts';

@@ -40,12 +40,14 @@ export function backendOption() {
 
 /** What every model's validated options hold. */
 export interface ModelOptions {
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   readonly backend?: string | Backend;
 }
 
 /** A model class as the registry and loaders see it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ModelClass<M extends Model<any> = Model<any>> {
+  /** The name model files record (hebb.model) and fromSafetensors looks up, e.g. 'SoftHebb'. */
   readonly modelName: string;
   /** The model's option table (what its constructor validates; commands build flags from it). */
   readonly optionTable: ParamSpec;
@@ -127,7 +129,7 @@ export abstract class Model<O extends ModelOptions = ModelOptions> {
 
 /**
  * A model that learns from inputs and targets: fit(x, y[, opts]). Subclasses write their
- * training once, as `steps` (a generator yielding after each batch); fit runs it to the end,
+ * training once, as `training` (a generator yielding after each batch); fit runs it to the end,
  * fitAsync in slices (docs/api.md).
  */
 export abstract class SupervisedModel<
@@ -151,6 +153,10 @@ export abstract class SupervisedModel<
     return this;
   }
 
+  /**
+   * The training fit and fitAsync run: a generator yielding a FitEvent after each mini-batch,
+   * from scratch or, with opts.resume, from the current state.
+   */
   protected abstract training(x: Matrix, y: Y, opts: F): Iterable<FitEvent>;
 }
 
@@ -174,6 +180,10 @@ export abstract class UnsupervisedModel<O extends ModelOptions> extends Model<O>
     return this;
   }
 
+  /**
+   * The training fit and fitAsync run: a generator yielding a FitEvent after each mini-batch,
+   * from scratch or, with opts.resume, from the current state.
+   */
   protected abstract training(x: Matrix, opts: FitOptions): Iterable<FitEvent>;
 }
 
@@ -210,6 +220,7 @@ export function toSafetensors(model: Model, metadata: Record<string, string> = {
   });
 }
 
+/** Options of fromSafetensors. */
 export interface FromSafetensorsOptions<M extends Model> {
   /** Backend for the rebuilt model (default: getBackend()). */
   backend?: string | Backend;

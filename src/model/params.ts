@@ -29,8 +29,10 @@ export interface Param<T> {
   readonly placeholder?: string;
 }
 
+/** How a flag's text becomes an option's value (Param.flagText). */
 export type FlagText = 'number' | 'text' | 'switch' | 'numbers' | 'texts';
 
+/** A model's option table: each option's Param, by option name. */
 export type ParamSpec = Record<string, Param<unknown>>;
 
 /** The validated options: every declared key, with defaults filled in. */
@@ -38,6 +40,7 @@ export type Resolved<S extends ParamSpec> = {
   readonly [K in keyof S]: S[K] extends Param<infer T> ? T : never;
 };
 
+/** A value as error messages show it: strings quoted, a Matrix by its shape, long arrays cut. */
 export function show(v: unknown): string {
   if (typeof v === 'string') return `'${v}'`;
   if (v instanceof Matrix) return `a ${v.rows}×${v.cols} Matrix`;
@@ -111,6 +114,7 @@ export function pick<S extends ParamSpec, const K extends keyof S>(
   return out;
 }
 
+/** @inline */
 type Bounds = { min?: number; max?: number };
 
 /**
@@ -146,6 +150,7 @@ export function integer(o: Bounds & { default?: number } = {}): Param<number> {
   );
 }
 
+/** @inline */
 type Range = { min?: number; gt?: number; max?: number; lt?: number };
 
 /** A finite number with optional bounds (`gt`: strictly greater). */
@@ -181,6 +186,7 @@ export function number(o: Range & { default?: number } = {}): Param<number> {
   );
 }
 
+/** true or false. */
 export function boolean(o: { default: boolean }): Param<boolean>;
 export function boolean(o?: object): Param<boolean | undefined>;
 export function boolean(o: { default?: boolean } = {}): Param<boolean> {
@@ -300,7 +306,10 @@ export function custom<T>(
 }
 
 /** Marks options that must be given. */
-export function required<T>(p: Param<T | undefined>): Param<T> & { required: true } {
+export function required<T>(p: Param<T | undefined>): Param<T> & {
+  /** The option must be given. */
+  required: true;
+} {
   return { ...(p as Param<T>), fallback: undefined, required: true };
 }
 

@@ -13,13 +13,62 @@ import { custom, type Param } from './params.ts';
  * milestones:0.001:0.5:20/35/50, inverse:0.005:0.5:1000[:0.0001].
  */
 export type Schedule =
-  | { kind: 'constant'; from: number }
-  | { kind: 'linear'; from: number; to?: number }
-  | { kind: 'exponential'; from: number; to: number }
-  | { kind: 'step'; from: number; factor: number; every: number }
-  | { kind: 'milestones'; from: number; factor: number; at: number[] }
-  | { kind: 'inverse'; from: number; decay: number; every: number; min?: number };
+  | {
+      /** η₀ throughout. */
+      kind: 'constant';
+      /** η₀. */
+      from: number;
+    }
+  | {
+      /** η₀ → η₁ linearly over the whole fit. */
+      kind: 'linear';
+      /** η₀, the rate at the start. */
+      from: number;
+      /** η₁, the rate at the end (default 0). */
+      to?: number;
+    }
+  | {
+      /** η₀ → η₁ geometrically over the whole fit. */
+      kind: 'exponential';
+      /** η₀ > 0, the rate at the start. */
+      from: number;
+      /** η₁ > 0, the rate at the end. */
+      to: number;
+    }
+  | {
+      /** η₀ · factor^⌊epoch / every⌋. */
+      kind: 'step';
+      /** η₀. */
+      from: number;
+      /** The rate's factor at each step, ≥ 0. */
+      factor: number;
+      /** Epochs between steps. */
+      every: number;
+    }
+  | {
+      /** η₀ · factor^(number of milestones ≤ epoch): the authors' CustomStepLR. */
+      kind: 'milestones';
+      /** η₀. */
+      from: number;
+      /** The rate's factor at each milestone, ≥ 0. */
+      factor: number;
+      /** Epochs (from 0, increasing) from which the next factor applies. */
+      at: number[];
+    }
+  | {
+      /** max(η₀ / (1 + decay·⌊samples / every⌋), min). */
+      kind: 'inverse';
+      /** η₀. */
+      from: number;
+      /** How fast the rate falls, ≥ 0. */
+      decay: number;
+      /** Samples per decay step. */
+      every: number;
+      /** The rate's floor (default 0). */
+      min?: number;
+    };
 
+/** The kind of a schedule. */
 export type ScheduleKind = Schedule['kind'];
 const KINDS: ScheduleKind[] = [
   'constant',
@@ -32,8 +81,11 @@ const KINDS: ScheduleKind[] = [
 
 /** Where training stands: samples seen, samples of the whole fit, samples per epoch. */
 export interface SchedulePosition {
+  /** Samples seen so far. */
   samples: number;
+  /** Samples of the whole fit. */
   total: number;
+  /** Samples per epoch (what the step schedule counts epochs in). */
   perEpoch?: number;
 }
 

@@ -4,6 +4,7 @@ import { Matrix } from '../backend/matrix.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import type { Tensor } from '../io/safetensors.ts';
 
+/** Everything a model has learnt (getState): its tensors by name, e.g. 'layers.0.bias'. */
 export type ModelState = Record<string, Tensor>;
 
 /** A float32 tensor copied from a Matrix (2-D) or a vector (1-D). */
@@ -181,7 +182,9 @@ export type Dim = number | undefined | SizeOf;
 
 /** The size of axis `axis` of the tensor `key` in the same state (read before this one). */
 export interface SizeOf {
+  /** The other tensor's name. */
   readonly sizeOf: string;
+  /** Its axis, from 0. */
   readonly axis: number;
 }
 
@@ -193,17 +196,25 @@ export function sizeOf(key: string, axis = 0): SizeOf {
 /** How a value is held in memory: Matrix (F32 2-D), vectors (1-D), a counter, a nested state. */
 export type SlotKind = 'matrix' | 'vector' | 'float64' | 'int32' | 'count' | 'state';
 
-interface SlotValues {
+/** The value a slot of each kind holds. */
+export interface SlotValues {
+  /** A float32 matrix. */
   matrix: Matrix;
+  /** A float32 vector. */
   vector: Float32Array;
+  /** A float64 vector. */
   float64: Float64Array;
+  /** An int32 vector. */
   int32: Int32Array;
+  /** A whole number, saved as an F64 scalar. */
   count: number;
+  /** Another object's state. */
   state: ModelState;
 }
 
 /** One declared tensor (or, for kind 'state', the tensors under `name.`) of a model's state. */
 export interface Slot<K extends SlotKind> {
+  /** How the value is held. */
   readonly kind: K;
   /** Expected sizes per axis (a matrix: rows, cols; a vector: length). */
   readonly shape: readonly Dim[];
@@ -222,12 +233,17 @@ export interface Slot<K extends SlotKind> {
 /** A declared tensor of any kind. */
 export type TensorSlot = { [K in SlotKind]: Slot<K> }[SlotKind];
 
+/** A model's declared tensors (stateSlots()), by name. */
 export type TensorSlots = Record<string, TensorSlot>;
 
 /** What setState read, by tensor name (absent where the model does not hold the tensor). */
 export type StateValues = Record<string, unknown>;
 
-type Access<K extends SlotKind> = Pick<Slot<K>, 'get' | 'set' | 'present' | 'heldWith' | 'check'>;
+/** What a model gives a tensor declaration: the accessors and conditions of its Slot. */
+export type Access<K extends SlotKind> = Pick<
+  Slot<K>,
+  'get' | 'set' | 'present' | 'heldWith' | 'check'
+>;
 
 /** The declarations a model's stateSlots() returns. */
 export const tensor = {

@@ -13,14 +13,20 @@ import {
   type TensorSlots,
 } from '../model/state.ts';
 
-/** A trainable tensor: a Matrix, or a Float32Array (e.g. a bias vector), updated in place. */
+/**
+ * A trainable tensor: a Matrix, or a Float32Array (e.g. a bias vector), updated in place.
+ *
+ * @inline
+ */
 export type Param = Matrix | Float32Array;
 
+/** Options of Adam. */
 export interface AdamOptions {
   /** Learning rate (default 1e-3); settable later through `adam.lr` for schedules. */
   lr?: number;
-  /** Moment decays, in [0, 1) (defaults 0.9 and 0.999). */
+  /** Decay of the first moment, in [0, 1) (default 0.9). */
   beta1?: number;
+  /** Decay of the second moment, in [0, 1) (default 0.999). */
   beta2?: number;
   /** Added to √v̂ (default 1e-8). */
   eps?: number;
@@ -28,6 +34,7 @@ export interface AdamOptions {
   weightDecay?: number;
   /** Decouple the decay from the gradient (AdamW): p ← p − lr·λ·p. Default false. */
   decoupledWeightDecay?: boolean;
+  /** Where it computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -61,25 +68,33 @@ function shapeOf(p: Param): string {
   return p instanceof Matrix ? `${p.rows}×${p.cols}` : `length ${p.length}`;
 }
 
+const EMPTY = new Matrix(1, 0);
+
 /**
  * Adam (Kingma & Ba 2015) with bias correction, one fused backend pass per tensor
  * (Backend.adamUpdate). Parameters are addressed by their position in the list given to
  * `step`, so one optimizer serves one model; each slot keeps its own moments and step count
  * (like torch), created on first use from the gradient's size.
  *
- *   adam.step([W, b], [dW, db])          // apply
- *   adam.direction(0, dW, out)           // write Δ without applying it (moments advance)
+ * ```ts
+ * adam.step([W, b], [dW, db]);          // apply
+ * adam.direction(0, dW, out);           // write Δ without applying it (moments advance)
+ * ```
  */
-const EMPTY = new Matrix(1, 0);
-
 export class Adam {
   /** The options Adam takes, with their checks, defaults and help. */
   static readonly optionTable = SPEC;
+  /** Decay of the first moment. */
   readonly beta1: number;
+  /** Decay of the second moment. */
   readonly beta2: number;
+  /** ε added to √v̂. */
   readonly eps: number;
+  /** Weight decay λ. */
   readonly weightDecay: number;
+  /** Whether the decay is decoupled (AdamW). */
   readonly decoupledWeightDecay: boolean;
+  /** The backend the updates run on. */
   readonly backend: Backend;
   private lrValue: number;
   private slots: ({ m: Matrix; v: Matrix; step: number } | undefined)[] = [];
@@ -101,6 +116,7 @@ export class Adam {
     }
   }
 
+  /** The learning rate of the next step. */
   get lr(): number {
     return this.lrValue;
   }

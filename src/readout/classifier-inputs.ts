@@ -14,7 +14,9 @@ export interface EpochRecord {
   loss: number;
   /** Training accuracy over the epoch's mini-batches (before each step). */
   accuracy: number;
+  /** The learning rate the epoch used. */
   lr: number;
+  /** Wall-clock time of the epoch, in seconds. */
   seconds: number;
 }
 

@@ -26,6 +26,7 @@ import {
 } from './classifier-inputs.ts';
 import { count } from '../model/wording.ts';
 
+/** Options of DeltaRuleClassifier. */
 export interface DeltaRuleOptions {
   /** Number of classes (required: an online learner must know its outputs up front). */
   classes: number;
@@ -37,7 +38,9 @@ export interface DeltaRuleOptions {
   epochs?: number;
   /** Visit the samples in a seeded random order each epoch of fit (default true). */
   shuffle?: boolean;
+  /** Seed of the sample order (default 0). */
   seed?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -71,6 +74,7 @@ const SPEC = {
  * sent back to the Hebbian layer, so that layer stays update-unlocked. V starts at zero.
  */
 export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, Labels> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'DeltaRuleClassifier';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
@@ -102,6 +106,7 @@ export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, 
     return this.v !== null;
   }
 
+  /** Number of classes (the classes option). */
   get classes(): number {
     return this.options.classes;
   }
@@ -112,6 +117,7 @@ export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, 
     return this.v;
   }
 
+  /** The bias c, one per class (live reference; zeros without the bias option). */
   get bias(): Float32Array {
     return this.c;
   }
@@ -204,12 +210,14 @@ export class DeltaRuleClassifier extends SupervisedModel<Resolved<typeof SPEC>, 
     return z;
   }
 
+  /** The most probable class of each sample. */
   predict(x: Matrix): Int32Array {
     const out = new Int32Array(x.rows);
     this.backend.argmaxRows(this.predictProba(x), out);
     return out;
   }
 
+  /** Accuracy on (x, y), in [0, 1]. */
   score(x: Matrix, y: Labels): number {
     checkLabels('DeltaRuleClassifier.score', y, x.rows, this.options.classes);
     return accuracy(this.predict(x), y);

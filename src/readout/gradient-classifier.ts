@@ -44,7 +44,12 @@ export abstract class GradientClassifier<
     this.currentLr = options.lr.from;
   }
 
-  /** Features per sample and classes of the fitted parameters; undefined before any. */
+  /**
+   * Features per sample and classes of the fitted parameters; undefined before any.
+   * A hook of this base class, which the package does not export.
+   *
+   * @internal
+   */
   protected abstract shape(): { features: number; classes: number } | undefined;
   /** Fresh parameters (and optimiser state) for features → classes. */
   protected abstract reset(features: number, classes: number): void;
@@ -76,7 +81,12 @@ export abstract class GradientClassifier<
     return meanCrossEntropy(this.predictProba(x), y, null, 0);
   }
 
-  /** Forward, backward and one update on a batch whose labels are y[rows[i]], at currentLr. */
+  /**
+   * Forward, backward and one update on a batch whose labels are y[rows[i]], at currentLr.
+   * A hook of this base class, which the package does not export.
+   *
+   * @internal
+   */
   protected abstract trainBatch(
     xb: Matrix,
     y: Labels,

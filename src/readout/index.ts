@@ -1,4 +1,8 @@
-// Read-outs on top of an (unsupervised) layer's output, and a backprop baseline.
+/**
+ * Read-outs on top of an (unsupervised) layer's output, and a backprop baseline.
+ *
+ * @module hebb/readout
+ */
 export { accuracy, type EpochRecord, type Labels } from './classifier-inputs.ts';
 export { DeltaRuleClassifier, type DeltaRuleOptions } from './delta-rule.ts';
 export {

@@ -32,8 +32,11 @@ export type AssignBy = 'wins' | 'activation';
  */
 export type VoteBy = 'winner' | 'sum' | 'mean';
 
+/** Options of LabelAssignment. */
 export interface LabelAssignmentOptions {
+  /** How a unit gets its class (default 'wins'). */
   assignBy?: AssignBy;
+  /** How a sample's class is predicted (default 'winner'). */
   voteBy?: VoteBy;
   /**
    * Divide wins and summed activations by each class's size before comparing classes (default
@@ -42,6 +45,7 @@ export interface LabelAssignmentOptions {
   perClass?: boolean;
   /** Number of classes; default max label + 1. */
   classes?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -72,6 +76,7 @@ const CHUNK = 4096;
  * wins and sums activations per class; partialFit adds more samples to those counts.
  */
 export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labels> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'LabelAssignment';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
@@ -95,6 +100,7 @@ export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labe
     return this.labels;
   }
 
+  /** Number of classes. */
   get classes(): number {
     if (!this.sizes) throw this.notFitted('classes');
     return this.sizes.length;
@@ -212,6 +218,7 @@ export class LabelAssignment extends SupervisedModel<Resolved<typeof SPEC>, Labe
     return out;
   }
 
+  /** The predicted class of each sample (row of activations), by voteBy. */
   predict(activations: Matrix): Int32Array {
     const s = this.scores(activations);
     const out = new Int32Array(activations.rows);

@@ -17,6 +17,7 @@ import {
 import { sizeOf, tensor, type TensorSlots } from '../model/state.ts';
 import { count } from '../model/wording.ts';
 
+/** Options of LinearSVC. */
 export interface LinearSVCOptions {
   /** Inverse regularisation strength (default 1, scikit-learn's). */
   C?: number;
@@ -40,6 +41,7 @@ export interface LinearSVCOptions {
   classes?: number;
   /** Emit a process warning when a problem stops at maxIter (default true). */
   warn?: boolean;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -106,6 +108,7 @@ const W = 'LinearSVC';
  * and column 1 its decision_function, row 0 and column 0 are their negatives.
  */
 export class LinearSVC extends SupervisedModel<Resolved<typeof SPEC>, SvcLabels> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'LinearSVC';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;

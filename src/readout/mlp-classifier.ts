@@ -22,6 +22,7 @@ import { Adam } from '../optim/adam.ts';
 import { checkLabels, softmaxOutputError, type Labels } from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
 
+/** Options of MlpClassifier. */
 export interface MlpClassifierOptions {
   /** Hidden units K (default 2000, the size of the paper's SoftHebb layer). */
   hidden?: number;
@@ -36,13 +37,17 @@ export interface MlpClassifierOptions {
   lr?: number | Schedule | string;
   /** Mini-batch size (default 64); 1 is the online mode of the one-epoch comparison. */
   batchSize?: number;
+  /** Epochs of fit (default 100). */
   epochs?: number;
+  /** L2 penalty λ (default 0): Adam's, or with sgd a shrink by 1 − η·λ each step. */
   weightDecay?: number;
   /** Visit the samples in a seeded random order each epoch (default true). */
   shuffle?: boolean;
   /** Seeds the initial weights and the sample order (default 0). */
   seed?: number;
+  /** Number of classes; default max label + 1 at the first fit. */
   classes?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -85,17 +90,27 @@ const SPEC = {
 
 /** Gradients of the mean cross-entropy, shaped like the parameters. */
 export interface MlpGradients {
+  /** The mean cross-entropy at the current parameters. */
   loss: number;
+  /** ∂ℓ/∂w1, K × D. */
   w1: Matrix;
+  /** ∂ℓ/∂b1, length K. */
   b1: Float32Array;
+  /** ∂ℓ/∂w2, C × K. */
   w2: Matrix;
+  /** ∂ℓ/∂b2, length C. */
   b2: Float32Array;
 }
 
+/** @inline */
 interface Params {
+  /** Hidden weights, K × D. */
   w1: Matrix;
+  /** Hidden biases, length K. */
   b1: Float32Array;
+  /** Output weights, C × K. */
   w2: Matrix;
+  /** Output biases, length C. */
   b2: Float32Array;
 }
 
@@ -107,6 +122,7 @@ const PREDICT_CHUNK = 2048;
  * Init as torch.nn.Linear: every weight and bias ~ U(±1/√fan_in). Adam (default) or SGD.
  */
 export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'MlpClassifier';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
@@ -145,6 +161,7 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     return this;
   }
 
+  /** GradientClassifier's hook (not exported). @internal */
   protected shape() {
     return this.params
       ? { features: this.params.w1.cols, classes: this.params.w2.rows }
@@ -173,6 +190,7 @@ export class MlpClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
     return this.ws!;
   }
 
+  /** GradientClassifier's hook (not exported). @internal */
   protected trainBatch(
     xb: Matrix,
     y: Labels,

@@ -27,6 +27,7 @@ import {
 } from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
 
+/** Options of SoftmaxClassifier. */
 export interface SoftmaxClassifierOptions {
   /** Adam's rate: a number (constant) or schedule. Default step:0.001:0.5:15 (the paper's: 1e-3 halved every 15 epochs). */
   lr?: number | Schedule | string;
@@ -47,6 +48,7 @@ export interface SoftmaxClassifierOptions {
   init?: 'zeros' | 'uniform';
   /** Number of classes; default max label + 1 at the first fit. */
   classes?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -84,6 +86,7 @@ const SPEC = {
  * zero weights; `partialFit` continues with one pass over the rows given.
  */
 export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'SoftmaxClassifier';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
@@ -106,6 +109,7 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
     return this.fittedW('weights');
   }
 
+  /** The bias b, one per class (a live reference). */
   get bias(): Float32Array {
     this.fittedW('bias');
     return this.b as Float32Array;
@@ -139,6 +143,7 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
     return this.w;
   }
 
+  /** GradientClassifier's hook (not exported). @internal */
   protected shape() {
     return this.w ? { features: this.w.cols, classes: this.w.rows } : undefined;
   }
@@ -164,6 +169,7 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
     return this.ws!;
   }
 
+  /** GradientClassifier's hook (not exported). @internal */
   protected trainBatch(
     xb: Matrix,
     y: Labels,
@@ -180,7 +186,17 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
    * Loss and gradients of the mean cross-entropy on (x, y) at the current parameters, without
    * changing them (tests compare them with finite differences).
    */
-  gradient(x: Matrix, y: Labels): { loss: number; weights: Matrix; bias: Float32Array } {
+  gradient(
+    x: Matrix,
+    y: Labels,
+  ): {
+    /** The mean cross-entropy. */
+    loss: number;
+    /** ∂ℓ/∂W, classes × features. */
+    weights: Matrix;
+    /** ∂ℓ/∂b, one per class. */
+    bias: Float32Array;
+  } {
     const w = this.fittedW('gradient');
     checkSamples('SoftmaxClassifier.gradient', this.backend, x, w.cols);
     checkLabels('SoftmaxClassifier.gradient', y, x.rows, w.rows);

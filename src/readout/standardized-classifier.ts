@@ -34,9 +34,11 @@ const SPEC = {
 
 /** Per-feature standardisation (the training set's statistics, or none) → softmax classifier. */
 export class StandardizedClassifier extends Model<Resolved<typeof SPEC>> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'StandardizedClassifier';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
+  /** The softmax classifier on the standardised features. */
   classifier: SoftmaxClassifier;
   /** Mean and std of each feature on the training set; null: the features are read as they are. */
   stats: Standardizer | null = null;

@@ -7,27 +7,39 @@ import { ShapeError, ValueError } from '../errors.ts';
 /** A Vega-Lite specification (top level), as JSON. */
 export type ChartSpec = Record<string, unknown>;
 
+/** One line of a line chart. */
 export interface Series {
+  /** Its name in the legend. */
   name: string;
+  /** The x values of its points. */
   x: ArrayLike<number>;
+  /** The y values, one per x. */
   y: ArrayLike<number>;
   /** ± this around y (e.g. the std over seeds), drawn as a shaded band. */
   spread?: ArrayLike<number>;
 }
 
+/** Options of lineChart. */
 export interface LineChartOptions {
+  /** The chart's title. */
   title?: string;
+  /** A line under the title. */
   subtitle?: string;
+  /** The x axis's title. */
   xlabel?: string;
+  /** The y axis's title. */
   ylabel?: string;
   /** Logarithmic axes; points with x ≤ 0 (or y ≤ 0) are left out, breaking the line. */
   logX?: boolean;
+  /** A logarithmic y axis; points with y ≤ 0 are left out. */
   logY?: boolean;
   /** Plot area in pixels. Default 560×320. */
   width?: number;
+  /** Plot area height in pixels (default 320). */
   height?: number;
   /** Fixed axis limits [low, high]; what leaves them is clipped. Default: the data's. */
   xRange?: [number, number];
+  /** Fixed y axis limits [low, high]; what leaves them is clipped. Default: the data's. */
   yRange?: [number, number];
   /**
    * A symmetric-log x axis: linear within ±constant, logarithmic beyond, so 0 keeps its place
@@ -236,15 +248,21 @@ export function lineChart(series: Series[], opts: LineChartOptions = {}): ChartS
   };
 }
 
+/** Options of heatmap. */
 export interface HeatmapOptions {
+  /** The chart's title. */
   title?: string;
+  /** A line under the title. */
   subtitle?: string;
+  /** The x axis's (columns') title. */
   xlabel?: string;
+  /** The y axis's (rows') title. */
   ylabel?: string;
   /** 'diverging' (blue < 0 < red; default range ±max|v|) or 'viridis' (default). */
   colormap?: 'viridis' | 'diverging';
   /** Colour scale limits. Default: the finite data's min and max. */
   min?: number;
+  /** The colour scale's upper limit (default: as for min). */
   max?: number;
   /** Pixels per cell. Default: the matrix fills about 320 px, at most 40 px a cell. */
   cellSize?: number;
@@ -252,6 +270,7 @@ export interface HeatmapOptions {
   values?: boolean;
   /** Labels of the columns / rows (default their indices 0, 1, …). */
   columnLabels?: string[];
+  /** Labels of the rows (default their indices). */
   rowLabels?: string[];
   /** Title of the colour bar. Default 'value'. */
   legend?: string;
@@ -365,6 +384,7 @@ export function concat(charts: ChartSpec[], dir: 'h' | 'v', title?: string): Cha
   };
 }
 
+/** One value of an error-bar chart. */
 export interface ErrorBarPoint {
   /** Where on the x axis (a category, e.g. 'γ = 5e-4'). */
   x: string;
@@ -372,17 +392,25 @@ export interface ErrorBarPoint {
   group: string;
   /** Which source (marker shape), e.g. 'hebb' or 'paper'. */
   source: string;
+  /** The value; a non-finite one draws no point. */
   value: number;
   /** ± this (e.g. the std over seeds); none or NaN: no bar. */
   spread?: number;
 }
 
+/** Options of errorBarChart. */
 export interface ErrorBarChartOptions {
+  /** The chart's title. */
   title?: string;
+  /** A line under the title. */
   subtitle?: string;
+  /** The x axis's title. */
   xlabel?: string;
+  /** The y axis's title. */
   ylabel?: string;
+  /** Plot width in pixels (default: 34 per bar, at least 360). */
   width?: number;
+  /** Plot height in pixels (default 320). */
   height?: number;
 }
 
@@ -467,11 +495,15 @@ export function errorBarChart(points: ErrorBarPoint[], opts: ErrorBarChartOption
   };
 }
 
+/** Options of imageFigure. */
 export interface ImageFigureOptions {
+  /** The figure's title. */
   title?: string;
+  /** A line under the title. */
   subtitle?: string;
   /** Drawn size in pixels (default the image's own). */
   width?: number;
+  /** Drawn height in pixels (default the image's own). */
   height?: number;
 }
 

@@ -7,7 +7,9 @@ export type RGB = readonly [number, number, number];
 
 /** A colour map: anchor colours at evenly spaced positions 0..1, linearly interpolated. */
 export interface Colormap {
+  /** Its name, e.g. 'viridis'. */
   readonly name: string;
+  /** The anchor colours, from position 0 to 1. */
   readonly anchors: readonly RGB[];
 }
 
@@ -62,7 +64,9 @@ export const greys: Colormap = {
   ],
 };
 
+/** The colour maps, by name: viridis, diverging (blue–white–red) and greys. */
 export const colormaps = { viridis, diverging, greys } as const;
+/** The name of a colour map of colormaps. */
 export type ColormapName = keyof typeof colormaps;
 
 /** Drawn for NaN/±Infinity values: a neutral grey that is in none of the maps above. */

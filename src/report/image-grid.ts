@@ -8,8 +8,11 @@ import { Raster } from './raster.ts';
 /** Where a weight is NaN/Infinity: in no grey image and no colour map, so it stands out. */
 const NAN_PIXEL: RGB = [255, 0, 255];
 
+/** The layout of a grid of weight images: each unit's row of weights as one tile. */
 export interface ReceptiveFieldOptions {
+  /** Tile height in pixels (before scaling). */
   height: number;
+  /** Tile width in pixels (before scaling). */
   width: number;
   /** 1 (grey) or 3 (RGB); each row of weights is height × width × channels (HWC). Default 1. */
   channels?: number;

@@ -2,13 +2,18 @@ import { ValueError } from '../errors.ts';
 
 /** Where progress goes: process.stderr, or anything with write() (tests pass a fake). */
 export interface ProgressStream {
+  /** Writes text as it is (no newline added). */
   write(s: string): unknown;
+  /** Whether it is a terminal (then one line is redrawn). */
   isTTY?: boolean;
+  /** The terminal's width in characters; longer lines are cut. */
   columns?: number;
 }
 
+/** Fields shown after the counts, e.g. { loss: 0.31, acc: 0.95 }. */
 export type ProgressExtra = Record<string, number | string>;
 
+/** Options of createProgress. */
 export interface ProgressOptions {
   /** Number of units the job has (e.g. batches); 0 is allowed and prints only the final line. */
   total: number;
@@ -18,6 +23,7 @@ export interface ProgressOptions {
   unit?: string;
   /** Print nothing at all. */
   quiet?: boolean;
+  /** Where lines go (default process.stderr). */
   stream?: ProgressStream;
   /** Overrides stream.isTTY (redrawn bar vs one line per 10%). */
   isTTY?: boolean;
@@ -27,11 +33,13 @@ export interface ProgressOptions {
   minIntervalMs?: number;
 }
 
+/** A progress reporter (createProgress). */
 export interface Progress {
   /** Adds n completed units; extra fields (e.g. {acc: 0.95}) are shown until replaced. */
   tick(n?: number, extra?: ProgressExtra): void;
   /** Prints the final line (once); later calls do nothing. */
   done(extra?: ProgressExtra): void;
+  /** Units completed so far. */
   readonly count: number;
 }
 

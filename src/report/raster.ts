@@ -14,8 +14,11 @@ const MAX_PIXELS = 100_000_000;
 
 /** An RGB image, row-major, 3 bytes a pixel. */
 export class Raster {
+  /** Width in pixels. */
   readonly width: number;
+  /** Height in pixels. */
   readonly height: number;
+  /** The pixels as RGB bytes, row after row (length width × height × 3). */
   readonly data: Uint8Array;
 
   constructor(width: number, height: number, background: RGB = WHITE) {
@@ -35,6 +38,7 @@ export class Raster {
     for (let i = 0; i < this.data.length; i += 3) this.data.set(background, i);
   }
 
+  /** The colour of pixel (x, y), (0, 0) the top-left one. */
   getPixel(x: number, y: number): RGB {
     if (!(x >= 0 && y >= 0 && x < this.width && y < this.height) || x % 1 || y % 1) {
       throw new ValueError(`getPixel: (${x}, ${y}) is not a pixel of ${this.width}×${this.height}`);

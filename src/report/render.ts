@@ -9,6 +9,7 @@ import { requirePackages } from '../io/optional-packages.ts';
 import { imageFigure, type ChartSpec, type ImageFigureOptions } from './charts.ts';
 import { toPng, type Raster } from './raster.ts';
 
+/** A Vega-Lite spec drawn as SVG text (needs the optional vega and vega-lite packages). */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
   requirePackages('charts');
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);

@@ -13,8 +13,11 @@ import { ShapeError, ValueError } from '../errors.ts';
 import type { Pipeline } from './pipeline.ts';
 import { count } from '../model/wording.ts';
 
+/** The interval every input value must stay in, e.g. pixels in [0, 1]. */
 export interface Range {
+  /** The lowest value. */
   lo: number;
+  /** The highest value. */
   hi: number;
 }
 const UNIT: Range = { lo: 0, hi: 1 };
@@ -52,16 +55,23 @@ export function gaussianNoise(x: Matrix, sigma: number, rng: Rng, range: Range =
   return out;
 }
 
+/** Options of a PGD attack (Madry et al. 2018). */
 export interface PgdOptions {
+  /** The threat model: an L∞ or an L2 ball around each input. */
   norm: 'linf' | 'l2';
+  /** The ball's radius ε, in input units. */
   eps: number;
+  /** Gradient steps per restart. */
   steps: number;
+  /** Random restarts; a sample is robust only if it survives all of them. */
   restarts: number;
   /** Step α; default (0.01/0.3)·ε for L∞, (0.025/0.3)·ε for L2. */
   stepSize?: number;
   /** Start from a uniform random point of the ball (default true). */
   randomStart?: boolean;
+  /** Seed of the random starts. */
   seed: number;
+  /** The valid input range every iterate is clipped to (default [0, 1]). */
   range?: Range;
   /** Samples attacked together (default 1000: large GEMMs, and fewer, larger shrinking batches). */
   batchSize?: number;
@@ -69,6 +79,7 @@ export interface PgdOptions {
   onStep?: (standing: number) => void;
 }
 
+/** What a PGD attack found, per sample. */
 export interface PgdResult {
   /** 1 = classified correctly under every restart at every step. */
   robust: Uint8Array;
@@ -85,6 +96,7 @@ export interface PgdResult {
   fooledAt: Int32Array;
 }
 
+/** PGD's default step α: (0.01/0.3)·ε for L∞, (0.025/0.3)·ε for L2 (Madry et al.'s ratios). */
 export function defaultStepSize(norm: 'linf' | 'l2', eps: number): number {
   return (norm === 'linf' ? 0.01 / 0.3 : 0.025 / 0.3) * eps;
 }

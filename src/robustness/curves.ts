@@ -14,11 +14,15 @@ export function wilson(k: number, n: number, z = 1.96): [number, number] {
   return [Math.max(0, c - h), Math.min(1, c + h)];
 }
 
+/** One point of an accuracy curve. */
 export interface CurvePoint {
   /** σ for noise, ε for PGD. */
   level: number;
+  /** Accuracy at that level, in [0, 1]. */
   accuracy: number;
+  /** Its 95 % Wilson score interval. */
   interval: [number, number];
+  /** Samples it was measured on. */
   samples: number;
 }
 
@@ -38,9 +42,13 @@ export function noiseCurve(
   });
 }
 
+/** One point of a PGD curve: the accuracy and what the attack found. */
 export interface PgdPoint extends CurvePoint {
+  /** The adversarial inputs (PgdResult.adversarial). */
   adversarial: Matrix;
+  /** 1 where the sample withstood the attack (PgdResult.robust). */
   robust: Uint8Array;
+  /** Wall-clock time of the attack, in seconds. */
   seconds: number;
   /** Gradient evaluations (sample·steps). */
   sampleSteps: number;

@@ -1,5 +1,9 @@
-// Robustness of trained classifiers (browser-safe): networks as differentiable pipelines,
-// Gaussian noise, PGD attacks, accuracy curves (docs/robustness.md).
+/**
+ * Robustness of trained classifiers (browser-safe): networks as differentiable pipelines,
+ * Gaussian noise, PGD attacks, accuracy curves (docs/robustness.md).
+ *
+ * @module hebb/robustness
+ */
 export {
   activationStage,
   linearStage,

@@ -12,7 +12,9 @@ import { activationStage, linearStage, normalizeStage, Pipeline, type Stage } fr
 
 /** A linear read-out on a feature layer: the classifier and the standardiser before it. */
 export interface ReadoutParts {
+  /** The fitted softmax classifier. */
   classifier: SoftmaxClassifier;
+  /** The standardisation before it; null: none. */
   stats: Standardizer | null;
 }
 
@@ -67,17 +69,22 @@ export function mlpNetwork(mlp: MlpClassifier): Pipeline {
   );
 }
 
-/** Fixed feature weights (units × inputs) → activation → read-out (k-means, PCA). */
+/**
+ * Fixed feature weights (units × inputs) → activation → read-out (k-means, PCA); with
+ * normalizeInput the inputs are first scaled to unit norm, as a SoftHebb layer does.
+ */
 export function featureNetwork(
   be: Backend,
   weights: Matrix,
   activation: Activation,
   readout: ReadoutParts,
   bias?: Float32Array,
+  { normalizeInput = false }: { normalizeInput?: boolean } = {},
 ): Pipeline {
   return new Pipeline(
     be,
     [
+      ...(normalizeInput ? [normalizeStage(be)] : []),
       linearStage(be, weights, bias),
       activationStage(be, activation),
       ...readoutStages(be, readout),

@@ -31,7 +31,9 @@ class Scratch {
   }
 }
 
+/** One differentiable step of a Pipeline: forward, and backward through it. */
 export interface Stage {
+  /** What it is, e.g. 'normalize' or 'linear'. */
   readonly name: string;
   /** out = f(x); keeps what backward needs. */
   forward(x: Matrix): Matrix;
@@ -194,19 +196,24 @@ export function standardizeStage(be: Backend, mean: Float32Array, std: Float32Ar
   };
 }
 
+/** Pipeline.lossGradient's result. */
 export interface LossGradient {
   /** Cross-entropy of each sample. */
   loss: Float32Array;
   /** dL_t/dx_t for every sample t (B × inputs). */
   grad: Matrix;
+  /** The logits, B × classes. */
   logits: Matrix;
 }
 
 /** A classifier: stages from the input to the logits. */
 export class Pipeline {
   constructor(
+    /** The backend every stage computes on. */
     readonly backend: Backend,
+    /** The stages, input first, logits last. */
     readonly stages: Stage[],
+    /** Input features per sample. */
     readonly inputs: number,
   ) {
     if (stages.length === 0) throw new ValueError('Pipeline: needs at least one stage');
@@ -229,6 +236,7 @@ export class Pipeline {
     return h;
   }
 
+  /** The class of each sample: the largest logit. */
   predict(x: Matrix): Int32Array {
     const z = this.forward(x);
     const out = new Int32Array(x.rows);

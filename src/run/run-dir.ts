@@ -1,3 +1,9 @@
+/**
+ * hebb/run (Node): the run directory every CLI command writes, for scripts that read or write
+ * one the same way.
+ *
+ * @module hebb/run
+ */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Backend, BackendInfo } from '../backend/types.ts';
@@ -13,25 +19,34 @@ import { VERSION } from '../version.ts';
  * epoch, rewritten atomically so it is valid JSON even after a crash) and figures/.
  */
 export const RUN_FILES = {
+  /** The run's configuration (RunConfig). */
   config: 'config.json',
+  /** The latest model checkpoint. */
   model: 'model.safetensors',
+  /** One row per epoch (MetricsRow). */
   metrics: 'metrics.json',
+  /** The run's charts and images. */
   figures: 'figures',
+  /** Finished parts of a multi-part run, one JSON file each. */
   parts: 'parts',
   /** The run directories of a reproduction's points run on a pool or a queue (src/reproduce/points.ts). */
   points: 'points',
 } as const;
 
+/** A value JSON can hold. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+/** One row of metrics.json, e.g. { epoch: 3, accuracy: 0.91 }. */
 export type MetricsRow = Record<string, JsonValue>;
 
 /** What the command knows about the run; createRun adds versions, date and command line. */
 export interface RunSpec {
   /** The CLI command, e.g. 'train'. */
   command: string;
+  /** The run's seed. */
   seed: number;
   /** Every option the command ran with (undefined values are dropped, as JSON does). */
   options: Record<string, unknown>;
+  /** The backend it runs on (Backend.info()). */
   backend: BackendInfo;
   /** Arguments after the script; defaults to process.argv.slice(2). */
   argv?: string[];
@@ -39,18 +54,29 @@ export interface RunSpec {
 
 /** The contents of config.json. */
 export interface RunConfig {
+  /** The CLI command, e.g. 'train'. */
   command: string;
+  /** The run's seed. */
   seed: number;
+  /** Every option the command ran with, as JSON. */
   options: Record<string, JsonValue>;
+  /** The backend it ran on. */
   backend: BackendInfo;
+  /** hebb's version. */
   hebbVersion: string;
+  /** Node's version, e.g. 'v20.19.0'. */
   nodeVersion: string;
+  /** Operating system and architecture, e.g. 'linux x64'. */
   platform: string;
+  /** When the run started, ISO 8601. */
   date: string;
+  /** The command-line arguments after the script. */
   argv: string[];
+  /** The command line that repeats the run, shell-quoted. */
   commandLine: string;
 }
 
+/** Options of createRun. */
 export interface CreateRunOptions {
   /** Replace an existing run in dir. */
   overwrite?: boolean;
@@ -84,8 +110,11 @@ export class DamagedFile extends HebbError {
   }
 }
 
+/** A run directory opened by createRun: its config, and methods to write metrics, models, parts. */
 export class Run {
+  /** The run's directory. */
   readonly dir: string;
+  /** Its config.json. */
   readonly config: RunConfig;
   /** True when createRun continued an existing run. */
   readonly resumed: boolean;
@@ -98,7 +127,17 @@ export class Run {
     this.resumed = resumed;
   }
 
-  get paths(): { config: string; model: string; metrics: string; figures: string } {
+  /** The paths of the run's files (RUN_FILES under dir). */
+  get paths(): {
+    /** config.json. */
+    config: string;
+    /** model.safetensors. */
+    model: string;
+    /** metrics.json. */
+    metrics: string;
+    /** figures/. */
+    figures: string;
+  } {
     return {
       config: join(this.dir, RUN_FILES.config),
       model: join(this.dir, RUN_FILES.model),
@@ -139,6 +178,7 @@ export class Run {
     saveModel(model, this.paths.model, metadata);
   }
 
+  /** Whether a model checkpoint was saved. */
   hasModel(): boolean {
     return existsSync(this.paths.model);
   }

@@ -9,6 +9,7 @@ import {
   type ActivationName,
 } from '../model/activation.ts';
 
+/** The activations a similarity-matching layer takes: those with a regulariser F. */
 export const SM_ACTIVATIONS: readonly ActivationName[] = [
   'linear',
   'relu',
@@ -18,11 +19,15 @@ export const SM_ACTIVATIONS: readonly ActivationName[] = [
   'shrink',
 ];
 
+/** An activation resolved for a similarity-matching layer. */
 export interface SmActivation {
+  /** Which activation. */
   name: ActivationName;
   /** The backend unary op and its parameters computing r = f(u). */
   op: UnaryOp;
+  /** The op's first parameter. */
   p: number;
+  /** The op's second parameter. */
   q: number;
   /** Regulariser F(r) (Eq. 8), 0 at r = 0; only its sum ‖F(r)‖₁ enters cost and energy. */
   F(r: number): number;

@@ -18,6 +18,7 @@ export interface Synapses {
   w: Float32Array;
   /** 1/c where c > 0, else 0; null when c ≡ 1. */
   invC: Float32Array | null;
+  /** 1 where a synapse exists (c > 0), 0 where it is masked; null when c ≡ 1. */
   mask: Float32Array | null;
 }
 
@@ -26,17 +27,25 @@ export interface Synapses {
  * declared here so that the network imports the dynamics and not the other way round.
  */
 export interface DynamicsNetwork {
+  /** The backend it computes on. */
   readonly backend: Backend;
+  /** Number of layers P. */
   readonly depth: number;
+  /** Each layer's connectivity. */
   readonly layers: readonly LayerStructure[];
+  /** Each layer's activation. */
   readonly activations: readonly SmActivation[];
-  /** Feedforward and lateral synapses, and homeostatic thresholds θ (1 × N_p), per layer. */
+  /** Feedforward synapses per layer. */
   readonly W: readonly Synapses[];
+  /** Lateral synapses per layer. */
   readonly L: readonly Synapses[];
+  /** Homeostatic thresholds θ per layer (1 × N_p). */
   readonly theta: readonly Matrix[];
   /** Feedback strength γ. */
   readonly gamma: number;
+  /** α of each layer (0: no homeostasis). */
   readonly homeostasis: readonly number[];
+  /** The Euler solver's settings. */
   readonly solver: SolverOptions;
   /** Neurons in layer p (0-based). */
   units(p: number): number;
@@ -44,6 +53,7 @@ export interface DynamicsNetwork {
   solve(x: Matrix): SolveResult;
 }
 
+/** Options of solveDynamics and SimilarityNetwork.solve. */
 export interface SolveOptions {
   /**
    * Called after every Euler step with the step count and the current outputs. The batch
@@ -53,14 +63,17 @@ export interface SolveOptions {
   onStep?: (step: number, r: readonly Matrix[]) => void;
   /** Override the network's solver settings for this call. */
   maxSteps?: number;
+  /** Override the network's convergence tolerance for this call. */
   tol?: number;
   /** Step size for step i (0-based); default the authors' schedule. */
   dt?: (i: number) => number;
 }
 
+/** The fixed points of a batch and how the solver reached them. */
 export interface SolveResult {
   /** Fixed points per layer (B × N_p). */
   r: Matrix[];
+  /** The neurons' internal states u at the fixed points, per layer (B × N_p). */
   u: Matrix[];
   /** Steps of the slowest sample. */
   steps: number;
@@ -119,6 +132,7 @@ class ActiveRows {
   }
 }
 
+/** Runs the neural dynamics (Eq. 17) on a batch x until every sample converges or maxSteps. */
 export function solveDynamics(net: DynamicsNetwork, x: Matrix, opts: SolveOptions): SolveResult {
   const b = net.backend;
   const P = net.depth;

@@ -1,4 +1,9 @@
-// Structured and deep similarity matching (docs/math/similarity-matching.md): networks, structure builders, dynamics.
+/**
+ * Structured and deep similarity matching (docs/math/similarity-matching.md): networks,
+ * structure builders, dynamics.
+ *
+ * @module hebb/similarity
+ */
 export * from './activation.ts';
 export * from './structure.ts';
 export * from './options.ts';
@@ -13,4 +18,5 @@ export {
   type DynamicsNetwork,
   type SolveOptions,
   type SolveResult,
+  type Synapses,
 } from './dynamics.ts';

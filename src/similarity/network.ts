@@ -31,28 +31,33 @@ import { layerUnits, type LayerStructure } from './structure.ts';
 /**
  * A structured, deep similarity-matching network (the model contract of docs/api.md):
  *
- *   const net = new SimilarityNetwork({
- *     input: [28, 28, 1],
- *     layers: [{ type: 'local', stride: 2, radius: 4, nps: 16 }],
- *     activation: 'tanh',
- *     batchSize: 100,
- *   }).fit(x);
- *   const r = net.transform(x);   // fixed points of the last layer
+ * ```ts
+ * const net = new SimilarityNetwork({
+ *   input: [28, 28, 1],
+ *   layers: [{ type: 'local', stride: 2, radius: 4, nps: 16 }],
+ *   activation: 'tanh',
+ *   batchSize: 100,
+ * }).fit(x);
+ * const r = net.transform(x);   // fixed points of the last layer
+ * ```
  */
 export class SimilarityNetwork
   extends UnsupervisedModel<ResolvedSimilarityNetworkOptions>
   implements DynamicsNetwork
 {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'SimilarityNetwork';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SIMILARITY_SPEC;
   /** The built layers (block-sparse connectivity). */
   readonly layers: LayerStructure[];
+  /** Each layer's activation, resolved. */
   readonly activations: SmActivation[];
   /** Homeostatic thresholds θ per layer (1 × N_p); zero when homeostasis is 0. */
   readonly theta: Matrix[] = [];
-  /** Feedforward and lateral synapses per layer. */
+  /** Feedforward synapses per layer. */
   readonly W: Synapses[] = [];
+  /** Lateral synapses per layer. */
   readonly L: Synapses[] = [];
   /** Samples learnt from (drives the rate schedule). */
   samplesSeen = 0;
@@ -74,6 +79,7 @@ export class SimilarityNetwork
   get isFitted(): boolean {
     return this.fitted;
   }
+  /** Number of layers. */
   get depth(): number {
     return this.layers.length;
   }
@@ -81,9 +87,11 @@ export class SimilarityNetwork
   get gamma(): number {
     return this.options.feedback;
   }
+  /** The Euler solver's settings. */
   get solver(): SolverOptions {
     return this.options.solver;
   }
+  /** α of each layer (0: no homeostasis). */
   get homeostasis(): number[] {
     return this.options.homeostasis;
   }
@@ -91,6 +99,7 @@ export class SimilarityNetwork
   units(p: number): number {
     return layerUnits(this.layers[p]);
   }
+  /** Input values per sample. */
   get inputs(): number {
     return this.layers[0].ff.map.inputs;
   }

@@ -39,12 +39,18 @@ export const AUTHORS_RATE: Schedule = {
 
 /** Authors' Euler solver: dt_i = max(dtStart / (1 + dtDecay·i), dtMin), ≤ maxSteps, stop at tol. */
 export interface SolverOptions {
+  /** Euler steps at most per sample. */
   maxSteps: number;
+  /** A sample has converged when ‖Δu‖ ≤ tol·‖u‖ in every layer. */
   tol: number;
+  /** The first step size. */
   dtStart: number;
+  /** How fast the step size falls with the step index. */
   dtDecay: number;
+  /** The smallest step size. */
   dtMin: number;
 }
+/** The authors' solver settings: 3000 steps, tol 1e-4, dt from 0.2 falling to 0.05. */
 export const AUTHORS_SOLVER: SolverOptions = {
   maxSteps: 3000,
   tol: 1e-4,
@@ -53,6 +59,7 @@ export const AUTHORS_SOLVER: SolverOptions = {
   dtMin: 0.05,
 };
 
+/** Options of SimilarityNetwork (docs/math/similarity-matching.md). */
 export interface SimilarityNetworkOptions {
   /** The input: its size, or its grid [height, width, channels] (needed by 'local' layers). */
   input?: number | [number, number, number];
@@ -83,12 +90,15 @@ export interface SimilarityNetworkOptions {
    * Δθ = η(α r − θ), θ → α·E[r]) that decorrelates outputs of non-negative inputs. Default 0.
    */
   homeostasis?: number[];
+  /** Seed of the initial weights and of the sample order (default 0). */
   seed?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
 const nonNegList = listOf(number({ min: 0 }));
 
+/** SimilarityNetwork's option table: each option's check, default and help line. */
 export const SIMILARITY_SPEC = {
   input: describe(
     custom<number | [number, number, number]>(
@@ -169,16 +179,23 @@ export const SIMILARITY_SPEC = {
 
 /** Validated options, defaults filled in, one activation, rate and α per layer. */
 export type ResolvedSimilarityNetworkOptions = Resolved<typeof SIMILARITY_SPEC> & {
+  /** Every layer as a JSON spec (built structures in their custom form). */
   readonly layers: LayerSpec[];
+  /** The activation of each layer. */
   readonly activation: (string | Activation)[];
+  /** The rate factor of each layer. */
   readonly layerRates: number[];
+  /** α of each layer. */
   readonly homeostasis: number[];
+  /** The solver settings, every one given. */
   readonly solver: SolverOptions;
 };
 
 /** Validates the options, builds the layers and checks the option combinations. */
 export function resolveNetworkOptions(given: SimilarityNetworkOptions): {
+  /** The validated options. */
   options: ResolvedSimilarityNetworkOptions;
+  /** The layers' connectivity, built. */
   layers: LayerStructure[];
 } {
   const where = 'SimilarityNetwork';

@@ -7,7 +7,9 @@ import type { LocalMap } from '../backend/types.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { count } from '../model/wording.ts';
 
+/** One kind of connection of a layer (feedforward or lateral): its map and structure constants. */
 export interface Connections {
+  /** Which inputs each site's units read. */
   map: LocalMap;
   /** Structure constants per synapse in block layout; undefined means all ones. */
   c?: Float32Array;
@@ -15,17 +17,25 @@ export interface Connections {
 
 /** Where a layer's sites sit, for figures (receptive fields tiled over the image). */
 export interface SiteGrid {
+  /** Rows of sites. */
   rows: number;
+  /** Columns of sites. */
   cols: number;
   /** Shape of the layer's input grid [H, W, C]. */
   input: [number, number, number];
+  /** Pixels between neighbouring sites. */
   stride: number;
+  /** How far a site sees, in pixels. */
   radius: number;
 }
 
+/** A layer's connectivity: feedforward from the layer below, lateral within the layer. */
 export interface LayerStructure {
+  /** Feedforward connections. */
   ff: Connections;
+  /** Lateral connections. */
   lat: Connections;
+  /** Where its sites sit, for local layers. */
   grid?: SiteGrid;
 }
 
@@ -94,9 +104,11 @@ export function separateSubnetworks(inputs: number[], units: number): LayerStruc
   };
 }
 
+/** Options of locallyConnected. */
 export interface LocalGridOptions {
   /** Input grid [H, W, C] (HWC order, as the data sets store images). */
   input: [number, number, number];
+  /** Pixels between neighbouring sites, along both axes. */
   stride: number;
   /** A site sees the pixels whose centre lies within this Euclidean distance of its centre. */
   radius: number;
@@ -211,16 +223,37 @@ export function fromStructureConstants(
 
 /** A built structure in JSON form (typed arrays as plain arrays), for any hand-made layer. */
 export interface CustomLayerSpec {
+  /** Always 'custom'. */
   type: 'custom';
-  ff: { map: LocalMapJson; c?: number[] };
-  lat: { map: LocalMapJson; c?: number[] };
+  /** Feedforward connections. */
+  ff: {
+    /** The map. */
+    map: LocalMapJson;
+    /** Structure constants per synapse; absent: all ones. */
+    c?: number[];
+  };
+  /** Lateral connections. */
+  lat: {
+    /** The map. */
+    map: LocalMapJson;
+    /** Structure constants per synapse; absent: all ones. */
+    c?: number[];
+  };
+  /** Where its sites sit, for local layers. */
   grid?: SiteGrid;
 }
-interface LocalMapJson {
+
+/** A LocalMap in JSON form: sites × unitsPerSite units, each with its inputs in CSR layout. */
+export interface LocalMapJson {
+  /** Number of sites. */
   sites: number;
+  /** Output units each site owns. */
   unitsPerSite: number;
+  /** Length of the input vector. */
   inputs: number;
+  /** Start of each site's input list in `indices` (length sites + 1). */
   offsets: number[];
+  /** The input indices every site reads, site after site. */
   indices: number[];
 }
 
@@ -232,9 +265,32 @@ interface LocalMapJson {
  * - separate: side-by-side sub-networks of `units` neurons, each on its own slice of inputs.
  */
 export type LayerSpec =
-  | { type: 'dense'; units: number }
-  | { type: 'local'; stride: number; radius: number; nps: number; lateralRadius?: number }
-  | { type: 'separate'; inputs: number[]; units: number }
+  | {
+      /** Every unit sees every input and every other unit. */
+      type: 'dense';
+      /** Number of units. */
+      units: number;
+    }
+  | {
+      /** Sites on the grid below, each seeing what lies within radius. */
+      type: 'local';
+      /** Pixels (grid cells) between neighbouring sites. */
+      stride: number;
+      /** How far a site sees. */
+      radius: number;
+      /** Neurons per site. */
+      nps: number;
+      /** How far laterals reach; absent: within the site only. */
+      lateralRadius?: number;
+    }
+  | {
+      /** Side-by-side sub-networks, each on its own slice of inputs. */
+      type: 'separate';
+      /** The input size of each sub-network. */
+      inputs: number[];
+      /** Neurons per sub-network. */
+      units: number;
+    }
   | CustomLayerSpec;
 
 /** The grid a layer presents to the next one: [rows, cols, neurons per site]. */

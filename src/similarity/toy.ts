@@ -25,8 +25,12 @@ export interface ToyOptions {
   /** Threshold λ of f(u) = min(max(u − λ, 0), 1) (λ = 0 is the paper's clip(u, 0, 1)); the
    *  regulariser F(r) = λr sparsifies, standing in for the paper's decorrelating regulariser. */
   threshold: number;
-  /** α of the decorrelating regulariser (ref. [31]) for each layer (homeostatic thresholds). */
-  alpha: number;
+  /**
+   * α of the decorrelating regulariser (ref. [31]; homeostatic thresholds θ → α·E[r]) of layer 1
+   * and layer 2. Layer 2's must stay below the drive the top network alone gives it, or the
+   * feedback is silent when the bottom input is ambiguous (docs/math/similarity-matching.md).
+   */
+  alpha: [number, number];
   seed: number;
   backend: Backend;
   log: (s: string) => void;
@@ -88,7 +92,7 @@ export function trainToy(o: ToyOptions, gamma: number, data: ToyData): ToyRun {
     ],
     activation: o.threshold > 0 ? { name: 'cappedRelu', threshold: o.threshold, cap: 1 } : 'clip',
     feedback: gamma,
-    homeostasis: [o.alpha, o.alpha],
+    homeostasis: [...o.alpha],
     batchSize: 1,
     seed: o.seed,
     backend: o.backend,

@@ -21,10 +21,15 @@ import { count } from '../model/wording.ts';
 /** Patch values handled in one piece by transform (bounds its working memory to ~16 MB). */
 const CHUNK_VALUES = 4 << 20;
 
-/** The options with the rule's preset applied (as SoftHebb's) and the geometry. */
+/**
+ * The options with the rule's preset applied (as SoftHebb's) and the geometry: every field of
+ * SoftHebbConv2dOptions with its value (SoftHebbConv2d.options).
+ */
 export type ResolvedSoftHebbConv2dOptions = Omit<ResolvedSoftHebbOptions, 'batchSize'> &
   Omit<ConvLayerOptions, keyof ResolvedSoftHebbOptions> & {
+    /** Images per update. */
     readonly batchSize: number;
+    /** [kernel height, kernel width] in pixels. */
     readonly kernelSize: [number, number];
   };
 
@@ -42,6 +47,7 @@ export type ResolvedSoftHebbConv2dOptions = Omit<ResolvedSoftHebbOptions, 'batch
  *   const h = conv.transform(test.x, { activation: 'triangle:1' }); // B × 24·24·32
  */
 export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOptions> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'SoftHebbConv2d';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = CONV_SPEC;
@@ -101,7 +107,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     return this.core.isFitted;
   }
 
-  /** [outH, outW, units]: the shape of transform's output images. */
+  /** The shape of transform's output images: [outH, outW, units]. */
   get outputShape(): ImageShape {
     const { outH, outW } = convOutputSize(this.geometry);
     return [outH, outW, this.options.units];
@@ -129,6 +135,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     return this.core.horizon / this.positions;
   }
 
+  /** Sets the images the rate schedules run over. */
   set horizon(images: number) {
     this.core.horizon = images * this.positions;
   }
@@ -138,10 +145,12 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     return this.options.epochs;
   }
 
+  /** Values per input image, H·W·C of inputShape. */
   get inputSize(): number {
     return imageSize(this.options.inputShape);
   }
 
+  /** Values per output image, outH·outW·units. */
   outputSize(): number {
     return imageSize(this.outputShape);
   }

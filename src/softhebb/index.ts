@@ -1,12 +1,19 @@
-// SoftHebb: soft winner-take-all layers learning by a local Hebbian rule (docs/math/softhebb.md).
+/**
+ * SoftHebb: soft winner-take-all layers learning by a local Hebbian rule (docs/math/softhebb.md).
+ *
+ * @module hebb/softhebb
+ */
 export { SoftHebb } from './layer.ts';
 export {
   PRESETS as SOFTHEBB_PRESETS,
   type ResolvedSoftHebbOptions,
+  type SoftHebbInit,
   type SoftHebbOptions,
   type SoftHebbPreset,
 } from './options.ts';
+export { authorsReadoutLr } from './authors.ts';
 export {
+  authorsReadoutOptions,
   DEFAULT_READOUT_ACTIVATION,
   fitLinearReadout,
   labelAccuracy,

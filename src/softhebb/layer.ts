@@ -47,6 +47,7 @@ const DIVERGENCE_CHECK = 1000;
  *   const h = layer.transform(test.x, { activation: 'triangle:3' });
  */
 export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'SoftHebb';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SOFTHEBB_SPEC;
@@ -110,6 +111,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     return this.w?.cols ?? this.options.initialWeights?.cols;
   }
 
+  /** Values per sample it writes: one per unit. */
   outputSize(): number {
     return this.options.units;
   }

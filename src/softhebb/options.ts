@@ -83,10 +83,13 @@ export interface SoftHebbOptions {
   backend?: string | Backend;
 }
 
+/** A named set of SoftHebb settings (PRESETS says what each holds). */
 export type SoftHebbPreset = 'default' | 'paper' | 'authors';
 
+/** How the initial weights are drawn (SoftHebbOptions.init). */
 export type SoftHebbInit = 'positive-uniform' | 'normal' | 'positive-uniform-iid';
 
+/** @inline */
 type PresetValues = Required<
   Pick<
     SoftHebbOptions,
@@ -251,19 +254,34 @@ const SPEC = {
 
 export type SoftHebbSpec = typeof SPEC;
 
-/** Validated options with the preset applied: every setting has its value. */
+/**
+ * Validated options with the preset applied: every field of SoftHebbOptions with its value
+ * (SoftHebb.options).
+ */
 export type ResolvedSoftHebbOptions = Resolved<SoftHebbSpec> & {
+  /** Softmax inverse temperature t (from base when that was given). */
   readonly inverseTemperature: number;
+  /** Whether the layer learns a bias. */
   readonly bias: boolean;
+  /** The weights' rate schedule. */
   readonly lr: Schedule;
+  /** The bias's rate schedule (derived from lr when not given). */
   readonly biasLr: Schedule;
+  /** The learning rule. */
   readonly rule: 'paper' | 'normalized';
+  /** How a step integrates the rule. */
   readonly integrator: 'euler' | 'exact';
+  /** The initial weights' distribution. */
   readonly init: SoftHebbInit;
+  /** The norm of each initial weight row (its expected norm for 'positive-uniform-iid'). */
   readonly initRadius: number;
+  /** Exponent q of the normalized rule's per-unit rate. */
   readonly adaptivePower: number;
+  /** Whether inputs are divided by their norm. */
   readonly normalizeInput: boolean;
+  /** Passes over the data in fit. */
   readonly epochs: number;
+  /** Samples per update. */
   readonly batchSize: number;
 };
 

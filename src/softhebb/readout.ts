@@ -45,11 +45,13 @@ export function labelAccuracy(
  */
 export const DEFAULT_READOUT_ACTIVATION = 'triangle:3';
 
+/** Options of the 2-layer read-out (fitLinearReadout, fitFeatureReadout). */
 export interface ReadoutOptions {
   /** Classifier epochs (default 100, the paper's). */
   epochs?: number;
   /** The layer's output fed to the classifier (default triangle:3). */
   activation?: string;
+  /** Seed of the classifier's sample order (default 0). */
   seed?: number;
   /** Adam's L2 penalty on the classifier (default 0). */
   weightDecay?: number;
@@ -67,12 +69,15 @@ export interface ReadoutOptions {
 
 /** A fitted 2-layer read-out: the classifier and the map from inputs to its features. */
 export interface LinearReadout {
+  /** The fitted softmax classifier. */
   classifier: SoftmaxClassifier;
-  /** The layer output the classifier reads, and the per-feature standardiser (null: none). */
+  /** The layer output the classifier reads. */
   activation: Activation;
+  /** The per-feature standardiser (null: none). */
   stats: Standardizer | null;
   /** Inputs → the classifier's features for the given layer (the read-out's scaling). */
   features: (layer: SoftHebb, x: Matrix) => Matrix;
+  /** The classifier's training loss at the end of its fit. */
   trainLoss: number;
 }
 
@@ -86,7 +91,14 @@ export function fitFeatureReadout(
   data: Split,
   backend: Backend,
   o: Omit<ReadoutOptions, 'activation'> = {},
-): { classifier: SoftmaxClassifier; stats: Standardizer | null; trainLoss: number } {
+): {
+  /** The fitted softmax classifier. */
+  classifier: SoftmaxClassifier;
+  /** The per-feature standardiser (null: none). */
+  stats: Standardizer | null;
+  /** The classifier's training loss at the end of its fit. */
+  trainLoss: number;
+} {
   const htr = features(data.train.x);
   // A Hebbian layer's outputs are small (u ≤ 1 with unit-norm weights and inputs) and very
   // unequal across units; Adam at lr 1e-3 then underfits in 100 epochs. Standardising the
@@ -168,7 +180,12 @@ export function linearAccuracy(
   layer: SoftHebb,
   data: Split,
   o: ReadoutOptions = {},
-): { accuracy: number; trainLoss: number } {
+): {
+  /** Test accuracy, in [0, 1]. */
+  accuracy: number;
+  /** The classifier's training loss at the end of its fit. */
+  trainLoss: number;
+} {
   const r = fitLinearReadout(layer, data, o);
   return {
     accuracy: r.classifier.score(r.features(layer, data.test.x), data.test.y),

@@ -29,6 +29,7 @@ function checkSupported(layer: SoftHebb, where: string): void {
   }
 }
 
+/** Options of fitSoftHebbWebGpu. */
 export interface WebGpuFitOptions {
   /** The device (WebGpu.create()). */
   gpu: WebGpu;

@@ -1,4 +1,8 @@
-// Stacks of Hebbian layers: the sequential container and the layers between Hebbian ones.
+/**
+ * Stacks of Hebbian layers: the sequential container and the layers between Hebbian ones.
+ *
+ * @module hebb/stack
+ */
 export { isStackLayer, type StackLayer } from './layer.ts';
 export { Pool2d, type Pool2dOptions } from './pool.ts';
 export { Standardize, standardizeInPlace, type StandardizeOptions } from './standardize.ts';

@@ -16,6 +16,7 @@ import type { TensorSlots } from '../model/state.ts';
 import { imageShape, imageSize, type ImageShape } from '../model/image-shape.ts';
 import type { Backend } from '../backend/types.ts';
 
+/** Options of Pool2d. */
 export interface Pool2dOptions {
   /** [height, width, channels] of the input images (HWC rows). */
   inputShape: ImageShape;
@@ -27,6 +28,7 @@ export interface Pool2dOptions {
   padding?: number;
   /** 'max' (default) or 'avg'. */
   kind?: 'max' | 'avg';
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -52,13 +54,23 @@ const SPEC = {
  * Max or average pooling of HWC images, channel by channel, as between the layers of a
  * convolutional net. It learns nothing: fit and partialFit return at once, the state is empty.
  *
- *   const pool = new Pool2d({ inputShape: [24, 24, 32], size: 4, stride: 2, padding: 1 });
+ * ```ts
+ * const pool = new Pool2d({ inputShape: [24, 24, 32], size: 4, stride: 2, padding: 1 });
+ * ```
  */
-export class Pool2d extends UnsupervisedModel<Resolved<typeof SPEC> & { readonly stride: number }> {
+export class Pool2d extends UnsupervisedModel<
+  Resolved<typeof SPEC> & {
+    /** Step between windows (size when not given). */
+    readonly stride: number;
+  }
+> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'Pool2d';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
+  /** The pooling window's geometry, as the backend's pool2d takes it. */
   readonly geometry: ConvGeometry;
+  /** 0: greedy training gives it no pass (it learns nothing). */
   readonly fitPasses = 0;
 
   constructor(options: Pool2dOptions) {
@@ -96,18 +108,22 @@ export class Pool2d extends UnsupervisedModel<Resolved<typeof SPEC> & { readonly
     return [outH, outW, this.geometry.channels];
   }
 
+  /** Values per input image, H·W·C of inputShape. */
   get inputSize(): number {
     return imageSize(this.options.inputShape);
   }
 
+  /** Values per pooled image, outH·outW·channels. */
   outputSize(): number {
     return imageSize(this.outputShape);
   }
 
+  /** Does nothing: there is nothing to learn. */
   beginFit(): void {}
 
   protected *training(): Generator<FitEvent> {}
 
+  /** Returns at once: there is nothing to learn. */
   partialFit(): this {
     return this;
   }

@@ -24,7 +24,10 @@ export function imageWindow(
   stack: Sequential,
   layer: number,
   shape: ImageShape,
-): ConvGeometry & { dilation: 1 } {
+): ConvGeometry & {
+  /** Always 1: the composed window is contiguous. */
+  dilation: 1;
+} {
   if (!Number.isInteger(layer) || layer < 0 || layer >= stack.layers.length)
     throw new ValueError(
       `imageWindow: layer must be 0..${stack.layers.length - 1}, got ${String(layer)}`,
@@ -74,7 +77,12 @@ export function reverseCorrelation(
   x: Matrix,
   shape: ImageShape,
   { relative = false }: { relative?: boolean } = {},
-): { fields: Matrix; side: number } {
+): {
+  /** One window per channel, channels × R·R·C (HWC rows). */
+  fields: Matrix;
+  /** The window side R, in pixels. */
+  side: number;
+} {
   const g = imageWindow(stack, layer, shape);
   const { outH, outW } = convOutputSize(g);
   const be = stack.backend;

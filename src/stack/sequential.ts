@@ -29,10 +29,13 @@ import { count } from '../model/wording.ts';
 
 /** A layer as saved: its class name and options. */
 export interface LayerRecord {
+  /** The class name, e.g. 'SoftHebbConv2d'. */
   model: string;
+  /** Its options (getParams()). */
   options: Record<string, unknown>;
 }
 
+/** Options of Sequential. */
 export interface SequentialOptions {
   /** The layers, input first: models (SoftHebbConv2d, Pool2d, Standardize, SoftHebb) or records. */
   layers: (StackLayer | LayerRecord)[];
@@ -48,6 +51,7 @@ export interface SequentialOptions {
   epochs?: number;
   /** Seed of the sample order (each layer's own seed draws its weights). Default 0. */
   seed?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -103,6 +107,7 @@ const SPEC = {
  *   const features = net.transform(test.x);
  */
 export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'Sequential';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;

@@ -16,6 +16,7 @@ import {
 import { tensor, type TensorSlots } from '../model/state.ts';
 import { imageShape, imageSize, type ImageShape } from '../model/image-shape.ts';
 
+/** Options of Standardize. */
 export interface StandardizeOptions {
   /** [height, width, channels] of the input (HWC rows); vectors of length D are [1, 1, D]. */
   inputShape: ImageShape;
@@ -36,6 +37,7 @@ export interface StandardizeOptions {
   statistics?: 'sums' | 'two-pass';
   /** A channel whose √(variance + eps) is below this is left unscaled (divided by 1). */
   minStd?: number;
+  /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
 
@@ -93,9 +95,11 @@ export function standardizeInPlace(
  * the read-outs' z-score (fitStandardizer).
  */
 export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
+  /** The name model files record for this class (hebb.model metadata). */
   static readonly modelName = 'Standardize';
   /** The options this model takes, with their checks, defaults and help (docs/api.md). */
   static readonly optionTable = SPEC;
+  /** 1: greedy training gives it one pass, to gather the statistics. */
   readonly fitPasses = 1;
   /** 'sums': Σx and Σx² per channel. 'two-pass': the mean and Σ(x − mean)² per channel. */
   private first: Float64Array;
@@ -136,10 +140,12 @@ export class Standardize extends UnsupervisedModel<Resolved<typeof SPEC>> {
     return this.samplesSeen > 0;
   }
 
+  /** Values per sample, H·W·C of inputShape. */
   get inputSize(): number {
     return imageSize(this.options.inputShape);
   }
 
+  /** Values per sample it writes: as many as it reads. */
   outputSize(): number {
     return this.inputSize;
   }

@@ -201,7 +201,10 @@ describe('the browser entry in headless Chromium', { skip }, () => {
         fromPage.before,
         /wasm module is not loaded yet; await loadWasmBackend\(\) once/,
       );
-      assert.match(fromPage.failed, /loading the wasm module failed: .+; serve hebb\.wasm/);
+      assert.match(
+        fromPage.failed,
+        /loading the wasm module failed: .+: fetch failed .+; serve node_modules\/hebb\/wasm\/hebb\.wasm at that URL/,
+      );
       assert.equal(fromPage.backend, 'wasm', 'automatic selection prefers wasm once loaded');
       const node = new SoftHebb({ units: 100, seed: 1, epochs: 2, backend: 'wasm' }).fit(x);
       assert.deepEqual(fromB64(fromPage.w), node.weights.data);

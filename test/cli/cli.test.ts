@@ -78,7 +78,7 @@ describe('hebb CLI', () => {
     assert.equal(r.code, 0, r.err);
     const lines = r.out.split('\n');
     assert.match(lines[0], /^backend: \w+ \(/);
-    assert.match(lines[1], /^SoftHebb 784→20, 1 epoch\(s\) of MNIST in /);
+    assert.match(lines[1], /^SoftHebb 784→20, 1 epoch of MNIST in /);
     assert.match(lines[2], /1-layer \(label read-out\) test accuracy: \d+\.\d\d %$/);
     assert.match(lines[3], /2-layer \(linear read-out, 1 epoch, .*\) test accuracy: \d+\.\d\d %$/);
     // The demo's run names no data set (MNIST is the demo's own): eval finds the same read-out.

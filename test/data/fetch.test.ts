@@ -194,7 +194,7 @@ describe('fetchDataset cifar10 (local server)', () => {
 });
 
 describe('fetchDataset fashion-mnist (local server)', () => {
-  const gz = (b: Buffer): Buffer => zlib.gzipSync(b);
+  const gz = (b: Uint8Array): Buffer => zlib.gzipSync(b);
   const files: Record<string, Buffer> = {
     'train-images-idx3-ubyte.gz': gz(encodeIdx([2, 28, 28], new Uint8Array(2 * 784).fill(255))),
     'train-labels-idx1-ubyte.gz': gz(encodeIdx([2], Uint8Array.from([3, 9]))),

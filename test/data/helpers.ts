@@ -13,6 +13,23 @@ export function rmTemp(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/** A version 1.0 .npy file written by hand: header dict padded to 64 bytes, then the data. */
+export function npyBytes(
+  descr: string,
+  shape: number[],
+  data: Uint8Array,
+  fortran = false,
+): Uint8Array {
+  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + data.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  out.set(data, 10 + header.length);
+  return out;
+}
+
 /**
  * Byte of plane c at pixel p of synthetic CIFAR record `record`: a multiplicative hash, so the
  * files do not compress to nothing (the download tests need archives of some kilobytes).

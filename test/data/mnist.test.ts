@@ -51,12 +51,12 @@ describe('fashionMnist()', () => {
 
   function writeSet(folder: string, gz: boolean): void {
     fs.mkdirSync(folder, { recursive: true });
-    const put = (name: string, data: Buffer): void =>
+    const put = (name: string, data: Uint8Array): void =>
       fs.writeFileSync(
         path.join(folder, gz ? `${name}.gz` : name),
         gz ? zlib.gzipSync(data) : data,
       );
-    const img = (n: number): Buffer => encodeIdx([n, 28, 28], new Uint8Array(n * 784).fill(51));
+    const img = (n: number): Uint8Array => encodeIdx([n, 28, 28], new Uint8Array(n * 784).fill(51));
     put('train-images-idx3-ubyte', img(3));
     put('train-labels-idx1-ubyte', encodeIdx([3], Uint8Array.from([0, 9, 5])));
     put('t10k-images-idx3-ubyte', img(2));

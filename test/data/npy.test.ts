@@ -6,24 +6,13 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseNpy } from '../../src/data/npy.ts';
 import { HebbError } from '../../src/errors.ts';
+import { npyBytes as npy } from './helpers.ts';
 
 const PY = '/usr/bin/python3';
 const hasNumpy =
   existsSync(PY) && spawnSync(PY, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
 const tmp = mkdtempSync(join(tmpdir(), 'hebb-npy-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** A version 1.0 .npy file written by hand: header dict padded to 64 bytes, then the data. */
-function npy(descr: string, shape: number[], data: Uint8Array, fortran = false): Uint8Array {
-  let header = `{'descr': '${descr}', 'fortran_order': ${fortran ? 'True' : 'False'}, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
-  const out = new Uint8Array(10 + header.length + data.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
-  out.set(data, 10 + header.length);
-  return out;
-}
 
 describe('.npy reader', () => {
   it('reads float64, float32 and uint8 arrays, little- and big-endian, to float32 in C order', () => {

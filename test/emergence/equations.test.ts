@@ -1,8 +1,8 @@
 // The emergence paper's quantities as hebb computes them (docs/math/emergence.md), each against
 // a float64 reference or a closed form: the three alignments and the stationarity meter, the
 // update ΔW = η (g − γW) the trainer applies, the meter's E‖h_b‖² under parameter noise
-// (= ‖v h_a‖² + σ² N ‖h_a‖²), coupled and decoupled Adam's signal, and the scales of the
-// initial weights and of DFA's feedback matrices.
+// (= ‖v h_a‖² + σ² N ‖h_a‖²), the gradient noise g + ξ, coupled and decoupled Adam's signal,
+// and the scales of the initial weights and of DFA's feedback matrices.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Matrix, Rng } from '../../src/backend/index.ts';
@@ -189,6 +189,64 @@ for (const be of backendsUnderTest()) {
       }
       const want = gamma * (clean + sigma ** 2 * N * inputs);
       assertClose([res.stationarity[0].rhs], [want], { rtol: 0.03, atol: 0, what: 'rhs' });
+    });
+
+    it('gradient noise: each step adds ξ ~ N(0, σ²) to g, fresh each step; the signal recorded is g + ξ (rms rel. 3 %, cosines abs. 1e-5)', () => {
+      // 100 × 100 weights: the rms of 10⁴ draws is within 0.7 % (1 std) of σ; two steps' ξ
+      // correlate within ±0.01 (1 std). The 1-step run replays the 2-step run's first step.
+      const [K, N, B] = [100, 100, 8];
+      const [eta, sigma] = [0.1, 0.05];
+      const G = randMatrix(N, K, 16);
+      const x = randMatrix(B, K, 17);
+      const run = (epochs: number) => {
+        const net = new BiasFreeMlp([K, N], 'linear', B, be);
+        net.init(new Rng(4, be));
+        const v0 = Float64Array.from(net.w[0].data);
+        const res = train(
+          be,
+          net,
+          fixedRule(() => G.data),
+          { lr: eta, gradientNoise: sigma, epochs, finalFraction: 1 },
+          x,
+        );
+        return { v0, v: Float64Array.from(net.w[0].data), res };
+      };
+      const one = run(1);
+      const two = run(2);
+      const xi1 = one.v.map((v, i) => (v - one.v0[i]) / eta - G.data[i]);
+      const xi2 = two.v.map((v, i) => (v - one.v[i]) / eta - G.data[i]);
+      for (const xi of [xi1, xi2]) {
+        assert.ok(Math.abs(rms(xi) / sigma - 1) < 0.03, `rms ξ ${rms(xi)} vs σ = ${sigma}`);
+        assert.ok(Math.abs(xi.reduce((p, q) => p + q, 0) / xi.length) < 0.03 * sigma, 'mean ξ');
+      }
+      assert.ok(Math.abs(cos(xi1, xi2)) < 0.05, `ξ of two steps correlate: ${cos(xi1, xi2)}`);
+      // H = Σ_b (v x_b) x_bᵀ at the weights of each step, in float64
+      const hebb = (v: Float64Array) => {
+        const h = new Float64Array(N * K);
+        for (let b = 0; b < B; b++) {
+          const xb = x.row(b);
+          for (let n = 0; n < N; n++) {
+            const hb = dot(v.subarray(n * K, (n + 1) * K), xb);
+            for (let k = 0; k < K; k++) h[n * K + k] += hb * xb[k];
+          }
+        }
+        return h;
+      };
+      const want = [
+        cos(
+          Array.from(G.data, (g, i) => g + xi1[i]),
+          hebb(one.v0),
+        ),
+        cos(
+          Array.from(G.data, (g, i) => g + xi2[i]),
+          hebb(one.v),
+        ),
+      ];
+      assertClose(two.res.alignment.signal[0], want, {
+        rtol: 0,
+        atol: 1e-5,
+        what: 'cos(g + ξ, H)',
+      });
     });
 
     for (const adamDecay of ['coupled', 'decoupled'] as const)

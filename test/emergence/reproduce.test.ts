@@ -29,7 +29,7 @@ describe('emergence reproductions: reports and figures', () => {
     const { result } = await runDeclared(emergencePhase, { ...phase, out, quiet: true }, hooks());
     const [fig] = assertFiguresLinked(join(out, 'report.md'), 1);
     const svg = readFileSync(join(out, fig), 'utf8');
-    for (const label of ['3e-3', '1e-1', '1e-3', '1e-2', 'weight decay γ', 'noise σ'])
+    for (const label of ['3e-3', '1e-1', '1e-3', '1e-2', 'weight decay γ', 'weight noise σ'])
       assert.ok(svg.includes(`>${label}<`), `${label} missing from the phase map`);
     const io = memoryIO();
     const code = await runCli(
@@ -41,6 +41,27 @@ describe('emergence reproductions: reports and figures', () => {
     ); // prettier-ignore
     assert.equal(code, 0, io.stderr.join('\n'));
     assert.deepEqual(JSON.parse(io.stdout.join('\n')).grid, result.grid);
+  });
+
+  it('emergence-phase --noise gradient: the runs take gradient noise; the signal and the raw gradient each get a map, without the γ = σ² line', async () => {
+    const out = join(dir, 'phase-gradient');
+    const phase = { sigmas: [0.001, 0.03], decays: [0.001, 0.01], seeds: 1, epochs: 1 };
+    const { result } = await runDeclared(
+      emergencePhase,
+      { ...phase, noise: 'gradient', out, quiet: true },
+      hooks(),
+    );
+    assert.equal(result.noise, 'gradient');
+    const figs = assertFiguresLinked(join(out, 'report.md'), 2);
+    assert.deepEqual(figs, ['figures/phase.svg', 'figures/phase-raw-gradient.svg']);
+    for (const f of figs) {
+      const svg = readFileSync(join(out, f), 'utf8');
+      assert.ok(svg.includes('>gradient noise σ<'), `${f}: axis title`);
+      assert.ok(!svg.includes('stroke-dasharray="6,4"'), `${f}: no γ = σ² line`);
+    }
+    // the signal carries ξ, the raw gradient does not: the two grids differ
+    assert.equal(result.gradientGrid?.length, 2);
+    assert.notDeepEqual(result.grid, result.gradientGrid);
   });
 
   it('emergence-curves on MNIST: a figure per activation with both panels on one x-range, and one against γ', async () => {

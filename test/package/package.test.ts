@@ -1,13 +1,26 @@
 // The package's public surface: the root's export list (pinned, so that it only grows on
-// purpose), the subpath map, the version, and a browser entry whose types need no @types/node.
+// purpose), the subpath map, the version, a browser entry whose types need no @types/node, and
+// what a pack contains (the tarball itself, installed, is test/package/consumer.ts's).
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import * as root from '../../src/index.ts';
 import * as browser from '../../src/browser.ts';
 import { VERSION } from '../../src/version.ts';
+import { wasmUrl } from '../../src/backend/wasm/module.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -58,6 +71,13 @@ describe('package surface', () => {
     walk(pkg.exports);
     for (const t of targets) {
       if (t === './package.json') continue;
+      if (t === './wasm/hebb.wasm') {
+        // a build output: shipped, and where scripts/build-wasm.mjs writes it
+        assert.ok(pkg.files.includes('wasm/hebb.wasm'));
+        const build = readFileSync(join(ROOT, 'scripts/build-wasm.mjs'), 'utf8');
+        assert.match(build, /join\(root, 'wasm', 'hebb\.wasm'\)/);
+        continue;
+      }
       const src = t.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
       assert.ok(existsSync(join(ROOT, src)), `${t} → ${src}`);
     }
@@ -95,5 +115,88 @@ describe('package surface', () => {
       ),
       `Node-only files in the browser graph: ${files.filter((f) => f.startsWith('/src')).join(', ')}`,
     );
+  });
+
+  it('the wasm module is named by the literal new URL(…, import.meta.url) that bundlers follow', () => {
+    const text = readFileSync(join(ROOT, 'src/backend/wasm/module.ts'), 'utf8');
+    // Vite's own pattern (assetImportMetaUrlPlugin): a string literal, then import.meta.url
+    const found = [
+      ...text.matchAll(/\bnew\s+URL\s*\(\s*('[^']+'|"[^"]+")\s*,\s*import\.meta\.url\s*\)/g),
+    ];
+    assert.equal(found.length, 1, 'one literal new URL(…, import.meta.url) in module.ts');
+    const rel = found[0][1].slice(1, -1);
+    // from src/backend/wasm/ (tsx, tests) and dist/backend/wasm/ (the package) alike
+    for (const dir of ['src/backend/wasm', 'dist/backend/wasm']) {
+      const at = new URL(rel, `file://${join(ROOT, dir)}/module.js`);
+      assert.equal(relative(ROOT, fileURLToPath(at)), join('wasm', 'hebb.wasm'), dir);
+    }
+    assert.equal(fileURLToPath(wasmUrl()), join(ROOT, 'wasm', 'hebb.wasm'));
+  });
+
+  it('the pack: an MIT LICENSE, no source maps, no development scripts', () => {
+    const license = readFileSync(join(ROOT, 'LICENSE'), 'utf8');
+    assert.equal(pkg.license, 'MIT');
+    assert.match(license, /^MIT License\n\nCopyright \(c\) 2026 the hebb authors\n/);
+    // dist/ ships without src/, so maps to ../src/*.ts would point nowhere: none are emitted
+    const build = JSON.parse(readFileSync(join(ROOT, 'tsconfig.build.json'), 'utf8'));
+    assert.equal(build.compilerOptions.sourceMap, false);
+    assert.equal(build.compilerOptions.declarationMap ?? false, false);
+    // the install script's files only (scripts/ holds the README runner, web assets, checks)
+    assert.deepEqual(
+      pkg.files.filter((f: string) => f.startsWith('scripts')),
+      [
+        'scripts/build-native.mjs',
+        'scripts/native-gyp.mjs',
+        'scripts/native-messages.mjs',
+        'scripts/native-sources.mjs',
+      ],
+    );
+    // everything the shipped scripts import is shipped too
+    for (const s of pkg.files.filter((f: string) => f.startsWith('scripts'))) {
+      const text = readFileSync(join(ROOT, s), 'utf8');
+      const local = [...text.matchAll(/from '\.\/([^']+)'/g)].map((m) => `scripts/${m[1]}`);
+      for (const f of local) assert.ok(pkg.files.includes(f), `${s} imports ${f}`);
+    }
+    assert.equal(pkg.scripts.prepack, 'node scripts/prebuild.mjs && node scripts/check-pack.mjs');
+  });
+
+  it('prepack refuses a package without wasm/hebb.wasm, in one line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hebb-prepack-'));
+    try {
+      cpSync(join(ROOT, 'scripts/check-pack.mjs'), join(dir, 'scripts/check-pack.mjs'));
+      const run = () =>
+        spawnSync(process.execPath, [join(dir, 'scripts/check-pack.mjs')], { encoding: 'utf8' });
+      const r = run();
+      assert.equal(r.status, 1);
+      assert.match(
+        r.stderr,
+        /^hebb: cannot pack: wasm\/hebb\.wasm is missing \(the wasm build was skipped: see wasm\/build\.log\); run npm run build:wasm .*\n$/,
+      );
+      // a file that is no module, then a module but no dist/: each says so in its line
+      mkdirSync(join(dir, 'wasm'));
+      writeFileSync(join(dir, 'wasm/hebb.wasm'), '<!doctype html>');
+      assert.match(
+        run().stderr,
+        /^hebb: cannot pack: wasm\/hebb\.wasm is not a WebAssembly module/,
+      );
+      writeFileSync(
+        join(dir, 'wasm/hebb.wasm'),
+        Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+      );
+      assert.match(
+        run().stderr,
+        /^hebb: cannot pack: dist\/index\.js is missing; run npm run build\n$/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("docs/api.md's Web Worker recipe is the worker the consumer test runs", () => {
+    const doc = readFileSync(join(ROOT, 'docs/api.md'), 'utf8');
+    const block = /```ts\n\/\/ train-worker\.ts\n([\s\S]*?)```/.exec(doc);
+    assert.ok(block, 'docs/api.md shows train-worker.ts');
+    const fixture = readFileSync(join(ROOT, 'test/package/consumer/vite/train-worker.ts'), 'utf8');
+    assert.equal(block[1], fixture.slice(fixture.indexOf('import ')));
   });
 });

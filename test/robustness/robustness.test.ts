@@ -144,35 +144,38 @@ for (const be of backendsUnderTest()) {
       });
     }
 
-    it('a read-out with a standardiser, folded into one linear stage, gives the same logits and gradients', () => {
-      const clf = new SoftmaxClassifier({ backend: be }).setParameters(w2, b2);
-      const folded = featureNetwork(
-        be,
-        w1,
-        { name: 'tanh' },
-        { classifier: clf, stats: { mean, std } },
-        b1,
-      );
-      const plain = new Pipeline(
-        be,
-        [
-          linearStage(be, w1, b1),
-          activationStage(be, { name: 'tanh' }),
-          standardizeStage(be, mean, std),
-          linearStage(be, w2, b2),
-        ],
-        D,
-      );
-      const a = folded.lossGradient(x, y);
-      const b = plain.lossGradient(x, y);
-      assert.equal(folded.stages.length, 3);
-      a.logits.data.forEach((v, i) =>
-        assert.ok(Math.abs(v - b.logits.data[i]) < 1e-5 * (1 + Math.abs(v)), 'logits'),
-      );
-      a.grad.data.forEach((v, i) =>
-        assert.ok(Math.abs(v - b.grad.data[i]) < 1e-5 * (1 + Math.abs(v)), 'gradient'),
-      );
-    });
+    for (const normalizeInput of [false, true])
+      it(`a read-out with a standardiser, folded into one linear stage, gives the same logits and gradients${normalizeInput ? ' (inputs scaled to unit norm first, as SoftHebb)' : ''}`, () => {
+        const clf = new SoftmaxClassifier({ backend: be }).setParameters(w2, b2);
+        const folded = featureNetwork(
+          be,
+          w1,
+          { name: 'tanh' },
+          { classifier: clf, stats: { mean, std } },
+          b1,
+          { normalizeInput },
+        );
+        const plain = new Pipeline(
+          be,
+          [
+            ...(normalizeInput ? [normalizeStage(be)] : []),
+            linearStage(be, w1, b1),
+            activationStage(be, { name: 'tanh' }),
+            standardizeStage(be, mean, std),
+            linearStage(be, w2, b2),
+          ],
+          D,
+        );
+        const a = folded.lossGradient(x, y);
+        const b = plain.lossGradient(x, y);
+        assert.equal(folded.stages.length, normalizeInput ? 4 : 3);
+        a.logits.data.forEach((v, i) =>
+          assert.ok(Math.abs(v - b.logits.data[i]) < 1e-5 * (1 + Math.abs(v)), 'logits'),
+        );
+        a.grad.data.forEach((v, i) =>
+          assert.ok(Math.abs(v - b.grad.data[i]) < 1e-5 * (1 + Math.abs(v)), 'gradient'),
+        );
+      });
 
     it('calls on batches of other sizes do not change what an earlier call returned', () => {
       const net = new Pipeline(

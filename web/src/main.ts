@@ -29,7 +29,8 @@ softHebbPanel((name, webgpu) => {
 });
 similarityPanel();
 emergencePanel();
-loadWasmBackend(new URL('hebb.wasm', document.baseURI).href)
+// no argument: Vite follows the library's new URL('…/hebb.wasm', import.meta.url) and serves it
+loadWasmBackend()
   .catch(() => undefined) // no wasm: the TypeScript backend runs
   .then(() => {
     page = getBackend().name;

@@ -12,7 +12,7 @@ export interface SoftHebbSettings {
 }
 
 export type ToWorker =
-  | { type: 'init'; wasmUrl: string; dataUrl: string }
+  | { type: 'init'; dataUrl: string }
   | { type: 'start'; settings: SoftHebbSettings }
   | { type: 'pause' }
   | { type: 'resume' }

@@ -18,13 +18,13 @@ export function similarityPanel(): void {
   $('sm-run').onclick = () => {
     const status = $('sm-status');
     status.textContent = 'training…';
-    // let the page paint the message before the (half-second) training runs
+    // let the page paint the message before the (one-second) training runs
     setTimeout(() => {
       const be = getBackend();
       const o: ToyOptions = {
         gamma: Number(slider.value),
         // `hebb reproduce sm-toy`'s settings, with a third of its training samples
-        samples: 1000,
+        samples: 2000,
         dim: 100,
         units: 10,
         meanNorm: 3,
@@ -32,7 +32,7 @@ export function similarityPanel(): void {
         trials: 100,
         evalEvery: 250,
         threshold: 0,
-        alpha: 3,
+        alpha: [3, 2],
         seed: 0,
         backend: be,
         log: () => {},

@@ -137,7 +137,6 @@ export function softHebbPanel(onBackend: (name: string, webgpu: boolean) => void
   };
   send({
     type: 'init',
-    wasmUrl: new URL('hebb.wasm', document.baseURI).href,
     dataUrl: new URL('mnist-subset.bin', document.baseURI).href,
   });
 }

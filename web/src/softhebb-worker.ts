@@ -40,7 +40,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
 };
 
 function handle(m: ToWorker): void {
-  if (m.type === 'init') void init(m.wasmUrl, m.dataUrl);
+  if (m.type === 'init') void init(m.dataUrl);
   else if (m.type === 'start') start(m.settings);
   else if (m.type === 'pause') running = false;
   else if (m.type === 'resume') resume();
@@ -48,9 +48,9 @@ function handle(m: ToWorker): void {
   else if (m.type === 'load') load(m.bytes);
 }
 
-async function init(wasmUrl: string, dataUrl: string): Promise<void> {
+async function init(dataUrl: string): Promise<void> {
   try {
-    await loadWasmBackend(wasmUrl);
+    await loadWasmBackend(); // the module Vite emitted beside the worker's bundle
   } catch {
     // no wasm file or no WebAssembly SIMD: the portable backend runs instead
   }

@@ -29,6 +29,7 @@ export const UNARY_OPS = [
   'sigmoidGrad',
   'reluGrad',
 ] as const;
+/** The name of an element-wise unary operation (UNARY_OPS). */
 export type UnaryOp = (typeof UNARY_OPS)[number];
 
 /**
@@ -47,6 +48,7 @@ export const BINARY_OPS = [
   'mulTanhGrad',
   'mulSigmoidGrad',
 ] as const;
+/** The name of an element-wise binary operation (BINARY_OPS). */
 export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /**
@@ -55,12 +57,19 @@ export type BinaryOp = (typeof BINARY_OPS)[number];
  * (ky, kx, c) order; patch rows are ordered (image, outY, outX).
  */
 export interface ConvGeometry {
+  /** Image height in pixels. */
   inH: number;
+  /** Image width in pixels. */
   inW: number;
+  /** Channels per pixel (C of HWC). */
   channels: number;
+  /** Kernel height in pixels. */
   kernelH: number;
+  /** Kernel width in pixels. */
   kernelW: number;
+  /** Step between patches, in pixels, along both axes. */
   stride: number;
+  /** Padding pixels on every side of the image (zeros for im2col; pooling leaves them out). */
   pad: number;
   /** Spacing between a kernel's taps (1: adjacent pixels; default 1). */
   dilation?: number;
@@ -68,18 +77,29 @@ export interface ConvGeometry {
 
 /** Hyper-parameters of one Adam step (Backend.adamUpdate); step t counts from 1. */
 export interface AdamStepParams {
+  /** Learning rate. */
   lr: number;
+  /** Decay of the first moment, in [0, 1). */
   beta1: number;
+  /** Decay of the second moment, in [0, 1). */
   beta2: number;
+  /** ε added to √v̂ in the denominator. */
   eps: number;
+  /** Weight decay λ (0: none). */
   weightDecay: number;
   /** AdamW-style decay p ← p − lr·λ·p instead of adding λ·p to the gradient. */
   decoupled: boolean;
+  /** The step number t, from 1, for the bias corrections 1 − βᵗ. */
   step: number;
 }
 
 /** Output geometry of a convolution (a dilated kernel spans d·(k − 1) + 1 pixels). */
-export function convOutputSize(g: ConvGeometry): { outH: number; outW: number } {
+export function convOutputSize(g: ConvGeometry): {
+  /** Output height in positions. */
+  outH: number;
+  /** Output width in positions. */
+  outW: number;
+} {
   const d = g.dilation ?? 1;
   return {
     outH: Math.floor((g.inH + 2 * g.pad - d * (g.kernelH - 1) - 1) / g.stride) + 1,
@@ -95,10 +115,15 @@ export function convOutputSize(g: ConvGeometry): { outH: number; outW: number } 
  * unitsPerSite·offsets[s] in one Float32Array of length unitsPerSite·offsets[sites].
  */
 export interface LocalMap {
+  /** Number of sites. */
   sites: number;
+  /** Output units each site owns. */
   unitsPerSite: number;
+  /** Length of the input vector. */
   inputs: number;
+  /** Start of each site's input list in `indices` (length sites + 1). */
   offsets: Int32Array;
+  /** The input indices every site reads, site after site (length offsets[sites]). */
   indices: Int32Array;
 }
 // --- end similarity matching ---
@@ -118,8 +143,9 @@ export interface SvcDualProblem {
   w: Float64Array;
   /** 1 for the samples still in the active set, 0 for those shrunk (length N). */
   active: Uint8Array;
-  /** 0.5 / C for positive and for negative samples. */
+  /** 0.5 / C for positive samples. */
   diagPos: number;
+  /** 0.5 / C for negative samples. */
   diagNeg: number;
   /**
    * In: [active count, pgMaxOld, pgMinOld]. Out: [active count after shrinking, PGmax, PGmin]

@@ -5,6 +5,11 @@ import type { Kind, TypeOf } from './kinds.ts';
 import type { KERNELS } from './table.ts';
 
 type Table = typeof KERNELS;
+/**
+ * The name of a kernel method of the Backend interface, one per entry of the kernel table.
+ *
+ * @useDeclaredType
+ */
 export type KernelName = keyof Table;
 
 // A declaration's parameters are all optional (they have defaults); One turns a one-element

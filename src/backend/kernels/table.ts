@@ -49,6 +49,11 @@ export const SOFTHEBB_ONLINE_OPTIONS = {
    */
   preActivations: optional(orNull(matrix('inout'))),
 };
+/**
+ * The options of softHebbOnline, as the kernel table declares them.
+ *
+ * @useDeclaredType
+ */
 export type SoftHebbOnlineOptions = OptionsOf<typeof SOFTHEBB_ONLINE_OPTIONS>;
 
 /** The options of softHebbSoftStep. */

@@ -4,16 +4,13 @@ import { registerBackend } from '../registry.ts';
 import { withChecks } from '../checks/index.ts';
 import { createNativeKernels, loadAddon } from './index.ts';
 
-export const NATIVE_FIX =
-  'install OpenBLAS (apt-get install libopenblas-dev pkg-config) and run npm run build:native';
-
 registerBackend({
   name: 'native',
   priority: 10,
-  fix: NATIVE_FIX,
+  // What to do depends on why it did not load: load() says (src/backend/native/messages.ts).
   load: () => {
     const res = loadAddon();
-    if (!('addon' in res)) return { reason: res.reason };
+    if (!('addon' in res)) return res;
     try {
       return withChecks(createNativeKernels(res.addon));
     } catch (e) {

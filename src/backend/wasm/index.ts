@@ -2,82 +2,113 @@
 // (wasm/hebb.wasm, `npm run build:wasm`), one thread, in Node and in browsers. Browser-safe:
 // the Node entry registers it synchronously from the file (./register.ts); a page awaits
 // loadWasmBackend() once, after which automatic selection prefers it to the ts backend.
-import { withChecks } from '../checks/index.ts';
-import { createAddonKernels } from '../addon/kernels.ts';
-import { registerBackend } from '../registry.ts';
+// The types here are structural (a URL is anything with an href, a Response anything with
+// ok, status, url and arrayBuffer) so that projects without the DOM lib or @types/node, or
+// with Node's types that lack WebAssembly, check this file's declarations.
+import { HebbError } from '../../errors.ts';
 import type { Backend } from '../types.ts';
-import { wasmAddon } from './addon.ts';
-import { chunked } from './chunked.ts';
+import { createWasmBackend, registerWasmBackend, wasmUrl } from './module.ts';
 
-/**
- * Where the module lies in the package, from this file's URL (Vite and similar bundlers copy
- * it as an asset). A bundle without import.meta (a script, an iife) has none: pass the URL or
- * the bytes to loadWasmBackend instead.
- */
-export function wasmUrl(): URL {
-  const here = (import.meta as { url?: string }).url;
-  if (!here) {
-    throw new Error(
-      "this bundle has no import.meta.url to find wasm/hebb.wasm from; pass the module's URL or bytes to loadWasmBackend",
-    );
+/** A URL object, or anything else with an href. */
+export interface UrlLike {
+  /** The URL as text. */
+  readonly href: string;
+}
+
+/** The part of a fetch Response loadWasmBackend reads. */
+export interface ResponseLike {
+  /** Whether the status is 2xx. */
+  readonly ok: boolean;
+  /** The HTTP status. */
+  readonly status: number;
+  /** Where the body came from, for messages. */
+  readonly url: string;
+  /** The body's bytes. */
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** Where loadWasmBackend gets the module: a URL, a fetched Response, or the bytes. */
+export type WasmSource = string | UrlLike | ResponseLike | ArrayBuffer | Uint8Array;
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d]; // "\0asm"
+
+const PASS_FIX = "pass the module's URL or bytes: loadWasmBackend(url)";
+const BYTES_FIX = "pass the bytes of the package's wasm/hebb.wasm";
+// fetch reads no file: URL in Node, where the Node entry has loaded the module already.
+const NODE_FIX =
+  "in Node import hebb (its Node entry loads the module itself), or pass the bytes: loadWasmBackend(readFileSync(path))";
+const SERVE_FIX =
+  "serve node_modules/hebb/wasm/hebb.wasm at that URL (Vite and other bundlers that follow new URL(…, import.meta.url) copy it themselves), or pass its URL or bytes: loadWasmBackend(url), e.g. with Vite's import url from 'hebb/wasm/hebb.wasm?url' (docs/api.md, \"The wasm backend in a page\")";
+
+/** Why `bytes` are no wasm module, or null when they start like one. */
+function notWasm(bytes: Uint8Array): string | null {
+  if (WASM_MAGIC.every((b, i) => bytes[i] === b)) return null;
+  const head = [...bytes.subarray(0, 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+  const text = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
+  // A dev server answers a file it does not have with its index page (status 200); compiling
+  // that would say "expected magic word 00 61 73 6d, found 3c 21 64 6f".
+  if (text.startsWith('<')) {
+    return `the server sent an HTML page (starting ${JSON.stringify(text.slice(0, 15))}) instead of the module: it has no file at that URL`;
   }
-  return new URL('../../../wasm/hebb.wasm', here);
+  return bytes.length === 0
+    ? 'the response is empty'
+    : `not a WebAssembly module (it starts with ${head}, a module with 00 61 73 6d)`;
 }
 
-/** Automatic selection: below native (10), above ts (0). */
-export const WASM_PRIORITY = 5;
-
-export const WASM_FIX =
-  'build it with npm run build:wasm (needs clang, lld, wasi-libc and the wasm32 libc++)';
-
-/** The (checked) wasm backend from a compiled module. */
-export function createWasmBackend(module: WebAssembly.Module): Backend {
-  const instance = new WebAssembly.Instance(module, {});
-  return withChecks(chunked(createAddonKernels(wasmAddon(instance), 'wasm')));
-}
-
-/** Registers the wasm backend with a loader (called at most once, on first use). */
-export function registerWasmBackend(
-  load: () => Backend | { reason: string },
-  fix: string = WASM_FIX,
-): void {
-  registerBackend({ name: 'wasm', priority: WASM_PRIORITY, fix, load });
+/** The module's bytes from a source, or a one-line reason; `where` names it in errors. */
+async function fetchBytes(source: WasmSource): Promise<{ bytes: Uint8Array; where: string }> {
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), where: 'the bytes' };
+  if (ArrayBuffer.isView(source)) return { bytes: source, where: 'the bytes' };
+  let res: ResponseLike;
+  let where: string;
+  if (typeof source === 'string' || 'href' in source) {
+    where = typeof source === 'string' ? source : source.href;
+    try {
+      res = await fetch(where);
+    } catch (e) {
+      throw new HebbError(`${where}: fetch failed (${(e as Error).message})`);
+    }
+  } else {
+    res = source;
+    where = source.url || 'the response';
+  }
+  if (!res.ok) throw new HebbError(`${where}: HTTP ${res.status}`);
+  return { bytes: new Uint8Array(await res.arrayBuffer()), where };
 }
 
 /**
- * Compiles the module (by default from wasmUrl(); or from a URL, a fetch Response, or the
- * bytes), registers the wasm backend, and returns it. Call once before training in a page:
- * getBackend() then chooses wasm over ts, and setBackend('wasm') works.
+ * Compiles the module (by default from the package's wasm/hebb.wasm, where the bundler put it
+ * beside this file's code; or from a URL, a fetch Response, or the bytes), registers the wasm
+ * backend, and returns it. Call once before training in a page: getBackend() then chooses wasm
+ * over ts, and setBackend('wasm') works.
  */
-export async function loadWasmBackend(
-  source: string | URL | Response | ArrayBuffer | Uint8Array = wasmUrl(),
-): Promise<Backend> {
+export async function loadWasmBackend(source?: WasmSource): Promise<Backend> {
   let module: WebAssembly.Module;
+  let fix = SERVE_FIX;
   try {
-    if (source instanceof ArrayBuffer || source instanceof Uint8Array) {
-      module = await WebAssembly.compile(source as BufferSource);
-    } else {
-      const res = source instanceof Response ? source : await fetch(source);
-      if (!res.ok) throw new Error(`could not fetch the wasm module (${res.status} ${res.url})`);
-      module = await WebAssembly.compile(await res.arrayBuffer());
+    if (source === undefined) {
+      try {
+        source = wasmUrl();
+      } catch (e) {
+        fix = PASS_FIX;
+        throw e;
+      }
     }
+    const bytesGiven = source instanceof ArrayBuffer || ArrayBuffer.isView(source);
+    const href = typeof source === 'string' ? source : 'href' in source ? source.href : '';
+    if (bytesGiven) fix = BYTES_FIX;
+    else if (href.startsWith('file:')) fix = NODE_FIX;
+    const { bytes, where } = await fetchBytes(source);
+    const bad = notWasm(bytes);
+    if (bad) throw new HebbError(`${where}: ${bad}`);
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (e) {
-    // Later automatic selections say why wasm is missing, not that it is still to come.
     const why = (e as Error).message;
-    registerWasmBackend(
-      () => ({ reason: `loading the wasm module failed: ${why}` }),
-      'serve hebb.wasm where loadWasmBackend looks for it, or use the ts backend',
-    );
-    throw e;
+    // Later automatic selections say why wasm is missing, not that it is still to come.
+    registerWasmBackend(() => ({ reason: `loading the wasm module failed: ${why}` }), fix);
+    throw new HebbError(`loading the wasm module failed: ${why}; ${fix}`);
   }
   const backend = createWasmBackend(module);
   registerWasmBackend(() => backend);
   return backend;
 }
-
-// Until loadWasmBackend() (or, in Node, ./register.ts) provides the module, the backend is
-// known by name and says what to do.
-registerWasmBackend(
-  () => ({ reason: 'the wasm module is not loaded yet' }),
-  'await loadWasmBackend() once before training',
-);

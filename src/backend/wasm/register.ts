@@ -3,7 +3,7 @@
 // native one), the CLI, the tests and the benchmarks.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createWasmBackend, registerWasmBackend, wasmUrl } from './index.ts';
+import { createWasmBackend, registerWasmBackend, wasmUrl } from './module.ts';
 
 export const WASM_PATH = fileURLToPath(wasmUrl());
 

@@ -18,8 +18,11 @@ import { GATHER, GEMM, RATES, SOFTMAX, TILE } from './shaders.ts';
 /** A rows × cols float32 matrix in a device buffer. */
 export class GpuMatrix {
   constructor(
+    /** The device buffer: rows × cols float32 values, row-major. */
     readonly buffer: GpuBuffer,
+    /** Number of rows. */
     readonly rows: number,
+    /** Number of columns. */
     readonly cols: number,
   ) {}
 }
@@ -32,10 +35,15 @@ const SOURCES: Record<Kernel, string> = {
   gather: GATHER,
 };
 
+/** The device WebGpu.create opened, as its adapter describes it (empty strings where unknown). */
 export interface WebGpuInfo {
+  /** Always 'webgpu'. */
   name: 'webgpu';
+  /** The adapter's vendor, e.g. 'nvidia'. */
   vendor: string;
+  /** The adapter's architecture, e.g. 'hopper'. */
   architecture: string;
+  /** A readable name of the device. */
   description: string;
 }
 
@@ -53,6 +61,11 @@ function block(words: Word[]): ArrayBuffer {
   return buf;
 }
 
+/**
+ * A WebGPU device with float32 matrices that stay on it (GpuMatrix). Kernels only enqueue work;
+ * nothing is read back until download, so a whole epoch runs with one transfer in and one out.
+ * Open one with WebGpu.create.
+ */
 export class WebGpu {
   private pipelines = new Map<Kernel, GpuComputePipeline>();
   private encoder: GpuEncoder | null = null;
@@ -60,7 +73,9 @@ export class WebGpu {
   private readonly dummy: GpuBuffer;
 
   private constructor(
+    /** The WebGPU device the kernels run on. */
     readonly device: GpuDevice,
+    /** What the device is. */
     readonly info: WebGpuInfo,
   ) {
     this.dummy = this.createBuffer(16, USAGE.STORAGE);
@@ -185,6 +200,7 @@ export class WebGpu {
     if (e) throw new HebbError(`WebGPU refused a kernel: ${e.message}`);
   }
 
+  /** Submits what is enqueued and releases the device; the matrices on it are lost. */
   destroy(): void {
     this.flush();
     this.device.destroy();

@@ -41,6 +41,7 @@ export async function regressionCells(
             {
               ...(v.architecture === 'transformer' ? { architecture: 'transformer' as const } : {}),
               epochs: Number(v.epochs),
+              gradientNoise: Number(v['gradient-noise'] ?? 0),
               seed: p.seed,
               backend: ctx.backend,
               ...(v['adam-decay'] ? { adamDecay: v['adam-decay'] as 'coupled' | 'decoupled' } : {}),

@@ -24,13 +24,14 @@ export function shortNumber(v: number): string {
  * Phase diagram: cells coloured by alignment (blue < 0 < red, symmetric range) and printed with
  * their value, rows σ (largest on top), columns γ, and the line γ = σ² drawn under the
  * numbers where it crosses the grid (cells sit at log-spaced values: positions interpolate
- * in log10).
+ * in log10). `o.line: false` leaves the line out (gradient noise has no γ = σ² boundary).
  */
 export function phaseFigure(
   grid: number[][],
   sigmas: number[],
   decays: number[],
   title: string,
+  o: { ylabel?: string; legend?: string; line?: boolean } = {},
 ): ChartSpec {
   const nr = sigmas.length;
   const nc = decays.length;
@@ -42,16 +43,17 @@ export function phaseFigure(
   const rows = sigmas.map(shortNumber).reverse();
   const spec = heatmap(m, {
     title,
-    subtitle: 'dashed line: γ = σ²',
+    ...(o.line === false ? {} : { subtitle: 'dashed line: γ = σ²' }),
     colormap: 'diverging',
     values: true,
     cellSize: 64,
     xlabel: 'weight decay γ',
-    ylabel: 'noise σ',
+    ylabel: o.ylabel ?? 'noise σ',
     columnLabels: cols,
     rowLabels: rows,
-    legend: 'cos(g, H)',
+    legend: o.legend ?? 'cos(g, H)',
   });
+  if (o.line === false) return spec;
   const pos = (vals: number[], v: number) => {
     const lv = vals.map(Math.log10);
     const t = Math.log10(v);

@@ -1,6 +1,6 @@
-// `hebb emergence run`: one network trained with a rule, weight decay and weight noise; its
-// final alignment per layer. The regression task and the transformer are the paper's table's,
-// so a run repeats one of its points (the table's points run this command).
+// `hebb emergence run`: one network trained with a rule, weight decay and weight or gradient
+// noise; its final alignment per layer. The regression task and the transformer are the paper's
+// table's, so a run repeats one of its points (the table's points run this command).
 import type { Backend } from '../../backend/types.ts';
 import { loadDataset } from '../../data/index.ts';
 import { HebbError } from '../../errors.ts';
@@ -36,6 +36,7 @@ export const EMERGENCE_RUN_OPTIONS = {
   rule: withDefault(LEARNER_SPEC.rule, 'sgd'),
   weightDecay: named(LEARNER_SPEC.weightDecay, '<γ>'),
   weightNoise: named(LEARNER_SPEC.weightNoise, '<σ>'),
+  gradientNoise: named(LEARNER_SPEC.gradientNoise, '<σ>'),
   ...pick(LEARNER_SPEC, 'adamDecay'),
   task: describe(
     oneOf(EMERGENCE_TASKS, { default: 'regression' }),
@@ -120,6 +121,7 @@ export function learnerOptions(o: EmergenceRunOptions, be: Backend): EmergenceOp
     rule: o.rule,
     weightDecay: o.weightDecay,
     weightNoise: o.weightNoise,
+    gradientNoise: o.gradientNoise,
     adamDecay: o.adamDecay,
     initScale: o.initScale,
     feedbackScale: o.feedbackScale,
@@ -166,7 +168,7 @@ export async function trainRun(
 export function runReport(r: RunSummary, o: EmergenceRunOptions): string[] {
   const layers = (v: (number | null)[]) => v.map((x) => f3(x ?? NaN)).join(' / ');
   return [
-    `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}, ${o.task}, ${o.architecture}, ${count(r.steps, 'step')}, ${r.seconds.toFixed(1)} s`,
+    `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}${r.gradientNoise > 0 ? `, gradient σ = ${r.gradientNoise}` : ''}, ${o.task}, ${o.architecture}, ${count(r.steps, 'step')}, ${r.seconds.toFixed(1)} s`,
     ...(o.architecture === 'transformer'
       ? [`matrices:              ${r.matrices.join(' / ')}`]
       : []),
@@ -184,7 +186,7 @@ export function runReport(r: RunSummary, o: EmergenceRunOptions): string[] {
 export const emergenceRun = defineExperiment({
   command: 'emergence run',
   description:
-    'train one MLP with a rule, weight decay and weight noise; report the final alignment per layer',
+    'train one MLP with a rule, weight decay and weight or gradient noise; report the final alignment per layer',
   options: EMERGENCE_RUN_OPTIONS,
   out: 'runs/emergence',
   models: [{ name: 'EmergenceLearner', spec: LEARNER_SPEC, differs: EMERGENCE_RUN_DIFFERS }],

@@ -61,6 +61,7 @@ export interface RunSummary extends Pick<
   | 'rule'
   | 'weightDecay'
   | 'weightNoise'
+  | 'gradientNoise'
   | 'lr'
   | 'seed'
   | 'architecture'
@@ -88,6 +89,7 @@ export function runSummary(r: EmergenceResult, seconds: number): RunSummary {
     rule: r.rule,
     weightDecay: r.weightDecay,
     weightNoise: r.weightNoise,
+    gradientNoise: r.gradientNoise,
     lr: r.lr,
     seed: r.seed,
     architecture: r.architecture,

@@ -40,13 +40,7 @@ export function evaluateRun(
   const net = run.loadModel({ expect: SimilarityNetwork, backend });
   const trained = run.config.options as unknown as TrainFlags;
   const t0 = performance.now();
-  const { train, test } = loadImages(
-    trained.dataset,
-    o.trainSamples,
-    o.testSamples,
-    run.config.seed,
-    trained.dataDir,
-  );
+  const { train, test } = loadImages(trained, o.trainSamples, o.testSamples, run.config.seed);
   const svc = new LinearSVC({ C: 1, warn: false, backend }).fit(
     net.transform(train.x, { chunk: 500 }),
     train.y,

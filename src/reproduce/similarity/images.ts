@@ -1,6 +1,7 @@
 // The image data of the MNIST-like similarity experiments: per-image mean subtraction (the
 // paper's preprocessing), training and test subsets drawn by seed.
 import { loadDataset, subtractSampleMean, subset, type Dataset } from '../../data/index.ts';
+import { ownData, type DataChoice } from '../data-options.ts';
 
 export interface Images {
   train: Dataset;
@@ -22,15 +23,15 @@ export function pickImages(
   };
 }
 
-/** pickImages of the named data set. */
+/** pickImages of the named data set, or of your own data (--data). */
 export function loadImages(
-  name: string,
+  data: DataChoice & { dataset: string },
   trainSamples: number | undefined,
   testSamples: number | undefined,
   seed: number,
-  dir?: string,
 ): Images {
-  return pickImages(loadDataset(name, { dir }), trainSamples, testSamples, seed);
+  const split = ownData(data) ?? loadDataset(data.dataset, { dir: data.dataDir });
+  return pickImages(split, trainSamples, testSamples, seed);
 }
 
 /**

@@ -5,10 +5,12 @@ import {
   boolean,
   describe,
   integer,
+  listOf,
   number,
   withDefault,
   type ParamSpec,
 } from '../../model/params.ts';
+import { UsageError } from '../context.ts';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { SM_SPEC } from './model-options.ts';
@@ -18,11 +20,11 @@ import { toyReport, type ToySetting } from './toy-report.ts';
 
 export const TOY_OPTIONS = {
   feedback: named(withDefault(SM_SPEC.feedback, 0.8), '<γ>'),
-  samples: describe(integer({ min: 1, default: 3000 }), 'online training samples'),
+  samples: describe(integer({ min: 1, default: 6000 }), 'online training samples'),
   alpha: describe(
-    number({ min: 0, default: 3 }),
-    'decorrelating regulariser α of ref. [31] (homeostatic thresholds)',
-    '<α>',
+    listOf(number({ min: 0 }), { minLength: 1, default: [3, 2] }),
+    'decorrelating regulariser α of ref. [31] (homeostatic thresholds) of layer 1 and layer 2 (one value: both)',
+    '<α1,α2>',
   ),
   meanNorm: describe(number({ gt: 0, default: 3 }), 'norm of each cluster mean'),
   noise: describe(number({ min: 0, default: 0.5 }), 'norm of the input noise'),
@@ -40,11 +42,16 @@ export const TOY_DIFFERS = {
 /** The sizes a run uses: --quick caps the samples and trials. */
 export function toySetting(o: ToyFlags): ToySetting & { feedback: number; seed: number } {
   const quick = o.quick === true;
+  if (o.alpha.length > 2)
+    throw new UsageError(
+      `--alpha takes one α (both layers) or two (layer 1, layer 2), got ${o.alpha.length}`,
+    );
+  const alpha: [number, number] = [o.alpha[0], o.alpha[o.alpha.length - 1]];
   return {
     feedback: o.feedback,
     seed: o.seed,
     samples: quick ? Math.min(o.samples, 300) : o.samples,
-    alpha: o.alpha,
+    alpha,
     meanNorm: o.meanNorm,
     noise: o.noise,
     trials: quick ? Math.min(o.trials, 40) : o.trials,

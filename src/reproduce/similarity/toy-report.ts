@@ -6,7 +6,7 @@ import { duration } from './duration.ts';
 /** What the report states about the run (the options it ran with, --quick applied). */
 export interface ToySetting {
   samples: number;
-  alpha: number;
+  alpha: [number, number];
   meanNorm: number;
   noise: number;
   trials: number;
@@ -22,7 +22,8 @@ export function toyReport(f: ToySetting, runs: ToyRun[], seconds: number, backen
     `(two clusters; cluster means of norm ${f.meanNorm}, noise norm ${f.noise}; both sub-networks see the`,
     `same cluster), one 10-neuron second layer connected to both. Online training on ${f.samples}`,
     `samples with the authors' rate schedule and the per-layer factors γ^(p−P) of Eq. 19; decorrelating`,
-    `regulariser α = ${f.alpha} (homeostatic thresholds, standing in for the paper's regularised cost of ref. [31]).`,
+    `regulariser α = ${f.alpha[0]} (layer 1) and ${f.alpha[1]} (layer 2) (homeostatic thresholds, standing in for the`,
+    "paper's regularised cost of ref. [31]).",
     '',
     "## Perturbation: does the ambiguous bottom network follow the top network's cluster?",
     '',

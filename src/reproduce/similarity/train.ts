@@ -20,6 +20,7 @@ import type { LayerSpec } from '../../similarity/structure.ts';
 import type { ExperimentContext } from '../context.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { dataName, directory } from '../options.ts';
+import { DATA_FILE_OPTIONS } from '../data-options.ts';
 import { duration } from './duration.ts';
 import { loadImages } from './images.ts';
 import { SM_SPEC } from './model-options.ts';
@@ -51,6 +52,7 @@ export function layerSpecs(v: unknown, name: string): LayerSpec[] {
 export const TRAIN_OPTIONS = {
   dataset: describe(dataName(), 'mnist, fashion-mnist or cifar10', '<name>'),
   dataDir: describe(directory(), 'folder of the data set', '<dir>'),
+  ...DATA_FILE_OPTIONS,
   nps: describe(
     integer({ min: 1, max: 10_000, default: 16 }),
     'neurons per site of the default layer',
@@ -99,7 +101,7 @@ export function prepareTraining(
   backend: Backend,
 ): { train: Dataset; net: SimilarityNetwork } {
   // One test image: eval draws the test set.
-  const { train } = loadImages(o.dataset, o.trainSamples, 1, o.seed, o.dataDir);
+  const { train } = loadImages(o, o.trainSamples, 1, o.seed);
   const net = new SimilarityNetwork({
     input: train.shape,
     layers:

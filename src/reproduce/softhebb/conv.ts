@@ -29,6 +29,8 @@ import {
 } from '../../model/params.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
+import { DATA_FILE_OPTIONS, ownData } from '../data-options.ts';
+import { ValueError } from '../../errors.ts';
 import { READOUT_EPOCHS } from './model-options.ts';
 import { count } from '../../model/wording.ts';
 
@@ -51,6 +53,7 @@ export const CONV_OPTIONS = {
     'folder of the data set (CIFAR-10: `hebb data fetch cifar10`)',
     '<dir>',
   ),
+  ...DATA_FILE_OPTIONS,
   quick: describe(
     boolean({ default: false }),
     'smoke test: 2000 training and 500 test images, 16 kernels, 3 read-out epochs',
@@ -143,7 +146,8 @@ export function convStack(
 
 export interface ConvResult {
   report: string;
-  dataset: ConvDataset;
+  /** The data set's name, or your own data's file or folder name. */
+  dataset: string;
   accuracy: number;
   trainAccuracy: number;
   hebbianSeconds: number;
@@ -227,7 +231,7 @@ export async function reproduceConv(
   const features = stack.outputSize(data.train.x.cols);
   const result: ConvResult = {
     report: '',
-    dataset: f.dataset,
+    dataset: f.data === undefined ? f.dataset : data.train.name,
     accuracy: ro.accuracy,
     trainAccuracy: ro.trainAccuracy,
     hebbianSeconds: hebb.seconds,
@@ -323,7 +327,7 @@ function convReport(
     '',
     `| data set | conv SoftHebb + linear read-out (here) | paper | train accuracy (${count(Math.min(TRAIN_SCORED, r.train), 'image')}) |`,
     '|---|---|---|---|',
-    `| ${r.dataset} | ${(100 * r.accuracy).toFixed(2)} % | ${PAPER[r.dataset]} % | ${(100 * r.trainAccuracy).toFixed(2)} % |`,
+    `| ${r.dataset} | ${(100 * r.accuracy).toFixed(2)} % | ${f.data === undefined ? PAPER[f.dataset] : '—'} % | ${(100 * r.trainAccuracy).toFixed(2)} % |`,
     '',
     `Time: Hebbian layers ${fmt(r.hebbianSeconds)}, read-out ${fmt(r.readoutSeconds)} (backend ${backend}).`,
     '',
@@ -354,7 +358,16 @@ export const softhebbConv = defineExperiment({
     'hebb reproduce softhebb-conv --dataset fashion-mnist',
     'hebb data fetch cifar10 && hebb reproduce softhebb-conv --dataset cifar10',
   ],
-  prepare: (f) => loadDataset(f.dataset, { dir: f.dataDir }),
+  prepare: (f) => {
+    const data = ownData(f) ?? loadDataset(f.dataset, { dir: f.dataDir });
+    const [h, w] = data.train.shape;
+    if (h < 5 || w < 5) {
+      throw new ValueError(
+        `softhebb-conv needs images of at least 5×5 (its first kernels are 5×5), but ${data.train.name}'s samples are ${data.train.shape.join('×')}; give flat samples their image shape with --shape HxWxC`,
+      );
+    }
+    return data;
+  },
   run: (ctx, data, f) => reproduceConv(ctx, data, f),
   report: (r) => [
     `report: ${r.report}`,

@@ -11,6 +11,7 @@ import { SoftHebb } from '../../softhebb/layer.ts';
 import { SOFTHEBB_SPEC, type SoftHebbOptions } from '../../softhebb/options.ts';
 import { describe, integer, pick, withDefault, type ParamSpec } from '../../model/params.ts';
 import { dataName, directory } from '../options.ts';
+import { DATA_FILE_OPTIONS, ownData, type DataChoice } from '../data-options.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { labelAccuracy } from '../../softhebb/readout.ts';
 import { checkAllocation, MAX_ELEMENTS } from '../../model/inputs.ts';
@@ -23,6 +24,7 @@ import { count } from '../../model/wording.ts';
 export const TRAIN_OPTIONS = {
   dataset: describe(dataName(), 'mnist, fashion-mnist or cifar10', '<name>'),
   dataDir: describe(directory(), 'folder of the data set (fashion-mnist, cifar10)', '<dir>'),
+  ...DATA_FILE_OPTIONS,
   trainSamples: describe(
     integer({ min: 1 }),
     'train on n samples of a seeded shuffle (quick runs); default all',
@@ -86,14 +88,11 @@ export function layerOptions(o: TrainFlags, backend: Backend): SoftHebbOptions {
   };
 }
 
-/** The data set, with the training set cut to a seeded subset when asked. */
-export function loadTrainingData(o: {
-  dataset: string;
-  dataDir?: string;
-  trainSamples?: number;
-  seed: number;
-}): Split {
-  const data = loadDataset(o.dataset, { dir: o.dataDir });
+/** The data set (or your own data), with the training set cut to a seeded subset when asked. */
+export function loadTrainingData(
+  o: DataChoice & { dataset: string; trainSamples?: number; seed: number },
+): Split {
+  const data = ownData(o) ?? loadDataset(o.dataset, { dir: o.dataDir });
   if (o.trainSamples && o.trainSamples < data.train.x.rows) {
     return { ...data, train: subset(data.train, o.trainSamples, o.seed) };
   }
@@ -147,6 +146,13 @@ export function prepareTraining(
   return { data, layer };
 }
 
+/** One line on your own data: its samples, their shape, its classes. */
+export function describeData({ train, test }: Split): string {
+  const [h, w, c] = train.shape;
+  const shape = h === 1 && c === 1 ? `${w} values` : `${h}×${w}×${c}`;
+  return `${train.name}: ${train.x.rows} training and ${test.x.rows} test samples of ${shape}, ${count(train.classes.length, 'class', 'classes')}`;
+}
+
 /** Trains (or resumes) into ctx.run: a checkpoint and a metrics row after every epoch. */
 export async function trainLayer(
   ctx: ExperimentContext,
@@ -170,6 +176,7 @@ export async function trainLayer(
     }
   }
   const first = resume ? Math.floor(layer.samplesSeen / N) : 0;
+  if (o.data !== undefined) ctx.log(describeData(data));
   if (resume)
     ctx.log(
       `resuming after epoch ${first} of ${o.epochs} (${count(layer.samplesSeen, 'sample')} seen)`,

@@ -1,0 +1,2 @@
+// hebb/webgpu's declarations, with the DOM lib (WebGPU runs in a page).
+export * as webgpu from 'hebb/webgpu';
