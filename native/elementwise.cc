@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "dispatch.h"
+#include "fastmath.h"
 #include "glue/kernel.h"
 
 namespace hebb {
@@ -16,6 +17,15 @@ inline void map1(const float* x, float* y, size_t n, F f) {
   const long N = static_cast<long>(n);
 #pragma omp parallel for schedule(static) if (N > PAR)
   for (long i = 0; i < N; i++) y[i] = static_cast<float>(f(static_cast<double>(x[i])));
+}
+
+// Float maps that GCC vectorises (tanh_f, exp_f: ≤ 3 ulp, fastmath.h); libm's tanh/exp in
+// double took 1.7 ms for a 2048×128 tanh, scalar.
+template <typename F>
+inline void map1f(const float* x, float* y, size_t n, F f) {
+  const long N = static_cast<long>(n);
+#pragma omp parallel for simd schedule(static) if (N > PAR)
+  for (long i = 0; i < N; i++) y[i] = f(x[i]);
 }
 
 template <typename F>
@@ -35,8 +45,8 @@ HEBB_CLONES void unary(int op, const float* x, float* y, size_t n, double p, dou
     case U_SQRT: map1(x, y, n, [](double v) { return std::sqrt(v); }); break;
     case U_EXP: map1(x, y, n, [](double v) { return std::exp(v); }); break;
     case U_LOG: map1(x, y, n, [](double v) { return std::log(v); }); break;
-    case U_TANH: map1(x, y, n, [](double v) { return std::tanh(v); }); break;
-    case U_SIGMOID: map1(x, y, n, [](double v) { return 1 / (1 + std::exp(-v)); }); break;
+    case U_TANH: map1f(x, y, n, [](float v) { return tanh_f(v); }); break;
+    case U_SIGMOID: map1f(x, y, n, [](float v) { return 1.0f / (1.0f + exp_f(-v)); }); break;
     case U_RELU: map1(x, y, n, [](double v) { return v > 0 ? v : 0.0; }); break;
     case U_REPU: map1(x, y, n, [p](double v) { return v > 0 ? std::pow(v, p) : 0.0; }); break;
     case U_CLIP: map1(x, y, n, [p, q](double v) { return v < p ? p : v > q ? q : v; }); break;
