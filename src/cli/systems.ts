@@ -42,6 +42,9 @@ export function registerReproductions(program: Command, io: CliIO): void {
 }
 
 const TRAINED_RUN = { run: 'run directory written by hebb softhebb train' };
+const ATTACKED_RUN = {
+  run: 'run directory written by hebb softhebb train or hebb reproduce softhebb-conv',
+};
 
 /** hebb softhebb train | eval */
 export function registerSoftHebbCommands(program: Command, io: CliIO): void {
@@ -99,16 +102,19 @@ export function registerSimilarityCommands(program: Command, io: CliIO): void {
   });
 }
 
-/** hebb attack RUN and hebb robustness RUN: PGD and Gaussian noise on a trained SoftHebb run. */
+/** hebb attack RUN and hebb robustness RUN: PGD and Gaussian noise on a trained SoftHebb or conv run. */
 export function registerAttackCommands(program: Command, io: CliIO): void {
   const hooks = (quiet: boolean) => ({ backend: getBackend(), log: quiet ? undefined : io.err });
   registerCommand(program, {
     name: 'attack <run>',
     description:
-      'PGD on a trained SoftHebb run, end to end through its read-out; adds the result to its metrics.json',
-    args: TRAINED_RUN,
+      'PGD on a trained SoftHebb or softhebb-conv run, end to end through its read-out; adds the result to its metrics.json',
+    args: ATTACKED_RUN,
     options: attack.ATTACK_OPTIONS,
-    examples: ['hebb attack runs/mnist-2000 --eps 8,16,32 --steps 200 --restarts 5'],
+    examples: [
+      'hebb attack runs/mnist-2000 --eps 8,16,32 --steps 200 --restarts 5',
+      'hebb attack runs/conv-quick --eps 8,32 --steps 20 --restarts 1',
+    ],
     action: (o, [dir]) => {
       const r = attack.attackRun(dir, o, hooks(o.quiet));
       if (o.json) io.out(JSON.stringify({ run: dir, ...r }));
@@ -118,8 +124,8 @@ export function registerAttackCommands(program: Command, io: CliIO): void {
   registerCommand(program, {
     name: 'robustness <run>',
     description:
-      'accuracy of a trained SoftHebb run under Gaussian input noise (clipped to [0, 1]); adds the result to its metrics.json',
-    args: TRAINED_RUN,
+      'accuracy of a trained SoftHebb or softhebb-conv run under Gaussian input noise (clipped to [0, 1]); adds the result to its metrics.json',
+    args: ATTACKED_RUN,
     options: attack.NOISE_OPTIONS,
     examples: ['hebb robustness runs/mnist-2000 --noise 0,0.2,0.5,1'],
     action: (o, [dir]) => {

@@ -13,7 +13,20 @@ export {
   type LossGradient,
   type Stage,
 } from './pipeline.ts';
-export { featureNetwork, mlpNetwork, softHebbNetwork, type ReadoutParts } from './networks.ts';
+export {
+  featureNetwork,
+  mlpNetwork,
+  softHebbNetwork,
+  stackNetwork,
+  type ReadoutParts,
+} from './networks.ts';
+export {
+  channelActivationStage,
+  convStage,
+  perPosition,
+  poolStage,
+  type ConvLayerParts,
+} from './conv-stages.ts';
 export {
   accuracy,
   defaultStepSize,

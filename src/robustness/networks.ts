@@ -7,8 +7,21 @@ import type { Standardizer } from '../data/preprocess.ts';
 import type { Activation } from '../model/activation.ts';
 import type { MlpClassifier } from '../readout/mlp-classifier.ts';
 import type { SoftmaxClassifier } from '../readout/softmax-classifier.ts';
-import type { SoftHebb } from '../softhebb/layer.ts';
-import { activationStage, linearStage, normalizeStage, Pipeline, type Stage } from './pipeline.ts';
+import { ValueError } from '../errors.ts';
+import { SoftHebb, outputActivation } from '../softhebb/layer.ts';
+import { SoftHebbConv2d } from '../softhebb/conv.ts';
+import { Pool2d } from '../stack/pool.ts';
+import type { Sequential } from '../stack/sequential.ts';
+import { Standardize } from '../stack/standardize.ts';
+import { channelActivationStage, convStage, perPosition, poolStage } from './conv-stages.ts';
+import {
+  activationStage,
+  linearStage,
+  normalizeStage,
+  Pipeline,
+  standardizeStage,
+  type Stage,
+} from './pipeline.ts';
 
 /** A linear read-out on a feature layer: the classifier and the standardiser before it. */
 export interface ReadoutParts {
@@ -52,6 +65,54 @@ export function softHebbNetwork(
   stages.push(activationStage(be, activation));
   stages.push(...readoutStages(be, readout));
   return new Pipeline(be, stages, layer.weights.cols);
+}
+
+/**
+ * A fitted stack (convolutional SoftHebb layers, pooling, standardisation, dense SoftHebb) with
+ * its read-out, each layer run as its transform runs it: a layer's own output activation
+ * (softmax at its t when none was set; a hard-WTA layer's one-hot has no gradient and is refused,
+ * as in activationStage). `inputs`: values per sample.
+ */
+export function stackNetwork(stack: Sequential, readout: ReadoutParts, inputs: number): Pipeline {
+  const be = stack.backend;
+  const stages: Stage[] = [];
+  for (const [i, l] of stack.layers.entries()) {
+    const where = `layers[${i}] (${l.modelName})`;
+    if (l instanceof SoftHebbConv2d) {
+      const act = outputActivation(l.options, undefined, `stackNetwork ${where}`);
+      stages.push(
+        convStage(be, {
+          geometry: l.geometry,
+          weights: l.weights,
+          bias: l.bias ?? null,
+          normalizeInput: l.options.normalizeInput,
+        }),
+      );
+      if (act.name !== 'linear') stages.push(channelActivationStage(be, act, l.options.units));
+    } else if (l instanceof Pool2d) {
+      stages.push(poolStage(be, l.geometry, l.options.kind));
+    } else if (l instanceof Standardize) {
+      const scale = l.scale;
+      const mean = l.options.center ? l.mean : new Float32Array(scale.length);
+      stages.push(perPosition(standardizeStage(be, mean, scale), scale.length));
+    } else if (l instanceof SoftHebb) {
+      const act = outputActivation(l.options, undefined, `stackNetwork ${where}`);
+      if (l.options.normalizeInput) stages.push(normalizeStage(be));
+      stages.push(linearStage(be, l.weights, l.bias ?? null));
+      if (act.name !== 'linear') stages.push(activationStage(be, act));
+    } else {
+      throw new ValueError(
+        `stackNetwork: ${where} has no differentiable stage; attacks reach through SoftHebbConv2d, Pool2d, Standardize and SoftHebb layers`,
+      );
+    }
+  }
+  const width = stack.outputSize(inputs);
+  stages.push(...readoutStages(be, readout));
+  if (readout.classifier.weights.cols !== width)
+    throw new ValueError(
+      `stackNetwork: the read-out takes ${readout.classifier.weights.cols} features, the stack gives ${width}`,
+    );
+  return new Pipeline(be, stages, inputs);
 }
 
 /** A backprop MLP: w1, b1 → its hidden activation → w2, b2. */

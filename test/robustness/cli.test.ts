@@ -17,6 +17,7 @@ import { attackRun, noiseRun, type NoiseOptions } from '../../src/reproduce/soft
 import { StandardizedClassifier } from '../../src/readout/standardized-classifier.ts';
 import { softhebbRobustness } from '../../src/reproduce/softhebb/robustness.ts';
 import { softhebbTrain } from '../../src/reproduce/softhebb/train.ts';
+import { softhebbConv } from '../../src/reproduce/softhebb/conv.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const backend = getBackend();
@@ -249,5 +250,27 @@ describe('hebb attack and hebb robustness on a trained run', () => {
         ),
       /not a hebb run directory/,
     );
+  });
+});
+
+describe('hebb attack on a conv stack (reproduce softhebb-conv)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hebb-attack-conv-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const run = join(dir, 'conv');
+
+  it("end to end: PGD through the conv blocks on the run's --quick images; --activation refused", async () => {
+    await runDeclared(softhebbConv, { quick: true, out: run, quiet: true }, { backend });
+    const args = ['attack', run, '--eps', '0,64', '--steps', '10', '--restarts', '1'];
+    const a = await hebb(...args, '--attack-samples', '40', '--readout-epochs', '2', '--json');
+    assert.equal(a.code, 0, a.err);
+    const res = JSON.parse(a.out);
+    assert.equal(res.activation, 'stack');
+    assert.match(a.err, /read-out saved: .*readout-stack-e2-s0\.safetensors/);
+    const [clean, attacked] = res.points.map((p: { accuracy: number }) => p.accuracy);
+    assert.ok(clean >= 0.8, `clean accuracy ${clean} on the --quick stack`);
+    assert.ok(attacked < clean - 0.2, `ε = 64/255 lowers it: ${attacked} vs ${clean}`);
+    const bad = await hebb(...args, '--activation', 'softmax:5');
+    assert.equal(bad.code, 1);
+    assert.match(bad.err, /--activation applies to a single SoftHebb layer; .* leave it out/);
   });
 });

@@ -9,11 +9,14 @@ import type { Split } from '../../data/dataset.ts';
 import { formatActivation, parseActivation } from '../../model/activation.ts';
 import { describe, pick, seed, withDefault, type ParamSpec } from '../../model/params.ts';
 import { noiseCurve, pgdCurve } from '../../robustness/curves.ts';
-import { softHebbNetwork } from '../../robustness/networks.ts';
+import { softHebbNetwork, stackNetwork } from '../../robustness/networks.ts';
 import { activationStage, type Pipeline } from '../../robustness/pipeline.ts';
 import { openRun, type Run } from '../../run/run-dir.ts';
 import { SoftHebb } from '../../softhebb/layer.ts';
-import { fitLinearReadout } from '../../softhebb/readout.ts';
+import { fitFeatureReadout, fitLinearReadout } from '../../softhebb/readout.ts';
+import { Sequential } from '../../stack/sequential.ts';
+import { HebbError } from '../../errors.ts';
+import { convSplit, type ConvFlags } from './conv.ts';
 import { RUN_OPTIONS, type OptionsOf } from '../experiment.ts';
 import { LAYER_OUTPUT, READOUT_EPOCHS } from './model-options.ts';
 import { StandardizedClassifier } from '../../readout/standardized-classifier.ts';
@@ -68,38 +71,84 @@ export function readoutPath(run: Run, activation: string, o: ReadoutFlags): stri
 }
 
 /**
- * The run's layer with its read-out as one network. The read-out (for this activation, epoch
- * count and seed) is fitted on first use and saved beside the model, so later calls reuse it.
+ * The run's network with its read-out: a SoftHebb layer (`hebb softhebb train`) or a conv stack
+ * (`hebb reproduce softhebb-conv`). The read-out (for this activation, epoch count and seed) is
+ * fitted on first use and saved beside the model, so later calls reuse it.
  */
 function runNetwork(
   dir: string,
   o: ReadoutFlags,
-  { backend, log = () => {} }: AttackHooks,
+  hooks: AttackHooks,
 ): { run: Run; net: Pipeline; data: Split; activation: string } {
   const run = openRun(dir);
-  const layer = run.loadModel({ expect: SoftHebb, backend });
+  const model = run.loadModel({ backend: hooks.backend });
+  if (model instanceof Sequential) return stackRunNetwork(run, model, o, hooks);
+  if (!(model instanceof SoftHebb))
+    throw new HebbError(
+      `${dir} holds a ${model.modelName}; attacks take a run of hebb softhebb train (a SoftHebb layer) or of hebb reproduce softhebb-conv (a conv stack)`,
+    );
+  return layerRunNetwork(run, model, o, hooks);
+}
+
+/** The saved read-out at `file`, or one fitted now by `fit` and saved there. */
+function readoutOf(
+  file: string,
+  what: string,
+  o: ReadoutFlags,
+  { backend, log = () => {} }: AttackHooks,
+  fit: () => StandardizedClassifier,
+): StandardizedClassifier {
+  if (existsSync(file)) {
+    log(`read-out: ${file} (saved earlier)`);
+    return loadReadout(file, backend);
+  }
+  log(`fitting the linear read-out on ${what} (${count(o.readoutEpochs, 'epoch')}) …`);
+  const readout = fit();
+  saveReadout(readout, file, { activation: what, epochs: o.readoutEpochs });
+  log(`read-out saved: ${file}`);
+  return readout;
+}
+
+function layerRunNetwork(run: Run, layer: SoftHebb, o: ReadoutFlags, hooks: AttackHooks) {
   const act = parseActivation(
     o.activation ?? `softmax:${layer.options.inverseTemperature}`,
     undefined,
     '--activation',
   );
-  activationStage(backend, act); // refuses an activation without a gradient, with the reason
+  activationStage(hooks.backend, act); // refuses an activation without a gradient, with the reason
   const text = formatActivation(act);
   const data = trainingDataOf(run);
-  const file = readoutPath(run, text, o);
-  let readout: StandardizedClassifier;
-  if (existsSync(file)) {
-    readout = loadReadout(file, backend);
-    log(`read-out: ${file} (saved earlier)`);
-  } else {
-    log(`fitting the linear read-out on ${text} (${count(o.readoutEpochs, 'epoch')}) …`);
-    readout = StandardizedClassifier.of(
+  const readout = readoutOf(readoutPath(run, text, o), text, o, hooks, () =>
+    StandardizedClassifier.of(
       fitLinearReadout(layer, data, { epochs: o.readoutEpochs, activation: text, seed: o.seed }),
-    );
-    saveReadout(readout, file, { activation: text, epochs: o.readoutEpochs });
-    log(`read-out saved: ${file}`);
-  }
+    ),
+  );
   return { run, net: softHebbNetwork(layer, act, readout), data, activation: text };
+}
+
+/**
+ * A conv stack, each layer with its own activation (the run's), read out linearly on the
+ * stack's output — standardised, as the reproduction's read-out — on the run's own data
+ * (its --quick subset included).
+ */
+function stackRunNetwork(run: Run, stack: Sequential, o: ReadoutFlags, hooks: AttackHooks) {
+  if (o.activation !== undefined)
+    throw new HebbError(
+      `--activation applies to a single SoftHebb layer; ${run.dir} is a conv stack whose layers keep their own activations; leave it out`,
+    );
+  const flags = run.config.options as Partial<ConvFlags>;
+  const data = convSplit(trainingDataOf(run), flags.quick === true);
+  const text = 'stack';
+  const inputs = data.train.x.cols;
+  const readout = readoutOf(readoutPath(run, text, o), text, o, hooks, () =>
+    StandardizedClassifier.of(
+      fitFeatureReadout((x) => stack.transform(x), data, hooks.backend, {
+        epochs: o.readoutEpochs,
+        seed: o.seed,
+      }),
+    ),
+  );
+  return { run, net: stackNetwork(stack, readout, inputs), data, activation: text };
 }
 
 /** What `hebb attack` adds to the run's metrics.json (and prints with --json). */

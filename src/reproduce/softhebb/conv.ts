@@ -158,18 +158,22 @@ export interface ConvResult {
   test: number;
 }
 
+/** The images the reproduction uses: all, or with --quick the first 2000 / 500. */
+export function convSplit(full: Split, quick: boolean): Split {
+  if (!quick) return full;
+  return {
+    train: take(full.train, Math.min(2000, full.train.x.rows)),
+    test: take(full.test, Math.min(500, full.test.x.rows)),
+  };
+}
+
 /** Runs the reproduction in ctx's run directory (parts resume, the stack checkpoints per pass). */
 export async function reproduceConv(
   ctx: ExperimentContext,
   full: Split,
   f: ConvFlags,
 ): Promise<ConvResult> {
-  const data = f.quick
-    ? {
-        train: take(full.train, Math.min(2000, full.train.x.rows)),
-        test: take(full.test, Math.min(500, full.test.x.rows)),
-      }
-    : full;
+  const data = convSplit(full, f.quick);
   const shape = data.train.shape;
   const blocks = convBlocks(f.dataset, {
     layers: f.layers,
