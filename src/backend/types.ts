@@ -16,6 +16,11 @@ export interface BackendInfo {
   threads: number;
   /** OpenMP threads for the fused loops (native) or 1 (ts). */
   ompThreads: number;
+  /**
+   * Where the native code came from: the addon file and why it was chosen ('source': built
+   * here, 'prebuilt': shipped in the package, 'HEBB_NATIVE_PATH'); absent for ts and wasm.
+   */
+  module?: string;
 }
 
 /** The built-in backends: the portable TypeScript kernels, the native addon, the wasm module. */

@@ -28,6 +28,7 @@ export function registerBackendCommand(program: Command, io: CliIO): void {
         return;
       }
       io.out(`backend: ${info.name}`);
+      if (info.module) io.out(`addon: ${info.module}`);
       io.out(`blas: ${info.blas}`);
       io.out(`blas threads: ${info.threads}`);
       io.out(`openmp threads: ${info.ompThreads}`);

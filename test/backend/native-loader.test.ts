@@ -112,6 +112,23 @@ describe('native addon: which file loads', () => {
     assert.equal(res.file.origin, 'prebuilt');
     assert.deepEqual(signatureDrift(res.addon), []);
   });
+
+  it(
+    'hebb backend names the addon file that loaded and why it was chosen',
+    { skip: !addonFile },
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', join(repo, 'src/cli/main.ts'), 'backend', '--json'],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, HEBB_NATIVE_PATH: addonFile!, HEBB_BACKEND: 'native' },
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout).module, `${addonFile} (HEBB_NATIVE_PATH)`);
+    },
+  );
 });
 
 describe('native addon: what hebb says when OpenBLAS is missing', () => {

@@ -1,7 +1,7 @@
 // Careless command lines (issue 34): each is refused with one `hebb:` line naming the flag and
 // the fix, with the documented exit code, and nothing written outside --out.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -239,6 +239,18 @@ describe('careless command lines', () => {
       (m: { epoch: number }) => m.epoch,
     );
     assert.deepEqual(epochs, [1, 2, 3, 4]);
+  });
+
+  it('stdout closed by its reader (hebb … | head): no stack trace, exit 0', async () => {
+    const child = spawn(process.execPath, [...CLI_ARGS, 'backend'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // the reader is gone before the first line is written
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise((done) => child.on('close', done));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error|at /);
   });
 
   it('one of a thing is singular: "1 epoch", never "1 epochs"', async () => {

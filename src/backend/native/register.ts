@@ -12,7 +12,10 @@ registerBackend({
     const res = loadAddon();
     if (!('addon' in res)) return res;
     try {
-      return withChecks(createNativeKernels(res.addon));
+      const kernels = createNativeKernels(res.addon);
+      const info = kernels.info;
+      const module = `${res.file.path} (${res.file.origin})`;
+      return withChecks({ ...kernels, info: () => ({ ...info(), module }) });
     } catch (e) {
       // A build from other kernel sources than the table: unusable, and the message says why.
       return { reason: (e as Error).message };
