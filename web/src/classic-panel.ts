@@ -1,12 +1,17 @@
-// The classic-rules tab: Oja's rule, Sanger's GHA or competitive learning learns from a 2-D
-// point cloud a few samples per frame (partialFit), its weight vectors drawn live against the
-// cloud's principal axes (the eigenvectors of its 2 × 2 covariance, in closed form).
+// The classic-rules tab: Oja's rule, Sanger's GHA or competitive learning learns a few samples
+// per frame (partialFit), from a 2-D point cloud — its weight vectors drawn live against the
+// cloud's principal axes (the eigenvectors of its 2 × 2 covariance, in closed form) — or from
+// MNIST patches, its units drawn as tiles above PCA's axes.
 import { getBackend, Matrix, Rng } from '../../src/browser.ts';
 import { CompetitiveLearning, Oja, Sanger } from '../../src/classic/index.ts';
+import { AXES, drawTiles, loadPatches, type Patches } from './classic-patches.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const POINTS = 800;
-const BATCH = 8;
+const TILE_ZOOM = 6;
+const PATCHES_HEIGHT = 160;
+/** Samples per step: a larger batch on the patches steadies their many smaller-variance axes. */
+const batch = (patches: boolean) => (patches ? 32 : 8);
 const COLOURS = ['#d0452f', '#2c7a3f', '#7b3fb0', '#c98a12'];
 
 type Rule = 'sanger' | 'oja' | 'competitive';
@@ -38,10 +43,12 @@ function principalAxes(x: Matrix): [number, number] {
   return [major, major + Math.PI / 2];
 }
 
-/** Angle in degrees between the line of (x, y) and the direction `axis`, sign ignored. */
-function offAxis(x: number, y: number, axis: number): number {
-  const cos = Math.abs(x * Math.cos(axis) + y * Math.sin(axis)) / Math.hypot(x, y);
-  return (Math.acos(Math.min(1, cos)) * 180) / Math.PI;
+/** Angle in degrees between the lines of u and v, sign ignored. */
+function degrees(u: ArrayLike<number>, v: ArrayLike<number>): number {
+  let [d, uu, vv] = [0, 0, 0];
+  for (let i = 0; i < u.length; i++)
+    [d, uu, vv] = [d + u[i] * v[i], uu + u[i] ** 2, vv + v[i] ** 2];
+  return (Math.acos(Math.min(1, Math.abs(d) / Math.sqrt(uu * vv))) * 180) / Math.PI;
 }
 
 export function classicPanel(): void {
@@ -49,7 +56,11 @@ export function classicPanel(): void {
   const status = $('cl-status');
   const angle = $<HTMLInputElement>('cl-angle');
   const ratio = $<HTMLInputElement>('cl-ratio');
-  let x = cloud(Number(angle.value), Number(ratio.value), 1);
+  const source = $<HTMLSelectElement>('cl-data');
+  let points = cloud(Number(angle.value), Number(ratio.value), 1);
+  let patches: Patches | null = null;
+  const onPatches = () => source.value === 'patches' && patches !== null;
+  const data = () => (onPatches() ? patches!.x : points);
   let model: Learner | null = null;
   let running = false;
   let step = 0;
@@ -58,15 +69,49 @@ export function classicPanel(): void {
   const make = (): Learner => {
     const rule = $<HTMLSelectElement>('cl-rule').value as Rule;
     const lr = Number($<HTMLInputElement>('cl-lr').value);
-    const common = { lr, batchSize: BATCH, seed: 0 };
-    if (rule === 'competitive') return new CompetitiveLearning({ units: 4, ...common });
-    // The cloud is centred: no mean to learn, so the vectors start rotating at once.
+    const common = { lr, batchSize: batch(onPatches()), seed: 0 };
+    const wide = onPatches();
+    if (rule === 'competitive')
+      return new CompetitiveLearning({ units: wide ? AXES : 4, ...common });
+    // The data are centred: no mean to learn, so the vectors start rotating at once.
     return rule === 'oja'
       ? new Oja({ center: false, ...common })
-      : new Sanger({ components: 2, center: false, ...common });
+      : new Sanger({ components: wide ? AXES : 2, center: false, ...common });
   };
 
-  const draw = () => {
+  const report = (off: number[], what: string) => {
+    const text =
+      off.length > 0
+        ? `angles to the principal axes ${off.map((a) => `${a.toFixed(1)}°`).join(', ')}`
+        : what;
+    status.textContent = `${step} steps of ${batch(onPatches())} samples · ${text}`;
+    status.dataset.maxAngle = off.length > 0 ? String(Math.max(...off)) : '';
+  };
+
+  const drawPatches = () => {
+    if (canvas.height !== PATCHES_HEIGHT) canvas.height = PATCHES_HEIGHT;
+    const ctx = canvas.getContext('2d')!;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.fillStyle = '#333';
+    ctx.fillText('learnt units', 0, 12);
+    ctx.fillText("PCA's principal axes (hebb/features)", 0, 92);
+    drawTiles(ctx, patches!.axes, 100, TILE_ZOOM);
+    if (!model?.isFitted) return;
+    drawTiles(ctx, model.weights, 20, TILE_ZOOM);
+    const off =
+      model instanceof CompetitiveLearning
+        ? []
+        : Array.from({ length: model.weights.rows }, (_, k) =>
+            degrees(model!.weights.row(k), patches!.axes.row(k)),
+          );
+    report(off, 'prototypes of the patches');
+  };
+
+  const draw = () => (onPatches() ? drawPatches() : drawCloud());
+
+  const drawCloud = () => {
+    const x = points;
+    if (canvas.height !== canvas.width) canvas.height = canvas.width;
     const ctx = canvas.getContext('2d')!;
     const [w, h] = [canvas.width, canvas.height];
     const scale = w / 2 / (2.4 * Math.max(1, Number(ratio.value)));
@@ -107,23 +152,19 @@ export function classicPanel(): void {
       ctx.moveTo(...px(-u * len, -v * len));
       ctx.lineTo(...px(u * len, v * len));
       ctx.stroke();
-      off.push(offAxis(u, v, axes[k]));
+      off.push(degrees([u, v], [Math.cos(axes[k]), Math.sin(axes[k])]));
     }
     ctx.lineWidth = 1;
-    const what =
-      off.length > 0
-        ? `angles to the principal axes ${off.map((a) => `${a.toFixed(1)}°`).join(', ')}`
-        : 'prototypes (dots) spread over the cloud';
-    status.textContent = `${step} steps of ${BATCH} samples · ${what}`;
-    status.dataset.maxAngle = off.length > 0 ? String(Math.max(...off)) : '';
+    report(off, 'prototypes (dots) spread over the cloud');
   };
 
   const frame = () => {
     if (!running) return;
     model ??= make();
     // a few mini-batches per frame, drawn at random from the cloud
+    const x = data();
     for (let r = 0; r < 4; r++) {
-      const rows = Array.from(pick.uniform(BATCH), (u) => Math.floor(u * POINTS));
+      const rows = Array.from(pick.uniform(batch(onPatches())), (u) => Math.floor(u * x.rows));
       model.partialFit(x.gatherRows(rows));
       step++;
     }
@@ -145,11 +186,29 @@ export function classicPanel(): void {
   };
   const reshape = () => {
     // the weights keep learning from where they are: watch them turn onto the new axes
-    x = cloud(Number(angle.value), Number(ratio.value), 1);
+    points = cloud(Number(angle.value), Number(ratio.value), 1);
     $('cl-angle-value').textContent = `${angle.value}°`;
     draw();
   };
   angle.oninput = ratio.oninput = reshape;
   $<HTMLSelectElement>('cl-rule').onchange = () => $('cl-reset').click();
+  source.onchange = async () => {
+    $('cl-reset').click();
+    // the patches vary far less than the cloud: a larger rate
+    $<HTMLInputElement>('cl-lr').value = source.value === 'patches' ? '0.05' : '0.01';
+    if (source.value === 'patches' && !patches) {
+      start.disabled = true;
+      status.textContent = 'cutting 20 000 patches and their PCA…';
+      try {
+        patches = await loadPatches();
+        status.textContent = 'press Start';
+      } catch (e) {
+        status.textContent = (e as Error).message;
+      }
+      start.disabled = false;
+    }
+    for (const el of [angle, ratio]) el.disabled = source.value === 'patches';
+    draw();
+  };
   reshape();
 }
