@@ -129,6 +129,20 @@ export abstract class ClassicRule<O extends TrainingResolved> extends Unsupervis
     });
     this.learn(xb, eta);
     this.samplesSeen += xb.rows;
+    this.checkFinite();
+  }
+
+  /** A step too large for the data sends the weights to ±Inf and NaN: say so at once. */
+  private checkFinite(): void {
+    for (const [name, slot] of Object.entries(this.stateSlots())) {
+      if (slot.kind !== 'matrix' && slot.kind !== 'vector') continue;
+      const v = slot.get();
+      if (this.backend.countNonFinite(v instanceof Matrix ? v.data : v) > 0) {
+        throw new ValueError(
+          `${this.modelName}: training diverged after ${count(this.samplesSeen, 'sample')}: ${name} holds NaN or ±Inf; lower lr`,
+        );
+      }
+    }
   }
 
   /** The counters every classic rule saves: samples_seen and horizon (F64 scalars). */

@@ -40,6 +40,10 @@ for (const be of backendsUnderTest()) {
         );
       }
       assert.deepEqual([...chosen].sort(), [0, 1], 'units selective to each pattern');
+      assert.throws(
+        () => new BCM({ lr: 5, backend: be }).fit(x),
+        /BCM: training diverged after \d+ samples: weights holds NaN or ±Inf; lower lr/,
+      );
     });
 
     it('with η = 0 the threshold relaxes to y² as 1 − e^(−t/τ), and one update is η x y (y − θ)', () => {
