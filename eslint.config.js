@@ -70,6 +70,7 @@ export default tseslint.config(
       'src/readout/**',
       'src/optim/**',
       'src/features/**',
+      'src/classic/**',
       'src/robustness/**',
       'src/data/dataset.ts',
       'src/data/preprocess.ts',

@@ -180,4 +180,37 @@ describe('the playground in headless Chromium', { skip }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'playground-emergence.png'), fullPage: true });
     assert.deepEqual(errors, [], 'errors on the page');
   });
+
+  it("classic rules: Sanger's two vectors turn onto the cloud's principal axes live", async () => {
+    await page.click('button[data-tab=classic]');
+    await page.click('#cl-start');
+    // ≥ 400 steps of 8 samples, both vectors within 5° of the closed-form axes of the cloud
+    await page.waitForFunction(
+      `(() => { const s = document.getElementById('cl-status');
+        return parseInt(s.textContent) >= 400 && s.dataset.maxAngle !== '' && Number(s.dataset.maxAngle) < 5; })()`,
+      null,
+      { timeout: 30_000 },
+    );
+    await page.click('#cl-start'); // pause
+    console.log(`classic tab: ${await page.textContent('#cl-status')}`);
+    await page.screenshot({ path: join(ARTIFACTS, 'playground-classic.png'), fullPage: true });
+    // MNIST patches: the first unit within 10° of PCA's first axis
+    await page.selectOption('#cl-data', 'patches');
+    await statusWith('cl-status', 'press Start', 30_000);
+    await page.click('#cl-start');
+    await page.waitForFunction(
+      `(() => { const s = document.getElementById('cl-status');
+        const a = s.textContent.match(/axes ([0-9.]+)°/); return a !== null && Number(a[1]) < 10; })()`,
+      null,
+      { timeout: 30_000 },
+    );
+    await page.waitForTimeout(3000); // let the later units turn, for the screenshot
+    await page.click('#cl-start');
+    console.log(`classic tab, patches: ${await page.textContent('#cl-status')}`);
+    await page.screenshot({
+      path: join(ARTIFACTS, 'playground-classic-patches.png'),
+      fullPage: true,
+    });
+    assert.deepEqual(errors, [], 'errors on the page');
+  });
 });

@@ -24,6 +24,7 @@ import {
 import { SimilarityNetwork } from '../../src/similarity/network.ts';
 import { KMeans } from '../../src/features/kmeans.ts';
 import { PCA } from '../../src/features/pca.ts';
+import { AntiHebbian, BCM, CompetitiveLearning, Oja, Sanger } from '../../src/classic/index.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
 import { SoftHebbConv2d } from '../../src/softhebb/conv.ts';
 import { Pool2d, Sequential, Standardize } from '../../src/stack/index.ts';
@@ -182,6 +183,40 @@ function cases(backend: string): Case[] {
       epochs: false,
       bad: [{ components: 1.5 }, /components must be/],
     },
+    ...[
+      [
+        'Oja',
+        (o?: object) => new Oja({ components: 2, lr: 0.01, ...o }),
+        ['componets', 'components'],
+      ],
+      [
+        'Sanger',
+        (o?: object) => new Sanger({ components: 3, lr: 0.01, ...o }),
+        ['centre', 'center'],
+      ],
+      ['BCM', (o?: object) => new BCM({ units: 3, lr: 0.001, tau: 10, ...o }), ['tua', 'tau']],
+      [
+        'AntiHebbian',
+        (o?: object) => new AntiHebbian({ lr: 0.001, ...o }),
+        ['batchsize', 'batchSize'],
+      ],
+      [
+        'CompetitiveLearning',
+        (o?: object) => new CompetitiveLearning({ units: 4, winners: 2, ...o }),
+        ['winner', 'winners'],
+      ],
+    ].map(([name, make, typo]): Case => ({
+      name: name as string,
+      make: (o) =>
+        (make as (o?: object) => Model)({ epochs: 3, batchSize: 16, seed: 1, backend, ...o }),
+      typo: typo as [string, string],
+      fit: (m, o) => uns(m).fit(x, o),
+      fitAsync: (m, o) => uns(m).fitAsync(x, o),
+      partialFit: (m) => uns(m).partialFit(x),
+      output: (m) => (m as unknown as { transform(x: Matrix): Matrix }).transform(x).data,
+      epochs: true,
+      bad: seedBad,
+    })),
     {
       name: 'SimilarityNetwork',
       make: (o) =>

@@ -1,6 +1,7 @@
-// The playground page: three tabs, one per system hebb implements; the backend that runs and
+// The playground page: a tab per system hebb implements, and one for the classic rules; the backend that runs and
 // its speed in the header.
 import { getBackend, loadWasmBackend } from '../../src/browser.ts';
+import { classicPanel } from './classic-panel.ts';
 import { emergencePanel } from './emergence-panel.ts';
 import { similarityPanel } from './similarity-panel.ts';
 import { softHebbPanel } from './softhebb-panel.ts';
@@ -29,6 +30,7 @@ softHebbPanel((name, webgpu) => {
 });
 similarityPanel();
 emergencePanel();
+classicPanel();
 // no argument: Vite follows the library's new URL('…/hebb.wasm', import.meta.url) and serves it
 loadWasmBackend()
   .catch(() => undefined) // no wasm: the TypeScript backend runs
