@@ -6,6 +6,7 @@ import { transitionLine } from '../../src/reproduce/emergence/curves.ts';
 import {
   secondLayerAlignment,
   stationaryEpochs,
+  TABLE_SETUP,
   tableOptions,
 } from '../../src/emergence/paper-setup.ts';
 import type { EmergenceResult } from '../../src/emergence/learner.ts';
@@ -45,7 +46,8 @@ describe('emergence table helpers', () => {
       const epochs = Math.max(30, Math.ceil(steps / perEpoch));
       return epochs > 300 ? 30 : epochs;
     };
-    const o = { epochs: 30, decayTimes: 5, maxEpochs: 300 };
+    const { decayTimes, maxEpochs } = TABLE_SETUP.transformer;
+    const o = { epochs: 30, decayTimes, maxEpochs };
     const sgd = [0, 5e-5, 5e-4, 5e-3].map((d) => stationaryEpochs('sgd', d, o));
     assert.deepEqual(sgd, [30, need(5e-5), need(5e-4), need(5e-3)]);
     assert.equal(sgd[2], 258); // 5e-4: 20 117 steps
