@@ -35,6 +35,11 @@ export interface EmergenceOptions {
   gradientNoise?: number;
   /** η. Default 0.05, or 1e-3 for adam (whose signal has unit-scale entries). */
   lr?: number;
+  /**
+   * Steps of linear warm-up of the rate: step t (counted from 0) uses η · min(1, (t + 1) / k),
+   * so that a rate that diverges from the initial weights can be reached. Default 0 (none).
+   */
+  lrWarmup?: number;
   /** The network: a bias-free MLP (default) or a small transformer (TinyTransformer). */
   architecture?: Architecture;
   /** Hidden layer widths of the MLP. Default [128]. */
@@ -98,6 +103,10 @@ export const EMERGENCE_SPEC = {
     'gradient noise σ: the signal is g + ξ, ξ ~ N(0, σ²) fresh each step (the update follows it)',
   ),
   lr: describe(number({ gt: 0 }), 'learning rate η; default 0.05 (adam 1e-3)'),
+  lrWarmup: describe(
+    integer({ min: 0, default: 0 }),
+    'steps k of linear rate warm-up: step t (from 0) uses η · min(1, (t + 1)/k); 0: none',
+  ),
   architecture: describe(
     oneOf(ARCHITECTURES, { default: 'mlp' }),
     'a bias-free MLP, or a small transformer (sgd and adam only)',

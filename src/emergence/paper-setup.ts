@@ -6,6 +6,7 @@ import type { Backend } from '../backend/types.ts';
 import type { EmergenceOptions } from './learner.ts';
 import type { RuleName } from './rules.ts';
 import { studentTeacherTask, type StudentTeacherOptions, type Task } from './tasks.ts';
+import { decayTimes } from './training.ts';
 
 /**
  * The student–teacher setup of the reproductions (the paper fixes only 32-d Gaussian inputs and
@@ -25,7 +26,8 @@ export const TABLE_SETUP = {
   finalFraction: 0.1,
   /**
    * The transformer rows (the paper: 2 layers, 4 heads, width 32, the same task): each 32-d
-   * input as 8 tokens of 4 features; ReLU in its MLP blocks; SGD at 0.1 (0.3 diverges), Adam 1e-3.
+   * input as 8 tokens of 4 features; ReLU in its MLP blocks; SGD at 0.5 (the MLP rows' rate) after a linear warm-up
+   * over 3 epochs (from the initial weights 0.3 diverged on some seeds), Adam 1e-3.
    */
   transformer: {
     tokens: 8,
@@ -33,9 +35,21 @@ export const TABLE_SETUP = {
     heads: 4,
     blocks: 2,
     activation: 'relu',
-    lr: { sgd: 0.1, adam: 1e-3 } as Partial<Record<RuleName, number>>,
+    lr: { sgd: 0.5, adam: 1e-3 } as Partial<Record<RuleName, number>>,
+    lrWarmup: { sgd: 234 } as Partial<Record<RuleName, number>>,
+    /**
+     * A cell trains until Σ_t η_t γ ≥ 5 weight-decay time constants (stationary: the decay's
+     * transient is e⁻⁵ of its start), never fewer than the table's epochs and at most
+     * maxEpochs; a cell that cannot get there within maxEpochs (γ = 0, 5e-5, Adam's small
+     * rate) trains the table's epochs.
+     */
+    decayTimes: 5,
+    maxEpochs: 300,
   },
 } as const;
+
+/** Training steps per epoch of the table's task (78: the last partial batch is left out). */
+export const TABLE_STEPS_PER_EPOCH = Math.floor(TABLE_SETUP.task.train / TABLE_SETUP.batch);
 
 export const TABLE_DECAYS = [0, 5e-5, 5e-4, 5e-3];
 export const TABLE_RULES: RuleName[] = ['sgd', 'adam', 'dfa', 'random'];
@@ -71,8 +85,8 @@ export function tableOptions(
     metricsEvery: 20,
   };
   if (over.architecture === 'transformer') {
-    const { lr, ...shape } = TABLE_SETUP.transformer;
-    return { ...common, ...shape, lr: lr[rule], ...over };
+    const { lr, lrWarmup, decayTimes: _t, maxEpochs: _m, ...shape } = TABLE_SETUP.transformer;
+    return { ...common, ...shape, lr: lr[rule], lrWarmup: lrWarmup[rule] ?? 0, ...over };
   }
   return {
     ...common,
@@ -81,4 +95,21 @@ export function tableOptions(
     lr: TABLE_SETUP.lr[rule],
     ...over,
   };
+}
+
+/**
+ * Epochs of a transformer cell: the fewest from `epochs` on whose steps reach
+ * Σ_t η_t γ ≥ decayTimes, or `epochs` where that takes more than maxEpochs (or decayTimes is 0).
+ */
+export function stationaryEpochs(
+  rule: RuleName,
+  decay: number,
+  o: { epochs: number; decayTimes: number; maxEpochs: number },
+): number {
+  if (!(o.decayTimes > 0 && decay > 0)) return o.epochs;
+  const t = tableOptions(rule, decay, 0, { architecture: 'transformer' });
+  const rate = { lr: t.lr!, lrWarmup: t.lrWarmup ?? 0, weightDecay: decay };
+  for (let e = o.epochs; e <= o.maxEpochs; e++)
+    if (decayTimes(rate, e * TABLE_STEPS_PER_EPOCH) >= o.decayTimes) return e;
+  return o.epochs;
 }

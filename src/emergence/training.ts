@@ -45,6 +45,8 @@ export interface EmergenceResult {
   gradientNoise: number;
   /** Learning rate η. */
   lr: number;
+  /** Steps of linear warm-up of η (0: none). */
+  lrWarmup: number;
   /** The seed of the run. */
   seed: number;
   /** The network trained. */
@@ -220,7 +222,7 @@ export function* trainWithAlignments(
           if (rule.backprop) trace.gradient[l][k] = -cosine(be, net.dw[l], h[l]);
         }
       }
-      descend(run, g);
+      descend(run, g, rateAt(o, step));
       progress.steps = step + 1;
       if (validate && (step + 1) % valEvery === 0)
         validation.push({ step: step + 1, ...validate() });
@@ -251,6 +253,7 @@ export function* trainWithAlignments(
     weightNoise: o.weightNoise,
     gradientNoise: o.gradientNoise,
     lr: o.lr,
+    lrWarmup: o.lrWarmup,
     seed: o.seed,
     architecture: o.architecture,
     sizes: net instanceof BiasFreeMlp ? net.sizes : [net.inputs, net.outputs],
@@ -298,7 +301,7 @@ export function trainSteps(
     net.forward();
     rule.signal(net, batch.lossGrad(be), g);
     gradNoise.add(g);
-    descend(run, g);
+    descend(run, g, rateAt(o, progress.steps));
     net.weff = net.w;
     progress.steps++;
   }
@@ -323,11 +326,30 @@ class GradientNoise {
   }
 }
 
-/** ΔW = η (g − γ W), applied to the learnt weights v. */
-function descend({ net, options: o, backend: be }: TrainingRun, g: Matrix[]): void {
+/** The rate η_t of step t (from 0): η, ramped linearly over the first lrWarmup steps. */
+export function rateAt(o: { lr: number; lrWarmup: number }, step: number): number {
+  return o.lrWarmup > 0 ? o.lr * Math.min(1, (step + 1) / o.lrWarmup) : o.lr;
+}
+
+/**
+ * Σ_t η_t γ over the first `steps` steps: how many weight-decay time constants they span
+ * (decay alone shrinks the weights by about e^(−Σ η_t γ)); stationarity needs it ≫ 1.
+ */
+export function decayTimes(
+  o: { lr: number; lrWarmup: number; weightDecay: number },
+  steps: number,
+): number {
+  const w = Math.min(o.lrWarmup, steps);
+  // warm-up steps t < w contribute η (t + 1)/k each: η w (w + 1) / (2k)
+  const warm = o.lrWarmup > 0 ? (o.lr * w * (w + 1)) / (2 * o.lrWarmup) : 0;
+  return (warm + o.lr * (steps - w)) * o.weightDecay;
+}
+
+/** ΔW = η (g − γ W), applied to the learnt weights v, at this step's rate η. */
+function descend({ net, options: o, backend: be }: TrainingRun, g: Matrix[], lr: number): void {
   for (let l = 0; l < net.w.length; l++) {
-    if (o.weightDecay > 0) be.scale(1 - o.lr * o.weightDecay, net.w[l]);
-    be.axpy(o.lr, g[l], net.w[l]);
+    if (o.weightDecay > 0) be.scale(1 - lr * o.weightDecay, net.w[l]);
+    be.axpy(lr, g[l], net.w[l]);
   }
 }
 

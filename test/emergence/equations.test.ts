@@ -18,7 +18,12 @@ import {
   type LearningRule,
 } from '../../src/emergence/index.ts';
 import { resolveEmergenceOptions, type EmergenceOptions } from '../../src/emergence/options.ts';
-import { checkTargets, trainWithAlignments } from '../../src/emergence/training.ts';
+import {
+  checkTargets,
+  decayTimes,
+  trainSteps,
+  trainWithAlignments,
+} from '../../src/emergence/training.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 import { randMatrix } from '../helpers/reference.ts';
 
@@ -126,6 +131,61 @@ for (const be of backendsUnderTest()) {
       const a = 1 - eta * gamma;
       const want = v0.map((v, i) => a ** S * v + (eta * G.data[i] * (1 - a ** S)) / (1 - a));
       assertClose(net.w[0].data, want, { rtol: 1e-5, atol: 1e-6, what: 'v after 20 steps' });
+    });
+
+    it('rate warm-up over k steps: η_t = η min(1, (t + 1)/k), so v_S = Π_t (1 − η_t γ) v_0 with g = 0, and decayTimes = Σ_t η_t γ (rel. 1e-5)', () => {
+      const net = new BiasFreeMlp([6, 4], 'linear', 8, be);
+      net.init(new Rng(6, be));
+      const v0 = Float64Array.from(net.w[0].data);
+      // S > k: the ramp and the constant part both count; the decay is large, so that a rate
+      // 10 % off in any step moves the product by more than the tolerance
+      const [eta, gamma, k, S] = [0.5, 0.2, 7, 12];
+      train(
+        be,
+        net,
+        fixedRule((w) => new Float32Array(w.size)),
+        { lr: eta, weightDecay: gamma, lrWarmup: k, epochs: S },
+        randMatrix(8, 6, 15),
+      );
+      let shrink = 1;
+      let times = 0;
+      for (let t = 0; t < S; t++) {
+        const rate = t < k ? (eta * (t + 1)) / k : eta;
+        shrink *= 1 - rate * gamma;
+        times += rate * gamma;
+      }
+      assertClose(
+        net.w[0].data,
+        v0.map((v) => shrink * v),
+        { rtol: 1e-5, atol: 1e-7, what: 'v after the warm-up' },
+      );
+      // partialFit's steps continue the count: S calls of one step each follow the same ramp
+      const again = new BiasFreeMlp([6, 4], 'linear', 8, be);
+      again.init(new Rng(6, be));
+      const run = {
+        net: again,
+        rule: fixedRule((w) => new Float32Array(w.size)),
+        options: resolveEmergenceOptions({
+          rule: 'sgd',
+          batchSize: 8,
+          lr: eta,
+          weightDecay: gamma,
+          lrWarmup: k,
+          backend: be,
+        }),
+        backend: be,
+      };
+      const x = randMatrix(8, 6, 15);
+      const task = checkTargets('test', be, x, Matrix.zeros(8, 4));
+      const progress = { trace: null, steps: 0 };
+      for (let t = 0; t < S; t++) trainSteps(run, x, task, progress);
+      assertClose(again.w[0].data, net.w[0].data, { rtol: 1e-6, atol: 1e-8, what: 'partialFit' });
+      const o = { lr: eta, weightDecay: gamma, lrWarmup: k };
+      assertClose(
+        [decayTimes(o, S), decayTimes(o, 4), decayTimes({ ...o, lrWarmup: 0 }, S)],
+        [times, (gamma * eta * (1 + 2 + 3 + 4)) / k, eta * gamma * S],
+        { rtol: 1e-12, atol: 0, what: 'Σ η_t γ' },
+      );
     });
 
     it('at E g = γv the weights stay, and the meter reads ratio 1 with rhs = γ Σ_b‖v h_b‖² (rel. 1e-5)', () => {

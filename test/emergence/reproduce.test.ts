@@ -136,8 +136,9 @@ describe('emergence reproductions: reports and figures', () => {
     );
   });
 
-  it('emergence run: --adam-decay and --label-noise reach the run; --label-noise off the regression task is refused', async () => {
-    const run = async (k: string, more: { adamDecay?: 'decoupled'; labelNoise?: number } = {}) =>
+  it('emergence run: --adam-decay, --label-noise and --lr-warmup reach the run; --label-noise off the regression task is refused', async () => {
+    type More = { adamDecay?: 'decoupled'; labelNoise?: number; lrWarmup?: number };
+    const run = async (k: string, more: More = {}) =>
       (
         await runDeclared(
           emergenceRun,
@@ -148,6 +149,11 @@ describe('emergence reproductions: reports and figures', () => {
     const coupled = await run('c');
     const decoupled = await run('d', { adamDecay: 'decoupled' });
     const noisy = await run('n', { labelNoise: 1 });
+    const warm = await run('w', { lrWarmup: 78 });
+    // Σ η_t γ over 78 steps of η = 1e-3, γ = 5e-3: constant, or ramped (t + 1)/78 (mean 79/156)
+    assert.ok(Math.abs(coupled.decayTimes - 78 * 5e-6) < 1e-12, String(coupled.decayTimes));
+    assert.ok(Math.abs(warm.decayTimes - 39.5 * 5e-6) < 1e-12, String(warm.decayTimes));
+    assert.notDeepEqual(warm.alignment.signal, coupled.alignment.signal);
     // AdamW's −ηγv at η = 1e-3 barely moves the weights: another run, but not coupled's
     assert.notDeepEqual(decoupled.alignment.signal, coupled.alignment.signal);
     assert.ok(noisy.validation.loss > 10 * coupled.validation.loss, 'noisy targets: larger loss');

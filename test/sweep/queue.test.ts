@@ -159,7 +159,15 @@ describe(
       );
       procs.push(w);
       // Both in this process: the one here computes its points itself, the other queues them.
-      const table = { epochs: 1, seeds: 2, rules: ['sgd' as const], quiet: true };
+      // Σ η_t γ ≥ 0.01 within 2 epochs: γ = 5e-4 trains 2 (1 gives 0.0033), 5e-3 one (0.033)
+      const table = {
+        epochs: 1,
+        seeds: 2,
+        rules: ['sgd' as const],
+        decayTimes: 0.01,
+        maxEpochs: 2,
+        quiet: true,
+      };
       const here = await runDeclared(
         emergenceTable,
         { ...table, out: join(dir, 'table-here') },
@@ -179,6 +187,10 @@ describe(
         }));
       // 4 MLP cells, then 4 transformer cells (its points named architecture=transformer_…)
       assert.equal(cells(json).length, 8);
+      assert.deepEqual(
+        (JSON.parse(json) as { cells: { steps: number }[] }).cells.map((c) => c.steps),
+        [...Array(4).fill(78), 78, 78, 156, 78],
+      );
       assert.deepEqual(
         (JSON.parse(json) as { cells: { architecture: string }[] }).cells.map(
           (c) => c.architecture,

@@ -4,10 +4,23 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../io/atomic.ts';
 import { saveChart } from '../../report/render.ts';
 import type { SweepPoint } from '../../sweep/spec.ts';
-import { TABLE_DECAYS, TABLE_RULES, TABLE_SETUP } from '../../emergence/paper-setup.ts';
+import {
+  stationaryEpochs,
+  TABLE_DECAYS,
+  TABLE_RULES,
+  TABLE_SETUP,
+} from '../../emergence/paper-setup.ts';
 import { ARCHITECTURES, type Architecture } from '../../emergence/network.ts';
 import { ANY_NETWORK_RULES, RULES } from '../../emergence/rules.ts';
-import { describe, integer, pick, withDefault, type ParamSpec } from '../../model/params.ts';
+import {
+  describe,
+  integer,
+  MAX_EPOCHS,
+  number,
+  pick,
+  withDefault,
+  type ParamSpec,
+} from '../../model/params.ts';
 import type { ExperimentContext } from '../context.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { regressionCells } from './cells.ts';
@@ -20,11 +33,23 @@ import { count } from '../../model/wording.ts';
 /** The options of `reproduce emergence-table`. */
 export const TABLE_OPTIONS = {
   seeds: describe(integer({ min: 1, default: 10 }), 'seeds per cell'),
-  epochs: describe(withDefault(LEARNER_SPEC.epochs, TABLE_SETUP.epochs), 'epochs per run'),
+  epochs: describe(
+    withDefault(LEARNER_SPEC.epochs, TABLE_SETUP.epochs),
+    'epochs per run (the transformer cells: at least, see --decay-times)',
+  ),
   rules: describe(namesFrom(RULES, 'rule', TABLE_RULES), 'comma-separated rules'),
   architectures: describe(
     namesFrom(ARCHITECTURES, 'architecture', ARCHITECTURES),
     'rows: mlp, transformer (its rows: sgd and adam) or both',
+  ),
+  decayTimes: describe(
+    number({ min: 0, default: TABLE_SETUP.transformer.decayTimes }),
+    'transformer rows: train a cell until Σ η_t γ ≥ k weight-decay time constants (stationarity), never fewer than --epochs; 0: --epochs for every cell',
+    '<k>',
+  ),
+  maxEpochs: describe(
+    integer({ min: 1, max: MAX_EPOCHS, default: TABLE_SETUP.transformer.maxEpochs }),
+    'transformer rows: a cell that cannot reach --decay-times within this many epochs trains --epochs',
   ),
   ...pick(LEARNER_SPEC, 'adamDecay'),
   threads: THREADS_OPTION,
@@ -70,17 +95,19 @@ export async function reproduceTable(
       )),
     );
   const trRules = o.rules.filter((r) => ANY_NETWORK_RULES.includes(r));
-  if (archs.includes('transformer') && trRules.length > 0)
-    cells.push(
-      ...(await regressionCells(
-        ctx,
-        o,
-        options,
-        { architecture: ['transformer'], rule: trRules, 'weight-decay': TABLE_DECAYS },
-        o.seeds,
-        describe,
-      )),
-    );
+  // each transformer cell trains as long as its γ and rate need to become stationary
+  for (const rule of archs.includes('transformer') ? trRules : [])
+    for (const decay of TABLE_DECAYS)
+      cells.push(
+        ...(await regressionCells(
+          ctx,
+          o,
+          { ...options, epochs: stationaryEpochs(rule, decay, o) },
+          { architecture: ['transformer'], rule: [rule], 'weight-decay': [decay] },
+          o.seeds,
+          describe,
+        )),
+      );
   const seconds = (performance.now() - t0) / 1000;
   const rowsOf = (arch: Architecture) => {
     const paper = arch === 'mlp' ? PAPER_TABLE : PAPER_TRANSFORMER_TABLE;
@@ -118,7 +145,10 @@ export async function reproduceTable(
     `| ${r.label} | ${r.cells
       .map((c, k) => {
         const flag = c.collapsedSeeds > 0 ? ` (collapsed ${c.collapsedSeeds}/${o.seeds})` : '';
-        return `${f2(c.mean)} ± ${f3(c.std)}${flag} · paper ${paperText(r.paper[k])}`;
+        // the transformer's cells train to stationarity where they can: how far each got
+        const times =
+          c.architecture === 'transformer' && c.decay > 0 ? ` · Σηγ ${f2(c.decayTimes)}` : '';
+        return `${f2(c.mean)} ± ${f3(c.std)}${flag} · paper ${paperText(r.paper[k])}${times}`;
       })
       .join(' | ')} |`;
   const sg = (v: number | null) =>
@@ -180,22 +210,30 @@ export async function reproduceTable(
   return { report, cells, seconds };
 }
 
-/** The transformer cells per weight matrix: cos(g, H), and for adam its raw gradient's too. */
+/**
+ * The transformer cells per weight matrix: cos(g, H), for adam its raw gradient's too, the
+ * window's cos(E g, E H) and the stationarity ratio; with each cell's steps and Σ η_t γ.
+ */
 function transformerDetail(cells: CellSummary[]): string[] {
   const names = cells[0].matrices.map((m) => m.replace('block ', 'b'));
   const row = (c: CellSummary, what: string, v: (l: CellSummary['layers'][number]) => number) =>
-    `| ${c.rule} | ${shortNumber(c.decay)} | ${what} | ${c.layers.map((l) => f2(v(l))).join(' | ')} | ${c.valLoss.toExponential(2)} |`;
+    `| ${c.rule} | ${shortNumber(c.decay)} | ${c.steps} | ${f2(c.decayTimes)} | ${what} | ${c.layers.map((l) => f2(v(l))).join(' | ')} | ${c.valLoss.toExponential(2)} |`;
   return [
     '## Transformer, per weight matrix, mean over seeds',
     '',
     'cos(g, H) of every weight matrix (b1 = block 1); for adam also cos(−∇ℓ, H), its raw gradient',
-    "before preconditioning. The table's value is the mean of block 2's six matrices.",
+    'before preconditioning; cos(E g, E H), the mean signal of the final window against its mean',
+    'Hebbian term (without the per-step noise); the stationarity ratio ⟨E g, E H⟩ / (γ E Σ_b‖h_b‖²)',
+    "over that window (≈ 1 at stationarity; undefined at γ = 0). The table's value is the mean of",
+    "block 2's six cos(g, H). Σηγ = Σ_t η_t γ over the steps: the weight-decay time constants run.",
     '',
-    `| rule | γ | signal | ${names.join(' | ')} | val loss |`,
-    `|---|---|---|${names.map(() => '---').join('|')}|---|`,
+    `| rule | γ | steps | Σηγ | | ${names.join(' | ')} | val loss |`,
+    `|---|---|---|---|---|${names.map(() => '---').join('|')}|---|`,
     ...cells.flatMap((c) => [
       row(c, 'cos(g,H)', (l) => l.signal),
       ...(c.rule === 'adam' ? [row(c, 'cos(−∇ℓ,H)', (l) => l.gradient)] : []),
+      row(c, 'cos(Eg,EH)', (l) => l.window),
+      ...(c.decay > 0 ? [row(c, 'ratio', (l) => l.ratio)] : []),
     ]),
     '',
   ];

@@ -51,8 +51,12 @@ export const EMERGENCE_RUN_OPTIONS = {
   // takes its task's rate (learnerOptions).
   lr: describe(
     LEARNER_SPEC.lr,
-    'learning rate (default 0.5 regression / 0.01 classification / 0.1 transformer; adam 1e-3)',
+    'learning rate (default 0.5 regression / 0.01 classification / 0.5 transformer; adam 1e-3)',
     '<η>',
+  ),
+  lrWarmup: withoutDefault(
+    LEARNER_SPEC.lrWarmup,
+    'steps k of linear rate warm-up (default 0; the transformer with sgd: 234, the table’s)',
   ),
   ...pick(LEARNER_SPEC, 'architecture', 'hidden'),
   activation: withoutDefault(
@@ -78,6 +82,8 @@ export const EMERGENCE_RUN_DIFFERS = {
   activation:
     "no single default: tanh for the MLP (as the learner), relu in the transformer's MLP blocks (TABLE_SETUP.transformer in src/emergence/paper-setup.ts)",
   epochs: "the paper's table trains 30 epochs (TABLE_SETUP in src/emergence/paper-setup.ts)",
+  lrWarmup:
+    'no single default: none for the MLP (as the learner), the table’s warm-up for the transformer (TABLE_SETUP.transformer)',
 };
 
 export type EmergenceRunOptions = OptionsOf<typeof EMERGENCE_RUN_OPTIONS>;
@@ -126,6 +132,7 @@ export function learnerOptions(o: EmergenceRunOptions, be: Backend): EmergenceOp
     initScale: o.initScale,
     feedbackScale: o.feedbackScale,
     lr,
+    ...(o.lrWarmup !== undefined ? { lrWarmup: o.lrWarmup } : {}),
     ...(o.architecture === 'transformer'
       ? { tokens: o.tokens, width: o.width, heads: o.heads, blocks: o.blocks }
       : { hidden: o.hidden }),
@@ -168,7 +175,7 @@ export async function trainRun(
 export function runReport(r: RunSummary, o: EmergenceRunOptions): string[] {
   const layers = (v: (number | null)[]) => v.map((x) => f3(x ?? NaN)).join(' / ');
   return [
-    `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}${r.gradientNoise > 0 ? `, gradient σ = ${r.gradientNoise}` : ''}, ${o.task}, ${o.architecture}, ${count(r.steps, 'step')}, ${r.seconds.toFixed(1)} s`,
+    `rule ${r.rule}, γ = ${r.weightDecay}, σ = ${r.weightNoise}${r.gradientNoise > 0 ? `, gradient σ = ${r.gradientNoise}` : ''}, ${o.task}, ${o.architecture}, ${count(r.steps, 'step')}${r.weightDecay > 0 ? ` (Σηγ ${f3(r.decayTimes)})` : ''}, ${r.seconds.toFixed(1)} s`,
     ...(o.architecture === 'transformer'
       ? [`matrices:              ${r.matrices.join(' / ')}`]
       : []),

@@ -7,6 +7,7 @@ import type { Architecture } from '../../emergence/network.ts';
 import type { RuleName } from '../../emergence/rules.ts';
 import type { Task } from '../../emergence/tasks.ts';
 import { secondLayerAlignment } from '../../emergence/paper-setup.ts';
+import { decayTimes } from '../../emergence/training.ts';
 
 /** The paper's table, regression, γ = 0 / 5e-5 / 5e-4 / 5e-3 (null: the paper reports a collapse). */
 export const PAPER_TABLE: Record<RuleName, (number | null)[]> = {
@@ -35,9 +36,22 @@ export interface CellSummary {
   std: number;
   /** Mean ± std over seeds of the 2nd layer's cos(−∇ℓ, H) (NaN for dfa and random). */
   gradient: { mean: number; std: number };
-  /** Per layer, mean over seeds: cos(g,H), cos(ΔW,H), cos(g,H⁺), stationarity ratio. */
-  layers: { signal: number; update: number; post: number; ratio: number; gradient: number }[];
+  /**
+   * Per layer, mean over seeds: cos(g,H), cos(ΔW,H), cos(g,H⁺), stationarity ratio,
+   * cos(−∇ℓ,H), and cos(E g, E H) over the final window.
+   */
+  layers: {
+    signal: number;
+    update: number;
+    post: number;
+    ratio: number;
+    gradient: number;
+    window: number;
+  }[];
   valLoss: number;
+  /** Steps of each run, and Σ_t η_t γ over them (weight-decay time constants). */
+  steps: number;
+  decayTimes: number;
   collapsedSeeds: number;
   divergedSeeds: number;
   seconds: number;
@@ -63,6 +77,7 @@ export interface RunSummary extends Pick<
   | 'weightNoise'
   | 'gradientNoise'
   | 'lr'
+  | 'lrWarmup'
   | 'seed'
   | 'architecture'
   | 'sizes'
@@ -81,6 +96,8 @@ export interface RunSummary extends Pick<
   /** Per layer, cos(E g, E H) over the final window (the mean signal against the mean H). */
   windowAlignment: number[];
   validation: EmergenceResult['validation'][number];
+  /** Σ_t η_t γ over the run: weight-decay time constants trained (≫ 1: stationary). */
+  decayTimes: number;
   seconds: number;
 }
 
@@ -91,6 +108,7 @@ export function runSummary(r: EmergenceResult, seconds: number): RunSummary {
     weightNoise: r.weightNoise,
     gradientNoise: r.gradientNoise,
     lr: r.lr,
+    lrWarmup: r.lrWarmup,
     seed: r.seed,
     architecture: r.architecture,
     sizes: r.sizes,
@@ -102,6 +120,7 @@ export function runSummary(r: EmergenceResult, seconds: number): RunSummary {
     stationarityRatio: r.stationarity.map((s) => (Number.isFinite(s.ratio) ? s.ratio : null)),
     windowAlignment: r.stationarity.map((s) => s.meanCosine),
     validation: r.validation[r.validation.length - 1],
+    decayTimes: decayTimes(r, r.steps),
     collapsed: r.collapsed,
     diverged: r.diverged,
     seconds,
@@ -140,8 +159,12 @@ export function summarise(runs: RunSummary[]): CellSummary {
       post: avg((r) => r.alignment.post[l]),
       ratio: avg((r) => r.stationarityRatio[l]),
       gradient: avg((r) => r.alignment.gradient[l]),
+      window: avg((r) => r.windowAlignment?.[l] ?? NaN),
     })),
     valLoss: avg((r) => r.validation.loss),
+    // records written before these fields existed: 0 steps, NaN time constants
+    steps: first.steps ?? 0,
+    decayTimes: avg((r) => r.decayTimes ?? NaN),
     collapsedSeeds: runs.filter((r) => r.collapsed).length,
     divergedSeeds: runs.filter((r) => r.diverged).length,
     seconds: runs.reduce((a, r) => a + r.seconds, 0),
