@@ -40,6 +40,7 @@ const MATH_DIRS = [
   'src/readout/',
   'src/optim/',
   'src/backend/ts/',
+  'src/krotov/',
 ];
 const USAGE =
   'usage: npm run mutate [-- --only TEXT] [--jobs 1|2] [--check] [--min-score PERCENT] [--timeout SECONDS]';
