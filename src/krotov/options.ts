@@ -36,7 +36,10 @@ export interface KrotovHopfieldOptions {
 
 export const KROTOV_SPEC = {
   units: describe(integer({ min: 1, default: 2000 }), 'hidden units (the paper: 2000)'),
-  p: describe(number({ min: 1, default: 3 }), 'Lebesgue norm p of the synapses (the paper: 3)'),
+  p: describe(
+    number({ min: 1, default: 3 }),
+    'p, the Lebesgue norm of the synapses (the paper: 3)',
+  ),
   rank: describe(
     integer({ min: 2, default: 7 }),
     'k: the ranked unit pushed away anti-Hebbianly (2 is the runner-up; the paper: 7)',

@@ -49,7 +49,7 @@ export const POWER_LOSS_SPEC = {
   m: describe(number({ min: 1, default: 6 }), "m, the loss's power |c − t|^m (the paper: 6)"),
   lr: describe(
     schedule({ default: { kind: 'linear', from: 1e-3 } }),
-    "Adam's rate: a number or schedule (default linear:0.001, to 0 over the fit)",
+    'the rate of Adam: a number or schedule (default linear:0.001, to 0 over the fit)',
   ),
   batchSize: describe(integer({ min: 1, default: 100 }), 'mini-batch size'),
   epochs: describe(integer({ min: 1, max: MAX_EPOCHS, default: 100 }), 'epochs of fit'),

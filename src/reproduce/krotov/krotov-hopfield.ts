@@ -18,6 +18,7 @@ import {
   pick,
   withDefault,
   integer,
+  type Param,
   type ParamSpec,
 } from '../../model/params.ts';
 import { formatSchedule, type Schedule } from '../../model/schedule.ts';
@@ -45,17 +46,31 @@ const READOUT_DIFFERS = {
 
 export const KROTOV_OPTIONS = {
   ...pick(KROTOV_SPEC, 'units', 'p', 'rank', 'delta', 'batchSize', 'initStd'),
-  epochs: withDefault(KROTOV_SPEC.epochs, 100),
-  lr: withDefault(KROTOV_SPEC.lr, { kind: 'linear', from: 0.1 }),
+  epochs: describe(
+    withDefault(KROTOV_SPEC.epochs, 100),
+    'epochs of the unsupervised layer (the notebook: 200 for 100 units; 20 with --quick)',
+  ),
+  lr: describe(
+    withDefault(KROTOV_SPEC.lr as Param<Schedule | string>, 'linear:0.1'),
+    'the largest weight change per batch, ε₀(1 − epoch/epochs) (the notebook: linear:0.02)',
+    '<schedule>',
+  ),
   power: describe(
     number({ gt: 0, default: 4.5 }),
     'n of the hidden layer ReLU^n the top layer reads (the paper: 4.5)',
   ),
   m: POWER_LOSS_SPEC.m,
-  beta: withDefault(POWER_LOSS_SPEC.beta, 10),
-  readoutEpochs: POWER_LOSS_SPEC.epochs,
-  readoutLr: withDefault(POWER_LOSS_SPEC.lr, { kind: 'linear', from: 0.003 }),
-  readoutBatchSize: POWER_LOSS_SPEC.batchSize,
+  beta: describe(
+    withDefault(POWER_LOSS_SPEC.beta, 10),
+    'β, the gain inside tanh(β S h), on features scaled per unit to at most 1',
+  ),
+  readoutEpochs: describe(POWER_LOSS_SPEC.epochs, 'epochs of the top layer (20 with --quick)'),
+  readoutLr: describe(
+    withDefault(POWER_LOSS_SPEC.lr as Param<Schedule | string>, 'linear:0.003'),
+    'the rate of Adam in the top layer (linear: to 0 over its epochs)',
+    '<schedule>',
+  ),
+  readoutBatchSize: describe(POWER_LOSS_SPEC.batchSize, 'mini-batch size of the top layer'),
   dataDir: describe(directory(), 'folder of the data set', '<dir>'),
   quick: describe(
     boolean({ default: false }),
@@ -277,9 +292,12 @@ export const krotovHopfield = defineExperiment({
       spec: {
         m: POWER_LOSS_SPEC.m,
         beta: POWER_LOSS_SPEC.beta,
-        readoutEpochs: POWER_LOSS_SPEC.epochs,
+        readoutEpochs: describe(
+          POWER_LOSS_SPEC.epochs,
+          'epochs of the top layer (20 with --quick)',
+        ),
         readoutLr: POWER_LOSS_SPEC.lr,
-        readoutBatchSize: POWER_LOSS_SPEC.batchSize,
+        readoutBatchSize: describe(POWER_LOSS_SPEC.batchSize, 'mini-batch size of the top layer'),
       },
       differs: READOUT_DIFFERS,
     },
