@@ -41,6 +41,7 @@ const MATH_DIRS = [
   'src/optim/',
   'src/backend/ts/',
   'src/classic/',
+  'src/krotov/',
 ];
 const USAGE =
   'usage: npm run mutate [-- --only TEXT] [--jobs 1|2] [--check] [--min-score PERCENT] [--timeout SECONDS]';

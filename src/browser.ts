@@ -43,6 +43,12 @@ export {
   type StandardizeOptions,
 } from './stack/index.ts';
 export { KMeans, PCA, type KMeansOptions, type PCAOptions } from './features/index.ts';
+export {
+  KrotovHopfield,
+  PowerLossClassifier,
+  type KrotovHopfieldOptions,
+  type PowerLossClassifierOptions,
+} from './krotov/index.ts';
 export { Adam, type AdamOptions } from './optim/index.ts';
 export { fromSafetensors, toSafetensors, type Model } from './model/model.ts';
 export type { ModelState } from './model/state.ts';

@@ -1,7 +1,8 @@
 /**
  * hebb's Node entry: everything of the browser entry, the native backend, files and data sets.
  * Further pieces live on subpaths: hebb/data, hebb/io, hebb/report, hebb/run, hebb/model,
- * hebb/backend, hebb/softhebb, hebb/similarity, hebb/emergence, hebb/readout (docs/api.md).
+ * hebb/backend, hebb/softhebb, hebb/similarity, hebb/emergence, hebb/readout, hebb/krotov
+ * (docs/api.md).
  *
  * @module hebb
  */

@@ -17,6 +17,7 @@ import * as shEval from '../reproduce/softhebb/eval.ts';
 import { softhebbFashion, softhebbMnist } from '../reproduce/softhebb/reproduce.ts';
 import { softhebbRobustness } from '../reproduce/softhebb/robustness.ts';
 import { softhebbTrain } from '../reproduce/softhebb/train.ts';
+import { krotovHopfield } from '../reproduce/krotov/krotov-hopfield.ts';
 import type { CliIO } from './io.ts';
 import { registerCommand, registerExperiment } from './options.ts';
 
@@ -32,6 +33,7 @@ export const REPRODUCTIONS = [
   smMnist,
   smFaces,
   softhebbRobustness,
+  krotovHopfield,
 ] as const;
 
 export function registerReproductions(program: Command, io: CliIO): void {

@@ -299,6 +299,7 @@ describe('hebb CLI', () => {
       ['reproduce', 'emergence-table'],
       ['reproduce', 'emergence-phase'],
       ['reproduce', 'emergence-curves'],
+      ['reproduce', 'krotov-hopfield'],
     ]) {
       const h = await hebb(...cmd, '--help');
       for (const flag of ['--out', '--overwrite', '--resume', '--seed', '--quiet', '--json'])

@@ -23,6 +23,7 @@ import {
 } from '../../src/readout/index.ts';
 import { SimilarityNetwork } from '../../src/similarity/network.ts';
 import { KMeans } from '../../src/features/kmeans.ts';
+import { KrotovHopfield, PowerLossClassifier } from '../../src/krotov/index.ts';
 import { PCA } from '../../src/features/pca.ts';
 import { AntiHebbian, BCM, CompetitiveLearning, Oja, Sanger } from '../../src/classic/index.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
@@ -318,6 +319,27 @@ function cases(backend: string): Case[] {
       ),
       // A dual coordinate-descent solver has no incremental form (nor has scikit-learn's).
       partialFit: (m) => sup(m).fit(x, y),
+    },
+    {
+      name: 'KrotovHopfield',
+      make: (o) =>
+        new KrotovHopfield({ units: 8, rank: 3, epochs: 3, batchSize: 16, seed: 1, backend, ...o }),
+      typo: ['delt', 'delta'],
+      fit: (m, o) => uns(m).fit(x, o),
+      fitAsync: (m, o) => uns(m).fitAsync(x, o),
+      partialFit: (m) => uns(m).partialFit(x),
+      output: (m) => (m as KrotovHopfield).transform(x).data,
+      epochs: true,
+      bad: [{ rank: 1 }, /rank must be/],
+    },
+    {
+      name: 'PowerLossClassifier',
+      ...supervised(
+        (o) =>
+          new PowerLossClassifier({ epochs: 3, batchSize: 16, lr: 0.01, seed: 1, backend, ...o }),
+        ['betta', 'beta'],
+        (m) => (m as PowerLossClassifier).outputs(x).data,
+      ),
     },
   ];
 }

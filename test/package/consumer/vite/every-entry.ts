@@ -12,3 +12,4 @@ export * as robustness from 'hebb/robustness';
 export * as similarity from 'hebb/similarity';
 export * as softhebb from 'hebb/softhebb';
 export * as stack from 'hebb/stack';
+export * as krotov from 'hebb/krotov';
