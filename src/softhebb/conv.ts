@@ -54,8 +54,10 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
   static readonly optionTable = CONV_SPEC;
   /** The dense layer that learns from the patches (batch = images per batch × positions). */
   private readonly core: SoftHebb;
-  /** The im2col geometry of one image. */
+  /** The convolution's geometry on one image (padding as given, whatever its mode). */
   readonly geometry: ConvGeometry;
+  /** What im2col reads: the reflect-padded image unpadded, else `geometry`. */
+  private readonly patchGeometry: ConvGeometry;
   /** Output positions per image (outH·outW). */
   readonly positions: number;
   /** Pixels reflected onto each side before the convolution (0: zero padding, in im2col). */
@@ -73,13 +75,13 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
         `SoftHebbConv2d: reflect padding ${o.padding} needs images larger than ${o.padding} pixels on each side, got ${h}×${w}; use less padding or paddingMode 'zeros'`,
       );
     const geometry: ConvGeometry = {
-      inH: h + 2 * reflect,
-      inW: w + 2 * reflect,
+      inH: h,
+      inW: w,
       channels: c,
       kernelH: kh,
       kernelW: kw,
       stride: o.stride,
-      pad: o.padding - reflect,
+      pad: o.padding,
       dilation: o.dilation,
     };
     const { outH, outW } = convOutputSize(geometry);
@@ -115,6 +117,8 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     this.core = core;
     this.geometry = geometry;
     this.reflect = reflect;
+    this.patchGeometry =
+      reflect > 0 ? { ...geometry, inH: h + 2 * reflect, inW: w + 2 * reflect, pad: 0 } : geometry;
     this.positions = outH * outW;
     this.patchLength = kh * kw * c;
   }
@@ -239,7 +243,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
       const e = Math.min(x.rows, s + step);
       const rows = (e - s) * L;
       if (!patches || patches.rows !== rows) patches = new Matrix(rows, this.patchLength);
-      this.backend.im2col(this.padded(x.sliceRows(s, e)), this.geometry, patches);
+      this.backend.im2col(this.padded(x.sliceRows(s, e)), this.patchGeometry, patches);
       // The dense layer's forward pass, into the image-major output viewed as one row per position.
       this.core.preActivation(
         patches,
@@ -305,7 +309,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     const rows = images.rows * this.positions;
     if (!this.patchBuffer || this.patchBuffer.rows !== rows)
       this.patchBuffer = new Matrix(rows, this.patchLength);
-    this.backend.im2col(this.padded(images), this.geometry, this.patchBuffer);
+    this.backend.im2col(this.padded(images), this.patchGeometry, this.patchBuffer);
     this.core.partialFit(this.patchBuffer);
   }
 
