@@ -193,6 +193,8 @@ export function deepStack(
       size: b.pool.size,
       stride: b.pool.stride,
       padding: b.pool.padding,
+      // nn.AvgPool2d's default count_include_pad: padding pixels count in the mean.
+      countPadding: b.pool.kind === 'avg',
       backend: o.backend,
     });
     layers.push(conv, pool);

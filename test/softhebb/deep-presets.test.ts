@@ -51,6 +51,16 @@ describe('deep SoftHebb presets', () => {
       assert.equal(c.options.bias, false);
       assert.equal(c.options.batchSize, 10);
     }
+    // nn.MaxPool2d / nn.AvgPool2d (count_include_pad) 4/2/1, 4/2/1, avg 2/2/0
+    assert.deepEqual(
+      net.layers
+        .filter((l) => l.modelName === 'Pool2d')
+        .map((l) => {
+          const o = l.options as { kind: string; size: number; countPadding: boolean };
+          return `${o.kind} ${o.size} ${o.countPadding}`;
+        }),
+      ['max 4 false', 'max 4 false', 'avg 2 true'],
+    );
     // check_dimension: conv keeps the side (pad = (k − 1)/2), pool 4/2/1 → ⌊(s + 2 − 4)/2⌋ + 1,
     // avg 2/2/0 → ⌊s/2⌋: 32 → 16 → 8 → 4; 28 → 14 → 7 → 3.
     assert.equal(net.outputSize(32 * 32 * 3), 4 * 4 * 1536);
