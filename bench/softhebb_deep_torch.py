@@ -64,7 +64,7 @@ def forward(W, X, blk):
         if kind == "max":
             h = F.max_pool2d(h, size, stride, pad)
         else:
-            h = F.avg_pool2d(h, size, stride, pad, count_include_pad=False)
+            h = F.avg_pool2d(h, size, stride, pad)  # count_include_pad, as theirs and hebb's countPadding
         outs.append(h)
     return torch.cat(outs)
 
