@@ -32,7 +32,9 @@ export function benchSoftHebbDeep(args: string[]): void {
   const train = mnist().train;
   const N = flag(args, '--images', quick ? 1000 : 10000);
   const x = train.x.sliceRows(0, N);
-  const make = () => deepStack(preset, [28, 28, 1], { width, blocks: nBlocks, backend: be });
+  // The frozen blocks' output kept, as the PyTorch peer keeps it.
+  const make = () =>
+    deepStack(preset, [28, 28, 1], { width, blocks: nBlocks, cacheBelow: true, backend: be });
   const convAt = (net: ReturnType<typeof make>) =>
     net.layers.flatMap((l, i) => (l.modelName === 'SoftHebbConv2d' ? [i] : []));
   const probe = make();

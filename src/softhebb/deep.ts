@@ -149,6 +149,11 @@ export interface DeepStackOptions {
   training?: 'greedy' | 'simultaneous';
   /** Images per Hebbian update (default 10, theirs). */
   batchSize?: number;
+  /**
+   * Greedy training keeps the frozen blocks' output for the whole training set instead of
+   * recomputing it per batch (Sequential's cacheBelow; memory: images × widest block input).
+   */
+  cacheBelow?: boolean;
   seed?: number;
   backend?: Backend;
 }
@@ -203,6 +208,7 @@ export function deepStack(
   return new Sequential({
     layers,
     training: o.training ?? 'greedy',
+    cacheBelow: o.cacheBelow ?? false,
     batchSize: 100,
     seed,
     backend: o.backend,

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { getBackend } from '../../src/backend/registry.ts';
 import { DEEP_PRESETS, deepStack } from '../../src/softhebb/deep.ts';
 import type { SoftHebbConv2d } from '../../src/softhebb/index.ts';
+import { assertClose } from '../helpers/backends.ts';
 import { randMatrix } from '../helpers/reference.ts';
 
 const backend = getBackend();
@@ -109,5 +110,35 @@ describe('the other presets, as presets.json spells them', () => {
       'c6144-k3-p1-t0.25-lr0.01 triangle_1 avg_2_2_0',
     ]);
     for (const p of Object.values(DEEP_PRESETS)) assert.equal(p.dropout, 0.5);
+  });
+});
+
+describe('greedy training with the frozen blocks kept (cacheBelow)', () => {
+  it('learns the same kernels as recomputing them per batch (rtol 1e-4 after 2 blocks)', () => {
+    const x = randMatrix(60, 28 * 28, 5, 0, 1);
+    const fit = (cacheBelow: boolean) => {
+      const net = deepStack(DEEP_PRESETS['journe-cifar-4'], [28, 28, 1], {
+        width: 0.125,
+        blocks: 2,
+        cacheBelow,
+        backend,
+      });
+      net.fit(x);
+      return net;
+    };
+    const [kept, recomputed] = [fit(true), fit(false)];
+    assert.equal(kept.options.cacheBelow, true);
+    for (const i of [1, 4]) {
+      const a = (kept.layers[i] as SoftHebbConv2d).weights.data;
+      const b = (recomputed.layers[i] as SoftHebbConv2d).weights.data;
+      let worst = 0;
+      let scale = 0;
+      for (const [j, v] of a.entries()) {
+        worst = Math.max(worst, Math.abs(v - b[j]));
+        scale = Math.max(scale, Math.abs(b[j]));
+      }
+      assert.ok(worst <= 1e-4 * scale, `layer ${i}: max difference ${worst} of ${scale}`);
+    }
+    assertClose(kept.transform(x).data, recomputed.transform(x).data, { rtol: 1e-3, atol: 1e-4 });
   });
 });

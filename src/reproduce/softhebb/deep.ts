@@ -110,6 +110,8 @@ export interface DeepResult {
 }
 
 const TRAIN_SCORED = 10000;
+/** Memory the greedy training may use to keep the frozen blocks' output. */
+const CACHE_BYTES = 4e9;
 const fmt = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
 
 /** Runs the reproduction in ctx's run directory (parts resume; the stack is saved per pass). */
@@ -133,6 +135,13 @@ export async function reproduceDeep(
     backend: ctx.backend,
   };
   let stack = deepStack(preset, shape, opts);
+  // Keep the frozen blocks' output (computed once per block) when two copies of the widest
+  // fit in CACHE_BYTES; else recompute it for every batch.
+  let widest = 0;
+  let cols = data.train.x.cols;
+  for (const l of stack.layers) widest = Math.max(widest, (cols = l.outputSize(cols)));
+  if (2 * 4 * widest * data.train.x.rows <= CACHE_BYTES)
+    stack = deepStack(preset, shape, { ...opts, cacheBelow: true });
   const convs = () => stack.layers.filter((l) => l.modelName === 'SoftHebbConv2d');
   const units = convs().map((l) => (l.options as { units: number }).units);
   const roEpochs = f.readoutEpochs ?? (f.quick ? 2 : 50);
