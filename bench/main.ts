@@ -12,6 +12,7 @@ import { benchSimilarity } from './similarity.ts'; // structured similarity matc
 import { benchPgd } from './pgd.ts'; // PGD attacks vs PyTorch
 import { benchMlp } from './mlp.ts'; // MLP baseline and linear read-out vs PyTorch
 import { benchSoftHebbConv } from './softhebb-conv.ts'; // SoftHebbConv2d.fit vs PyTorch unfold
+import { benchSoftHebbDeep } from './softhebb-deep.ts'; // deep SoftHebb Hebbian epoch vs PyTorch
 
 const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   similarity: benchSimilarity, // structured similarity matching
@@ -26,6 +27,7 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   pgd: benchPgd, // PGD attacks vs PyTorch
   mlp: benchMlp, // MLP baseline and linear read-out vs PyTorch
   'softhebb-conv': benchSoftHebbConv, // SoftHebbConv2d.fit, one MNIST epoch, vs PyTorch
+  'softhebb-deep': benchSoftHebbDeep, // deep SoftHebb Hebbian epoch vs PyTorch conv2d
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -13,6 +13,7 @@ import { smToy } from '../reproduce/similarity/sm-toy.ts';
 import { similarityTrain } from '../reproduce/similarity/train.ts';
 import * as attack from '../reproduce/softhebb/attack.ts';
 import { softhebbConv } from '../reproduce/softhebb/conv.ts';
+import { softhebbDeep } from '../reproduce/softhebb/deep.ts';
 import * as shEval from '../reproduce/softhebb/eval.ts';
 import { softhebbFashion, softhebbMnist } from '../reproduce/softhebb/reproduce.ts';
 import { softhebbRobustness } from '../reproduce/softhebb/robustness.ts';
@@ -34,6 +35,7 @@ export const REPRODUCTIONS = [
   smFaces,
   softhebbRobustness,
   krotovHopfield,
+  softhebbDeep,
 ] as const;
 
 export function registerReproductions(program: Command, io: CliIO): void {

@@ -29,6 +29,7 @@ export * from './synthetic.ts';
 export * from './idx.ts';
 export * from './mnist.ts';
 export * from './cifar10.ts';
+export * from './stl10.ts';
 export * from './fetch.ts';
 export * from './lfw.ts';
 export { parseNpy, type NpyArray } from './npy.ts';

@@ -26,6 +26,10 @@ import {
   type Labels,
 } from './classifier-inputs.ts';
 import { GradientClassifier } from './gradient-classifier.ts';
+import { dropoutInto } from './dropout.ts';
+
+/** The Rng stream of the dropout masks (apart from the sample order and the init). */
+const DROPOUT_STREAM = 7;
 
 /** Options of SoftmaxClassifier. */
 export interface SoftmaxClassifierOptions {
@@ -46,6 +50,11 @@ export interface SoftmaxClassifierOptions {
    * both, as PyTorch's nn.Linear (the authors' classifier).
    */
   init?: 'zeros' | 'uniform';
+  /**
+   * Probability of zeroing each input feature during training (inverted dropout: the kept ones
+   * scaled by 1/(1 − p); none at inference). Default 0; the authors' deep read-out uses 0.5.
+   */
+  dropout?: number;
   /** Number of classes; default max label + 1 at the first fit. */
   classes?: number;
   /** Where the model computes: a backend name or a Backend object; default getBackend(). */
@@ -72,6 +81,10 @@ const SPEC = {
     oneOf(['zeros', 'uniform'] as const, { default: 'zeros' }),
     "initial weights and bias: 'zeros' (the loss is convex) or 'uniform' U(±1/√features), PyTorch's nn.Linear default",
   ),
+  dropout: describe(
+    number({ min: 0, max: 0.99, default: 0 }),
+    'probability of zeroing each input feature in training (inverted dropout, as nn.Dropout)',
+  ),
   classes: describe(
     integer({ min: 2 }),
     'number of classes; default max label + 1 at the first fit',
@@ -94,6 +107,8 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
   private b: Float32Array | null = null;
   private adam: Adam;
   private ws: Workspace | null = null;
+  /** The dropout masks' stream (made at the first batch that drops). */
+  private dropRng: Rng | null = null;
 
   constructor(options: SoftmaxClassifierOptions = {}) {
     super(validateOptions('SoftmaxClassifier', SPEC, options));
@@ -152,6 +167,7 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
   protected reset(features: number, classes: number): void {
     this.w = Matrix.zeros(classes, features);
     this.b = new Float32Array(classes);
+    this.dropRng = null;
     if (this.options.init === 'uniform') {
       const a = 1 / Math.sqrt(features);
       const rng = new Rng(this.options.seed, this.backend).fork(1);
@@ -176,6 +192,12 @@ export class SoftmaxClassifier extends GradientClassifier<Resolved<typeof SPEC>>
     rows: ArrayLike<number>,
   ): { loss: number; hits: number } {
     const ws = this.workspace(xb.rows, xb.cols, this.w!.rows);
+    const p = this.options.dropout;
+    if (p > 0) {
+      // A fresh mask per batch, into a buffer: xb may be a view of the caller's rows.
+      this.dropRng ??= new Rng(this.options.seed, this.backend).fork(DROPOUT_STREAM);
+      xb = dropoutInto(xb, p, this.dropRng, ws.dropped(xb.rows));
+    }
     const r = this.lossAndGradient(xb, y, rows, ws);
     this.adam.lr = this.currentLr;
     this.adam.step([this.w as Matrix, this.b as Float32Array], [ws.dw, ws.db]);
@@ -303,6 +325,12 @@ class Workspace {
   readonly dw: Matrix;
   readonly db: Float32Array;
   readonly pred: Int32Array;
+  private drop: Matrix | null = null;
+  /** A buffer for B rows of dropped-out features. */
+  dropped(B: number): Matrix {
+    if (!this.drop || this.drop.rows < B) this.drop = Matrix.zeros(B, this.dw.cols);
+    return this.drop.sliceRows(0, B);
+  }
   constructor(batch: number, features: number, classes: number) {
     this.p = Matrix.zeros(batch, classes);
     this.t = Matrix.zeros(batch, classes);

@@ -5,6 +5,7 @@ import {
   custom,
   describe,
   integer,
+  oneOf,
   required,
   validateOptions,
   withDefault,
@@ -24,8 +25,13 @@ export interface SoftHebbConv2dOptions extends Omit<SoftHebbOptions, 'activation
   kernelSize: number | [number, number];
   /** Step between two patches. Default 1. */
   stride?: number;
-  /** Zero pixels added on each side. Default 0. */
+  /** Pixels added on each side. Default 0. */
   padding?: number;
+  /**
+   * What the padding pixels hold: 'zeros' (default) or 'reflect' (the image mirrored at its
+   * border without repeating it, PyTorch's 'reflect'; the authors' deep presets use it).
+   */
+  paddingMode?: 'zeros' | 'reflect';
   /** Spacing between a kernel's taps. Default 1. */
   dilation?: number;
   /**
@@ -84,7 +90,11 @@ export const CONV_SPEC = {
     'kernel size: one number (square) or [height, width]',
   ),
   stride: describe(integer({ min: 1, default: 1 }), 'step in pixels between two patches'),
-  padding: describe(integer({ min: 0, default: 0 }), 'zero pixels added on each side of the image'),
+  padding: describe(integer({ min: 0, default: 0 }), 'pixels added on each side of the image'),
+  paddingMode: describe(
+    oneOf(['zeros', 'reflect'] as const, { default: 'zeros' }),
+    "what the padding holds: 'zeros' or 'reflect' (the image mirrored at its border, PyTorch's)",
+  ),
   dilation: describe(integer({ min: 1, default: 1 }), "spacing in pixels between a kernel's taps"),
   epochs: describe(withDefault(SOFTHEBB_SPEC.epochs, 1), 'passes over the training images in fit'),
   batchSize: describe(

@@ -1,6 +1,6 @@
 import { Matrix } from '../backend/matrix.ts';
 import { convOutputSize, type ConvGeometry } from '../backend/types.ts';
-import { ShapeError } from '../errors.ts';
+import { ShapeError, ValueError } from '../errors.ts';
 import { applyActivation, type Activation } from '../model/activation.ts';
 import { epochBatches } from '../model/batches.ts';
 import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
@@ -15,6 +15,7 @@ import {
   type SoftHebbConv2dOptions,
 } from './conv-options.ts';
 import { outputActivation, SoftHebb } from './layer.ts';
+import { reflectPad } from './pad.ts';
 import type { ResolvedSoftHebbOptions, SoftHebbOptions } from './options.ts';
 import { count } from '../model/wording.ts';
 
@@ -53,16 +54,26 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
   static readonly optionTable = CONV_SPEC;
   /** The dense layer that learns from the patches (batch = images per batch × positions). */
   private readonly core: SoftHebb;
-  /** The im2col geometry of one image. */
+  /** The convolution's geometry on one image (padding as given, whatever its mode). */
   readonly geometry: ConvGeometry;
+  /** What im2col reads: the reflect-padded image unpadded, else `geometry`. */
+  private readonly patchGeometry: ConvGeometry;
   /** Output positions per image (outH·outW). */
   readonly positions: number;
+  /** Pixels reflected onto each side before the convolution (0: zero padding, in im2col). */
+  private readonly reflect: number;
   private readonly patchLength: number;
 
   constructor(options: SoftHebbConv2dOptions) {
     const o = validateConvOptions(options);
     const [h, w, c] = o.inputShape;
     const [kh, kw] = o.kernelSize;
+    // Reflect padding pads the images first (reflectPad), then convolves them unpadded.
+    const reflect = o.paddingMode === 'reflect' ? o.padding : 0;
+    if (reflect >= h || reflect >= w)
+      throw new ValueError(
+        `SoftHebbConv2d: reflect padding ${o.padding} needs images larger than ${o.padding} pixels on each side, got ${h}×${w}; use less padding or paddingMode 'zeros'`,
+      );
     const geometry: ConvGeometry = {
       inH: h,
       inW: w,
@@ -79,7 +90,15 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
         `SoftHebbConv2d: a ${kh}×${kw} kernel (dilation ${o.dilation}, padding ${o.padding}) does not fit a ${h}×${w} image; use a smaller kernel or more padding`,
       );
     const rule: Record<string, unknown> = { ...options };
-    for (const k of ['inputShape', 'kernelSize', 'stride', 'padding', 'dilation', 'activation'])
+    for (const k of [
+      'inputShape',
+      'kernelSize',
+      'stride',
+      'padding',
+      'paddingMode',
+      'dilation',
+      'activation',
+    ])
       delete rule[k];
     const core = new SoftHebb({
       ...(rule as unknown as SoftHebbOptions),
@@ -97,6 +116,9 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     );
     this.core = core;
     this.geometry = geometry;
+    this.reflect = reflect;
+    this.patchGeometry =
+      reflect > 0 ? { ...geometry, inH: h + 2 * reflect, inW: w + 2 * reflect, pad: 0 } : geometry;
     this.positions = outH * outW;
     this.patchLength = kh * kw * c;
   }
@@ -221,7 +243,7 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
       const e = Math.min(x.rows, s + step);
       const rows = (e - s) * L;
       if (!patches || patches.rows !== rows) patches = new Matrix(rows, this.patchLength);
-      this.backend.im2col(x.sliceRows(s, e), this.geometry, patches);
+      this.backend.im2col(this.padded(x.sliceRows(s, e)), this.patchGeometry, patches);
       // The dense layer's forward pass, into the image-major output viewed as one row per position.
       this.core.preActivation(
         patches,
@@ -287,8 +309,13 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     const rows = images.rows * this.positions;
     if (!this.patchBuffer || this.patchBuffer.rows !== rows)
       this.patchBuffer = new Matrix(rows, this.patchLength);
-    this.backend.im2col(images, this.geometry, this.patchBuffer);
+    this.backend.im2col(this.padded(images), this.patchGeometry, this.patchBuffer);
     this.core.partialFit(this.patchBuffer);
+  }
+
+  /** The images as im2col reads them: reflect-padded when paddingMode is 'reflect'. */
+  private padded(images: Matrix): Matrix {
+    return this.reflect > 0 ? reflectPad(images, this.options.inputShape, this.reflect) : images;
   }
 
   private checkImages(where: string, x: Matrix): void {

@@ -24,3 +24,13 @@ export {
 export { SoftHebbConv2d, type ResolvedSoftHebbConv2dOptions } from './conv.ts';
 export { type SoftHebbConv2dOptions } from './conv-options.ts';
 export { type ImageShape } from '../model/image-shape.ts';
+export {
+  DEEP_PRESET_NAMES,
+  DEEP_PRESETS,
+  DEEP_RULE,
+  deepStack,
+  type DeepBlock,
+  type DeepPreset,
+  type DeepPresetName,
+  type DeepStackOptions,
+} from './deep.ts';

@@ -141,6 +141,10 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
       if (o.init === 'positive-uniform-iid') {
         // The authors' init (train.py check_dimension): E‖w_k‖² = n·a²/3 = R², rows not rescaled.
         rng.uniform(this.w.data, 0, o.initRadius * Math.sqrt(3 / inputs));
+      } else if (o.init === 'normal-iid') {
+        // The authors' init after a batch norm (train.py check_dimension): N(0, R²/n) entries.
+        rng.normal(this.w.data);
+        this.backend.scale(o.initRadius / Math.sqrt(inputs), this.w);
       } else {
         if (o.init === 'normal') rng.normal(this.w.data);
         else rng.uniform(this.w.data);

@@ -58,7 +58,8 @@ export interface SoftHebbOptions {
   /**
    * Initial weights: 'positive-uniform' (U[0,1) rows) or 'normal', each row scaled to
    * initRadius; 'positive-uniform-iid': entries U[0, a) with a = initRadius·√(3/inputs), rows
-   * not rescaled, so E‖w_k‖² = initRadius² (the authors' code).
+   * not rescaled, so E‖w_k‖² = initRadius² (the authors' code); 'normal-iid': entries
+   * N(0, initRadius²/inputs), the authors' choice when a batch norm precedes the layer.
    */
   init?: SoftHebbInit;
   /** Euclidean norm of each initial weight row. */
@@ -87,7 +88,7 @@ export interface SoftHebbOptions {
 export type SoftHebbPreset = 'default' | 'paper' | 'authors';
 
 /** How the initial weights are drawn (SoftHebbOptions.init). */
-export type SoftHebbInit = 'positive-uniform' | 'normal' | 'positive-uniform-iid';
+export type SoftHebbInit = 'positive-uniform' | 'normal' | 'positive-uniform-iid' | 'normal-iid';
 
 /** @inline */
 type PresetValues = Required<
@@ -220,8 +221,8 @@ const SPEC = {
     "divide each input by its Euclidean norm before use; default the preset's (on; authors off)",
   ),
   init: describe(
-    oneOf(['positive-uniform', 'normal', 'positive-uniform-iid'] as const),
-    "initial weights: 'positive-uniform' (U[0,1) rows) or 'normal', each row scaled to initRadius, or 'positive-uniform-iid' (entries U[0, initRadius·√(3/inputs)), the authors'); default the preset's",
+    oneOf(['positive-uniform', 'normal', 'positive-uniform-iid', 'normal-iid'] as const),
+    "initial weights: 'positive-uniform' (U[0,1) rows) or 'normal', each row scaled to initRadius, or 'positive-uniform-iid' (entries U[0, initRadius·√(3/inputs)), the authors' without batch norm) or 'normal-iid' (entries N(0, initRadius²/inputs), the authors' after batch norm); default the preset's",
   ),
   initRadius: describe(
     number({ gt: 0 }),

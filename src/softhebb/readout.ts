@@ -61,6 +61,8 @@ export interface ReadoutOptions {
   batchSize?: number;
   /** The classifier's initial weights (default the classifier's: zeros). */
   init?: 'zeros' | 'uniform';
+  /** Dropout probability on the classifier's inputs in training (default 0; authors' deep 0.5). */
+  dropout?: number;
   /** z-score each feature with the training set's statistics (default true; see below). */
   standardize?: boolean;
   /** Progress of the classifier's fit (e.g. from fitAsync callers). */
@@ -112,6 +114,7 @@ export function fitFeatureReadout(
     ...(o.lr ? { lr: o.lr } : {}),
     ...(o.batchSize ? { batchSize: o.batchSize } : {}),
     ...(o.init ? { init: o.init } : {}),
+    ...(o.dropout ? { dropout: o.dropout } : {}),
     classes: data.train.classes.length,
     backend,
   });

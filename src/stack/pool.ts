@@ -4,6 +4,7 @@ import { ShapeError, ValueError } from '../errors.ts';
 import { allocateMatrix, checkSamples } from '../model/inputs.ts';
 import { registerModel, UnsupervisedModel, backendOption } from '../model/model.ts';
 import {
+  boolean,
   describe,
   integer,
   oneOf,
@@ -28,6 +29,12 @@ export interface Pool2dOptions {
   padding?: number;
   /** 'max' (default) or 'avg'. */
   kind?: 'max' | 'avg';
+  /**
+   * Average pooling: count the padding pixels (as zeros) in the mean, dividing every window by
+   * size² (PyTorch's AvgPool2d default, count_include_pad). Default false: the mean of the
+   * pixels the window holds.
+   */
+  countPadding?: boolean;
   /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
@@ -47,6 +54,10 @@ const SPEC = {
     'pixels added on each side, left out of the max and of the mean',
   ),
   kind: describe(oneOf(['max', 'avg'] as const, { default: 'max' }), "'max' or 'avg' pooling"),
+  countPadding: describe(
+    boolean({ default: false }),
+    "average pooling: count padding pixels as zeros in the mean (PyTorch's count_include_pad)",
+  ),
   backend: backendOption(),
 } satisfies Record<keyof Pool2dOptions, unknown>;
 
@@ -133,7 +144,26 @@ export class Pool2d extends UnsupervisedModel<
     checkSamples('Pool2d.transform', this.backend, x, this.inputSize);
     const out = allocateMatrix(x.rows, this.outputSize(), 'Pool2d', 'output', 'pass fewer images');
     this.backend.pool2d(x, this.geometry, this.options.kind, out);
+    if (this.options.kind === 'avg' && this.options.countPadding && this.options.padding > 0)
+      this.backend.scaleColumns(out, this.paddingScale());
     return out;
+  }
+
+  /** Per output value: (pixels the window holds) / size², turning their mean into sum / size². */
+  private paddingScale(): Float32Array {
+    const g = this.geometry;
+    const { outH, outW } = convOutputSize(g);
+    const inside = (o: number, n: number) =>
+      Math.min(n, o * g.stride - g.pad + g.kernelH) - Math.max(0, o * g.stride - g.pad);
+    const scale = new Float32Array(outH * outW * g.channels);
+    for (let oy = 0; oy < outH; oy++)
+      for (let ox = 0; ox < outW; ox++)
+        scale.fill(
+          (inside(oy, g.inH) * inside(ox, g.inW)) / (g.kernelH * g.kernelW),
+          (oy * outW + ox) * g.channels,
+          (oy * outW + ox + 1) * g.channels,
+        );
+    return scale;
   }
 
   /** Pooling learns nothing. */

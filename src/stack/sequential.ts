@@ -13,6 +13,7 @@ import {
 } from '../model/model.ts';
 import {
   MAX_EPOCHS,
+  boolean,
   custom,
   describe,
   integer,
@@ -51,6 +52,12 @@ export interface SequentialOptions {
   epochs?: number;
   /** Seed of the sample order (each layer's own seed draws its weights). Default 0. */
   seed?: number;
+  /**
+   * Greedy training: compute the frozen layers' output for the whole training set once per
+   * stage and keep it (rows × that width floats in memory), instead of recomputing it for every
+   * batch. The same result up to float rounding. Default false.
+   */
+  cacheBelow?: boolean;
   /** Where the model computes: a backend name or a Backend object; default getBackend(). */
   backend?: string | Backend;
 }
@@ -91,6 +98,10 @@ const SPEC = {
     'passes over the data in simultaneous training',
   ),
   seed: describe(seed(), "seed of the sample order (each layer's own seed draws its weights)"),
+  cacheBelow: describe(
+    boolean({ default: false }),
+    "greedy: keep the frozen layers' output for the whole training set (memory) instead of recomputing it per batch",
+  ),
   backend: backendOption(),
 } satisfies Record<keyof SequentialOptions, unknown>;
 
@@ -171,6 +182,9 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
     let total = (passes[startStage] ?? 0) * N - startPass * N;
     for (let i = startStage + 1; i < this.layers.length; i++) total += passes[i] * N;
     let done = 0;
+    // With cacheBelow: the output of layers 0..cachedAt−1 for every row of x.
+    let cached: Matrix | null = null;
+    let cachedAt = 0;
     for (let i = startStage; i < this.layers.length; i++) {
       const layer = this.layers[i];
       const first = i === startStage ? startPass : 0;
@@ -179,8 +193,16 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
       }
       this.stageSamples = first * N;
       const before = passes.slice(0, i).reduce((a, b) => a + b, 0);
+      if (this.options.cacheBelow && i > 0 && passes[i] > first) {
+        cached =
+          cached && cachedAt < i
+            ? this.throughLayers(cached, cachedAt, i, x.cols)
+            : this.throughLayers(x, 0, i, x.cols);
+        cachedAt = i;
+      }
       for (const b of this.batches(N, passes[i], first, i)) {
-        layer.partialFit(this.below(i, x.gatherRows(b.rows)));
+        const rows = cached && cachedAt === i ? cached.gatherRows(b.rows) : null;
+        layer.partialFit(rows ?? this.below(i, x.gatherRows(b.rows)));
         this.stageSamples += b.rows.length;
         done += b.rows.length;
         yield { done, total, epoch: before + b.epoch + 1, epochs: allPasses, epochEnd: b.epochEnd };
@@ -235,6 +257,26 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
     }
   }
 
+  /** h (the output of layers 0..from−1) through layers from..to−1, in chunks of rows. */
+  private throughLayers(h: Matrix, from: number, to: number, inputs: number): Matrix {
+    if (from === to) return h;
+    const width = this.widthBelow(to, inputs);
+    const out = allocateMatrix(
+      h.rows,
+      width,
+      'Sequential',
+      'cached layer output',
+      'set cacheBelow false',
+    );
+    for (let s = 0; s < h.rows; s += TRANSFORM_ROWS) {
+      const e = Math.min(h.rows, s + TRANSFORM_ROWS);
+      let c = h.sliceRows(s, e);
+      for (let j = from; j < to; j++) c = this.layers[j].transform(c);
+      out.data.set(c.data, s * width);
+    }
+    return out;
+  }
+
   /** The input of layer i: x through layers 0..i−1. */
   private below(i: number, x: Matrix): Matrix {
     let h = x;
@@ -281,12 +323,12 @@ export class Sequential extends UnsupervisedModel<Resolved<typeof SPEC>> {
 
   /** Layers as records (model name and options), the stack's own options beside them. */
   override getParams(): Record<string, unknown> {
-    const { training, batchSize, epochs, seed } = this.options;
+    const { training, batchSize, epochs, seed, cacheBelow } = this.options;
     const layers: LayerRecord[] = this.layers.map((l) => ({
       model: l.modelName,
       options: l.getParams(),
     }));
-    return { layers, training, batchSize, epochs, seed };
+    return { layers, training, batchSize, epochs, seed, cacheBelow };
   }
 
   /**

@@ -252,7 +252,7 @@ export async function reproduceConv(
 }
 
 /** First-layer kernels, and each deeper block's units by reverse correlation. */
-async function drawFigures(
+export async function drawFigures(
   ctx: ExperimentContext,
   stack: Sequential,
   data: Split,
@@ -261,7 +261,8 @@ async function drawFigures(
   const names: string[] = [];
   const [, , c] = shape;
   const tileable = c === 1 || c === 3;
-  const first = stack.layers[0] as SoftHebbConv2d;
+  // The first conv layer (a deep stack starts with its batch norm).
+  const first = stack.layers.find((l) => l instanceof SoftHebbConv2d) as SoftHebbConv2d;
   const [kh, kw] = first.options.kernelSize;
   if (tileable) {
     await saveImageGrid(
