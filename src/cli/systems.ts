@@ -47,7 +47,7 @@ export function registerReproductions(program: Command, io: CliIO): void {
 
 const TRAINED_RUN = { run: 'run directory written by hebb softhebb train' };
 const ATTACKED_RUN = {
-  run: 'run directory written by hebb softhebb train or hebb reproduce softhebb-conv',
+  run: 'run directory written by hebb softhebb train, hebb reproduce softhebb-conv or softhebb-deep',
 };
 
 /** hebb softhebb train | eval */

@@ -6,6 +6,8 @@ import { Matrix } from '../backend/matrix.ts';
 import { convOutputSize, type ConvGeometry } from '../backend/types.ts';
 import { ShapeError } from '../errors.ts';
 import type { Activation } from '../model/activation.ts';
+import type { ImageShape } from '../model/image-shape.ts';
+import { reflectPad, reflectPadBackward } from '../softhebb/pad.ts';
 import { activationStage, type Stage } from './pipeline.ts';
 
 /** What convStage needs of a convolutional layer (SoftHebbConv2d has all of it). */
@@ -18,20 +20,31 @@ export interface ConvLayerParts {
   bias: Float32Array | null;
   /** Each patch scaled to unit norm before the kernels see it. */
   normalizeInput: boolean;
+  /**
+   * Pixels reflected onto each side before the convolution (paddingMode 'reflect'); the
+   * geometry's own pad is then the logical one and is not applied again. Default 0.
+   */
+  reflect?: number;
 }
 
 /**
  * Images (B × inH·inW·C) → pre-activations at every position (B × outH·outW·K, HWC), as
  * SoftHebbConv2d.preActivation; backward: dU·W, through the patch normalisation, then col2im
- * (the adjoint of im2col) sums every patch's gradient back onto its pixels.
+ * (the adjoint of im2col) sums every patch's gradient back onto its pixels, and with reflect
+ * padding the padded pixels' gradients onto the pixels they mirror.
  */
 export function convStage(be: Backend, layer: ConvLayerParts): Stage {
-  const g = layer.geometry;
+  const r = layer.reflect ?? 0;
+  const logical = layer.geometry;
+  const shape: ImageShape = [logical.inH, logical.inW, logical.channels];
+  // Reflect padding: pad the images, then convolve them unpadded (as SoftHebbConv2d does).
+  const g =
+    r > 0 ? { ...logical, inH: logical.inH + 2 * r, inW: logical.inW + 2 * r, pad: 0 } : logical;
   const { outH, outW } = convOutputSize(g);
   const L = outH * outW;
   const K = layer.weights.rows;
   const P = layer.weights.cols;
-  const inSize = g.inH * g.inW * g.channels;
+  const inSize = logical.inH * logical.inW * logical.channels;
   if (P !== g.kernelH * g.kernelW * g.channels)
     throw new ShapeError(
       `convStage: kernels have ${P} weights, a ${g.kernelH}×${g.kernelW}×${g.channels} patch ${g.kernelH * g.kernelW * g.channels}`,
@@ -44,7 +57,7 @@ export function convStage(be: Backend, layer: ConvLayerParts): Stage {
       if (x.cols !== inSize)
         throw new ShapeError(`convStage: inputs have ${x.cols} values, images ${inSize}`);
       patches = new Matrix(x.rows * L, P);
-      be.im2col(x, g, patches);
+      be.im2col(r > 0 ? reflectPad(x, shape, r) : x, g, patches);
       seen = patches;
       if (layer.normalizeInput) {
         seen = new Matrix(patches.rows, P);
@@ -62,9 +75,9 @@ export function convStage(be: Backend, layer: ConvLayerParts): Stage {
       // The same eps as the layer's normalizeRows (the kernel's default): the exact derivative
       // of what the forward pass computed, all-zero patches included.
       if (layer.normalizeInput) be.normalizeRowsBackward(patches!, dPatches, dPatches);
-      const dx = new Matrix(B, inSize);
+      const dx = new Matrix(B, g.inH * g.inW * g.channels);
       be.col2im(dPatches, g, dx);
-      return dx;
+      return r > 0 ? reflectPadBackward(dx, shape, r) : dx;
     },
   };
 }
@@ -96,9 +109,18 @@ export function channelActivationStage(be: Backend, act: Activation, channels: n
 /**
  * Max or average pooling (Backend.pool2d); backward sends each window's gradient to the pixel
  * that won the max (the first, on ties, as PyTorch's max_pool2d) or spreads it evenly over the
- * window's in-image pixels, the ones the mean was taken over.
+ * window's in-image pixels, the ones the mean was taken over (÷ kernelH·kernelW with
+ * countPadding).
  */
-export function poolStage(be: Backend, g: ConvGeometry, kind: 'max' | 'avg'): Stage {
+export function poolStage(
+  be: Backend,
+  g: ConvGeometry,
+  kind: 'max' | 'avg',
+  { countPadding = false }: { countPadding?: boolean } = {},
+): Stage {
+  // Average over the whole window, padding counted as zeros (Pool2d's countPadding, PyTorch's
+  // count_include_pad): the same sum divided by kernelH·kernelW instead of the pixels inside.
+  const whole = kind === 'avg' && countPadding;
   const { outH, outW } = convOutputSize(g);
   const C = g.channels;
   const inSize = g.inH * g.inW * C;
@@ -119,6 +141,11 @@ export function poolStage(be: Backend, g: ConvGeometry, kind: 'max' | 'avg'): St
       }
       windows.push(Int32Array.from(w));
     }
+  /** Per output value: in-image pixels / kernelH·kernelW (the mean → the padded mean). */
+  const insideShare = new Float32Array(outH * outW * C);
+  windows.forEach((w, p) =>
+    insideShare.fill(w.length / (g.kernelH * g.kernelW), p * C, (p + 1) * C),
+  );
   return {
     name: `${kind}-pool ${g.kernelH}×${g.kernelW}`,
     forward(x) {
@@ -127,6 +154,7 @@ export function poolStage(be: Backend, g: ConvGeometry, kind: 'max' | 'avg'): St
       input = x;
       const out = new Matrix(x.rows, outH * outW * C);
       be.pool2d(x, g, kind, out);
+      if (whole) be.scaleColumns(out, insideShare);
       return out;
     },
     backward(grad) {
@@ -143,7 +171,7 @@ export function poolStage(be: Backend, g: ConvGeometry, kind: 'max' | 'avg'): St
             const gv = gd[o + c];
             if (gv === 0) continue;
             if (kind === 'avg') {
-              const share = gv / w.length;
+              const share = gv / (whole ? g.kernelH * g.kernelW : w.length);
               for (let i = 0; i < w.length; i++) dd[base + w[i] + c] += share;
               continue;
             }

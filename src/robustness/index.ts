@@ -18,6 +18,7 @@ export {
   mlpNetwork,
   softHebbNetwork,
   stackNetwork,
+  stackStages,
   type ReadoutParts,
 } from './networks.ts';
 export {

@@ -70,14 +70,38 @@ export function softHebbNetwork(
 /**
  * A fitted stack (convolutional SoftHebb layers, pooling, standardisation, dense SoftHebb) with
  * its read-out, each layer run as its transform runs it: a layer's own output activation
- * (softmax at its t when none was set; a hard-WTA layer's one-hot has no gradient and is refused,
- * as in activationStage). `inputs`: values per sample.
+ * (softmax at its t when none was set). `inputs`: values per sample.
  */
 export function stackNetwork(stack: Sequential, readout: ReadoutParts, inputs: number): Pipeline {
+  const width = stack.outputSize(inputs);
+  if (readout.classifier.weights.cols !== width)
+    throw new ValueError(
+      `stackNetwork: the read-out takes ${readout.classifier.weights.cols} features, the stack gives ${width}`,
+    );
+  const stages = stackStages(stack);
+  return new Pipeline(stack.backend, [...stages, ...readoutStages(stack.backend, readout)], inputs);
+}
+
+/**
+ * The stack's layers as stages (no read-out). Refused, naming the layer: a layer with no
+ * differentiable stage, a hard-WTA layer's one-hot and powers below 1 (as activationStage) —
+ * callers check this before fitting anything.
+ */
+export function stackStages(stack: Sequential): Stage[] {
   const be = stack.backend;
   const stages: Stage[] = [];
   for (const [i, l] of stack.layers.entries()) {
     const where = `layers[${i}] (${l.modelName})`;
+    const activation = (act: Activation, channels?: number): Stage => {
+      try {
+        return channels ? channelActivationStage(be, act, channels) : activationStage(be, act);
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        throw new ValueError(
+          `stackNetwork: ${where}: ${e.message.replace(/^activationStage: /, '')}; gradient attacks cannot reach through it`,
+        );
+      }
+    };
     if (l instanceof SoftHebbConv2d) {
       const act = outputActivation(l.options, undefined, `stackNetwork ${where}`);
       stages.push(
@@ -86,11 +110,14 @@ export function stackNetwork(stack: Sequential, readout: ReadoutParts, inputs: n
           weights: l.weights,
           bias: l.bias ?? null,
           normalizeInput: l.options.normalizeInput,
+          reflect: l.options.paddingMode === 'reflect' ? l.options.padding : 0,
         }),
       );
-      if (act.name !== 'linear') stages.push(channelActivationStage(be, act, l.options.units));
+      if (act.name !== 'linear') stages.push(activation(act, l.options.units));
     } else if (l instanceof Pool2d) {
-      stages.push(poolStage(be, l.geometry, l.options.kind));
+      stages.push(
+        poolStage(be, l.geometry, l.options.kind, { countPadding: l.options.countPadding }),
+      );
     } else if (l instanceof Standardize) {
       const scale = l.scale;
       const mean = l.options.center ? l.mean : new Float32Array(scale.length);
@@ -99,20 +126,14 @@ export function stackNetwork(stack: Sequential, readout: ReadoutParts, inputs: n
       const act = outputActivation(l.options, undefined, `stackNetwork ${where}`);
       if (l.options.normalizeInput) stages.push(normalizeStage(be));
       stages.push(linearStage(be, l.weights, l.bias ?? null));
-      if (act.name !== 'linear') stages.push(activationStage(be, act));
+      if (act.name !== 'linear') stages.push(activation(act));
     } else {
       throw new ValueError(
         `stackNetwork: ${where} has no differentiable stage; attacks reach through SoftHebbConv2d, Pool2d, Standardize and SoftHebb layers`,
       );
     }
   }
-  const width = stack.outputSize(inputs);
-  stages.push(...readoutStages(be, readout));
-  if (readout.classifier.weights.cols !== width)
-    throw new ValueError(
-      `stackNetwork: the read-out takes ${readout.classifier.weights.cols} features, the stack gives ${width}`,
-    );
-  return new Pipeline(be, stages, inputs);
+  return stages;
 }
 
 /** A backprop MLP: w1, b1 → its hidden activation → w2, b2. */

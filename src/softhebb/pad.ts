@@ -38,3 +38,29 @@ export function reflectPad(x: Matrix, [H, W, C]: ImageShape, p: number, out?: Ma
   }
   return res;
 }
+
+/**
+ * The adjoint of reflectPad: the gradient of padded images (B × (H+2p)·(W+2p)·C) summed back
+ * onto the pixels each padded pixel copies, B × H·W·C (what attacks through a reflect-padded
+ * convolution need).
+ */
+export function reflectPadBackward(g: Matrix, [H, W, C]: ImageShape, p: number): Matrix {
+  const H2 = H + 2 * p;
+  const W2 = W + 2 * p;
+  const size = H2 * W2 * C;
+  const res = new Matrix(g.rows, H * W * C);
+  const src = g.data;
+  const dst = res.data;
+  for (let b = 0; b < g.rows; b++) {
+    const d0 = b * H * W * C;
+    let s = b * size;
+    for (let y = 0; y < H2; y++) {
+      const row = d0 + mirror(y - p, H) * W * C;
+      for (let xx = 0; xx < W2; xx++) {
+        const d = row + mirror(xx - p, W) * C;
+        for (let c = 0; c < C; c++) dst[d + c] += src[s++];
+      }
+    }
+  }
+  return res;
+}

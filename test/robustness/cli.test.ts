@@ -1,7 +1,7 @@
 // `reproduce softhebb-robustness` at tiny size (in-process), its bad input, and `hebb attack` /
 // `hebb robustness` on a trained run — each command once end to end through the CLI.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,6 +18,7 @@ import { StandardizedClassifier } from '../../src/readout/standardized-classifie
 import { softhebbRobustness } from '../../src/reproduce/softhebb/robustness.ts';
 import { softhebbTrain } from '../../src/reproduce/softhebb/train.ts';
 import { softhebbConv } from '../../src/reproduce/softhebb/conv.ts';
+import { softhebbDeep } from '../../src/reproduce/softhebb/deep.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const backend = getBackend();
@@ -272,5 +273,18 @@ describe('hebb attack on a conv stack (reproduce softhebb-conv)', () => {
     const bad = await hebb(...args, '--activation', 'softmax:5');
     assert.equal(bad.code, 1);
     assert.match(bad.err, /--activation applies to a single SoftHebb layer; .* leave it out/);
+  });
+
+  it('a deep run whose blocks use triangle powers below 1: refused naming the layer, before any read-out is fitted', async () => {
+    const deep = join(dir, 'deep');
+    await runDeclared(softhebbDeep, { quick: true, out: deep, quiet: true }, { backend });
+    const before = readdirSync(deep).sort();
+    const r = await hebb('attack', deep, '--eps', '8', '--steps', '2', '--attack-samples', '5');
+    assert.equal(r.code, 1);
+    assert.match(
+      r.err,
+      /layers\[1\] \(SoftHebbConv2d\): 'triangle:0\.7' has an infinite slope at 0/,
+    );
+    assert.deepEqual(readdirSync(deep).sort(), before, 'nothing written');
   });
 });

@@ -8,6 +8,7 @@ import { Matrix, Rng, getBackend } from '../../src/backend/index.ts';
 import { SoftmaxClassifier } from '../../src/readout/softmax-classifier.ts';
 import { poolStage } from '../../src/robustness/conv-stages.ts';
 import { stackNetwork } from '../../src/robustness/networks.ts';
+import type { Pipeline } from '../../src/robustness/pipeline.ts';
 import { SoftHebbConv2d } from '../../src/softhebb/conv.ts';
 import { Pool2d } from '../../src/stack/pool.ts';
 import { Sequential } from '../../src/stack/sequential.ts';
@@ -30,7 +31,13 @@ function conv64(
   img: Img,
   w: number[][],
   b: number[],
-  { k, pad, power, normalize }: { k: number; pad: number; power: number; normalize: boolean },
+  {
+    k,
+    pad,
+    power,
+    normalize,
+    reflect = false,
+  }: { k: number; pad: number; power: number; normalize: boolean; reflect?: boolean },
 ): Img {
   const H = img.length;
   const W = img[0].length;
@@ -45,7 +52,8 @@ function conv64(
           for (let c = 0; c < C; c++) {
             const y = oy - pad + ky;
             const x = ox - pad + kx;
-            p.push(y >= 0 && y < H && x >= 0 && x < W ? img[y][x][c] : 0);
+            if (reflect) p.push(img[mirror(y, H)][mirror(x, W)][c]);
+            else p.push(y >= 0 && y < H && x >= 0 && x < W ? img[y][x][c] : 0);
           }
       const n = normalize ? Math.sqrt(p.reduce((s, v) => s + v * v, 0)) : 1;
       const u = w.map((row, i) => row.reduce((s, v, j) => s + (v * p[j]) / n, b[i]));
@@ -55,6 +63,9 @@ function conv64(
   }
   return out;
 }
+
+/** −1 → 1, n → n − 2: the edge pixel is not repeated (PyTorch's 'reflect'). */
+const mirror = (i: number, n: number) => (i < 0 ? -i : i >= n ? 2 * (n - 1) - i : i);
 
 /** Pooling over size×size windows at stride s with padding pad, in-image pixels only. */
 function pool64(img: Img, size: number, s: number, pad: number, kind: 'max' | 'avg'): Img {
@@ -194,34 +205,46 @@ for (const be of backendsUnderTest()) {
         }
     });
 
-    it('input gradient of the cross-entropy = float64 finite differences (2e-3 of the largest)', () => {
-      const { grad, loss } = net.lossGradient(x, y);
-      const h = 1e-6;
-      for (let t = 0; t < x.rows; t++) {
-        const xt = Array.from(x.row(t));
-        assert.ok(Math.abs(loss[t] - loss64(xt, y[t])) < 1e-4 * (1 + loss[t]), `loss ${t}`);
-        let scale = 0;
-        const fd = xt.map((_, j) => {
-          const p = xt.slice();
-          const m = xt.slice();
-          p[j] += h;
-          m[j] -= h;
-          const d = (loss64(p, y[t]) - loss64(m, y[t])) / (2 * h);
-          scale = Math.max(scale, Math.abs(d));
-          return d;
+    it('input gradient of the cross-entropy = float64 finite differences (2e-3 of the largest)', () =>
+      assertFiniteDifferences(net, loss64, x, y));
+
+    it('reflect padding: the padded pixels send their gradient to the pixels they mirror', () => {
+      const conv = new SoftHebbConv2d({
+        units: 4,
+        inputShape: [H, W, C],
+        kernelSize: 3,
+        padding: 2,
+        paddingMode: 'reflect',
+        activation: 'triangle:2',
+        normalizeInput: true,
+        epochs: 1,
+        batchSize: 4,
+        seed: 8,
+        backend: be,
+      });
+      const one = new Sequential({ layers: [conv], batchSize: 8, seed: 5, backend: be });
+      one.fit(data);
+      const F1 = one.outputSize(H * W * C);
+      const w = new Matrix(K, F1, new Rng(10, ts).normal(K * F1, 0, 0.5));
+      const c = new SoftmaxClassifier({ backend: be }).setParameters(w, new Float32Array(K));
+      const reflected = stackNetwork(one, { classifier: c, stats: null }, H * W * C);
+      const ref = (v: number[], label: number) => {
+        const img = conv64(toImg(v, H, W, C), rows(conv.weights), [0, 0, 0, 0], {
+          k: 3,
+          pad: 2,
+          power: 2,
+          normalize: true,
+          reflect: true,
         });
-        assert.ok(scale > 1e-3, 'the loss depends on the pixels');
-        fd.forEach((d, j) => {
-          const got = grad.data[t * xt.length + j];
-          assert.ok(
-            Math.abs(got - d) <= 2e-3 * scale + 1e-6,
-            `image ${t} value ${j}: ${got} vs ${d}`,
-          );
-        });
-      }
+        const f = img.flat(2);
+        const z = rows(w).map((r) => r.reduce((s, t, j) => s + t * f[j], 0));
+        const m = Math.max(...z);
+        return m + Math.log(z.reduce((s, t) => s + Math.exp(t - m), 0)) - z[label];
+      };
+      assertFiniteDifferences(reflected, ref, x, y);
     });
 
-    it('max-pool backward routes each window to its largest pixel, the first on ties (hand example)', () => {
+    it('pool backward: max to the largest pixel (the first on ties), avg over the pixels inside or the whole padded window (hand examples)', () => {
       // 1 image 2×3, 1 channel; windows 2×2 at stride 1: [[1,5],[5,2]] and [[5,3],[2,0]]
       const stage = poolStage(
         be,
@@ -239,6 +262,20 @@ for (const be of backendsUnderTest()) {
       );
       avg.forward(Matrix.from([[1, 5, 3, 5, 2, 0]]));
       assert.deepEqual(Array.from(avg.backward(Matrix.from([[4, 8]])).data), [1, 3, 2, 1, 3, 2]);
+      // 2×2 image, 2×2 windows at stride 2 with 1 pixel of padding: each window holds one pixel.
+      const geom = { inH: 2, inW: 2, channels: 1, kernelH: 2, kernelW: 2, stride: 2, pad: 1 };
+      const counted = poolStage(be, geom, 'avg', { countPadding: true });
+      assert.deepEqual(
+        Array.from(counted.forward(Matrix.from([[1, 2, 3, 4]])).data),
+        [0.25, 0.5, 0.75, 1],
+      );
+      assert.deepEqual(
+        Array.from(counted.backward(Matrix.from([[1, 1, 1, 1]])).data),
+        [0.25, 0.25, 0.25, 0.25],
+      );
+      const inside = poolStage(be, geom, 'avg');
+      assert.deepEqual(Array.from(inside.forward(Matrix.from([[1, 2, 3, 4]])).data), [1, 2, 3, 4]);
+      assert.deepEqual(Array.from(inside.backward(Matrix.from([[1, 1, 1, 1]])).data), [1, 1, 1, 1]);
     });
 
     it('a hard-WTA conv layer without an activation is refused, naming the fix', () => {
@@ -262,4 +299,34 @@ for (const be of backendsUnderTest()) {
       );
     });
   });
+}
+
+/** dL/dx of every value of every sample against central differences of the float64 loss. */
+function assertFiniteDifferences(
+  net: Pipeline,
+  loss64: (v: number[], label: number) => number,
+  x: Matrix,
+  y: number[],
+): void {
+  const { grad, loss } = net.lossGradient(x, y);
+  const h = 1e-6;
+  for (let t = 0; t < x.rows; t++) {
+    const xt = Array.from(x.row(t));
+    assert.ok(Math.abs(loss[t] - loss64(xt, y[t])) < 1e-4 * (1 + loss[t]), `loss ${t}`);
+    let scale = 0;
+    const fd = xt.map((_, j) => {
+      const p = xt.slice();
+      const m = xt.slice();
+      p[j] += h;
+      m[j] -= h;
+      const d = (loss64(p, y[t]) - loss64(m, y[t])) / (2 * h);
+      scale = Math.max(scale, Math.abs(d));
+      return d;
+    });
+    assert.ok(scale > 1e-3, 'the loss depends on the pixels');
+    fd.forEach((d, j) => {
+      const got = grad.data[t * xt.length + j];
+      assert.ok(Math.abs(got - d) <= 2e-3 * scale + 1e-6, `image ${t} value ${j}: ${got} vs ${d}`);
+    });
+  }
 }

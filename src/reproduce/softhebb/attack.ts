@@ -9,14 +9,15 @@ import type { Split } from '../../data/dataset.ts';
 import { formatActivation, parseActivation } from '../../model/activation.ts';
 import { describe, pick, seed, withDefault, type ParamSpec } from '../../model/params.ts';
 import { noiseCurve, pgdCurve } from '../../robustness/curves.ts';
-import { softHebbNetwork, stackNetwork } from '../../robustness/networks.ts';
+import { softHebbNetwork, stackNetwork, stackStages } from '../../robustness/networks.ts';
 import { activationStage, type Pipeline } from '../../robustness/pipeline.ts';
 import { openRun, type Run } from '../../run/run-dir.ts';
 import { SoftHebb } from '../../softhebb/layer.ts';
 import { fitFeatureReadout, fitLinearReadout } from '../../softhebb/readout.ts';
 import { Sequential } from '../../stack/sequential.ts';
 import { HebbError } from '../../errors.ts';
-import { convSplit, type ConvFlags } from './conv.ts';
+import { convSplit } from './conv.ts';
+import { deepSplit, loadDeepData } from './deep.ts';
 import { RUN_OPTIONS, type OptionsOf } from '../experiment.ts';
 import { LAYER_OUTPUT, READOUT_EPOCHS } from './model-options.ts';
 import { StandardizedClassifier } from '../../readout/standardized-classifier.ts';
@@ -136,8 +137,8 @@ function stackRunNetwork(run: Run, stack: Sequential, o: ReadoutFlags, hooks: At
     throw new HebbError(
       `--activation applies to a single SoftHebb layer; ${run.dir} is a conv stack whose layers keep their own activations; leave it out`,
     );
-  const flags = run.config.options as Partial<ConvFlags>;
-  const data = convSplit(trainingDataOf(run), flags.quick === true);
+  stackStages(stack); // refuses a stack attacks cannot reach through, before any read-out is fitted
+  const data = stackRunData(run);
   const text = 'stack';
   const inputs = data.train.x.cols;
   const readout = readoutOf(readoutPath(run, text, o), text, o, hooks, () =>
@@ -149,6 +150,20 @@ function stackRunNetwork(run: Run, stack: Sequential, o: ReadoutFlags, hooks: At
     ),
   );
   return { run, net: stackNetwork(stack, readout, inputs), data, activation: text };
+}
+
+/** The images a conv or deep reproduction's run was trained and tested on (its subsets too). */
+function stackRunData(run: Run): Split {
+  const f = run.config.options as Record<string, unknown>;
+  if (run.config.command === 'reproduce softhebb-conv')
+    return convSplit(trainingDataOf(run), f.quick === true);
+  if (run.config.command === 'reproduce softhebb-deep') {
+    const flags = f as { dataset?: string; dataDir?: string; train?: number; quick?: boolean };
+    return deepSplit(loadDeepData({ ...flags, dataset: flags.dataset ?? 'mnist' }), flags);
+  }
+  throw new HebbError(
+    `${run.dir} holds a stack written by ${run.config.command}; attacks take runs of hebb softhebb train, hebb reproduce softhebb-conv or hebb reproduce softhebb-deep`,
+  );
 }
 
 /** What `hebb attack` adds to the run's metrics.json (and prints with --json). */

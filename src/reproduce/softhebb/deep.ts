@@ -114,15 +114,27 @@ const TRAIN_SCORED = 10000;
 const CACHE_BYTES = 4e9;
 const fmt = (s: number) => (s < 120 ? `${s.toFixed(1)} s` : `${(s / 60).toFixed(1)} min`);
 
+/** The data set named by --dataset (STL-10 has its own loader: not in the registry yet). */
+export function loadDeepData(f: { dataset: string; dataDir?: string }): Split {
+  return f.dataset === 'stl10'
+    ? stl10({ dir: f.dataDir })
+    : loadDataset(f.dataset, { dir: f.dataDir });
+}
+
+/** The images the reproduction uses: the first --train (1000 with --quick) and 500 test with --quick. */
+export function deepSplit(full: Split, f: { train?: number; quick?: boolean }): Split {
+  const nTrain = Math.min(f.train ?? Infinity, f.quick ? 1000 : Infinity, full.train.x.rows);
+  const nTest = Math.min(f.quick ? 500 : Infinity, full.test.x.rows);
+  return { train: take(full.train, nTrain), test: take(full.test, nTest) };
+}
+
 /** Runs the reproduction in ctx's run directory (parts resume; the stack is saved per pass). */
 export async function reproduceDeep(
   ctx: ExperimentContext,
   full: Split,
   f: DeepFlags,
 ): Promise<DeepResult> {
-  const nTrain = Math.min(f.train ?? Infinity, f.quick ? 1000 : Infinity, full.train.x.rows);
-  const nTest = Math.min(f.quick ? 500 : Infinity, full.test.x.rows);
-  const data = { train: take(full.train, nTrain), test: take(full.test, nTest) };
+  const data = deepSplit(full, f);
   const shape = data.train.shape;
   const preset: DeepPreset = DEEP_PRESETS[f.preset];
   const width = f.quick && f.width === 1 ? 0.125 : f.width;
@@ -277,10 +289,7 @@ export const softhebbDeep = defineExperiment({
     'hebb reproduce softhebb-deep --dataset stl10 --preset journe-stl-5 --data-dir ~/data',
   ],
   prepare: (f) => {
-    const data =
-      f.dataset === 'stl10'
-        ? stl10({ dir: f.dataDir })
-        : loadDataset(f.dataset, { dir: f.dataDir });
+    const data = loadDeepData(f);
     const max = DEEP_PRESETS[f.preset].blocks.length;
     if (f.blocks !== undefined && f.blocks > max)
       throw new ValueError(`--blocks ${f.blocks}: ${f.preset} has ${max} blocks; use 1–${max}`);
