@@ -49,6 +49,17 @@ export {
   type KrotovHopfieldOptions,
   type PowerLossClassifierOptions,
 } from './krotov/index.ts';
+export {
+  AntiHebbian,
+  BCM,
+  CompetitiveLearning,
+  Oja,
+  Sanger,
+  type AntiHebbianOptions,
+  type BCMOptions,
+  type CompetitiveOptions,
+  type HebbianPcaOptions,
+} from './classic/index.ts';
 export { Adam, type AdamOptions } from './optim/index.ts';
 export { fromSafetensors, toSafetensors, type Model } from './model/model.ts';
 export type { ModelState } from './model/state.ts';
