@@ -14,4 +14,5 @@ export {
   POWER_LOSS_SPEC,
   PowerLossClassifier,
   type PowerLossClassifierOptions,
+  type PowerLossGradient,
 } from './readout.ts';

@@ -34,6 +34,7 @@ export interface KrotovHopfieldOptions {
   backend?: string | Backend;
 }
 
+/** KrotovHopfield's options: checks, defaults and help (the model's optionTable). */
 export const KROTOV_SPEC = {
   units: describe(integer({ min: 1, default: 2000 }), 'hidden units (the paper: 2000)'),
   p: describe(

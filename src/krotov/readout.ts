@@ -44,6 +44,15 @@ export interface PowerLossClassifierOptions {
   backend?: string | Backend;
 }
 
+/** PowerLossClassifier.gradient's result. */
+export interface PowerLossGradient {
+  /** The mean power loss on the samples. */
+  loss: number;
+  /** ∂ℓ/∂S, classes × features. */
+  weights: Matrix;
+}
+
+/** PowerLossClassifier's options: checks, defaults and help (the model's optionTable). */
 export const POWER_LOSS_SPEC = {
   beta: describe(number({ gt: 0, default: 0.01 }), 'β, the gain inside tanh(β S h)'),
   m: describe(number({ min: 1, default: 6 }), "m, the loss's power |c − t|^m (the paper: 6)"),
@@ -132,7 +141,7 @@ export class PowerLossClassifier extends GradientClassifier<Resolved<typeof POWE
    * The mean loss on (x, y) and its gradient ∂ℓ/∂S (classes × features) at the current S,
    * without changing it (tests compare it with finite differences).
    */
-  gradient(x: Matrix, y: Labels): { loss: number; weights: Matrix } {
+  gradient(x: Matrix, y: Labels): PowerLossGradient {
     const s = this.weights;
     checkSamples('PowerLossClassifier.gradient', this.backend, x, s.cols);
     checkLabels('PowerLossClassifier.gradient', y, x.rows, s.rows);

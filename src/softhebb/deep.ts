@@ -26,18 +26,26 @@ export interface DeepBlock {
   /** Power of the triangle activation (`triangle_P`). */
   readonly triangle: number;
   /** Pooling after the activation (`max_4_2_1` = max, window 4, stride 2, padding 1). */
-  readonly pool: {
-    readonly kind: 'max' | 'avg';
-    readonly size: number;
-    readonly stride: number;
-    readonly padding: number;
-  };
+  readonly pool: DeepPool;
+}
+
+/** A block's pooling, as presets.json spells it (`avg_4_2_1`). */
+export interface DeepPool {
+  /** 'max' or 'avg' (average pools count the padding, as PyTorch's AvgPool2d). */
+  readonly kind: 'max' | 'avg';
+  /** Window side. */
+  readonly size: number;
+  /** Step between windows. */
+  readonly stride: number;
+  /** Pixels added on each side. */
+  readonly padding: number;
 }
 
 /** A deep preset: the blocks, the read-out's dropout, and the authors' name for it. */
 export interface DeepPreset {
   /** The authors' preset name in presets.json. */
   readonly authors: string;
+  /** The blocks, input first. */
   readonly blocks: readonly DeepBlock[];
   /** Dropout before the linear classifier (their last block's `dropout`). */
   readonly dropout: number;
@@ -57,6 +65,7 @@ export const DEEP_RULE = {
   bias: false,
   /** 'normal' init after batch norm (train.py check_dimension), radius 25 (CNN default). */
   init: 'normal-iid',
+  /** The init's radius R: weights N(0, R²/n) (CNN default 25). */
   initRadius: 25,
   /** padding_mode 'reflect' (CNN default). */
   paddingMode: 'reflect',
@@ -64,6 +73,7 @@ export const DEEP_RULE = {
   normalizeInput: false,
   /** One unsupervised epoch at batch 10 (dataset presets CIFAR10 '1': nb_epoch 1, batch 10). */
   epochs: 1,
+  /** Images per Hebbian update (their batch 10). */
   batchSize: 10,
 } as const;
 
@@ -96,8 +106,12 @@ const c1536: DeepBlock = {
 };
 const avg421 = { kind: 'avg', size: 4, stride: 2, padding: 1 } as const;
 
+/** A preset's name. */
+export type DeepPresetName =
+  'journe-cifar-2' | 'journe-cifar-3' | 'journe-cifar-4' | 'journe-stl-5';
+
 /** The authors' soft-Krotov conv presets by hebb's names. */
-export const DEEP_PRESETS = {
+export const DEEP_PRESETS: Readonly<Record<DeepPresetName, DeepPreset>> = {
   /** 2SoftHebbCnnCIFAR: one block (avg-pool 4/2/1) and the classifier. */
   'journe-cifar-2': {
     authors: '2SoftHebbCnnCIFAR',
@@ -132,10 +146,7 @@ export const DEEP_PRESETS = {
     dropout: 0.5,
     paper: { stl10: 76.2 },
   },
-} as const satisfies Record<string, DeepPreset>;
-
-/** A preset's name. */
-export type DeepPresetName = keyof typeof DEEP_PRESETS;
+};
 /** The names, in order. */
 export const DEEP_PRESET_NAMES = Object.keys(DEEP_PRESETS) as DeepPresetName[];
 
@@ -154,7 +165,9 @@ export interface DeepStackOptions {
    * recomputing it per batch (Sequential's cacheBelow; memory: images × widest block input).
    */
   cacheBelow?: boolean;
+  /** Seed of the blocks' initial weights (block i: seed + i) and of the batch order. */
   seed?: number;
+  /** The backend every layer computes on (default: the active one). */
   backend?: Backend;
 }
 

@@ -30,6 +30,7 @@ export {
   DEEP_RULE,
   deepStack,
   type DeepBlock,
+  type DeepPool,
   type DeepPreset,
   type DeepPresetName,
   type DeepStackOptions,
