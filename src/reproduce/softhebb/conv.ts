@@ -167,6 +167,42 @@ export function convSplit(full: Split, quick: boolean): Split {
   };
 }
 
+/**
+ * The run's 'hebbian' part: the stack learns from x (resumed from the run's checkpoint when there
+ * is one, saved per pass and at the end), with a progress bar; when the part was done in an
+ * earlier session, the saved stack. Returns it and the part's seconds.
+ */
+export async function fitStackPart(
+  ctx: ExperimentContext,
+  stack: Sequential,
+  x: Matrix,
+  label: string,
+): Promise<{ stack: Sequential; seconds: number }> {
+  const load = () => ctx.run.loadModel<Sequential>({ expect: Sequential, backend: ctx.backend });
+  let fitted = stack;
+  const part = await ctx.part('hebbian', async () => {
+    const resume = ctx.run.hasModel();
+    if (resume) fitted = load();
+    const t0 = performance.now();
+    // The bar is made at the first batch, which knows how many images this fit will see.
+    const bars: ReturnType<typeof ctx.progress>[] = [];
+    await fitted.fitAsync(x, {
+      resume,
+      signal: ctx.signal,
+      onProgress: (e) => {
+        if (bars.length === 0) bars.push(ctx.progress(e.total, label, 'img'));
+        bars[0].tick(e.done - bars[0].count);
+      },
+      onEpoch: () => ctx.run.saveModel(fitted),
+    });
+    bars[0]?.done();
+    ctx.run.saveModel(fitted);
+    return { seconds: (performance.now() - t0) / 1000 };
+  });
+  if (!fitted.isFitted) fitted = load();
+  return { stack: fitted, seconds: part.seconds };
+}
+
 /** Runs the reproduction in ctx's run directory (parts resume, the stack checkpoints per pass). */
 export async function reproduceConv(
   ctx: ExperimentContext,
@@ -195,27 +231,8 @@ export async function reproduceConv(
         .join(', ') +
       `; backend ${ctx.backend.name}`,
   );
-  const hebb = await ctx.part('hebbian', async () => {
-    const resume = ctx.run.hasModel();
-    if (resume) stack = ctx.run.loadModel<Sequential>({ expect: Sequential, backend: ctx.backend });
-    const t0 = performance.now();
-    // The bar is made at the first batch, which knows how many images this fit will see.
-    const bars: ReturnType<typeof ctx.progress>[] = [];
-    await stack.fitAsync(data.train.x, {
-      resume,
-      signal: ctx.signal,
-      onProgress: (e) => {
-        if (bars.length === 0) bars.push(ctx.progress(e.total, 'hebbian layers', 'img'));
-        bars[0].tick(e.done - bars[0].count);
-      },
-      onEpoch: () => ctx.run.saveModel(stack),
-    });
-    bars[0]?.done();
-    ctx.run.saveModel(stack);
-    return { seconds: (performance.now() - t0) / 1000 };
-  });
-  if (!stack.isFitted)
-    stack = ctx.run.loadModel<Sequential>({ expect: Sequential, backend: ctx.backend });
+  const hebb = await fitStackPart(ctx, stack, data.train.x, 'hebbian layers');
+  stack = hebb.stack;
   const ro = await ctx.part('readout', async () => {
     const t0 = performance.now();
     const bar = ctx.progress(roEpochs, 'linear read-out', 'epoch');

@@ -27,11 +27,10 @@ import {
   type DeepPreset,
 } from '../../softhebb/deep.ts';
 import { fitFeatureReadout } from '../../softhebb/readout.ts';
-import { Sequential } from '../../stack/sequential.ts';
 import type { ExperimentContext } from '../context.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
-import { drawFigures } from './conv.ts';
+import { drawFigures, fitStackPart } from './conv.ts';
 
 export type DeepDataset = 'mnist' | 'fashion-mnist' | 'cifar10' | 'stl10';
 
@@ -162,26 +161,8 @@ export async function reproduceDeep(
     `${data.train.name}: ${data.train.x.rows} training and ${data.test.x.rows} test images (${shape.join('×')}); ` +
       `${f.preset} (${preset.authors}) kernels ${units.join(' → ')}; backend ${ctx.backend.name}`,
   );
-  const hebb = await ctx.part('hebbian', async () => {
-    const resume = ctx.run.hasModel();
-    if (resume) stack = ctx.run.loadModel<Sequential>({ expect: Sequential, backend: ctx.backend });
-    const t0 = performance.now();
-    const bars: ReturnType<typeof ctx.progress>[] = [];
-    await stack.fitAsync(data.train.x, {
-      resume,
-      signal: ctx.signal,
-      onProgress: (e) => {
-        if (bars.length === 0) bars.push(ctx.progress(e.total, 'hebbian blocks', 'img'));
-        bars[0].tick(e.done - bars[0].count);
-      },
-      onEpoch: () => ctx.run.saveModel(stack),
-    });
-    bars[0]?.done();
-    ctx.run.saveModel(stack);
-    return { seconds: (performance.now() - t0) / 1000 };
-  });
-  if (!stack.isFitted)
-    stack = ctx.run.loadModel<Sequential>({ expect: Sequential, backend: ctx.backend });
+  const hebb = await fitStackPart(ctx, stack, data.train.x, 'hebbian blocks');
+  stack = hebb.stack;
   const ro = await ctx.part('readout', async () => {
     const t0 = performance.now();
     const bar = ctx.progress(roEpochs, 'linear read-out', 'epoch');
