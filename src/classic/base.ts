@@ -5,7 +5,12 @@ import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import { ValueError } from '../errors.ts';
 import { epochBatches } from '../model/batches.ts';
-import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
+import {
+  checkResumeHorizon,
+  epochPlan,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { backendOption, UnsupervisedModel } from '../model/model.ts';
 import { MAX_EPOCHS, boolean, describe, integer, seed, type Resolved } from '../model/params.ts';
@@ -84,11 +89,7 @@ export abstract class ClassicRule<O extends TrainingResolved> extends Unsupervis
       this.begin(x);
       this.samplesSeen = 0;
       this.horizon = o.epochs * N;
-    } else if (this.horizon !== o.epochs * N) {
-      throw new ValueError(
-        `${where}: cannot resume: the state's rate schedule covers ${count(this.horizon, 'sample')} but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
-      );
-    }
+    } else checkResumeHorizon(where, this.horizon, o.epochs, N);
     const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, resume);
     const batches = epochBatches({
       n: N,

@@ -6,13 +6,17 @@ import { Rng } from '../backend/rng.ts';
 import { ShapeError, ValueError } from '../errors.ts';
 import { activate, parseActivation, type Activation } from '../model/activation.ts';
 import { epochBatches } from '../model/batches.ts';
-import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
+import {
+  checkResumeHorizon,
+  epochPlan,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
 import { allocateMatrix, checkSamples } from '../model/inputs.ts';
 import { registerModel, UnsupervisedModel } from '../model/model.ts';
 import { validateOptions } from '../model/params.ts';
 import { rateAt } from '../model/schedule.ts';
 import { tensor, type TensorSlots } from '../model/state.ts';
-import { count } from '../model/wording.ts';
 import {
   KROTOV_SPEC,
   type KrotovHopfieldOptions,
@@ -131,11 +135,7 @@ export class KrotovHopfield extends UnsupervisedModel<ResolvedKrotovHopfieldOpti
     if (!opts.resume || !this.w) {
       this.initialize(x.cols);
       this.horizon = o.epochs * N;
-    } else if (this.horizon !== o.epochs * N) {
-      throw new ValueError(
-        `${where}: cannot resume: the state's rate schedule covers ${count(this.horizon, 'sample')} but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
-      );
-    }
+    } else checkResumeHorizon(where, this.horizon, o.epochs, N);
     const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, opts.resume);
     const buf = new Matrix(Math.min(N, o.batchSize), x.cols);
     let done = 0;

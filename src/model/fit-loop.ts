@@ -3,6 +3,9 @@
 // that give the event loop a turn (a page stays responsive, Ctrl-C is seen), report progress
 // and stop at the next batch boundary when the AbortSignal fires.
 
+import { ValueError } from '../errors.ts';
+import { count } from './wording.ts';
+
 /** Where a fit stands, yielded after every batch (samples of this fit, 1-based epochs). */
 export interface FitEvent {
   /** Samples processed so far in this call. */
@@ -105,4 +108,20 @@ export function epochPlan(
 } {
   const first = resume ? Math.min(epochs, Math.floor(samplesSeen / n)) : 0;
   return { first, total: (epochs - first) * n };
+}
+
+/**
+ * Refuses to resume a fit whose decaying rate schedule was planned over another number of
+ * samples (`horizon` in the state) than epochs × rows now: other options or other data.
+ */
+export function checkResumeHorizon(
+  where: string,
+  horizon: number,
+  epochs: number,
+  n: number,
+): void {
+  if (horizon === epochs * n) return;
+  throw new ValueError(
+    `${where}: cannot resume: the state's rate schedule covers ${count(horizon, 'sample')} but epochs × rows = ${epochs} × ${n}; resume with the options and data of the interrupted run`,
+  );
 }

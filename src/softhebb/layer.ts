@@ -3,7 +3,12 @@ import { Rng } from '../backend/rng.ts';
 import { HebbError, ShapeError, ValueError } from '../errors.ts';
 import { activate, parseActivation, type Activation } from '../model/activation.ts';
 import { checkSamples, allocateMatrix } from '../model/inputs.ts';
-import { epochPlan, type FitEvent, type FitOptions } from '../model/fit-loop.ts';
+import {
+  checkResumeHorizon,
+  epochPlan,
+  type FitEvent,
+  type FitOptions,
+} from '../model/fit-loop.ts';
 import { epochBatches } from '../model/batches.ts';
 import { registerModel, UnsupervisedModel } from '../model/model.ts';
 import { formatSchedule, rateAt } from '../model/schedule.ts';
@@ -186,11 +191,7 @@ export class SoftHebb extends UnsupervisedModel<ResolvedSoftHebbOptions> {
     if (!opts.resume || !this.w) {
       this.initialize(x.cols);
       this.horizon = o.epochs * N;
-    } else if (this.horizon !== o.epochs * N) {
-      throw new ValueError(
-        `${where}: cannot resume: the state's rate schedule covers ${count(this.horizon, 'sample')} but epochs × rows = ${o.epochs} × ${N}; resume with the options and data of the interrupted run`,
-      );
-    }
+    } else checkResumeHorizon(where, this.horizon, o.epochs, N);
     const xs = this.preparedInput(x);
     const { first, total } = epochPlan(N, o.epochs, this.samplesSeen, opts.resume);
     const step = o.batchSize === 1 ? ONLINE_CHUNK : o.batchSize;
