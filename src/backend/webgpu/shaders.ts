@@ -1,14 +1,20 @@
-// WGSL kernels of the WebGPU path: a tiled GEMM with the SoftHebb update's epilogue, the
+// WGSL kernels of the WebGPU path: a register-tiled GEMM with the SoftHebb update's epilogue, the
 // posterior softmax, the per-unit rates of Eq. 8's exact step, and a row gather. Each takes
 // its sizes in a uniform block laid out as the `Params` of context.ts (u32/f32, 4 bytes each).
 
-/** Tile edge of the GEMM: a workgroup computes a TILE × TILE block of C. */
-export const TILE = 16;
+/** Edge of the block of C one GEMM workgroup computes (16 × 16 threads, 4 × 4 outputs each). */
+export const BLOCK = 64;
 
 /**
  * C = alpha·diag(rs)·op(A)·op(B) + beta·diag(cs)·C (rs, cs per row of C, used when the flags
  * say so): the forward pass (U = X·Wᵀ) and the decayed update (W = keep∘W + rate∘YᵀX).
- * op(A) is A or Aᵀ by `ta`, likewise B; both are read through shared-memory tiles.
+ * op(A) is A or Aᵀ by `ta`, likewise B. Register-tiled: a workgroup of 16 × 16 threads
+ * computes a 64 × 64 block of C, each thread a 4 × 4 block in registers, from 64 × 16 tiles of
+ * op(A) and 16 × 64 tiles of op(B) in shared memory; each tile value read from shared memory
+ * feeds four multiply-adds (one per output of its row or column), against one in a plain
+ * one-output-per-thread tile. Tiles are loaded so that neighbouring threads read neighbouring
+ * addresses whichever way A and B are stored. The shared tiles are scalar arrays: writing one
+ * lane of a shared vec4 can compile to a read-modify-write of the whole vector (a race).
  */
 export const GEMM = /* wgsl */ `
 struct P { M: u32, N: u32, K: u32, ta: u32, tb: u32, lda: u32, ldb: u32, ldc: u32,
@@ -19,39 +25,68 @@ struct P { M: u32, N: u32, K: u32, ta: u32, tb: u32, lda: u32, ldb: u32, ldc: u3
 @group(0) @binding(3) var<uniform> p: P;
 @group(0) @binding(4) var<storage, read> rs: array<f32>;
 @group(0) @binding(5) var<storage, read> cs: array<f32>;
-var<workgroup> As: array<array<f32, ${TILE}>, ${TILE}>;
-var<workgroup> Bs: array<array<f32, ${TILE}>, ${TILE}>;
+// As[k * 64 + m] = op(A)[m0 + m, k0 + k]; Bs[k * 64 + n] = op(B)[k0 + k, n0 + n]
+var<workgroup> As: array<f32, 1024>;
+var<workgroup> Bs: array<f32, 1024>;
 
-@compute @workgroup_size(${TILE}, ${TILE})
-fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
-  let i = wg.y * ${TILE}u + l.y;
-  let j = wg.x * ${TILE}u + l.x;
-  var acc = 0.0;
-  for (var k0 = 0u; k0 < p.K; k0 += ${TILE}u) {
-    let ak = k0 + l.x;
-    var av = 0.0;
-    if (i < p.M && ak < p.K) {
-      if (p.ta == 1u) { av = A[ak * p.lda + i]; } else { av = A[i * p.lda + ak]; }
+fn opA(m: u32, k: u32) -> f32 {
+  if (m >= p.M || k >= p.K) { return 0.0; }
+  if (p.ta == 1u) { return A[k * p.lda + m]; }
+  return A[m * p.lda + k];
+}
+
+fn opB(k: u32, n: u32) -> f32 {
+  if (k >= p.K || n >= p.N) { return 0.0; }
+  if (p.tb == 1u) { return B[n * p.ldb + k]; }
+  return B[k * p.ldb + n];
+}
+
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u,
+        @builtin(local_invocation_index) t: u32) {
+  let m0 = wg.y * 64u;
+  let n0 = wg.x * 64u;
+  var acc: array<vec4f, 4>; // acc[i][j] = C[m0 + 4·l.y + i, n0 + 4·l.x + j]
+  for (var k0 = 0u; k0 < p.K; k0 += 16u) {
+    // 1024 values per tile, 4 per thread: e runs along the stored rows of A and B
+    for (var r = 0u; r < 4u; r++) {
+      let e = t + r * 256u;
+      var m = e / 16u;
+      var k = e % 16u;
+      if (p.ta == 1u) { m = e % 64u; k = e / 64u; }
+      As[k * 64u + m] = opA(m0 + m, k0 + k);
+      var n = e % 64u;
+      var kb = e / 64u;
+      if (p.tb == 1u) { n = e / 16u; kb = e % 16u; }
+      Bs[kb * 64u + n] = opB(k0 + kb, n0 + n);
     }
-    As[l.y][l.x] = av;
-    let bk = k0 + l.y;
-    var bv = 0.0;
-    if (bk < p.K && j < p.N) {
-      if (p.tb == 1u) { bv = B[j * p.ldb + bk]; } else { bv = B[bk * p.ldb + j]; }
-    }
-    Bs[l.y][l.x] = bv;
     workgroupBarrier();
-    for (var k = 0u; k < ${TILE}u; k++) { acc += As[l.y][k] * Bs[k][l.x]; }
+    for (var k = 0u; k < 16u; k++) {
+      let ai = k * 64u + 4u * l.y;
+      let bi = k * 64u + 4u * l.x;
+      let b = vec4f(Bs[bi], Bs[bi + 1u], Bs[bi + 2u], Bs[bi + 3u]);
+      acc[0] += As[ai] * b;
+      acc[1] += As[ai + 1u] * b;
+      acc[2] += As[ai + 2u] * b;
+      acc[3] += As[ai + 3u] * b;
+    }
     workgroupBarrier();
   }
-  if (i < p.M && j < p.N) {
-    var prod = p.alpha * acc;
-    if (p.useRs == 1u) { prod = prod * rs[i]; }
-    let at = i * p.ldc + j;
-    if (p.beta == 0.0) { C[at] = prod; return; }
+  for (var i = 0u; i < 4u; i++) {
+    let row = m0 + 4u * l.y + i;
+    if (row >= p.M) { break; }
+    var scale = p.alpha;
+    if (p.useRs == 1u) { scale = scale * rs[row]; }
     var keep = p.beta;
-    if (p.useCs == 1u) { keep = keep * cs[i]; }
-    C[at] = keep * C[at] + prod;
+    if (p.useCs == 1u) { keep = keep * cs[row]; }
+    for (var j = 0u; j < 4u; j++) {
+      let col = n0 + 4u * l.x + j;
+      if (col >= p.N) { break; }
+      let at = row * p.ldc + col;
+      let prod = scale * acc[i][j];
+      // beta = 0 never reads C, so a fresh buffer's contents cannot leak in (NaN · 0)
+      if (p.beta == 0.0) { C[at] = prod; } else { C[at] = keep * C[at] + prod; }
+    }
   }
 }`;
 
