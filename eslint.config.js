@@ -84,9 +84,10 @@ export default tseslint.config(
       'src/errors.ts',
       'src/version.ts',
     ],
-    // The Node-only loaders of the native addon and the wasm module.
+    // The Node-only loaders of the native addon, the wasm module and Dawn (WebGPU in Node).
     ignores: [
       'src/backend/native/**',
+      'src/backend/webgpu/node-gpu.ts',
       'src/backend/wasm/register.ts',
       'src/backend/register-node.ts',
     ],

@@ -13,6 +13,7 @@ import { benchPgd } from './pgd.ts'; // PGD attacks vs PyTorch
 import { benchMlp } from './mlp.ts'; // MLP baseline and linear read-out vs PyTorch
 import { benchSoftHebbConv } from './softhebb-conv.ts'; // SoftHebbConv2d.fit vs PyTorch unfold
 import { benchSoftHebbDeep } from './softhebb-deep.ts'; // deep SoftHebb Hebbian epoch vs PyTorch
+import { benchWebGpu } from './webgpu.ts'; // hebb/webgpu in Node (the webgpu package, Dawn)
 
 const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   similarity: benchSimilarity, // structured similarity matching
@@ -28,6 +29,7 @@ const BENCHES: Record<string, (args: string[]) => void | Promise<void>> = {
   mlp: benchMlp, // MLP baseline and linear read-out vs PyTorch
   'softhebb-conv': benchSoftHebbConv, // SoftHebbConv2d.fit, one MNIST epoch, vs PyTorch
   'softhebb-deep': benchSoftHebbDeep, // deep SoftHebb Hebbian epoch vs PyTorch conv2d
+  webgpu: benchWebGpu, // hebb/webgpu in Node: GEMM GFLOPS, a SoftHebb epoch
 };
 
 const [name, ...rest] = process.argv.slice(2);

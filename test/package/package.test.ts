@@ -19,6 +19,8 @@ import { describe, it } from 'node:test';
 import ts from 'typescript';
 import * as root from '../../src/index.ts';
 import * as browser from '../../src/browser.ts';
+import * as webgpu from '../../src/webgpu.ts';
+import * as webgpuNode from '../../src/webgpu-node.ts';
 import { VERSION } from '../../src/version.ts';
 import { wasmUrl } from '../../src/backend/wasm/module.ts';
 
@@ -90,6 +92,18 @@ describe('package surface', () => {
     }
     assert.equal(pkg.bin.hebb, './dist/cli/main.js');
     assert.ok(existsSync(join(ROOT, 'src/cli/main.ts')));
+  });
+
+  it("hebb/webgpu: Node's entry is the browser's plus nodeGpu; pages never get the Node file", () => {
+    assert.deepEqual(
+      Object.keys(webgpuNode).sort(),
+      [...Object.keys(webgpu), 'nodeGpu', 'SWIFTSHADER_ICD'].sort(),
+    );
+    const e = pkg.exports['./webgpu'];
+    // conditions are tried in order: `node` first, and a bundler for a page (no `node`) falls through
+    assert.deepEqual(Object.keys(e), ['node', 'types', 'default']);
+    assert.equal(e.node.default, './dist/webgpu-node.js');
+    assert.equal(e.default, './dist/webgpu.js');
   });
 
   it('VERSION is package.json’s version', () => {

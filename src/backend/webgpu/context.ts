@@ -1,7 +1,7 @@
 // A WebGPU device with matrices that stay on it. Unlike the synchronous Backend interface,
 // kernels here only enqueue work: nothing is read back until download(), so a whole epoch
 // of SoftHebb runs on the device with one transfer in and one out. Browser-safe; in Node it
-// needs a WebGPU implementation passed as `gpu` (e.g. the npm `webgpu` package's).
+// needs a WebGPU implementation passed as `gpu` (nodeGpu(): the npm `webgpu` package's).
 import { HebbError, ShapeError } from '../../errors.ts';
 import { Matrix } from '../matrix.ts';
 import {
@@ -13,7 +13,7 @@ import {
   type GpuDevice,
   type GpuEncoder,
 } from './gpu-types.ts';
-import { GATHER, GEMM, RATES, SOFTMAX, TILE } from './shaders.ts';
+import { BLOCK, GATHER, GEMM, RATES, SOFTMAX } from './shaders.ts';
 
 /** A rows × cols float32 matrix in a device buffer. */
 export class GpuMatrix {
@@ -77,6 +77,9 @@ export class WebGpu {
     readonly device: GpuDevice,
     /** What the device is. */
     readonly info: WebGpuInfo,
+    // Held while the device lives: Dawn in Node tears its instance down, devices and all, once
+    // the entry point is garbage-collected (a crash in the next kernel); destroy() lets go.
+    private entry: Gpu | null,
   ) {
     this.dummy = this.createBuffer(16, USAGE.STORAGE);
     device.pushErrorScope('validation');
@@ -92,7 +95,7 @@ export class WebGpu {
     const gpu = o.gpu ?? (globalThis as { navigator?: { gpu?: Gpu } }).navigator?.gpu;
     if (!gpu) {
       throw new HebbError(
-        'WebGPU is not available here: no navigator.gpu (a browser with WebGPU, on a page served over http(s) or localhost) and no gpu option (in Node, pass a WebGPU implementation such as the npm webgpu package)',
+        'WebGPU is not available here: no navigator.gpu (a browser with WebGPU, on a page served over http(s) or localhost) and no gpu option (in Node: WebGpu.create({ gpu: await nodeGpu() }) with nodeGpu from hebb/webgpu, after npm install webgpu)',
       );
     }
     const adapter = await gpu.requestAdapter({
@@ -108,12 +111,13 @@ export class WebGpu {
       },
     });
     const i = adapter.info ?? {};
-    return new WebGpu(device, {
+    const info: WebGpuInfo = {
       name: 'webgpu',
       vendor: i.vendor ?? '',
       architecture: i.architecture ?? '',
       description: i.description || i.device || '',
-    });
+    };
+    return new WebGpu(device, info, gpu);
   }
 
   private createBuffer(bytes: number, usage: number): GpuBuffer {
@@ -204,6 +208,7 @@ export class WebGpu {
   destroy(): void {
     this.flush();
     this.device.destroy();
+    this.entry = null;
   }
 
   private encoderNow(): GpuEncoder {
@@ -280,7 +285,7 @@ export class WebGpu {
     const words: Word[] = [M, N, K, ta, tb, a.cols, b.cols, c.cols];
     words.push({ f: alpha }, { f: beta }, !!o.rowScale, !!o.keep);
     const buffers = [a.buffer, b.buffer, c.buffer, o.rowScale, o.keep];
-    this.dispatch('gemm', buffers, 3, words, [Math.ceil(N / TILE), Math.ceil(M / TILE)]);
+    this.dispatch('gemm', buffers, 3, words, [Math.ceil(N / BLOCK), Math.ceil(M / BLOCK)]);
   }
 
   /** out = softmax(t·(u + bias)) per row, over the first `rows` rows. */
