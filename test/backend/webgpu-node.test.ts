@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Matrix } from '../../src/backend/matrix.ts';
+import { smEulerStepTs } from '../../src/backend/ts/similarity.ts';
+import { HebbError } from '../../src/errors.ts';
 import { mnist } from '../../src/data/mnist.ts';
 import { ShapeError } from '../../src/errors.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
@@ -90,6 +92,78 @@ describe(
         (e: Error) =>
           e instanceof ShapeError &&
           /op\(A\) 70×33 · op\(B\) 70×33 does not give C 70×66/.test(e.message),
+      );
+    });
+
+    it('the similarity-matching Euler step, every activation, with and without a bias, equals the ts kernel', async () => {
+      // 150 columns: the 64-thread row loop runs a ragged third lap
+      const [rows, cols, dt] = [5, 150, 0.3];
+      const ops = [
+        ['copy', 0, 0],
+        ['relu', 0, 0],
+        ['clip', -0.5, 0.8],
+        ['tanh', 0, 0],
+        ['shrink', 0.3, 0],
+        ['cappedRelu', 0.2, 1],
+      ] as const;
+      for (const [op, p, q] of ops)
+        for (const withBias of [false, true]) {
+          const u = randMatrix(rows, cols, 11, -2, 2);
+          const drive = randMatrix(rows, cols, 12, -2, 2);
+          const bias = withBias ? randMatrix(rows, cols, 13, -1, 1) : null;
+          const r = randMatrix(rows, cols, 14, -1, 1);
+          const [U, R] = [gpu.upload(u), gpu.upload(r)];
+          const du2 = gpu.zeros(1, rows);
+          const u2 = gpu.zeros(1, rows);
+          gpu.smEulerStep(
+            U,
+            gpu.upload(drive),
+            bias && gpu.upload(bias),
+            R,
+            dt,
+            op,
+            p,
+            q,
+            du2.buffer,
+            u2.buffer,
+          );
+          // one at a time: concurrent downloads would pop one error scope twice
+          const [gu, gr, gd, gs] = [
+            await gpu.download(U),
+            await gpu.download(R),
+            await gpu.download(du2),
+            await gpu.download(u2),
+          ];
+          const want = { du2: new Float32Array(rows), u2: new Float32Array(rows) };
+          smEulerStepTs(u, drive, bias, r, dt, op, p, q, want.du2, want.u2);
+          const at = `${op}${withBias ? ' with bias' : ''}`;
+          for (let i = 0; i < u.data.length; i++) {
+            // float32 rounding, with or without a fused multiply-add in u + dt·(t − u)
+            assert.ok(
+              Math.abs(gu.data[i] - u.data[i]) <= 1e-6 * (1 + Math.abs(u.data[i])),
+              `${at}: u[${i}]`,
+            );
+            assert.ok(
+              Math.abs(gr.data[i] - r.data[i]) <= 2e-6,
+              `${at}: r[${i}] ${gr.data[i]} vs ${r.data[i]}`,
+            );
+          }
+          for (let b = 0; b < rows; b++) {
+            // float32 sums of 150 squares in a tree against a float64 sum
+            assert.ok(Math.abs(gd.data[b] - want.du2[b]) <= 1e-5 * want.du2[b], `${at}: du2[${b}]`);
+            assert.ok(Math.abs(gs.data[b] - want.u2[b]) <= 1e-5 * want.u2[b], `${at}: u2[${b}]`);
+          }
+        }
+      const m = gpu.zeros(2, 3);
+      assert.throws(
+        () => gpu.smEulerStep(m, m, null, m, 0.1, 'sigmoid', 0, 0, m.buffer, m.buffer),
+        (e: Error) =>
+          e instanceof HebbError && /op 'sigmoid' is not one of copy, relu, clip/.test(e.message),
+      );
+      assert.throws(
+        () => gpu.smEulerStep(m, gpu.zeros(3, 2), null, m, 0.1, 'relu', 0, 0, m.buffer, m.buffer),
+        (e: Error) =>
+          e instanceof ShapeError && /drive is 3×2, u 2×3; they must match/.test(e.message),
       );
     });
 

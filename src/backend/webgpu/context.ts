@@ -13,7 +13,7 @@ import {
   type GpuDevice,
   type GpuEncoder,
 } from './gpu-types.ts';
-import { BLOCK, GATHER, GEMM, RATES, SOFTMAX } from './shaders.ts';
+import { BLOCK, GATHER, GEMM, RATES, SM_EULER, SM_OPS, SOFTMAX } from './shaders.ts';
 
 /** A rows × cols float32 matrix in a device buffer. */
 export class GpuMatrix {
@@ -27,12 +27,13 @@ export class GpuMatrix {
   ) {}
 }
 
-type Kernel = 'gemm' | 'softmax' | 'rates' | 'gather';
+type Kernel = 'gemm' | 'softmax' | 'rates' | 'gather' | 'smEuler';
 const SOURCES: Record<Kernel, string> = {
   gemm: GEMM,
   softmax: SOFTMAX,
   rates: RATES,
   gather: GATHER,
+  smEuler: SM_EULER,
 };
 
 /** The device WebGpu.create opened, as its adapter describes it (empty strings where unknown). */
@@ -313,6 +314,47 @@ export class WebGpu {
   ): void {
     const words: Word[] = [rows, y.cols, { f: eta }, exact];
     this.dispatch('rates', [y.buffer, u.buffer, rate, keep], 3, words, [Math.ceil(y.cols / 64), 1]);
+  }
+
+  /**
+   * One Euler step of similarity-matching dynamics, as the Backend's smEulerStep:
+   * u' = u + dt·((bias + drive + r) − u), du2[b] = Σ (u' − u)², u2[b] = Σ u'², u ← u',
+   * r ← op(u', p, q). op: one of the similarity-matching activations' ops (SM_OPS).
+   */
+  smEulerStep(
+    u: GpuMatrix,
+    drive: GpuMatrix,
+    bias: GpuMatrix | null,
+    r: GpuMatrix,
+    dt: number,
+    op: string,
+    p: number,
+    q: number,
+    du2: GpuBuffer,
+    u2: GpuBuffer,
+  ): void {
+    const code = (SM_OPS as readonly string[]).indexOf(op);
+    if (code < 0) {
+      throw new HebbError(
+        `WebGPU smEulerStep: op '${op}' is not one of ${SM_OPS.join(', ')} (the similarity-matching activations)`,
+      );
+    }
+    for (const [m, what] of [
+      [drive, 'drive'],
+      [r, 'r'],
+      ...(bias ? [[bias, 'bias'] as const] : []),
+    ] as const) {
+      if (m.rows !== u.rows || m.cols !== u.cols) {
+        throw new ShapeError(
+          `WebGPU smEulerStep: ${what} is ${m.rows}×${m.cols}, u ${u.rows}×${u.cols}; they must match`,
+        );
+      }
+    }
+    const rows = u.rows;
+    const words: Word[] = [rows, u.cols, { f: dt }, !!bias, code, { f: p }, { f: q }, 0];
+    const groups: [number, number] = [Math.min(rows, 65535), Math.ceil(rows / 65535)];
+    const buffers = [u.buffer, drive.buffer, bias?.buffer, r.buffer, du2, u2];
+    this.dispatch('smEuler', buffers, 3, words, groups);
   }
 
   /** out[i] = x[idx[offset + i]] for i < rows. */

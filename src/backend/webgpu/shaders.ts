@@ -1,5 +1,6 @@
 // WGSL kernels of the WebGPU path: a register-tiled GEMM with the SoftHebb update's epilogue, the
-// posterior softmax, the per-unit rates of Eq. 8's exact step, and a row gather. Each takes
+// posterior softmax, the per-unit rates of Eq. 8's exact step, a row gather, and the Euler step
+// of similarity-matching dynamics. Each takes
 // its sizes in a uniform block laid out as the `Params` of context.ts (u32/f32, 4 bytes each).
 
 /** Edge of the block of C one GEMM workgroup computes (16 × 16 threads, 4 × 4 outputs each). */
@@ -180,4 +181,71 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   if (i >= p.rows) { return; }
   let src = idx[p.offset + i] * p.cols;
   for (var j = g.x; j < p.cols; j += 64u * 4u) { out[i * p.cols + j] = X[src + j]; }
+}`;
+
+/** The activations SM_EULER applies, by the code its uniform block carries. */
+export const SM_OPS = ['copy', 'relu', 'clip', 'tanh', 'shrink', 'cappedRelu'] as const;
+
+/**
+ * One Euler step of similarity-matching dynamics per row b (one workgroup of 64 per row), as the
+ * Backend's smEulerStep: u' = u + dt·((bias + drive + r) − u); du2[b] = Σ (u' − u)²;
+ * u2[b] = Σ u'²; u ← u'; r ← op(u', p, q) with op one of SM_OPS (its index).
+ */
+export const SM_EULER = /* wgsl */ `
+struct P { rows: u32, cols: u32, dt: f32, useBias: u32, op: u32, p: f32, q: f32, pad: u32 }
+@group(0) @binding(0) var<storage, read_write> U: array<f32>;
+@group(0) @binding(1) var<storage, read> drive: array<f32>;
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<uniform> p: P;
+@group(0) @binding(4) var<storage, read_write> R: array<f32>;
+@group(0) @binding(5) var<storage, read_write> du2: array<f32>;
+@group(0) @binding(6) var<storage, read_write> u2: array<f32>;
+var<workgroup> sd: array<f32, 64>;
+var<workgroup> su: array<f32, 64>;
+
+fn act(x: f32) -> f32 {
+  switch p.op {
+    case 1u: { return max(x, 0.0); }
+    case 2u: { return clamp(x, p.p, p.q); }
+    // tanh(±10) is ±1 in float32; the clamp keeps exp-based tanh from overflowing to NaN
+    case 3u: { return tanh(clamp(x, -10.0, 10.0)); }
+    case 4u: { if (x > p.p) { return x - p.p; } if (x < -p.p) { return x + p.p; } return 0.0; }
+    case 5u: { return clamp(x - p.p, 0.0, p.q); }
+    default: { return x; }
+  }
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  let b = wg.x + wg.y * 65535u;
+  if (b >= p.rows) { return; }
+  var d2 = 0.0;
+  var v2 = 0.0;
+  for (var k = l.x; k < p.cols; k += 64u) {
+    let i = b * p.cols + k;
+    var t = drive[i];
+    if (p.useBias == 1u) { t = bias[i] + t; }
+    t = t + R[i];
+    let old = U[i];
+    let v = old + p.dt * (t - old);
+    let d = v - old;
+    d2 += d * d;
+    v2 += v * v;
+    U[i] = v;
+    R[i] = act(v);
+  }
+  sd[l.x] = d2;
+  su[l.x] = v2;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s >>= 1u) {
+    if (l.x < s) {
+      sd[l.x] = sd[l.x] + sd[l.x + s];
+      su[l.x] = su[l.x] + su[l.x + s];
+    }
+    workgroupBarrier();
+  }
+  if (l.x == 0u) {
+    du2[b] = sd[0];
+    u2[b] = su[0];
+  }
 }`;
