@@ -161,6 +161,10 @@ for (const be of backendsUnderTest()) {
       // (wasm flushes both: they are below 2^-64)
       if (be.name !== 'wasm')
         assert.ok(y.data[13] > 0 && y.data[28] > 0, 'the −80 and −60 entries are kept');
+      // softmax(t·z) = softmax((−t)·(−z)): the same posteriors through the t < 0 branch.
+      const yNeg = Matrix.zeros(1, 32);
+      be.softmaxRows(Matrix.from([z.map((v) => -v)]), -t, yNeg);
+      assert.deepEqual(Array.from(yNeg.data), Array.from(y.data));
     });
 
     it('softmaxRows at t = 0 is uniform, and works in place', () => {
