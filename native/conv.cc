@@ -38,6 +38,22 @@ HEBB_CLONES void im2col(const float* images, const Conv& g, float* out) {
   for (long r = 0; r < rows; r++) {
     const long b = r / (g.outH * g.outW), oy = (r / g.outW) % g.outH, ox = r % g.outW;
     float* dst = out + r * P;
+    const long ix0 = ox * g.stride - g.pad, span = g.kW * g.C;
+    if (g.dilation == 1 && ix0 >= 0 && ix0 + g.kW <= g.inW) {
+      // The patch's columns all inside the image: each kernel row is one contiguous run of
+      // kW·C values (with C = 1 the per-pixel loop below cost 10 % of a conv layer's epoch).
+      for (long ky = 0; ky < g.kH; ky++) {
+        const long iy = oy * g.stride - g.pad + ky;
+        float* d = dst + ky * span;
+        if (iy < 0 || iy >= g.inH) {
+          for (long i = 0; i < span; i++) d[i] = 0;
+        } else {
+          const float* s = images + b * img + (iy * g.inW + ix0) * g.C;
+          for (long i = 0; i < span; i++) d[i] = s[i];
+        }
+      }
+      continue;
+    }
     for (long ky = 0; ky < g.kH; ky++) {
       const long iy = oy * g.stride - g.pad + ky * g.dilation;
       for (long kx = 0; kx < g.kW; kx++) {

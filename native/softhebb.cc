@@ -224,11 +224,28 @@ HEBB_CLONES void softhebb_soft_step(float* w, long K, long n, const float* x, lo
       return;
     }
   }
+  const float* cf = coef.data();
+  if (B >= 4 * n) {
+    // Many short rows (a conv layer's patches: 5760 × 25 against 96 units): Yᵀ X is only K × n,
+    // so the rates scale its rows, w += diag(coef)·(Yᵀ X), instead of a pass over the B × K
+    // posteriors, diag(coef) folded into Y first. The same sums, each product rounded once
+    // more or less (coef·Σ y x for Σ (coef·y) x).
+    thread_local std::vector<float> g;
+    if (g.size() < static_cast<size_t>(K * n)) g.resize(static_cast<size_t>(K * n));
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, y, K, x, n, 0.0f, g.data(), n);
+    for (long k = 0; k < K; k++) {
+      float* wk = w + k * n;
+      const float* gk = g.data() + k * n;
+      const float ck = cf[k];
+#pragma omp simd
+      for (long j = 0; j < n; j++) wk[j] += ck * gk[j];
+    }
+    return;
+  }
   // Kept between calls: a fresh B × K buffer per step would cost a pass of page faults.
   thread_local std::vector<float> ys;
   if (ys.size() < static_cast<size_t>(B * K)) ys.resize(static_cast<size_t>(B * K));
   float* yr = ys.data();
-  const float* cf = coef.data();
 #pragma omp parallel for schedule(static) if (par)
   for (long b = 0; b < B; b++) {
     const float* yb = y + b * K;

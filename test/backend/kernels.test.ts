@@ -122,10 +122,62 @@ for (const be of backendsUnderTest()) {
       assert.deepEqual(Array.from(out.data), [0, 1, 0, 1, 0, 0]);
     });
 
+    it('softmaxRows computes e^v within 2e-7 of Math.exp for v in [−87, 0] (rows [0, v], y₁/y₀)', () => {
+      // The range a max-subtracted exponent t·(z − max) takes before it flushes to 0 (native:
+      // a float polynomial after a double range reduction, measured max 1.2e-7 including
+      // y₁'s own rounding). wasm sets posteriors below 2^-64 to 0 (native/reduce.cc), so its
+      // range stops at −44.
+      const lo = be.name === 'wasm' ? -44 : -87;
+      const N = 20000;
+      const a = Matrix.zeros(N, 2);
+      for (let i = 0; i < N; i++) a.data[2 * i + 1] = (lo * i) / (N - 1);
+      const y = Matrix.zeros(N, 2);
+      be.softmaxRows(a, 1, y);
+      let worst = 0;
+      for (let i = 0; i < N; i++) {
+        const ratio = y.data[2 * i + 1] / y.data[2 * i];
+        worst = Math.max(worst, Math.abs(ratio / Math.exp(a.data[2 * i + 1]) - 1));
+      }
+      assert.ok(worst <= 2e-7, `max relative error ${worst}`);
+    });
+
+    it('softmaxRows: blocks far below the max are exact zeros, an entry at t·(z − max) = −80 is not', () => {
+      // 32 units at t = 200, blocks of 8: block 0 holds the max, block 1 one entry at −80 and
+      // block 3 one at −60 (the rest of each at −200), block 2 lies wholly below −88.5 (the
+      // native kernel writes it as zeros without its exp).
+      const t = 200;
+      const z = new Array(32).fill(-1);
+      z[3] = 0;
+      z[13] = -80 / t;
+      z[28] = -60 / t;
+      const a = Matrix.from([z]);
+      const y = Matrix.zeros(1, 32);
+      be.softmaxRows(a, t, y);
+      const e = Array.from(a.data, (v) => Math.exp(t * v));
+      const s = e.reduce((p, v) => p + v, 0);
+      // In float32 e^-200 is 0 (every backend's posteriors are float32).
+      const want = e.map((v) => (be.name === 'wasm' && v / s < 2 ** -64 ? 0 : Math.fround(v / s)));
+      assertClose(y.data, want, { rtol: 1e-6, atol: 0, what: 'posteriors' });
+      // (wasm flushes both: they are below 2^-64)
+      if (be.name !== 'wasm')
+        assert.ok(y.data[13] > 0 && y.data[28] > 0, 'the −80 and −60 entries are kept');
+      // softmax(t·z) = softmax((−t)·(−z)): the same posteriors through the t < 0 branch.
+      const yNeg = Matrix.zeros(1, 32);
+      be.softmaxRows(Matrix.from([z.map((v) => -v)]), -t, yNeg);
+      assert.deepEqual(Array.from(yNeg.data), Array.from(y.data));
+    });
+
     it('softmaxRows at t = 0 is uniform, and works in place', () => {
       const a = randMatrix(2, 4, 8);
       be.softmaxRows(a, 0, a);
       assertClose(a.data, new Array(8).fill(0.25), { atol: 1e-7 });
+    });
+
+    it('softmaxRows of a row of equal entries (a blank patch) is uniform at any t', () => {
+      const a = Matrix.from([new Array(5).fill(0), new Array(5).fill(-3.5)]);
+      const y = Matrix.zeros(2, 5);
+      be.softmaxRows(a, 200, y);
+      assert.deepEqual(Array.from(y.data), new Array(10).fill(Math.fround(0.2)));
     });
 
     it('softmaxRowsBackward is the softmax Jacobian times g (float64 Jacobian), also in place', () => {
