@@ -91,6 +91,18 @@ HEBB_CLONES void axpy(double alpha, const float* x, float* y, size_t n) {
   for (long i = 0; i < N; i++) y[i] += a * x[i];
 }
 
+HEBB_CLONES void sign_step_clip(const float* g, double alpha, const float* lo, const float* hi, float* a,
+                                size_t n) {
+  const long N = static_cast<long>(n);
+  const float s = static_cast<float>(alpha);
+#pragma omp parallel for schedule(static) if (N > PAR)
+  for (long i = 0; i < N; i++) {
+    float v = a[i] + (g[i] > 0 ? s : g[i] < 0 ? -s : 0.0f);
+    v = v > lo[i] ? v : lo[i];
+    a[i] = v < hi[i] ? v : hi[i];
+  }
+}
+
 HEBB_CLONES void scale(double alpha, float* x, size_t n) {
   const long N = static_cast<long>(n);
   const float a = static_cast<float>(alpha);
@@ -141,6 +153,9 @@ HEBB_CLONES void add_column_vector(float* a, size_t rows, size_t cols, const flo
 HEBB_KERNEL(unary, [](int op, CMat a, Mat out, double p, double q) { unary(op, a.data, out.data, a.size, p, q); });
 HEBB_KERNEL(binary, [](int op, CMat a, CMat b, Mat out) { binary(op, a.data, b.data, out.data, a.size); });
 HEBB_KERNEL(axpy, [](double alpha, CMat x, Mat y) { axpy(alpha, x.data, y.data, x.size); });
+HEBB_KERNEL(signStepClip, [](CMat g, double alpha, CMat lo, CMat hi, Mat a) {
+  sign_step_clip(g.data, alpha, lo.data, hi.data, a.data, a.size);
+});
 HEBB_KERNEL(scale, [](double alpha, Mat x) { scale(alpha, x.data, x.size); });
 HEBB_KERNEL(addRowVector, [](Mat a, Span<const float> v, double alpha) {
   add_row_vector(a.data, a.rows, a.cols, v.data, alpha);

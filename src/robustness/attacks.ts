@@ -121,6 +121,19 @@ function projectL2(
   be.unary('clip', a, a, range.lo, range.hi);
 }
 
+/**
+ * Rows idx (increasing) of m moved to the front, in place (idx[k] ≥ k, so nothing is read after
+ * it is overwritten): a view of the first idx.length rows. Cheaper than gathering into fresh
+ * (zero-filled) matrices on every step where a sample drops out.
+ */
+function keepRows(m: Matrix, idx: readonly number[]): Matrix {
+  const c = m.cols;
+  for (let k = 0; k < idx.length; k++) {
+    if (idx[k] !== k) m.data.copyWithin(k * c, idx[k] * c, (idx[k] + 1) * c);
+  }
+  return new Matrix(idx.length, c, m.data.subarray(0, idx.length * c));
+}
+
 /** A uniform point of the ball around each row (L∞: per entry; L2: direction × radius). */
 function randomStart(x0: Matrix, o: PgdOptions, rng: Rng): Matrix {
   const be = rng.backend;
@@ -195,10 +208,18 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
       let a = o.randomStart === false ? x0.clone() : randomStart(x0, o, rng);
       if (o.randomStart !== false) projectTo(a, x0, box);
       for (let s = 0; live.length > 0; s++) {
-        // Check the current iterate (the random start at s = 0), then step.
-        const { grad, logits } = net.lossGradient(a, labels, { copy: false });
-        const pred = new Int32Array(a.rows);
-        be.argmaxRows(logits, pred);
+        // Check the current iterate (the random start at s = 0), then step. The last iterate
+        // needs only its class: a forward pass, no gradient.
+        const last = s === o.steps;
+        let grad: Matrix | null = null;
+        let pred: Int32Array;
+        if (last) pred = net.predict(a);
+        else {
+          const lg = net.lossGradient(a, labels, { copy: false });
+          grad = lg.grad;
+          pred = new Int32Array(a.rows);
+          be.argmaxRows(lg.logits, pred);
+        }
         const idx: number[] = [];
         live.forEach((i, j) => {
           if (pred[j] === labels[j]) idx.push(j);
@@ -207,16 +228,21 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
             fooledAt[i] = r * (o.steps + 1) + s;
           }
         });
-        let g = grad;
-        if (idx.length < live.length) {
+        const dropped = idx.length < live.length;
+        if (dropped) {
           live = idx.map((j) => live[j]);
           labels = idx.map((j) => labels[j]);
-          a = a.gatherRows(idx);
-          x0 = x0.gatherRows(idx);
-          g = grad.gatherRows(idx);
-          if (box) box = { lo: box.lo.gatherRows(idx), hi: box.hi.gatherRows(idx) };
         }
-        if (s === o.steps || live.length === 0) break;
+        if (last || live.length === 0) break;
+        let g = grad!;
+        if (dropped) {
+          // In place: a, x0 and the box are this restart's own, g the pipeline's scratch (the
+          // step overwrites it anyway); L∞ steps need only the box, not x0.
+          a = keepRows(a, idx);
+          g = keepRows(g, idx);
+          if (box) box = { lo: keepRows(box.lo, idx), hi: keepRows(box.hi, idx) };
+          else x0 = keepRows(x0, idx);
+        }
         sampleSteps += live.length;
         step(a, g, x0, box);
         o.onStep?.(live.length);
@@ -247,20 +273,20 @@ export function pgd(net: Pipeline, x: Matrix, y: ArrayLike<number>, o: PgdOption
     be.binary('min', a, box.hi, a);
   }
 
-  /** One ascent step and projection; g is the pipeline's scratch gradient, overwritten. */
+  /** One ascent step and projection; g (the pipeline's scratch gradient) may be overwritten. */
   function step(a: Matrix, g: Matrix, x0: Matrix, box: { lo: Matrix; hi: Matrix } | null): void {
-    if (o.norm === 'linf') {
-      be.unary('sign', g, g);
-      be.axpy(alpha, g, a);
-    } else {
-      const n = new Float32Array(g.rows);
-      be.rowNorms(g, n);
-      be.scaleRows(
-        g,
-        n.map((v) => alpha / Math.max(v, 1e-12)),
-      );
-      be.binary('add', a, g, a);
+    if (box) {
+      // a + α·sign(g), then max(·, lo) and min(·, hi), in one pass
+      be.signStepClip(g, alpha, box.lo, box.hi, a);
+      return;
     }
-    projectTo(a, x0, box);
+    const n = new Float32Array(g.rows);
+    be.rowNorms(g, n);
+    be.scaleRows(
+      g,
+      n.map((v) => alpha / Math.max(v, 1e-12)),
+    );
+    be.binary('add', a, g, a);
+    projectL2(a, x0, o.eps, range, be);
   }
 }

@@ -95,6 +95,33 @@ for (const be of backendsUnderTest()) {
       be.scaleColumns(y, new Float32Array([2, -1]));
       assert.deepEqual(Array.from(y.data), [14, -0, -7, -1]);
     });
+
+    it('signStepClip is min(max(a + α·sign(g), lo), hi), by hand', () => {
+      // sign(g) = +, −, 0, +, −, +; the first and fourth are clipped above, the fifth below
+      const a = Matrix.from([[0.9, 0.5, 0.25, 0.75, 0.125, 0]]);
+      const g = Matrix.from([[3, -0.001, 0, 1e-30, -7, 2]]);
+      const lo = Matrix.from([[0, 0, 0, 0.5, 0.25, 0]]);
+      const hi = Matrix.from([[1, 1, 1, 0.875, 1, 1]]);
+      be.signStepClip(g, 0.25, lo, hi, a);
+      assert.deepEqual(Array.from(a.data), [1, 0.25, 0.25, 0.875, 0.25, 0.25]);
+    });
+
+    it('signStepClip equals a float32 step then the box, three steps in a row', () => {
+      const [a, g] = [randMatrix(9, 31, 21, 0, 1), randMatrix(9, 31, 22, -1, 1)];
+      const lo = Matrix.from([Array.from(a.data, (v) => Math.max(v - 0.1, 0))]);
+      const hi = Matrix.from([Array.from(a.data, (v) => Math.min(v + 0.1, 1))]);
+      const step = Math.fround(0.03);
+      const want = Array.from(a.data, (v, i) => {
+        for (let k = 0; k < 3; k++) {
+          v = Math.fround(v + step * Math.sign(g.data[i]));
+          v = Math.min(Math.max(v, lo.data[i]), hi.data[i]);
+        }
+        return v;
+      });
+      const flat = (m: Matrix) => new Matrix(1, m.data.length, m.data);
+      for (let k = 0; k < 3; k++) be.signStepClip(flat(g), 0.03, lo, hi, flat(a));
+      assert.deepEqual(Array.from(a.data), want);
+    });
   });
 
   describe(`reductions on ${be.name}`, () => {

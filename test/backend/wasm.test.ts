@@ -138,6 +138,9 @@ function workload(backend: Backend): Float32Array[] {
   results.push(o.data.slice());
   backend.normalizeRowsBackward(a, b, o);
   results.push(o.data.slice());
+  const stepped = a.clone();
+  backend.signStepClip(b, 0.3, Matrix.filled(6, 5, -0.5), Matrix.filled(6, 5, 0.5), stepped);
+  results.push(stepped.data);
   const w = randMatrix(5, 5, 3);
   backend.softHebbUpdate(w, b, a, b, 0.1);
   results.push(w.data.slice());

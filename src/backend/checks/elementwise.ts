@@ -36,6 +36,16 @@ export const elementwiseChecks = {
     scalar(c, 'alpha', alpha);
     sameShape(c, 'x', x, 'y', y);
   },
+  signStepClip(c, g, alpha, lo, hi, a) {
+    matrix(c, 'g', g);
+    matrix(c, 'lo', lo);
+    matrix(c, 'hi', hi);
+    matrix(c, 'a', a);
+    scalar(c, 'alpha', alpha);
+    sameShape(c, 'g', g, 'a', a);
+    sameShape(c, 'lo', lo, 'a', a);
+    sameShape(c, 'hi', hi, 'a', a);
+  },
   scale(c, alpha, x) {
     matrix(c, 'x', x);
     scalar(c, 'alpha', alpha);

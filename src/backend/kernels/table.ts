@@ -91,6 +91,17 @@ export const KERNELS = {
   binary: (op = choice(BINARY_OPS), a = matrix(), b = matrix(), out = matrix('out')) => {},
   /** y ← y + alpha·x. */
   axpy: (alpha = float(), x = matrix(), y = matrix('inout')) => {},
+  /**
+   * a ← min(max(a + alpha·sign(g), lo), hi) element-wise, in float32 (sign(0) = 0): L∞ PGD's
+   * ascent step and its projection onto the box lo ≤ a ≤ hi, one pass instead of four.
+   */
+  signStepClip: (
+    g = matrix(),
+    alpha = float(),
+    lo = matrix(),
+    hi = matrix(),
+    a = matrix('inout'),
+  ) => {},
   /** x ← alpha·x. */
   scale: (alpha = float(), x = matrix('inout')) => {},
   /** a[i,:] ← a[i,:] + alpha·v for every row (bias broadcast). */

@@ -101,6 +101,18 @@ export function axpyTs(alpha: number, x: Matrix, y: Matrix): void {
   for (let i = 0; i < xd.length; i++) yd[i] += alpha * xd[i];
 }
 
+export function signStepClipTs(g: Matrix, alpha: number, lo: Matrix, hi: Matrix, a: Matrix): void {
+  const [gd, ld, hd, ad] = [g.data, lo.data, hi.data, a.data];
+  // float32 arithmetic as the native kernel: the step rounded to float, one float addition
+  const s = Math.fround(alpha);
+  for (let i = 0; i < ad.length; i++) {
+    const gi = gd[i];
+    let v = Math.fround(ad[i] + (gi > 0 ? s : gi < 0 ? -s : 0));
+    v = v > ld[i] ? v : ld[i];
+    ad[i] = v < hd[i] ? v : hd[i];
+  }
+}
+
 export function scaleTs(alpha: number, x: Matrix): void {
   const d = x.data;
   for (let i = 0; i < d.length; i++) d[i] *= alpha;
@@ -147,6 +159,7 @@ export const elementwiseKernels = {
   unary: unaryTs,
   binary: binaryTs,
   axpy: axpyTs,
+  signStepClip: signStepClipTs,
   scale: scaleTs,
   addRowVector: addRowVectorTs,
   addColumnVector: addColumnVectorTs,
