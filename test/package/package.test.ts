@@ -20,7 +20,7 @@ import ts from 'typescript';
 import * as root from '../../src/index.ts';
 import * as browser from '../../src/browser.ts';
 import { VERSION } from '../../src/version.ts';
-import { wasmUrl } from '../../src/backend/wasm/module.ts';
+import { wasmThreadsUrl, wasmUrl } from '../../src/backend/wasm/module.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -78,11 +78,12 @@ describe('package surface', () => {
     walk(pkg.exports);
     for (const t of targets) {
       if (t === './package.json') continue;
-      if (t === './wasm/hebb.wasm') {
-        // a build output: shipped, and where scripts/build-wasm.mjs writes it
-        assert.ok(pkg.files.includes('wasm/hebb.wasm'));
+      if (t === './wasm/hebb.wasm' || t === './wasm/hebb-threads.wasm') {
+        // a build output: shipped, and one that scripts/build-wasm.mjs writes into wasm/
+        assert.ok(pkg.files.includes(t.slice(2)), t);
         const build = readFileSync(join(ROOT, 'scripts/build-wasm.mjs'), 'utf8');
-        assert.match(build, /join\(root, 'wasm', 'hebb\.wasm'\)/);
+        assert.ok(build.includes(`{ file: '${t.slice('./wasm/'.length)}'`), t);
+        assert.match(build, /join\(root, 'wasm', file\)/);
         continue;
       }
       const src = t.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
@@ -130,14 +131,18 @@ describe('package surface', () => {
     const found = [
       ...text.matchAll(/\bnew\s+URL\s*\(\s*('[^']+'|"[^"]+")\s*,\s*import\.meta\.url\s*\)/g),
     ];
-    assert.equal(found.length, 1, 'one literal new URL(…, import.meta.url) in module.ts');
-    const rel = found[0][1].slice(1, -1);
-    // from src/backend/wasm/ (tsx, tests) and dist/backend/wasm/ (the package) alike
-    for (const dir of ['src/backend/wasm', 'dist/backend/wasm']) {
-      const at = new URL(rel, `file://${join(ROOT, dir)}/module.js`);
-      assert.equal(relative(ROOT, fileURLToPath(at)), join('wasm', 'hebb.wasm'), dir);
+    // hebb.wasm, then the threaded module
+    assert.equal(found.length, 2, 'two literal new URL(…, import.meta.url) in module.ts');
+    for (const [i, file] of ['hebb.wasm', 'hebb-threads.wasm'].entries()) {
+      const rel = found[i][1].slice(1, -1);
+      // from src/backend/wasm/ (tsx, tests) and dist/backend/wasm/ (the package) alike
+      for (const dir of ['src/backend/wasm', 'dist/backend/wasm']) {
+        const at = new URL(rel, `file://${join(ROOT, dir)}/module.js`);
+        assert.equal(relative(ROOT, fileURLToPath(at)), join('wasm', file), dir);
+      }
     }
     assert.equal(fileURLToPath(wasmUrl()), join(ROOT, 'wasm', 'hebb.wasm'));
+    assert.equal(fileURLToPath(wasmThreadsUrl()), join(ROOT, 'wasm', 'hebb-threads.wasm'));
   });
 
   it('the pack: an MIT LICENSE, no source maps, no development scripts', () => {
@@ -188,6 +193,11 @@ describe('package surface', () => {
       );
       writeFileSync(
         join(dir, 'wasm/hebb.wasm'),
+        Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+      );
+      assert.match(run().stderr, /^hebb: cannot pack: wasm\/hebb-threads\.wasm is missing /);
+      writeFileSync(
+        join(dir, 'wasm/hebb-threads.wasm'),
         Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
       );
       assert.match(

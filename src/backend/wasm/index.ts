@@ -1,5 +1,6 @@
 // The WebAssembly backend: the native addon's C++ kernels compiled for wasm32 with SIMD128
-// (wasm/hebb.wasm, `npm run build:wasm`), one thread, in Node and in browsers. Browser-safe:
+// (wasm/hebb.wasm, `npm run build:wasm`), in Node and in browsers; where the page is
+// cross-origin isolated, wasm/hebb-threads.wasm shares its GEMM with workers. Browser-safe:
 // the Node entry registers it synchronously from the file (./register.ts); a page awaits
 // loadWasmBackend() once, after which automatic selection prefers it to the ts backend.
 // The types here are structural (a URL is anything with an href, a Response anything with
@@ -7,7 +8,14 @@
 // with Node's types that lack WebAssembly, check this file's declarations.
 import { HebbError } from '../../errors.ts';
 import type { Backend } from '../types.ts';
-import { createWasmBackend, registerWasmBackend, wasmUrl } from './module.ts';
+import {
+  createThreadedWasmBackend,
+  createWasmBackend,
+  registerWasmBackend,
+  wasmThreadsUrl,
+  wasmUrl,
+} from './module.ts';
+import { MAX_WORKERS, type SpawnWorker } from './threads.ts';
 
 /** A URL object, or anything else with an href. */
 export interface UrlLike {
@@ -39,6 +47,67 @@ const NODE_FIX =
   "in Node import hebb (its Node entry loads the module itself), or pass the bytes: loadWasmBackend(readFileSync(path))";
 const SERVE_FIX =
   "serve node_modules/hebb/wasm/hebb.wasm at that URL (Vite and other bundlers that follow new URL(…, import.meta.url) copy it themselves), or pass its URL or bytes: loadWasmBackend(url), e.g. with Vite's import url from 'hebb/wasm/hebb.wasm?url' (docs/api.md, \"The wasm backend in a page\")";
+
+/** How loadWasmBackend uses threads. */
+export interface WasmLoadOptions {
+  /**
+   * The threaded module (wasm/hebb-threads.wasm): its URL, Response or bytes. Used where the
+   * page is cross-origin isolated (SharedArrayBuffer), with hebb.wasm on one thread as the
+   * fallback. By default the package's, beside hebb.wasm, when `source` is left out, and none
+   * when `source` is given; false: one thread.
+   */
+  threadsSource?: WasmSource | false;
+  /** Threads in all, this one included: by default navigator.hardwareConcurrency (at most 16). */
+  threads?: number;
+}
+
+/** A page's Worker running a worker body, from a Blob URL: no worker file to serve or bundle. */
+const pageSpawn: SpawnWorker = (body, onMessage, onError) => {
+  const source = `const post = (m) => postMessage(m);\n${body}\nonmessage = (e) => start(e.data);`;
+  const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+  const w = new Worker(url);
+  w.onmessage = (e: MessageEvent) => onMessage(e.data);
+  w.onerror = (e: ErrorEvent) => onError(e.message);
+  return w;
+};
+
+/**
+ * The backend on the threaded module with its workers up, or null where threads are not to
+ * be had (not asked for, one core, no shared memory, the module missing or failing): the
+ * caller then loads hebb.wasm.
+ */
+async function loadThreaded(
+  source: WasmSource | undefined,
+  options: WasmLoadOptions,
+): Promise<Backend | null> {
+  const g = globalThis as {
+    crossOriginIsolated?: boolean;
+    navigator?: { hardwareConcurrency?: number };
+  };
+  const threads = Math.min(
+    options.threads ?? g.navigator?.hardwareConcurrency ?? 1,
+    MAX_WORKERS + 1,
+  );
+  if (!(threads > 1) || options.threadsSource === false || g.crossOriginIsolated === false) {
+    return null;
+  }
+  try {
+    let from = options.threadsSource;
+    if (from === undefined) {
+      if (source !== undefined) return null;
+      from = wasmThreadsUrl();
+    }
+    const { bytes } = await fetchBytes(from);
+    if (notWasm(bytes)) return null;
+    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    const r = createThreadedWasmBackend(module, threads - 1, pageSpawn);
+    if (!('backend' in r)) return null;
+    await r.ready;
+    return r.backend;
+  } catch {
+    return null;
+  }
+}
 
 /** Why `bytes` are no wasm module, or null when they start like one. */
 function notWasm(bytes: Uint8Array): string | null {
@@ -80,9 +149,18 @@ async function fetchBytes(source: WasmSource): Promise<{ bytes: Uint8Array; wher
  * Compiles the module (by default from the package's wasm/hebb.wasm, where the bundler put it
  * beside this file's code; or from a URL, a fetch Response, or the bytes), registers the wasm
  * backend, and returns it. Call once before training in a page: getBackend() then chooses wasm
- * over ts, and setBackend('wasm') works.
+ * over ts, and setBackend('wasm') works. In a cross-origin isolated page it first tries the
+ * threaded module (`options`), whose GEMM runs on workers as well, and waits for them.
  */
-export async function loadWasmBackend(source?: WasmSource): Promise<Backend> {
+export async function loadWasmBackend(
+  source?: WasmSource,
+  options: WasmLoadOptions = {},
+): Promise<Backend> {
+  const threaded = await loadThreaded(source, options);
+  if (threaded) {
+    registerWasmBackend(() => threaded);
+    return threaded;
+  }
   let module: WebAssembly.Module;
   let fix = SERVE_FIX;
   try {

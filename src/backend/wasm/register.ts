@@ -1,13 +1,80 @@
 // Node only: makes the wasm backend available to backend selection, compiled synchronously
-// from the package's wasm/hebb.wasm. Imported for its effect by the Node entry (with the
-// native one), the CLI, the tests and the benchmarks.
+// from the package's wasm/hebb-threads.wasm with worker_threads sharing its GEMM, or, where
+// that module is missing or HEBB_WASM_THREADS=1, from wasm/hebb.wasm on one thread. Imported
+// for its effect by the Node entry (with the native one), the CLI, the tests and the benchmarks.
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createWasmBackend, registerWasmBackend, wasmUrl } from './module.ts';
+import { Worker } from 'node:worker_threads';
+import type { Backend } from '../types.ts';
+import {
+  createThreadedWasmBackend,
+  createWasmBackend,
+  registerWasmBackend,
+  wasmThreadsUrl,
+  wasmUrl,
+} from './module.ts';
+import type { SpawnWorker } from './threads.ts';
 
 export const WASM_PATH = fileURLToPath(wasmUrl());
+export const WASM_THREADS_PATH = fileURLToPath(wasmThreadsUrl());
 
-registerWasmBackend(() => {
+/**
+ * A worker_threads worker running a worker body. It keeps the process alive only until it
+ * answers (so that wasmWorkersReady() can settle), not while it serves the GEMM.
+ */
+export const nodeSpawn: SpawnWorker = (body, onMessage, onError) => {
+  const source = `const { parentPort } = require('node:worker_threads');
+const post = (m) => parentPort.postMessage(m);
+${body}
+parentPort.once('message', start);`;
+  // execArgv: [] so that the parent's --import hooks (tsx, test setup) do not load in it.
+  const w = new Worker(source, { eval: true, execArgv: [] });
+  w.on('message', (data) => {
+    w.unref();
+    onMessage(data);
+  });
+  w.on('error', (e) => {
+    w.unref();
+    onError(e.message);
+  });
+  return w;
+};
+
+/** Threads the wasm GEMM may use: HEBB_WASM_THREADS, else the cores this process may use. */
+export function wasmThreads(): number {
+  const env = process.env.HEBB_WASM_THREADS?.trim();
+  const n = env ? Number(env) : availableParallelism();
+  return Number.isInteger(n) && n >= 1 ? n : 1;
+}
+
+let workersUp: Promise<number> = Promise.resolve(0);
+
+/**
+ * Resolves, once the wasm backend has loaded, to the workers sharing its GEMM (0 on one
+ * thread). The backend works before; benchmarks and tests wait here for the full count.
+ */
+export function wasmWorkersReady(): Promise<number> {
+  return workersUp;
+}
+
+function load(): Backend | { reason: string } {
+  const threads = wasmThreads();
+  if (threads > 1 && existsSync(WASM_THREADS_PATH)) {
+    try {
+      const r = createThreadedWasmBackend(
+        new WebAssembly.Module(readFileSync(WASM_THREADS_PATH)),
+        threads - 1,
+        nodeSpawn,
+      );
+      if ('backend' in r) {
+        workersUp = r.ready;
+        return r.backend;
+      }
+    } catch {
+      // the one-thread module below is the fallback
+    }
+  }
   if (!existsSync(WASM_PATH))
     return { reason: `the wasm module is not built (${WASM_PATH} is missing)` };
   try {
@@ -15,4 +82,6 @@ registerWasmBackend(() => {
   } catch (e) {
     return { reason: `the wasm module failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
-});
+}
+
+registerWasmBackend(load);
