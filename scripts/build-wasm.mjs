@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // Builds the WebAssembly backend: the native addon's C++ kernels compiled for wasm32 with
-// SIMD128, with a GEMM of our own in place of OpenBLAS (native/wasm/gemm.cc), twice:
+// SIMD128, with a GEMM of our own in place of OpenBLAS (native/wasm/gemm.cc), four ways:
 // wasm/hebb.wasm runs on one thread anywhere; wasm/hebb-threads.wasm imports a shared memory
 // and lets worker instances share the GEMM (native/wasm/gemm_threads.cc), where the runtime
-// has SharedArrayBuffer (Node; pages that are cross-origin isolated).
+// has SharedArrayBuffer (Node; pages that are cross-origin isolated); the -relaxed twins of
+// both fuse the GEMM's multiply-adds with relaxed SIMD, where the runtime validates it
+// (Chromium; Node 20 only with --experimental-wasm-relaxed-simd).
 // Part of `npm run build`; without clang's wasm32 target it prints one line saying how to get
 // it and the build goes on (hebb then runs on native or ts). --strict makes that an error (CI).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nativeSources } from './native-sources.mjs';
@@ -61,7 +64,57 @@ const threads = [
 const variants = [
   { file: 'hebb.wasm', flags: [], what: 'SIMD128, one thread' },
   { file: 'hebb-threads.wasm', flags: threads, what: 'SIMD128, threads' },
+  { file: 'hebb-relaxed.wasm', flags: ['-mrelaxed-simd'], what: 'relaxed SIMD, one thread' },
+  {
+    file: 'hebb-threads-relaxed.wasm',
+    flags: [...threads, '-mrelaxed-simd'],
+    what: 'relaxed SIMD, threads',
+  },
 ];
+
+// clang 14 emits the relaxed multiply-add by its prototype opcode (f32x4.fma, fd af 01), which
+// no runtime accepts now; the standard f32x4.relaxed_madd is fd 85 02, of the same length and
+// operand order (a·b + c, as gemm.cc's madd uses it). The code section's pattern count must
+// equal the disassembler's instruction count: then every occurrence is an instruction.
+const OLD_FMA = Buffer.from([0xfd, 0xaf, 0x01]);
+const RELAXED_MADD = Buffer.from([0xfd, 0x85, 0x02]);
+
+/** The [start, end) of the module's code section (id 10). */
+function codeSection(bytes) {
+  let at = 8;
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      size += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) break;
+    }
+    if (id === 10) return [at, at + size];
+    at += size;
+  }
+  throw new Error('no code section');
+}
+
+/* global WebAssembly */
+function renumberRelaxed(path) {
+  const objdump = process.env.HEBB_WASM_OBJDUMP || 'llvm-objdump-14';
+  const dis = spawnSync(objdump, ['-d', path], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (dis.status !== 0) return `${objdump} failed (${dis.error?.message ?? dis.stderr.trim()})`;
+  const want = dis.stdout.split('\n').filter((l) => /\bf32x4\.fma\b/.test(l)).length;
+  const bytes = readFileSync(path);
+  const [start, end] = codeSection(bytes);
+  const found = [];
+  for (let i = bytes.indexOf(OLD_FMA, start); i >= 0 && i < end; i = bytes.indexOf(OLD_FMA, i + 3))
+    found.push(i);
+  if (want === 0 || found.length !== want)
+    return `${found.length} fd af 01 in the code, ${want} f32x4.fma instructions`;
+  for (const i of found) RELAXED_MADD.copy(bytes, i);
+  setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (!WebAssembly.validate(bytes)) return 'the renumbered module does not validate';
+  writeFileSync(path, bytes);
+  return null;
+}
 mkdirSync(join(root, 'wasm'), { recursive: true });
 let logText = '';
 for (const { file, flags, what } of variants) {
@@ -74,6 +127,10 @@ for (const { file, flags, what } of variants) {
   if (res.status !== 0) {
     const err = `${res.stderr ?? ''}`.split('\n').find((l) => /error/i.test(l)) ?? 'see log';
     fail(`compile of ${file} failed: ${err.trim().slice(0, 200)} — full output in ${log}`);
+  }
+  if (flags.includes('-mrelaxed-simd')) {
+    const why = renumberRelaxed(`${out}.tmp`);
+    if (why) fail(`wasm/${file}: relaxed SIMD not renumbered: ${why}`);
   }
   renameSync(`${out}.tmp`, out);
   console.log(`hebb: wasm backend built (wasm/${file}, ${what})`);

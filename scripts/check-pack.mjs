@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // prepack: refuses to pack a package that would lack its built parts. The wasm build skips
 // itself without clang's wasm32 target (exit 0, so that installs go on), and a pack then
-// succeeded without wasm/hebb.wasm: pages got a 404 (and wasm/hebb-threads.wasm, its threaded twin). One line saying what to do, exit 1.
+// succeeded without wasm/hebb.wasm: pages got a 404 (and the threaded and relaxed-SIMD twins beside it). One line saying what to do, exit 1.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,12 @@ function fail(what, fix) {
   process.exit(1);
 }
 
-for (const file of ['hebb.wasm', 'hebb-threads.wasm']) {
+for (const file of [
+  'hebb.wasm',
+  'hebb-threads.wasm',
+  'hebb-relaxed.wasm',
+  'hebb-threads-relaxed.wasm',
+]) {
   const wasm = join(root, 'wasm', file);
   if (!existsSync(wasm)) {
     fail(

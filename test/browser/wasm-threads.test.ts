@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { browserBundle } from '../helpers/browser-bundle.ts';
 import { Matrix } from '../../src/backend/index.ts';
-import { WASM_PATH, WASM_THREADS_PATH } from '../../src/backend/wasm/register.ts';
+import { WASM_PATH, WASM_THREADS_PATH, wasmPath } from '../../src/backend/wasm/register.ts';
 import { mnist } from '../../src/data/mnist.ts';
 import { SoftHebb } from '../../src/browser.ts';
 import type * as Hebb from '../../src/browser.ts';
@@ -15,12 +15,15 @@ import { assertClose } from '../helpers/backends.ts';
 // The threaded wasm module in a real browser: a page served cross-origin isolated (COOP and
 // COEP headers, from 127.0.0.1, a secure context) loads wasm/hebb-threads.wasm with workers
 // made from a Blob URL; its GEMM gives the bits of hebb.wasm on one thread (loaded in the same
-// page), and a SoftHebb layer trains to the weights Node's wasm backend gives. A page that is
-// not isolated falls back to hebb.wasm on one thread.
+// page), and a SoftHebb layer trains to the weights Node's wasm backend gives. Chromium has
+// relaxed SIMD: the -relaxed twins load, their GEMM near float64 and the same bits on workers
+// as on one thread. A page that is not isolated falls back to a one-thread module.
 const CHROMIUM = '/usr/bin/chromium';
 const skip = !existsSync(CHROMIUM)
   ? `${CHROMIUM} not installed (apt-get install chromium)`
-  : !existsSync(WASM_THREADS_PATH) || !existsSync(WASM_PATH)
+  : !existsSync(WASM_THREADS_PATH) ||
+      !existsSync(WASM_PATH) ||
+      !existsSync(wasmPath('hebb-threads-relaxed.wasm'))
     ? 'wasm modules not built (npm run build:wasm)'
     : false;
 
@@ -32,6 +35,12 @@ const fromB64 = (s: string) => {
 };
 
 type PageHebb = typeof Hebb;
+// Typed arrays as base64 inside the page (a script: tsx would name arrow functions in an
+// evaluated one with a helper the page lacks).
+const B64_HELPERS = `globalThis.f32 = (s) => { const b = atob(s); const u = new Uint8Array(b.length);
+  for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float32Array(u.buffer); };
+  globalThis.b64 = (a) => { const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s); };`;
 const WORKERS = 2;
 // [m, k, n]: above the GEMM's sharing threshold, ragged at every blocking edge
 const [M, K, N] = [301, 300, 257];
@@ -47,6 +56,11 @@ describe('the threaded wasm module in headless Chromium', { skip }, () => {
       '/hebb.js': [await browserBundle(), 'text/javascript'],
       '/hebb.wasm': [readFileSync(WASM_PATH), 'application/wasm'],
       '/hebb-threads.wasm': [readFileSync(WASM_THREADS_PATH), 'application/wasm'],
+      '/hebb-relaxed.wasm': [readFileSync(wasmPath('hebb-relaxed.wasm')), 'application/wasm'],
+      '/hebb-threads-relaxed.wasm': [
+        readFileSync(wasmPath('hebb-threads-relaxed.wasm')),
+        'application/wasm',
+      ],
     };
     server = http.createServer((req, res) => {
       const [path, query] = (req.url ?? '').split('?');
@@ -80,14 +94,7 @@ describe('the threaded wasm module in headless Chromium', { skip }, () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/`);
     await page.addScriptTag({ url: '/hebb.js' });
-    // Typed arrays as base64 inside the page (helpers here: tsx would name arrow functions
-    // in the evaluated one with a helper the page lacks).
-    await page.addScriptTag({
-      content: `globalThis.f32 = (s) => { const b = atob(s); const u = new Uint8Array(b.length);
-        for (let i = 0; i < b.length; i++) u[i] = b.charCodeAt(i); return new Float32Array(u.buffer); };
-        globalThis.b64 = (a) => { const u = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-        let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s); };`,
-    });
+    await page.addScriptTag({ content: B64_HELPERS });
     const a = randMatrix(M, K, 1);
     const b = randMatrix(K, N, 2);
     const x = mnist().train.x.sliceRows(0, 1000).clone();
@@ -144,6 +151,46 @@ describe('the threaded wasm module in headless Chromium', { skip }, () => {
     assert.deepEqual(fromB64(r.w), node.weights.data);
   });
 
+  it('relaxed SIMD: the fused GEMM near float64, the same bits on workers and on one thread', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    await page.addScriptTag({ url: '/hebb.js' });
+    await page.addScriptTag({ content: B64_HELPERS });
+    const a = randMatrix(M, K, 1);
+    const b = randMatrix(K, N, 2);
+    const r = await page.evaluate(
+      async ({ as, bs, dims }) => {
+        const h = (globalThis as unknown as { hebb: PageHebb }).hebb;
+        const { f32, b64 } = globalThis as unknown as {
+          f32: (s: string) => Float32Array;
+          b64: (a: Float32Array) => string;
+        };
+        const [m, k, n] = dims;
+        const a = new h.Matrix(m, k, f32(as));
+        const b = new h.Matrix(k, n, f32(bs));
+        const cThreaded = h.Matrix.zeros(m, n);
+        const cSingle = h.Matrix.zeros(m, n);
+        await h.loadWasmBackend('/hebb.wasm', {
+          threadsRelaxedSource: '/hebb-threads-relaxed.wasm',
+          threads: 3,
+        });
+        const threaded = h.getBackend('wasm').info();
+        h.getBackend('wasm').gemm(false, false, 1, a, b, 0, cThreaded);
+        await h.loadWasmBackend('/hebb.wasm', { relaxedSource: '/hebb-relaxed.wasm' });
+        const single = h.getBackend('wasm').info();
+        h.getBackend('wasm').gemm(false, false, 1, a, b, 0, cSingle);
+        return { threaded, single, cThreaded: b64(cThreaded.data), cSingle: b64(cSingle.data) };
+      },
+      { as: toB64(a.data), bs: toB64(b.data), dims: [M, K, N] },
+    );
+    await page.close();
+    assert.match(r.threaded.blas, /^hebb relaxed-SIMD FMA GEMM \(WebAssembly, 3 threads/);
+    assert.match(r.single.blas, /^hebb relaxed-SIMD FMA GEMM \(WebAssembly, single-threaded\)/);
+    assert.deepEqual(fromB64(r.cThreaded), fromB64(r.cSingle));
+    const expected = refGemm(false, false, 1, a, b, 0, Matrix.zeros(M, N));
+    assertClose(fromB64(r.cSingle), expected, { atol: 1e-6 * (K + 1), rtol: 1e-5, what: 'C' });
+  });
+
   it('a page that is not isolated: hebb.wasm on one thread', async () => {
     const page = await browser.newPage();
     await page.goto(`${origin}/?open`);
@@ -156,6 +203,6 @@ describe('the threaded wasm module in headless Chromium', { skip }, () => {
     await page.close();
     assert.equal(r.isolated, false);
     assert.equal(r.info.threads, 1);
-    assert.match(r.info.blas, /single-threaded/);
+    assert.match(r.info.blas, /^hebb SIMD128 GEMM \(WebAssembly, single-threaded\)$/);
   });
 });

@@ -78,11 +78,11 @@ describe('package surface', () => {
     walk(pkg.exports);
     for (const t of targets) {
       if (t === './package.json') continue;
-      if (t === './wasm/hebb.wasm' || t === './wasm/hebb-threads.wasm') {
+      if (/^\.\/wasm\/hebb(-threads)?(-relaxed)?\.wasm$/.test(t)) {
         // a build output: shipped, and one that scripts/build-wasm.mjs writes into wasm/
         assert.ok(pkg.files.includes(t.slice(2)), t);
         const build = readFileSync(join(ROOT, 'scripts/build-wasm.mjs'), 'utf8');
-        assert.ok(build.includes(`{ file: '${t.slice('./wasm/'.length)}'`), t);
+        assert.match(build, new RegExp(`\\{\\s*file: '${t.slice('./wasm/'.length)}'`), t);
         assert.match(build, /join\(root, 'wasm', file\)/);
         continue;
       }
@@ -131,9 +131,15 @@ describe('package surface', () => {
     const found = [
       ...text.matchAll(/\bnew\s+URL\s*\(\s*('[^']+'|"[^"]+")\s*,\s*import\.meta\.url\s*\)/g),
     ];
-    // hebb.wasm, then the threaded module
-    assert.equal(found.length, 2, 'two literal new URL(…, import.meta.url) in module.ts');
-    for (const [i, file] of ['hebb.wasm', 'hebb-threads.wasm'].entries()) {
+    // hebb.wasm, then the threaded and relaxed-SIMD modules
+    const files = [
+      'hebb.wasm',
+      'hebb-threads.wasm',
+      'hebb-relaxed.wasm',
+      'hebb-threads-relaxed.wasm',
+    ];
+    assert.equal(found.length, files.length, 'a literal new URL(…, import.meta.url) per module');
+    for (const [i, file] of files.entries()) {
       const rel = found[i][1].slice(1, -1);
       // from src/backend/wasm/ (tsx, tests) and dist/backend/wasm/ (the package) alike
       for (const dir of ['src/backend/wasm', 'dist/backend/wasm']) {
@@ -196,10 +202,12 @@ describe('package surface', () => {
         Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
       );
       assert.match(run().stderr, /^hebb: cannot pack: wasm\/hebb-threads\.wasm is missing /);
-      writeFileSync(
-        join(dir, 'wasm/hebb-threads.wasm'),
-        Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
-      );
+      for (const twin of ['hebb-threads', 'hebb-relaxed', 'hebb-threads-relaxed']) {
+        writeFileSync(
+          join(dir, `wasm/${twin}.wasm`),
+          Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+        );
+      }
       assert.match(
         run().stderr,
         /^hebb: cannot pack: dist\/index\.js is missing; run npm run build\n$/,

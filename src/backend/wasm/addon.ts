@@ -137,12 +137,14 @@ export interface WasmThreading {
 
 /**
  * The module's kernels behind the Addon interface. `copyAll` (for tests) copies every array
- * in and out, whatever the table says; `threading` for the threaded module's main instance.
+ * in and out, whatever the table says; `threading` for the threaded module's main instance;
+ * `relaxed` for a relaxed-SIMD build (named in info()).
  */
 export function wasmAddon(
   instance: WebAssembly.Instance,
   copyAll = false,
   threading?: WasmThreading,
+  relaxed = false,
 ): Addon {
   const e = (
     threading ? { ...instance.exports, memory: threading.memory } : instance.exports
@@ -157,10 +159,11 @@ export function wasmAddon(
   const addon: Record<string, unknown> = {
     info: () => {
       const threads = 1 + (threading?.workers() ?? 0);
+      const gemm = relaxed ? 'hebb relaxed-SIMD FMA GEMM' : 'hebb SIMD128 GEMM';
       return {
         blas: threading
-          ? `hebb SIMD128 GEMM (WebAssembly, ${threads} threads on a shared memory)`
-          : 'hebb SIMD128 GEMM (WebAssembly, single-threaded)',
+          ? `${gemm} (WebAssembly, ${threads} threads on a shared memory)`
+          : `${gemm} (WebAssembly, single-threaded)`,
         threads,
         ompThreads: 1,
       };

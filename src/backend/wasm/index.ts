@@ -1,6 +1,7 @@
 // The WebAssembly backend: the native addon's C++ kernels compiled for wasm32 with SIMD128
 // (wasm/hebb.wasm, `npm run build:wasm`), in Node and in browsers; where the page is
-// cross-origin isolated, wasm/hebb-threads.wasm shares its GEMM with workers. Browser-safe:
+// cross-origin isolated, wasm/hebb-threads.wasm shares its GEMM with workers, and where the
+// browser has relaxed SIMD the -relaxed twins fuse its multiply-adds. Browser-safe:
 // the Node entry registers it synchronously from the file (./register.ts); a page awaits
 // loadWasmBackend() once, after which automatic selection prefers it to the ts backend.
 // The types here are structural (a URL is anything with an href, a Response anything with
@@ -11,8 +12,10 @@ import type { Backend } from '../types.ts';
 import {
   createThreadedWasmBackend,
   createWasmBackend,
+  hasRelaxedSimd,
   registerWasmBackend,
-  wasmThreadsUrl,
+  type WasmFile,
+  wasmFileUrl,
   wasmUrl,
 } from './module.ts';
 import { MAX_WORKERS, type SpawnWorker } from './threads.ts';
@@ -48,17 +51,55 @@ const NODE_FIX =
 const SERVE_FIX =
   "serve node_modules/hebb/wasm/hebb.wasm at that URL (Vite and other bundlers that follow new URL(…, import.meta.url) copy it themselves), or pass its URL or bytes: loadWasmBackend(url), e.g. with Vite's import url from 'hebb/wasm/hebb.wasm?url' (docs/api.md, \"The wasm backend in a page\")";
 
-/** How loadWasmBackend uses threads. */
+/**
+ * Where loadWasmBackend finds the faster modules, each a URL, a Response or the bytes, or
+ * false for none. By default the package's, beside hebb.wasm, when `source` is left out, and
+ * none when `source` is given. Each is a fallback chain: what the page cannot run is skipped.
+ */
 export interface WasmLoadOptions {
   /**
-   * The threaded module (wasm/hebb-threads.wasm): its URL, Response or bytes. Used where the
-   * page is cross-origin isolated (SharedArrayBuffer), with hebb.wasm on one thread as the
-   * fallback. By default the package's, beside hebb.wasm, when `source` is left out, and none
-   * when `source` is given; false: one thread.
+   * wasm/hebb-threads.wasm: its GEMM runs on workers too. Used where the page is cross-origin
+   * isolated (it needs SharedArrayBuffer).
    */
   threadsSource?: WasmSource | false;
+  /** wasm/hebb-threads-relaxed.wasm: the same with relaxed-SIMD multiply-adds. */
+  threadsRelaxedSource?: WasmSource | false;
+  /**
+   * wasm/hebb-relaxed.wasm: hebb.wasm with relaxed-SIMD multiply-adds (fused where the
+   * machine has FMA: the GEMM's last bits differ from hebb.wasm's). Used where the browser
+   * validates relaxed SIMD.
+   */
+  relaxedSource?: WasmSource | false;
   /** Threads in all, this one included: by default navigator.hardwareConcurrency (at most 16). */
   threads?: number;
+}
+
+/** An option's source: the package's file by default when `source` is left out, else none. */
+function optionSource(
+  given: WasmSource | false | undefined,
+  source: WasmSource | undefined,
+  file: WasmFile,
+): WasmSource | null {
+  if (given === false) return null;
+  if (given !== undefined) return given;
+  if (source !== undefined) return null;
+  try {
+    return wasmFileUrl(file);
+  } catch {
+    return null;
+  }
+}
+
+/** A compiled module from a source, or null when it cannot be had. */
+async function compileQuietly(from: WasmSource | null): Promise<WebAssembly.Module | null> {
+  if (from === null) return null;
+  try {
+    const { bytes } = await fetchBytes(from);
+    if (notWasm(bytes)) return null;
+    return await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch {
+    return null;
+  }
 }
 
 /** A page's Worker running a worker body, from a Blob URL: no worker file to serve or bundle. */
@@ -72,13 +113,14 @@ const pageSpawn: SpawnWorker = (body, onMessage, onError) => {
 };
 
 /**
- * The backend on the threaded module with its workers up, or null where threads are not to
- * be had (not asked for, one core, no shared memory, the module missing or failing): the
- * caller then loads hebb.wasm.
+ * The backend on a threaded module with its workers up, or null where threads are not to be
+ * had (one core, no shared memory, the module missing or failing): the caller then loads a
+ * one-thread module.
  */
 async function loadThreaded(
   source: WasmSource | undefined,
   options: WasmLoadOptions,
+  relaxed: boolean,
 ): Promise<Backend | null> {
   const g = globalThis as {
     crossOriginIsolated?: boolean;
@@ -88,19 +130,18 @@ async function loadThreaded(
     options.threads ?? g.navigator?.hardwareConcurrency ?? 1,
     MAX_WORKERS + 1,
   );
-  if (!(threads > 1) || options.threadsSource === false || g.crossOriginIsolated === false) {
-    return null;
-  }
+  if (!(threads > 1) || g.crossOriginIsolated === false) return null;
+  const fused = relaxed
+    ? await compileQuietly(
+        optionSource(options.threadsRelaxedSource, source, 'hebb-threads-relaxed.wasm'),
+      )
+    : null;
+  const module =
+    fused ??
+    (await compileQuietly(optionSource(options.threadsSource, source, 'hebb-threads.wasm')));
+  if (module === null) return null;
   try {
-    let from = options.threadsSource;
-    if (from === undefined) {
-      if (source !== undefined) return null;
-      from = wasmThreadsUrl();
-    }
-    const { bytes } = await fetchBytes(from);
-    if (notWasm(bytes)) return null;
-    const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-    const r = createThreadedWasmBackend(module, threads - 1, pageSpawn);
+    const r = createThreadedWasmBackend(module, threads - 1, pageSpawn, fused !== null);
     if (!('backend' in r)) return null;
     await r.ready;
     return r.backend;
@@ -149,17 +190,27 @@ async function fetchBytes(source: WasmSource): Promise<{ bytes: Uint8Array; wher
  * Compiles the module (by default from the package's wasm/hebb.wasm, where the bundler put it
  * beside this file's code; or from a URL, a fetch Response, or the bytes), registers the wasm
  * backend, and returns it. Call once before training in a page: getBackend() then chooses wasm
- * over ts, and setBackend('wasm') works. In a cross-origin isolated page it first tries the
- * threaded module (`options`), whose GEMM runs on workers as well, and waits for them.
+ * over ts, and setBackend('wasm') works. It first tries the faster modules (`options`): in a
+ * cross-origin isolated page the threaded one, whose GEMM runs on workers as well (it waits
+ * for them), and where the browser has relaxed SIMD the relaxed-SIMD ones.
  */
 export async function loadWasmBackend(
   source?: WasmSource,
   options: WasmLoadOptions = {},
 ): Promise<Backend> {
-  const threaded = await loadThreaded(source, options);
+  const relaxed = hasRelaxedSimd();
+  const threaded = await loadThreaded(source, options, relaxed);
   if (threaded) {
     registerWasmBackend(() => threaded);
     return threaded;
+  }
+  const fused = relaxed
+    ? await compileQuietly(optionSource(options.relaxedSource, source, 'hebb-relaxed.wasm'))
+    : null;
+  if (fused) {
+    const backend = createWasmBackend(fused, true);
+    registerWasmBackend(() => backend);
+    return backend;
   }
   let module: WebAssembly.Module;
   let fix = SERVE_FIX;

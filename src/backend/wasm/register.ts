@@ -1,7 +1,9 @@
 // Node only: makes the wasm backend available to backend selection, compiled synchronously
 // from the package's wasm/hebb-threads.wasm with worker_threads sharing its GEMM, or, where
-// that module is missing or HEBB_WASM_THREADS=1, from wasm/hebb.wasm on one thread. Imported
-// for its effect by the Node entry (with the native one), the CLI, the tests and the benchmarks.
+// that module is missing or HEBB_WASM_THREADS=1, from wasm/hebb.wasm on one thread; their
+// relaxed-SIMD twins where this Node validates relaxed SIMD (Node 20: only with
+// --experimental-wasm-relaxed-simd). Imported for its effect by the Node entry (with the
+// native one), the CLI, the tests and the benchmarks.
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -10,14 +12,18 @@ import type { Backend } from '../types.ts';
 import {
   createThreadedWasmBackend,
   createWasmBackend,
+  hasRelaxedSimd,
   registerWasmBackend,
-  wasmThreadsUrl,
+  type WasmFile,
+  wasmFileUrl,
   wasmUrl,
 } from './module.ts';
 import type { SpawnWorker } from './threads.ts';
 
 export const WASM_PATH = fileURLToPath(wasmUrl());
-export const WASM_THREADS_PATH = fileURLToPath(wasmThreadsUrl());
+/** Where each module lies in the package. */
+export const wasmPath = (file: WasmFile): string => fileURLToPath(wasmFileUrl(file));
+export const WASM_THREADS_PATH = wasmPath('hebb-threads.wasm');
 
 /**
  * A worker_threads worker running a worker body. It keeps the process alive only until it
@@ -60,12 +66,17 @@ export function wasmWorkersReady(): Promise<number> {
 
 function load(): Backend | { reason: string } {
   const threads = wasmThreads();
-  if (threads > 1 && existsSync(WASM_THREADS_PATH)) {
+  const relaxed = hasRelaxedSimd();
+  const pick = (plain: WasmFile, fused: WasmFile): [string, boolean] =>
+    relaxed && existsSync(wasmPath(fused)) ? [wasmPath(fused), true] : [wasmPath(plain), false];
+  const [threadedPath, threadedRelaxed] = pick('hebb-threads.wasm', 'hebb-threads-relaxed.wasm');
+  if (threads > 1 && existsSync(threadedPath)) {
     try {
       const r = createThreadedWasmBackend(
-        new WebAssembly.Module(readFileSync(WASM_THREADS_PATH)),
+        new WebAssembly.Module(readFileSync(threadedPath)),
         threads - 1,
         nodeSpawn,
+        threadedRelaxed,
       );
       if ('backend' in r) {
         workersUp = r.ready;
@@ -75,10 +86,10 @@ function load(): Backend | { reason: string } {
       // the one-thread module below is the fallback
     }
   }
-  if (!existsSync(WASM_PATH))
-    return { reason: `the wasm module is not built (${WASM_PATH} is missing)` };
+  const [path, singleRelaxed] = pick('hebb.wasm', 'hebb-relaxed.wasm');
+  if (!existsSync(path)) return { reason: `the wasm module is not built (${path} is missing)` };
   try {
-    return createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH)));
+    return createWasmBackend(new WebAssembly.Module(readFileSync(path)), singleRelaxed);
   } catch (e) {
     return { reason: `the wasm module failed to load: ${(e as Error).message.split('\n')[0]}` };
   }
