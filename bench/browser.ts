@@ -1,17 +1,23 @@
 // The backends in a real browser: headless Debian Chromium (playwright-core) loads the browser
 // bundle and the wasm module from a local server, and times GEMM (1000×784·784×2000) and a
 // 400-unit SoftHebb layer on 10 000 MNIST images (batch 100) on the ts and wasm backends (wasm
-// on one thread, then threaded: the page is served cross-origin isolated, so it has
-// SharedArrayBuffer), and on WebGPU (hebb/webgpu) when the browser has an adapter; the same in
+// on one thread, then its relaxed-SIMD and threaded modules: the page is served cross-origin
+// isolated, so it has SharedArrayBuffer), and on WebGPU (hebb/webgpu) when the browser has an adapter; the same in
 // this Node process for comparison, in the same run.
-// Usage: npm run bench -- browser [--json] [--swiftshader]
-// (--swiftshader: WebGPU on Chromium's CPU adapter — proves the path runs, says nothing of a GPU)
+// Usage: npm run bench -- browser [--json] [--swiftshader] [--no-webgpu]
+// (--swiftshader: WebGPU on Chromium's CPU adapter — proves the path runs, says nothing of a GPU;
+// --no-webgpu: skip it, as on a machine without a GPU its fallback takes minutes)
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { browserBundle } from '../test/helpers/browser-bundle.ts';
 import { getBackend, Matrix, Rng } from '../src/backend/index.ts';
-import { WASM_PATH, WASM_THREADS_PATH, wasmWorkersReady } from '../src/backend/wasm/register.ts';
+import {
+  WASM_PATH,
+  WASM_THREADS_PATH,
+  wasmPath,
+  wasmWorkersReady,
+} from '../src/backend/wasm/register.ts';
 import { mnist } from '../src/data/mnist.ts';
 import { SoftHebb } from '../src/softhebb/index.ts';
 import type * as Hebb from '../src/browser.ts';
@@ -31,7 +37,9 @@ interface Row {
 /** Runs in the page and in Node alike: best-of-3 GEMM, then one SoftHebb epoch over x. */
 function measure(h: typeof Hebb, backend: string, x: Hebb.Matrix): Omit<Row, 'where'> {
   const be = h.getBackend(backend);
-  const threads = be.info().threads;
+  const { threads, blas } = be.info();
+  // e.g. wasm+fma×4: relaxed-SIMD multiply-adds, four threads
+  const label = `${backend}${blas.includes('relaxed') ? '+fma' : ''}${threads > 1 ? `×${threads}` : ''}`;
   const rng = new h.Rng(0, be);
   const [m, k, n] = [1000, 784, 2000];
   const a = new h.Matrix(m, k, rng.normal(m * k));
@@ -47,7 +55,7 @@ function measure(h: typeof Hebb, backend: string, x: Hebb.Matrix): Omit<Row, 'wh
   new h.SoftHebb({ units: 400, epochs: 1, batchSize: 100, seed: 1, backend }).fit(x);
   const s = (performance.now() - t0) / 1000;
   return {
-    backend: threads > 1 ? `${backend}×${threads}` : backend,
+    backend: label,
     gemm_gflops: (2 * m * k * n) / best / 1e9,
     softhebb_images_per_s: x.rows / s,
   };
@@ -109,6 +117,11 @@ export async function benchBrowser(args: string[]): Promise<void> {
     '/': [Buffer.from('<!doctype html><title>hebb bench</title>'), 'text/html'],
     '/hebb.wasm': [readFileSync(WASM_PATH), 'application/wasm'],
     '/hebb-threads.wasm': [readFileSync(WASM_THREADS_PATH), 'application/wasm'],
+    '/hebb-relaxed.wasm': [readFileSync(wasmPath('hebb-relaxed.wasm')), 'application/wasm'],
+    '/hebb-threads-relaxed.wasm': [
+      readFileSync(wasmPath('hebb-threads-relaxed.wasm')),
+      'application/wasm',
+    ],
     '/x.bin': [Buffer.from(x.data.buffer), 'application/octet-stream'],
   };
   const server = http.createServer((req, res) => {
@@ -132,27 +145,39 @@ export async function benchBrowser(args: string[]): Promise<void> {
         globalThis.measureWebGpu = ${measureWebGpu.toString()};`,
     });
     const version = browser.version();
-    const inPage = await page.evaluate(async (images) => {
-      const g = globalThis as unknown as {
-        hebb: typeof Hebb & typeof HebbGpu;
-        measure: typeof measure;
-        measureWebGpu: typeof measureWebGpu;
-      };
-      const h = g.hebb;
-      await h.loadWasmBackend('/hebb.wasm', { threadsSource: false });
-      const data = new Float32Array(await (await fetch('/x.bin')).arrayBuffer());
-      const x = new h.Matrix(images, 784, data);
-      const rows = ['wasm', 'ts'].map((b) => g.measure(h, b, x));
-      await h.loadWasmBackend('/hebb.wasm', { threadsSource: '/hebb-threads.wasm' });
-      if (h.getBackend('wasm').info().threads > 1) rows.push(g.measure(h, 'wasm', x));
-      let webgpu = '';
-      try {
-        rows.push(await g.measureWebGpu(h, x));
-      } catch (e) {
-        webgpu = (e as Error).message;
-      }
-      return { rows, webgpu };
-    }, IMAGES);
+    const withWebGpu = !args.includes('--no-webgpu');
+    const inPage = await page.evaluate(
+      async ([images, withWebGpu]) => {
+        const g = globalThis as unknown as {
+          hebb: typeof Hebb & typeof HebbGpu;
+          measure: typeof measure;
+          measureWebGpu: typeof measureWebGpu;
+        };
+        const h = g.hebb;
+        await h.loadWasmBackend('/hebb.wasm', { threadsSource: false });
+        const data = new Float32Array(await (await fetch('/x.bin')).arrayBuffer());
+        const x = new h.Matrix(images, 784, data);
+        const rows = ['wasm', 'ts'].map((b) => g.measure(h, b, x));
+        // the faster modules, each where this browser runs it (the loader falls back otherwise)
+        for (const options of [
+          { relaxedSource: '/hebb-relaxed.wasm' },
+          { threadsSource: '/hebb-threads.wasm' },
+          { threadsRelaxedSource: '/hebb-threads-relaxed.wasm' },
+        ]) {
+          await h.loadWasmBackend('/hebb.wasm', options);
+          const row = g.measure(h, 'wasm', x);
+          if (!rows.some((r) => r.backend === row.backend)) rows.push(row);
+        }
+        let webgpu = withWebGpu ? '' : '--no-webgpu';
+        try {
+          if (withWebGpu) rows.push(await g.measureWebGpu(h, x));
+        } catch (e) {
+          webgpu = (e as Error).message;
+        }
+        return { rows, webgpu };
+      },
+      [IMAGES, withWebGpu] as const,
+    );
     for (const r of inPage.rows) rows.push({ where: `chromium ${version}`, ...r });
     if (inPage.webgpu && !json) console.log(`WebGPU not measured: ${inPage.webgpu}`);
   } finally {
@@ -171,7 +196,7 @@ export async function benchBrowser(args: string[]): Promise<void> {
   );
   for (const r of rows) {
     console.log(
-      `  ${r.where.padEnd(18)} ${r.backend.padEnd(7)} GEMM ${fmt(r.gemm_gflops, 1).padStart(6)} GFLOPS   SoftHebb ${fmt(r.softhebb_images_per_s, 0).padStart(6)} img/s`,
+      `  ${r.where.padEnd(18)} ${r.backend.padEnd(10)} GEMM ${fmt(r.gemm_gflops, 1).padStart(6)} GFLOPS   SoftHebb ${fmt(r.softhebb_images_per_s, 0).padStart(6)} img/s`,
     );
   }
   if (rows.some((r) => r.backend.includes('swiftshader')))

@@ -60,6 +60,7 @@ int done = 0;        // blocks finished in the current job
 int generation = 0;  // bumped per job; the workers sleep on it
 int ready = 0;       // workers in worker_loop
 int worker_blocks = 0;  // blocks the workers have run, for the tests
+int main_may_wait = 0;  // whether the main instance's thread may block (Node's may, a page's not)
 Scratch* scratch = nullptr;
 int scratch_count = 0;
 
@@ -89,6 +90,7 @@ int take_blocks(const Scratch& s) {
     run_block(static_cast<int>(index), s);
     ran++;
     __atomic_fetch_add(&done, 1, __ATOMIC_RELEASE);
+    if (main_may_wait) __builtin_wasm_memory_atomic_notify(&done, 1);
   }
 }
 
@@ -116,9 +118,12 @@ bool gemm_parallel(bool ta, bool tb, int m, int n, int k, float alpha, const flo
   __atomic_fetch_add(&generation, 1, __ATOMIC_RELEASE);
   __builtin_wasm_memory_atomic_notify(&generation, ~0u);
   take_blocks(Scratch{pa.data(), pb.data()});
-  // A page's main thread may not block (memory.atomic.wait traps there), so it spins; the
-  // wait is for the last blocks only.
-  while (__atomic_load_n(&done, __ATOMIC_ACQUIRE) < blocks) {
+  // Only the blocks the workers still run are left. A page's main thread may not block
+  // (memory.atomic.wait traps there), so it spins; Node's spins briefly, then sleeps, so as not
+  // to take the core from a worker that shares it.
+  int spins = 0;
+  for (int d; (d = __atomic_load_n(&done, __ATOMIC_ACQUIRE)) < blocks;) {
+    if (main_may_wait && ++spins > 4096) __builtin_wasm_memory_atomic_wait32(&done, d, 1000000);
   }
   return true;
 }
@@ -169,6 +174,10 @@ EXPORT(worker_loop) void worker_loop(int id) {
     __atomic_fetch_add(&worker_blocks, take_blocks(s), __ATOMIC_RELAXED);
   }
 }
+
+// Called by a loader whose main thread may block (Node's): the GEMM then sleeps, not spins,
+// while the workers finish.
+EXPORT(main_may_block) void main_may_block() { __atomic_store_n(&hebb_wasm::main_may_wait, 1, __ATOMIC_RELEASE); }
 
 // The workers that have reached worker_loop.
 EXPORT(workers_ready) int workers_ready() { return __atomic_load_n(&hebb_wasm::ready, __ATOMIC_ACQUIRE); }

@@ -5,7 +5,7 @@
 // without shared memory the loader says why, so that the one-thread module is used instead.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import type { Backend } from '../../src/backend/types.ts';
 import { createThreadedWasmBackend, createWasmBackend } from '../../src/backend/wasm/module.ts';
 import { WASM_PATH, WASM_THREADS_PATH, nodeSpawn } from '../../src/backend/wasm/register.ts';
@@ -46,14 +46,16 @@ describe('wasm GEMM on workers', { skip }, () => {
     assert.ok('backend' in r, 'reason' in r ? r.reason : '');
     threaded = r.backend;
     assert.equal(await r.ready, WORKERS);
-    const e = r.instance.exports as unknown as { workers_blocks(): number };
+    const e = r.instance.exports as unknown as {
+      workers_blocks(): number;
+      main_may_block(): void;
+    };
+    // as Node's loader does: the main thread sleeps while workers finish (pages spin: the
+    // browser test covers that)
+    e.main_may_block();
     workerBlocks = () => e.workers_blocks();
     single = createWasmBackend(new WebAssembly.Module(readFileSync(WASM_PATH)));
   });
-  after(() => {
-    // the workers are unref'd: they end with the process
-  });
-
   it('reports the main thread and its workers', () => {
     assert.equal(threaded.info().threads, 1 + WORKERS);
     assert.equal(single.info().threads, 1);

@@ -143,8 +143,8 @@ async function loadThreaded(
   try {
     const r = createThreadedWasmBackend(module, threads - 1, pageSpawn, fused !== null);
     if (!('backend' in r)) return null;
-    await r.ready;
-    return r.backend;
+    // no worker came up (a Content-Security-Policy without worker-src blob:, say): one thread
+    return (await r.ready) > 0 ? r.backend : null;
   } catch {
     return null;
   }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { backendUnavailableReason } from '../registry.ts';
 import type { Backend } from '../types.ts';
 import {
   createThreadedWasmBackend,
@@ -57,10 +58,11 @@ export function wasmThreads(): number {
 let workersUp: Promise<number> = Promise.resolve(0);
 
 /**
- * Resolves, once the wasm backend has loaded, to the workers sharing its GEMM (0 on one
- * thread). The backend works before; benchmarks and tests wait here for the full count.
+ * Loads the wasm backend if it is not yet, and resolves to the workers sharing its GEMM (0 on
+ * one thread, or where it cannot load). The backend works before; benchmarks wait here.
  */
 export function wasmWorkersReady(): Promise<number> {
+  backendUnavailableReason('wasm'); // loads it, once
   return workersUp;
 }
 
@@ -79,6 +81,8 @@ function load(): Backend | { reason: string } {
         threadedRelaxed,
       );
       if ('backend' in r) {
+        // Node's main thread may block: the GEMM sleeps, not spins, while workers finish
+        (r.instance.exports as unknown as { main_may_block(): void }).main_may_block();
         workersUp = r.ready;
         return r.backend;
       }
