@@ -177,10 +177,14 @@ EXPORT(worker_loop) void worker_loop(int id) {
 
 // Called by a loader whose main thread may block (Node's): the GEMM then sleeps, not spins,
 // while the workers finish.
-EXPORT(main_may_block) void main_may_block() { __atomic_store_n(&hebb_wasm::main_may_wait, 1, __ATOMIC_RELEASE); }
+EXPORT(main_may_block) void main_may_block() {
+  __atomic_store_n(&hebb_wasm::main_may_wait, 1, __ATOMIC_RELEASE);
+}
 
 // The workers that have reached worker_loop.
-EXPORT(workers_ready) int workers_ready() { return __atomic_load_n(&hebb_wasm::ready, __ATOMIC_ACQUIRE); }
+EXPORT(workers_ready) int workers_ready() {
+  return __atomic_load_n(&hebb_wasm::ready, __ATOMIC_ACQUIRE);
+}
 
 // The GEMM blocks the workers have run so far (the tests check that they share the work).
 EXPORT(workers_blocks) int workers_blocks() {
