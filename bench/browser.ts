@@ -1,15 +1,23 @@
 // The backends in a real browser: headless Debian Chromium (playwright-core) loads the browser
 // bundle and the wasm module from a local server, and times GEMM (1000×784·784×2000) and a
-// 400-unit SoftHebb layer on 10 000 MNIST images (batch 100) on the ts and wasm backends, and on
-// WebGPU (hebb/webgpu) when the browser has an adapter; the same in this Node process for
-// comparison, in the same run. Usage: npm run bench -- browser [--json] [--swiftshader]
-// (--swiftshader: WebGPU on Chromium's CPU adapter — proves the path runs, says nothing of a GPU)
+// 400-unit SoftHebb layer on 10 000 MNIST images (batch 100) on the ts and wasm backends (wasm
+// on one thread, then its relaxed-SIMD and threaded modules: the page is served cross-origin
+// isolated, so it has SharedArrayBuffer), and on WebGPU (hebb/webgpu) when the browser has an adapter; the same in
+// this Node process for comparison, in the same run.
+// Usage: npm run bench -- browser [--json] [--swiftshader] [--no-webgpu]
+// (--swiftshader: WebGPU on Chromium's CPU adapter — proves the path runs, says nothing of a GPU;
+// --no-webgpu: skip it, as on a machine without a GPU its fallback takes minutes)
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { browserBundle } from '../test/helpers/browser-bundle.ts';
 import { getBackend, Matrix, Rng } from '../src/backend/index.ts';
-import { WASM_PATH } from '../src/backend/wasm/register.ts';
+import {
+  WASM_PATH,
+  WASM_THREADS_PATH,
+  wasmPath,
+  wasmWorkersReady,
+} from '../src/backend/wasm/register.ts';
 import { mnist } from '../src/data/mnist.ts';
 import { SoftHebb } from '../src/softhebb/index.ts';
 import type * as Hebb from '../src/browser.ts';
@@ -29,6 +37,9 @@ interface Row {
 /** Runs in the page and in Node alike: best-of-3 GEMM, then one SoftHebb epoch over x. */
 function measure(h: typeof Hebb, backend: string, x: Hebb.Matrix): Omit<Row, 'where'> {
   const be = h.getBackend(backend);
+  const { threads, blas } = be.info();
+  // e.g. wasm+fma×4: relaxed-SIMD multiply-adds, four threads
+  const label = `${backend}${blas.includes('relaxed') ? '+fma' : ''}${threads > 1 ? `×${threads}` : ''}`;
   const rng = new h.Rng(0, be);
   const [m, k, n] = [1000, 784, 2000];
   const a = new h.Matrix(m, k, rng.normal(m * k));
@@ -43,7 +54,11 @@ function measure(h: typeof Hebb, backend: string, x: Hebb.Matrix): Omit<Row, 'wh
   const t0 = performance.now();
   new h.SoftHebb({ units: 400, epochs: 1, batchSize: 100, seed: 1, backend }).fit(x);
   const s = (performance.now() - t0) / 1000;
-  return { backend, gemm_gflops: (2 * m * k * n) / best / 1e9, softhebb_images_per_s: x.rows / s };
+  return {
+    backend: label,
+    gemm_gflops: (2 * m * k * n) / best / 1e9,
+    softhebb_images_per_s: x.rows / s,
+  };
 }
 
 /** In the page: the same GEMM and SoftHebb epoch through hebb/webgpu (timed to the read-back). */
@@ -101,11 +116,22 @@ export async function benchBrowser(args: string[]): Promise<void> {
   const files: Record<string, [Buffer, string]> = {
     '/': [Buffer.from('<!doctype html><title>hebb bench</title>'), 'text/html'],
     '/hebb.wasm': [readFileSync(WASM_PATH), 'application/wasm'],
+    '/hebb-threads.wasm': [readFileSync(WASM_THREADS_PATH), 'application/wasm'],
+    '/hebb-relaxed.wasm': [readFileSync(wasmPath('hebb-relaxed.wasm')), 'application/wasm'],
+    '/hebb-threads-relaxed.wasm': [
+      readFileSync(wasmPath('hebb-threads-relaxed.wasm')),
+      'application/wasm',
+    ],
     '/x.bin': [Buffer.from(x.data.buffer), 'application/octet-stream'],
   };
   const server = http.createServer((req, res) => {
     const f = files[req.url ?? ''];
-    res.writeHead(f ? 200 : 404, { 'content-type': f?.[1] ?? 'text/plain' });
+    // cross-origin isolated, so that the page has SharedArrayBuffer for the threaded module
+    res.writeHead(f ? 200 : 404, {
+      'content-type': f?.[1] ?? 'text/plain',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
     res.end(f?.[0] ?? 'not found');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -119,25 +145,39 @@ export async function benchBrowser(args: string[]): Promise<void> {
         globalThis.measureWebGpu = ${measureWebGpu.toString()};`,
     });
     const version = browser.version();
-    const inPage = await page.evaluate(async (images) => {
-      const g = globalThis as unknown as {
-        hebb: typeof Hebb & typeof HebbGpu;
-        measure: typeof measure;
-        measureWebGpu: typeof measureWebGpu;
-      };
-      const h = g.hebb;
-      await h.loadWasmBackend('/hebb.wasm');
-      const data = new Float32Array(await (await fetch('/x.bin')).arrayBuffer());
-      const x = new h.Matrix(images, 784, data);
-      const rows = ['wasm', 'ts'].map((b) => g.measure(h, b, x));
-      let webgpu = '';
-      try {
-        rows.push(await g.measureWebGpu(h, x));
-      } catch (e) {
-        webgpu = (e as Error).message;
-      }
-      return { rows, webgpu };
-    }, IMAGES);
+    const withWebGpu = !args.includes('--no-webgpu');
+    const inPage = await page.evaluate(
+      async ([images, withWebGpu]) => {
+        const g = globalThis as unknown as {
+          hebb: typeof Hebb & typeof HebbGpu;
+          measure: typeof measure;
+          measureWebGpu: typeof measureWebGpu;
+        };
+        const h = g.hebb;
+        await h.loadWasmBackend('/hebb.wasm', { threadsSource: false });
+        const data = new Float32Array(await (await fetch('/x.bin')).arrayBuffer());
+        const x = new h.Matrix(images, 784, data);
+        const rows = ['wasm', 'ts'].map((b) => g.measure(h, b, x));
+        // the faster modules, each where this browser runs it (the loader falls back otherwise)
+        for (const options of [
+          { relaxedSource: '/hebb-relaxed.wasm' },
+          { threadsSource: '/hebb-threads.wasm' },
+          { threadsRelaxedSource: '/hebb-threads-relaxed.wasm' },
+        ]) {
+          await h.loadWasmBackend('/hebb.wasm', options);
+          const row = g.measure(h, 'wasm', x);
+          if (!rows.some((r) => r.backend === row.backend)) rows.push(row);
+        }
+        let webgpu = withWebGpu ? '' : '--no-webgpu';
+        try {
+          if (withWebGpu) rows.push(await g.measureWebGpu(h, x));
+        } catch (e) {
+          webgpu = (e as Error).message;
+        }
+        return { rows, webgpu };
+      },
+      [IMAGES, withWebGpu] as const,
+    );
     for (const r of inPage.rows) rows.push({ where: `chromium ${version}`, ...r });
     if (inPage.webgpu && !json) console.log(`WebGPU not measured: ${inPage.webgpu}`);
   } finally {
@@ -145,6 +185,7 @@ export async function benchBrowser(args: string[]): Promise<void> {
     server.close();
   }
   const hebb = { getBackend, Matrix, Rng, SoftHebb } as unknown as typeof Hebb;
+  await wasmWorkersReady();
   for (const b of ['wasm', 'ts']) rows.push({ where: 'node', ...measure(hebb, b, x) });
   if (json) {
     for (const r of rows) console.log(JSON.stringify({ bench: 'browser', ...r }));
@@ -155,7 +196,7 @@ export async function benchBrowser(args: string[]): Promise<void> {
   );
   for (const r of rows) {
     console.log(
-      `  ${r.where.padEnd(18)} ${r.backend.padEnd(6)} GEMM ${fmt(r.gemm_gflops, 1).padStart(6)} GFLOPS   SoftHebb ${fmt(r.softhebb_images_per_s, 0).padStart(6)} img/s`,
+      `  ${r.where.padEnd(18)} ${r.backend.padEnd(10)} GEMM ${fmt(r.gemm_gflops, 1).padStart(6)} GFLOPS   SoftHebb ${fmt(r.softhebb_images_per_s, 0).padStart(6)} img/s`,
     );
   }
   if (rows.some((r) => r.backend.includes('swiftshader')))
@@ -163,10 +204,11 @@ export async function benchBrowser(args: string[]): Promise<void> {
       "  (webgpu ran on SwiftShader, Chromium's CPU adapter: a check that it runs, not a GPU speed)",
     );
   for (const where of new Set(rows.map((r) => r.where))) {
-    const w = rows.find((r) => r.where === where && r.backend === 'wasm')!;
     const t = rows.find((r) => r.where === where && r.backend === 'ts')!;
-    console.log(
-      `  ${where}: wasm/ts GEMM ${fmt(w.gemm_gflops / t.gemm_gflops, 1)}×, SoftHebb ${fmt(w.softhebb_images_per_s / t.softhebb_images_per_s, 1)}×`,
-    );
+    for (const w of rows.filter((r) => r.where === where && r.backend.startsWith('wasm'))) {
+      console.log(
+        `  ${where}: ${w.backend}/ts GEMM ${fmt(w.gemm_gflops / t.gemm_gflops, 1)}×, SoftHebb ${fmt(w.softhebb_images_per_s / t.softhebb_images_per_s, 1)}×`,
+      );
+    }
   }
 }

@@ -1,11 +1,12 @@
 // GEMM and fused-update benchmark: ours (native, wasm, ts) against NumPy's OpenBLAS, measured
 // in the same run on the same machine. Usage: npm run bench -- gemm [--backends native,wasm,ts]
-// [--json] [--quick]
+// [--json] [--quick]; the wasm row uses HEBB_WASM_THREADS threads (default: every core here)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableBackends, getBackend, Matrix, Rng, type Backend } from '../src/backend/index.ts';
+import { wasmWorkersReady } from '../src/backend/wasm/register.ts';
 import { fmt, medianSeconds } from './timing.ts';
 
 // [m, k, n]: C (m×n) = A (m×k) · B (k×n). The first is a 1000-sample batch through 784→2000.
@@ -123,11 +124,13 @@ export function backendsArg(args: string[]): string[] {
   return names;
 }
 
-export function benchGemm(args: string[]): void {
+export async function benchGemm(args: string[]): Promise<void> {
   const json = args.includes('--json');
   const quick = args.includes('--quick');
   const minSeconds = quick ? 0.2 : 1;
   const names = backendsArg(args);
+  // the wasm GEMM's workers start in the background: time it with all of them
+  if (names.includes('wasm')) await wasmWorkersReady();
   const np = numpyTimes(SHAPES, minSeconds);
   if (!json) {
     console.log('GEMM, float32, C = A·B, median of repeated runs.');

@@ -18,7 +18,13 @@ export {
 } from './registry.ts';
 export { withChecks } from './checks/index.ts';
 export { createTsKernels } from './ts/index.ts';
-export { loadWasmBackend, type ResponseLike, type UrlLike, type WasmSource } from './wasm/index.ts';
+export {
+  loadWasmBackend,
+  type ResponseLike,
+  type UrlLike,
+  type WasmLoadOptions,
+  type WasmSource,
+} from './wasm/index.ts';
 export { Matrix } from './matrix.ts';
 export { Rng } from './rng.ts';
 export * from './types.ts';

@@ -22,7 +22,7 @@ import * as browser from '../../src/browser.ts';
 import * as webgpu from '../../src/webgpu.ts';
 import * as webgpuNode from '../../src/webgpu-node.ts';
 import { VERSION } from '../../src/version.ts';
-import { wasmUrl } from '../../src/backend/wasm/module.ts';
+import { wasmThreadsUrl, wasmUrl } from '../../src/backend/wasm/module.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -80,11 +80,12 @@ describe('package surface', () => {
     walk(pkg.exports);
     for (const t of targets) {
       if (t === './package.json') continue;
-      if (t === './wasm/hebb.wasm') {
-        // a build output: shipped, and where scripts/build-wasm.mjs writes it
-        assert.ok(pkg.files.includes('wasm/hebb.wasm'));
+      if (/^\.\/wasm\/hebb(-threads)?(-relaxed)?\.wasm$/.test(t)) {
+        // a build output: shipped, and one that scripts/build-wasm.mjs writes into wasm/
+        assert.ok(pkg.files.includes(t.slice(2)), t);
         const build = readFileSync(join(ROOT, 'scripts/build-wasm.mjs'), 'utf8');
-        assert.match(build, /join\(root, 'wasm', 'hebb\.wasm'\)/);
+        assert.match(build, new RegExp(`\\{\\s*file: '${t.slice('./wasm/'.length)}'`), t);
+        assert.match(build, /join\(root, 'wasm', file\)/);
         continue;
       }
       const src = t.replace(/^\.\/dist\//, 'src/').replace(/\.d\.ts$|\.js$/, '.ts');
@@ -144,14 +145,24 @@ describe('package surface', () => {
     const found = [
       ...text.matchAll(/\bnew\s+URL\s*\(\s*('[^']+'|"[^"]+")\s*,\s*import\.meta\.url\s*\)/g),
     ];
-    assert.equal(found.length, 1, 'one literal new URL(…, import.meta.url) in module.ts');
-    const rel = found[0][1].slice(1, -1);
-    // from src/backend/wasm/ (tsx, tests) and dist/backend/wasm/ (the package) alike
-    for (const dir of ['src/backend/wasm', 'dist/backend/wasm']) {
-      const at = new URL(rel, `file://${join(ROOT, dir)}/module.js`);
-      assert.equal(relative(ROOT, fileURLToPath(at)), join('wasm', 'hebb.wasm'), dir);
+    // hebb.wasm, then the threaded and relaxed-SIMD modules
+    const files = [
+      'hebb.wasm',
+      'hebb-threads.wasm',
+      'hebb-relaxed.wasm',
+      'hebb-threads-relaxed.wasm',
+    ];
+    assert.equal(found.length, files.length, 'a literal new URL(…, import.meta.url) per module');
+    for (const [i, file] of files.entries()) {
+      const rel = found[i][1].slice(1, -1);
+      // from src/backend/wasm/ (tsx, tests) and dist/backend/wasm/ (the package) alike
+      for (const dir of ['src/backend/wasm', 'dist/backend/wasm']) {
+        const at = new URL(rel, `file://${join(ROOT, dir)}/module.js`);
+        assert.equal(relative(ROOT, fileURLToPath(at)), join('wasm', file), dir);
+      }
     }
     assert.equal(fileURLToPath(wasmUrl()), join(ROOT, 'wasm', 'hebb.wasm'));
+    assert.equal(fileURLToPath(wasmThreadsUrl()), join(ROOT, 'wasm', 'hebb-threads.wasm'));
   });
 
   it('the pack: an MIT LICENSE, no source maps, no development scripts', () => {
@@ -204,6 +215,13 @@ describe('package surface', () => {
         join(dir, 'wasm/hebb.wasm'),
         Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
       );
+      assert.match(run().stderr, /^hebb: cannot pack: wasm\/hebb-threads\.wasm is missing /);
+      for (const twin of ['hebb-threads', 'hebb-relaxed', 'hebb-threads-relaxed']) {
+        writeFileSync(
+          join(dir, `wasm/${twin}.wasm`),
+          Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+        );
+      }
       assert.match(
         run().stderr,
         /^hebb: cannot pack: dist\/index\.js is missing; run npm run build\n$/,

@@ -125,15 +125,30 @@ function caller(e: Exports, id: number, d: KernelDescriptor, copyAll: boolean): 
 /** The NUL-terminated string at `at` in the module's memory. */
 function readString(memory: WebAssembly.Memory, at: number): string {
   const bytes = new Uint8Array(memory.buffer, at);
-  return new TextDecoder().decode(bytes.subarray(0, bytes.indexOf(0)));
+  // A copy: TextDecoder refuses views of a shared memory's buffer.
+  return new TextDecoder().decode(bytes.slice(0, bytes.indexOf(0)));
+}
+
+/** The threaded module's main instance: the memory it imports and its live worker count. */
+export interface WasmThreading {
+  memory: WebAssembly.Memory;
+  workers: () => number;
 }
 
 /**
  * The module's kernels behind the Addon interface. `copyAll` (for tests) copies every array
- * in and out, whatever the table says.
+ * in and out, whatever the table says; `threading` for the threaded module's main instance;
+ * `relaxed` for a relaxed-SIMD build (named in info()).
  */
-export function wasmAddon(instance: WebAssembly.Instance, copyAll = false): Addon {
-  const e = instance.exports as unknown as Exports;
+export function wasmAddon(
+  instance: WebAssembly.Instance,
+  copyAll = false,
+  threading?: WasmThreading,
+  relaxed = false,
+): Addon {
+  const e = (
+    threading ? { ...instance.exports, memory: threading.memory } : instance.exports
+  ) as unknown as Exports;
   if (typeof e.call !== 'function' || typeof e.signatures !== 'function') {
     throw new HebbError(
       'the wasm module was built before the kernel table (it has no call export); rebuild it with npm run build:wasm',
@@ -142,11 +157,17 @@ export function wasmAddon(instance: WebAssembly.Instance, copyAll = false): Addo
   e._initialize?.();
   const signatures = readString(e.memory, e.signatures());
   const addon: Record<string, unknown> = {
-    info: () => ({
-      blas: 'hebb SIMD128 GEMM (WebAssembly, single-threaded)',
-      threads: 1,
-      ompThreads: 1,
-    }),
+    info: () => {
+      const threads = 1 + (threading?.workers() ?? 0);
+      const gemm = relaxed ? 'hebb relaxed-SIMD FMA GEMM' : 'hebb SIMD128 GEMM';
+      return {
+        blas: threading
+          ? `${gemm} (WebAssembly, ${threads} threads on a shared memory)`
+          : `${gemm} (WebAssembly, single-threaded)`,
+        threads,
+        ompThreads: 1,
+      };
+    },
     signatures: () => signatures,
     setThreads: () => {},
   };
