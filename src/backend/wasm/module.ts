@@ -17,6 +17,7 @@ import {
   threadedInstance,
   workersReady,
 } from './threads.ts';
+import type { WasmFile } from './worker-types.ts';
 
 /**
  * wasm/hebb.wasm's URL, from this file's. Written as the literal `new URL(…, import.meta.url)`
@@ -31,12 +32,7 @@ export function wasmUrl(): URL {
   return new URL('../../../wasm/hebb.wasm', import.meta.url);
 }
 
-/** The modules scripts/build-wasm.mjs builds: one thread or threads, SIMD128 or relaxed SIMD. */
-export type WasmFile =
-  | 'hebb.wasm'
-  | 'hebb-threads.wasm'
-  | 'hebb-relaxed.wasm'
-  | 'hebb-threads-relaxed.wasm';
+export type { WasmFile } from './worker-types.ts';
 
 /** A module's URL beside hebb.wasm, each written as the literal form wasmUrl's is, for bundlers. */
 export function wasmFileUrl(file: WasmFile): URL {

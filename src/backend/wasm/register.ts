@@ -15,11 +15,10 @@ import {
   createWasmBackend,
   hasRelaxedSimd,
   registerWasmBackend,
-  type WasmFile,
   wasmFileUrl,
   wasmUrl,
 } from './module.ts';
-import type { SpawnWorker } from './threads.ts';
+import type { SpawnWorker, WasmFile } from './worker-types.ts';
 
 export const WASM_PATH = fileURLToPath(wasmUrl());
 /** Where each module lies in the package. */

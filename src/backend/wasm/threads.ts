@@ -3,6 +3,7 @@
 // (native/wasm/gemm_threads.cc). The workers are started here from an inline script, so there
 // is no worker file for a bundler to find; how a worker is made (a page's Worker, Node's
 // worker_threads) is the caller's. Browser-safe.
+import type { SpawnWorker, WorkerLike } from './worker-types.ts';
 
 /** The threaded module's initial memory (pages of 64 KiB): its --initial-memory. */
 export const THREADS_INITIAL_PAGES = 32;
@@ -13,20 +14,8 @@ const WORKER_STACK_BYTES = 64 * 1024;
 /** Workers at most: the GEMM's blocks are cut for a few threads, not for many. */
 export const MAX_WORKERS = 15;
 
-/** A worker as both a page's Worker and Node's worker_threads Worker are. */
-export interface WorkerLike {
-  postMessage(message: unknown): void;
-}
+export type { SpawnWorker, WorkerLike } from './worker-types.ts';
 
-/**
- * Makes a worker that runs `body` and calls it with each message received: the page's loader
- * wraps it in a Blob URL, Node's in an eval'd script. `onMessage` gets what the worker posts.
- */
-export type SpawnWorker = (
-  body: string,
-  onMessage: (data: unknown) => void,
-  onError: (message: string) => void,
-) => WorkerLike;
 
 /**
  * A worker's whole program: instantiate the module on the shared memory, take its own stack,
