@@ -1,9 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Matrix } from '../backend/index.ts';
 import { HebbError } from '../errors.ts';
 import { validateDataset, type Dataset, type Split } from './dataset.ts';
-import { CIFAR10_FOLDER, dataDir, isFile } from './paths.ts';
+import { CIFAR10_FOLDER, dataDir, isFile, readDataFile } from './paths.ts';
 
 /**
  * The CIFAR-10 binary version: each record is 1 label byte then a 32×32 image stored
@@ -85,17 +84,6 @@ export function parseCifarBatch(
   return { x, y };
 }
 
-function readBytes(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new HebbError(
-      `CIFAR-10 batch ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; ${FIX}`,
-    );
-  }
-}
-
 /** Reads one batch file (data_batch_i.bin or test_batch.bin). */
 export function readCifarBatch(file: string): {
   /** The images, one HWC row of 3072 values in [0, 1] each. */
@@ -103,7 +91,7 @@ export function readCifarBatch(file: string): {
   /** Their class indices. */
   y: Uint8Array;
 } {
-  return parseCifarBatch(readBytes(file), file);
+  return parseCifarBatch(readDataFile(file, 'CIFAR-10 batch', FIX), file);
 }
 
 /** Several batch files decoded straight into one matrix (no second 614 MB copy). */
@@ -113,7 +101,7 @@ export function readCifarBatches(files: string[]): {
   /** Their class indices. */
   y: Uint8Array;
 } {
-  const bufs = files.map((f) => readBytes(f));
+  const bufs = files.map((f) => readDataFile(f, 'CIFAR-10 batch', FIX));
   const rows = bufs.reduce((s, b, i) => s + checkLength(b, files[i]), 0);
   const x = new Matrix(rows, 3 * PLANE);
   const y = new Uint8Array(rows);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { HebbError } from '../errors.ts';
 
 /**
  * Root folder for downloaded data sets: $HEBB_DATA when set, else ~/.cache/hebb.
@@ -44,6 +45,21 @@ export function isFile(p: string): boolean {
     return fs.statSync(p).isFile();
   } catch {
     return false;
+  }
+}
+
+/**
+ * A data file's bytes, or one line naming it, why it cannot be read and the fix: e.g.
+ * `CIFAR-10 batch <file> does not exist; <fix>`.
+ */
+export function readDataFile(file: string, what: string, fix: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new HebbError(
+      `${what} ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; ${fix}`,
+    );
   }
 }
 

@@ -1,10 +1,9 @@
 // STL-10, binary version (stl10_binary/: train_X.bin, train_y.bin, test_X.bin, test_y.bin).
-import fs from 'node:fs';
 import path from 'node:path';
 import { Matrix } from '../backend/index.ts';
 import { HebbError } from '../errors.ts';
 import { validateDataset, type Dataset, type Split } from './dataset.ts';
-import { dataDir, isFile } from './paths.ts';
+import { dataDir, isFile, readDataFile } from './paths.ts';
 
 /** The ten classes, labels 1–10 in the files (0–9 here). */
 export const STL10_CLASSES = [
@@ -69,17 +68,6 @@ export function parseStl10Labels(buf: Uint8Array, file: string): Uint8Array {
   return y;
 }
 
-function readBytes(file: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new HebbError(
-      `STL-10 file ${file} ${code === 'ENOENT' ? 'does not exist' : `cannot be read (${code})`}; ${FIX}`,
-    );
-  }
-}
-
 /** Where the files are looked for: `dir` and dir/stl10_binary, else <dataDir>/stl10_binary. */
 export function findStl10(dir?: string): string | null {
   const candidates = dir
@@ -103,8 +91,8 @@ export function stl10(opts: { dir?: string } = {}): Split {
   const part = (split: 'train' | 'test'): Dataset => {
     const xf = path.join(dir, `${split}_X.bin`);
     const yf = path.join(dir, `${split}_y.bin`);
-    const x = parseStl10Images(readBytes(xf), xf);
-    const y = parseStl10Labels(readBytes(yf), yf);
+    const x = parseStl10Images(readDataFile(xf, 'STL-10 file', FIX), xf);
+    const y = parseStl10Labels(readDataFile(yf, 'STL-10 file', FIX), yf);
     if (y.length !== x.rows)
       throw new HebbError(
         `STL-10 ${split}: ${x.rows} images in ${xf} but ${y.length} labels in ${yf}; the files do not belong together; ${FIX}`,

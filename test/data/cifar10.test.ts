@@ -10,6 +10,17 @@ const dir = tempDir();
 after(() => rmTemp(dir));
 
 describe('CIFAR-10 binary reader', () => {
+  it('a missing batch file: one line naming it and the fix', () => {
+    const missing = path.join(dir, 'no_such_batch.bin');
+    assert.throws(
+      () => readCifarBatch(missing),
+      (e: unknown) =>
+        e instanceof HebbError &&
+        e.message ===
+          `CIFAR-10 batch ${missing} does not exist; run \`hebb data fetch cifar10\` (downloads 170 MB) to get a fresh copy`,
+    );
+  });
+
   it('converts channel-major records to HWC rows (hand example)', () => {
     // One record, label 3: R = [10, 11, …], G = 100 everywhere except pixel 33, B = 200.
     const rec = Buffer.alloc(3073);
