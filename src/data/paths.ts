@@ -52,7 +52,7 @@ export function isFile(p: string): boolean {
  * A data file's bytes, or one line naming it, why it cannot be read and the fix: e.g.
  * `CIFAR-10 batch <file> does not exist; <fix>`.
  */
-export function readDataFile(file: string, what: string, fix: string): Buffer {
+export function readDataFile(file: string, what: string, fix: string): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch (e) {
