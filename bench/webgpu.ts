@@ -1,13 +1,13 @@
-// hebb/webgpu in Node through the npm `webgpu` package (Dawn): GEMM GFLOPS and one SoftHebb
-// epoch, timed to the device's completion. Usage: npm run bench -- webgpu [--json] [--quick]
+// hebb/webgpu in Node through the npm `webgpu` package (Dawn): GEMM GFLOPS, one SoftHebb epoch
+// and one SoftHebbConv2d epoch (the softhebb-conv bench's layer), timed to the device's completion. Usage: npm run bench -- webgpu [--json] [--quick]
 // Without a GPU it runs on SwiftShader (a CPU Vulkan driver): a check that the path runs, not
 // a GPU speed — the output says so.
 import { Rng, getBackend } from '../src/backend/index.ts';
 import { Matrix } from '../src/backend/matrix.ts';
 import type { WebGpu } from '../src/backend/webgpu/context.ts';
 import { mnist } from '../src/data/mnist.ts';
-import { SoftHebb } from '../src/softhebb/index.ts';
-import { fitSoftHebbWebGpu } from '../src/softhebb/webgpu.ts';
+import { SoftHebb, SoftHebbConv2d } from '../src/softhebb/index.ts';
+import { fitSoftHebbConv2dWebGpu, fitSoftHebbWebGpu } from '../src/softhebb/webgpu.ts';
 import { openNodeWebGpu } from '../test/helpers/node-webgpu.ts';
 import { fmt } from './timing.ts';
 
@@ -62,6 +62,19 @@ export async function benchWebGpu(args: string[]): Promise<void> {
   await fitSoftHebbWebGpu(layer, x, { gpu });
   const perS = images / ((performance.now() - t0) / 1000);
   rows.push({ bench: 'webgpu', device, softhebb_images: images, images_per_s: perS });
+  // The softhebb-conv bench's layer: 96 kernels 5×5 on raw MNIST patches, 10 images per update.
+  const convImages = quick ? 100 : 1000;
+  const conv = new SoftHebbConv2d({
+    units: 96,
+    inputShape: [28, 28, 1],
+    kernelSize: 5,
+    batchSize: 10,
+    seed: 1,
+  });
+  const t1 = performance.now();
+  await fitSoftHebbConv2dWebGpu(conv, x.sliceRows(0, convImages), { gpu });
+  const convPerS = convImages / ((performance.now() - t1) / 1000);
+  rows.push({ bench: 'webgpu', device, conv_images: convImages, conv_images_per_s: convPerS });
   gpu.destroy();
   if (json) {
     for (const r of rows) console.log(JSON.stringify({ ...r, cpu_adapter: cpuAdapter }));
@@ -69,6 +82,9 @@ export async function benchWebGpu(args: string[]): Promise<void> {
   }
   console.log(
     `  SoftHebb 784→400, one epoch of ${images} MNIST images, batch 100: ${fmt(perS, 0)} img/s`,
+  );
+  console.log(
+    `  SoftHebbConv2d 96 kernels 5×5, one epoch of ${convImages} MNIST images, 10 per update: ${fmt(convPerS, 0)} img/s`,
   );
   console.log(`  device: ${device} (Node ${process.versions.node}, webgpu package)`);
   if (cpuAdapter)

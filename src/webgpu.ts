@@ -1,6 +1,6 @@
 /**
  * hebb/webgpu: a WebGPU device with resident matrices (WebGpu, GpuMatrix) and SoftHebb's
- * batched training and inference on it. Browser-safe; asynchronous, unlike the Backend
+ * batched training (dense and convolutional) and inference on it. Browser-safe; asynchronous, unlike the Backend
  * interface, because nothing is read back from the device until the end.
  *
  * @module hebb/webgpu
@@ -16,6 +16,7 @@ export type {
   GpuPass,
 } from './backend/webgpu/gpu-types.ts';
 export {
+  fitSoftHebbConv2dWebGpu,
   fitSoftHebbWebGpu,
   preActivationWebGpu,
   type WebGpuFitOptions,

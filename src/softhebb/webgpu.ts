@@ -1,32 +1,112 @@
 // SoftHebb on a WebGPU device: the batched soft-WTA rule of Eq. 8 with every matrix resident
 // on the device (the data once, the weights once, each batch's indices), five kernels per
 // batch (gather, U = X·Wᵀ, posteriors, per-unit rates, the decayed update), and one read-back
-// at the end. It follows SoftHebb.fit step for step — the same initial weights, sample order
-// and rate schedule — so the result differs from the CPU backends' only by float rounding.
-// Browser-safe.
+// at the end; the convolutional layer adds im2col between the gather and the step, which then
+// learns from all the batch's patches at once. Each follows its layer's fit step for step —
+// the same initial weights, sample order and rate schedule — so the result differs from the
+// CPU backends' only by float rounding. Browser-safe.
 import { Matrix } from '../backend/matrix.ts';
-import type { WebGpu } from '../backend/webgpu/context.ts';
-import { HebbError } from '../errors.ts';
+import type { Backend } from '../backend/types.ts';
+import type { GpuMatrix, WebGpu } from '../backend/webgpu/context.ts';
+import type { GpuBuffer } from '../backend/webgpu/gpu-types.ts';
+import { HebbError, ShapeError } from '../errors.ts';
 import { epochBatches } from '../model/batches.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { rateAt } from '../model/schedule.ts';
 import { f32, scalar } from '../model/state.ts';
+import type { SoftHebbConv2d } from './conv.ts';
 import type { SoftHebb } from './layer.ts';
 
-/** What the WebGPU path covers of SoftHebb's options; the message names what to change. */
-function checkSupported(layer: SoftHebb, where: string): void {
-  const o = layer.options;
+/** The rule options the WebGPU path reads (SoftHebb's and SoftHebbConv2d's alike). */
+type RuleOptions = Pick<
+  SoftHebb['options'],
+  | 'wta'
+  | 'rule'
+  | 'krotov'
+  | 'bias'
+  | 'inverseTemperature'
+  | 'lr'
+  | 'integrator'
+  | 'epochs'
+  | 'seed'
+>;
+
+/**
+ * What the WebGPU path covers of a layer's options, `batch` being the rows of one update; the
+ * message names what to change.
+ */
+function checkSupported(o: RuleOptions, batch: number, where: string): void {
   const bad: string[] = [];
   if (o.wta !== 'soft') bad.push("wta: 'hard'");
   if (o.rule !== 'paper') bad.push(`rule: '${o.rule}'`);
   if (o.krotov) bad.push('krotov');
   if (o.bias) bad.push('bias (a learnt prior)');
-  if (o.batchSize === 1) bad.push('batchSize: 1 (online)');
+  if (batch === 1) bad.push('batchSize: 1 (online)');
   if (bad.length > 0) {
     throw new HebbError(
       `${where}: the WebGPU path runs the batched soft-WTA rule only, not ${bad.join(', ')}; use layer.fit on a CPU backend for those`,
     );
   }
+}
+
+/** The device matrices of one soft step over up to `batch` rows of `inputs` values. */
+interface StepBuffers {
+  w: GpuMatrix;
+  u: GpuMatrix;
+  y: GpuMatrix;
+  rate: GpuBuffer;
+  keep: GpuBuffer;
+}
+
+function stepBuffers(gpu: WebGpu, w: GpuMatrix, batch: number): StepBuffers {
+  const K = w.rows;
+  return {
+    w,
+    u: gpu.zeros(batch, K),
+    y: gpu.zeros(batch, K),
+    rate: gpu.zeros(1, K).buffer,
+    keep: gpu.zeros(1, K).buffer,
+  };
+}
+
+/**
+ * One soft-WTA step from the first `rows` rows of x: U = X·Wᵀ, Y = softmax(t·U), the per-unit
+ * rates, then W ← keep∘W + rate∘(YᵀX).
+ */
+function softStep(
+  gpu: WebGpu,
+  s: StepBuffers,
+  x: GpuMatrix,
+  rows: number,
+  o: RuleOptions,
+  eta: number,
+): void {
+  gpu.gemm(false, true, 1, x, s.w, 0, s.u, { rows });
+  gpu.softmaxRows(s.u, o.inverseTemperature, s.y, { rows });
+  gpu.rates(s.y, s.u, eta, o.integrator === 'exact', s.rate, s.keep, rows);
+  gpu.gemm(true, false, 1, { ...s.y, rows } as GpuMatrix, { ...x, rows } as GpuMatrix, 1, s.w, {
+    rowScale: s.rate,
+    keep: s.keep,
+  });
+}
+
+/** The learnt weights, or an error (after restoring `restore`) when they are not finite. */
+async function learntWeights(
+  gpu: WebGpu,
+  w: GpuMatrix,
+  where: string,
+  restore: () => void,
+): Promise<Matrix> {
+  const learnt = await gpu.download(w);
+  for (const v of learnt.data) {
+    if (!Number.isFinite(v)) {
+      restore();
+      throw new HebbError(
+        `${where}: training diverged (non-finite weights); lower the learning rate (lr)`,
+      );
+    }
+  }
+  return learnt;
 }
 
 /** Options of fitSoftHebbWebGpu. */
@@ -50,26 +130,75 @@ export async function fitSoftHebbWebGpu(
   { gpu, onEpoch, signal }: WebGpuFitOptions,
 ): Promise<SoftHebb> {
   const where = 'fitSoftHebbWebGpu';
-  checkSupported(layer, where);
-  checkSamples(where, layer.backend, x);
   const o = layer.options;
+  checkSupported(o, o.batchSize, where);
+  checkSamples(where, layer.backend, x);
   const N = x.rows;
-  const K = o.units;
-  const n = x.cols;
   const before = layer.isFitted ? layer.getState() : null;
-  layer.initialize(n);
+  layer.initialize(x.cols);
   const B = Math.min(N, o.batchSize);
   const xs = gpu.upload(layer.preparedInput(x));
-  const w = gpu.upload(layer.weights);
-  const xb = gpu.zeros(B, n);
-  const u = gpu.zeros(B, K);
-  const y = gpu.zeros(B, K);
-  const rate = gpu.zeros(1, K).buffer;
-  const keep = gpu.zeros(1, K).buffer;
-  const total = o.epochs * N;
+  const xb = gpu.zeros(B, x.cols);
+  const s = stepBuffers(gpu, gpu.upload(layer.weights), B);
+  const restore = () => before && layer.setState(before);
+  const seen = await runEpochs(
+    gpu,
+    layer.backend,
+    N,
+    o,
+    B,
+    where,
+    restore,
+    { onEpoch, signal },
+    (rows, at) => {
+      gpu.gather(xs, at.order, at.offset, rows, xb);
+      softStep(
+        gpu,
+        s,
+        xb,
+        rows,
+        o,
+        rateAt(o.lr, { samples: at.seen, total: o.epochs * N, perEpoch: N }),
+      );
+      return rows;
+    },
+  );
+  const learnt = await learntWeights(gpu, s.w, where, restore);
+  layer.setState({
+    weights: f32(learnt),
+    samples_seen: scalar(seen),
+    horizon: scalar(o.epochs * N),
+  });
+  return layer;
+}
+
+/** Where a batch's rows are: the epoch's permutation on the device and the batch's offset in it. */
+interface BatchAt {
+  order: GpuBuffer;
+  offset: number;
+  /** Samples (rows of the step: patches for the convolution) learnt from before this batch. */
+  seen: number;
+}
+
+/**
+ * The epochs of a fit as SoftHebb.fit orders them (seeded permutations of the N rows, batches of
+ * B): each epoch's permutation goes to the device once, and `step` enqueues a batch's work,
+ * returning the samples it learnt from. Returns the samples learnt from in all.
+ */
+async function runEpochs(
+  gpu: WebGpu,
+  backend: Backend,
+  N: number,
+  o: RuleOptions,
+  B: number,
+  where: string,
+  restore: () => void,
+  { onEpoch, signal }: Pick<WebGpuFitOptions, 'onEpoch' | 'signal'>,
+  step: (rows: number, at: BatchAt) => number,
+): Promise<number> {
   let seen = 0;
   let epochStart = performance.now();
-  let order: ReturnType<typeof gpu.constant> | null = null;
+  let order: GpuBuffer | null = null;
   let base = 0; // byte offset of the epoch's permutation; batches are views into it
   for (const b of epochBatches({
     n: N,
@@ -78,31 +207,18 @@ export async function fitSoftHebbWebGpu(
     batchSize: B,
     seed: o.seed,
     shuffle: true,
-    backend: layer.backend,
+    backend,
   })) {
     if (b.epochStart) {
       if (signal?.aborted) {
-        if (before) layer.setState(before);
+        restore();
         throw signal.reason ?? new HebbError(`${where}: aborted`);
       }
-      // the epoch's permutation goes to the device once; each batch reads its rows by offset
       base = b.rows.byteOffset;
       order?.destroy();
       order = gpu.constant(new Uint32Array(b.rows.buffer, base, N));
     }
-    const rows = b.rows.length;
-    const offset = (b.rows.byteOffset - base) / 4;
-    gpu.gather(xs, order!, offset, rows, xb);
-    gpu.gemm(false, true, 1, xb, w, 0, u, { rows });
-    gpu.softmaxRows(u, o.inverseTemperature, y, { rows });
-    const eta = rateAt(o.lr, { samples: seen, total, perEpoch: N });
-    gpu.rates(y, u, eta, o.integrator === 'exact', rate, keep, rows);
-    // W ← keep∘W + rate∘(Yᵀ X): the first `rows` rows of Y and X
-    gpu.gemm(true, false, 1, { ...y, rows } as typeof y, { ...xb, rows } as typeof xb, 1, w, {
-      rowScale: rate,
-      keep,
-    });
-    seen += rows;
+    seen += step(b.rows.length, { order: order!, offset: (b.rows.byteOffset - base) / 4, seen });
     if (b.epochEnd) {
       await gpu.sync();
       const now = performance.now();
@@ -110,17 +226,68 @@ export async function fitSoftHebbWebGpu(
       epochStart = now;
     }
   }
-  const learnt = await gpu.download(w);
-  for (const v of learnt.data) {
-    if (!Number.isFinite(v)) {
-      if (before) layer.setState(before);
-      throw new HebbError(
-        `${where}: training diverged (non-finite weights); lower the learning rate (lr)`,
-      );
-    }
+  return seen;
+}
+
+/**
+ * Trains the convolutional layer `conv` on the images in the rows of x (HWC) on a WebGPU device,
+ * as conv.fit(x) would on a CPU backend (a fresh start, options.epochs epochs): per batch of
+ * images, gather, im2col (zero or reflect padding, patches normalised when normalizeInput),
+ * and one soft step from all their patches. Returns conv with the learnt kernels. Supports the
+ * batched soft-WTA rule (the layer's default), not the deep network's soft-Krotov rule.
+ */
+export async function fitSoftHebbConv2dWebGpu(
+  conv: SoftHebbConv2d,
+  x: Matrix,
+  { gpu, onEpoch, signal }: WebGpuFitOptions,
+): Promise<SoftHebbConv2d> {
+  const where = 'fitSoftHebbConv2dWebGpu';
+  const o = conv.options;
+  const L = conv.positions;
+  checkSupported(o, o.batchSize * L, where);
+  checkSamples(where, conv.backend, x);
+  if (x.cols !== conv.inputSize) {
+    const [h, w, c] = o.inputShape;
+    throw new ShapeError(
+      `${where}: x is ${x.rows}×${x.cols} but the layer reads ${h}×${w}×${c} images (${conv.inputSize} values per row, HWC order); pass images of inputShape or change inputShape`,
+    );
   }
-  layer.setState({ weights: f32(learnt), samples_seen: scalar(seen), horizon: scalar(total) });
-  return layer;
+  const N = x.rows;
+  const before = conv.isFitted ? conv.getState() : null;
+  conv.initialize();
+  const B = Math.min(N, o.batchSize);
+  const w = gpu.upload(conv.weights);
+  const xs = gpu.upload(x);
+  const xb = gpu.zeros(B, x.cols);
+  const patches = gpu.zeros(B * L, w.cols);
+  const s = stepBuffers(gpu, w, B * L);
+  const reflect = o.paddingMode === 'reflect';
+  const total = o.epochs * N * L;
+  const restore = () => before && conv.setState(before);
+  const seen = await runEpochs(
+    gpu,
+    conv.backend,
+    N,
+    o,
+    B,
+    where,
+    restore,
+    { onEpoch, signal },
+    (rows, at) => {
+      gpu.gather(xs, at.order, at.offset, rows, xb);
+      gpu.im2col(xb, conv.geometry, patches, {
+        images: rows,
+        reflect,
+        normalize: o.normalizeInput,
+      });
+      const eta = rateAt(o.lr, { samples: at.seen, total, perEpoch: N * L });
+      softStep(gpu, s, patches, rows * L, o, eta);
+      return rows * L;
+    },
+  );
+  const learnt = await learntWeights(gpu, w, where, restore);
+  conv.setState({ weights: f32(learnt), samples_seen: scalar(seen), horizon: scalar(total) });
+  return conv;
 }
 
 /**
@@ -133,7 +300,7 @@ export async function preActivationWebGpu(
   { gpu, chunk = 8192 }: { gpu: WebGpu; chunk?: number },
 ): Promise<Matrix> {
   const where = 'preActivationWebGpu';
-  checkSupported(layer, where);
+  checkSupported(layer.options, layer.options.batchSize, where);
   checkSamples(where, layer.backend, x, layer.weights.cols);
   const xs = layer.preparedInput(x);
   const w = gpu.upload(layer.weights);

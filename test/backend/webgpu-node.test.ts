@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { Matrix } from '../../src/backend/matrix.ts';
+import { im2colTs } from '../../src/backend/ts/conv.ts';
+import { normalizeRowsTs } from '../../src/backend/ts/reduce.ts';
 import { smEulerStepTs } from '../../src/backend/ts/similarity.ts';
+import { convOutputSize, type ConvGeometry } from '../../src/backend/types.ts';
 import { HebbError } from '../../src/errors.ts';
 import { mnist } from '../../src/data/mnist.ts';
 import { ShapeError } from '../../src/errors.ts';
+import { SoftHebbConv2d } from '../../src/softhebb/conv.ts';
 import { SoftHebb } from '../../src/softhebb/layer.ts';
-import { fitSoftHebbWebGpu, preActivationWebGpu } from '../../src/softhebb/webgpu.ts';
+import { reflectPad } from '../../src/softhebb/pad.ts';
+import {
+  fitSoftHebbConv2dWebGpu,
+  fitSoftHebbWebGpu,
+  preActivationWebGpu,
+} from '../../src/softhebb/webgpu.ts';
 import { openNodeWebGpu } from '../helpers/node-webgpu.ts';
 import { randMatrix } from '../helpers/reference.ts';
 
@@ -167,6 +176,47 @@ describe(
       );
     });
 
+    it('im2col: zero padding, stride, dilation, several channels equal the ts kernel; reflect padding equals reflectPad then im2col; normalised rows equal normalizeRows', async () => {
+      const images = randMatrix(3, 9 * 7 * 3, 21, -1, 1);
+      // 9×7×3 images, 3×2 kernels: stride 2 with one pixel of padding; dilation 2 unpadded
+      const geometries: ConvGeometry[] = [
+        { inH: 9, inW: 7, channels: 3, kernelH: 3, kernelW: 2, stride: 2, pad: 1 },
+        { inH: 9, inW: 7, channels: 3, kernelH: 3, kernelW: 2, stride: 1, pad: 0, dilation: 2 },
+        { inH: 9, inW: 7, channels: 3, kernelH: 3, kernelW: 3, stride: 1, pad: 2 },
+      ];
+      const X = gpu.upload(images);
+      for (const g of geometries)
+        for (const reflect of g.pad > 0 ? [false, true] : [false]) {
+          const { outH, outW } = convOutputSize(g);
+          const n = g.kernelH * g.kernelW * g.channels;
+          // two of the three images: the rest of out stays as it was (zeros)
+          const want = new Matrix(3 * outH * outW, n);
+          const two = images.sliceRows(0, 2);
+          if (reflect) {
+            const padded = reflectPad(two, [g.inH, g.inW, g.channels], g.pad);
+            const unpadded = { ...g, inH: g.inH + 2 * g.pad, inW: g.inW + 2 * g.pad, pad: 0 };
+            im2colTs(padded, unpadded, want.sliceRows(0, 2 * outH * outW));
+          } else im2colTs(two, g, want.sliceRows(0, 2 * outH * outW));
+          const out = gpu.zeros(want.rows, n);
+          gpu.im2col(X, g, out, { images: 2, reflect });
+          const got = (await gpu.download(out)).data;
+          // a copy: bit for bit
+          assert.deepEqual(got, want.data, `${JSON.stringify(g)} reflect ${reflect}`);
+          const unit = gpu.zeros(want.rows, n);
+          gpu.im2col(X, g, unit, { images: 2, reflect, normalize: true });
+          const normed = (await gpu.download(unit)).data;
+          const ref = new Matrix(want.rows, n);
+          normalizeRowsTs(want, ref);
+          for (let i = 0; i < normed.length; i++)
+            // a tree sum of ≤ 27 squares against a sequential one, then a square root
+            assert.ok(Math.abs(normed[i] - ref.data[i]) <= 4e-7, `normalised [${i}]`);
+        }
+      assert.throws(
+        () => gpu.im2col(X, geometries[0], gpu.zeros(10, 18)),
+        (e: Error) => e instanceof ShapeError && /need 60×18/.test(e.message),
+      );
+    });
+
     const x = mnist().train.x.sliceRows(0, 500).clone();
 
     it('one SoftHebb step (softmax at inverse temperature 200, per-unit rates, update) equals the ts backend', async () => {
@@ -194,6 +244,61 @@ describe(
         worst = Math.max(worst, Math.abs(layer.weights.data[i] - cpu.weights.data[i]));
       assert.ok(worst < 2e-3, `largest weight difference ${worst}`);
       assert.equal(layer.getState().samples_seen.data[0], 1000);
+    });
+
+    it('SoftHebbConv2d: two epochs on the device follow conv.fit on the ts backend (zero padding; reflect padding with stride 2 and normalised patches)', async () => {
+      const images = x.sliceRows(0, 20);
+      const settings = [
+        { kernelSize: 5, padding: 0 },
+        { kernelSize: 3, padding: 2, paddingMode: 'reflect', stride: 2, normalizeInput: true },
+      ] as const;
+      for (const geometry of settings) {
+        const o = {
+          units: 8,
+          inputShape: [28, 28, 1] as [number, number, number],
+          epochs: 2,
+          batchSize: 10,
+          seed: 5,
+          ...geometry,
+        };
+        const conv = await fitSoftHebbConv2dWebGpu(new SoftHebbConv2d(o), images, { gpu });
+        const cpu = new SoftHebbConv2d({ ...o, backend: 'ts' }).fit(images);
+        let worst = 0;
+        for (let i = 0; i < cpu.weights.data.length; i++)
+          worst = Math.max(worst, Math.abs(conv.weights.data[i] - cpu.weights.data[i]));
+        // 4 steps, each summing over up to 5760 patches in another order (measured: 1e-5 and
+        // 6e-7 for the two settings, on SwiftShader); kernels ~0.2; a rate 10 % off moves them ~1e-3
+        assert.ok(worst < 1e-4, `${JSON.stringify(geometry)}: largest kernel difference ${worst}`);
+        assert.equal(conv.samplesSeen, 40);
+        assert.equal(conv.horizon, 40);
+      }
+    });
+
+    it('SoftHebbConv2d: the deep network’s soft-Krotov rule and images of the wrong size are refused, saying what to do', async () => {
+      const conv = new SoftHebbConv2d({
+        units: 4,
+        inputShape: [28, 28, 1],
+        kernelSize: 3,
+        krotov: true,
+        rule: 'normalized',
+      });
+      await assert.rejects(
+        fitSoftHebbConv2dWebGpu(conv, x.sliceRows(0, 10), { gpu }),
+        (e: Error) =>
+          e instanceof HebbError &&
+          /fitSoftHebbConv2dWebGpu: the WebGPU path runs the batched soft-WTA rule only, not rule: 'normalized', krotov; use layer.fit on a CPU backend/.test(
+            e.message,
+          ),
+      );
+      const plain = new SoftHebbConv2d({ units: 4, inputShape: [28, 28, 1], kernelSize: 3 });
+      await assert.rejects(
+        fitSoftHebbConv2dWebGpu(plain, new Matrix(2, 10), { gpu }),
+        (e: Error) =>
+          e instanceof ShapeError &&
+          /x is 2×10 but the layer reads 28×28×1 images \(784 values per row, HWC order\)/.test(
+            e.message,
+          ),
+      );
     });
   },
 );

@@ -13,7 +13,8 @@ import {
   type GpuDevice,
   type GpuEncoder,
 } from './gpu-types.ts';
-import { BLOCK, GATHER, GEMM, RATES, SM_EULER, SM_OPS, SOFTMAX } from './shaders.ts';
+import { convOutputSize, type ConvGeometry } from '../types.ts';
+import { BLOCK, GATHER, GEMM, IM2COL, RATES, SM_EULER, SM_OPS, SOFTMAX } from './shaders.ts';
 
 /** A rows × cols float32 matrix in a device buffer. */
 export class GpuMatrix {
@@ -27,12 +28,13 @@ export class GpuMatrix {
   ) {}
 }
 
-type Kernel = 'gemm' | 'softmax' | 'rates' | 'gather' | 'smEuler';
+type Kernel = 'gemm' | 'softmax' | 'rates' | 'gather' | 'im2col' | 'smEuler';
 const SOURCES: Record<Kernel, string> = {
   gemm: GEMM,
   softmax: SOFTMAX,
   rates: RATES,
   gather: GATHER,
+  im2col: IM2COL,
   smEuler: SM_EULER,
 };
 
@@ -355,6 +357,43 @@ export class WebGpu {
     const groups: [number, number] = [Math.min(rows, 65535), Math.ceil(rows / 65535)];
     const buffers = [u.buffer, drive.buffer, bias?.buffer, r.buffer, du2, u2];
     this.dispatch('smEuler', buffers, 3, words, groups);
+  }
+
+  /**
+   * The patches of the first `images` rows of x (HWC images of geometry g) as the Backend's
+   * im2col: images·outH·outW rows of kernelH·kernelW·channels, into the first rows of out.
+   * `reflect`: taps outside the image read it mirrored at its edge (reflect padding of g.pad
+   * pixels), else 0; `normalize`: each patch divided by its Euclidean norm (normalizeRows).
+   */
+  im2col(
+    x: GpuMatrix,
+    g: ConvGeometry,
+    out: GpuMatrix,
+    o: { images?: number; reflect?: boolean; normalize?: boolean } = {},
+  ): void {
+    const images = o.images ?? x.rows;
+    const { outH, outW } = convOutputSize(g);
+    const n = g.kernelH * g.kernelW * g.channels;
+    const rows = images * outH * outW;
+    if (
+      x.cols !== g.inH * g.inW * g.channels ||
+      images > x.rows ||
+      out.cols !== n ||
+      rows > out.rows
+    ) {
+      throw new ShapeError(
+        `WebGPU im2col: ${images} of ${x.rows} images of ${x.cols} values (geometry ${g.inH}×${g.inW}×${g.channels}) into ${out.rows}×${out.cols} patches; need ${rows}×${n}`,
+      );
+    }
+    if (o.reflect && (g.pad >= g.inH || g.pad >= g.inW)) {
+      throw new ShapeError(
+        `WebGPU im2col: reflect padding ${g.pad} needs images larger than ${g.pad} pixels on each side, got ${g.inH}×${g.inW}`,
+      );
+    }
+    const words: Word[] = [rows, g.inH, g.inW, g.channels, g.kernelH, g.kernelW, g.stride, g.pad];
+    words.push(g.dilation ?? 1, outH, outW, !!o.reflect, !!o.normalize, n, 0, 0);
+    const groups: [number, number] = [Math.min(rows, 65535), Math.ceil(rows / 65535)];
+    this.dispatch('im2col', [x.buffer, out.buffer], 2, words, groups);
   }
 
   /** out[i] = x[idx[offset + i]] for i < rows. */

@@ -1,6 +1,7 @@
 // WGSL kernels of the WebGPU path: a register-tiled GEMM with the SoftHebb update's epilogue, the
-// posterior softmax, the per-unit rates of Eq. 8's exact step, a row gather, and the Euler step
-// of similarity-matching dynamics. Each takes
+// posterior softmax, the per-unit rates of Eq. 8's exact step, a row gather, im2col (the patches
+// of a convolution, optionally unit-normalised), and the Euler step of similarity-matching
+// dynamics. Each takes
 // its sizes in a uniform block laid out as the `Params` of context.ts (u32/f32, 4 bytes each).
 
 /** Edge of the block of C one GEMM workgroup computes (16 × 16 threads, 4 × 4 outputs each). */
@@ -181,6 +182,68 @@ fn main(@builtin(global_invocation_id) g: vec3u) {
   if (i >= p.rows) { return; }
   let src = idx[p.offset + i] * p.cols;
   for (var j = g.x; j < p.cols; j += 64u * 4u) { out[i * p.cols + j] = X[src + j]; }
+}`;
+
+/**
+ * im2col as the Backend's: patch row r = (image, outY, outX), column (ky, kx, c), from HWC images,
+ * one workgroup of 64 per row. Outside the image a tap reads 0 (zero padding) or the image
+ * mirrored at its edge without repeating it (reflect padding, as reflectPad then an unpadded
+ * im2col). With normalize, each row is divided by max(‖row‖, 1e-12), as normalizeRows.
+ */
+export const IM2COL = /* wgsl */ `
+struct P {
+  rows: u32, inH: u32, inW: u32, C: u32,
+  kh: u32, kw: u32, stride: u32, pad: u32,
+  dil: u32, outH: u32, outW: u32, reflect: u32,
+  normalize: u32, n: u32, pad1: u32, pad2: u32,
+}
+@group(0) @binding(0) var<storage, read> X: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> p: P;
+var<workgroup> red: array<f32, 64>;
+
+fn mirror(i: i32, n: i32) -> i32 {
+  if (i < 0) { return -i; }
+  if (i >= n) { return 2 * (n - 1) - i; }
+  return i;
+}
+
+fn tap(r: u32, j: u32) -> f32 {
+  let L = p.outH * p.outW;
+  let img = r / L;
+  let pos = r % L;
+  let c = j % p.C;
+  let kk = j / p.C;
+  var iy = i32((pos / p.outW) * p.stride + (kk / p.kw) * p.dil) - i32(p.pad);
+  var ix = i32((pos % p.outW) * p.stride + (kk % p.kw) * p.dil) - i32(p.pad);
+  if (p.reflect == 1u) {
+    iy = mirror(iy, i32(p.inH));
+    ix = mirror(ix, i32(p.inW));
+  } else if (iy < 0 || iy >= i32(p.inH) || ix < 0 || ix >= i32(p.inW)) {
+    return 0.0;
+  }
+  return X[img * p.inH * p.inW * p.C + (u32(iy) * p.inW + u32(ix)) * p.C + c];
+}
+
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wg: vec3u, @builtin(local_invocation_id) l: vec3u) {
+  let r = wg.x + wg.y * 65535u;
+  if (r >= p.rows) { return; }
+  var ss = 0.0;
+  for (var j = l.x; j < p.n; j += 64u) {
+    let v = tap(r, j);
+    out[r * p.n + j] = v;
+    ss += v * v;
+  }
+  if (p.normalize == 0u) { return; }
+  red[l.x] = ss;
+  workgroupBarrier();
+  for (var s = 32u; s > 0u; s >>= 1u) {
+    if (l.x < s) { red[l.x] = red[l.x] + red[l.x + s]; }
+    workgroupBarrier();
+  }
+  let inv = 1.0 / max(sqrt(red[0]), 1e-12);
+  for (var j = l.x; j < p.n; j += 64u) { out[r * p.n + j] = out[r * p.n + j] * inv; }
 }`;
 
 /** The activations SM_EULER applies, by the code its uniform block carries. */
