@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import zlib from 'node:zlib';
 import { HebbError } from '../errors.ts';
+import { readDataFile } from './paths.ts';
 
 /**
  * Reader for the IDX format of MNIST and Fashion-MNIST: a 4-byte magic (0, 0, type, ndims),
@@ -43,13 +43,7 @@ export function isGzip(buf: Uint8Array): boolean {
 /** Reads and validates an IDX file (raw or .gz: detected from the bytes, not the name). */
 export function readIdx(file: string, expect: IdxExpect = {}): IdxArray {
   const fix = expect.fix ?? 're-download the file';
-  let raw: Buffer;
-  try {
-    raw = fs.readFileSync(file);
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : String(e);
-    throw new HebbError(`IDX file ${file} ${why}; ${fix}`);
-  }
+  const raw = readDataFile(file, 'IDX file', fix);
   let buf: Uint8Array = raw;
   let gz = false;
   if (isGzip(raw)) {

@@ -353,6 +353,13 @@ function convReport(
     '',
     `Time: Hebbian layers ${fmt(r.hebbianSeconds)}, read-out ${fmt(r.readoutSeconds)} (backend ${backend}).`,
     '',
+    ...figureSection(figures),
+  ].join('\n');
+}
+
+/** The report's figures (drawFigures' names), each with what it shows. */
+export function figureSection(figures: string[]): string[] {
+  return [
     '## Figures',
     '',
     ...figures.flatMap((n) => [
@@ -364,7 +371,7 @@ function convReport(
       '',
     ]),
     '',
-  ].join('\n');
+  ];
 }
 
 /** `hebb reproduce softhebb-conv`. */

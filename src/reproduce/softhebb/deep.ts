@@ -30,7 +30,7 @@ import { fitFeatureReadout } from '../../softhebb/readout.ts';
 import type { ExperimentContext } from '../context.ts';
 import { defineExperiment, type OptionsOf } from '../experiment.ts';
 import { directory } from '../options.ts';
-import { drawFigures, fitStackPart } from './conv.ts';
+import { drawFigures, figureSection, fitStackPart } from './conv.ts';
 
 export type DeepDataset = 'mnist' | 'fashion-mnist' | 'cifar10' | 'stl10';
 
@@ -242,17 +242,7 @@ function deepReport(
     '',
     `Time: Hebbian blocks ${fmt(r.hebbianSeconds)}, read-out ${fmt(r.readoutSeconds)} (backend ${backend}).`,
     '',
-    '## Figures',
-    '',
-    ...figures.flatMap((n) => [
-      n.startsWith('kernels')
-        ? "The first block's kernels (contrast per tile):"
-        : `What each channel after block ${n.match(/\d+/)![0]} responds to, by reverse correlation over 2000 training images, less the average window (red brighter, blue darker):`,
-      '',
-      `![${n.replace(/\.svg$/, '')}](figures/${n})`,
-      '',
-    ]),
-    '',
+    ...figureSection(figures),
   ].join('\n');
 }
 
