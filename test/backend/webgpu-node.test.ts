@@ -104,6 +104,32 @@ describe(
       );
     });
 
+    it('downloads may overlap: each returns the matrix as the kernels enqueued before it left it, and a refused kernel rejects once', async () => {
+      const a = randMatrix(5, 7, 31);
+      const b = randMatrix(7, 6, 32);
+      const C = gpu.upload(new Matrix(5, 6, new Float32Array(30).fill(2)));
+      const before = gpu.download(C);
+      gpu.gemm(false, false, 1, gpu.upload(a), gpu.upload(b), 0, C);
+      const [old, now, again] = await Promise.all([before, gpu.download(C), gpu.download(C)]);
+      assert.ok(
+        old.data.every((v) => v === 2),
+        'the first download sees C before the GEMM',
+      );
+      for (let i = 0; i < 5; i++)
+        for (let j = 0; j < 6; j++) {
+          let s = 0;
+          for (let p = 0; p < 7; p++) s += a.data[i * 7 + p] * b.data[p * 6 + j];
+          assert.ok(Math.abs(now.data[i * 6 + j] - s) <= 8 * U * 7 * 4, `C[${i},${j}]`);
+        }
+      assert.deepEqual(again.data, now.data);
+      // C both read (as A) and written in one dispatch: the device refuses the aliased binding
+      gpu.gemm(false, false, 1, C, gpu.upload(randMatrix(6, 6, 33)), 0, C);
+      const results = await Promise.allSettled([gpu.download(C), gpu.download(C)]);
+      assert.equal(results[0].status, 'rejected');
+      assert.match(String((results[0] as PromiseRejectedResult).reason), /WebGPU refused a kernel/);
+      assert.equal(results[1].status, 'fulfilled');
+    });
+
     it('the similarity-matching Euler step, every activation, with and without a bias, equals the ts kernel', async () => {
       // 150 columns: the 64-thread row loop runs a ragged third lap
       const [rows, cols, dt] = [5, 150, 0.3];
@@ -136,13 +162,12 @@ describe(
             du2.buffer,
             u2.buffer,
           );
-          // one at a time: concurrent downloads would pop one error scope twice
-          const [gu, gr, gd, gs] = [
-            await gpu.download(U),
-            await gpu.download(R),
-            await gpu.download(du2),
-            await gpu.download(u2),
-          ];
+          const [gu, gr, gd, gs] = await Promise.all([
+            gpu.download(U),
+            gpu.download(R),
+            gpu.download(du2),
+            gpu.download(u2),
+          ]);
           const want = { du2: new Float32Array(rows), u2: new Float32Array(rows) };
           smEulerStepTs(u, drive, bias, r, dt, op, p, q, want.du2, want.u2);
           const at = `${op}${withBias ? ' with bias' : ''}`;

@@ -161,8 +161,12 @@ export class WebGpu {
     return b;
   }
 
-  /** Runs everything enqueued so far and copies m back. */
-  async download(m: GpuMatrix): Promise<Matrix> {
+  /**
+   * Runs everything enqueued so far and copies m back: m as it is after the kernels enqueued
+   * before this call. Calls may overlap (Promise.all): each reads the device's error scope in
+   * turn.
+   */
+  download(m: GpuMatrix): Promise<Matrix> {
     const bytes = m.rows * m.cols * 4;
     const staging = this.createBuffer(bytes, USAGE.MAP_READ | USAGE.COPY_DST);
     this.encoderNow().copyBufferToBuffer(
@@ -173,16 +177,27 @@ export class WebGpu {
       Math.max(16, Math.ceil(bytes / 4) * 4),
     );
     this.flush();
-    await this.checkErrors();
-    await staging.mapAsync(MAP_READ);
-    const out = new Matrix(
-      m.rows,
-      m.cols,
-      new Float32Array(staging.getMappedRange().slice(0, bytes)),
-    );
-    staging.unmap();
-    staging.destroy();
-    return out;
+    return this.exclusive(async () => {
+      await this.checkErrors();
+      await staging.mapAsync(MAP_READ);
+      const out = new Matrix(
+        m.rows,
+        m.cols,
+        new Float32Array(staging.getMappedRange().slice(0, bytes)),
+      );
+      staging.unmap();
+      staging.destroy();
+      return out;
+    });
+  }
+
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /** Runs f after every earlier exclusive call has settled (the error scope is one per device). */
+  private exclusive<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(f, f);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   /** Submits the enqueued kernels (they run while JavaScript goes on). */
@@ -195,10 +210,12 @@ export class WebGpu {
   }
 
   /** Waits until the device has run everything submitted; throws what the device refused. */
-  async sync(): Promise<void> {
+  sync(): Promise<void> {
     this.flush();
-    await this.device.queue.onSubmittedWorkDone();
-    await this.checkErrors();
+    return this.exclusive(async () => {
+      await this.device.queue.onSubmittedWorkDone();
+      await this.checkErrors();
+    });
   }
 
   private async checkErrors(): Promise<void> {
