@@ -48,13 +48,31 @@ HEBB_CLONES void unary(int op, const float* x, float* y, size_t n, double p, dou
     case U_TANH: map1f(x, y, n, [](float v) { return tanh_f(v); }); break;
     case U_SIGMOID: map1f(x, y, n, [](float v) { return 1.0f / (1.0f + exp_f(-v)); }); break;
     case U_RELU: map1(x, y, n, [](double v) { return v > 0 ? v : 0.0; }); break;
-    case U_REPU: map1(x, y, n, [p](double v) { return v > 0 ? std::pow(v, p) : 0.0; }); break;
+    case U_REPU:
+      // p > 0, the activations' case: a float pow that vectorises; else libm's.
+      if (p > 0)
+        // computed for every v and then selected: a call under a condition does not vectorise
+        map1f(x, y, n, [p](float v) {
+          const float r = pow_pos_f(v, p);
+          return v > 0 ? r : 0.0f;
+        });
+      else
+        map1(x, y, n, [p](double v) { return v > 0 ? std::pow(v, p) : 0.0; });
+      break;
     case U_CLIP: map1(x, y, n, [p, q](double v) { return v < p ? p : v > q ? q : v; }); break;
     case U_SHRINK: map1(x, y, n, [p](double v) { return v > p ? v - p : v < -p ? v + p : 0.0; }); break;
     case U_CAPPED_RELU:
       map1(x, y, n, [p, q](double v) { return v - p <= 0 ? 0.0 : v - p >= q ? q : v - p; });
       break;
-    case U_POW: map1(x, y, n, [p](double v) { return v < 0 ? -std::pow(-v, p) : std::pow(v, p); }); break;
+    case U_POW:
+      if (p > 0)
+        map1f(x, y, n, [p](float v) {
+          const float r = pow_pos_f(v < 0 ? -v : v, p);
+          return v < 0 ? -r : r;
+        });
+      else
+        map1(x, y, n, [p](double v) { return v < 0 ? -std::pow(-v, p) : std::pow(v, p); });
+      break;
     case U_AFFINE: map1(x, y, n, [p, q](double v) { return p * v + q; }); break;
     case U_SIGN: map1(x, y, n, [](double v) { return v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0; }); break;
     case U_TANH_GRAD: map1(x, y, n, [](double v) { return 1 - v * v; }); break;
