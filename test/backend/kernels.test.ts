@@ -44,6 +44,32 @@ for (const be of backendsUnderTest()) {
       });
     }
 
+    it('unary repu and pow: p 0.7, 1, 4.5 over e^−20 … e^12 and at 0, ∞ and overflow, within 2 float ulps of the exact power', () => {
+      const n = 4000;
+      const a = new Matrix(1, n);
+      for (let i = 0; i < n; i++) a.data[i] = Math.exp(-20 + (32 * i) / n) * (i % 2 ? 1 : -1);
+      a.data.set([0, Infinity, 3e38, 1], 0);
+      const out = new Matrix(1, n);
+      for (const p of [0.7, 1, 4.5])
+        for (const op of ['repu', 'pow'] as const) {
+          be.unary(op, a, out, p);
+          for (let i = 0; i < n; i++) {
+            const v = a.data[i];
+            const m = Math.abs(v) ** p;
+            const want = Math.fround(op === 'repu' ? (v > 0 ? m : 0) : v < 0 ? -m : m);
+            const got = out.data[i];
+            const at = `${op} ${p} of ${v}: ${got} vs ${want}`;
+            if (!Number.isFinite(want) || Math.abs(want) < 2 ** -126) {
+              // ∞ stays ∞; results below float's normal range may flush to 0
+              assert.ok(
+                got === want || (Math.abs(want) < 2 ** -126 && Math.abs(got) < 2 ** -126),
+                at,
+              );
+            } else assert.ok(Math.abs(got - want) <= 2 * 2 ** -23 * Math.abs(want), at);
+          }
+        }
+    });
+
     it('unary in place (out = a)', () => {
       const a = Matrix.from([[-1, 2, -3]]);
       be.unary('relu', a, a);
