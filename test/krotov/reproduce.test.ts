@@ -6,13 +6,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { Matrix } from '../../src/backend/matrix.ts';
 import { memoryIO } from '../../src/cli/io.ts';
 import { runCli } from '../../src/cli/program.ts';
 import { loadModel } from '../../src/io/model-file.ts';
 import { KrotovHopfield } from '../../src/krotov/index.ts';
 import { validateOptions } from '../../src/model/params.ts';
-import { KROTOV_OPTIONS, PAPER, unitScales } from '../../src/reproduce/krotov/krotov-hopfield.ts';
+import { Matrix } from '../../src/backend/matrix.ts';
+import {
+  KROTOV_OPTIONS,
+  PAPER,
+  readoutFeatures,
+} from '../../src/reproduce/krotov/krotov-hopfield.ts';
 import { assertFiguresLinked } from '../helpers/report-links.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'hebb-krotov-'));
@@ -76,8 +80,23 @@ describe('krotov-hopfield settings', () => {
     assert.deepEqual(PAPER, { biological: 1.46, backprop: 1.5 });
   });
 
-  it('scales each unit by its largest training value (a never-positive unit by 1)', () => {
-    const h = new Matrix(3, 3, Float32Array.from([0, 2, 0, 0, 4, 0.5, 0, 1, 0.25]));
-    assert.deepEqual(Array.from(unitScales(h)), [1, 0.25, 2]);
+  it('the top layer reads ReLU(W·x̂)^n of unit-length images x̂ (by default), or of the raw pixels', () => {
+    const layer = new KrotovHopfield({ units: 2, rank: 2, p: 3, epochs: 1, batchSize: 2, seed: 1 });
+    layer.fit(new Matrix(2, 3, Float32Array.from([1, 0, 2, 0, 3, 1])));
+    const w = layer.weights;
+    const x = new Matrix(2, 3, Float32Array.from([3, 4, 0, 0, 0, 2]));
+    const unit = readoutFeatures(layer, x, 2, true);
+    const raw = readoutFeatures(layer, x, 2, false);
+    for (let i = 0; i < 2; i++) {
+      const norm = Math.hypot(...x.row(i));
+      for (let k = 0; k < 2; k++) {
+        let dot = 0;
+        for (let j = 0; j < 3; j++) dot += w.data[k * 3 + j] * x.data[i * 3 + j];
+        const want = Math.max(dot, 0) ** 2;
+        assert.ok(Math.abs(raw.data[i * 2 + k] - want) <= 1e-5 * (1 + want), `raw [${i},${k}]`);
+        const u = Math.max(dot / norm, 0) ** 2;
+        assert.ok(Math.abs(unit.data[i * 2 + k] - u) <= 1e-6 * (1 + u), `unit [${i},${k}]`);
+      }
+    }
   });
 });

@@ -39,7 +39,7 @@ const LAYER_DIFFERS = {
   lr: 'ε₀ = 0.1: the N(0, 1) units (p-norm ≈ 10.8) reach unit p-norm by epoch ~8 of 100; at the notebook’s 0.02 they are still shrinking after 20',
 };
 const READOUT_DIFFERS = {
-  beta: 'β = 10 on features scaled per unit to at most 1 (docs/math/krotov-hopfield.md); measured against 1, 3, 30, 100',
+  beta: 'β = 0.2 on ReLU(W·x̂)^4.5 of unit-length images x̂ (docs/math/krotov-hopfield.md); measured against 0.1, 0.3 and 1',
   readoutLr:
     'Adam from 0.003 (linear to 0): at 0.001 the top layer still underfits after 60 epochs, at 0.01 its loss stalls',
 };
@@ -61,8 +61,12 @@ export const KROTOV_OPTIONS = {
   ),
   m: POWER_LOSS_SPEC.m,
   beta: describe(
-    withDefault(POWER_LOSS_SPEC.beta, 10),
-    'β, the gain inside tanh(β S h), on features scaled per unit to at most 1',
+    withDefault(POWER_LOSS_SPEC.beta, 0.2),
+    'β, the gain inside tanh(β S h), for h of unit-length images (with --no-normalize-input, h grows as ‖x‖^n and β must shrink with it)',
+  ),
+  normalizeInput: describe(
+    boolean({ default: true }),
+    'scale each image to unit length before the top layer reads h = ReLU(W·x)^n, as the paper’s authors advise (the unsupervised layer learns from the raw pixels either way)',
   ),
   readoutEpochs: describe(POWER_LOSS_SPEC.epochs, 'epochs of the top layer (20 with --quick)'),
   readoutLr: describe(
@@ -115,19 +119,22 @@ function settings(o: KrotovFlags) {
   };
 }
 
-/** The hidden layer as the top layer reads it: ReLU(W·x)^n. */
-function features(layer: KrotovHopfield, x: Matrix, n: number): Matrix {
-  return layer.transform(x, { activation: { name: 'repu', power: n } });
-}
-
-/** 1 / (each column's largest value), 1 for a column that is never positive. */
-export function unitScales(h: Matrix): Float32Array {
-  const top = new Float32Array(h.cols);
-  for (let i = 0; i < h.rows; i++) {
-    const row = h.row(i);
-    for (let j = 0; j < h.cols; j++) if (row[j] > top[j]) top[j] = row[j];
+/**
+ * The hidden layer as the top layer reads it: ReLU(W·x)^n, of x scaled to unit length when
+ * `unit` (then W·x is a cosine-like similarity between an image and a unit's synapses).
+ */
+export function readoutFeatures(
+  layer: KrotovHopfield,
+  x: Matrix,
+  n: number,
+  unit: boolean,
+): Matrix {
+  let input = x;
+  if (unit) {
+    input = new Matrix(x.rows, x.cols);
+    layer.backend.normalizeRows(x, input);
   }
-  return top.map((v) => (v > 0 ? 1 / v : 1));
+  return layer.transform(input, { activation: { name: 'repu', power: n } });
 }
 
 async function reproduce(
@@ -184,13 +191,8 @@ async function reproduce(
 
   const ro = await ctx.part('readout', async () => {
     const t0 = performance.now();
-    const h = features(layer, data.train.x, o.power);
-    const ht = features(layer, data.test.x, o.power);
-    // Each unit divided by its largest training value (the same for the test set): a change of
-    // S's units only (c is linear in each h_μ), so that one β and one Adam rate suit every unit.
-    const scale = unitScales(h);
-    be.scaleColumns(h, scale);
-    be.scaleColumns(ht, scale);
+    const h = readoutFeatures(layer, data.train.x, o.power, o.normalizeInput);
+    const ht = readoutFeatures(layer, data.test.x, o.power, o.normalizeInput);
     const clf = new PowerLossClassifier({
       beta: o.beta,
       m: o.m,
@@ -259,7 +261,7 @@ function krotovReport(o: KrotovFlags, r: KrotovResult, backend: string): string 
     '',
     `Network: ${count(r.units, 'hidden unit')} learnt without labels by the Krotov–Hopfield rule (p = ${o.p}, k = ${o.rank}, Δ = ${o.delta}, ` +
       `ε = ${rate(o.lr)} over ${count(r.epochs, 'epoch')} of batches of ${o.batchSize}, initial weights N(0, ${o.initStd}²)) → ` +
-      `h = ReLU(W·x)^${o.power}, each unit scaled by its largest training value → c = tanh(${o.beta}·S h), ` +
+      `h = ReLU(W·x${o.normalizeInput ? '/‖x‖' : ''})^${o.power} → c = tanh(${o.beta}·S h), ` +
       `trained with Adam (${rate(o.readoutLr)}, batches of ${o.readoutBatchSize}, ${count(r.readoutEpochs, 'epoch')}) on Σ|c − t|^${o.m}.`,
     '',
     '| test error | here | paper |',
