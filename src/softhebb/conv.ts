@@ -318,7 +318,11 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     return this.reflect > 0 ? reflectPad(images, this.options.inputShape, this.reflect) : images;
   }
 
-  private checkImages(where: string, x: Matrix): void {
+  /**
+   * Throws one line naming `where` when x is not a batch of this layer's images (rows of
+   * inputShape, HWC) or not a valid sample matrix; used by fit, transform and the WebGPU fit.
+   */
+  checkImages(where: string, x: Matrix): void {
     const [h, w, c] = this.options.inputShape;
     if (x instanceof Matrix && x.cols !== this.inputSize)
       throw new ShapeError(

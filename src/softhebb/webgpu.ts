@@ -9,7 +9,7 @@ import { Matrix } from '../backend/matrix.ts';
 import type { Backend } from '../backend/types.ts';
 import type { GpuMatrix, WebGpu } from '../backend/webgpu/context.ts';
 import type { GpuBuffer } from '../backend/webgpu/gpu-types.ts';
-import { HebbError, ShapeError } from '../errors.ts';
+import { HebbError } from '../errors.ts';
 import { epochBatches } from '../model/batches.ts';
 import { checkSamples } from '../model/inputs.ts';
 import { rateAt } from '../model/schedule.ts';
@@ -49,7 +49,7 @@ function checkSupported(o: RuleOptions, batch: number, where: string): void {
   }
 }
 
-/** The device matrices of one soft step over up to `batch` rows of `inputs` values. */
+/** The device matrices of one soft step: the weights, and U, Y, rates and keep for its rows. */
 interface StepBuffers {
   w: GpuMatrix;
   u: GpuMatrix;
@@ -58,6 +58,7 @@ interface StepBuffers {
   keep: GpuBuffer;
 }
 
+/** Step buffers for up to `batch` rows against the weights w (units × inputs). */
 function stepBuffers(gpu: WebGpu, w: GpuMatrix, batch: number): StepBuffers {
   const K = w.rows;
   return {
@@ -245,13 +246,7 @@ export async function fitSoftHebbConv2dWebGpu(
   const o = conv.options;
   const L = conv.positions;
   checkSupported(o, o.batchSize * L, where);
-  checkSamples(where, conv.backend, x);
-  if (x.cols !== conv.inputSize) {
-    const [h, w, c] = o.inputShape;
-    throw new ShapeError(
-      `${where}: x is ${x.rows}×${x.cols} but the layer reads ${h}×${w}×${c} images (${conv.inputSize} values per row, HWC order); pass images of inputShape or change inputShape`,
-    );
-  }
+  conv.checkImages(where, x);
   const N = x.rows;
   const before = conv.isFitted ? conv.getState() : null;
   conv.initialize();
