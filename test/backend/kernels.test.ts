@@ -70,6 +70,46 @@ for (const be of backendsUnderTest()) {
         }
     });
 
+    it('unary and binary over 70 001 elements (split between threads natively) equal the same ops over slices of 1000', () => {
+      // Slices below the kernels' parallel threshold run on one thread: every element of the
+      // split run, the ragged tail included, must be written once and to the same float.
+      const n = 70001;
+      const a = randMatrix(1, n, 5, -3, 3);
+      const b = randMatrix(1, n, 6, -3, 3);
+      const slice = (m: Matrix, s: number, e: number) =>
+        new Matrix(1, e - s, m.data.subarray(s, e));
+      const check = (
+        what: string,
+        whole: (out: Matrix) => void,
+        part: (s: number, e: number, out: Matrix) => void,
+      ) => {
+        const got = Matrix.filled(1, n, Number.NaN);
+        whole(got);
+        const want = new Matrix(1, n);
+        for (let s = 0; s < n; s += 1000)
+          part(s, Math.min(n, s + 1000), slice(want, s, Math.min(n, s + 1000)));
+        assert.deepEqual(got.data, want.data, what);
+      };
+      for (const [op, p] of [
+        ['tanh', 0],
+        ['repu', 1.4],
+        ['relu', 0],
+        ['affine', 2],
+        ['reluGrad', 0],
+      ] as const)
+        check(
+          `unary ${op}`,
+          (out) => be.unary(op, a, out, p, 0.5),
+          (s, e, out) => be.unary(op, slice(a, s, e), out, p, 0.5),
+        );
+      for (const op of ['mul', 'mulReluGrad', 'max'] as const)
+        check(
+          `binary ${op}`,
+          (out) => be.binary(op, a, b, out),
+          (s, e, out) => be.binary(op, slice(a, s, e), slice(b, s, e), out),
+        );
+    });
+
     it('unary in place (out = a)', () => {
       const a = Matrix.from([[-1, 2, -3]]);
       be.unary('relu', a, a);
