@@ -13,15 +13,11 @@
 #include <cmath>
 #include <vector>
 
+#include "blas_threads.h"
 #include "dispatch.h"
 #include "elementwise.h"
 #include "fastmath.h"
 #include "glue/kernel.h"
-
-extern "C" {
-int openblas_get_num_threads(void);
-void openblas_set_num_threads(int);
-}
 
 namespace hebb {
 
@@ -44,18 +40,8 @@ struct Arg<LocalMapView> {
 };
 namespace {
 
-// The per-site products are small; BLAS threads would only add a barrier per site (costly on
-// a shared machine). Run them single-threaded (the threads split the sites instead) and restore
-// the caller's setting afterwards.
-struct SingleThreadBlas {
-  int saved;
-  SingleThreadBlas() : saved(openblas_get_num_threads()) {
-    if (saved != 1) openblas_set_num_threads(1);
-  }
-  ~SingleThreadBlas() {
-    if (saved != 1) openblas_set_num_threads(saved);
-  }
-};
+// The per-site products are small: they run on one BLAS thread each (SingleThreadBlas) while
+// the threads split the sites.
 
 void prepare(float* out, long len, double beta) {
   if (beta == 0) std::fill(out, out + len, 0.0f);

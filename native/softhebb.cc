@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "blas_threads.h"
 #include "dispatch.h"
 #include "elementwise.h"
 #include "fastmath.h"
@@ -150,6 +151,56 @@ HEBB_CLONES void softhebb_hard_update(float* w, long K, long n, const float* x, 
   }
 }
 
+namespace {
+// From c_k = Σ_b y_bk u_bk of the batch (u of the unscaled weights): the per-unit rates r_k
+// (exact: (1 − e^(−η c))/c, else η), W's decay diag(1 − r∘c) and coef_k, the factor of unit k's
+// row of Yᵀ X in the update. The decay goes into the row scale when `lazy` allows it and it
+// stays positive and within [1e-3, 1e3]; else it is folded into W (scale, if any, reset to
+// ones). Returns whether it went into the scale.
+bool decay_and_coefficients(float* w, long K, long n, double eta, bool exact, bool lazy, float* scale,
+                            const double* c_unscaled, float* coef) {
+  std::vector<double> rate(K), keep(K), ck(K);
+  for (long k = 0; k < K; k++) {
+    const double s = scale ? scale[k] : 1.0;
+    ck[k] = c_unscaled[k] * s;  // Σ y u∘s: c of the scaled weights
+    const double zk = eta * ck[k];
+    // (1 − e^(−η c))/c, with its series where c is tiny (the same formula as the layer's).
+    const double r = !exact ? eta : std::abs(zk) < 1e-6 ? eta * (1 - zk / 2) : -std::expm1(-zk) / ck[k];
+    rate[k] = r;
+    keep[k] = 1 - r * ck[k];
+    const double kept = s * keep[k];
+    lazy = lazy && keep[k] > 0 && kept >= 1e-3 && kept <= 1e3;
+  }
+  if (lazy) {
+    for (long k = 0; k < K; k++) {
+      scale[k] = static_cast<float>(scale[k] * keep[k]);
+      coef[k] = static_cast<float>(rate[k] / scale[k]);
+    }
+    return true;
+  }
+  std::vector<float> rows(K);
+  for (long k = 0; k < K; k++) {
+    rows[k] = static_cast<float>((scale ? scale[k] : 1.0) * keep[k]);
+    coef[k] = static_cast<float>(rate[k]);
+  }
+  if (scale) std::fill(scale, scale + K, 1.0f);
+  scale_rows(w, K, n, rows.data());
+  return false;
+}
+
+// w_k += coef_k · g_k for each of the K rows (length n).
+inline __attribute__((always_inline)) void add_scaled_rows(float* w, long K, long n, const float* coef,
+                                                           const float* g) {
+  for (long k = 0; k < K; k++) {
+    float* wk = w + k * n;
+    const float* gk = g + k * n;
+    const float ck = coef[k];
+#pragma omp simd
+    for (long j = 0; j < n; j++) wk[j] += ck * gk[j];
+  }
+}
+}  // namespace
+
 // The step of Eq. 8 summed over a batch with as few passes over the B × K posteriors as the
 // math allows: the softmax of each row and that row's share of c_k = Σ_b y_bk u_bk happen
 // while the row is in cache (per-thread partial sums, reduced after), then one pass scales Y's
@@ -190,39 +241,14 @@ HEBB_CLONES void softhebb_soft_step(float* w, long K, long n, const float* x, lo
       for (long k = 0; k < K; k++) c[k] += static_cast<double>(yb[k]) * ub[k];
     }
   }
-  std::vector<double> rate(K), keep(K);
-  bool lazy = scale && (exact || B < n);
-  for (long k = 0; k < K; k++) {
-    double ck = 0;
-    for (int i = 0; i < threads; i++) ck += partial[static_cast<size_t>(i) * K + k];
-    ck *= sc[k];  // Σ y u∘s: c of the scaled weights
-    const double zk = eta * ck;
-    // (1 − e^(−η c))/c, with its series where c is tiny (the same formula as the layer's).
-    const double r = !exact ? eta : std::abs(zk) < 1e-6 ? eta * (1 - zk / 2) : -std::expm1(-zk) / ck;
-    rate[k] = r;
-    keep[k] = 1 - r * ck;
-    const double s = sc[k] * keep[k];
-    lazy = lazy && keep[k] > 0 && s >= 1e-3 && s <= 1e3;
-  }
+  std::vector<double> c(K, 0.0);
+  for (int i = 0; i < threads; i++)
+    for (long k = 0; k < K; k++) c[k] += partial[static_cast<size_t>(i) * K + k];
   std::vector<float> coef(K);
-  if (lazy) {
-    for (long k = 0; k < K; k++) {
-      scale[k] = static_cast<float>(scale[k] * keep[k]);
-      coef[k] = static_cast<float>(rate[k] / scale[k]);
-    }
-  } else {
-    std::vector<float> rows(K);
-    for (long k = 0; k < K; k++) {
-      rows[k] = static_cast<float>(sc[k] * keep[k]);
-      coef[k] = static_cast<float>(rate[k]);
-    }
-    if (scale) std::fill(scale, scale + K, 1.0f);
-    scale_rows(w, K, n, rows.data());
-    if (!exact) {
-      cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, static_cast<float>(eta), y, K, x, n, 1.0f, w,
-                  n);
-      return;
-    }
+  const bool lazy = decay_and_coefficients(w, K, n, eta, exact, scale && (exact || B < n), scale, c.data(), coef.data());
+  if (!lazy && !exact) {
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, static_cast<float>(eta), y, K, x, n, 1.0f, w, n);
+    return;
   }
   const float* cf = coef.data();
   if (B >= 4 * n) {
@@ -233,13 +259,7 @@ HEBB_CLONES void softhebb_soft_step(float* w, long K, long n, const float* x, lo
     thread_local std::vector<float> g;
     if (g.size() < static_cast<size_t>(K * n)) g.resize(static_cast<size_t>(K * n));
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, y, K, x, n, 0.0f, g.data(), n);
-    for (long k = 0; k < K; k++) {
-      float* wk = w + k * n;
-      const float* gk = g.data() + k * n;
-      const float ck = cf[k];
-#pragma omp simd
-      for (long j = 0; j < n; j++) wk[j] += ck * gk[j];
-    }
+    add_scaled_rows(w, K, n, cf, g.data());
     return;
   }
   // Kept between calls: a fresh B × K buffer per step would cost a pass of page faults.
@@ -256,6 +276,152 @@ HEBB_CLONES void softhebb_soft_step(float* w, long K, long n, const float* x, lo
   cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, B, 1.0f, yr, K, x, n, 1.0f, w, n);
 }
 
+// softhebb_soft_step with its forward GEMM, for few long rows and many units (the dense trainer:
+// 100 × 784 against 2000): the threads split the units. Each makes its units' columns of U and
+// then, after the posteriors (rows split between the threads, as in softhebb_soft_step), its
+// units' rows of W with a one-thread sgemm: one parallel region instead of OpenBLAS's threads
+// waking for each GEMM and handing over to OpenMP's in between. Each element of U and of the
+// update is the same sum as with one sgemm over all units.
+HEBB_CLONES void unit_split_step(float* w, long K, long n, const float* x, long B, float* u, const float* bias,
+                                 double t, double eta, bool exact, float* scale, float* y) {
+  const int threads = omp_get_max_threads();
+  std::vector<double> partial(static_cast<size_t>(threads) * K, 0.0);
+  std::vector<double> c(K, 0.0);
+  std::vector<float> coef(K);
+  const bool shift = bias || scale;
+  std::vector<float> ones(scale ? 0 : K, 1.0f), zeros(bias ? 0 : K, 0.0f);
+  const float* sc = scale ? scale : ones.data();
+  const float* prior = bias ? bias : zeros.data();
+  thread_local std::vector<float> ys;
+  if (ys.size() < static_cast<size_t>(B * K)) ys.resize(static_cast<size_t>(B * K));
+  float* yr = ys.data();
+  bool lazy = false;
+  SingleThreadBlas single;
+#pragma omp parallel num_threads(threads)
+  {
+    const long T = omp_get_num_threads(), id = omp_get_thread_num();
+    // Whole blocks of 16 units per thread: no two threads write one cache line of U or Y.
+    const long per = ((K + T - 1) / T + 15) / 16 * 16;
+    const long k0 = std::min(K, id * per), k1 = std::min(K, k0 + per);
+    if (k1 > k0)
+      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, k1 - k0, n, 1.0f, x, n, w + k0 * n, n, 0.0f, u + k0,
+                  K);
+#pragma omp barrier
+    double* cp = partial.data() + static_cast<size_t>(id) * K;
+    std::vector<float> zbuf(shift ? K : 0);
+#pragma omp for schedule(static)
+    for (long b = 0; b < B; b++) {
+      const float* ub = u + b * K;
+      float* yb = y + b * K;
+      const float* z = ub;
+      if (shift) {
+#pragma omp simd
+        for (long k = 0; k < K; k++) zbuf[k] = ub[k] * sc[k] + prior[k];
+        z = zbuf.data();
+      }
+      softmax_row(z, K, t, yb);
+#pragma omp simd
+      for (long k = 0; k < K; k++) cp[k] += static_cast<double>(yb[k]) * ub[k];
+    }
+#pragma omp single
+    {
+      for (int i = 0; i < threads; i++)
+        for (long k = 0; k < K; k++) c[k] += partial[static_cast<size_t>(i) * K + k];
+      lazy = decay_and_coefficients(w, K, n, eta, exact, scale && (exact || B < n), scale, c.data(), coef.data());
+    }
+    if (k1 > k0) {
+      if (!lazy && !exact) {
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k1 - k0, n, B, static_cast<float>(eta), y + k0, K, x,
+                    n, 1.0f, w + k0 * n, n);
+      } else {
+        for (long b = 0; b < B; b++) {
+#pragma omp simd
+          for (long k = k0; k < k1; k++) yr[b * K + k] = y[b * K + k] * coef[k];
+        }
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k1 - k0, n, B, 1.0f, yr + k0, K, x, n, 1.0f,
+                    w + k0 * n, n);
+      }
+    }
+  }
+}
+
+// softhebb_soft_step with the forward pass U = X Wᵀ inside, for many short rows (B ≥ 4n: a conv
+// layer's patches, 5760 × 25 against 96 units). The threads take blocks of ROWS rows; for each,
+// one-thread sgemm calls make its U and its share of G = Yᵀ X, with the posteriors and its
+// share of c in between, while the block is in cache. The blocks' c and G are then summed in
+// block order, so the result does not depend on the thread count. Unlike the forward GEMM and
+// the step as two calls, no B × K matrix has to leave the cache (y, when given, is written
+// once) and OpenBLAS's threads never hand over between calls: on 2 cores that hand-off was
+// most of a conv step's spread. Other shapes: the forward GEMM, then softhebb_soft_step.
+HEBB_CLONES void softhebb_forward_step(float* w, long K, long n, const float* x, long B, const float* bias,
+                                       double t, double eta, bool exact, float* scale, float* y) {
+  if (B == 0 || K == 0) return;
+  if (B < 4 * n) {
+    thread_local std::vector<float> ub, yb;
+    if (ub.size() < static_cast<size_t>(B * K)) ub.resize(static_cast<size_t>(B * K));
+    if (!y && yb.size() < static_cast<size_t>(B * K)) yb.resize(static_cast<size_t>(B * K));
+    float* yo = y ? y : yb.data();
+    if (omp_get_max_threads() > 1 && K >= 256 && B * K * n > (1L << 22)) {
+      unit_split_step(w, K, n, x, B, ub.data(), bias, t, eta, exact, scale, yo);
+      return;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, K, n, 1.0f, x, n, w, n, 0.0f, ub.data(), K);
+    softhebb_soft_step(w, K, n, x, B, ub.data(), bias, t, eta, exact, scale, yo);
+    return;
+  }
+  constexpr long ROWS = 256;
+  const long blocks = (B + ROWS - 1) / ROWS;
+  std::vector<double> cb(static_cast<size_t>(blocks * K), 0.0);
+  std::vector<float> gb(static_cast<size_t>(blocks * K * n));
+  const bool shift = bias || scale;
+  std::vector<float> ones(scale ? 0 : K, 1.0f), zeros(bias ? 0 : K, 0.0f);
+  const float* sc = scale ? scale : ones.data();
+  const float* prior = bias ? bias : zeros.data();
+  {
+    SingleThreadBlas single;
+#pragma omp parallel if (blocks > 1 && B * K > PAR / 8)
+    {
+      std::vector<float> ubuf(static_cast<size_t>(ROWS * K)), ybuf(y ? 0 : static_cast<size_t>(ROWS * K)),
+          zbuf(shift ? K : 0);
+#pragma omp for schedule(static)
+      for (long blk = 0; blk < blocks; blk++) {
+        const long b0 = blk * ROWS, rows = std::min(ROWS, B - b0);
+        const float* xb = x + b0 * n;
+        float* ub = ubuf.data();
+        float* yb = y ? y + b0 * K : ybuf.data();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, K, n, 1.0f, xb, n, w, n, 0.0f, ub, K);
+        double* c = cb.data() + blk * K;
+        for (long b = 0; b < rows; b++) {
+          const float* u = ub + b * K;
+          float* yr = yb + b * K;
+          const float* z = u;
+          if (shift) {
+#pragma omp simd
+            for (long k = 0; k < K; k++) zbuf[k] = u[k] * sc[k] + prior[k];
+            z = zbuf.data();
+          }
+          softmax_row(z, K, t, yr);
+#pragma omp simd
+          for (long k = 0; k < K; k++) c[k] += static_cast<double>(yr[k]) * u[k];
+        }
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, rows, 1.0f, yb, K, xb, n, 0.0f,
+                    gb.data() + blk * K * n, n);
+      }
+    }
+  }
+  std::vector<double> c(cb.begin(), cb.begin() + K);
+  std::vector<float> g(gb.begin(), gb.begin() + K * n);
+  for (long blk = 1; blk < blocks; blk++) {
+    const double* cs = cb.data() + blk * K;
+    for (long k = 0; k < K; k++) c[k] += cs[k];
+    const float* gs = gb.data() + blk * K * n;
+#pragma omp simd
+    for (long i = 0; i < K * n; i++) g[i] += gs[i];
+  }
+  std::vector<float> coef(K);
+  decay_and_coefficients(w, K, n, eta, exact, scale && exact, scale, c.data(), coef.data());
+  add_scaled_rows(w, K, n, coef.data(), g.data());
+}
 
 HEBB_CLONES void softhebb_update(float* w, size_t K, size_t n, const float* x, size_t B, const float* y,
                                  const float* u, double eta, const float* eta_vec) {
@@ -331,6 +497,10 @@ HEBB_KERNEL(softHebbHardUpdate, [](Mat w, CMat x, Span<const int32_t> winners, C
 HEBB_KERNEL(softHebbSoftStep, [](Mat w, CMat x, CMat u, OrNull<Span<const float>> bias, double t, double eta,
                                  bool exact, OrNull<Span<float>> scale, Mat y) {
   softhebb_soft_step(w.data, w.rows, w.cols, x.data, x.rows, u.data, bias.data, t, eta, exact, scale.data, y.data);
+});
+HEBB_KERNEL(softHebbForwardStep, [](Mat w, CMat x, OrNull<Span<const float>> bias, double t, double eta, bool exact,
+                                    OrNull<Span<float>> scale, OrNull<Mat> y) {
+  softhebb_forward_step(w.data, w.rows, w.cols, x.data, x.rows, bias.data, t, eta, exact, scale.data, y.data);
 });
 
 }  // namespace hebb

@@ -3,7 +3,7 @@
 import type { Kernels } from './kernels/methods.ts';
 
 export type { KernelName } from './kernels/methods.ts';
-export type { SoftHebbOnlineOptions } from './kernels/table.ts';
+export type { SoftHebbOnlineOptions, SoftHebbSoftStepOptions } from './kernels/table.ts';
 export * from './kernels/arguments.ts';
 
 /** What a backend is and how it runs, for logs and run records (Backend.info()). */

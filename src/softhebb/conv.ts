@@ -310,7 +310,8 @@ export class SoftHebbConv2d extends UnsupervisedModel<ResolvedSoftHebbConv2dOpti
     if (!this.patchBuffer || this.patchBuffer.rows !== rows)
       this.patchBuffer = new Matrix(rows, this.patchLength);
     this.backend.im2col(this.padded(images), this.patchGeometry, this.patchBuffer);
-    this.core.partialFit(this.patchBuffer);
+    // The images were checked once (fit, partialFit); im2col of finite images is finite.
+    this.core.partialFitChecked(this.patchBuffer);
   }
 
   /** The images as im2col reads them: reflect-padded when paddingMode is 'reflect'. */

@@ -539,6 +539,74 @@ for (const be of backendsUnderTest()) {
           assertClose(w.data, want, { atol: 5e-6, rtol: 1e-5, what: 'weights' });
         });
 
+    // The forward step: B ≥ 4n (blocks of patches natively: 1300 rows are 6 blocks, the last
+    // ragged), B < 4n (the forward GEMM, then the soft step) and B < 4n with many units (the
+    // threads split the units natively: 520 = 16 × 32 + 8, a ragged last share).
+    for (const [B, K, n] of [
+      [1300, 12, 9],
+      [60, 40, 30],
+      [64, 520, 200],
+    ])
+      for (const exact of [true, false])
+        it(`forward step, B ${B} × n ${n}, K ${K}: U = X Wᵀ, then the ${exact ? 'exact' : 'scalar'}-rate soft step (float64 reference)`, () => {
+          const t = 5;
+          const w = randMatrix(K, n, 24, -0.5, 0.5);
+          const x = randMatrix(B, n, 25, 0, 1);
+          const bias = Float32Array.from({ length: K }, (_, k) => 0.05 * (k % 3));
+          // Float64 U, posteriors, c and rates from W and X alone.
+          const u = new Matrix(B, K);
+          const yRef = new Matrix(B, K);
+          const c = new Float64Array(K);
+          for (let b = 0; b < B; b++) {
+            const ub = Array.from({ length: K }, (_, k) => {
+              let s = 0;
+              for (let i = 0; i < n; i++) s += x.get(b, i) * w.get(k, i);
+              return s;
+            });
+            const z = ub.map((v, k) => t * (v + bias[k]));
+            const m = Math.max(...z);
+            const e = z.map((v) => Math.exp(v - m));
+            const s = e.reduce((a, v) => a + v, 0);
+            for (let k = 0; k < K; k++) {
+              u.set(b, k, ub[k]);
+              yRef.set(b, k, e[k] / s);
+              c[k] += (e[k] / s) * ub[k];
+            }
+          }
+          const eta = 2 / B;
+          const rate = Float32Array.from(c, (ck) => (exact ? (1 - Math.exp(-eta * ck)) / ck : eta));
+          const want = refSoftHebb(w, x, yRef, u, rate);
+          const y = new Matrix(B, K);
+          const opts = { inverseTemperature: t, eta, exact };
+          const w2 = w.clone();
+          be.softHebbForwardStep(w, x, bias, opts, y);
+          assertClose(y.data, yRef.data, { atol: 1e-6, rtol: 1e-4, what: 'posteriors' });
+          assertClose(w.data, want, { atol: 2e-6, rtol: 1e-5, what: 'weights' });
+          // Without y: the same weights.
+          be.softHebbForwardStep(w2, x, bias, opts, null);
+          assertClose(w2.data, w.data, { atol: 1e-7, rtol: 1e-6, what: 'weights, y = null' });
+        });
+
+    it('forward step with a row scale equals the forward GEMM and the soft step with it (B ≥ 4n and B < 4n)', () => {
+      for (const [B, K, n] of [
+        [1300, 12, 9],
+        [60, 40, 30],
+        [64, 520, 200],
+      ]) {
+        const v = randMatrix(K, n, 26, -0.5, 0.5);
+        const x = randMatrix(B, n, 27, 0, 1);
+        const s = Float32Array.from({ length: K }, (_, k) => 0.6 + (k % 4) / 5);
+        const [v2, s2] = [v.clone(), s.slice()];
+        const opts = { inverseTemperature: 5, eta: 2 / B, exact: true };
+        be.softHebbForwardStep(v, x, null, { ...opts, scale: s }, null);
+        const u = new Matrix(B, K);
+        be.gemm(false, true, 1, x, v2, 0, u);
+        be.softHebbSoftStep(v2, x, u, null, { ...opts, scale: s2 }, new Matrix(B, K));
+        assertClose(s, s2, { atol: 0, rtol: 1e-6, what: `row scale, B ${B}` });
+        assertClose(v.data, v2.data, { atol: 1e-6, rtol: 1e-5, what: `weights, B ${B}` });
+      }
+    });
+
     /** diag(s)·v as one matrix. */
     const scaledRows = (v: Matrix, s: Float32Array) => {
       const m = v.clone();

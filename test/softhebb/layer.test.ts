@@ -374,6 +374,8 @@ for (const be of backendsUnderTest()) {
     const explicitStep = Object.assign(Object.create(be) as typeof be, {
       softHebbSoftStep: (...a: Parameters<typeof be.softHebbSoftStep>) =>
         be.softHebbSoftStep(a[0], a[1], a[2], a[3], { ...a[4], scale: null }, a[5]),
+      softHebbForwardStep: (...a: Parameters<typeof be.softHebbForwardStep>) =>
+        be.softHebbForwardStep(a[0], a[1], a[2], { ...a[3], scale: null }, a[4]),
     });
     const watched = () => {
       const w = Object.assign(Object.create(be) as typeof be, {
@@ -381,6 +383,10 @@ for (const be of backendsUnderTest()) {
         softHebbSoftStep: (...a: Parameters<typeof be.softHebbSoftStep>) => {
           be.softHebbSoftStep(...a);
           if (a[4].scale && !a[4].scale.every((v) => v === 1)) w.kept++;
+        },
+        softHebbForwardStep: (...a: Parameters<typeof be.softHebbForwardStep>) => {
+          be.softHebbForwardStep(...a);
+          if (a[3].scale && !a[3].scale.every((v) => v === 1)) w.kept++;
         },
       });
       return w;

@@ -1,6 +1,7 @@
 // Checks of the SoftHebb plasticity kernels (src/softhebb/).
 import { ShapeError, ValueError } from '../../errors.ts';
 import { describeType, type Matrix } from '../matrix.ts';
+import type { SoftHebbSoftStepOptions } from '../types.ts';
 import type { CheckGroup } from './types.ts';
 import {
   dims,
@@ -19,6 +20,31 @@ function inputsOf(c: Ctx, x: Matrix, w: Matrix): void {
     throw new ShapeError(
       `${c.k}: X is ${dims(x)} but W is ${dims(w)}; X needs one row per sample with ${w.cols} inputs`,
     );
+  }
+}
+
+/** The options, bias and row scale of the soft steps (softHebbSoftStep, softHebbForwardStep). */
+function softStepOptions(
+  c: Ctx,
+  w: Matrix,
+  bias: Float32Array | null,
+  opts: SoftHebbSoftStepOptions,
+): void {
+  prior(c, bias, w.rows);
+  optionsObject(c, opts);
+  scalar(c, 'inverseTemperature', opts.inverseTemperature);
+  scalar(c, 'eta', opts.eta);
+  if (typeof opts.exact !== 'boolean')
+    throw new ValueError(
+      `${c.k}: opts.exact must be true or false, got ${describeType(opts.exact)}`,
+    );
+  if (opts.scale != null) {
+    vector(c, 'scale', opts.scale, Float32Array, w.rows, 'one row scale per unit');
+    for (let k = 0; k < opts.scale.length; k++) {
+      const s = opts.scale[k];
+      if (!(s > 0 && s < Infinity))
+        throw new ValueError(`${c.k}: scale[${k}] = ${s}; row scales must be finite and > 0`);
+    }
   }
 }
 
@@ -94,26 +120,24 @@ export const softHebbChecks = {
     inputsOf(c, x, w);
     batchByUnits(c, 'U', u, x, w);
     sameShape(c, 'U', u, 'Y', y);
-    prior(c, bias, w.rows);
-    optionsObject(c, opts);
-    scalar(c, 'inverseTemperature', opts.inverseTemperature);
-    scalar(c, 'eta', opts.eta);
-    if (typeof opts.exact !== 'boolean')
-      throw new ValueError(
-        `${c.k}: opts.exact must be true or false, got ${describeType(opts.exact)}`,
-      );
-    if (opts.scale != null) {
-      vector(c, 'scale', opts.scale, Float32Array, w.rows, 'one row scale per unit');
-      for (let k = 0; k < opts.scale.length; k++) {
-        const s = opts.scale[k];
-        if (!(s > 0 && s < Infinity))
-          throw new ValueError(`${c.k}: scale[${k}] = ${s}; row scales must be finite and > 0`);
-      }
-    }
+    softStepOptions(c, w, bias, opts);
     finite(c, 'X', x);
     finite(c, 'U', u);
     distinct(c, 'W', w, 'X', x);
     distinct(c, 'Y', y, 'U', u);
+  },
+  softHebbForwardStep(c, w, x, bias, opts, y) {
+    matrix(c, 'W', w);
+    matrix(c, 'X', x);
+    inputsOf(c, x, w);
+    if (y !== null) {
+      matrix(c, 'Y', y);
+      batchByUnits(c, 'Y', y, x, w);
+    }
+    softStepOptions(c, w, bias, opts);
+    finite(c, 'X', x);
+    distinct(c, 'W', w, 'X', x);
+    if (y !== null) distinct(c, 'Y', y, 'X', x);
   },
   softHebbOnline(c, w, x, bias, opts) {
     matrix(c, 'W', w);

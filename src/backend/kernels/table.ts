@@ -58,12 +58,21 @@ export type SoftHebbOnlineOptions = OptionsOf<typeof SOFTHEBB_ONLINE_OPTIONS>;
 
 /** The options of softHebbSoftStep. */
 export const SOFTHEBB_SOFT_STEP_OPTIONS = {
+  /** Softmax inverse temperature t of the posteriors softmax(t·(U + bias)). */
   inverseTemperature: float(),
+  /** Learning rate η of this step (the rate schedule at the current sample). */
   eta: float(),
+  /** Per-unit rates (1 − e^(−η c_k))/c_k, the exact step that cannot overshoot; false: η (Euler). */
   exact: bool(),
   /** One positive row scale per unit (see softHebbSoftStep); updated in place. */
   scale: optional(orNull(f32('inout'))),
 };
+/**
+ * The options of softHebbSoftStep and softHebbForwardStep, as the kernel table declares them.
+ *
+ * @useDeclaredType
+ */
+export type SoftHebbSoftStepOptions = OptionsOf<typeof SOFTHEBB_SOFT_STEP_OPTIONS>;
 
 export const KERNELS = {
   // --- gemm ---
@@ -232,6 +241,20 @@ export const KERNELS = {
     bias = orNull(f32()),
     opts = options(SOFTHEBB_SOFT_STEP_OPTIONS),
     y = matrix('out'),
+  ) => {},
+
+  /**
+   * softHebbSoftStep with its forward pass inside: U = X Wᵀ, then the same step (the same
+   * options, bias and row scale). y, when given, receives the posteriors; null skips them. For
+   * many short rows (B ≥ 4n, a conv layer's patches) the native kernel makes U, Y and Yᵀ X block
+   * by block while each block is in cache, so no B × K matrix need leave it.
+   */
+  softHebbForwardStep: (
+    w = matrix('inout'),
+    x = matrix(),
+    bias = orNull(f32()),
+    opts = options(SOFTHEBB_SOFT_STEP_OPTIONS),
+    y = orNull(matrix('out')),
   ) => {},
 
   // --- optim: fused Adam step (src/optim/adam.ts) ---

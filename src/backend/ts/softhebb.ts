@@ -1,7 +1,7 @@
 // Portable SoftHebb plasticity kernels (src/softhebb/): the batch update, its fused soft-WTA
 // and hard-WTA forms, and the online rule.
-import type { Matrix } from '../matrix.ts';
-import type { SoftHebbOnlineOptions } from '../types.ts';
+import { Matrix } from '../matrix.ts';
+import type { SoftHebbOnlineOptions, SoftHebbSoftStepOptions } from '../types.ts';
 import { gemmTs } from './gemm.ts';
 import { softmaxRowsTs } from './reduce.ts';
 import type { KernelGroup } from '../kernels/methods.ts';
@@ -158,6 +158,19 @@ export function softHebbSoftStepTs(
   gemmTs(true, false, 1, ys, x, 1, w);
 }
 
+/** The forward pass U = X Wᵀ, then softHebbSoftStepTs (y = null: the posteriors are dropped). */
+export function softHebbForwardStepTs(
+  w: Matrix,
+  x: Matrix,
+  bias: Float32Array | null,
+  o: SoftHebbSoftStepOptions,
+  y: Matrix | null,
+): void {
+  const u = new Matrix(x.rows, w.rows);
+  gemmTs(false, true, 1, x, w, 0, u);
+  softHebbSoftStepTs(w, x, u, bias, o, y ?? new Matrix(x.rows, w.rows));
+}
+
 /**
  * W ← W + η⊙(YᵀX − diag(c)W), c_k = Σ_b y_bk u_bk, as a row scaling of W by (1 − η_k c_k)
  * followed by one GEMM with beta = 1.
@@ -200,4 +213,5 @@ export const softHebbKernels = {
   softHebbOnline: softHebbOnlineTs,
   softHebbHardUpdate: softHebbHardUpdateTs,
   softHebbSoftStep: softHebbSoftStepTs,
+  softHebbForwardStep: softHebbForwardStepTs,
 } satisfies KernelGroup;
