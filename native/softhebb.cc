@@ -281,7 +281,8 @@ HEBB_CLONES void softhebb_soft_step(float* w, long K, long n, const float* x, lo
 // then, after the posteriors (rows split between the threads, as in softhebb_soft_step), its
 // units' rows of W with a one-thread sgemm: one parallel region instead of OpenBLAS's threads
 // waking for each GEMM and handing over to OpenMP's in between. Each element of U and of the
-// update is the same sum as with one sgemm over all units.
+// update sums the same products, but OpenBLAS may round a slice's sums apart from the whole's
+// (other kernels or blocking for the narrower shape): the same step within float rounding.
 HEBB_CLONES void unit_split_step(float* w, long K, long n, const float* x, long B, float* u, const float* bias,
                                  double t, double eta, bool exact, float* scale, float* y) {
   const int threads = omp_get_max_threads();
