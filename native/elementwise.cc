@@ -1,9 +1,6 @@
 // Element-wise kernels: unary and binary maps, axpy, scaling, row and column broadcasts.
 #include "elementwise.h"
 
-#include <omp.h>
-
-#include <algorithm>
 #include <cmath>
 
 #include "dispatch.h"
@@ -35,19 +32,6 @@ inline __attribute__((always_inline)) void map1f(const float* x, float* y, long 
 template <typename F>
 inline __attribute__((always_inline)) void map2(const float* a, const float* b, float* y, long n, F f) {
   for (long i = 0; i < n; i++) y[i] = f(a[i], b[i]);
-}
-
-// This thread's share [begin, end) of n elements, in whole blocks of 16 floats (64 bytes), so no
-// two threads write into one cache line.
-struct Range {
-  long begin, end;
-};
-inline __attribute__((always_inline)) Range share(long n, bool par) {
-  if (!par) return {0, n};
-  const long t = omp_get_thread_num(), T = omp_get_num_threads();
-  const long per = ((n + T - 1) / T + 15) / 16 * 16;
-  const long b = std::min(n, t * per);
-  return {b, std::min(n, b + per)};
 }
 }  // namespace
 

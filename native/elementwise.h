@@ -1,6 +1,9 @@
 // The element-wise loops other kernels build on (similarity.cc applies unary ops, softhebb.cc
 // scales rows). Arguments are validated in TypeScript (src/backend/checks/) before any run.
 #pragma once
+#include <omp.h>
+
+#include <algorithm>
 #include <cstddef>
 
 namespace hebb {
@@ -16,6 +19,19 @@ enum BinaryOp {
 };
 
 void unary(int op, const float* x, float* y, size_t n, double p, double q);
+
+// Inside a parallel region (par), this thread's share [begin, end) of n elements, in whole
+// blocks of 16 floats (64 bytes), so no two threads write into one cache line; else all n.
+struct Range {
+  long begin, end;
+};
+inline __attribute__((always_inline)) Range share(long n, bool par) {
+  if (!par) return {0, n};
+  const long t = omp_get_thread_num(), T = omp_get_num_threads();
+  const long per = ((n + T - 1) / T + 15) / 16 * 16;
+  const long b = std::min(n, t * per);
+  return {b, std::min(n, b + per)};
+}
 void scale_rows(float* a, size_t rows, size_t cols, const float* s);
 
 }  // namespace hebb

@@ -152,6 +152,39 @@ HEBB_CLONES void softhebb_hard_update(float* w, long K, long n, const float* x, 
 }
 
 namespace {
+// What the posteriors add to u: z = u∘s + bias. A missing scale or bias reads ones or zeros, so
+// one loop vectorises; without either (shift false) z is u itself, no copy.
+struct Prior {
+  std::vector<float> ones, zeros;
+  const float* sc;
+  const float* bias;
+  bool shift;
+  Prior(long K, const float* scale, const float* b)
+      : ones(scale ? 0 : K, 1.0f),
+        zeros(b ? 0 : K, 0.0f),
+        sc(scale ? scale : ones.data()),
+        bias(b ? b : zeros.data()),
+        shift(scale || b) {}
+  Prior(const Prior&) = delete;
+  Prior& operator=(const Prior&) = delete;
+};
+
+// One row's posteriors y = softmax(t·(u∘s + bias)) (the same as softmax_rows) and its share of
+// c_k += y_k u_k; zbuf holds K floats when p.shift. Always inlined: each HEBB_CLONES copy of a
+// caller gets its own.
+inline __attribute__((always_inline)) void posterior_row(const float* u, long K, double t, const Prior& p,
+                                                         float* zbuf, float* y, double* c) {
+  const float* z = u;
+  if (p.shift) {
+#pragma omp simd
+    for (long k = 0; k < K; k++) zbuf[k] = u[k] * p.sc[k] + p.bias[k];
+    z = zbuf;
+  }
+  softmax_row(z, K, t, y);
+#pragma omp simd
+  for (long k = 0; k < K; k++) c[k] += static_cast<double>(y[k]) * u[k];
+}
+
 // From c_k = Σ_b y_bk u_bk of the batch (u of the unscaled weights): the per-unit rates r_k
 // (exact: (1 − e^(−η c))/c, else η), W's decay diag(1 − r∘c) and coef_k, the factor of unit k's
 // row of Yᵀ X in the update. The decay goes into the row scale when `lazy` allows it and it
@@ -216,30 +249,13 @@ HEBB_CLONES void softhebb_soft_step(float* w, long K, long n, const float* x, lo
   const bool par = B * K > PAR / 8;
   const int threads = par ? omp_get_max_threads() : 1;
   std::vector<double> partial(static_cast<size_t>(threads) * K, 0.0);
-  // Missing scale or bias read ones or zeros: one loop that vectorises.
-  const bool shift = bias || scale;
-  std::vector<float> ones(scale ? 0 : K, 1.0f), zeros(bias ? 0 : K, 0.0f);
-  const float* sc = scale ? scale : ones.data();
-  const float* prior = bias ? bias : zeros.data();
+  const Prior prior(K, scale, bias);
 #pragma omp parallel num_threads(threads) if (par)
   {
     double* c = partial.data() + static_cast<size_t>(omp_get_thread_num()) * K;
-    std::vector<float> zbuf(shift ? K : 0);
+    std::vector<float> zbuf(prior.shift ? K : 0);
 #pragma omp for schedule(static)
-    for (long b = 0; b < B; b++) {
-      const float* ub = u + b * K;
-      float* yb = y + b * K;
-      // z = u∘s + bias (u itself without either: no copy)
-      const float* z = ub;
-      if (shift) {
-#pragma omp simd
-        for (long k = 0; k < K; k++) zbuf[k] = ub[k] * sc[k] + prior[k];
-        z = zbuf.data();
-      }
-      softmax_row(z, K, t, yb);  // the same posteriors as softmax_rows
-#pragma omp simd
-      for (long k = 0; k < K; k++) c[k] += static_cast<double>(yb[k]) * ub[k];
-    }
+    for (long b = 0; b < B; b++) posterior_row(u + b * K, K, t, prior, zbuf.data(), y + b * K, c);
   }
   std::vector<double> c(K, 0.0);
   for (int i = 0; i < threads; i++)
@@ -289,10 +305,7 @@ HEBB_CLONES void unit_split_step(float* w, long K, long n, const float* x, long 
   std::vector<double> partial(static_cast<size_t>(threads) * K, 0.0);
   std::vector<double> c(K, 0.0);
   std::vector<float> coef(K);
-  const bool shift = bias || scale;
-  std::vector<float> ones(scale ? 0 : K, 1.0f), zeros(bias ? 0 : K, 0.0f);
-  const float* sc = scale ? scale : ones.data();
-  const float* prior = bias ? bias : zeros.data();
+  const Prior prior(K, scale, bias);
   thread_local std::vector<float> ys;
   if (ys.size() < static_cast<size_t>(B * K)) ys.resize(static_cast<size_t>(B * K));
   float* yr = ys.data();
@@ -300,30 +313,18 @@ HEBB_CLONES void unit_split_step(float* w, long K, long n, const float* x, long 
   SingleThreadBlas single;
 #pragma omp parallel num_threads(threads)
   {
-    const long T = omp_get_num_threads(), id = omp_get_thread_num();
+    const long id = omp_get_thread_num();
     // Whole blocks of 16 units per thread: no two threads write one cache line of U or Y.
-    const long per = ((K + T - 1) / T + 15) / 16 * 16;
-    const long k0 = std::min(K, id * per), k1 = std::min(K, k0 + per);
+    const Range units = share(K, true);
+    const long k0 = units.begin, k1 = units.end;
     if (k1 > k0)
       cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, k1 - k0, n, 1.0f, x, n, w + k0 * n, n, 0.0f, u + k0,
                   K);
 #pragma omp barrier
     double* cp = partial.data() + static_cast<size_t>(id) * K;
-    std::vector<float> zbuf(shift ? K : 0);
+    std::vector<float> zbuf(prior.shift ? K : 0);
 #pragma omp for schedule(static)
-    for (long b = 0; b < B; b++) {
-      const float* ub = u + b * K;
-      float* yb = y + b * K;
-      const float* z = ub;
-      if (shift) {
-#pragma omp simd
-        for (long k = 0; k < K; k++) zbuf[k] = ub[k] * sc[k] + prior[k];
-        z = zbuf.data();
-      }
-      softmax_row(z, K, t, yb);
-#pragma omp simd
-      for (long k = 0; k < K; k++) cp[k] += static_cast<double>(yb[k]) * ub[k];
-    }
+    for (long b = 0; b < B; b++) posterior_row(u + b * K, K, t, prior, zbuf.data(), y + b * K, cp);
 #pragma omp single
     {
       for (int i = 0; i < threads; i++)
@@ -374,16 +375,13 @@ HEBB_CLONES void softhebb_forward_step(float* w, long K, long n, const float* x,
   const long blocks = (B + ROWS - 1) / ROWS;
   std::vector<double> cb(static_cast<size_t>(blocks * K), 0.0);
   std::vector<float> gb(static_cast<size_t>(blocks * K * n));
-  const bool shift = bias || scale;
-  std::vector<float> ones(scale ? 0 : K, 1.0f), zeros(bias ? 0 : K, 0.0f);
-  const float* sc = scale ? scale : ones.data();
-  const float* prior = bias ? bias : zeros.data();
+  const Prior prior(K, scale, bias);
   {
     SingleThreadBlas single;
 #pragma omp parallel if (blocks > 1 && B * K > PAR / 8)
     {
       std::vector<float> ubuf(static_cast<size_t>(ROWS * K)), ybuf(y ? 0 : static_cast<size_t>(ROWS * K)),
-          zbuf(shift ? K : 0);
+          zbuf(prior.shift ? K : 0);
 #pragma omp for schedule(static)
       for (long blk = 0; blk < blocks; blk++) {
         const long b0 = blk * ROWS, rows = std::min(ROWS, B - b0);
@@ -392,19 +390,7 @@ HEBB_CLONES void softhebb_forward_step(float* w, long K, long n, const float* x,
         float* yb = y ? y + b0 * K : ybuf.data();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, K, n, 1.0f, xb, n, w, n, 0.0f, ub, K);
         double* c = cb.data() + blk * K;
-        for (long b = 0; b < rows; b++) {
-          const float* u = ub + b * K;
-          float* yr = yb + b * K;
-          const float* z = u;
-          if (shift) {
-#pragma omp simd
-            for (long k = 0; k < K; k++) zbuf[k] = u[k] * sc[k] + prior[k];
-            z = zbuf.data();
-          }
-          softmax_row(z, K, t, yr);
-#pragma omp simd
-          for (long k = 0; k < K; k++) c[k] += static_cast<double>(yr[k]) * u[k];
-        }
+        for (long b = 0; b < rows; b++) posterior_row(ub + b * K, K, t, prior, zbuf.data(), yb + b * K, c);
         cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, n, rows, 1.0f, yb, K, xb, n, 0.0f,
                     gb.data() + blk * K * n, n);
       }
