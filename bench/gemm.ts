@@ -10,15 +10,26 @@ import { wasmWorkersReady } from '../src/backend/wasm/register.ts';
 import { fmt, medianSeconds } from './timing.ts';
 
 // [m, k, n]: C (m×n) = A (m×k) · B (k×n). The first is a 1000-sample batch through 784→2000.
-const SHAPES: [number, number, number][] = [
+// [m, k, n, 1]: C = A · Bᵀ with B stored n×k, as a layer's forward pass reads its weights. The
+// few-row shapes are a handful of samples through the layer (forward) and back (g · W).
+type Shape = [number, number, number] | [number, number, number, 1];
+const SHAPES: Shape[] = [
   [1000, 784, 2000],
   [100, 784, 2000],
   [2048, 2048, 2048],
+  [1, 784, 2000, 1],
+  [1, 2000, 784],
+  [8, 784, 2000, 1],
+  [16, 784, 2000, 1],
+  [4, 2000, 784],
+  [8, 2000, 784],
 ];
+
+const label = ([m, k, n, t]: Shape) => `${m}×${k}·${t ? `(${n}×${k})ᵀ` : `${k}×${n}`}`;
 
 let numpyInfo = 'numpy not found';
 
-function numpyTimes(shapes: [number, number, number][], minSeconds: number): Map<string, number> {
+function numpyTimes(shapes: Shape[], minSeconds: number): Map<string, number> {
   const script = join(dirname(fileURLToPath(import.meta.url)), 'numpy_gemm.py');
   // Debian's python3-numpy (/usr/bin/python3) links the system OpenBLAS, the same library as ours.
   const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
@@ -46,13 +57,13 @@ function numpyTimes(shapes: [number, number, number][], minSeconds: number): Map
   return out;
 }
 
-function gemmSeconds(be: Backend, [m, k, n]: [number, number, number], minSeconds: number): number {
+function gemmSeconds(be: Backend, [m, k, n, t]: Shape, minSeconds: number): number {
   const rng = new Rng(0, be);
   const a = new Matrix(m, k, rng.normal(m * k));
-  const b = new Matrix(k, n, rng.normal(k * n));
+  const b = t ? new Matrix(n, k, rng.normal(k * n)) : new Matrix(k, n, rng.normal(k * n));
   const c = Matrix.zeros(m, n);
   const slow = be.name === 'ts' && m * k * n > 4e9;
-  return medianSeconds(() => be.gemm(false, false, 1, a, b, 0, c), {
+  return medianSeconds(() => be.gemm(false, !!t, 1, a, b, 0, c), {
     minSeconds,
     minReps: slow ? 1 : 3,
   });
@@ -133,7 +144,7 @@ export async function benchGemm(args: string[]): Promise<void> {
   if (names.includes('wasm')) await wasmWorkersReady();
   const np = numpyTimes(SHAPES, minSeconds);
   if (!json) {
-    console.log('GEMM, float32, C = A·B, median of repeated runs.');
+    console.log('GEMM, float32, C = A·B (or A·Bᵀ), median of repeated runs.');
     for (const n of names) {
       const i = getBackend(n).info();
       console.log(`  ${n}: ${i.blas}, ${i.threads} thread${i.threads === 1 ? '' : 's'}`);
@@ -141,7 +152,7 @@ export async function benchGemm(args: string[]): Promise<void> {
     console.log(`reference: ${numpyInfo}`);
     const ratios = names.filter((n) => n !== 'ts' && names.includes('ts')).map((n) => `${n}/ts`);
     console.log(
-      `${'shape (m×k·k×n)'.padEnd(24)}${names.map((n) => `${n} GFLOPS`.padStart(15)).join('')}${'numpy GFLOPS'.padStart(15)}${ratios.map((r) => r.padStart(11)).join('')}`,
+      `${'shape (m×k·k×n)'.padEnd(26)}${names.map((n) => `${n} GFLOPS`.padStart(15)).join('')}${'numpy GFLOPS'.padStart(15)}${ratios.map((r) => r.padStart(11)).join('')}`,
     );
   }
   for (const shape of SHAPES) {
@@ -162,7 +173,7 @@ export async function benchGemm(args: string[]): Promise<void> {
     if (json) console.log(JSON.stringify(row));
     else
       console.log(
-        `${`${shape[0]}×${shape[1]}·${shape[1]}×${shape[2]}`.padEnd(24)}${names.map((n) => fmt(gflops[n], n === 'ts' ? 2 : 1).padStart(15)).join('')}${fmt(npg, 1).padStart(15)}${over.map((n) => `${fmt(gflops[n] / gflops.ts, 1)}×`.padStart(11)).join('')}`,
+        `${label(shape).padEnd(26)}${names.map((n) => fmt(gflops[n], n === 'ts' ? 2 : 1).padStart(15)).join('')}${fmt(npg, 1).padStart(15)}${over.map((n) => `${fmt(gflops[n] / gflops.ts, 1)}×`.padStart(11)).join('')}`,
       );
   }
   if (!json)

@@ -1,7 +1,9 @@
-// GEMM through cblas_sgemm: OpenBLAS in the native build, native/wasm/gemm.cc in the wasm one.
+// GEMM through cblas_sgemm: OpenBLAS in the native build, native/wasm/gemm.cc in the wasm one;
+// a few rows of C by thin_gemm.h's loops where the CPU has them.
 #include <cblas.h>
 
 #include "glue/kernel.h"
+#include "thin_gemm.h"
 
 namespace hebb {
 namespace {
@@ -15,6 +17,17 @@ void gemm(bool ta, bool tb, double alpha_in, CMat a, CMat b, double beta_in, Mat
     for (long i = 0; i < m * n; i++) c.data[i] = beta == 0 ? 0.0f : beta * c.data[i];
     return;
   }
+#if !defined(__wasm__)  // the wasm build's cblas has sgemm only
+  if (!ta && m == 1) {
+    // One row: a matrix-vector product, which BLAS runs without packing B.
+    if (tb)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, n, k, alpha, b.data, b.cols, a.data, 1, beta, c.data, 1);
+    else
+      cblas_sgemv(CblasRowMajor, CblasTrans, k, n, alpha, b.data, b.cols, a.data, 1, beta, c.data, 1);
+    return;
+  }
+#endif
+  if (!ta && thin_gemm(tb, m, n, k, alpha, a.data, a.cols, b.data, b.cols, beta, c.data, c.cols)) return;
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, alpha, a.data,
               a.cols, b.data, b.cols, beta, c.data, c.cols);
 }

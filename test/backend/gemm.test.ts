@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Matrix } from '../../src/backend/index.ts';
+import { getBackend, Matrix } from '../../src/backend/index.ts';
+import { loadAddon } from '../../src/backend/native/index.ts';
 import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 import { randMatrix, refGemm } from '../helpers/reference.ts';
 
@@ -15,6 +16,16 @@ const SHAPES: [number, number, number][] = [
   [0, 4, 3],
   [4, 0, 3],
   [4, 3, 0],
+  // A few rows: the native thin loops (native/thin_gemm.h) for 2–16 rows with k ≥ 8, and a
+  // matrix-vector product for one. Column counts leave partial tiles (4 dot products, 24
+  // columns) and vectors; k leaves partial vectors and spans several 128-step chunks.
+  [2, 37, 29],
+  [5, 50, 300],
+  [8, 24, 130],
+  [16, 61, 9],
+  [3, 4, 8],
+  [3, 25, 40],
+  [1, 33, 300],
 ];
 
 for (const be of backendsUnderTest()) {
@@ -41,6 +52,21 @@ for (const be of backendsUnderTest()) {
       const c = Matrix.filled(5, 4, NaN);
       be.gemm(false, false, 1, a, b, 0, c);
       assertClose(c.data, refGemm(false, false, 1, a, b, 0, c), { atol: 1e-5 });
+    });
+
+    it('beta = 0 ignores NaN already in C with one row and a few (sgemv, the thin loops)', () => {
+      for (const m of [1, 4]) {
+        for (const tb of [false, true]) {
+          const a = randMatrix(m, 20, 3);
+          const b = tb ? randMatrix(30, 20, 4) : randMatrix(20, 30, 4);
+          const c = Matrix.filled(m, 30, NaN);
+          be.gemm(false, tb, 1, a, b, 0, c);
+          assertClose(c.data, refGemm(false, tb, 1, a, b, 0, c), {
+            atol: 1e-5,
+            what: `C, ${m} row(s), transB=${tb}`,
+          });
+        }
+      }
     });
 
     it('k = 0 gives beta·C', () => {
@@ -76,3 +102,30 @@ for (const be of backendsUnderTest()) {
     });
   });
 }
+
+describe('gemm on native: the thin loops give the same C on 1 and 2 threads', () => {
+  const res = loadAddon();
+  it('8 rows, both forms, exactly', { skip: !('addon' in res) }, () => {
+    if (!('addon' in res)) return;
+    const be = getBackend('native');
+    const a = randMatrix(8, 300, 1);
+    const bt = randMatrix(500, 300, 2);
+    const g = randMatrix(8, 500, 3);
+    const run = (threads: number) => {
+      res.addon.setThreads(threads);
+      const u = Matrix.zeros(8, 500);
+      be.gemm(false, true, 1, a, bt, 0, u);
+      const d = Matrix.zeros(8, 300);
+      be.gemm(false, false, 1, g, bt, 0, d);
+      return [u.data, d.data];
+    };
+    const before = be.info().ompThreads;
+    try {
+      const one = run(1);
+      const two = run(2);
+      one.forEach((x, i) => assert.deepEqual(x, two[i], `output ${i}`));
+    } finally {
+      res.addon.setThreads(before);
+    }
+  });
+});
