@@ -11,7 +11,8 @@ import { fmt, medianSeconds } from './timing.ts';
 
 // [m, k, n]: C (m×n) = A (m×k) · B (k×n). The first is a 1000-sample batch through 784→2000.
 // [m, k, n, 1]: C = A · Bᵀ with B stored n×k, as a layer's forward pass reads its weights. The
-// few-row shapes are a handful of samples through the layer (forward) and back (g · W).
+// few-row shapes are a handful of samples through the layer (forward) and back (g · W); the last
+// two a batch through a 10-class read-out and back.
 type Shape = [number, number, number] | [number, number, number, 1];
 const SHAPES: Shape[] = [
   [1000, 784, 2000],
@@ -23,6 +24,8 @@ const SHAPES: Shape[] = [
   [16, 784, 2000, 1],
   [4, 2000, 784],
   [8, 2000, 784],
+  [1000, 2000, 10, 1],
+  [1000, 10, 2000],
 ];
 
 const label = ([m, k, n, t]: Shape) => `${m}×${k}·${t ? `(${n}×${k})ᵀ` : `${k}×${n}`}`;

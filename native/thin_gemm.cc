@@ -123,15 +123,22 @@ constexpr Tile AXPY[4][3] = {
 void dots(long m, long n, long k, float alpha, const float* a, long lda, const float* b, long ldb, float beta,
           float* c, long ldc) {
   constexpr long MR = 3, NR = 4;
-  const long blocks = (n + NR - 1) / NR;
-#pragma omp parallel for schedule(static) if (m * n * k > THIN_SERIAL)
-  for (long jb = 0; jb < blocks; jb++) {
-    const long j = jb * NR, nr = std::min(NR, n - j);
-    for (long i = 0; i < m; i += MR) {
-      const long mr = std::min(MR, m - i);
-      DOT[mr - 1][nr - 1](k, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j, ldc, alpha, beta);
-    }
+  const auto tile = [&](long i, long j) {
+    DOT[std::min(MR, m - i) - 1][std::min(NR, n - j) - 1](k, a + i * lda, lda, b + j * ldb, ldb, c + i * ldc + j,
+                                                          ldc, alpha, beta);
+  };
+  const bool par = m * n * k > THIN_SERIAL;
+  if (n <= THIN_FEW) {
+    // Many rows, few columns (a read-out): threads take rows of A, each read once, and all of
+    // B (at most THIN_FEW rows) stays in L2.
+#pragma omp parallel for schedule(static) if (par)
+    for (long ib = 0; ib < (m + MR - 1) / MR; ib++)
+      for (long j = 0; j < n; j += NR) tile(ib * MR, j);
+    return;
   }
+#pragma omp parallel for schedule(static) if (par)
+  for (long jb = 0; jb < (n + NR - 1) / NR; jb++)
+    for (long i = 0; i < m; i += MR) tile(i, jb * NR);
 }
 
 void axpys(long m, long n, long k, float alpha, const float* a, long lda, const float* b, long ldb,
@@ -139,19 +146,29 @@ void axpys(long m, long n, long k, float alpha, const float* a, long lda, const 
   // KC steps of B's 24 columns (12 KB) stay in L1 for every row tile.
   constexpr long MR = 4, NV = 3, W = 8 * NV, KC = 128;
   const long vec = n / 8 * 8;  // columns in whole vectors
-  const long blocks = (vec + W - 1) / W;
-#pragma omp parallel for schedule(static) if (m * n * k > THIN_SERIAL)
-  for (long jb = 0; jb < blocks; jb++) {
-    const long j = jb * W, nv = std::min(W, vec - j) / 8;
-    for (long p = 0; p < k; p += KC) {
-      const long kc = std::min(KC, k - p);
-      for (long i = 0; i < m; i += MR) {
-        const long mr = std::min(MR, m - i);
-        AXPY[mr - 1][nv - 1](kc, a + i * lda + p, lda, b + p * ldb + j, ldb, c + i * ldc + j, ldc, alpha,
-                             p == 0 ? beta : 1.0f);
-      }
+  const auto tile = [&](long i, long j, long p) {
+    AXPY[std::min(MR, m - i) - 1][std::min(W, vec - j) / 8 - 1](
+        std::min(KC, k - p), a + i * lda + p, lda, b + p * ldb + j, ldb, c + i * ldc + j, ldc, alpha,
+        p == 0 ? beta : 1.0f);
+  };
+  const bool par = m * n * k > THIN_SERIAL;
+  if (k <= THIN_FEW) {
+    // Back from a read-out: all of B (at most THIN_FEW rows) stays in L2, and threads take rows
+    // of C, written whole, one after the other.
+#pragma omp parallel for schedule(static) if (par)
+    for (long ib = 0; ib < (m + MR - 1) / MR; ib++) {
+      const long i = ib * MR;
+      for (long j = 0; j < vec; j += W) tile(i, j, 0);
+      if (vec < n)
+        column_tail(std::min(MR, m - i), n - vec, k, a + i * lda, lda, b + vec, ldb, c + i * ldc + vec, ldc,
+                    alpha, beta);
     }
+    return;
   }
+#pragma omp parallel for schedule(static) if (par)
+  for (long jb = 0; jb < (vec + W - 1) / W; jb++)
+    for (long p = 0; p < k; p += KC)
+      for (long i = 0; i < m; i += MR) tile(i, jb * W, p);
   if (vec < n) column_tail(m, n - vec, k, a, lda, b + vec, ldb, c + vec, ldc, alpha, beta);
 }
 
@@ -161,12 +178,16 @@ const bool HAS_AVX2_FMA = __builtin_cpu_supports("avx2") && __builtin_cpu_suppor
 
 bool thin_gemm(bool tb, long m, long n, long k, float alpha, const float* a, long lda, const float* b,
                long ldb, float beta, float* c, long ldc) {
-  if (!HAS_AVX2_FMA || m > (tb ? THIN_DOT_ROWS : THIN_AXPY_ROWS) || k < 8) return false;
-  if (tb)
+  if (!HAS_AVX2_FMA) return false;
+  if (tb && k >= 8 && (m <= THIN_DOT_ROWS || n <= THIN_FEW)) {
     dots(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  else
+    return true;
+  }
+  if (!tb && ((m <= THIN_AXPY_ROWS && k >= 8) || k <= THIN_FEW)) {
     axpys(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-  return true;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace hebb

@@ -13,6 +13,9 @@ namespace hebb {
 // rows up to 8: 0.40 against 0.68 ms at 8 rows, 0.69 against 0.48 at 16).
 constexpr long THIN_DOT_ROWS = 16;
 constexpr long THIN_AXPY_ROWS = 8;
+// And any number of rows where op(B) has at most this many columns (x Wᵀ into a read-out's 10
+// classes) or rows (g W back from them): there OpenBLAS reached 23 GFLOPS at 1000 rows.
+constexpr long THIN_FEW = 16;
 
 // Row-major C (m × n) = alpha·A (m × k)·op(B) + beta·C, op(B) = B (k × n) or Bᵀ (B: n × k).
 // Returns false, having done nothing, where the thin loops do not apply. Each element of C is

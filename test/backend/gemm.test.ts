@@ -26,6 +26,10 @@ const SHAPES: [number, number, number][] = [
   [3, 4, 8],
   [3, 25, 40],
   [1, 33, 300],
+  // Many rows into or out of a few columns (a read-out's classes): the thin loops by rows.
+  [40, 10, 300],
+  [50, 37, 10],
+  [33, 25, 3],
 ];
 
 for (const be of backendsUnderTest()) {
@@ -105,27 +109,36 @@ for (const be of backendsUnderTest()) {
 
 describe('gemm on native: the thin loops give the same C on 1 and 2 threads', () => {
   const res = loadAddon();
-  it('8 rows, both forms, exactly', { skip: !('addon' in res) }, () => {
-    if (!('addon' in res)) return;
-    const be = getBackend('native');
-    const a = randMatrix(8, 300, 1);
-    const bt = randMatrix(500, 300, 2);
-    const g = randMatrix(8, 500, 3);
-    const run = (threads: number) => {
-      res.addon.setThreads(threads);
-      const u = Matrix.zeros(8, 500);
-      be.gemm(false, true, 1, a, bt, 0, u);
-      const d = Matrix.zeros(8, 300);
-      be.gemm(false, false, 1, g, bt, 0, d);
-      return [u.data, d.data];
-    };
-    const before = be.info().ompThreads;
-    try {
-      const one = run(1);
-      const two = run(2);
-      one.forEach((x, i) => assert.deepEqual(x, two[i], `output ${i}`));
-    } finally {
-      res.addon.setThreads(before);
-    }
-  });
+  it(
+    '8 rows, and 300 rows into and out of 10 columns, both forms, exactly',
+    { skip: !('addon' in res) },
+    () => {
+      if (!('addon' in res)) return;
+      const be = getBackend('native');
+      const a = randMatrix(8, 300, 1);
+      const bt = randMatrix(500, 300, 2);
+      const g = randMatrix(8, 500, 3);
+      const run = (threads: number) => {
+        res.addon.setThreads(threads);
+        const u = Matrix.zeros(8, 500);
+        be.gemm(false, true, 1, a, bt, 0, u);
+        const d = Matrix.zeros(8, 300);
+        be.gemm(false, false, 1, g, bt, 0, d);
+        // 300 rows into 10 columns and back
+        const z = Matrix.zeros(300, 10);
+        be.gemm(false, true, 1, bt.sliceRows(0, 300), bt.sliceRows(0, 10), 0, z);
+        const e = Matrix.zeros(300, 300);
+        be.gemm(false, false, 1, z, bt.sliceRows(0, 10), 0, e);
+        return [u.data, d.data, z.data, e.data];
+      };
+      const before = be.info().ompThreads;
+      try {
+        const one = run(1);
+        const two = run(2);
+        one.forEach((x, i) => assert.deepEqual(x, two[i], `output ${i}`));
+      } finally {
+        res.addon.setThreads(before);
+      }
+    },
+  );
 });
