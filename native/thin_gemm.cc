@@ -1,10 +1,11 @@
-// The thin GEMM's loops (thin_gemm.h). Two shapes, both reading B where it lies:
+// The thin GEMM's loops (thin_gemm.h). Two forms, both reading B where it lies:
 // - op(B) = Bᵀ (x Wᵀ, a layer's forward pass): each C(i, j) is a dot product of row i of A
 //   with row j of B; a 3 × 4 tile of them runs in 12 vector accumulators, summed across lanes
-//   at the end. Threads split the rows of B.
+//   at the end. Threads split the rows of B, or the rows of A when B has only a few.
 // - op(B) = B (g W, the gradient back through a layer): each row of C is a sum of rows of B
-//   scaled by A's entries; a 4-row × 24-column tile runs in 12 accumulators, the 24 columns of
-//   B (k × 24 floats) staying in L2 for every row tile. Threads split the columns.
+//   scaled by A's entries; a 4-row × 24-column tile runs in 12 accumulators, 128 steps of the
+//   24 columns of B (12 KB) staying in L1 for every row tile. Threads split the columns, or the
+//   rows of A when B has only a few rows.
 #include "thin_gemm.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(HEBB_NO_CLONES)
