@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { getBackend, Matrix } from '../../src/backend/index.ts';
 import { loadAddon } from '../../src/backend/native/index.ts';
-import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
+import {
+  assertClose,
+  assertSameOnOneAndTwoThreads,
+  backendsUnderTest,
+} from '../helpers/backends.ts';
 import { randMatrix, refGemm } from '../helpers/reference.ts';
 
 // [m, n, k]: odd sizes straddle the TS blocking (64/256) and BLAS micro-kernel edges.
@@ -118,8 +122,7 @@ describe('gemm on native: the thin loops give the same C on 1 and 2 threads', ()
       const a = randMatrix(8, 300, 1);
       const bt = randMatrix(500, 300, 2);
       const g = randMatrix(8, 500, 3);
-      const run = (threads: number) => {
-        res.addon.setThreads(threads);
+      assertSameOnOneAndTwoThreads(be, () => {
         const u = Matrix.zeros(8, 500);
         be.gemm(false, true, 1, a, bt, 0, u);
         const d = Matrix.zeros(8, 300);
@@ -130,15 +133,7 @@ describe('gemm on native: the thin loops give the same C on 1 and 2 threads', ()
         const e = Matrix.zeros(300, 300);
         be.gemm(false, false, 1, z, bt.sliceRows(0, 10), 0, e);
         return [u.data, d.data, z.data, e.data];
-      };
-      const before = be.info().ompThreads;
-      try {
-        const one = run(1);
-        const two = run(2);
-        one.forEach((x, i) => assert.deepEqual(x, two[i], `output ${i}`));
-      } finally {
-        res.addon.setThreads(before);
-      }
+      });
     },
   );
 });

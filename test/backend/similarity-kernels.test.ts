@@ -5,7 +5,11 @@ import { describe, it } from 'node:test';
 import { Matrix, Rng, getBackend, type LocalMap } from '../../src/backend/index.ts';
 import { loadAddon } from '../../src/backend/native/index.ts';
 import { ShapeError, ValueError } from '../../src/errors.ts';
-import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
+import {
+  assertClose,
+  assertSameOnOneAndTwoThreads,
+  backendsUnderTest,
+} from '../helpers/backends.ts';
 
 // 3 sites × 2 units over 7 inputs: overlapping, non-contiguous and contiguous patches.
 const MAP: LocalMap = {
@@ -270,8 +274,7 @@ describe('similarity kernels: the thread count does not change a result', () => 
     const N = sites * n;
     const x = new Matrix(B, K, rand(32, B * K));
     const y = new Matrix(B, N, rand(33, B * N));
-    const run = (threads: number) => {
-      res.addon.setThreads(threads);
+    assertSameOnOneAndTwoThreads(b, () => {
       const f = Matrix.zeros(B, N);
       b.localMatmul(map, w, x, 1, 0, f);
       const t = Matrix.zeros(B, K);
@@ -282,14 +285,6 @@ describe('similarity kernels: the thread count does not change a result', () => 
       const r = Matrix.zeros(B, N);
       b.smEulerStep(u, f, y, r, 0.2, 'tanh', 0, 0, new Float32Array(B), new Float32Array(B));
       return [f.data, t.data, o, u.data, r.data];
-    };
-    const before = b.info().ompThreads;
-    try {
-      const one = run(1);
-      const two = run(2);
-      one.forEach((a, i) => assert.deepEqual(a, two[i], `output ${i}`));
-    } finally {
-      res.addon.setThreads(before);
-    }
+    });
   });
 });

@@ -1,5 +1,7 @@
 import '../../src/backend/register-node.ts';
+import assert from 'node:assert/strict';
 import { availableBackends, getBackend, type Backend } from '../../src/backend/index.ts';
+import { setNativeThreads } from '../../src/backend/native/threads.ts';
 
 /**
  * The backends a suite runs on: HEBB_BACKEND when it names one (CI's second pass forces ts),
@@ -31,5 +33,23 @@ export function assertClose(
     if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
       throw new Error(`${what}[${i}]: got ${a}, expected ${e} (atol ${atol}, rtol ${rtol})`);
     }
+  }
+}
+
+/**
+ * Runs `run` on the native backend with 1 and then 2 threads and asserts its outputs equal bit
+ * for bit (kernels whose sums must not depend on how the work is split); the backend's thread
+ * count is restored afterwards.
+ */
+export function assertSameOnOneAndTwoThreads(be: Backend, run: () => ArrayLike<number>[]): void {
+  const before = be.info().ompThreads;
+  try {
+    setNativeThreads(be, 1);
+    const one = run();
+    setNativeThreads(be, 2);
+    const two = run();
+    one.forEach((x, i) => assert.deepEqual(x, two[i], `output ${i}`));
+  } finally {
+    setNativeThreads(be, before);
   }
 }
