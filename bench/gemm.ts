@@ -28,6 +28,14 @@ const SHAPES: Shape[] = [
   [1000, 10, 2000],
 ];
 
+// A gradient back through a ReLU layer of 2000 units into 784 inputs, 31 % nonzero (a trained
+// MNIST MLP's share): gemmSparseA against gemm on the same operands, and NumPy's dense product.
+const SPARSE_SHAPES: [number, number, number][] = [
+  [1000, 2000, 784],
+  [100, 2000, 784],
+];
+const SPARSE_DENSITY = 0.31;
+
 const label = ([m, k, n, t]: Shape) => `${m}×${k}·${t ? `(${n}×${k})ᵀ` : `${k}×${n}`}`;
 
 let numpyInfo = 'numpy not found';
@@ -129,6 +137,21 @@ function fusedRows(be: Backend, minSeconds: number) {
   return rows;
 }
 
+/** gemmSparseA and gemm on one A with SPARSE_DENSITY of its entries nonzero. */
+function sparseRows(be: Backend, [m, k, n]: [number, number, number], minSeconds: number) {
+  const rng = new Rng(2, be);
+  const a = new Matrix(m, k, rng.normal(m * k));
+  const keep = rng.uniform(m * k);
+  for (let i = 0; i < a.data.length; i++) if (keep[i] >= SPARSE_DENSITY) a.data[i] = 0;
+  const b = new Matrix(k, n, rng.normal(k * n));
+  const c = Matrix.zeros(m, n);
+  const reps = { minSeconds, minReps: be.name === 'ts' ? 1 : 3 };
+  return {
+    sparse: medianSeconds(() => be.gemmSparseA(1, a, b, 0, c), reps),
+    dense: medianSeconds(() => be.gemm(false, false, 1, a, b, 0, c), reps),
+  };
+}
+
 /** The backends to measure: --backends a,b (each must load here), else every available one. */
 export function backendsArg(args: string[]): string[] {
   const i = args.indexOf('--backends');
@@ -145,7 +168,7 @@ export async function benchGemm(args: string[]): Promise<void> {
   const names = backendsArg(args);
   // the wasm GEMM's workers start in the background: time it with all of them
   if (names.includes('wasm')) await wasmWorkersReady();
-  const np = numpyTimes(SHAPES, minSeconds);
+  const np = numpyTimes([...SHAPES, ...SPARSE_SHAPES], minSeconds);
   if (!json) {
     console.log('GEMM, float32, C = A·B (or A·Bᵀ), median of repeated runs.');
     for (const n of names) {
@@ -183,6 +206,30 @@ export async function benchGemm(args: string[]): Promise<void> {
     console.log(
       '\nFused SoftHebb update W += η(YᵀX − diag(ΣY∘U)W), 784→2000, vs the same update as separate kernel calls',
     );
+  if (!json)
+    console.log(
+      `\nA ReLU gradient (${SPARSE_DENSITY * 100} % nonzero) back through 2000→784: gemmSparseA, gemm on the same A, NumPy's dense product`,
+    );
+  for (const shape of SPARSE_SHAPES) {
+    const npSec = np.get(shape.join('x')) ?? NaN;
+    for (const name of names) {
+      const r = sparseRows(getBackend(name), shape, name === 'ts' ? 0 : minSeconds);
+      const row = {
+        kernel: 'gemmSparseA',
+        backend: name,
+        shape: shape.join('x'),
+        sparse_ms: r.sparse * 1e3,
+        dense_ms: r.dense * 1e3,
+        numpy_ms: npSec * 1e3,
+        ratio_sparse_numpy: r.sparse / npSec,
+      };
+      if (json) console.log(JSON.stringify(row));
+      else
+        console.log(
+          `  ${name.padEnd(7)} ${label(shape).padEnd(18)}: gemmSparseA ${fmt(row.sparse_ms, 2)} ms, gemm ${fmt(row.dense_ms, 2)} ms, NumPy ${fmt(row.numpy_ms, 2)} ms, gemmSparseA/NumPy ${fmt(row.ratio_sparse_numpy, 2)}`,
+        );
+    }
+  }
   for (const name of names) {
     for (const r of fusedRows(getBackend(name), name === 'ts' ? 0.2 : minSeconds)) {
       if (json) console.log(JSON.stringify(r));

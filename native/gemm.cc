@@ -1,8 +1,10 @@
 // GEMM through cblas_sgemm: OpenBLAS in the native build, native/wasm/gemm.cc in the wasm one;
-// a few rows of C by thin_gemm.h's loops where the CPU has them.
+// a few rows of C by thin_gemm.h's loops where the CPU has them; a mostly-zero A by
+// sparse_gemm.h's.
 #include <cblas.h>
 
 #include "glue/kernel.h"
+#include "sparse_gemm.h"
 #include "thin_gemm.h"
 
 namespace hebb {
@@ -32,8 +34,20 @@ void gemm(bool ta, bool tb, double alpha_in, CMat a, CMat b, double beta_in, Mat
               a.cols, b.data, b.cols, beta, c.data, c.cols);
 }
 
+// C = alpha·A·B + beta·C for an A that is mostly zeros; the dense GEMM when it is not.
+void gemm_sparse_a(double alpha_in, CMat a, CMat b, double beta_in, Mat c) {
+  const long m = c.rows, n = c.cols, k = a.cols;
+  // Up to THIN_AXPY_ROWS rows the thin loops, which read B once, beat copying it into panels.
+  if (m > THIN_AXPY_ROWS && n > 0 && k > 0 &&
+      sparse_a_gemm(m, n, k, static_cast<float>(alpha_in), a.data, a.cols, b.data, b.cols,
+                    static_cast<float>(beta_in), c.data, c.cols))
+    return;
+  gemm(false, false, alpha_in, a, b, beta_in, c);
+}
+
 }  // namespace
 
 HEBB_KERNEL(gemm, gemm);
+HEBB_KERNEL(gemmSparseA, gemm_sparse_a);
 
 }  // namespace hebb

@@ -37,8 +37,13 @@ export interface Stage {
   readonly name: string;
   /** out = f(x); keeps what backward needs. */
   forward(x: Matrix): Matrix;
-  /** dL/dx from dL/dout, for the inputs of the last forward. */
-  backward(g: Matrix): Matrix;
+  /**
+   * dL/dx from dL/dout, for the inputs of the last forward. `sparse`: g is mostly exact zeros
+   * (the next stage's `sparseGradient`), which a linear stage's GEMM can skip.
+   */
+  backward(g: Matrix, sparse?: boolean): Matrix;
+  /** Whether backward's result is mostly exact zeros (a ReLU's, wherever its input was ≤ 0). */
+  readonly sparseGradient?: boolean;
 }
 
 /** x ↦ x / max(‖x‖, eps) per row (SoftHebb's input normalisation). */
@@ -80,9 +85,10 @@ export function linearStage(be: Backend, w: Matrix, b?: Float32Array | null): St
       if (b) be.addRowVector(out, b);
       return out;
     },
-    backward(g) {
+    backward(g, sparse) {
       const out = ws.take('dx', g.rows, w.cols);
-      be.gemm(false, false, 1, g, w, 0, out);
+      if (sparse) be.gemmSparseA(1, g, w, 0, out);
+      else be.gemm(false, false, 1, g, w, 0, out);
       return out;
     },
   };
@@ -118,6 +124,8 @@ export function activationStage(be: Backend, act: Activation): Stage {
   };
   return {
     name,
+    // Zero wherever u ≤ 0: in a trained MNIST MLP's hidden layer, about two thirds of entries.
+    sparseGradient: act.name === 'relu' || act.name === 'repu',
     forward(x) {
       u = x;
       h = ws.take('h', x.rows, x.cols);
@@ -267,7 +275,8 @@ export class Pipeline {
       p.data[i * z.cols + k] -= 1; // softmax − one-hot
     }
     let g = p;
-    for (let s = this.stages.length - 1; s >= 0; s--) g = this.stages[s].backward(g);
+    for (let s = this.stages.length - 1; s >= 0; s--)
+      g = this.stages[s].backward(g, this.stages[s + 1]?.sparseGradient);
     return { loss, grad: copy ? g.clone() : g, logits: z };
   }
 }

@@ -16,7 +16,7 @@ import {
   standardizeStage,
   type Stage,
 } from '../../src/robustness/pipeline.ts';
-import { backendsUnderTest } from '../helpers/backends.ts';
+import { assertClose, backendsUnderTest } from '../helpers/backends.ts';
 
 const ts = getBackend('ts');
 const rand = (seed: number, n: number, std = 1) => new Rng(seed, ts).normal(n, 0, std);
@@ -290,6 +290,50 @@ for (const be of backendsUnderTest()) {
       assert.ok(Math.abs(sd - 0.05) < 0.003, `σ measured ${sd}`);
       const big = gaussianNoise(img, 5, new Rng(2, be));
       assert.ok(big.data.every((v) => v >= 0 && v <= 1));
+    });
+  });
+}
+
+// A ReLU's gradient is mostly exact zeros, and the linear stage before it multiplies it by its
+// weights with gemmSparseA: 40 rows at about a third nonzero, the native sparse loops' range.
+for (const be of backendsUnderTest()) {
+  describe(`pipeline (${be.name}): the GEMM back through a ReLU skips its zeros`, () => {
+    it('relu and repu mark their gradients sparse, the smooth activations do not', () => {
+      assert.equal(activationStage(be, { name: 'relu' }).sparseGradient, true);
+      assert.equal(activationStage(be, { name: 'repu', power: 2 }).sparseGradient, true);
+      for (const act of [{ name: 'tanh' }, { name: 'softmax', inverseTemperature: 2 }] as const)
+        assert.ok(!activationStage(be, act).sparseGradient, act.name);
+    });
+
+    it('the input gradient equals the one through the dense GEMM', () => {
+      const D = 60;
+      const K = 200;
+      const B = 40;
+      const w1 = new Matrix(K, D, rand(11, K * D, 0.3));
+      // A negative bias leaves about a third of the units on.
+      const b1 = new Float32Array(K).fill(-0.5);
+      const w2 = new Matrix(4, K, rand(12, 4 * K, 0.3));
+      const x = new Matrix(B, D, new Rng(13, ts).uniform(B * D));
+      const y = Array.from({ length: B }, (_, i) => i % 4);
+      const stages = [
+        linearStage(be, w1, b1),
+        activationStage(be, { name: 'relu' }),
+        linearStage(be, w2, null),
+      ];
+      const { grad } = new Pipeline(be, stages, D).lossGradient(x, y);
+      // The same backward pass by hand, with the dense GEMM at the first stage.
+      let h = x;
+      for (const s of stages) h = s.forward(h);
+      const p = new Matrix(B, 4);
+      be.softmaxRows(h, 1, p);
+      y.forEach((k, i) => (p.data[i * 4 + k] -= 1));
+      const g = stages[1].backward(stages[2].backward(p));
+      let nonzero = 0;
+      for (const v of g.data) nonzero += v !== 0 ? 1 : 0;
+      const share = nonzero / g.data.length;
+      assert.ok(share > 0.1 && share < 0.5, `share of nonzero entries ${share}`);
+      const dense = stages[0].backward(g, false);
+      assertClose(grad.data, dense.data, { rtol: 1e-5, atol: 1e-6, what: 'dL/dx' });
     });
   });
 }

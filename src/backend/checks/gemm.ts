@@ -14,17 +14,20 @@ export const gemmChecks = {
     const [bk, bn] = transB ? [b.cols, b.rows] : [b.rows, b.cols];
     if (ak !== bk) {
       throw new ShapeError(
-        `gemm: inner dimensions differ: op(A) is ${am}×${ak} (A ${dims(a)}, transA=${transA}) but op(B) is ${bk}×${bn} (B ${dims(b)}, transB=${transB}); op(A).cols must equal op(B).rows`,
+        `${c.k}: inner dimensions differ: op(A) is ${am}×${ak} (A ${dims(a)}, transA=${transA}) but op(B) is ${bk}×${bn} (B ${dims(b)}, transB=${transB}); op(A).cols must equal op(B).rows`,
       );
     }
     if (C.rows !== am || C.cols !== bn) {
       throw new ShapeError(
-        `gemm: C is ${dims(C)} but op(A)·op(B) is ${am}×${bn}; allocate C as Matrix.zeros(${am}, ${bn})`,
+        `${c.k}: C is ${dims(C)} but op(A)·op(B) is ${am}×${bn}; allocate C as Matrix.zeros(${am}, ${bn})`,
       );
     }
     distinct(c, 'C', C, 'A', a);
     distinct(c, 'C', C, 'B', b);
     // Truthy flags from JavaScript callers become the booleans the kernels take.
     return [!!transA, !!transB, alpha, a, b, beta, C];
+  },
+  gemmSparseA(c, alpha, a, b, beta, C) {
+    gemmChecks.gemm(c, false, false, alpha, a, b, beta, C);
   },
 } satisfies CheckGroup;

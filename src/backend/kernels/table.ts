@@ -86,6 +86,19 @@ export const KERNELS = {
     beta = float(),
     c = matrix('inout', { readUnlessZero: beta }),
   ) => {},
+  /**
+   * C ← alpha·A·B + beta·C for an A whose entries are mostly exactly 0 (a gradient coming back
+   * through a ReLU): the zeros are skipped, so the work falls with A's density; above half
+   * nonzero it is gemm. B must be finite: against an infinite or NaN entry of B, a zero of A
+   * gives 0 where it is skipped and NaN where it is not.
+   */
+  gemmSparseA: (
+    alpha = float(),
+    a = matrix(),
+    b = matrix(),
+    beta = float(),
+    c = matrix('inout', { readUnlessZero: beta }),
+  ) => {},
 
   // --- elementwise ---
   /** out ← op(a) element-wise; out may be a. */

@@ -70,6 +70,12 @@ export function loadAddon(
   // slower (0.200 vs 0.0625 ms/sample). libgomp reads this when the addon is loaded; a
   // setting of the user's own wins.
   process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  // The reverse: OpenBLAS's idle threads spin for 2^28 cycles (about 0.1 s) after each call,
+  // sharing a core with our OpenMP loops that follow it. The sparse-A GEMM of a ReLU network's
+  // backward pass, run after the forward sgemm, took 30 ms instead of 13 at 1000 rows. 2^20
+  // cycles (about 0.35 ms) still covers back-to-back BLAS calls; SoftHebb and MLP fits measured
+  // the same either way.
+  process.env.OPENBLAS_THREAD_TIMEOUT ??= '20';
   try {
     return { addon: createRequire(import.meta.url)(file.path) as Addon, file };
   } catch (e) {

@@ -91,7 +91,33 @@ export function gemmTs(
   }
 }
 
+/**
+ * C ← alpha·A·B + beta·C skipping A's zero entries: row i of C adds alpha·A[i,p]·B[p,:] for
+ * each nonzero A[i,p], p ascending, as the native loops do.
+ */
+export function gemmSparseATs(alpha: number, a: Matrix, b: Matrix, beta: number, c: Matrix): void {
+  const m = c.rows;
+  const n = c.cols;
+  const k = a.cols;
+  const cd = c.data;
+  const ad = a.data;
+  const bd = b.data;
+  if (beta === 0) cd.fill(0);
+  else if (beta !== 1) for (let i = 0; i < cd.length; i++) cd[i] *= beta;
+  for (let i = 0; i < m; i++) {
+    const crow = i * n;
+    for (let p = 0; p < k; p++) {
+      const v = ad[i * k + p];
+      if (v === 0) continue;
+      const av = Math.fround(alpha * v);
+      const brow = p * n;
+      for (let j = 0; j < n; j++) cd[crow + j] += av * bd[brow + j];
+    }
+  }
+}
+
 /** GEMM of the portable backend. */
 export const gemmKernels = {
   gemm: gemmTs,
+  gemmSparseA: gemmSparseATs,
 } satisfies KernelGroup;
