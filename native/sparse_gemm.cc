@@ -73,6 +73,19 @@ void list_scalar(const float* row, long p, long k, float alpha, int32_t* col, fl
 
 #define SPARSE_TARGET __attribute__((target("avx2,fma")))
 
+// acc[0:NV] += Σ val[q]·B[col[q], 0:8·NV] over entries q..e−1 of the list: one row's chains.
+template <int NV>
+SPARSE_TARGET inline __attribute__((always_inline)) void add_entries(__m256* acc, long q, long e,
+                                                                      const int32_t* col, const float* val,
+                                                                      const float* b, long ldb) {
+  for (; q < e; q++) {
+    const __m256 a = _mm256_broadcast_ss(val + q);
+    const float* row = b + static_cast<long>(col[q]) * ldb;
+#pragma GCC unroll 6
+    for (int v = 0; v < NV; v++) acc[v] = _mm256_fmadd_ps(a, _mm256_loadu_ps(row + 8 * v), acc[v]);
+  }
+}
+
 // For rows r0..r1−1 of C, columns 0:8·NV: c_i += Σ_q val[q]·B[col[q], :] over row i's
 // nonzeros in block q of its list. Two rows at a time, so that 2·NV accumulator chains hide
 // the FMA latency (one row's NV chains would wait on it).
@@ -102,18 +115,9 @@ SPARSE_TARGET void add_block_avx2(long r0, long r1, const long* start, long stri
         y[v] = _mm256_fmadd_ps(a1, _mm256_loadu_ps(b1 + 8 * v), y[v]);
       }
     }
-    for (; q0 < e0; q0++) {
-      const __m256 a0 = _mm256_broadcast_ss(val + q0);
-      const float* b0 = b + static_cast<long>(col[q0]) * ldb;
-#pragma GCC unroll 6
-      for (int v = 0; v < NV; v++) x[v] = _mm256_fmadd_ps(a0, _mm256_loadu_ps(b0 + 8 * v), x[v]);
-    }
-    for (; q1 < e1; q1++) {
-      const __m256 a1 = _mm256_broadcast_ss(val + q1);
-      const float* b1 = b + static_cast<long>(col[q1]) * ldb;
-#pragma GCC unroll 6
-      for (int v = 0; v < NV; v++) y[v] = _mm256_fmadd_ps(a1, _mm256_loadu_ps(b1 + 8 * v), y[v]);
-    }
+    // The longer list's tail, one row's chains.
+    add_entries<NV>(x, q0, e0, col, val, b, ldb);
+    add_entries<NV>(y, q1, e1, col, val, b, ldb);
 #pragma GCC unroll 6
     for (int v = 0; v < NV; v++) {
       _mm256_storeu_ps(c0 + 8 * v, x[v]);
@@ -126,12 +130,7 @@ SPARSE_TARGET void add_block_avx2(long r0, long r1, const long* start, long stri
     __m256 x[NV];
 #pragma GCC unroll 6
     for (int v = 0; v < NV; v++) x[v] = _mm256_loadu_ps(c0 + 8 * v);
-    for (long q = s0[0]; q < s0[1]; q++) {
-      const __m256 a0 = _mm256_broadcast_ss(val + q);
-      const float* b0 = b + static_cast<long>(col[q]) * ldb;
-#pragma GCC unroll 6
-      for (int v = 0; v < NV; v++) x[v] = _mm256_fmadd_ps(a0, _mm256_loadu_ps(b0 + 8 * v), x[v]);
-    }
+    add_entries<NV>(x, s0[0], s0[1], col, val, b, ldb);
 #pragma GCC unroll 6
     for (int v = 0; v < NV; v++) _mm256_storeu_ps(c0 + 8 * v, x[v]);
   }

@@ -74,7 +74,8 @@ export function loadAddon(
   // sharing a core with our OpenMP loops that follow it. The sparse-A GEMM of a ReLU network's
   // backward pass, run after the forward sgemm, took 30 ms instead of 13 at 1000 rows. 2^20
   // cycles (about 0.35 ms) still covers back-to-back BLAS calls; SoftHebb and MLP fits measured
-  // the same either way.
+  // the same either way, while the Krotov–Hopfield fit, whose JavaScript loop between GEMMs is
+  // longer, is 7–8 % slower (docs/benchmarks.md).
   process.env.OPENBLAS_THREAD_TIMEOUT ??= '20';
   try {
     return { addon: createRequire(import.meta.url)(file.path) as Addon, file };
