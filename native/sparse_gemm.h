@@ -12,7 +12,7 @@ constexpr double SPARSE_A_MAX_DENSITY = 0.5;
 
 // Row-major C (m × n) = alpha·A (m × k)·B (k × n) + beta·C, where A's zero entries contribute
 // nothing (even against an infinite B entry, which BLAS would turn into NaN). Returns false,
-// having done nothing, when A is too dense or the CPU lacks AVX2 and FMA. Each element of C is
+// having done nothing, when A is too dense, the CPU lacks AVX2 and FMA, or HEBB_SPARSE_GEMM=off. Each element of C is
 // beta·C then the products in ascending k, whatever the thread count.
 bool sparse_a_gemm(long m, long n, long k, float alpha, const float* a, long lda, const float* b, long ldb,
                    float beta, float* c, long ldc);

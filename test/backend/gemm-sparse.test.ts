@@ -1,9 +1,13 @@
 // gemmSparseA: C ← alpha·A·B + beta·C for an A of mostly exact zeros (a gradient back through
 // a ReLU), checked against a float64 product on every backend. The native loops
 // (native/sparse_gemm.h) take more than 8 rows at up to half nonzero, compressing A in blocks
-// of 64 columns and B in panels of 48; the shapes straddle both, and the densities cross the
-// half-nonzero switch to the dense GEMM.
+// of 64 columns and B in panels of 6 vectors (48 columns with AVX2, 96 with AVX-512); the shapes
+// straddle both, and the densities cross the half-nonzero switch to the dense GEMM. On an
+// AVX-512 CPU the file runs once more in a child process with the loops capped at AVX2.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { getBackend, Matrix } from '../../src/backend/index.ts';
 import { loadAddon } from '../../src/backend/native/index.ts';
@@ -27,6 +31,8 @@ const CASES: [number, number, number, number][] = [
   [9, 48, 64, 0.3], // one panel, one block: the smallest sparse shape
   [33, 49, 65, 0.3], // a panel plus one column, a block plus one column
   [100, 97, 130, 0.05], // odd row count (a row without a pair), partial vector in the last panel
+  [33, 117, 70, 0.3], // AVX-512: a full panel, then one vector and 5 columns
+  [16, 176, 64, 0.25], // AVX-512: a full panel, then five vectors
   [57, 200, 300, 0.31], // the MLP's density, several panels and blocks
   [20, 7, 129, 0.2], // fewer columns than a vector
   [40, 100, 50, 0], // all zero: C = beta·C
@@ -113,5 +119,36 @@ describe('gemmSparseA on native: the same C on 1 and 2 threads', () => {
       be.gemmSparseA(1, a, b, 0, c);
       return [c.data];
     });
+  });
+});
+
+describe('gemmSparseA on native: the AVX2 loops on an AVX-512 CPU', () => {
+  const avx512 =
+    existsSync('/proc/cpuinfo') && /\bavx512f\b/.test(readFileSync('/proc/cpuinfo', 'utf8'));
+  const skip =
+    process.env.HEBB_SPARSE_GEMM !== undefined
+      ? 'this is the rerun'
+      : !avx512
+        ? 'the CPU has no AVX-512: the file above ran the AVX2 loops'
+        : !('addon' in loadAddon())
+          ? 'no native addon'
+          : false;
+  it('this file again with HEBB_SPARSE_GEMM=avx2', { skip }, () => {
+    const file = fileURLToPath(import.meta.url);
+    // Without the runner's marker, or node:test would refuse to run a file from inside a test.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--import', './test/setup.ts', '--test', file],
+      {
+        encoding: 'utf8',
+        env: { ...env, HEBB_SPARSE_GEMM: 'avx2', HEBB_BACKEND: 'native' },
+      },
+    );
+    const summary = /# pass (\d+)\n# fail (\d+)/.exec(run.stdout);
+    assert.ok(summary, `the rerun printed no summary: ${run.stderr.slice(-500)}`);
+    assert.equal(Number(summary[2]), 0, run.stdout.slice(-2000));
+    assert.ok(Number(summary[1]) > 40, `only ${summary[1]} tests passed in the rerun`);
+    assert.equal(run.status, 0);
   });
 });
