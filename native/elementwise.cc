@@ -145,6 +145,18 @@ HEBB_CLONES void sign_step_clip(const float* g, double alpha, const float* lo, c
   }
 }
 
+// Branch-free (a select): with p = 0.5 the comparison is a coin flip, and the branch the
+// JavaScript loop compiled to mispredicted half the time (13 ms for a 64 × 13 824 batch).
+HEBB_CLONES void dropout(const float* x, const float* u, double p, float* out, size_t n) {
+  const long N = static_cast<long>(n);
+  const double keep = 1 / (1 - p);
+#pragma omp parallel for simd schedule(static) if (N > PAR)
+  for (long i = 0; i < N; i++) {
+    const float kept = static_cast<float>(static_cast<double>(x[i]) * keep);
+    out[i] = static_cast<double>(u[i]) < p ? 0.0f : kept;
+  }
+}
+
 HEBB_CLONES void scale(double alpha, float* x, size_t n) {
   const long N = static_cast<long>(n);
   const float a = static_cast<float>(alpha);
@@ -198,6 +210,7 @@ HEBB_KERNEL(axpy, [](double alpha, CMat x, Mat y) { axpy(alpha, x.data, y.data, 
 HEBB_KERNEL(signStepClip, [](CMat g, double alpha, CMat lo, CMat hi, Mat a) {
   sign_step_clip(g.data, alpha, lo.data, hi.data, a.data, a.size);
 });
+HEBB_KERNEL(dropout, [](CMat x, CMat u, double p, Mat out) { dropout(x.data, u.data, p, out.data, out.size); });
 HEBB_KERNEL(scale, [](double alpha, Mat x) { scale(alpha, x.data, x.size); });
 HEBB_KERNEL(addRowVector, [](Mat a, Span<const float> v, double alpha) {
   add_row_vector(a.data, a.rows, a.cols, v.data, alpha);

@@ -1,5 +1,5 @@
 // Inverted dropout of a classifier's inputs during training (PyTorch's nn.Dropout).
-import type { Matrix } from '../backend/matrix.ts';
+import { Matrix } from '../backend/matrix.ts';
 import type { Rng } from '../backend/rng.ts';
 
 /**
@@ -7,10 +7,9 @@ import type { Rng } from '../backend/rng.ts';
  * that E[out] = x and inference needs no rescaling (nn.Dropout in train mode). out may be x.
  */
 export function dropoutInto(x: Matrix, p: number, rng: Rng, out: Matrix): Matrix {
-  const u = rng.uniform(x.data.length);
-  const keep = 1 / (1 - p);
-  const src = x.data;
-  const dst = out.data;
-  for (let i = 0; i < src.length; i++) dst[i] = u[i] < p ? 0 : src[i] * keep;
+  // The uniforms go into out when it is not x: one buffer fewer (the kernel reads u[i] before
+  // it writes out[i]).
+  const u = rng.uniform(out === x ? x.data.length : out.data);
+  rng.backend.dropout(x, out === x ? new Matrix(x.rows, x.cols, u) : out, p, out);
   return out;
 }

@@ -188,6 +188,32 @@ for (const be of backendsUnderTest()) {
       for (let k = 0; k < 3; k++) be.signStepClip(flat(g), 0.03, lo, hi, flat(a));
       assert.deepEqual(Array.from(a.data), want);
     });
+
+    it('dropout is 0 where u < p, else fround(x/(1 − p)), by hand and with out = x or u', () => {
+      // u equal to p keeps its entry (strictly below drops); 1/(1 − 0.3) is not a float
+      const x = Matrix.from([[1, -2, 0.1, 3, 5, -7]]);
+      const u = Matrix.from([[0.29, 0.3, 0.31, 0, 0.99, 0.2999999]]);
+      const want = Array.from(x.data, (v, i) => (u.data[i] < 0.3 ? 0 : Math.fround(v * (1 / 0.7))));
+      assert.deepEqual(want.slice(0, 3), [0, Math.fround(-2 / 0.7), Math.fround(0.1 / 0.7)]);
+      const out = Matrix.zeros(1, 6);
+      be.dropout(x, u, 0.3, out);
+      assert.deepEqual(Array.from(out.data), want);
+      const intoU = u.clone();
+      be.dropout(x, intoU, 0.3, intoU);
+      assert.deepEqual(Array.from(intoU.data), want);
+      const intoX = x.clone();
+      be.dropout(intoX, u, 0.3, intoX);
+      assert.deepEqual(Array.from(intoX.data), want);
+    });
+
+    it('dropout over 100 000 entries (threads): the same as the scalar rule, p = 0.5', () => {
+      const [x, u] = [randMatrix(100, 1000, 31), randMatrix(100, 1000, 32, 0, 1)];
+      const out = Matrix.zeros(100, 1000);
+      be.dropout(x, u, 0.5, out);
+      const want = Array.from(x.data, (v, i) => (u.data[i] < 0.5 ? 0 : Math.fround(v * 2)));
+      assert.deepEqual(Array.from(out.data), want);
+      assert.throws(() => be.dropout(x, u, 1, out), /p must be in \[0, 1\), got 1/);
+    });
   });
 
   describe(`reductions on ${be.name}`, () => {

@@ -46,6 +46,15 @@ export const elementwiseChecks = {
     sameShape(c, 'lo', lo, 'a', a);
     sameShape(c, 'hi', hi, 'a', a);
   },
+  dropout(c, x, u, p, out) {
+    matrix(c, 'x', x);
+    matrix(c, 'u', u);
+    matrix(c, 'out', out);
+    sameShape(c, 'x', x, 'u', u);
+    sameShape(c, 'x', x, 'out', out);
+    scalar(c, 'p', p);
+    if (!(p >= 0 && p < 1)) throw new ValueError(`${c.k}: p must be in [0, 1), got ${p}`);
+  },
   scale(c, alpha, x) {
     matrix(c, 'x', x);
     scalar(c, 'alpha', alpha);

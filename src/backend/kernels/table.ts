@@ -124,6 +124,11 @@ export const KERNELS = {
     hi = matrix(),
     a = matrix('inout'),
   ) => {},
+  /**
+   * Inverted dropout with the uniforms u: out ← 0 where u < p, else x·(1/(1 − p)), the product
+   * in double rounded once to float. out may be x or u.
+   */
+  dropout: (x = matrix(), u = matrix(), p = float(), out = matrix('out')) => {},
   /** x ← alpha·x. */
   scale: (alpha = float(), x = matrix('inout')) => {},
   /** a[i,:] ← a[i,:] + alpha·v for every row (bias broadcast). */

@@ -154,12 +154,19 @@ export function addColumnVectorTs(a: Matrix, v: Float32Array, alpha = 1): void {
   }
 }
 
+export function dropoutTs(x: Matrix, u: Matrix, p: number, out: Matrix): void {
+  const [xd, ud, od] = [x.data, u.data, out.data];
+  const keep = 1 / (1 - p);
+  for (let i = 0; i < od.length; i++) od[i] = ud[i] < p ? 0 : xd[i] * keep;
+}
+
 /** The element-wise kernels of the portable backend. */
 export const elementwiseKernels = {
   unary: unaryTs,
   binary: binaryTs,
   axpy: axpyTs,
   signStepClip: signStepClipTs,
+  dropout: dropoutTs,
   scale: scaleTs,
   addRowVector: addRowVectorTs,
   addColumnVector: addColumnVectorTs,
