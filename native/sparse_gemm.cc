@@ -29,7 +29,8 @@ namespace hebb {
 namespace {
 
 constexpr long KB = 64;         // rows of B per block: KB × panel floats = 12 KB (AVX2), 24 KB (AVX-512)
-constexpr long MAX_PANEL = 96;  // columns of C per panel: 6 vectors of accumulators (Loops::panel)
+constexpr long PANEL_VECTORS = 6;                // vectors of columns per panel of C: one row's accumulators
+constexpr long MAX_PANEL = PANEL_VECTORS * 16;  // the widest panel (AVX-512)
 // Below this many multiply-adds (dense count) one thread does it all.
 constexpr long SPARSE_SERIAL = 1L << 18;
 
@@ -77,12 +78,12 @@ void list_scalar(const float* row, long p, long k, float alpha, int32_t* col, fl
 using AddBlock = void (*)(long, long, const long*, long, const int32_t*, const float*, const float*, long, float*,
                           long);
 // One instruction set's loops (sparse_gemm_loops.h): add_block[NV − 1] adds NV vectors of
-// columns; panel is the columns of C per panel (6 vectors).
+// columns; lanes is the floats per vector.
 struct Loops {
   const AddBlock* add_block;
   void (*count)(const float* row, long k, long* count, long m);
   void (*list)(const float* row, long k, float alpha, int32_t* col, float* val, long* next, long m);
-  long panel;
+  long lanes;
 };
 
 #pragma GCC push_options
@@ -152,7 +153,7 @@ bool sparse_a_gemm(long m, long n, long k, float alpha, const float* a, long lda
                    float beta, float* c, long ldc) {
   if (!LOOPS) return false;
   const Loops& loops = *LOOPS;
-  const long panel = loops.panel, lanes = panel / 6;
+  const long lanes = loops.lanes, panel = PANEL_VECTORS * lanes;
   thread_local Compressed z;
   const long blocks = (k + KB - 1) / KB, cells = blocks * m;
   const bool par = m > 1 && m * n * k > SPARSE_SERIAL;

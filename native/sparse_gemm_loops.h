@@ -68,7 +68,7 @@ void add_block_vec(long r0, long r1, const long* start, long stride, const int32
   }
 }
 
-constexpr AddBlock ADD_BLOCK[6] = {add_block_vec<1>, add_block_vec<2>, add_block_vec<3>,
+constexpr AddBlock ADD_BLOCK[PANEL_VECTORS] = {add_block_vec<1>, add_block_vec<2>, add_block_vec<3>,
                                    add_block_vec<4>, add_block_vec<5>, add_block_vec<6>};
 
 void count_vec(const float* row, long k, long* count, long m) {
@@ -93,5 +93,5 @@ void list_vec(const float* row, long k, float alpha, int32_t* col, float* val, l
   list_scalar(row, p, k, alpha, col, val, next, m);
 }
 
-// The loops of this instruction set, for sparse_a_gemm: panels are 6 vectors wide.
-constexpr Loops LOOPS = {ADD_BLOCK, count_vec, list_vec, 6 * LANES};
+// The loops of this instruction set, for sparse_a_gemm.
+constexpr Loops LOOPS = {ADD_BLOCK, count_vec, list_vec, LANES};
